@@ -1,0 +1,28 @@
+//! The pure domain core of the station: tickets, calling, opening hours and the
+//! business day.
+//!
+//! Everything here is state plus `decide(command, now) -> records and effects` and
+//! `apply(record)`. Nothing here reads the clock, sleeps, spawns, or touches tokio,
+//! slint, rusqlite, serialport or GPIO; the shell passes `now` in and carries the
+//! effects out only after the records that justify them are committed. That is what
+//! makes every rule testable as a table, instantly and single-threaded.
+
+mod calendar;
+mod catalog;
+mod hours;
+mod station;
+mod ticket;
+
+#[cfg(test)]
+mod tests;
+
+pub use calendar::{CalendarDay, CalendarError, HolidayCalendar};
+pub use catalog::{
+    Catalog, CatalogError, Category, CategoryId, Days, Hours, Policy, Session, Settings, WindowNo,
+};
+pub use hours::{Ticketing, ticketing_state};
+pub use station::{
+    Actor, CategoryView, Command, Decision, Effect, Fact, Notice, Record, Rejection, ServingView,
+    Station, StationView, TicketSlip,
+};
+pub use ticket::{Ticket, TicketCode, TicketState};

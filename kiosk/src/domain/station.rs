@@ -1,0 +1,1076 @@
+//! The station: today's queue and windows, the rules that change them, and the
+//! view the screens read.
+//!
+//! `decide` turns a command into the records to journal and the effects to carry out
+//! after the commit; it works on a scratch copy, so a rejected or uncommitted command
+//! leaves the station untouched. `apply` is the only mutator and is also how the
+//! station is rebuilt from the journal after a restart.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::calendar::HolidayCalendar;
+use super::catalog::{Catalog, Category, CategoryId, Policy, Settings, WindowNo, hhmm};
+use super::hours::{Ticketing, ticketing_state};
+use super::ticket::{Ticket, TicketCode, TicketState};
+
+/// Gap between the queue positions of consecutive tickets, so that re-queued
+/// tickets can be slotted in between without renumbering.
+const ORDER_STEP: i64 = 1 << 20;
+
+/// Who caused a record.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Actor {
+    /// A citizen at the lobby touchscreen.
+    Citizen,
+    /// The staff keypad at a window.
+    Keypad { window: WindowNo },
+    /// A named staff member (console, touchscreen staff mode).
+    Staff { id: String },
+    /// A technician's control command or scenario file.
+    Technician,
+    /// The station itself: timers, the business-day close.
+    System,
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Actor::Citizen => write!(f, "citizen"),
+            Actor::Keypad { window } => write!(f, "keypad {window}"),
+            Actor::Staff { id } => write!(f, "staff {id}"),
+            Actor::Technician => write!(f, "technician"),
+            Actor::System => write!(f, "system"),
+        }
+    }
+}
+
+/// What someone or something asks the station to do.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Command {
+    /// Issue a ticket in a category; `priority` is the 老弱病残孕 path.
+    Issue {
+        category: CategoryId,
+        priority: bool,
+    },
+    /// Call the next eligible ticket to a window (completing the one there, if any).
+    CallNext { window: WindowNo },
+    /// Call the window's current ticket again.
+    Recall { window: WindowNo },
+    /// The called citizen did not come (过号).
+    Skip { window: WindowNo },
+    /// The window finished serving its ticket.
+    Complete { window: WindowNo },
+    /// Send the window's ticket to the front of another category's queue.
+    Transfer { window: WindowNo, to: CategoryId },
+    /// Put a skipped ticket back into its queue (the citizen came back).
+    Requeue { ticket: TicketCode },
+    /// Open or pause a window.
+    SetWindowOpen { window: WindowNo, open: bool },
+    /// Time passes: closes the business day when due and notices a clock that runs
+    /// behind the journal.
+    Tick,
+}
+
+/// A fact the station records in its journal.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fact {
+    /// A new business day began; numbering restarts at 001.
+    DayOpened,
+    TicketIssued {
+        ticket: TicketCode,
+        priority: bool,
+        order: i64,
+        /// People ahead and estimated wait as told to the citizen.
+        ahead: u32,
+        wait_minutes: Option<u32>,
+    },
+    TicketCalled {
+        ticket: TicketCode,
+        window: WindowNo,
+    },
+    TicketRecalled {
+        ticket: TicketCode,
+        window: WindowNo,
+        count: u8,
+    },
+    TicketSkipped {
+        ticket: TicketCode,
+        window: WindowNo,
+    },
+    TicketRequeued {
+        ticket: TicketCode,
+        order: i64,
+    },
+    TicketTransferred {
+        ticket: TicketCode,
+        window: WindowNo,
+        to: CategoryId,
+        order: i64,
+    },
+    TicketCompleted {
+        ticket: TicketCode,
+        window: WindowNo,
+        service_seconds: u32,
+        /// Completed implicitly because staff called the next ticket.
+        by_next_call: bool,
+    },
+    WindowOpened {
+        window: WindowNo,
+    },
+    WindowPaused {
+        window: WindowNo,
+    },
+    /// The business day closed; these tickets were never served.
+    DayClosed {
+        unserved: Vec<TicketCode>,
+    },
+    /// The system clock reads earlier than the journal; the station holds its time
+    /// at the journal's last entry until the clock catches up.
+    ClockBehind {
+        clock: Timestamp,
+        journal: Timestamp,
+    },
+    /// The clock has caught up with the journal again.
+    ClockRecovered,
+}
+
+impl Fact {
+    /// The record kind as stored and filtered on (`ticket_issued`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fact::DayOpened => "day_opened",
+            Fact::TicketIssued { .. } => "ticket_issued",
+            Fact::TicketCalled { .. } => "ticket_called",
+            Fact::TicketRecalled { .. } => "ticket_recalled",
+            Fact::TicketSkipped { .. } => "ticket_skipped",
+            Fact::TicketRequeued { .. } => "ticket_requeued",
+            Fact::TicketTransferred { .. } => "ticket_transferred",
+            Fact::TicketCompleted { .. } => "ticket_completed",
+            Fact::WindowOpened { .. } => "window_opened",
+            Fact::WindowPaused { .. } => "window_paused",
+            Fact::DayClosed { .. } => "day_closed",
+            Fact::ClockBehind { .. } => "clock_behind",
+            Fact::ClockRecovered => "clock_recovered",
+        }
+    }
+
+    /// The ticket the fact is about, if any.
+    pub fn ticket(&self) -> Option<TicketCode> {
+        match self {
+            Fact::TicketIssued { ticket, .. }
+            | Fact::TicketCalled { ticket, .. }
+            | Fact::TicketRecalled { ticket, .. }
+            | Fact::TicketSkipped { ticket, .. }
+            | Fact::TicketRequeued { ticket, .. }
+            | Fact::TicketTransferred { ticket, .. }
+            | Fact::TicketCompleted { ticket, .. } => Some(*ticket),
+            _ => None,
+        }
+    }
+
+    /// The window the fact is about, if any.
+    pub fn window(&self) -> Option<WindowNo> {
+        match self {
+            Fact::TicketCalled { window, .. }
+            | Fact::TicketRecalled { window, .. }
+            | Fact::TicketSkipped { window, .. }
+            | Fact::TicketTransferred { window, .. }
+            | Fact::TicketCompleted { window, .. }
+            | Fact::WindowOpened { window }
+            | Fact::WindowPaused { window } => Some(*window),
+            _ => None,
+        }
+    }
+}
+
+/// One journal entry: a fact, when (never earlier than the entry before it), the
+/// business day it belongs to, and who caused it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Record {
+    pub at: Timestamp,
+    pub day: Date,
+    pub actor: Actor,
+    pub fact: Fact,
+}
+
+/// What a ticket says, for the screen and the printer alike.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct TicketSlip {
+    pub code: TicketCode,
+    pub category: CategoryId,
+    pub category_zh: String,
+    pub category_en: String,
+    pub priority: bool,
+    pub ahead: u32,
+    pub wait_minutes: Option<u32>,
+    pub issued_at: Timestamp,
+    /// Issue time in the station's time zone, `2026-11-28 09:05`.
+    pub issued_local: String,
+}
+
+/// Something staff should know.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum Notice {
+    /// A window called next but nobody is waiting for it.
+    QueueEmpty {
+        window: WindowNo,
+    },
+    /// The clock reads earlier than the journal (a Pi without a real-time clock after
+    /// a power cut, say).
+    ClockBehind {
+        behind_seconds: i64,
+    },
+    ClockRecovered,
+}
+
+/// What the shell must do once the records of a decision are committed.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Effect {
+    /// Show the ticket on the lobby screen.
+    ShowTicket(TicketSlip),
+    /// Print the ticket.
+    PrintTicket(TicketSlip),
+    /// Announce a call on the lobby board (and later by voice).
+    Announce {
+        ticket: TicketCode,
+        window: WindowNo,
+        recall: bool,
+    },
+    /// Tell staff.
+    Notify(Notice),
+}
+
+/// Records to journal and effects to carry out after they are committed.
+#[derive(Clone, Default, PartialEq, Eq, Debug)]
+pub struct Decision {
+    pub records: Vec<Record>,
+    pub effects: Vec<Effect>,
+}
+
+/// Why a command was refused. Nothing was recorded.
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
+pub enum Rejection {
+    #[error("there is no category {0}; the catalog lists {1}")]
+    UnknownCategory(CategoryId, String),
+    #[error("there is no window {0}; the catalog's windows are {1}")]
+    UnknownWindow(WindowNo, String),
+    #[error("category {category} is not issuing tickets now{}", next_open.as_ref().map(|t| format!("; it opens {t}")).unwrap_or_default())]
+    TicketingClosed {
+        category: CategoryId,
+        /// Next opening in local time, `2026-11-30 08:30`.
+        next_open: Option<String>,
+    },
+    #[error("nobody is waiting for window {0}")]
+    NothingWaiting(WindowNo),
+    #[error("window {0} is not serving a ticket")]
+    NoTicketAtWindow(WindowNo),
+    #[error("{ticket} was recalled {limit} times already; skip it or complete it")]
+    RecallLimit { ticket: TicketCode, limit: u8 },
+    #[error("there is no ticket {0} today")]
+    UnknownTicket(TicketCode),
+    #[error("{ticket} is {state}; only a skipped ticket can be re-queued")]
+    NotSkipped {
+        ticket: TicketCode,
+        state: &'static str,
+    },
+    #[error("{ticket} is already in category {category}")]
+    SameCategory {
+        ticket: TicketCode,
+        category: CategoryId,
+    },
+    #[error("window {window} is serving {ticket}; complete, skip or transfer it first")]
+    WindowBusy {
+        window: WindowNo,
+        ticket: TicketCode,
+    },
+}
+
+#[derive(Clone, Default, PartialEq, Eq, Debug)]
+struct WindowState {
+    paused: bool,
+    current: Option<TicketCode>,
+    /// Priority tickets called in a row, for the `alternate` policy.
+    priority_streak: u8,
+}
+
+/// One category as the lobby screen shows it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct CategoryView {
+    pub id: CategoryId,
+    pub zh: String,
+    pub en: String,
+    pub issuing: bool,
+    pub waiting: u32,
+    pub wait_minutes: Option<u32>,
+}
+
+/// A window on the "now serving" board.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct ServingView {
+    pub window: WindowNo,
+    pub paused: bool,
+    pub ticket: Option<TicketCode>,
+    pub called_at: Option<Timestamp>,
+    pub recalls: u8,
+}
+
+/// Everything the lobby screen and the `state` control command show.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct StationView {
+    pub day: Option<Date>,
+    pub policy: String,
+    pub issuing: bool,
+    /// Next opening in local time when not issuing.
+    pub next_open: Option<String>,
+    pub categories: Vec<CategoryView>,
+    pub windows: Vec<ServingView>,
+    /// Waiting tickets in queue order per the policy.
+    pub waiting: Vec<TicketCode>,
+    pub clock_behind: bool,
+}
+
+/// Today's queue, windows and history: the state the rules work on.
+#[derive(Clone, Debug)]
+pub struct Station {
+    catalog: Catalog,
+    calendar: HolidayCalendar,
+    settings: Settings,
+    day: Option<Date>,
+    day_closed: bool,
+    tickets: Vec<Ticket>,
+    counters: BTreeMap<CategoryId, u32>,
+    windows: BTreeMap<WindowNo, WindowState>,
+    service: BTreeMap<CategoryId, VecDeque<u32>>,
+    high_water: Option<Timestamp>,
+    clock_warned: bool,
+    next_order: i64,
+}
+
+impl Station {
+    /// A station with no history.
+    pub fn new(catalog: Catalog, calendar: HolidayCalendar, settings: Settings) -> Self {
+        let windows = catalog
+            .windows()
+            .into_iter()
+            .map(|w| (w, WindowState::default()))
+            .collect();
+        Self {
+            catalog,
+            calendar,
+            settings,
+            day: None,
+            day_closed: false,
+            tickets: Vec::new(),
+            counters: BTreeMap::new(),
+            windows,
+            service: BTreeMap::new(),
+            high_water: None,
+            clock_warned: false,
+            next_order: 0,
+        }
+    }
+
+    /// Seeds the rolling service times from earlier days (most recent last).
+    pub fn seed_service_times(
+        &mut self,
+        category: CategoryId,
+        seconds: impl IntoIterator<Item = u32>,
+    ) {
+        let sample = self.service.entry(category).or_default();
+        for s in seconds {
+            sample.push_back(s);
+            if sample.len() > self.settings.service_sample {
+                sample.pop_front();
+            }
+        }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Today's tickets in issue order.
+    pub fn tickets(&self) -> &[Ticket] {
+        &self.tickets
+    }
+
+    pub fn ticket(&self, code: TicketCode) -> Option<&Ticket> {
+        self.tickets.iter().find(|t| t.code == code)
+    }
+
+    /// The latest instant the station has recorded; time never runs back behind it.
+    pub fn high_water(&self) -> Option<Timestamp> {
+        self.high_water
+    }
+
+    /// Decides what a command does at `now`, without changing the station.
+    pub fn decide(
+        &self,
+        command: &Command,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Decision, Rejection> {
+        let mut scratch = Scratch {
+            station: self.clone(),
+            decision: Decision::default(),
+            actor: actor.clone(),
+            now,
+        };
+        scratch.housekeeping();
+        scratch.command(command)?;
+        Ok(scratch.decision)
+    }
+
+    /// Applies a committed record.
+    pub fn apply(&mut self, record: &Record) {
+        self.high_water = Some(self.high_water.map_or(record.at, |h| h.max(record.at)));
+        if self.day.is_none() {
+            self.day = Some(record.day);
+        }
+        match &record.fact {
+            Fact::DayOpened => {
+                self.day = Some(record.day);
+                self.day_closed = false;
+                self.tickets.clear();
+                self.counters.clear();
+                self.next_order = 0;
+                for w in self.windows.values_mut() {
+                    *w = WindowState::default();
+                }
+            }
+            Fact::TicketIssued {
+                ticket,
+                priority,
+                order,
+                ..
+            } => {
+                let counter = self.counters.entry(ticket.category).or_default();
+                *counter = (*counter).max(ticket.number);
+                self.tickets.push(Ticket {
+                    code: *ticket,
+                    queue: ticket.category,
+                    priority: *priority,
+                    issued_at: record.at,
+                    order: *order,
+                    state: TicketState::Waiting,
+                });
+                self.next_order = self.next_order.max(order + ORDER_STEP);
+            }
+            Fact::TicketCalled { ticket, window } => {
+                let priority = self.ticket(*ticket).is_some_and(|t| t.priority);
+                self.set_state(
+                    *ticket,
+                    TicketState::Called {
+                        window: *window,
+                        at: record.at,
+                        recalls: 0,
+                    },
+                );
+                let w = self.windows.entry(*window).or_default();
+                w.current = Some(*ticket);
+                w.paused = false;
+                w.priority_streak = if priority {
+                    w.priority_streak.saturating_add(1)
+                } else {
+                    0
+                };
+            }
+            Fact::TicketRecalled { ticket, count, .. } => {
+                if let Some(t) = self.ticket_mut(*ticket)
+                    && let TicketState::Called { recalls, .. } = &mut t.state
+                {
+                    *recalls = *count;
+                }
+            }
+            Fact::TicketSkipped { ticket, window } => {
+                self.set_state(*ticket, TicketState::Skipped { window: *window });
+                self.clear_window(*window);
+            }
+            Fact::TicketRequeued { ticket, order } => {
+                if let Some(t) = self.ticket_mut(*ticket) {
+                    t.state = TicketState::Waiting;
+                    t.order = *order;
+                }
+                self.next_order = self.next_order.max(order + ORDER_STEP);
+            }
+            Fact::TicketTransferred {
+                ticket,
+                window,
+                to,
+                order,
+            } => {
+                if let Some(t) = self.ticket_mut(*ticket) {
+                    t.state = TicketState::Waiting;
+                    t.queue = *to;
+                    t.order = *order;
+                }
+                self.clear_window(*window);
+            }
+            Fact::TicketCompleted {
+                ticket,
+                window,
+                service_seconds,
+                ..
+            } => {
+                let queue = self.ticket(*ticket).map(|t| t.queue);
+                self.set_state(*ticket, TicketState::Completed { window: *window });
+                self.clear_window(*window);
+                if let Some(queue) = queue {
+                    self.seed_service_times(queue, [*service_seconds]);
+                }
+            }
+            Fact::WindowOpened { window } => {
+                self.windows.entry(*window).or_default().paused = false
+            }
+            Fact::WindowPaused { window } => self.windows.entry(*window).or_default().paused = true,
+            Fact::DayClosed { .. } => {
+                for t in &mut self.tickets {
+                    if matches!(
+                        t.state,
+                        TicketState::Waiting
+                            | TicketState::Called { .. }
+                            | TicketState::Skipped { .. }
+                    ) {
+                        t.state = TicketState::Unserved;
+                    }
+                }
+                for w in self.windows.values_mut() {
+                    w.current = None;
+                }
+                self.day_closed = true;
+            }
+            Fact::ClockBehind { .. } => self.clock_warned = true,
+            Fact::ClockRecovered => self.clock_warned = false,
+        }
+    }
+
+    /// What the lobby screen shows at `now`.
+    pub fn view(&self, now: Timestamp) -> StationView {
+        let now = self.high_water.map_or(now, |h| now.max(h));
+        let categories: Vec<CategoryView> = self
+            .catalog
+            .categories()
+            .iter()
+            .map(|c| {
+                let waiting = self.waiting_in(c.id).count() as u32;
+                CategoryView {
+                    id: c.id,
+                    zh: c.name_zh.clone(),
+                    en: c.name_en.clone(),
+                    issuing: !self.day_closed_at(now)
+                        && matches!(self.ticketing(c, now), Ticketing::Open { .. }),
+                    waiting,
+                    wait_minutes: self.estimate_minutes(c.id, waiting),
+                }
+            })
+            .collect();
+        let issuing = categories.iter().any(|c| c.issuing);
+        let next_open = if issuing {
+            None
+        } else {
+            self.catalog
+                .categories()
+                .iter()
+                .filter_map(|c| match self.ticketing(c, now) {
+                    Ticketing::Closed { next_open, .. } => next_open,
+                    Ticketing::Open { .. } => None,
+                })
+                .min()
+                .map(|t| self.local(t))
+        };
+        let windows = self
+            .windows
+            .iter()
+            .map(|(no, w)| {
+                let (called_at, recalls) =
+                    match w.current.and_then(|c| self.ticket(c)).map(|t| t.state) {
+                        Some(TicketState::Called { at, recalls, .. }) => (Some(at), recalls),
+                        _ => (None, 0),
+                    };
+                ServingView {
+                    window: *no,
+                    paused: w.paused,
+                    ticket: w.current,
+                    called_at,
+                    recalls,
+                }
+            })
+            .collect();
+        let mut waiting: Vec<&Ticket> = self
+            .tickets
+            .iter()
+            .filter(|t| t.state == TicketState::Waiting)
+            .collect();
+        waiting.sort_by_key(|t| {
+            (
+                !t.priority && self.settings.policy == Policy::Strict,
+                t.order,
+                t.issued_at,
+            )
+        });
+        StationView {
+            day: self.day,
+            policy: self.settings.policy.to_string(),
+            issuing,
+            next_open,
+            categories,
+            windows,
+            waiting: waiting.into_iter().map(|t| t.code).collect(),
+            clock_behind: self.clock_warned,
+        }
+    }
+
+    /// Formats an instant in the station's time zone, `2026-11-28 09:05`.
+    pub fn local(&self, at: Timestamp) -> String {
+        let dt = self.settings.time_zone.to_datetime(at);
+        format!(
+            "{:04}-{:02}-{:02} {}",
+            dt.date().year(),
+            dt.date().month(),
+            dt.date().day(),
+            hhmm(dt.time())
+        )
+    }
+
+    /// The business day of an instant: its date in the station's time zone.
+    pub fn business_day(&self, at: Timestamp) -> Date {
+        self.settings.time_zone.to_datetime(at).date()
+    }
+
+    fn day_closed_at(&self, now: Timestamp) -> bool {
+        self.day == Some(self.business_day(now)) && self.day_closed
+    }
+
+    fn ticketing(&self, category: &Category, now: Timestamp) -> Ticketing {
+        ticketing_state(
+            self.catalog.hours_of(category),
+            &self.calendar,
+            self.settings.closed_on_holidays,
+            self.settings.last_ticket_minutes,
+            &self.settings.time_zone,
+            now,
+        )
+    }
+
+    fn ticket_mut(&mut self, code: TicketCode) -> Option<&mut Ticket> {
+        self.tickets.iter_mut().find(|t| t.code == code)
+    }
+
+    fn set_state(&mut self, code: TicketCode, state: TicketState) {
+        if let Some(t) = self.ticket_mut(code) {
+            t.state = state;
+        }
+    }
+
+    fn clear_window(&mut self, window: WindowNo) {
+        if let Some(w) = self.windows.get_mut(&window) {
+            w.current = None;
+        }
+    }
+
+    fn waiting_in(&self, queue: CategoryId) -> impl Iterator<Item = &Ticket> {
+        self.tickets
+            .iter()
+            .filter(move |t| t.queue == queue && t.state == TicketState::Waiting)
+    }
+
+    /// People a new ticket would have ahead of it: everyone waiting in the category
+    /// for a normal ticket, the waiting priority tickets for a priority one. An
+    /// estimate: later priority tickets may still pass a normal one.
+    fn ahead_of_new(&self, queue: CategoryId, priority: bool) -> u32 {
+        self.waiting_in(queue)
+            .filter(|t| !priority || t.priority)
+            .count() as u32
+    }
+
+    /// Mean recent service time of a category in seconds, or the default.
+    fn mean_service_seconds(&self, category: CategoryId) -> u32 {
+        match self.service.get(&category) {
+            Some(s) if !s.is_empty() => {
+                (s.iter().map(|&x| u64::from(x)).sum::<u64>() / s.len() as u64) as u32
+            }
+            _ => self.settings.default_service_minutes * 60,
+        }
+    }
+
+    /// Estimated wait in whole minutes (rounded up) for someone with `ahead` people
+    /// ahead: people ahead divided by open windows serving the category, times the
+    /// rolling mean service time. `None` when no window serving it is open.
+    fn estimate_minutes(&self, category: CategoryId, ahead: u32) -> Option<u32> {
+        let c = self.catalog.category(category)?;
+        let open = c
+            .windows
+            .iter()
+            .filter(|w| self.windows.get(w).is_some_and(|s| !s.paused))
+            .count() as u64;
+        if open == 0 {
+            return None;
+        }
+        let seconds = u64::from(ahead) * u64::from(self.mean_service_seconds(category));
+        Some(seconds.div_ceil(open * 60) as u32)
+    }
+
+    /// The ticket the policy calls next at a window.
+    fn pick_next(&self, window: WindowNo) -> Option<&Ticket> {
+        let served: Vec<CategoryId> = self.catalog.served_by(window).map(|c| c.id).collect();
+        let eligible = || {
+            self.tickets
+                .iter()
+                .filter(|t| t.state == TicketState::Waiting && served.contains(&t.queue))
+        };
+        let oldest = |priority: bool| {
+            eligible()
+                .filter(|t| t.priority == priority)
+                .min_by_key(|t| (t.order, t.issued_at, t.code))
+        };
+        let (first_priority, first_normal) = (oldest(true), oldest(false));
+        match self.settings.policy {
+            Policy::Strict => first_priority.or(first_normal),
+            Policy::Alternate { every } => {
+                let streak = self.windows.get(&window).map_or(0, |w| w.priority_streak);
+                if streak >= every.max(1) && first_normal.is_some() {
+                    first_normal
+                } else {
+                    first_priority.or(first_normal)
+                }
+            }
+        }
+    }
+
+    fn window_list(&self) -> String {
+        self.windows
+            .keys()
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn category_list(&self) -> String {
+        self.catalog
+            .categories()
+            .iter()
+            .map(|c| c.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A decision in the making: a copy of the station that records are applied to as
+/// they are decided, so later rules see earlier records of the same command.
+struct Scratch {
+    station: Station,
+    decision: Decision,
+    actor: Actor,
+    now: Timestamp,
+}
+
+impl Scratch {
+    fn record_as(&mut self, actor: Actor, fact: Fact) {
+        let record = Record {
+            at: self.now,
+            day: self
+                .station
+                .day
+                .unwrap_or_else(|| self.station.business_day(self.now)),
+            actor,
+            fact,
+        };
+        self.station.apply(&record);
+        self.decision.records.push(record);
+    }
+
+    fn record(&mut self, fact: Fact) {
+        self.record_as(self.actor.clone(), fact);
+    }
+
+    fn effect(&mut self, effect: Effect) {
+        self.decision.effects.push(effect);
+    }
+
+    /// Rules that run before every command: time never runs backwards, and the
+    /// business day rolls over and closes on time.
+    fn housekeeping(&mut self) {
+        if let Some(high) = self.station.high_water {
+            if self.now < high {
+                if !self.station.clock_warned {
+                    let clock = self.now;
+                    self.now = high;
+                    self.record_as(
+                        Actor::System,
+                        Fact::ClockBehind {
+                            clock,
+                            journal: high,
+                        },
+                    );
+                    let behind_seconds = high.duration_since(clock).as_secs();
+                    self.effect(Effect::Notify(Notice::ClockBehind { behind_seconds }));
+                }
+                self.now = high;
+            } else if self.station.clock_warned {
+                self.record_as(Actor::System, Fact::ClockRecovered);
+                self.effect(Effect::Notify(Notice::ClockRecovered));
+            }
+        }
+
+        let today = self.station.business_day(self.now);
+        if let Some(day) = self.station.day
+            && day != today
+            && !self.station.day_closed
+        {
+            self.close_day();
+        }
+        if self.station.day != Some(today) {
+            let record = Record {
+                at: self.now,
+                day: today,
+                actor: Actor::System,
+                fact: Fact::DayOpened,
+            };
+            self.station.apply(&record);
+            self.decision.records.push(record);
+        }
+        let local_time = self.station.settings.time_zone.to_datetime(self.now).time();
+        if !self.station.day_closed && local_time >= self.station.settings.day_close {
+            self.close_day();
+        }
+    }
+
+    fn close_day(&mut self) {
+        let unserved = self
+            .station
+            .tickets
+            .iter()
+            .filter(|t| {
+                matches!(
+                    t.state,
+                    TicketState::Waiting | TicketState::Called { .. } | TicketState::Skipped { .. }
+                )
+            })
+            .map(|t| t.code)
+            .collect();
+        self.record_as(Actor::System, Fact::DayClosed { unserved });
+    }
+
+    fn window(&self, window: WindowNo) -> Result<&WindowState, Rejection> {
+        self.station
+            .windows
+            .get(&window)
+            .ok_or_else(|| Rejection::UnknownWindow(window, self.station.window_list()))
+    }
+
+    fn current(&self, window: WindowNo) -> Result<TicketCode, Rejection> {
+        self.window(window)?
+            .current
+            .ok_or(Rejection::NoTicketAtWindow(window))
+    }
+
+    fn command(&mut self, command: &Command) -> Result<(), Rejection> {
+        match *command {
+            Command::Tick => Ok(()),
+            Command::Issue { category, priority } => self.issue(category, priority),
+            Command::CallNext { window } => self.call_next(window),
+            Command::Recall { window } => {
+                let ticket = self.current(window)?;
+                let recalls = match self.station.ticket(ticket).map(|t| t.state) {
+                    Some(TicketState::Called { recalls, .. }) => recalls,
+                    _ => 0,
+                };
+                let limit = self.station.settings.recall_limit;
+                if recalls >= limit {
+                    return Err(Rejection::RecallLimit { ticket, limit });
+                }
+                self.record(Fact::TicketRecalled {
+                    ticket,
+                    window,
+                    count: recalls + 1,
+                });
+                self.effect(Effect::Announce {
+                    ticket,
+                    window,
+                    recall: true,
+                });
+                Ok(())
+            }
+            Command::Skip { window } => {
+                let ticket = self.current(window)?;
+                self.record(Fact::TicketSkipped { ticket, window });
+                Ok(())
+            }
+            Command::Complete { window } => {
+                let ticket = self.current(window)?;
+                self.complete(ticket, window, false);
+                Ok(())
+            }
+            Command::Transfer { window, to } => {
+                let ticket = self.current(window)?;
+                if self.station.catalog.category(to).is_none() {
+                    return Err(Rejection::UnknownCategory(to, self.station.category_list()));
+                }
+                let Some(t) = self.station.ticket(ticket) else {
+                    return Err(Rejection::UnknownTicket(ticket));
+                };
+                if t.queue == to {
+                    return Err(Rejection::SameCategory {
+                        ticket,
+                        category: to,
+                    });
+                }
+                let front = self.station.waiting_in(to).map(|w| w.order).min();
+                let order = front.map_or(t.order, |f| t.order.min(f - 1));
+                self.record(Fact::TicketTransferred {
+                    ticket,
+                    window,
+                    to,
+                    order,
+                });
+                Ok(())
+            }
+            Command::Requeue { ticket } => {
+                let Some(t) = self.station.ticket(ticket) else {
+                    return Err(Rejection::UnknownTicket(ticket));
+                };
+                if !matches!(t.state, TicketState::Skipped { .. }) {
+                    return Err(Rejection::NotSkipped {
+                        ticket,
+                        state: t.state.name(),
+                    });
+                }
+                let order = self.requeue_order(t.queue);
+                self.record(Fact::TicketRequeued { ticket, order });
+                Ok(())
+            }
+            Command::SetWindowOpen { window, open } => {
+                let w = self.window(window)?;
+                match (open, w.paused, w.current) {
+                    (true, true, _) => self.record(Fact::WindowOpened { window }),
+                    (false, false, Some(ticket)) => {
+                        return Err(Rejection::WindowBusy { window, ticket });
+                    }
+                    (false, false, None) => self.record(Fact::WindowPaused { window }),
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn issue(&mut self, category: CategoryId, priority: bool) -> Result<(), Rejection> {
+        let station = &self.station;
+        let Some(c) = station.catalog.category(category) else {
+            return Err(Rejection::UnknownCategory(
+                category,
+                station.category_list(),
+            ));
+        };
+        let ticketing = station.ticketing(c, self.now);
+        if station.day_closed || !matches!(ticketing, Ticketing::Open { .. }) {
+            let next_open = match ticketing {
+                Ticketing::Closed { next_open, .. } => next_open.map(|t| station.local(t)),
+                Ticketing::Open { .. } => None,
+            };
+            return Err(Rejection::TicketingClosed {
+                category,
+                next_open,
+            });
+        }
+        let number = station.counters.get(&category).copied().unwrap_or(0) + 1;
+        let code = TicketCode { category, number };
+        let ahead = station.ahead_of_new(category, priority);
+        let wait_minutes = station.estimate_minutes(category, ahead);
+        let slip = TicketSlip {
+            code,
+            category,
+            category_zh: c.name_zh.clone(),
+            category_en: c.name_en.clone(),
+            priority,
+            ahead,
+            wait_minutes,
+            issued_at: self.now,
+            issued_local: station.local(self.now),
+        };
+        let order = station.next_order;
+        self.record(Fact::TicketIssued {
+            ticket: code,
+            priority,
+            order,
+            ahead,
+            wait_minutes,
+        });
+        self.effect(Effect::ShowTicket(slip.clone()));
+        self.effect(Effect::PrintTicket(slip));
+        Ok(())
+    }
+
+    fn call_next(&mut self, window: WindowNo) -> Result<(), Rejection> {
+        let w = self.window(window)?;
+        let (paused, current) = (w.paused, w.current);
+        if paused {
+            self.record(Fact::WindowOpened { window });
+        }
+        if let Some(ticket) = current {
+            self.complete(ticket, window, true);
+        }
+        match self.station.pick_next(window).map(|t| t.code) {
+            Some(ticket) => {
+                self.record(Fact::TicketCalled { ticket, window });
+                self.effect(Effect::Announce {
+                    ticket,
+                    window,
+                    recall: false,
+                });
+                Ok(())
+            }
+            None if current.is_some() => {
+                self.effect(Effect::Notify(Notice::QueueEmpty { window }));
+                Ok(())
+            }
+            None => Err(Rejection::NothingWaiting(window)),
+        }
+    }
+
+    fn complete(&mut self, ticket: TicketCode, window: WindowNo, by_next_call: bool) {
+        let since = match self.station.ticket(ticket).map(|t| t.state) {
+            Some(TicketState::Called { at, .. }) => at,
+            _ => self.now,
+        };
+        let service_seconds = self
+            .now
+            .duration_since(since)
+            .as_secs()
+            .clamp(0, i64::from(u32::MAX)) as u32;
+        self.record(Fact::TicketCompleted {
+            ticket,
+            window,
+            service_seconds,
+            by_next_call,
+        });
+    }
+
+    /// Queue position for a re-queued ticket: behind the next `requeue_after`
+    /// waiting tickets of its category, or at the back when fewer wait.
+    fn requeue_order(&self, queue: CategoryId) -> i64 {
+        let mut orders: Vec<i64> = self.station.waiting_in(queue).map(|t| t.order).collect();
+        orders.sort_unstable();
+        let n = self.station.settings.requeue_after as usize;
+        if orders.len() <= n {
+            return self.station.next_order;
+        }
+        let (before, after) = (
+            if n == 0 { orders[0] - 2 } else { orders[n - 1] },
+            orders[n],
+        );
+        before + (after - before) / 2
+    }
+}

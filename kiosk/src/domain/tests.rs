@@ -1,0 +1,934 @@
+//! Table tests for the domain rules. Every test is instant and single-threaded:
+//! commands go in with an explicit `now`, records and effects come out.
+
+use jiff::Timestamp;
+use jiff::civil::{Date, Time, Weekday};
+use jiff::tz::TimeZone;
+
+use super::hours::ClosedReason;
+use super::*;
+
+fn cat(id: char, zh: &str, en: &str, windows: &[u8]) -> Category {
+    Category {
+        id: CategoryId::new(id).unwrap(),
+        name_zh: zh.into(),
+        name_en: en.into(),
+        windows: windows.iter().map(|&w| WindowNo::new(w).unwrap()).collect(),
+        hours: None,
+    }
+}
+
+fn session(a: &str, b: &str) -> Session {
+    Session {
+        start: a.parse().unwrap(),
+        end: b.parse().unwrap(),
+    }
+}
+
+fn station_hours() -> Hours {
+    Hours {
+        days: Days::WorkingDays,
+        sessions: vec![session("08:30", "12:00"), session("14:00", "17:30")],
+    }
+}
+
+fn catalog() -> Catalog {
+    Catalog::new(
+        vec![
+            cat('A', "社保医保", "Social insurance", &[1, 2]),
+            cat('B', "民政救助", "Civil affairs", &[2]),
+            cat('C', "户籍证件", "Household registration", &[3]),
+        ],
+        station_hours(),
+    )
+    .unwrap()
+}
+
+fn calendar() -> HolidayCalendar {
+    let mut c = HolidayCalendar::default();
+    let day = |d: &str, off: bool| CalendarDay {
+        name: "国庆节".into(),
+        date: d.parse().unwrap(),
+        is_off_day: off,
+    };
+    c.add_year(
+        2026,
+        vec![
+            day("2026-09-20", false),
+            day("2026-10-01", true),
+            day("2026-10-02", true),
+            day("2026-10-05", true),
+            day("2026-10-10", false),
+        ],
+    )
+    .unwrap();
+    c
+}
+
+/// Local Shanghai time to an instant.
+fn at(local: &str) -> Timestamp {
+    let dt: jiff::civil::DateTime = local.parse().unwrap();
+    TimeZone::get("Asia/Shanghai")
+        .unwrap()
+        .to_timestamp(dt)
+        .unwrap()
+}
+
+fn a() -> CategoryId {
+    CategoryId::new('A').unwrap()
+}
+fn b() -> CategoryId {
+    CategoryId::new('B').unwrap()
+}
+fn c() -> CategoryId {
+    CategoryId::new('C').unwrap()
+}
+fn w(n: u8) -> WindowNo {
+    WindowNo::new(n).unwrap()
+}
+fn code(s: &str) -> TicketCode {
+    s.parse().unwrap()
+}
+
+/// A station plus a clock, applying every accepted decision as the shell would
+/// after its commit.
+struct Run {
+    station: Station,
+    now: Timestamp,
+    journal: Vec<Record>,
+}
+
+impl Run {
+    fn new(settings: Settings) -> Self {
+        Self {
+            station: Station::new(catalog(), calendar(), settings),
+            now: at("2026-11-30T09:00"),
+            journal: Vec::new(),
+        }
+    }
+
+    fn strict() -> Self {
+        Self::new(Settings::default())
+    }
+
+    fn at(mut self, local: &str) -> Self {
+        self.now = at(local);
+        self
+    }
+
+    fn go(&mut self, command: Command) -> Result<Decision, Rejection> {
+        let d = self
+            .station
+            .decide(&command, &Actor::Technician, self.now)?;
+        for r in &d.records {
+            self.station.apply(r);
+        }
+        self.journal.extend(d.records.iter().cloned());
+        Ok(d)
+    }
+
+    fn issue(&mut self, category: CategoryId, priority: bool) -> TicketCode {
+        let d = self.go(Command::Issue { category, priority }).unwrap();
+        d.records
+            .iter()
+            .find_map(|r| match r.fact {
+                Fact::TicketIssued { ticket, .. } => Some(ticket),
+                _ => None,
+            })
+            .unwrap()
+    }
+
+    fn call(&mut self, window: u8) -> Option<TicketCode> {
+        let d = self.go(Command::CallNext { window: w(window) }).ok()?;
+        d.records.iter().find_map(|r| match r.fact {
+            Fact::TicketCalled { ticket, .. } => Some(ticket),
+            _ => None,
+        })
+    }
+
+    fn kinds(d: &Decision) -> Vec<&'static str> {
+        d.records.iter().map(|r| r.fact.kind()).collect()
+    }
+}
+
+#[test]
+fn numbering_is_per_category_and_day() {
+    let mut run = Run::strict();
+    let issued: Vec<String> = [
+        (a(), false),
+        (a(), false),
+        (b(), false),
+        (a(), true),
+        (b(), true),
+    ]
+    .into_iter()
+    .map(|(c, p)| run.issue(c, p).to_string())
+    .collect();
+    assert_eq!(issued, ["A001", "A002", "B001", "A003", "B002"]);
+}
+
+#[test]
+fn the_first_command_of_a_day_opens_it_and_a_ticket_is_shown_then_printed() {
+    let mut run = Run::strict();
+    let d = run
+        .go(Command::Issue {
+            category: a(),
+            priority: false,
+        })
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["day_opened", "ticket_issued"]);
+    assert!(
+        matches!(&d.effects[..], [Effect::ShowTicket(s), Effect::PrintTicket(p)] if s == p && s.code == code("A001") && s.issued_local == "2026-11-30 09:00")
+    );
+}
+
+#[test]
+fn ticket_codes_round_trip_and_reject_garbage() {
+    let table = [
+        ("A001", Some("A001")),
+        ("a7", Some("A007")),
+        ("Z1000", Some("Z1000")),
+        ("A000", None),
+        ("AA01", None),
+        ("1", None),
+        ("", None),
+        ("A-1", None),
+        ("A99999999999", None),
+    ];
+    for (input, expected) in table {
+        let got = input.parse::<TicketCode>().ok().map(|c| c.to_string());
+        assert_eq!(got.as_deref(), expected, "input {input:?}");
+    }
+}
+
+#[test]
+fn call_next_follows_the_policy() {
+    // (policy, issued as (category, priority), windows called in turn, expected calls)
+    let table: &[(Policy, &[(char, bool)], &[u8], &[&str])] = &[
+        (
+            Policy::Strict,
+            &[('A', false), ('A', true), ('A', false)],
+            &[1, 1, 1],
+            &["A002", "A001", "A003"],
+        ),
+        (
+            Policy::Alternate { every: 2 },
+            &[
+                ('A', true),
+                ('A', true),
+                ('A', true),
+                ('A', false),
+                ('A', false),
+            ],
+            &[1, 1, 1, 1, 1],
+            &["A001", "A002", "A004", "A003", "A005"],
+        ),
+        (
+            Policy::Alternate { every: 1 },
+            &[('A', true), ('A', true), ('A', false)],
+            &[1, 1, 1],
+            &["A001", "A003", "A002"],
+        ),
+        // Window 2 serves A and B: the oldest eligible wins across categories.
+        (
+            Policy::Strict,
+            &[('B', false), ('A', false), ('B', false)],
+            &[2, 2, 2],
+            &["B001", "A001", "B002"],
+        ),
+        // Window 3 serves C only.
+        (
+            Policy::Strict,
+            &[('A', false), ('C', false)],
+            &[3],
+            &["C001"],
+        ),
+    ];
+    for (policy, issues, windows, expected) in table {
+        let mut run = Run::new(Settings {
+            policy: *policy,
+            ..Settings::default()
+        });
+        for &(cat_letter, priority) in *issues {
+            run.issue(CategoryId::new(cat_letter).unwrap(), priority);
+        }
+        let called: Vec<String> = windows
+            .iter()
+            .filter_map(|&win| run.call(win))
+            .map(|t| t.to_string())
+            .collect();
+        assert_eq!(&called, expected, "policy {policy:?} issues {issues:?}");
+    }
+}
+
+#[test]
+fn call_next_completes_the_current_ticket_and_reports_an_empty_queue() {
+    let mut run = Run::strict();
+    run.issue(a(), false);
+    run.call(1);
+    run.now = at("2026-11-30T09:04");
+    let d = run.go(Command::CallNext { window: w(1) }).unwrap();
+    assert_eq!(Run::kinds(&d), ["ticket_completed"]);
+    assert!(matches!(
+        d.records[0].fact,
+        Fact::TicketCompleted {
+            service_seconds: 240,
+            by_next_call: true,
+            ..
+        }
+    ));
+    assert_eq!(
+        d.effects,
+        [Effect::Notify(Notice::QueueEmpty { window: w(1) })]
+    );
+    assert_eq!(
+        run.go(Command::CallNext { window: w(1) }),
+        Err(Rejection::NothingWaiting(w(1)))
+    );
+}
+
+#[test]
+fn window_commands_are_refused_with_reasons() {
+    let mut run = Run::strict();
+    run.issue(a(), false);
+    let table = [
+        (
+            Command::CallNext { window: w(9) },
+            "there is no window 9; the catalog's windows are 1, 2, 3",
+        ),
+        (
+            Command::Recall { window: w(1) },
+            "window 1 is not serving a ticket",
+        ),
+        (
+            Command::Skip { window: w(1) },
+            "window 1 is not serving a ticket",
+        ),
+        (
+            Command::Complete { window: w(1) },
+            "window 1 is not serving a ticket",
+        ),
+        (
+            Command::Transfer {
+                window: w(1),
+                to: b(),
+            },
+            "window 1 is not serving a ticket",
+        ),
+        (
+            Command::Requeue {
+                ticket: code("A009"),
+            },
+            "there is no ticket A009 today",
+        ),
+        (
+            Command::Requeue {
+                ticket: code("A001"),
+            },
+            "A001 is waiting; only a skipped ticket can be re-queued",
+        ),
+        (
+            Command::Issue {
+                category: CategoryId::new('Q').unwrap(),
+                priority: false,
+            },
+            "there is no category Q; the catalog lists A, B, C",
+        ),
+    ];
+    for (command, message) in table {
+        let got = run.go(command.clone()).unwrap_err().to_string();
+        assert_eq!(got, message, "{command:?}");
+    }
+    run.call(1);
+    assert_eq!(
+        run.go(Command::Transfer {
+            window: w(1),
+            to: a()
+        })
+        .unwrap_err()
+        .to_string(),
+        "A001 is already in category A"
+    );
+    assert_eq!(
+        run.go(Command::SetWindowOpen {
+            window: w(1),
+            open: false
+        })
+        .unwrap_err()
+        .to_string(),
+        "window 1 is serving A001; complete, skip or transfer it first"
+    );
+}
+
+#[test]
+fn recall_is_limited() {
+    let mut run = Run::new(Settings {
+        recall_limit: 2,
+        ..Settings::default()
+    });
+    run.issue(a(), false);
+    run.call(1);
+    for count in 1..=2u8 {
+        let d = run.go(Command::Recall { window: w(1) }).unwrap();
+        assert!(matches!(d.records[0].fact, Fact::TicketRecalled { count: c, .. } if c == count));
+        assert_eq!(
+            d.effects,
+            [Effect::Announce {
+                ticket: code("A001"),
+                window: w(1),
+                recall: true
+            }]
+        );
+    }
+    assert_eq!(
+        run.go(Command::Recall { window: w(1) }),
+        Err(Rejection::RecallLimit {
+            ticket: code("A001"),
+            limit: 2
+        })
+    );
+}
+
+#[test]
+fn a_skipped_ticket_is_requeued_behind_the_next_few() {
+    // (requeue_after, expected call order after A001 is skipped and re-queued)
+    let table: &[(u32, &[&str])] = &[
+        (0, &["A001", "A002", "A003", "A004"]),
+        (2, &["A002", "A003", "A001", "A004"]),
+        (3, &["A002", "A003", "A004", "A001"]),
+        (10, &["A002", "A003", "A004", "A001"]),
+    ];
+    for &(requeue_after, expected) in table {
+        let mut run = Run::new(Settings {
+            requeue_after,
+            ..Settings::default()
+        });
+        for _ in 0..4 {
+            run.issue(a(), false);
+        }
+        assert_eq!(run.call(1), Some(code("A001")));
+        run.go(Command::Skip { window: w(1) }).unwrap();
+        assert!(matches!(
+            run.station.ticket(code("A001")).unwrap().state,
+            TicketState::Skipped { .. }
+        ));
+        run.go(Command::Requeue {
+            ticket: code("A001"),
+        })
+        .unwrap();
+        let mut called = Vec::new();
+        while let Some(t) = run.call(1) {
+            called.push(t.to_string());
+        }
+        assert_eq!(called, expected, "requeue_after {requeue_after}");
+    }
+}
+
+#[test]
+fn a_transferred_ticket_goes_to_the_front_of_its_new_category() {
+    let mut run = Run::strict();
+    run.issue(c(), false); // C001 waits at window 3
+    run.issue(c(), false); // C002
+    run.issue(a(), false); // A001
+    assert_eq!(run.call(1), Some(code("A001")));
+    let d = run
+        .go(Command::Transfer {
+            window: w(1),
+            to: c(),
+        })
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["ticket_transferred"]);
+    assert_eq!(run.station.view(run.now).windows[0].ticket, None);
+    let calls: Vec<_> = std::iter::from_fn(|| run.call(3))
+        .map(|t| t.to_string())
+        .collect();
+    assert_eq!(calls, ["A001", "C001", "C002"]);
+}
+
+#[test]
+fn the_business_day_closes_and_numbering_restarts() {
+    let mut run = Run::strict();
+    run.issue(a(), false);
+    run.issue(a(), false);
+    run.issue(a(), false);
+    run.call(1);
+    run.go(Command::Skip { window: w(1) }).unwrap();
+    run.call(1);
+    run.now = at("2026-11-30T18:00");
+    let d = run.go(Command::Tick).unwrap();
+    assert_eq!(Run::kinds(&d), ["day_closed"]);
+    assert_eq!(
+        d.records[0].fact,
+        Fact::DayClosed {
+            unserved: vec![code("A001"), code("A002"), code("A003")]
+        }
+    );
+    assert!(
+        run.station
+            .tickets()
+            .iter()
+            .all(|t| t.state == TicketState::Unserved)
+    );
+    assert!(
+        run.go(Command::Tick).unwrap().records.is_empty(),
+        "closes once"
+    );
+
+    run.now = at("2026-12-01T08:31");
+    let d = run
+        .go(Command::Issue {
+            category: a(),
+            priority: false,
+        })
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["day_opened", "ticket_issued"]);
+    assert_eq!(d.records[1].day, "2026-12-01".parse::<Date>().unwrap());
+    assert_eq!(d.records[1].fact.ticket(), Some(code("A001")));
+}
+
+#[test]
+fn a_day_left_open_overnight_is_closed_before_the_next_opens() {
+    let mut run = Run::strict();
+    run.issue(a(), false);
+    run.now = at("2026-12-01T08:40"); // the station was off at 18:00
+    let d = run
+        .go(Command::Issue {
+            category: a(),
+            priority: false,
+        })
+        .unwrap();
+    assert_eq!(
+        Run::kinds(&d),
+        ["day_closed", "day_opened", "ticket_issued"]
+    );
+    assert_eq!(d.records[0].day, "2026-11-30".parse::<Date>().unwrap());
+    assert_eq!(d.records[2].fact.ticket(), Some(code("A001")));
+}
+
+#[test]
+fn ticketing_follows_hours_holidays_and_the_last_ticket_margin() {
+    // (local time, issuing?, next opening shown when closed)
+    let table: &[(&str, bool, Option<&str>)] = &[
+        ("2026-11-30T08:29", false, Some("2026-11-30 08:30")),
+        ("2026-11-30T08:30", true, None),
+        ("2026-11-30T11:44", true, None),
+        ("2026-11-30T11:45", false, Some("2026-11-30 14:00")), // last ticket 15 min before 12:00
+        ("2026-11-30T12:30", false, Some("2026-11-30 14:00")), // lunch break
+        ("2026-11-30T17:15", false, Some("2026-12-01 08:30")),
+        ("2026-11-30T20:00", false, Some("2026-12-01 08:30")),
+        ("2026-12-04T17:20", false, Some("2026-12-07 08:30")), // Friday evening → Monday
+        ("2026-12-05T10:00", false, Some("2026-12-07 08:30")), // Saturday
+        ("2026-09-30T17:20", false, Some("2026-10-06 08:30")), // into National Day: 10-01, 10-02, weekend, 10-05 off
+        ("2026-10-01T10:00", false, Some("2026-10-06 08:30")), // holiday
+        ("2026-10-10T10:00", true, None),                      // adjusted working Saturday
+        ("2026-09-20T10:00", true, None),                      // adjusted working Sunday
+    ];
+    for &(local, issuing, next_open) in table {
+        let run = Run::strict().at(local);
+        let view = run.station.view(run.now);
+        assert_eq!(view.issuing, issuing, "{local}");
+        assert_eq!(view.next_open.as_deref(), next_open, "{local}");
+    }
+}
+
+#[test]
+fn issuing_when_closed_is_refused_with_the_next_opening() {
+    let mut run = Run::strict().at("2026-11-30T12:30");
+    assert_eq!(
+        run.go(Command::Issue {
+            category: a(),
+            priority: true
+        })
+        .unwrap_err()
+        .to_string(),
+        "category A is not issuing tickets now; it opens 2026-11-30 14:00"
+    );
+}
+
+#[test]
+fn listed_weekdays_open_on_holidays_only_when_told_to() {
+    let mut catalog_hours = station_hours();
+    catalog_hours.days = Days::Weekdays(Vec::from([
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+    ]));
+    let catalog = Catalog::new(
+        vec![cat('A', "社保医保", "Social insurance", &[1])],
+        catalog_hours,
+    )
+    .unwrap();
+    // (date, closed_on_holidays, issuing)
+    let table = [
+        ("2026-10-01T10:00", true, false),
+        ("2026-10-01T10:00", false, true),
+        ("2026-12-05T10:00", true, true),  // a Saturday, listed
+        ("2026-12-06T10:00", true, false), // a Sunday, not listed
+    ];
+    for (local, closed_on_holidays, issuing) in table {
+        let settings = Settings {
+            closed_on_holidays,
+            ..Settings::default()
+        };
+        let station = Station::new(catalog.clone(), calendar(), settings);
+        assert_eq!(
+            station.view(at(local)).issuing,
+            issuing,
+            "{local} {closed_on_holidays}"
+        );
+    }
+}
+
+#[test]
+fn a_category_can_keep_its_own_hours() {
+    let mut morning_only = cat('D', "代办服务", "Proxy service", &[1]);
+    morning_only.hours = Some(Hours {
+        days: Days::WorkingDays,
+        sessions: vec![session("09:00", "11:00")],
+    });
+    let catalog = Catalog::new(
+        vec![cat('A', "社保医保", "Social insurance", &[1]), morning_only],
+        station_hours(),
+    )
+    .unwrap();
+    let station = Station::new(catalog, calendar(), Settings::default());
+    let view = station.view(at("2026-11-30T15:00"));
+    let issuing: Vec<(String, bool)> = view
+        .categories
+        .iter()
+        .map(|c| (c.id.to_string(), c.issuing))
+        .collect();
+    assert_eq!(issuing, [("A".into(), true), ("D".into(), false)]);
+}
+
+#[test]
+fn ticket_closed_reasons() {
+    let cal = calendar();
+    let tz = TimeZone::get("Asia/Shanghai").unwrap();
+    let table = [
+        ("2026-10-01T10:00", ClosedReason::Holiday("国庆节".into())),
+        ("2026-12-06T10:00", ClosedReason::NotOpenDay),
+        ("2026-11-30T07:00", ClosedReason::NotYetOpen),
+        ("2026-11-30T13:00", ClosedReason::NotYetOpen),
+        ("2026-11-30T11:50", ClosedReason::LastTicketPassed),
+        ("2026-11-30T17:40", ClosedReason::AfterHours),
+    ];
+    for (local, reason) in table {
+        match ticketing_state(&station_hours(), &cal, true, 15, &tz, at(local)) {
+            Ticketing::Closed { reason: got, .. } => assert_eq!(got, reason, "{local}"),
+            open => panic!("{local}: expected closed, got {open:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_wait_estimate_uses_open_windows_and_recent_service_times() {
+    let mut run = Run::strict();
+    // Nothing known yet: 5 minutes a person, A has windows 1 and 2.
+    for _ in 0..3 {
+        run.issue(a(), false);
+    }
+    let d = run
+        .go(Command::Issue {
+            category: a(),
+            priority: false,
+        })
+        .unwrap();
+    // 3 ahead × 300 s / 2 windows = 450 s → 8 minutes (rounded up).
+    assert!(matches!(
+        d.records[0].fact,
+        Fact::TicketIssued {
+            ahead: 3,
+            wait_minutes: Some(8),
+            ..
+        }
+    ));
+
+    // Two services of 2 and 4 minutes: mean 3 minutes.
+    run.call(1);
+    run.now = at("2026-11-30T09:02");
+    run.go(Command::Complete { window: w(1) }).unwrap();
+    run.call(1);
+    run.now = at("2026-11-30T09:06");
+    run.go(Command::Complete { window: w(1) }).unwrap();
+    // Window 2 pauses: only window 1 serves A now.
+    run.go(Command::SetWindowOpen {
+        window: w(2),
+        open: false,
+    })
+    .unwrap();
+    let view = run.station.view(run.now);
+    let a_view = &view.categories[0];
+    assert_eq!((a_view.waiting, a_view.wait_minutes), (2, Some(6)));
+    // C's only window paused: no estimate rather than a wrong one.
+    run.go(Command::SetWindowOpen {
+        window: w(3),
+        open: false,
+    })
+    .unwrap();
+    assert_eq!(run.station.view(run.now).categories[2].wait_minutes, None);
+    // A priority ticket counts only priority tickets ahead.
+    let d = run
+        .go(Command::Issue {
+            category: a(),
+            priority: true,
+        })
+        .unwrap();
+    assert!(matches!(
+        d.records[0].fact,
+        Fact::TicketIssued {
+            ahead: 0,
+            wait_minutes: Some(0),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn calling_at_a_paused_window_opens_it() {
+    let mut run = Run::strict();
+    run.issue(a(), false);
+    run.go(Command::SetWindowOpen {
+        window: w(1),
+        open: false,
+    })
+    .unwrap();
+    assert!(run.station.view(run.now).windows[0].paused);
+    let d = run.go(Command::CallNext { window: w(1) }).unwrap();
+    assert_eq!(Run::kinds(&d), ["window_opened", "ticket_called"]);
+    assert!(!run.station.view(run.now).windows[0].paused);
+}
+
+#[test]
+fn a_clock_behind_the_journal_never_reuses_numbers() {
+    let mut run = Run::strict().at("2026-11-30T10:00");
+    run.issue(a(), false);
+    // Power cut; the Pi comes back believing it is the day before.
+    run.now = at("2026-11-29T09:00");
+    let d = run
+        .go(Command::Issue {
+            category: a(),
+            priority: false,
+        })
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["clock_behind", "ticket_issued"]);
+    assert_eq!(d.records[1].fact.ticket(), Some(code("A002")));
+    assert!(
+        d.records.iter().all(|r| r.at == at("2026-11-30T10:00")),
+        "time is held"
+    );
+    assert!(d.effects.contains(&Effect::Notify(Notice::ClockBehind {
+        behind_seconds: 90_000
+    })));
+    assert!(run.station.view(run.now).clock_behind);
+    // Warned once, not at every command.
+    let d = run
+        .go(Command::Issue {
+            category: a(),
+            priority: false,
+        })
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["ticket_issued"]);
+    // The clock is corrected: staff are told and the warning clears.
+    run.now = at("2026-11-30T10:05");
+    let d = run.go(Command::Tick).unwrap();
+    assert_eq!(Run::kinds(&d), ["clock_recovered"]);
+    assert!(!run.station.view(run.now).clock_behind);
+}
+
+#[test]
+fn replaying_the_journal_rebuilds_the_same_station() {
+    let mut run = Run::new(Settings {
+        policy: Policy::Alternate { every: 2 },
+        ..Settings::default()
+    });
+    for (category, priority) in [
+        (a(), true),
+        (a(), false),
+        (b(), false),
+        (a(), true),
+        (c(), false),
+    ] {
+        run.issue(category, priority);
+    }
+    run.call(1);
+    run.call(2);
+    run.go(Command::Skip { window: w(2) }).unwrap();
+    run.go(Command::Requeue {
+        ticket: code("A002"),
+    })
+    .ok();
+    run.call(3);
+    run.go(Command::Transfer {
+        window: w(3),
+        to: a(),
+    })
+    .unwrap();
+    run.go(Command::Recall { window: w(1) }).unwrap();
+
+    let mut restored = Station::new(catalog(), calendar(), run.station.settings().clone());
+    for r in &run.journal {
+        restored.apply(r);
+    }
+    assert_eq!(restored.view(run.now), run.station.view(run.now));
+    assert_eq!(restored.tickets(), run.station.tickets());
+    // Numbering continues after the restart and the queue order is the same.
+    let mut original = run;
+    let mut again = Run {
+        station: restored,
+        now: original.now,
+        journal: Vec::new(),
+    };
+    assert_eq!(original.issue(a(), false), again.issue(a(), false));
+    let calls = |r: &mut Run| std::iter::from_fn(|| r.call(1)).collect::<Vec<_>>();
+    assert_eq!(calls(&mut original), calls(&mut again));
+}
+
+#[test]
+fn the_business_day_follows_the_configured_time_zone() {
+    // 16:30 UTC is already the next day in Shanghai, not in UTC.
+    let instant: Timestamp = "2026-11-30T16:30:00Z".parse().unwrap();
+    let table = [
+        ("Asia/Shanghai", "2026-12-01 00:30"),
+        ("UTC", "2026-11-30 16:30"),
+        ("Asia/Urumqi", "2026-11-30 22:30"),
+    ];
+    for (zone, local) in table {
+        let settings = Settings {
+            time_zone: TimeZone::get(zone).unwrap(),
+            ..Settings::default()
+        };
+        let station = Station::new(catalog(), calendar(), settings);
+        assert_eq!(station.local(instant), local, "{zone}");
+        assert_eq!(
+            station.business_day(instant).to_string(),
+            &local[..10],
+            "{zone}"
+        );
+    }
+}
+
+#[test]
+fn catalog_validation_names_the_category_and_field() {
+    let good = || {
+        vec![
+            cat('A', "社保医保", "Social insurance", &[1]),
+            cat('B', "民政救助", "Civil affairs", &[2]),
+        ]
+    };
+    let mut dup = good();
+    dup[1].id = a();
+    let mut no_zh = good();
+    no_zh[1].name_zh = " ".into();
+    let mut no_en = good();
+    no_en[0].name_en.clear();
+    let mut no_windows = good();
+    no_windows[1].windows.clear();
+    let mut twice = good();
+    twice[0].windows.push(w(1));
+    let mut bad_hours = good();
+    bad_hours[1].hours = Some(Hours {
+        days: Days::WorkingDays,
+        sessions: vec![session("12:00", "08:00")],
+    });
+    let overlapping = Hours {
+        days: Days::WorkingDays,
+        sessions: vec![session("08:00", "12:00"), session("11:00", "13:00")],
+    };
+    let table = [
+        (good(), station_hours(), None),
+        (
+            vec![],
+            station_hours(),
+            Some(
+                "field `category`: the catalog lists no categories; add at least one [[category]]",
+            ),
+        ),
+        (
+            dup,
+            station_hours(),
+            Some("category #2: field `prefix`: prefix A is used by an earlier category"),
+        ),
+        (
+            no_zh,
+            station_hours(),
+            Some("category #2: field `zh`: the Chinese name is empty"),
+        ),
+        (
+            no_en,
+            station_hours(),
+            Some("category #1: field `en`: the English name is empty"),
+        ),
+        (
+            no_windows,
+            station_hours(),
+            Some(
+                "category #2: field `windows`: no window serves this category; list at least one window number",
+            ),
+        ),
+        (
+            twice,
+            station_hours(),
+            Some("category #1: field `windows`: a window is listed twice"),
+        ),
+        (
+            bad_hours,
+            station_hours(),
+            Some("category #2: field `hours`: session 12:00-08:00 ends before it starts"),
+        ),
+        (
+            good(),
+            overlapping,
+            Some("field `hours`: sessions 08:00-12:00 and 11:00-13:00 overlap or are out of order"),
+        ),
+    ];
+    for (categories, hours, expected) in table {
+        let got = Catalog::new(categories, hours).err().map(|e| e.to_string());
+        assert_eq!(got.as_deref(), expected);
+    }
+}
+
+#[test]
+fn working_days_follow_the_calendar() {
+    let cal = calendar();
+    let table = [
+        ("2026-09-20", true),  // Sunday, adjusted working day
+        ("2026-09-21", true),  // Monday
+        ("2026-09-26", false), // Saturday
+        ("2026-10-01", false), // holiday
+        ("2026-10-10", true),  // Saturday, adjusted working day
+        ("2027-06-07", true),  // a year without data: Monday–Friday
+        ("2027-06-06", false),
+    ];
+    for (date, working) in table {
+        assert_eq!(cal.is_working_day(date.parse().unwrap()), working, "{date}");
+    }
+    assert!(cal.is_known_year(2026));
+    assert!(!cal.is_known_year(2027));
+    let mut broken = calendar();
+    let err = broken
+        .add_year(
+            2026,
+            vec![CalendarDay {
+                name: "x".into(),
+                date: "2026-10-01".parse().unwrap(),
+                is_off_day: false,
+            }],
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "2026-10-01 is listed both as a day off and as a working day; fix the calendar file"
+    );
+}
+
+#[test]
+fn settings_default_to_the_station_practice() {
+    let s = Settings::default();
+    assert_eq!(s.time_zone.iana_name(), Some("Asia/Shanghai"));
+    assert_eq!(s.policy, Policy::Strict);
+    assert_eq!(s.day_close, Time::constant(18, 0, 0, 0));
+}

@@ -1,0 +1,6 @@
+//! The station kiosk: the program behind the lobby touchscreen of a convenience
+//! service station (便民服务站).
+//!
+//! See `ARCHITECTURE.md` at the repository root for the codemap.
+
+pub mod domain;

@@ -4,3 +4,4 @@
 //! See `ARCHITECTURE.md` at the repository root for the codemap.
 
 pub mod domain;
+pub mod store;

@@ -1,0 +1,117 @@
+//! Reading the journal back with filters, for `kiosk logs` and the staff surfaces.
+
+use jiff::Timestamp;
+use rusqlite::{Connection, types::Value};
+use serde::Serialize;
+
+use super::StoreError;
+
+/// Which journal entries to read. Empty fields do not filter.
+#[derive(Clone, Debug, Default)]
+pub struct LogFilter {
+    /// At or after this instant.
+    pub since: Option<Timestamp>,
+    /// Before this instant.
+    pub until: Option<Timestamp>,
+    /// Any of these kinds (`ticket_issued`, …).
+    pub kinds: Vec<String>,
+    pub window: Option<u8>,
+    /// A ticket code such as `A001` (on any day unless `day` is set).
+    pub ticket: Option<String>,
+    /// A business day, `YYYY-MM-DD`.
+    pub day: Option<String>,
+    /// At most this many entries, the latest ones (still printed oldest first).
+    pub limit: Option<u32>,
+}
+
+/// One journal entry as shown to people.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LogEntry {
+    pub seq: i64,
+    pub at: String,
+    pub day: String,
+    pub kind: String,
+    pub actor: serde_json::Value,
+    pub ticket: Option<String>,
+    pub window: Option<u8>,
+    pub body: serde_json::Value,
+}
+
+impl LogFilter {
+    /// Reads the matching entries, oldest first.
+    pub fn read(&self, conn: &Connection) -> Result<Vec<LogEntry>, StoreError> {
+        let mut clauses = Vec::new();
+        let mut args: Vec<Value> = Vec::new();
+        let mut arg = |clause: &str, value: Value, clauses: &mut Vec<String>| {
+            args.push(value);
+            clauses.push(clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(t) = self.since {
+            arg(
+                "at_ms >= ?",
+                Value::Integer(t.as_millisecond()),
+                &mut clauses,
+            );
+        }
+        if let Some(t) = self.until {
+            arg(
+                "at_ms < ?",
+                Value::Integer(t.as_millisecond()),
+                &mut clauses,
+            );
+        }
+        if let Some(w) = self.window {
+            arg("window_no = ?", Value::Integer(w.into()), &mut clauses);
+        }
+        if let Some(t) = &self.ticket {
+            arg(
+                "ticket = ?",
+                Value::Text(t.to_ascii_uppercase()),
+                &mut clauses,
+            );
+        }
+        if let Some(d) = &self.day {
+            arg("day = ?", Value::Text(d.clone()), &mut clauses);
+        }
+        if !self.kinds.is_empty() {
+            let mut marks = Vec::new();
+            for k in &self.kinds {
+                args.push(Value::Text(k.clone()));
+                marks.push(format!("?{}", args.len()));
+            }
+            clauses.push(format!("kind IN ({})", marks.join(", ")));
+        }
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let limit = self.limit.map(|n| format!("LIMIT {n}")).unwrap_or_default();
+        let sql = format!(
+            "SELECT * FROM (
+                 SELECT seq, at, day, kind, actor, ticket, window_no, body FROM journal
+                 {filter} ORDER BY seq DESC {limit})
+             ORDER BY seq"
+        );
+        let path = std::path::PathBuf::from(conn.path().unwrap_or_default());
+        let wrap = |e| StoreError::from_sql(&path, e);
+        let mut stmt = conn.prepare(&sql).map_err(wrap)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |row| {
+                let json =
+                    |s: String| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s));
+                Ok(LogEntry {
+                    seq: row.get(0)?,
+                    at: row.get(1)?,
+                    day: row.get(2)?,
+                    kind: row.get(3)?,
+                    actor: json(row.get(4)?),
+                    ticket: row.get(5)?,
+                    window: row.get(6)?,
+                    body: json(row.get(7)?),
+                })
+            })
+            .map_err(wrap)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(wrap)
+    }
+}

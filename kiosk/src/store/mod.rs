@@ -1,0 +1,500 @@
+//! The durable store: one SQLite file holding the append-only journal and the
+//! tables the screens and reports read.
+//!
+//! There is one opener ([`open`]) that sets the pragmas every connection needs, and
+//! versioned migrations keyed on `PRAGMA user_version`. A [`Store`] is the single
+//! writer; readers (the `logs` command, later the staff console) open their own
+//! connections. This module knows SQL and the domain's records; it knows nothing
+//! of the UI, the printer or tokio.
+
+mod log;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, params};
+
+use crate::domain::{Actor, CategoryId, Fact, Record};
+
+pub use log::{LogEntry, LogFilter};
+
+/// Settings of the database connection, from the config's `[store]` table.
+#[derive(Clone, Debug)]
+pub struct StoreSettings {
+    /// How long a write waits for another process's lock before failing.
+    pub busy_timeout: Duration,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        Self {
+            busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The migrations in order; migration `i` brings the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_journal_and_tickets.sql")];
+
+/// The schema version this program writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// What went wrong with the database, with what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file could not be opened or created.
+    #[error(
+        "cannot open the database {path}: {source} — check that the data folder exists and is writable by the kiosk user"
+    )]
+    Open {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    /// Another process holds a lock longer than the busy timeout.
+    #[error(
+        "the database {path} is locked by another program — close any sqlite3 shell or backup job using it; the record was not written"
+    )]
+    Locked { path: PathBuf },
+    /// The disk (or the database's size limit) is full.
+    #[error(
+        "the disk holding {path} is full — free space on it (old exports, logs); the record was not written"
+    )]
+    Full { path: PathBuf },
+    /// The file is read-only or on a read-only file system.
+    #[error(
+        "the database {path} is read-only — check the file's owner and that the file system is mounted read-write"
+    )]
+    ReadOnly { path: PathBuf },
+    /// The file is damaged or not a database.
+    #[error(
+        "the database {path} is damaged or not a kiosk database ({source}) — restore it from a backup or move it aside to start afresh"
+    )]
+    Corrupt {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    /// The file was written by a newer kiosk.
+    #[error(
+        "the database {path} has schema version {found}, newer than this kiosk's {SCHEMA_VERSION} — install the newer kiosk again"
+    )]
+    TooNew { path: PathBuf, found: u32 },
+    /// A journal row could not be read back.
+    #[error(
+        "journal entry {seq} in {path} cannot be read ({problem}) — run `kiosk logs --json` to inspect it"
+    )]
+    Decode {
+        path: PathBuf,
+        seq: i64,
+        problem: String,
+    },
+    /// A ticket number would have been issued twice; the commit was refused.
+    #[error("ticket {code} of {day} is already in the database; refusing to issue it twice")]
+    DuplicateTicket { day: Date, code: String },
+    /// Any other SQLite failure.
+    #[error("database error on {path}: {source}")]
+    Sql {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    fn from_sql(path: &Path, source: rusqlite::Error) -> Self {
+        let path = path.to_path_buf();
+        match source.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                StoreError::Locked { path }
+            }
+            Some(ErrorCode::DiskFull) => StoreError::Full { path },
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+                StoreError::Corrupt { path, source }
+            }
+            _ => StoreError::Sql { path, source },
+        }
+    }
+}
+
+/// Opens (creating if needed) the database at `path` with the pragmas every
+/// connection of this program uses: WAL, `synchronous=FULL` (an acknowledged
+/// commit survives a power cut, see `docs/adr/0001-power-loss.md`), foreign keys,
+/// and a busy timeout. Migrates the schema to [`SCHEMA_VERSION`].
+pub fn open(path: &Path, settings: &StoreSettings) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let sql = |e| StoreError::from_sql(path, e);
+    conn.busy_timeout(settings.busy_timeout).map_err(sql)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(sql)?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(sql)?;
+    conn.pragma_update(None, "foreign_keys", true)
+        .map_err(sql)?;
+    migrate(path, &conn)?;
+    Ok(conn)
+}
+
+/// Opens an existing database for reading only (the `logs` command), without
+/// migrating it.
+pub fn open_read_only(path: &Path, settings: &StoreSettings) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    conn.busy_timeout(settings.busy_timeout)
+        .map_err(|e| StoreError::from_sql(path, e))?;
+    let version = user_version(path, &conn)?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+        });
+    }
+    Ok(conn)
+}
+
+fn user_version(path: &Path, conn: &Connection) -> Result<u32, StoreError> {
+    conn.pragma_query_value(None, "user_version", |row| row.get::<_, u32>(0))
+        .map_err(|e| StoreError::from_sql(path, e))
+}
+
+fn migrate(path: &Path, conn: &Connection) -> Result<(), StoreError> {
+    let version = user_version(path, conn)?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let next = i + 1;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {next};\nCOMMIT;"
+        ))
+        .map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            StoreError::from_sql(path, e)
+        })?;
+    }
+    Ok(())
+}
+
+/// What the station needs after a restart to resume where it was.
+#[derive(Debug, Default)]
+pub struct Resume {
+    /// Every record of the latest business day in the journal, in order.
+    pub records: Vec<Record>,
+    /// Recent service times per category from earlier days, oldest first.
+    pub service_times: Vec<(CategoryId, Vec<u32>)>,
+}
+
+/// The single writer of the database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens the database through [`open`].
+    pub fn open(path: &Path, settings: &StoreSettings) -> Result<Self, StoreError> {
+        Ok(Self {
+            conn: open(path, settings)?,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Commits records in one transaction: journal rows plus the projections. When
+    /// this returns `Ok`, the records are on disk (`synchronous=FULL`) and may be
+    /// acknowledged. Returns the journal sequence numbers given.
+    pub fn commit(&mut self, records: &[Record]) -> Result<Vec<i64>, StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::from_sql(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let mut seqs = Vec::with_capacity(records.len());
+        for record in records {
+            seqs.push(append(&tx, record).map_err(sql)?);
+            project(&tx, record).map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                        || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                {
+                    StoreError::DuplicateTicket {
+                        day: record.day,
+                        code: record
+                            .fact
+                            .ticket()
+                            .map(|t| t.to_string())
+                            .unwrap_or_default(),
+                    }
+                }
+                e => sql(e),
+            })?;
+        }
+        tx.commit().map_err(sql)?;
+        Ok(seqs)
+    }
+
+    /// Reads what the station needs to resume after a restart.
+    pub fn resume(&self) -> Result<Resume, StoreError> {
+        let sql = |e| StoreError::from_sql(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT seq, at, day, actor, body FROM journal
+                 WHERE day = (SELECT day FROM journal ORDER BY seq DESC LIMIT 1)
+                 ORDER BY seq",
+            )
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, String>(4)?,
+                ))
+            })
+            .map_err(sql)?;
+        let mut records = Vec::new();
+        for row in rows {
+            let (seq, at, day, actor, body) = row.map_err(sql)?;
+            records.push(decode(&self.path, seq, &at, &day, &actor, &body)?);
+        }
+        let today = records
+            .first()
+            .map(|r| r.day.to_string())
+            .unwrap_or_default();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT queue, service_seconds FROM (
+                     SELECT queue, service_seconds, finished_at_ms,
+                            row_number() OVER (PARTITION BY queue ORDER BY finished_at_ms DESC) AS n
+                     FROM tickets
+                     WHERE service_seconds IS NOT NULL AND day < ?1)
+                 WHERE n <= 20 ORDER BY queue, finished_at_ms",
+            )
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([today], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+            })
+            .map_err(sql)?;
+        let mut service_times: Vec<(CategoryId, Vec<u32>)> = Vec::new();
+        for row in rows {
+            let (queue, seconds) = row.map_err(sql)?;
+            let Some(id) = CategoryId::parse(&queue) else {
+                continue;
+            };
+            let seconds = seconds.clamp(0, i64::from(u32::MAX)) as u32;
+            match service_times.last_mut() {
+                Some((last, list)) if *last == id => list.push(seconds),
+                _ => service_times.push((id, vec![seconds])),
+            }
+        }
+        Ok(Resume {
+            records,
+            service_times,
+        })
+    }
+
+    /// The instant of the last journal entry, if any.
+    pub fn last_record_at(&self) -> Result<Option<Timestamp>, StoreError> {
+        let at: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT at FROM journal ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(|e| StoreError::from_sql(&self.path, e))?;
+        Ok(at.and_then(|a| a.parse().ok()))
+    }
+
+    /// Runs `PRAGMA integrity_check`; `Ok(())` when the database is sound.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let result: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(|e| StoreError::from_sql(&self.path, e))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt {
+                path: self.path.clone(),
+                source: rusqlite::Error::InvalidQuery,
+            })
+        }
+    }
+}
+
+fn append(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<i64> {
+    let actor = serde_json::to_string(&record.actor).unwrap_or_else(|_| "{}".into());
+    let body = serde_json::to_string(&record.fact).unwrap_or_else(|_| "{}".into());
+    tx.prepare_cached(
+        "INSERT INTO journal (at, at_ms, day, kind, actor, ticket, window_no, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        record.at.to_string(),
+        record.at.as_millisecond(),
+        record.day.to_string(),
+        record.fact.kind(),
+        actor,
+        record.fact.ticket().map(|t| t.to_string()),
+        record.fact.window().map(|w| w.get()),
+        body,
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Keeps the `tickets` table in step with the journal.
+fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
+    let day = record.day.to_string();
+    let at = record.at.as_millisecond();
+    match &record.fact {
+        Fact::TicketIssued {
+            ticket,
+            priority,
+            ahead,
+            wait_minutes,
+            ..
+        } => {
+            tx.prepare_cached(
+                "INSERT INTO tickets (day, code, category, number, queue, priority, state,
+                                      issued_at_ms, ahead, wait_minutes)
+                 VALUES (?1, ?2, ?3, ?4, ?3, ?5, 'waiting', ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                day,
+                ticket.to_string(),
+                ticket.category.to_string(),
+                ticket.number,
+                priority,
+                at,
+                ahead,
+                wait_minutes
+            ])?;
+        }
+        Fact::TicketCalled { ticket, window } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'called', called_at_ms = ?3, window_no = ?4, recalls = 0
+                 WHERE day = ?1 AND code = ?2",
+            )?
+            .execute(params![day, ticket.to_string(), at, window.get()])?;
+        }
+        Fact::TicketRecalled { ticket, count, .. } => {
+            tx.prepare_cached("UPDATE tickets SET recalls = ?3 WHERE day = ?1 AND code = ?2")?
+                .execute(params![day, ticket.to_string(), count])?;
+        }
+        Fact::TicketSkipped { ticket, .. } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'skipped', finished_at_ms = ?3 WHERE day = ?1 AND code = ?2",
+            )?
+            .execute(params![day, ticket.to_string(), at])?;
+        }
+        Fact::TicketRequeued { ticket, .. } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'waiting', finished_at_ms = NULL, window_no = NULL
+                 WHERE day = ?1 AND code = ?2",
+            )?
+            .execute(params![day, ticket.to_string()])?;
+        }
+        Fact::TicketTransferred { ticket, to, .. } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'waiting', queue = ?3, window_no = NULL
+                 WHERE day = ?1 AND code = ?2",
+            )?
+            .execute(params![day, ticket.to_string(), to.to_string()])?;
+        }
+        Fact::TicketCompleted {
+            ticket,
+            window,
+            service_seconds,
+            ..
+        } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'completed', finished_at_ms = ?3, window_no = ?4,
+                                    service_seconds = ?5
+                 WHERE day = ?1 AND code = ?2",
+            )?
+            .execute(params![
+                day,
+                ticket.to_string(),
+                at,
+                window.get(),
+                service_seconds
+            ])?;
+        }
+        Fact::DayClosed { unserved } => {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE tickets SET state = 'unserved', finished_at_ms = ?3 WHERE day = ?1 AND code = ?2",
+            )?;
+            for code in unserved {
+                stmt.execute(params![day, code.to_string(), at])?;
+            }
+        }
+        Fact::DayOpened
+        | Fact::WindowOpened { .. }
+        | Fact::WindowPaused { .. }
+        | Fact::ClockBehind { .. }
+        | Fact::ClockRecovered => {}
+    }
+    Ok(())
+}
+
+/// Rebuilds a record from its journal row.
+fn decode(
+    path: &Path,
+    seq: i64,
+    at: &str,
+    day: &str,
+    actor: &str,
+    body: &str,
+) -> Result<Record, StoreError> {
+    let bad = |problem: String| StoreError::Decode {
+        path: path.to_path_buf(),
+        seq,
+        problem,
+    };
+    Ok(Record {
+        at: at.parse().map_err(|e| bad(format!("time `{at}`: {e}")))?,
+        day: day.parse().map_err(|e| bad(format!("day `{day}`: {e}")))?,
+        actor: serde_json::from_str::<Actor>(actor).map_err(|e| bad(format!("actor: {e}")))?,
+        fact: serde_json::from_str::<Fact>(body).map_err(|e| bad(format!("body: {e}")))?,
+    })
+}
+
+#[cfg(test)]
+mod tests;

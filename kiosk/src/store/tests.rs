@@ -1,0 +1,420 @@
+//! Store tests on real SQLite files: migrations, commit and resume, journal order,
+//! and the failures a technician meets (locked, full, damaged, too new).
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::Connection;
+
+use super::*;
+use crate::domain::{Actor, Fact, TicketCode, WindowNo};
+
+fn temp() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.db");
+    (dir, path)
+}
+
+fn record(at: &str, fact: Fact) -> Record {
+    let at: Timestamp = at.parse().unwrap();
+    Record {
+        at,
+        day: jiff::tz::TimeZone::get("Asia/Shanghai")
+            .unwrap()
+            .to_datetime(at)
+            .date(),
+        actor: Actor::Citizen,
+        fact,
+    }
+}
+
+fn issued(at: &str, code: &str) -> Record {
+    record(
+        at,
+        Fact::TicketIssued {
+            ticket: code.parse().unwrap(),
+            priority: false,
+            order: 0,
+            ahead: 0,
+            wait_minutes: Some(0),
+        },
+    )
+}
+
+fn w(n: u8) -> WindowNo {
+    WindowNo::new(n).unwrap()
+}
+
+#[test]
+fn a_new_file_is_migrated_and_uses_the_durable_pragmas() {
+    let (_dir, path) = temp();
+    let conn = open(&path, &StoreSettings::default()).unwrap();
+    let get = |pragma: &str| -> String {
+        conn.query_row(&format!("PRAGMA {pragma}"), [], |r| {
+            r.get::<_, rusqlite::types::Value>(0)
+        })
+        .map(|v| match v {
+            rusqlite::types::Value::Integer(i) => i.to_string(),
+            rusqlite::types::Value::Text(t) => t,
+            other => format!("{other:?}"),
+        })
+        .unwrap()
+    };
+    assert_eq!(get("journal_mode"), "wal");
+    assert_eq!(get("synchronous"), "2", "FULL");
+    assert_eq!(get("foreign_keys"), "1");
+    assert_eq!(get("busy_timeout"), "5000");
+    assert_eq!(get("user_version"), SCHEMA_VERSION.to_string());
+    // Opening again is a no-op migration.
+    drop(conn);
+    let conn = open(&path, &StoreSettings::default()).unwrap();
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'tickets')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 2);
+}
+
+#[test]
+fn a_database_from_a_newer_kiosk_is_refused() {
+    let (_dir, path) = temp();
+    Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = open(&path, &StoreSettings::default()).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }));
+    assert!(
+        err.to_string()
+            .contains("newer than this kiosk's 1 — install the newer kiosk again"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_damaged_file_is_named_with_what_to_do() {
+    let (_dir, path) = temp();
+    std::fs::write(
+        &path,
+        b"this is not a database, it is a shopping list".repeat(100),
+    )
+    .unwrap();
+    let err = Store::open(&path, &StoreSettings::default()).err().unwrap();
+    let message = err.to_string();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{message}");
+    assert!(
+        message.contains("restore it from a backup or move it aside"),
+        "{message}"
+    );
+}
+
+#[test]
+fn records_resume_in_order_with_the_latest_day_only() {
+    let (_dir, path) = temp();
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    assert!(store.resume().unwrap().records.is_empty());
+    let yesterday = [
+        record("2026-11-29T01:00:00Z", Fact::DayOpened),
+        issued("2026-11-29T01:00:01Z", "A001"),
+        record(
+            "2026-11-29T01:01:00Z",
+            Fact::TicketCalled {
+                ticket: "A001".parse().unwrap(),
+                window: w(1),
+            },
+        ),
+        record(
+            "2026-11-29T01:05:00Z",
+            Fact::TicketCompleted {
+                ticket: "A001".parse().unwrap(),
+                window: w(1),
+                service_seconds: 240,
+                by_next_call: false,
+            },
+        ),
+    ];
+    let today = [
+        record("2026-11-30T01:00:00.123456789Z", Fact::DayOpened),
+        issued("2026-11-30T01:00:01Z", "A001"),
+        issued("2026-11-30T01:00:02Z", "A002"),
+    ];
+    let seqs = store.commit(&yesterday).unwrap();
+    assert_eq!(seqs, [1, 2, 3, 4]);
+    assert_eq!(store.commit(&today).unwrap(), [5, 6, 7]);
+
+    let resume = store.resume().unwrap();
+    assert_eq!(
+        resume.records, today,
+        "exact records back, nanoseconds included"
+    );
+    assert_eq!(
+        resume.service_times,
+        [(CategoryId::new('A').unwrap(), vec![240])]
+    );
+    assert_eq!(
+        store.last_record_at().unwrap(),
+        Some("2026-11-30T01:00:02Z".parse().unwrap())
+    );
+    store.integrity_check().unwrap();
+}
+
+#[test]
+fn the_journal_is_append_only() {
+    let (_dir, path) = temp();
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    store
+        .commit(&[issued("2026-11-30T01:00:01Z", "A001")])
+        .unwrap();
+    for sql in ["UPDATE journal SET kind = 'x'", "DELETE FROM journal"] {
+        let err = store.connection().execute(sql, []).unwrap_err();
+        assert!(
+            err.to_string().contains("the journal is append-only"),
+            "{sql}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_ticket_number_is_never_committed_twice() {
+    let (_dir, path) = temp();
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    store
+        .commit(&[issued("2026-11-30T01:00:01Z", "A001")])
+        .unwrap();
+    let err = store
+        .commit(&[issued("2026-11-30T02:00:00Z", "A001")])
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "ticket A001 of 2026-11-30 is already in the database; refusing to issue it twice"
+    );
+    // Nothing of the refused transaction was kept.
+    let rows: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM journal", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[test]
+fn the_projection_follows_a_ticket_through_its_life() {
+    let (_dir, path) = temp();
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let a1: TicketCode = "A001".parse().unwrap();
+    let a2: TicketCode = "A002".parse().unwrap();
+    store
+        .commit(&[
+            issued("2026-11-30T01:00:00Z", "A001"),
+            issued("2026-11-30T01:00:01Z", "A002"),
+            record(
+                "2026-11-30T01:01:00Z",
+                Fact::TicketCalled {
+                    ticket: a1,
+                    window: w(2),
+                },
+            ),
+            record(
+                "2026-11-30T01:01:30Z",
+                Fact::TicketRecalled {
+                    ticket: a1,
+                    window: w(2),
+                    count: 1,
+                },
+            ),
+            record(
+                "2026-11-30T01:02:00Z",
+                Fact::TicketTransferred {
+                    ticket: a1,
+                    window: w(2),
+                    to: CategoryId::new('C').unwrap(),
+                    order: -1,
+                },
+            ),
+            record(
+                "2026-11-30T01:03:00Z",
+                Fact::TicketCalled {
+                    ticket: a2,
+                    window: w(1),
+                },
+            ),
+            record(
+                "2026-11-30T01:04:00Z",
+                Fact::TicketSkipped {
+                    ticket: a2,
+                    window: w(1),
+                },
+            ),
+            record(
+                "2026-11-30T10:00:00Z",
+                Fact::DayClosed {
+                    unserved: vec![a1, a2],
+                },
+            ),
+        ])
+        .unwrap();
+    let rows: Vec<(String, String, String, i64)> = store
+        .connection()
+        .prepare("SELECT code, queue, state, recalls FROM tickets ORDER BY code")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            ("A001".into(), "C".into(), "unserved".into(), 1),
+            ("A002".into(), "A".into(), "unserved".into(), 0)
+        ]
+    );
+}
+
+#[test]
+fn a_locked_database_fails_clearly_and_works_once_released() {
+    let (_dir, path) = temp();
+    let settings = StoreSettings {
+        busy_timeout: Duration::from_millis(50),
+    };
+    let mut store = Store::open(&path, &settings).unwrap();
+    let other = Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = store
+        .commit(&[issued("2026-11-30T01:00:00Z", "A001")])
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+    assert!(
+        err.to_string().contains("is locked by another program"),
+        "{err}"
+    );
+    other.execute_batch("ROLLBACK").unwrap();
+    store
+        .commit(&[issued("2026-11-30T01:00:00Z", "A001")])
+        .unwrap();
+}
+
+#[test]
+fn a_full_disk_fails_clearly_and_keeps_what_was_committed() {
+    let (_dir, path) = temp();
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    store
+        .commit(&[issued("2026-11-30T01:00:00Z", "A001")])
+        .unwrap();
+    // Cap the file at its current size: the next growth fails as a full disk would.
+    let pages: i64 = store
+        .connection()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    store
+        .connection()
+        .pragma_update(None, "max_page_count", pages)
+        .unwrap();
+    let big: Vec<Record> = (2..400)
+        .map(|n| issued("2026-11-30T01:00:00Z", &format!("A{n:03}")))
+        .collect();
+    let err = store.commit(&big).unwrap_err();
+    assert!(matches!(err, StoreError::Full { .. }), "{err}");
+    assert!(err.to_string().contains("is full — free space"), "{err}");
+    let rows: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
+    store.integrity_check().unwrap();
+}
+
+#[test]
+fn the_log_filters_by_kind_window_ticket_time_and_day() {
+    let (_dir, path) = temp();
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let a1: TicketCode = "A001".parse().unwrap();
+    store
+        .commit(&[
+            record("2026-11-30T01:00:00Z", Fact::DayOpened),
+            issued("2026-11-30T01:00:01Z", "A001"),
+            issued("2026-11-30T01:00:02Z", "B001"),
+            record(
+                "2026-11-30T01:01:00Z",
+                Fact::TicketCalled {
+                    ticket: a1,
+                    window: w(2),
+                },
+            ),
+        ])
+        .unwrap();
+    let conn = open_read_only(&path, &StoreSettings::default()).unwrap();
+    let seqs = |f: LogFilter| {
+        f.read(&conn)
+            .unwrap()
+            .iter()
+            .map(|e| e.seq)
+            .collect::<Vec<_>>()
+    };
+    let table = [
+        (LogFilter::default(), vec![1, 2, 3, 4]),
+        (
+            LogFilter {
+                kinds: vec!["ticket_issued".into()],
+                ..Default::default()
+            },
+            vec![2, 3],
+        ),
+        (
+            LogFilter {
+                window: Some(2),
+                ..Default::default()
+            },
+            vec![4],
+        ),
+        (
+            LogFilter {
+                ticket: Some("a001".into()),
+                ..Default::default()
+            },
+            vec![2, 4],
+        ),
+        (
+            LogFilter {
+                since: Some("2026-11-30T01:00:02Z".parse().unwrap()),
+                ..Default::default()
+            },
+            vec![3, 4],
+        ),
+        (
+            LogFilter {
+                until: Some("2026-11-30T01:00:02Z".parse().unwrap()),
+                ..Default::default()
+            },
+            vec![1, 2],
+        ),
+        (
+            LogFilter {
+                day: Some("2026-11-29".into()),
+                ..Default::default()
+            },
+            vec![],
+        ),
+        (
+            LogFilter {
+                limit: Some(2),
+                ..Default::default()
+            },
+            vec![3, 4],
+        ),
+    ];
+    for (filter, expected) in table {
+        assert_eq!(seqs(filter.clone()), expected, "{filter:?}");
+    }
+    let entry = &LogFilter {
+        ticket: Some("A001".into()),
+        ..Default::default()
+    }
+    .read(&conn)
+    .unwrap()[1];
+    assert_eq!(entry.kind, "ticket_called");
+    assert_eq!(entry.window, Some(2));
+    assert_eq!(entry.body["window"], 2);
+    assert_eq!(entry.actor["by"], "citizen");
+}

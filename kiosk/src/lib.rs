@@ -3,5 +3,6 @@
 //!
 //! See `ARCHITECTURE.md` at the repository root for the codemap.
 
+pub mod config;
 pub mod domain;
 pub mod store;

@@ -1,0 +1,695 @@
+//! Reading the kiosk's files: `kiosk.toml` (settings), the service catalog, and the
+//! holiday calendar, into validated domain values.
+//!
+//! Every problem is reported as file, line and field with what to change, because
+//! the person reading it is a technician at the station with a text editor. The
+//! built-in defaults live in `assets/` and are compiled in, so a bare `cargo run`
+//! needs no file at all.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::civil::{Time, Weekday};
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::domain::{
+    CalendarDay, Catalog, CatalogError, Category, CategoryId, Days, HolidayCalendar, Hours, Policy,
+    Session, Settings, WindowNo,
+};
+use crate::store::StoreSettings;
+
+/// The built-in settings file, also the documented example.
+pub const DEFAULT_CONFIG: &str = include_str!("../../assets/kiosk.toml");
+/// The built-in service catalog.
+pub const DEFAULT_CATALOG: &str = include_str!("../../assets/catalog.toml");
+/// The built-in holiday calendar years.
+pub const DEFAULT_CALENDAR: &[(&str, &str)] = &[
+    (
+        "assets/calendar/2025.json",
+        include_str!("../../assets/calendar/2025.json"),
+    ),
+    (
+        "assets/calendar/2026.json",
+        include_str!("../../assets/calendar/2026.json"),
+    ),
+];
+
+/// A problem in a file, located as precisely as the file allows.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub field: Option<String>,
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+/// One text file being read, for locating problems in it.
+struct Source<'a> {
+    name: String,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn line_of(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
+    }
+
+    fn error(
+        &self,
+        span: Option<Range<usize>>,
+        field: Option<&str>,
+        problem: impl Into<String>,
+    ) -> ConfigError {
+        ConfigError {
+            file: self.name.clone(),
+            line: span.map(|s| self.line_of(s.start)),
+            field: field.map(str::to_string),
+            problem: problem.into(),
+        }
+    }
+
+    fn parse<T: for<'de> Deserialize<'de>>(&self) -> Result<T, ConfigError> {
+        toml::from_str(self.text).map_err(|e| {
+            let message = e.message().trim().to_string();
+            let field = message
+                .split('`')
+                .nth(1)
+                .filter(|_| message.starts_with("unknown field"))
+                .map(str::to_string);
+            self.error(e.span(), field.as_deref(), message)
+        })
+    }
+}
+
+/// Station identity shown on screens and tickets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StationInfo {
+    pub name_zh: String,
+    pub name_en: String,
+    pub duty_phone: String,
+    pub complaint_hotline: String,
+}
+
+/// Touchscreen settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UiSettings {
+    pub english_first: bool,
+    pub idle: Duration,
+    pub ticket_screen: Duration,
+    pub headless_size: (u32, u32),
+}
+
+/// Where tickets are printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrinterPort {
+    /// The simulated board's virtual printer, on a pseudo-terminal.
+    Simulated,
+    /// A serial device path (USB-serial, the Pi's UART, or a pseudo-terminal).
+    Serial(PathBuf),
+    /// A USB printer class device (`/dev/usb/lp0`), written as a plain file.
+    UsbLp(PathBuf),
+    /// No printer: tickets are shown only.
+    None,
+}
+
+/// Printer settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrinterSettings {
+    pub port: PrinterPort,
+    pub baud: u32,
+    pub width_dots: u32,
+    pub write_timeout: Duration,
+}
+
+/// Everything the kiosk reads at start, validated.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub station: StationInfo,
+    pub settings: Settings,
+    pub catalog: Catalog,
+    pub calendar: HolidayCalendar,
+    pub ui: UiSettings,
+    pub printer: PrinterSettings,
+    pub store: StoreSettings,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawConfig {
+    station: RawStation,
+    queue: RawQueue,
+    ui: RawUi,
+    printer: RawPrinter,
+    store: RawStore,
+    board: RawBoard,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawStation {
+    name_zh: Option<String>,
+    name_en: Option<String>,
+    duty_phone: Option<String>,
+    complaint_hotline: Option<String>,
+    time_zone: Option<Spanned<String>>,
+    catalog: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawQueue {
+    policy: Option<Spanned<String>>,
+    alternate_every: Option<Spanned<u8>>,
+    recall_limit: Option<Spanned<u8>>,
+    requeue_after: Option<u32>,
+    last_ticket_minutes: Option<Spanned<u32>>,
+    day_close: Option<Spanned<String>>,
+    closed_on_holidays: Option<bool>,
+    default_service_minutes: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawUi {
+    language: Option<Spanned<String>>,
+    idle_seconds: Option<Spanned<u64>>,
+    ticket_seconds: Option<Spanned<u64>>,
+    headless_size: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawPrinter {
+    port: Option<Spanned<String>>,
+    baud: Option<Spanned<u32>>,
+    width_dots: Option<Spanned<u32>>,
+    write_timeout_ms: Option<Spanned<u64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawStore {
+    busy_timeout_ms: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawBoard {
+    kind: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    hours: Spanned<RawHours>,
+    #[serde(default)]
+    category: Vec<Spanned<RawCategory>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHours {
+    days: Spanned<toml::Value>,
+    sessions: Spanned<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    prefix: Spanned<String>,
+    zh: Spanned<String>,
+    en: Spanned<String>,
+    windows: Spanned<Vec<Spanned<i64>>>,
+    hours: Option<Spanned<RawHours>>,
+}
+
+#[derive(Deserialize)]
+struct RawCalendarFile {
+    year: i16,
+    days: Vec<CalendarDay>,
+}
+
+impl Config {
+    /// The built-in configuration.
+    pub fn builtin() -> Result<Self, ConfigError> {
+        Self::parse("built-in kiosk.toml", DEFAULT_CONFIG, None)
+    }
+
+    /// Reads `path`, or the built-in configuration when `None`.
+    pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
+        let Some(path) = path else {
+            return Self::builtin();
+        };
+        let text = read(path)?;
+        Self::parse(&path.display().to_string(), &text, path.parent())
+    }
+
+    /// Parses settings text; a relative catalog path is taken from `base`.
+    pub fn parse(name: &str, text: &str, base: Option<&Path>) -> Result<Self, ConfigError> {
+        let src = Source {
+            name: name.to_string(),
+            text,
+        };
+        let raw: RawConfig = src.parse()?;
+        let defaults = Settings::default();
+
+        let s = raw.station;
+        let time_zone = match &s.time_zone {
+            None => defaults.time_zone.clone(),
+            Some(tz) => TimeZone::get(tz.get_ref()).map_err(|_| {
+                src.error(
+                    Some(tz.span()),
+                    Some("station.time_zone"),
+                    format!(
+                        "`{}` is not a known IANA time zone, such as \"Asia/Shanghai\"",
+                        tz.get_ref()
+                    ),
+                )
+            })?,
+        };
+        let station = StationInfo {
+            name_zh: s.name_zh.unwrap_or_else(|| "便民服务站".into()),
+            name_en: s
+                .name_en
+                .unwrap_or_else(|| "Convenience Service Station".into()),
+            duty_phone: s.duty_phone.unwrap_or_default(),
+            complaint_hotline: s.complaint_hotline.unwrap_or_else(|| "12345".into()),
+        };
+
+        let q = raw.queue;
+        let every = match &q.alternate_every {
+            None => 3,
+            Some(n) if (1..=20).contains(n.get_ref()) => *n.get_ref(),
+            Some(n) => {
+                return Err(src.error(
+                    Some(n.span()),
+                    Some("queue.alternate_every"),
+                    "must be 1–20",
+                ));
+            }
+        };
+        let policy = match q.policy.as_ref().map(|p| (p.get_ref().as_str(), p.span())) {
+            None | Some(("strict", _)) => Policy::Strict,
+            Some(("alternate", _)) => Policy::Alternate { every },
+            Some((other, span)) => {
+                return Err(src.error(
+                    Some(span),
+                    Some("queue.policy"),
+                    format!("`{other}` is not a policy; use \"strict\" or \"alternate\""),
+                ));
+            }
+        };
+        let ranged =
+            |v: &Option<Spanned<u32>>, field: &str, range: Range<u32>, default: u32| match v {
+                None => Ok(default),
+                Some(n) if range.contains(n.get_ref()) => Ok(*n.get_ref()),
+                Some(n) => Err(src.error(
+                    Some(n.span()),
+                    Some(field),
+                    format!("must be {}–{}", range.start, range.end - 1),
+                )),
+            };
+        let recall_limit = match &q.recall_limit {
+            None => defaults.recall_limit,
+            Some(n) if *n.get_ref() <= 10 => *n.get_ref(),
+            Some(n) => {
+                return Err(src.error(Some(n.span()), Some("queue.recall_limit"), "must be 0–10"));
+            }
+        };
+        let day_close = match &q.day_close {
+            None => defaults.day_close,
+            Some(t) => parse_time(t.get_ref()).ok_or_else(|| {
+                src.error(
+                    Some(t.span()),
+                    Some("queue.day_close"),
+                    "expected a time such as \"18:00\"",
+                )
+            })?,
+        };
+        let settings = Settings {
+            time_zone,
+            policy,
+            recall_limit,
+            requeue_after: q.requeue_after.unwrap_or(defaults.requeue_after),
+            last_ticket_minutes: ranged(
+                &q.last_ticket_minutes,
+                "queue.last_ticket_minutes",
+                0..181,
+                defaults.last_ticket_minutes,
+            )?,
+            day_close,
+            closed_on_holidays: q.closed_on_holidays.unwrap_or(defaults.closed_on_holidays),
+            default_service_minutes: ranged(
+                &q.default_service_minutes,
+                "queue.default_service_minutes",
+                1..121,
+                defaults.default_service_minutes,
+            )?,
+            service_sample: defaults.service_sample,
+        };
+
+        let u = raw.ui;
+        let english_first = match u
+            .language
+            .as_ref()
+            .map(|l| (l.get_ref().as_str(), l.span()))
+        {
+            None | Some(("zh", _)) => false,
+            Some(("en", _)) => true,
+            Some((other, span)) => {
+                return Err(src.error(
+                    Some(span),
+                    Some("ui.language"),
+                    format!("`{other}` is not \"zh\" or \"en\""),
+                ));
+            }
+        };
+        let seconds =
+            |v: &Option<Spanned<u64>>, field: &str, range: Range<u64>, default: u64| match v {
+                None => Ok(Duration::from_secs(default)),
+                Some(n) if range.contains(n.get_ref()) => Ok(Duration::from_secs(*n.get_ref())),
+                Some(n) => Err(src.error(
+                    Some(n.span()),
+                    Some(field),
+                    format!("must be {}–{} seconds", range.start, range.end - 1),
+                )),
+            };
+        let headless_size = match &u.headless_size {
+            None => (800, 480),
+            Some(s) => parse_size(s.get_ref()).ok_or_else(|| {
+                src.error(
+                    Some(s.span()),
+                    Some("ui.headless_size"),
+                    "expected WIDTHxHEIGHT such as \"800x480\" (200–4000 each)",
+                )
+            })?,
+        };
+        let ui = UiSettings {
+            english_first,
+            idle: seconds(&u.idle_seconds, "ui.idle_seconds", 5..601, 30)?,
+            ticket_screen: seconds(&u.ticket_seconds, "ui.ticket_seconds", 5..121, 20)?,
+            headless_size,
+        };
+
+        let p = raw.printer;
+        let port = match p.port.as_ref().map(|p| p.get_ref().as_str()) {
+            None | Some("sim") => PrinterPort::Simulated,
+            Some("none") => PrinterPort::None,
+            Some(path) if path.starts_with("/dev/usb/lp") => PrinterPort::UsbLp(path.into()),
+            Some(path) if path.starts_with('/') => PrinterPort::Serial(path.into()),
+            Some(other) => {
+                return Err(src.error(
+                    p.port.as_ref().map(|p| p.span()),
+                    Some("printer.port"),
+                    format!("`{other}` is not \"sim\", \"none\" or an absolute device path such as \"/dev/ttyUSB0\""),
+                ));
+            }
+        };
+        let baud = match &p.baud {
+            None => 9600,
+            Some(b) if [2400, 4800, 9600, 19200, 38400, 57600, 115200].contains(b.get_ref()) => {
+                *b.get_ref()
+            }
+            Some(b) => {
+                return Err(src.error(
+                    Some(b.span()),
+                    Some("printer.baud"),
+                    format!(
+                        "{} is not a printer baud rate; use 9600, 19200, 38400, 57600 or 115200",
+                        b.get_ref()
+                    ),
+                ));
+            }
+        };
+        let width_dots = match &p.width_dots {
+            None => 384,
+            Some(w) if [384, 512, 576].contains(w.get_ref()) => *w.get_ref(),
+            Some(w) => {
+                return Err(src.error(
+                    Some(w.span()),
+                    Some("printer.width_dots"),
+                    "must be 384 (58 mm), 512 or 576 (80 mm)",
+                ));
+            }
+        };
+        let printer = PrinterSettings {
+            port,
+            baud,
+            width_dots,
+            write_timeout: match &p.write_timeout_ms {
+                None => Duration::from_millis(3000),
+                Some(ms) if (100..=60_000).contains(ms.get_ref()) => {
+                    Duration::from_millis(*ms.get_ref())
+                }
+                Some(ms) => {
+                    return Err(src.error(
+                        Some(ms.span()),
+                        Some("printer.write_timeout_ms"),
+                        "must be 100–60000",
+                    ));
+                }
+            },
+        };
+        if let Some(kind) = &raw.board.kind
+            && kind.get_ref() != "sim"
+        {
+            return Err(src.error(
+                Some(kind.span()),
+                Some("board.kind"),
+                format!("`{}` is not a board this kiosk knows; only \"sim\" (the simulated board) is built in", kind.get_ref()),
+            ));
+        }
+        let store = StoreSettings {
+            busy_timeout: Duration::from_millis(raw.store.busy_timeout_ms.unwrap_or(5000)),
+        };
+
+        let catalog = match s
+            .catalog
+            .as_ref()
+            .filter(|c| !c.get_ref().trim().is_empty())
+        {
+            None => parse_catalog("built-in catalog.toml", DEFAULT_CATALOG)?,
+            Some(c) => {
+                let path = base.unwrap_or(Path::new(".")).join(c.get_ref());
+                let text = read(&path)?;
+                parse_catalog(&path.display().to_string(), &text)?
+            }
+        };
+        let mut calendar = HolidayCalendar::default();
+        for (name, text) in DEFAULT_CALENDAR {
+            add_calendar_file(&mut calendar, name, text)?;
+        }
+        Ok(Self {
+            station,
+            settings,
+            catalog,
+            calendar,
+            ui,
+            printer,
+            store,
+        })
+    }
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: path.display().to_string(),
+        line: None,
+        field: None,
+        problem: format!("cannot read it: {e}"),
+    })
+}
+
+/// `HH:MM` to a time of day.
+fn parse_time(text: &str) -> Option<Time> {
+    let (h, m) = text.trim().split_once(':')?;
+    let (h, m): (i8, i8) = (h.parse().ok()?, m.parse().ok()?);
+    Time::new(h, m, 0, 0).ok()
+}
+
+fn parse_size(text: &str) -> Option<(u32, u32)> {
+    let (w, h) = text.trim().split_once(['x', 'X', '×'])?;
+    let (w, h): (u32, u32) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
+    ((200..=4000).contains(&w) && (200..=4000).contains(&h)).then_some((w, h))
+}
+
+fn weekday(text: &str) -> Option<Weekday> {
+    Some(match text.to_ascii_lowercase().as_str() {
+        "mon" | "monday" => Weekday::Monday,
+        "tue" | "tuesday" => Weekday::Tuesday,
+        "wed" | "wednesday" => Weekday::Wednesday,
+        "thu" | "thursday" => Weekday::Thursday,
+        "fri" | "friday" => Weekday::Friday,
+        "sat" | "saturday" => Weekday::Saturday,
+        "sun" | "sunday" => Weekday::Sunday,
+        _ => return None,
+    })
+}
+
+fn hours(src: &Source<'_>, raw: &RawHours, field: &str) -> Result<Hours, ConfigError> {
+    let days_field = format!("{field}.days");
+    let bad_days = || {
+        src.error(
+            Some(raw.days.span()),
+            Some(&days_field),
+            "expected \"working-days\" or a list of weekdays such as [\"mon\", \"tue\"]",
+        )
+    };
+    let days = match raw.days.get_ref() {
+        toml::Value::String(s) if s == "working-days" => Days::WorkingDays,
+        toml::Value::Array(list) => {
+            let mut days = Vec::new();
+            for v in list {
+                let d = v.as_str().and_then(weekday).ok_or_else(bad_days)?;
+                if !days.contains(&d) {
+                    days.push(d);
+                }
+            }
+            Days::Weekdays(days)
+        }
+        _ => return Err(bad_days()),
+    };
+    let mut sessions = Vec::new();
+    for text in raw.sessions.get_ref() {
+        let session = text
+            .split_once('-')
+            .and_then(|(a, b)| {
+                Some(Session {
+                    start: parse_time(a)?,
+                    end: parse_time(b)?,
+                })
+            })
+            .ok_or_else(|| {
+                src.error(
+                    Some(raw.sessions.span()),
+                    Some(&format!("{field}.sessions")),
+                    format!("`{text}` is not a session such as \"08:30-12:00\""),
+                )
+            })?;
+        sessions.push(session);
+    }
+    Ok(Hours { days, sessions })
+}
+
+/// Parses and validates a catalog file's text.
+pub fn parse_catalog(name: &str, text: &str) -> Result<Catalog, ConfigError> {
+    let src = Source {
+        name: name.to_string(),
+        text,
+    };
+    let raw: RawCatalog = src.parse()?;
+    let station_hours = hours(&src, raw.hours.get_ref(), "hours")?;
+    let mut categories = Vec::new();
+    for (i, c) in raw.category.iter().enumerate() {
+        let c = c.get_ref();
+        let id = CategoryId::parse(c.prefix.get_ref()).ok_or_else(|| {
+            src.error(
+                Some(c.prefix.span()),
+                Some(&format!("category[{i}].prefix")),
+                format!("`{}` is not one capital letter A–Z", c.prefix.get_ref()),
+            )
+        })?;
+        let mut windows = Vec::new();
+        for w in c.windows.get_ref() {
+            let no = u8::try_from(*w.get_ref())
+                .ok()
+                .and_then(WindowNo::new)
+                .ok_or_else(|| {
+                    src.error(
+                        Some(w.span()),
+                        Some(&format!("category[{i}].windows")),
+                        format!("{} is not a window number 1–{}", w.get_ref(), WindowNo::MAX),
+                    )
+                })?;
+            windows.push(no);
+        }
+        let own_hours = match &c.hours {
+            Some(h) => Some(hours(&src, h.get_ref(), &format!("category[{i}].hours"))?),
+            None => None,
+        };
+        categories.push(Category {
+            id,
+            name_zh: c.zh.get_ref().trim().to_string(),
+            name_en: c.en.get_ref().trim().to_string(),
+            windows,
+            hours: own_hours,
+        });
+    }
+    Catalog::new(categories, station_hours).map_err(|e: CatalogError| {
+        let span = match e.category.and_then(|i| raw.category.get(i)) {
+            None => match e.field {
+                "hours" => Some(raw.hours.span()),
+                _ => None,
+            },
+            Some(c) => {
+                let c = c.get_ref();
+                Some(match e.field {
+                    "prefix" => c.prefix.span(),
+                    "zh" => c.zh.span(),
+                    "en" => c.en.span(),
+                    "windows" => c.windows.span(),
+                    "hours" => c.hours.as_ref().map_or(c.windows.span(), |h| h.span()),
+                    _ => c.prefix.span(),
+                })
+            }
+        };
+        let field = match e.category {
+            Some(i) => format!("category[{i}].{}", e.field),
+            None => e.field.to_string(),
+        };
+        src.error(span, Some(&field), e.problem)
+    })
+}
+
+/// Adds one holiday-cn style calendar file.
+pub fn add_calendar_file(
+    calendar: &mut HolidayCalendar,
+    name: &str,
+    text: &str,
+) -> Result<(), ConfigError> {
+    let file: RawCalendarFile = serde_json::from_str(text).map_err(|e| ConfigError {
+        file: name.to_string(),
+        line: Some(e.line()),
+        field: None,
+        problem: e.to_string(),
+    })?;
+    if let Some(d) = file.days.iter().find(|d| d.date.year() != file.year) {
+        return Err(ConfigError {
+            file: name.to_string(),
+            line: None,
+            field: Some("days".into()),
+            problem: format!("{} is not in the file's year {}", d.date, file.year),
+        });
+    }
+    calendar
+        .add_year(file.year, file.days)
+        .map_err(|e| ConfigError {
+            file: name.to_string(),
+            line: None,
+            field: Some("days".into()),
+            problem: e.to_string(),
+        })
+}
+
+#[cfg(test)]
+mod tests;

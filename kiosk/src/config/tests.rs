@@ -1,0 +1,199 @@
+//! Config and catalog files: the built-in ones load, and every kind of mistake is
+//! reported with file, line and field.
+
+use super::*;
+
+#[test]
+fn the_builtin_files_load() {
+    let config = Config::builtin().unwrap();
+    let ids: String = config
+        .catalog
+        .categories()
+        .iter()
+        .map(|c| c.id.letter())
+        .collect();
+    assert_eq!(ids, "ABCDE");
+    assert_eq!(config.catalog.categories()[0].name_zh, "社保医保");
+    assert_eq!(config.settings.time_zone.iana_name(), Some("Asia/Shanghai"));
+    assert_eq!(config.printer.port, PrinterPort::Simulated);
+    assert!(config.calendar.is_known_year(2025) && config.calendar.is_known_year(2026));
+    // National Day 2026 and its makeup Saturday.
+    assert!(
+        !config
+            .calendar
+            .is_working_day("2026-10-01".parse().unwrap())
+    );
+    assert!(
+        config
+            .calendar
+            .is_working_day("2026-10-10".parse().unwrap())
+    );
+}
+
+#[test]
+fn settings_mistakes_name_the_line_and_field() {
+    let table = [
+        (
+            "[queue]\npolcy = \"strict\"\n",
+            "f.toml:2: field `polcy`: unknown field `polcy`",
+        ),
+        (
+            "[queue]\npolicy = \"fair\"\n",
+            "f.toml:2: field `queue.policy`: `fair` is not a policy; use \"strict\" or \"alternate\"",
+        ),
+        (
+            "[queue]\nalternate_every = 0\n",
+            "f.toml:2: field `queue.alternate_every`: must be 1–20",
+        ),
+        (
+            "[queue]\nday_close = \"25:00\"\n",
+            "f.toml:2: field `queue.day_close`: expected a time such as \"18:00\"",
+        ),
+        (
+            "\n\n[station]\ntime_zone = \"Asia/Beijing\"\n",
+            "f.toml:4: field `station.time_zone`: `Asia/Beijing` is not a known IANA time zone, such as \"Asia/Shanghai\"",
+        ),
+        (
+            "[ui]\nidle_seconds = 1\n",
+            "f.toml:2: field `ui.idle_seconds`: must be 5–600 seconds",
+        ),
+        (
+            "[ui]\nheadless_size = \"big\"\n",
+            "f.toml:2: field `ui.headless_size`: expected WIDTHxHEIGHT such as \"800x480\" (200–4000 each)",
+        ),
+        (
+            "[printer]\nbaud = 9601\n",
+            "f.toml:2: field `printer.baud`: 9601 is not a printer baud rate; use 9600, 19200, 38400, 57600 or 115200",
+        ),
+        (
+            "[printer]\nport = \"COM1\"\n",
+            "f.toml:2: field `printer.port`: `COM1` is not \"sim\", \"none\" or an absolute device path such as \"/dev/ttyUSB0\"",
+        ),
+        (
+            "[printer]\nwidth_dots = 100\n",
+            "f.toml:2: field `printer.width_dots`: must be 384 (58 mm), 512 or 576 (80 mm)",
+        ),
+        (
+            "[board]\nkind = \"pi5\"\n",
+            "f.toml:2: field `board.kind`: `pi5` is not a board this kiosk knows; only \"sim\" (the simulated board) is built in",
+        ),
+    ];
+    for (text, expected) in table {
+        let err = Config::parse("f.toml", text, None).unwrap_err();
+        assert!(
+            err.to_string().starts_with(expected),
+            "{text:?}\n got: {err}\nwant: {expected}"
+        );
+    }
+    // A type error still names the line.
+    let err = Config::parse("f.toml", "[queue]\n\nrecall_limit = \"three\"\n", None).unwrap_err();
+    assert_eq!(err.line, Some(3), "{err}");
+    // Syntax errors too.
+    let err = Config::parse("f.toml", "[queue\n", None).unwrap_err();
+    assert_eq!(err.line, Some(1), "{err}");
+}
+
+#[test]
+fn settings_are_read_into_the_domain() {
+    let text = "[queue]\npolicy = \"alternate\"\nalternate_every = 2\nday_close = \"17:45\"\n[ui]\nlanguage = \"en\"\nheadless_size = \"1080x1920\"\n[printer]\nport = \"/dev/usb/lp0\"\n";
+    let c = Config::parse("f.toml", text, None).unwrap();
+    assert_eq!(c.settings.policy, Policy::Alternate { every: 2 });
+    assert_eq!(c.settings.day_close, Time::constant(17, 45, 0, 0));
+    assert!(c.ui.english_first);
+    assert_eq!(c.ui.headless_size, (1080, 1920));
+    assert_eq!(c.printer.port, PrinterPort::UsbLp("/dev/usb/lp0".into()));
+}
+
+const GOOD: &str = "[hours]\ndays = \"working-days\"\nsessions = [\"08:30-12:00\"]\n\n[[category]]\nprefix = \"A\"\nzh = \"社保\"\nen = \"Insurance\"\nwindows = [1]\n\n[[category]]\nprefix = \"B\"\nzh = \"民政\"\nen = \"Civil\"\nwindows = [2]\n";
+
+#[test]
+fn catalog_mistakes_name_the_line_and_field() {
+    let table = [
+        (
+            GOOD.replace("prefix = \"B\"", "prefix = \"A\""),
+            "c.toml:12: field `category[1].prefix`: prefix A is used by an earlier category",
+        ),
+        (
+            GOOD.replace("prefix = \"B\"", "prefix = \"b2\""),
+            "c.toml:12: field `category[1].prefix`: `b2` is not one capital letter A–Z",
+        ),
+        (
+            GOOD.replace("en = \"Civil\"", "en = \"  \""),
+            "c.toml:14: field `category[1].en`: the English name is empty",
+        ),
+        (
+            GOOD.replace("windows = [2]", "windows = []"),
+            "c.toml:15: field `category[1].windows`: no window serves this category",
+        ),
+        (
+            GOOD.replace("windows = [2]", "windows = [2, 300]"),
+            "c.toml:15: field `category[1].windows`: 300 is not a window number 1–99",
+        ),
+        (
+            GOOD.replace("08:30-12:00", "8.30-12"),
+            "c.toml:3: field `hours.sessions`: `8.30-12` is not a session such as \"08:30-12:00\"",
+        ),
+        (
+            GOOD.replace("08:30-12:00", "12:00-08:30"),
+            "c.toml:1: field `hours`: session 12:00-08:30 ends before it starts",
+        ),
+        (
+            GOOD.replace("\"working-days\"", "[\"mon\", \"caturday\"]"),
+            "c.toml:2: field `hours.days`: expected \"working-days\" or a list of weekdays",
+        ),
+        (
+            GOOD.replace("zh = \"社保\"", "zh = \"社保\"\ncolour = \"red\""),
+            "c.toml:8: field `colour`: unknown field `colour`",
+        ),
+        (
+            "[hours]\ndays = \"working-days\"\nsessions = [\"08:30-12:00\"]\n".to_string(),
+            "c.toml: field `category`: the catalog lists no categories",
+        ),
+    ];
+    for (text, expected) in table {
+        let err = parse_catalog("c.toml", &text).unwrap_err();
+        assert!(
+            err.to_string().starts_with(expected),
+            "got: {err}\nwant: {expected}"
+        );
+    }
+}
+
+#[test]
+fn a_category_may_have_its_own_hours() {
+    let text = format!(
+        "{GOOD}\n[category.hours]\ndays = [\"mon\", \"wed\"]\nsessions = [\"09:00-11:00\"]\n"
+    );
+    let catalog = parse_catalog("c.toml", &text).unwrap();
+    let own = catalog.categories()[1].hours.as_ref().unwrap();
+    assert_eq!(
+        own.days,
+        Days::Weekdays(vec![Weekday::Monday, Weekday::Wednesday])
+    );
+}
+
+#[test]
+fn a_missing_catalog_file_is_named() {
+    let err = Config::parse(
+        "/etc/kiosk/kiosk.toml",
+        "[station]\ncatalog = \"no-such-catalog.toml\"\n",
+        Some(Path::new("/nonexistent")),
+    )
+    .unwrap_err();
+    assert_eq!(err.file, "/nonexistent/no-such-catalog.toml");
+    assert!(err.problem.starts_with("cannot read it:"), "{err}");
+}
+
+#[test]
+fn calendar_files_are_checked() {
+    let mut cal = HolidayCalendar::default();
+    let err = add_calendar_file(&mut cal, "2027.json", "{\"year\": 2027, \"days\": [\n{\"name\": \"x\", \"date\": \"2027-13-01\", \"isOffDay\": true}]}")
+        .unwrap_err();
+    assert_eq!((err.file.as_str(), err.line), ("2027.json", Some(2)));
+    let err = add_calendar_file(&mut cal, "2027.json", "{\"year\": 2027, \"days\": [{\"name\": \"x\", \"date\": \"2026-10-01\", \"isOffDay\": true}]}")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "2027.json: field `days`: 2026-10-01 is not in the file's year 2027"
+    );
+}

@@ -1,1 +1,10 @@
-pub fn x() {}
+//! Device drivers that know no board: they speak a device's protocol over any
+//! byte stream and never name a pin, a port or a board.
+//!
+//! - [`escpos`]: a typed ESC/POS command enum with one encoder (GB18030, 2-byte
+//!   subset only).
+//! - [`transport`]: opening a printer port (serial or USB printer class) and
+//!   sending a job to it with bounded waits.
+
+pub mod escpos;
+pub mod transport;

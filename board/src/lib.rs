@@ -1,1 +1,61 @@
-pub fn x() {}
+//! Board profiles and backends: what is wired to which pin, and the simulated
+//! board that stands in for all of it on a laptop or in tests.
+//!
+//! Only this crate knows pin numbers (the GPIO backends arrive with the Pi
+//! issue). Above it, the kiosk sees [`Input`]s and drives outputs; it never asks
+//! which board produced them.
+//!
+//! - [`command`]: the grammar shared by scenario files and the control socket.
+//! - [`sim`]: the simulated board's parts, first of all the virtual printer.
+
+pub mod command;
+pub mod sim;
+
+use serde::Serialize;
+
+/// A staff keypad key at a window.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffKey {
+    CallNext,
+    Recall,
+    Skip,
+    Complete,
+}
+
+impl StaffKey {
+    pub const ALL: [StaffKey; 4] = [
+        StaffKey::CallNext,
+        StaffKey::Recall,
+        StaffKey::Skip,
+        StaffKey::Complete,
+    ];
+
+    /// The word used in commands and logs.
+    pub fn word(self) -> &'static str {
+        match self {
+            StaffKey::CallNext => "call",
+            StaffKey::Recall => "recall",
+            StaffKey::Skip => "skip",
+            StaffKey::Complete => "complete",
+        }
+    }
+
+    pub fn from_word(word: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.word() == word)
+    }
+}
+
+/// An input from the board, after debouncing: what happened, not which pin.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(tag = "input", rename_all = "snake_case")]
+pub enum Input {
+    /// A staff keypad key was pressed at a window.
+    StaffKey { window: u8, key: StaffKey },
+    /// An evaluator key (1 = leftmost) was pressed at a window.
+    EvaluatorKey { window: u8, key: u8 },
+    /// The panic button was pressed or released.
+    Panic { pressed: bool },
+    /// The smoke detector reports smoke, or no longer does.
+    Smoke { active: bool },
+}

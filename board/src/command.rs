@@ -1,0 +1,537 @@
+//! The command grammar of the simulated board: one language for scenario files and
+//! the control socket, as plain lines or JSON lines.
+//!
+//! It covers every simulated input and the touchscreen itself (tap by element id,
+//! accessible label or coordinates; screenshot; state), so a whole visit can be
+//! scripted from outside the process. Parsing is total: any input gives a command
+//! or an error that says what was expected, never a panic.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::{Input, StaffKey};
+
+/// What to tap on the touchscreen.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Target {
+    /// An element id from the `.slint` files, such as `category-A`.
+    Id(String),
+    /// An accessible label, such as `社保医保`.
+    Label(String),
+    /// Physical pixel coordinates from the top left.
+    At { x: f32, y: f32 },
+}
+
+/// What happens to the simulated printer's port.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PrinterAction {
+    /// The cable is pulled: the port disappears.
+    Unplug,
+    /// The cable is back.
+    Plug,
+}
+
+/// One command.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Command {
+    /// Touch the screen.
+    Tap(Target),
+    /// A board input: keypad, evaluator, panic, smoke.
+    Input(Input),
+    /// Save a PNG of the current screen.
+    Screenshot(PathBuf),
+    /// Print the station's state (queue, windows, printer) as JSON.
+    State,
+    /// Pull or replace the printer cable.
+    Printer(PrinterAction),
+    /// Pause a scenario (on the socket: answer after this long).
+    Wait(Duration),
+    /// Stop the station cleanly, as SIGTERM would.
+    Quit,
+}
+
+/// The words a command line may start with, for error messages.
+pub const WORDS: &str = "tap, key, rate, panic, smoke, screenshot, state, printer, wait, quit";
+
+/// Parses one command, plain or JSON (a line starting with `{`).
+pub fn parse(line: &str) -> Result<Command, String> {
+    let line = line.trim();
+    if line.starts_with('{') {
+        parse_json(line)
+    } else {
+        parse_plain(line)
+    }
+}
+
+/// Splits a line into words; double quotes group words, `\"` escapes a quote.
+fn words(line: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut chars = line.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut word = String::new();
+        if c == '"' {
+            chars.next();
+            let mut closed = false;
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => word.extend(chars.next()),
+                    '"' => {
+                        closed = true;
+                        break;
+                    }
+                    c => word.push(c),
+                }
+            }
+            if !closed {
+                return Err("a quoted word is not closed with \"".into());
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                word.push(c);
+                chars.next();
+            }
+        }
+        out.push(word);
+    }
+    Ok(out)
+}
+
+fn window(word: Option<&String>) -> Result<u8, String> {
+    word.and_then(|w| w.parse::<u8>().ok())
+        .filter(|w| (1..=99).contains(w))
+        .ok_or_else(|| "expected a window number 1–99".to_string())
+}
+
+fn parse_plain(line: &str) -> Result<Command, String> {
+    let words = words(line)?;
+    let Some(first) = words.first() else {
+        return Err(format!("empty command; commands are {WORDS}"));
+    };
+    let arg = |i: usize| words.get(i);
+    let arity = |n: usize, usage: &str| {
+        if words.len() == n + 1 {
+            Ok(())
+        } else {
+            Err(format!("usage: {usage}"))
+        }
+    };
+    match first.to_ascii_lowercase().as_str() {
+        "tap" => match words.len() {
+            2 => Ok(Command::Tap(Target::Id(words[1].clone()))),
+            3 if words[1] == "label" => Ok(Command::Tap(Target::Label(words[2].clone()))),
+            3 if words[1] == "id" => Ok(Command::Tap(Target::Id(words[2].clone()))),
+            3 => {
+                let x = words[1]
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|v| v.is_finite() && *v >= 0.0);
+                let y = words[2]
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|v| v.is_finite() && *v >= 0.0);
+                match (x, y) {
+                    (Some(x), Some(y)) => Ok(Command::Tap(Target::At { x, y })),
+                    _ => Err("usage: tap ELEMENT-ID | tap label \"LABEL\" | tap X Y".into()),
+                }
+            }
+            _ => Err("usage: tap ELEMENT-ID | tap label \"LABEL\" | tap X Y".into()),
+        },
+        "key" => {
+            arity(2, "key WINDOW call|recall|skip|complete")?;
+            let window = window(arg(1))?;
+            let key = StaffKey::from_word(&words[2].to_ascii_lowercase()).ok_or_else(|| {
+                format!(
+                    "`{}` is not a keypad key; use call, recall, skip or complete",
+                    words[2]
+                )
+            })?;
+            Ok(Command::Input(Input::StaffKey { window, key }))
+        }
+        "rate" => {
+            arity(2, "rate WINDOW KEY (KEY 1–5, 1 = leftmost)")?;
+            let window = window(arg(1))?;
+            let key = words[2]
+                .parse::<u8>()
+                .ok()
+                .filter(|k| (1..=5).contains(k))
+                .ok_or_else(|| format!("`{}` is not an evaluator key 1–5", words[2]))?;
+            Ok(Command::Input(Input::EvaluatorKey { window, key }))
+        }
+        "panic" => {
+            arity(1, "panic press|release")?;
+            match words[1].as_str() {
+                "press" => Ok(Command::Input(Input::Panic { pressed: true })),
+                "release" => Ok(Command::Input(Input::Panic { pressed: false })),
+                other => Err(format!("`{other}` is not press or release")),
+            }
+        }
+        "smoke" => {
+            arity(1, "smoke on|off")?;
+            match words[1].as_str() {
+                "on" => Ok(Command::Input(Input::Smoke { active: true })),
+                "off" => Ok(Command::Input(Input::Smoke { active: false })),
+                other => Err(format!("`{other}` is not on or off")),
+            }
+        }
+        "screenshot" => {
+            arity(1, "screenshot FILE.png")?;
+            Ok(Command::Screenshot(PathBuf::from(&words[1])))
+        }
+        "state" => {
+            arity(0, "state")?;
+            Ok(Command::State)
+        }
+        "printer" => {
+            arity(1, "printer unplug|plug")?;
+            match words[1].as_str() {
+                "unplug" => Ok(Command::Printer(PrinterAction::Unplug)),
+                "plug" => Ok(Command::Printer(PrinterAction::Plug)),
+                other => Err(format!("`{other}` is not unplug or plug")),
+            }
+        }
+        "wait" => {
+            arity(1, "wait DURATION (such as 500ms, 2s, 1m30s)")?;
+            Ok(Command::Wait(parse_duration(&words[1])?))
+        }
+        "quit" => {
+            arity(0, "quit")?;
+            Ok(Command::Quit)
+        }
+        other => Err(format!("unknown command `{other}`; commands are {WORDS}")),
+    }
+}
+
+/// The JSON form: `{"cmd": "tap", "id": "category-A"}` and so on; the fields are
+/// the plain form's arguments by name.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Json {
+    cmd: String,
+    id: Option<String>,
+    label: Option<String>,
+    x: Option<f32>,
+    y: Option<f32>,
+    window: Option<u8>,
+    key: Option<serde_json::Value>,
+    state: Option<String>,
+    path: Option<PathBuf>,
+    action: Option<String>,
+    ms: Option<u64>,
+}
+
+fn parse_json(line: &str) -> Result<Command, String> {
+    let j: Json = serde_json::from_str(line).map_err(|e| format!("not a JSON command: {e}"))?;
+    let need = |field: &str| format!("`{}` needs the field `{field}`", j.cmd);
+    let plain = match j.cmd.as_str() {
+        "tap" => match (&j.id, &j.label, j.x, j.y) {
+            (Some(id), None, None, None) => return Ok(Command::Tap(Target::Id(id.clone()))),
+            (None, Some(l), None, None) => return Ok(Command::Tap(Target::Label(l.clone()))),
+            (None, None, Some(x), Some(y)) => format!("tap {x} {y}"),
+            _ => return Err("`tap` needs `id`, `label`, or `x` and `y`".into()),
+        },
+        "key" | "rate" => {
+            let window = j.window.ok_or_else(|| need("window"))?;
+            let key = match j.key.as_ref().ok_or_else(|| need("key"))? {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Number(n) => n.to_string(),
+                _ => return Err(need("key")),
+            };
+            format!("{} {window} {key}", j.cmd)
+        }
+        "panic" | "smoke" => format!(
+            "{} {}",
+            j.cmd,
+            j.state.as_deref().ok_or_else(|| need("state"))?
+        ),
+        "screenshot" => {
+            return Ok(Command::Screenshot(
+                j.path.clone().ok_or_else(|| need("path"))?,
+            ));
+        }
+        "printer" => format!(
+            "printer {}",
+            j.action.as_deref().ok_or_else(|| need("action"))?
+        ),
+        "wait" => {
+            return Ok(Command::Wait(Duration::from_millis(
+                j.ms.ok_or_else(|| need("ms"))?,
+            )));
+        }
+        "state" | "quit" => j.cmd.clone(),
+        other => return Err(format!("unknown command `{other}`; commands are {WORDS}")),
+    };
+    parse_plain(&plain)
+}
+
+/// `500ms`, `2s`, `1.5s`, `1m`, `1m30s`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("`{text}` is not a duration such as 500ms, 2s or 1m30s");
+    let mut total = 0f64;
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return Err(bad());
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
+        let value: f64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let (unit, len) = if rest.starts_with("ms") {
+            (0.001, 2)
+        } else if rest.starts_with('s') {
+            (1.0, 1)
+        } else if rest.starts_with('m') {
+            (60.0, 1)
+        } else if rest.starts_with('h') {
+            (3600.0, 1)
+        } else {
+            return Err(bad());
+        };
+        total += value * unit;
+        rest = &rest[len..];
+    }
+    if !(0.0..=86_400.0).contains(&total) {
+        return Err(format!("`{text}` is longer than a day"));
+    }
+    Ok(Duration::from_secs_f64(total))
+}
+
+/// When a scenario step runs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum When {
+    /// Right after the previous step.
+    Next,
+    /// This long after the previous step (`+2s`).
+    After(Duration),
+    /// This long after the scenario started (`@10s`).
+    At(Duration),
+}
+
+/// One line of a scenario file.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Step {
+    pub line: usize,
+    pub when: When,
+    pub command: Command,
+}
+
+/// Parses a scenario file: one command a line, optionally led by `+DURATION`
+/// (after the previous step) or `@DURATION` (from the start); `#` starts a comment.
+/// Errors name the file and line.
+pub fn parse_scenario(name: &str, text: &str) -> Result<Vec<Step>, String> {
+    let mut steps = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let content = match raw.find(" #") {
+            Some(at) if !raw.trim_start().starts_with('{') => &raw[..at],
+            _ => raw,
+        };
+        let content = content.trim();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let err = |e: String| format!("{name}:{line}: {e}");
+        let (when, rest) = match content.chars().next() {
+            Some(mark @ ('+' | '@')) => {
+                let (time, rest) = content[1..]
+                    .split_once(char::is_whitespace)
+                    .unwrap_or((&content[1..], ""));
+                let d = parse_duration(time).map_err(err)?;
+                (
+                    if mark == '+' {
+                        When::After(d)
+                    } else {
+                        When::At(d)
+                    },
+                    rest,
+                )
+            }
+            _ => (When::Next, content),
+        };
+        let command = parse(rest).map_err(err)?;
+        steps.push(Step {
+            line,
+            when,
+            command,
+        });
+    }
+    Ok(steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_and_json_forms_mean_the_same() {
+        let table: &[(&str, &str, Command)] = &[
+            (
+                "tap category-A",
+                r#"{"cmd":"tap","id":"category-A"}"#,
+                Command::Tap(Target::Id("category-A".into())),
+            ),
+            (
+                "tap label \"社保 医保\"",
+                r#"{"cmd":"tap","label":"社保 医保"}"#,
+                Command::Tap(Target::Label("社保 医保".into())),
+            ),
+            (
+                "tap 400 240.5",
+                r#"{"cmd":"tap","x":400,"y":240.5}"#,
+                Command::Tap(Target::At { x: 400.0, y: 240.5 }),
+            ),
+            (
+                "key 2 call",
+                r#"{"cmd":"key","window":2,"key":"call"}"#,
+                Command::Input(Input::StaffKey {
+                    window: 2,
+                    key: StaffKey::CallNext,
+                }),
+            ),
+            (
+                "rate 1 5",
+                r#"{"cmd":"rate","window":1,"key":5}"#,
+                Command::Input(Input::EvaluatorKey { window: 1, key: 5 }),
+            ),
+            (
+                "panic press",
+                r#"{"cmd":"panic","state":"press"}"#,
+                Command::Input(Input::Panic { pressed: true }),
+            ),
+            (
+                "smoke off",
+                r#"{"cmd":"smoke","state":"off"}"#,
+                Command::Input(Input::Smoke { active: false }),
+            ),
+            (
+                "screenshot out/home.png",
+                r#"{"cmd":"screenshot","path":"out/home.png"}"#,
+                Command::Screenshot("out/home.png".into()),
+            ),
+            ("state", r#"{"cmd":"state"}"#, Command::State),
+            (
+                "printer unplug",
+                r#"{"cmd":"printer","action":"unplug"}"#,
+                Command::Printer(PrinterAction::Unplug),
+            ),
+            (
+                "wait 1m30s",
+                r#"{"cmd":"wait","ms":90000}"#,
+                Command::Wait(Duration::from_secs(90)),
+            ),
+            ("quit", r#"{"cmd":"quit"}"#, Command::Quit),
+        ];
+        for (plain, json, expected) in table {
+            assert_eq!(parse(plain).as_ref(), Ok(expected), "{plain}");
+            assert_eq!(parse(json).as_ref(), Ok(expected), "{json}");
+        }
+    }
+
+    #[test]
+    fn malformed_commands_say_what_was_expected() {
+        let table = [
+            (
+                "",
+                "empty command; commands are tap, key, rate, panic, smoke, screenshot, state, printer, wait, quit",
+            ),
+            (
+                "dance",
+                "unknown command `dance`; commands are tap, key, rate, panic, smoke, screenshot, state, printer, wait, quit",
+            ),
+            ("key 1", "usage: key WINDOW call|recall|skip|complete"),
+            ("key 0 call", "expected a window number 1–99"),
+            (
+                "key 1 dance",
+                "`dance` is not a keypad key; use call, recall, skip or complete",
+            ),
+            ("rate 1 9", "`9` is not an evaluator key 1–5"),
+            (
+                "tap",
+                "usage: tap ELEMENT-ID | tap label \"LABEL\" | tap X Y",
+            ),
+            (
+                "tap -1 5",
+                "usage: tap ELEMENT-ID | tap label \"LABEL\" | tap X Y",
+            ),
+            ("tap label \"open", "a quoted word is not closed with \""),
+            (
+                "wait soon",
+                "`soon` is not a duration such as 500ms, 2s or 1m30s",
+            ),
+            ("printer explode", "`explode` is not unplug or plug"),
+            (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
+            (
+                r#"{"cmd":"fly"}"#,
+                "unknown command `fly`; commands are tap, key, rate, panic, smoke, screenshot, state, printer, wait, quit",
+            ),
+        ];
+        for (line, message) in table {
+            assert_eq!(parse(line), Err(message.to_string()), "{line:?}");
+        }
+        assert!(
+            parse(r#"{"cmd":"tap","id":1}"#)
+                .unwrap_err()
+                .starts_with("not a JSON command:")
+        );
+        assert!(
+            parse("{nope")
+                .unwrap_err()
+                .starts_with("not a JSON command:")
+        );
+    }
+
+    #[test]
+    fn durations() {
+        let table = [
+            ("500ms", 500),
+            ("2s", 2000),
+            ("1.5s", 1500),
+            ("1m30s", 90_000),
+            ("0s", 0),
+        ];
+        for (text, ms) in table {
+            assert_eq!(
+                parse_duration(text),
+                Ok(Duration::from_millis(ms)),
+                "{text}"
+            );
+        }
+        for bad in ["", "5", "s", "1x", "-1s", "2d", "25h"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn scenarios_have_timing_comments_and_located_errors() {
+        let text = "# a visit\ntap category-A   # the citizen\n+2s key 1 call\n\n@10s screenshot a.png\n{\"cmd\":\"state\"}\n";
+        let steps = parse_scenario("visit.txt", text).unwrap();
+        let got: Vec<(usize, When)> = steps.iter().map(|s| (s.line, s.when)).collect();
+        assert_eq!(
+            got,
+            [
+                (2, When::Next),
+                (3, When::After(Duration::from_secs(2))),
+                (5, When::At(Duration::from_secs(10))),
+                (6, When::Next)
+            ]
+        );
+        assert_eq!(
+            parse_scenario("visit.txt", "state\n+2x key 1 call\n"),
+            Err("visit.txt:2: `2x` is not a duration such as 500ms, 2s or 1m30s".into())
+        );
+        assert_eq!(
+            parse_scenario("visit.txt", "tapp category-A\n"),
+            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, panic, smoke, screenshot, state, printer, wait, quit".into())
+        );
+    }
+}

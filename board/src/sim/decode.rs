@@ -1,0 +1,469 @@
+//! Reading an ESC/POS byte stream the way a printer does: commands become tokens,
+//! text is decoded (GB18030 in Chinese mode), lines and jobs are split.
+//!
+//! It never trusts its input: unknown commands become visible tokens, truncated
+//! commands wait for more bytes, and parameters that claim more data than a job
+//! could hold are capped.
+
+use encoding_rs::GB18030;
+
+/// A run of text in one style.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Span {
+    pub text: String,
+    /// Width and height multipliers (`GS !`).
+    pub size: (u8, u8),
+    pub bold: bool,
+}
+
+/// Alignment of a printed line.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Align {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+/// One printed line.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Line {
+    pub align: Align,
+    pub spans: Vec<Span>,
+}
+
+impl Line {
+    /// The line's text without styles.
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+/// A finished job: everything up to and including a cut.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Page {
+    pub bytes: Vec<u8>,
+    pub lines: Vec<Line>,
+    /// The job as text: decoded characters, commands as `<tokens>`.
+    pub dump: String,
+    /// How the job ended: `full` or `partial` cut.
+    pub cut: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Style {
+    size: (u8, u8),
+    bold: bool,
+    align: Align,
+    chinese: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Self {
+            size: (1, 1),
+            bold: false,
+            align: Align::Left,
+            chinese: false,
+        }
+    }
+}
+
+/// The streaming reader.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    pending: Vec<u8>,
+    style: Style,
+    page: Page,
+    line: Line,
+}
+
+/// Raster and stored-graphics payloads larger than this are treated as garbage.
+const MAX_PAYLOAD: usize = 1 << 20;
+
+impl Decoder {
+    /// Feeds bytes; returns the jobs completed by a cut in them.
+    pub fn feed(&mut self, bytes: &[u8]) -> Vec<Page> {
+        self.pending.extend_from_slice(bytes);
+        let mut pages = Vec::new();
+        loop {
+            match self.step() {
+                Step::NeedMore => break,
+                Step::Done(Some(page)) => pages.push(page),
+                Step::Done(None) => {}
+            }
+        }
+        pages
+    }
+
+    /// Bytes received since the last cut, decoded so far (for a job that never ended).
+    pub fn unfinished(&self) -> &Page {
+        &self.page
+    }
+
+    fn take(&mut self, n: usize) -> Vec<u8> {
+        let taken: Vec<u8> = self.pending.drain(..n).collect();
+        self.page.bytes.extend_from_slice(&taken);
+        taken
+    }
+
+    fn token(&mut self, token: &str) {
+        self.page.dump.push('<');
+        self.page.dump.push_str(token);
+        self.page.dump.push('>');
+    }
+
+    fn text(&mut self, text: &str) {
+        self.page.dump.push_str(text);
+        let style = self.style;
+        match self.line.spans.last_mut() {
+            Some(span) if span.size == style.size && span.bold == style.bold => {
+                span.text.push_str(text)
+            }
+            _ => self.line.spans.push(Span {
+                text: text.to_string(),
+                size: style.size,
+                bold: style.bold,
+            }),
+        }
+    }
+
+    fn end_line(&mut self) {
+        self.page.dump.push('\n');
+        let mut line = std::mem::take(&mut self.line);
+        if line.spans.is_empty() {
+            line.align = self.style.align;
+        }
+        self.page.lines.push(line);
+    }
+
+    fn set_align(&mut self, align: Align) {
+        self.style.align = align;
+        // Alignment applies to the line being built when nothing is in it yet.
+        if self.line.spans.is_empty() {
+            self.line.align = align;
+        }
+    }
+
+    fn step(&mut self) -> Step {
+        let Some(&b) = self.pending.first() else {
+            return Step::NeedMore;
+        };
+        let at = |i: usize| self.pending.get(i).copied();
+        let have = self.pending.len();
+        match b {
+            0x1b => {
+                let Some(cmd) = at(1) else {
+                    return Step::NeedMore;
+                };
+                let with_arg = matches!(
+                    cmd,
+                    b'a' | b'E'
+                        | b'd'
+                        | b'!'
+                        | b'-'
+                        | b'3'
+                        | b'J'
+                        | b'M'
+                        | b'G'
+                        | b't'
+                        | b'R'
+                        | b'{'
+                );
+                if with_arg && have < 3 {
+                    return Step::NeedMore;
+                }
+                let n = at(2).unwrap_or(0);
+                self.take(if with_arg { 3 } else { 2 });
+                match cmd {
+                    b'@' => {
+                        self.style = Style::default();
+                        self.line.align = Align::Left;
+                        self.token("init");
+                    }
+                    b'a' => {
+                        let align = match n {
+                            1 | b'1' => Align::Center,
+                            2 | b'2' => Align::Right,
+                            _ => Align::Left,
+                        };
+                        self.set_align(align);
+                        self.token(&format!(
+                            "align {}",
+                            ["left", "center", "right"][align as usize]
+                        ));
+                    }
+                    b'E' => {
+                        self.style.bold = n & 1 == 1;
+                        self.token(if self.style.bold {
+                            "bold on"
+                        } else {
+                            "bold off"
+                        });
+                    }
+                    b'd' => {
+                        self.token(&format!("feed {n}"));
+                        for _ in 0..n.min(50) {
+                            self.end_line();
+                        }
+                    }
+                    b'2' => self.token("line spacing default"),
+                    b'3' => self.token(&format!("line spacing {n}")),
+                    _ if with_arg => self.token(&format!("ESC {} {n}", printable(cmd))),
+                    _ => self.token(&format!("ESC {}", printable(cmd))),
+                }
+                Step::Done(None)
+            }
+            0x1d => {
+                let Some(cmd) = at(1) else {
+                    return Step::NeedMore;
+                };
+                match cmd {
+                    b'!' | b'B' | b'r' | b'a' | b'H' | b'h' | b'w' | b'f' => {
+                        if have < 3 {
+                            return Step::NeedMore;
+                        }
+                        let n = self.take(3)[2];
+                        match cmd {
+                            b'!' => {
+                                self.style.size = ((n >> 4) + 1, (n & 0x0f).min(7) + 1);
+                                self.token(&format!(
+                                    "size {}x{}",
+                                    self.style.size.0, self.style.size.1
+                                ));
+                            }
+                            b'r' => self.token(&format!("status request {n}")),
+                            _ => self.token(&format!("GS {} {n}", printable(cmd))),
+                        }
+                        Step::Done(None)
+                    }
+                    b'V' => {
+                        let Some(m) = at(2) else {
+                            return Step::NeedMore;
+                        };
+                        let with_feed = matches!(m, 65 | 66 | 97 | 98 | 103 | 104);
+                        if with_feed && have < 4 {
+                            return Step::NeedMore;
+                        }
+                        self.take(if with_feed { 4 } else { 3 });
+                        let kind = if matches!(m, 0 | 48 | 65 | 97 | 103) {
+                            "full"
+                        } else {
+                            "partial"
+                        };
+                        if !self.line.spans.is_empty() {
+                            self.end_line();
+                        }
+                        self.token(&format!("cut {kind}"));
+                        let mut page = std::mem::take(&mut self.page);
+                        page.cut = kind.to_string();
+                        Step::Done(Some(page))
+                    }
+                    b'(' => {
+                        // GS ( fn pL pH data: QR codes, stored graphics.
+                        if have < 5 {
+                            return Step::NeedMore;
+                        }
+                        let len = usize::from(self.pending[3]) | usize::from(self.pending[4]) << 8;
+                        let f = self.pending[2];
+                        if len > MAX_PAYLOAD || have < 5 + len {
+                            if len > MAX_PAYLOAD {
+                                self.take(5);
+                                self.token("GS ( with a bad length");
+                                return Step::Done(None);
+                            }
+                            return Step::NeedMore;
+                        }
+                        self.take(5 + len);
+                        self.token(&format!("GS ( {} {len} bytes", printable(f)));
+                        Step::Done(None)
+                    }
+                    b'v' => {
+                        // GS v 0 m xL xH yL yH data: a raster image.
+                        if have < 8 {
+                            return Step::NeedMore;
+                        }
+                        let x = usize::from(self.pending[4]) | usize::from(self.pending[5]) << 8;
+                        let y = usize::from(self.pending[6]) | usize::from(self.pending[7]) << 8;
+                        let len = x * y;
+                        if len > MAX_PAYLOAD {
+                            self.take(8);
+                            self.token("raster with a bad size");
+                            return Step::Done(None);
+                        }
+                        if have < 8 + len {
+                            return Step::NeedMore;
+                        }
+                        self.take(8 + len);
+                        self.token(&format!("raster {}x{y}", x * 8));
+                        Step::Done(None)
+                    }
+                    _ => {
+                        self.take(2);
+                        self.token(&format!("GS {}", printable(cmd)));
+                        Step::Done(None)
+                    }
+                }
+            }
+            0x1c => {
+                let Some(cmd) = at(1) else {
+                    return Step::NeedMore;
+                };
+                self.take(2);
+                match cmd {
+                    b'&' => {
+                        self.style.chinese = true;
+                        self.token("chinese on");
+                    }
+                    b'.' => {
+                        self.style.chinese = false;
+                        self.token("chinese off");
+                    }
+                    _ => self.token(&format!("FS {}", printable(cmd))),
+                }
+                Step::Done(None)
+            }
+            0x10 => {
+                if have < 3 {
+                    return Step::NeedMore;
+                }
+                let bytes = self.take(3);
+                self.token(&format!("DLE {} {}", printable(bytes[1]), bytes[2]));
+                Step::Done(None)
+            }
+            0x0a => {
+                self.take(1);
+                self.end_line();
+                Step::Done(None)
+            }
+            0x0d => {
+                self.take(1);
+                Step::Done(None)
+            }
+            0x00..=0x1f | 0x7f => {
+                self.take(1);
+                self.token(&format!("0x{b:02x}"));
+                Step::Done(None)
+            }
+            0x20..=0x7e => {
+                let run = self
+                    .pending
+                    .iter()
+                    .take_while(|&&c| (0x20..=0x7e).contains(&c))
+                    .count();
+                let bytes = self.take(run);
+                self.text(&String::from_utf8_lossy(&bytes));
+                Step::Done(None)
+            }
+            _ => {
+                if self.style.chinese {
+                    if have < 2 {
+                        return Step::NeedMore;
+                    }
+                    let pair = self.take(2);
+                    let (text, had_errors) = GB18030.decode_without_bom_handling(&pair);
+                    if had_errors || text.chars().count() != 1 {
+                        self.token(&format!("bad GB18030 {:02x}{:02x}", pair[0], pair[1]));
+                    } else {
+                        self.text(&text);
+                    }
+                } else {
+                    self.take(1);
+                    self.token(&format!("0x{b:02x} outside chinese mode"));
+                }
+                Step::Done(None)
+            }
+        }
+    }
+}
+
+enum Step {
+    NeedMore,
+    Done(Option<Page>),
+}
+
+fn printable(b: u8) -> String {
+    if b.is_ascii_graphic() {
+        (b as char).to_string()
+    } else {
+        format!("0x{b:02x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ticket_job_decodes_to_lines_and_a_dump() {
+        let mut bytes = b"\x1b@\x1c&\x1ba\x01\x1d!\x00".to_vec();
+        bytes.extend_from_slice(&[0xb1, 0xe3, 0xc3, 0xf1]); // 便民
+        bytes.extend_from_slice(b"\n\x1d!\x22\x1bE\x01A001\n\x1bE\x00\x1d!\x00\x1bd\x02\x1dVA\x03");
+        let mut d = Decoder::default();
+        let pages = d.feed(&bytes);
+        assert_eq!(pages.len(), 1);
+        let page = &pages[0];
+        assert_eq!(
+            page.dump,
+            "<init><chinese on><align center><size 1x1>便民\n<size 3x3><bold on>A001\n<bold off><size 1x1><feed 2>\n\n<cut full>"
+        );
+        assert_eq!(page.lines[0].text(), "便民");
+        assert_eq!(page.lines[0].align, Align::Center);
+        assert_eq!(
+            page.lines[1].spans,
+            [Span {
+                text: "A001".into(),
+                size: (3, 3),
+                bold: true
+            }]
+        );
+        assert_eq!(page.cut, "full");
+        assert_eq!(page.bytes, bytes);
+    }
+
+    #[test]
+    fn bytes_may_arrive_one_at_a_time() {
+        let bytes = b"\x1b@\x1c&\xba\xc5\x1d!\x11X\n\x1dVB\x00";
+        let mut d = Decoder::default();
+        let mut pages = Vec::new();
+        for b in bytes {
+            pages.extend(d.feed(&[*b]));
+        }
+        assert_eq!(pages.len(), 1);
+        assert_eq!(pages[0].lines[0].text(), "号X");
+        assert_eq!(pages[0].cut, "partial");
+    }
+
+    #[test]
+    fn garbage_is_shown_not_trusted() {
+        let mut d = Decoder::default();
+        // Bytes above 0x7f outside Chinese mode, an unknown ESC, a stray control byte.
+        let pages = d.feed(b"\xba\x1bz\x07ok\x1dVA\x00");
+        assert_eq!(
+            pages[0].dump,
+            "<0xba outside chinese mode><ESC z><0x07>ok\n<cut full>"
+        );
+        // A raster claiming gigabytes is dropped, not awaited forever.
+        let pages = d.feed(b"\x1dv0\x00\xff\xff\xff\xff\x1dVA\x00");
+        assert_eq!(pages[0].dump, "<raster with a bad size><cut full>");
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic() {
+        // A deterministic pseudo-random stream, fed in uneven pieces.
+        let mut x: u32 = 12345;
+        let mut d = Decoder::default();
+        for round in 0..2000 {
+            let n = (round % 17) + 1;
+            let chunk: Vec<u8> = (0..n)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    (x >> 3) as u8
+                })
+                .collect();
+            let _ = d.feed(&chunk);
+        }
+    }
+}

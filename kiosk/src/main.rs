@@ -1,1 +1,2 @@
+slint::include_modules!();
 fn main() {}

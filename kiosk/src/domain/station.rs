@@ -72,9 +72,24 @@ pub enum Command {
     Requeue { ticket: TicketCode },
     /// Open or pause a window.
     SetWindowOpen { window: WindowNo, open: bool },
+    /// The printer finished (or could not finish) a ticket's job.
+    PrintOutcome {
+        ticket: TicketCode,
+        outcome: PrintOutcome,
+    },
     /// Time passes: closes the business day when due and notices a clock that runs
     /// behind the journal.
     Tick,
+}
+
+/// How a print job ended, as the printer worker reports it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum PrintOutcome {
+    /// Every byte reached the printer.
+    Printed { bytes: u32 },
+    /// The job could not be printed; the ticket stays valid.
+    Failed { reason: String },
 }
 
 /// A fact the station records in its journal.
@@ -139,6 +154,16 @@ pub enum Fact {
     },
     /// The clock has caught up with the journal again.
     ClockRecovered,
+    /// A ticket's job reached the printer.
+    TicketPrinted {
+        ticket: TicketCode,
+        bytes: u32,
+    },
+    /// A ticket could not be printed (it stays valid and was shown on screen).
+    PrintFailed {
+        ticket: TicketCode,
+        reason: String,
+    },
 }
 
 impl Fact {
@@ -158,6 +183,8 @@ impl Fact {
             Fact::DayClosed { .. } => "day_closed",
             Fact::ClockBehind { .. } => "clock_behind",
             Fact::ClockRecovered => "clock_recovered",
+            Fact::TicketPrinted { .. } => "ticket_printed",
+            Fact::PrintFailed { .. } => "print_failed",
         }
     }
 
@@ -170,7 +197,9 @@ impl Fact {
             | Fact::TicketSkipped { ticket, .. }
             | Fact::TicketRequeued { ticket, .. }
             | Fact::TicketTransferred { ticket, .. }
-            | Fact::TicketCompleted { ticket, .. } => Some(*ticket),
+            | Fact::TicketCompleted { ticket, .. }
+            | Fact::TicketPrinted { ticket, .. }
+            | Fact::PrintFailed { ticket, .. } => Some(*ticket),
             _ => None,
         }
     }
@@ -229,6 +258,13 @@ pub enum Notice {
         behind_seconds: i64,
     },
     ClockRecovered,
+    /// The printer failed a job; staff should check it.
+    PrinterFault {
+        ticket: TicketCode,
+        reason: String,
+    },
+    /// The printer printed again after a fault.
+    PrinterRecovered,
 }
 
 /// What the shell must do once the records of a decision are committed.
@@ -335,6 +371,8 @@ pub struct StationView {
     /// Waiting tickets in queue order per the policy.
     pub waiting: Vec<TicketCode>,
     pub clock_behind: bool,
+    /// Why the last print job failed, until a job prints again.
+    pub printer_fault: Option<String>,
 }
 
 /// Today's queue, windows and history: the state the rules work on.
@@ -351,6 +389,7 @@ pub struct Station {
     service: BTreeMap<CategoryId, VecDeque<u32>>,
     high_water: Option<Timestamp>,
     clock_warned: bool,
+    printer_fault: Option<String>,
     next_order: i64,
 }
 
@@ -374,6 +413,7 @@ impl Station {
             service: BTreeMap::new(),
             high_water: None,
             clock_warned: false,
+            printer_fault: None,
             next_order: 0,
         }
     }
@@ -553,6 +593,8 @@ impl Station {
             }
             Fact::ClockBehind { .. } => self.clock_warned = true,
             Fact::ClockRecovered => self.clock_warned = false,
+            Fact::TicketPrinted { .. } => self.printer_fault = None,
+            Fact::PrintFailed { reason, .. } => self.printer_fault = Some(reason.clone()),
         }
     }
 
@@ -629,6 +671,7 @@ impl Station {
             windows,
             waiting: waiting.into_iter().map(|t| t.code).collect(),
             clock_behind: self.clock_warned,
+            printer_fault: self.printer_fault.clone(),
         }
     }
 
@@ -879,6 +922,34 @@ impl Scratch {
     fn command(&mut self, command: &Command) -> Result<(), Rejection> {
         match *command {
             Command::Tick => Ok(()),
+            Command::PrintOutcome {
+                ticket,
+                ref outcome,
+            } => {
+                let had_fault = self.station.printer_fault.is_some();
+                match outcome {
+                    PrintOutcome::Printed { bytes } => {
+                        self.record(Fact::TicketPrinted {
+                            ticket,
+                            bytes: *bytes,
+                        });
+                        if had_fault {
+                            self.effect(Effect::Notify(Notice::PrinterRecovered));
+                        }
+                    }
+                    PrintOutcome::Failed { reason } => {
+                        self.record(Fact::PrintFailed {
+                            ticket,
+                            reason: reason.clone(),
+                        });
+                        self.effect(Effect::Notify(Notice::PrinterFault {
+                            ticket,
+                            reason: reason.clone(),
+                        }));
+                    }
+                }
+                Ok(())
+            }
             Command::Issue { category, priority } => self.issue(category, priority),
             Command::CallNext { window } => self.call_next(window),
             Command::Recall { window } => {

@@ -932,3 +932,35 @@ fn settings_default_to_the_station_practice() {
     assert_eq!(s.policy, Policy::Strict);
     assert_eq!(s.day_close, Time::constant(18, 0, 0, 0));
 }
+
+#[test]
+fn print_outcomes_are_recorded_and_a_fault_is_told_until_a_job_prints() {
+    let mut run = Run::strict();
+    let a1 = run.issue(a(), false);
+    let failed = PrintOutcome::Failed {
+        reason: "printer port /dev/ttyUSB0 does not exist".into(),
+    };
+    let d = run
+        .go(Command::PrintOutcome {
+            ticket: a1,
+            outcome: failed,
+        })
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["print_failed"]);
+    assert!(
+        matches!(&d.effects[..], [Effect::Notify(Notice::PrinterFault { ticket, .. })] if *ticket == a1)
+    );
+    assert!(run.station.view(run.now).printer_fault.is_some());
+    // The ticket stays valid: it waits and is called as usual.
+    assert_eq!(run.call(1), Some(a1));
+    let a2 = run.issue(a(), false);
+    let d = run
+        .go(Command::PrintOutcome {
+            ticket: a2,
+            outcome: PrintOutcome::Printed { bytes: 212 },
+        })
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["ticket_printed"]);
+    assert_eq!(d.effects, [Effect::Notify(Notice::PrinterRecovered)]);
+    assert_eq!(run.station.view(run.now).printer_fault, None);
+}

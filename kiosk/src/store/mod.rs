@@ -469,7 +469,9 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::WindowOpened { .. }
         | Fact::WindowPaused { .. }
         | Fact::ClockBehind { .. }
-        | Fact::ClockRecovered => {}
+        | Fact::ClockRecovered
+        | Fact::TicketPrinted { .. }
+        | Fact::PrintFailed { .. } => {}
     }
     Ok(())
 }

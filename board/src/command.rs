@@ -48,12 +48,15 @@ pub enum Command {
     Printer(PrinterAction),
     /// Pause a scenario (on the socket: answer after this long).
     Wait(Duration),
+    /// Answer once every print job has finished and the screen shows the result.
+    Settle,
     /// Stop the station cleanly, as SIGTERM would.
     Quit,
 }
 
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, panic, smoke, screenshot, state, printer, wait, quit";
+pub const WORDS: &str =
+    "tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -202,6 +205,10 @@ fn parse_plain(line: &str) -> Result<Command, String> {
             arity(1, "wait DURATION (such as 500ms, 2s, 1m30s)")?;
             Ok(Command::Wait(parse_duration(&words[1])?))
         }
+        "settle" => {
+            arity(0, "settle")?;
+            Ok(Command::Settle)
+        }
         "quit" => {
             arity(0, "quit")?;
             Ok(Command::Quit)
@@ -266,7 +273,7 @@ fn parse_json(line: &str) -> Result<Command, String> {
                 j.ms.ok_or_else(|| need("ms"))?,
             )));
         }
-        "state" | "quit" => j.cmd.clone(),
+        "state" | "settle" | "quit" => j.cmd.clone(),
         other => return Err(format!("unknown command `{other}`; commands are {WORDS}")),
     };
     parse_plain(&plain)
@@ -429,6 +436,7 @@ mod tests {
                 r#"{"cmd":"wait","ms":90000}"#,
                 Command::Wait(Duration::from_secs(90)),
             ),
+            ("settle", r#"{"cmd":"settle"}"#, Command::Settle),
             ("quit", r#"{"cmd":"quit"}"#, Command::Quit),
         ];
         for (plain, json, expected) in table {
@@ -442,11 +450,11 @@ mod tests {
         let table = [
             (
                 "",
-                "empty command; commands are tap, key, rate, panic, smoke, screenshot, state, printer, wait, quit",
+                "empty command; commands are tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit",
             ),
             (
                 "dance",
-                "unknown command `dance`; commands are tap, key, rate, panic, smoke, screenshot, state, printer, wait, quit",
+                "unknown command `dance`; commands are tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit",
             ),
             ("key 1", "usage: key WINDOW call|recall|skip|complete"),
             ("key 0 call", "expected a window number 1–99"),
@@ -472,7 +480,7 @@ mod tests {
             (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
             (
                 r#"{"cmd":"fly"}"#,
-                "unknown command `fly`; commands are tap, key, rate, panic, smoke, screenshot, state, printer, wait, quit",
+                "unknown command `fly`; commands are tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit",
             ),
         ];
         for (line, message) in table {
@@ -531,7 +539,7 @@ mod tests {
         );
         assert_eq!(
             parse_scenario("visit.txt", "tapp category-A\n"),
-            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, panic, smoke, screenshot, state, printer, wait, quit".into())
+            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit".into())
         );
     }
 }

@@ -3,6 +3,10 @@
 //!
 //! See `ARCHITECTURE.md` at the repository root for the codemap.
 
+pub mod app;
 pub mod config;
+pub mod data;
 pub mod domain;
+pub mod printing;
 pub mod store;
+pub mod ui;

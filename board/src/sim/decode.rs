@@ -135,6 +135,7 @@ impl Decoder {
             line.align = self.style.align;
         }
         self.page.lines.push(line);
+        self.line.align = self.style.align;
     }
 
     fn set_align(&mut self, align: Align) {
@@ -408,7 +409,10 @@ mod tests {
             "<init><chinese on><align center><size 1x1>便民\n<size 3x3><bold on>A001\n<bold off><size 1x1><feed 2>\n\n<cut full>"
         );
         assert_eq!(page.lines[0].text(), "便民");
-        assert_eq!(page.lines[0].align, Align::Center);
+        assert!(
+            page.lines.iter().all(|l| l.align == Align::Center),
+            "alignment carries over lines"
+        );
         assert_eq!(
             page.lines[1].spans,
             [Span {

@@ -1,0 +1,237 @@
+//! Executing simulated-board commands, from the control socket and from scenario
+//! files alike. Screen commands run on the UI thread; the rest go through the
+//! station loop like any other event. Each answer is one JSON object.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use board::command::{Command, Step, When};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::UnixListener;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::oneshot;
+
+use super::{Event, Screen, ScreenOps};
+
+/// Longest accepted command line; longer input is refused, not buffered.
+const MAX_LINE: usize = 64 * 1024;
+
+/// Carries out commands against the running station.
+pub struct Control {
+    events: UnboundedSender<Event>,
+    screen: Arc<dyn Screen>,
+    /// Relative screenshot paths are taken from here.
+    base: PathBuf,
+}
+
+fn ok() -> Value {
+    json!({ "ok": true })
+}
+
+fn fail(error: impl Into<String>) -> Value {
+    json!({ "ok": false, "error": error.into() })
+}
+
+const STOPPED: &str = "the station is stopping";
+
+impl Control {
+    pub fn new(events: UnboundedSender<Event>, screen: Arc<dyn Screen>, base: PathBuf) -> Self {
+        Self {
+            events,
+            screen,
+            base,
+        }
+    }
+
+    /// Runs one command and answers it.
+    pub async fn execute(&self, command: Command) -> Value {
+        match command {
+            Command::Tap(target) => {
+                let answer = self.on_screen(move |ops| ops.tap(&target)).await;
+                // The tap's touch event is queued before this barrier, so once the
+                // loop answers, the touch is handled; the second barrier lets the
+                // screen apply what the loop sent it.
+                self.barrier().await;
+                self.screen_barrier().await;
+                answer
+            }
+            Command::Screenshot(path) => {
+                let path = if path.is_absolute() {
+                    path
+                } else {
+                    self.base.join(path)
+                };
+                let shown = path.display().to_string();
+                // Show what every earlier command caused.
+                self.barrier().await;
+                self.screen_barrier().await;
+                let answer = self.on_screen(move |ops| ops.screenshot(&path)).await;
+                if answer["ok"] == true {
+                    json!({ "ok": true, "path": shown })
+                } else {
+                    answer
+                }
+            }
+            Command::Input(input) => {
+                let (reply, answer) = oneshot::channel();
+                if self.events.send(Event::Input(input, Some(reply))).is_err() {
+                    return fail(STOPPED);
+                }
+                let result = answer.await.unwrap_or_else(|_| Err(STOPPED.into()));
+                self.screen_barrier().await;
+                match result {
+                    Ok(()) => ok(),
+                    Err(e) => fail(e),
+                }
+            }
+            Command::State => {
+                let (reply, answer) = oneshot::channel();
+                if self.events.send(Event::State(reply)).is_err() {
+                    return fail(STOPPED);
+                }
+                match answer.await {
+                    Ok(state) => json!({ "ok": true, "state": state }),
+                    Err(_) => fail(STOPPED),
+                }
+            }
+            Command::Settle => {
+                let (reply, answer) = oneshot::channel();
+                if self.events.send(Event::Settle(reply)).is_err() || answer.await.is_err() {
+                    return fail(STOPPED);
+                }
+                self.screen_barrier().await;
+                ok()
+            }
+            Command::Printer(action) => {
+                let (reply, answer) = oneshot::channel();
+                if self.events.send(Event::SimPrinter(action, reply)).is_err() {
+                    return fail(STOPPED);
+                }
+                match answer.await.unwrap_or_else(|_| Err(STOPPED.into())) {
+                    Ok(()) => ok(),
+                    Err(e) => fail(e),
+                }
+            }
+            Command::Wait(d) => {
+                tokio::time::sleep(d).await;
+                ok()
+            }
+            Command::Quit => {
+                let _ = self.events.send(Event::Shutdown);
+                ok()
+            }
+        }
+    }
+
+    async fn on_screen(
+        &self,
+        job: impl FnOnce(&dyn ScreenOps) -> Result<(), String> + Send + 'static,
+    ) -> Value {
+        let (reply, answer) = oneshot::channel();
+        self.screen.run(Box::new(move |ops| {
+            let _ = reply.send(job(ops));
+        }));
+        match answer.await {
+            Ok(Ok(())) => ok(),
+            Ok(Err(e)) => fail(e),
+            Err(_) => fail(STOPPED),
+        }
+    }
+
+    async fn barrier(&self) {
+        let (reply, answer) = oneshot::channel();
+        if self.events.send(Event::Barrier(reply)).is_ok() {
+            let _ = answer.await;
+        }
+    }
+
+    async fn screen_barrier(&self) {
+        let (reply, answer) = oneshot::channel();
+        self.screen.run(Box::new(move |_| {
+            let _ = reply.send(());
+        }));
+        let _ = answer.await;
+    }
+
+    /// Parses and runs one line, answering in JSON.
+    pub async fn line(&self, line: &str) -> Value {
+        match board::command::parse(line) {
+            Ok(command) => self.execute(command).await,
+            Err(e) => fail(e),
+        }
+    }
+
+    /// Serves the control socket: one command per line, one JSON answer per line.
+    pub async fn serve(self: Arc<Self>, listener: UnixListener) {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let control = Arc::clone(&self);
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut reader = BufReader::new(read);
+                let mut buf = Vec::new();
+                loop {
+                    buf.clear();
+                    let n = match (&mut reader)
+                        .take(MAX_LINE as u64 + 1)
+                        .read_until(b'\n', &mut buf)
+                        .await
+                    {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    let answer = if n > MAX_LINE && !buf.ends_with(b"\n") {
+                        // Drop the rest of the oversized line.
+                        let mut rest = Vec::new();
+                        let _ = reader.read_until(b'\n', &mut rest).await;
+                        fail(format!("the command is longer than {MAX_LINE} bytes"))
+                    } else {
+                        match std::str::from_utf8(&buf) {
+                            Ok(text) if text.trim().is_empty() => continue,
+                            Ok(text) => control.line(text).await,
+                            Err(_) => fail("the command is not UTF-8 text"),
+                        }
+                    };
+                    let mut out = answer.to_string();
+                    out.push('\n');
+                    if write.write_all(out.as_bytes()).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    }
+
+    /// Runs a scenario's steps at their times, logging each answer.
+    pub async fn run_scenario(self: Arc<Self>, name: String, steps: Vec<Step>) {
+        let start = tokio::time::Instant::now();
+        for step in steps {
+            match step.when {
+                When::Next => {}
+                When::After(d) => tokio::time::sleep(d).await,
+                When::At(d) => tokio::time::sleep_until(start + d).await,
+            }
+            let answer = self.execute(step.command).await;
+            if answer["ok"] == true {
+                tracing::info!("{name}:{}: {answer}", step.line);
+            } else {
+                tracing::warn!("{name}:{}: {answer}", step.line);
+            }
+        }
+        tracing::info!("{name}: scenario finished");
+    }
+}
+
+/// Binds the control socket, replacing a stale one (the data folder's lock says
+/// no other kiosk owns it).
+pub fn bind(path: &Path) -> std::io::Result<std::os::unix::net::UnixListener> {
+    if path.exists() {
+        std::fs::remove_file(path)?;
+    }
+    let listener = std::os::unix::net::UnixListener::bind(path)?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}

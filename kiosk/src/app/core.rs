@@ -1,0 +1,532 @@
+//! The station loop: one task that owns the domain state, handles every
+//! [`Event`] in order, commits before it acknowledges, and then drives the screen
+//! and the printer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use board::command::PrinterAction;
+use board::sim::printer::VirtualPrinter;
+use jiff::Timestamp;
+use serde_json::json;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::oneshot;
+
+use super::{
+    CategoryRow, Clock, Event, PrintJob, PrintState, PrinterWorker, Screen, ScreenView, ServingRow,
+    TicketView, Writer,
+};
+use crate::config::StationInfo;
+use crate::domain::{
+    Actor, CategoryId, Command, Effect, Notice, PrintOutcome, Record, Rejection, Station,
+    TicketSlip, WindowNo,
+};
+use crate::store::StoreError;
+
+/// A called ticket is drawn highlighted on the board this long.
+const FRESH: i64 = 10;
+
+/// Why a command had no effect.
+enum Failure {
+    Rejected(Rejection),
+    Store(StoreError),
+}
+
+impl Failure {
+    fn message(&self) -> String {
+        match self {
+            Failure::Rejected(r) => r.to_string(),
+            Failure::Store(e) => e.to_string(),
+        }
+    }
+}
+
+/// The station loop's state.
+pub struct Core {
+    station: Station,
+    writer: Writer,
+    printer: Option<PrinterWorker>,
+    sim_printer: Option<VirtualPrinter>,
+    printer_port: Option<String>,
+    screen: Arc<dyn Screen>,
+    info: StationInfo,
+    clock: Clock,
+    events: UnboundedSender<Event>,
+    outstanding: usize,
+    settle: Vec<oneshot::Sender<()>>,
+    last_view: Option<ScreenView>,
+    store_fault: Option<String>,
+}
+
+/// What the loop is built from.
+pub struct CoreParts {
+    pub station: Station,
+    pub writer: Writer,
+    pub printer: Option<PrinterWorker>,
+    pub sim_printer: Option<VirtualPrinter>,
+    pub printer_port: Option<String>,
+    pub screen: Arc<dyn Screen>,
+    pub info: StationInfo,
+    pub clock: Clock,
+    pub events: UnboundedSender<Event>,
+}
+
+impl Core {
+    pub fn new(parts: CoreParts) -> Self {
+        Self {
+            station: parts.station,
+            writer: parts.writer,
+            printer: parts.printer,
+            sim_printer: parts.sim_printer,
+            printer_port: parts.printer_port,
+            screen: parts.screen,
+            info: parts.info,
+            clock: parts.clock,
+            events: parts.events,
+            outstanding: 0,
+            settle: Vec::new(),
+            last_view: None,
+            store_fault: None,
+        }
+    }
+
+    /// Handles events until [`Event::Shutdown`] (or every sender is gone), then
+    /// shuts down: printing finishes or is abandoned, the database is closed, the
+    /// UI is told to quit.
+    pub async fn run(mut self, mut events: UnboundedReceiver<Event>) {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        self.push_view();
+        loop {
+            let event = tokio::select! {
+                biased;
+                e = events.recv() => e.unwrap_or(Event::Shutdown),
+                _ = tick.tick() => Event::Tick,
+            };
+            if matches!(event, Event::Shutdown) {
+                break;
+            }
+            self.handle(event).await;
+        }
+        self.shutdown(&mut events).await;
+    }
+
+    async fn handle(&mut self, event: Event) {
+        match event {
+            Event::TakeTicket { category, priority } => self.take_ticket(&category, priority).await,
+            Event::Input(input, reply) => {
+                let result = self.input(input).await;
+                if let Some(reply) = reply {
+                    let _ = reply.send(result);
+                }
+            }
+            Event::Command {
+                command,
+                actor,
+                reply,
+            } => {
+                let result = self.command(command, actor).await;
+                if let Some(reply) = reply {
+                    let _ = reply.send(result);
+                }
+            }
+            Event::Printed { ticket, outcome } => self.printed(ticket, outcome).await,
+            Event::PrinterStopped => {}
+            Event::State(reply) => {
+                let _ = reply.send(self.state_json());
+            }
+            Event::Barrier(reply) => {
+                let _ = reply.send(());
+            }
+            Event::Settle(reply) => {
+                if self.outstanding == 0 {
+                    let _ = reply.send(());
+                } else {
+                    self.settle.push(reply);
+                }
+            }
+            Event::SimPrinter(action, reply) => {
+                let _ = reply.send(self.sim_printer_action(action));
+            }
+            Event::Tick => {
+                if let Err(f) = self.exec(Command::Tick, Actor::System).await {
+                    tracing::error!("{}", f.message());
+                }
+                self.push_view();
+            }
+            Event::Shutdown => {}
+        }
+    }
+
+    /// Decides, commits, applies. Effects are returned only once the records that
+    /// justify them are on disk.
+    async fn exec(&mut self, command: Command, actor: Actor) -> Result<Vec<Effect>, Failure> {
+        let now = self.clock.now();
+        let decision = self
+            .station
+            .decide(&command, &actor, now)
+            .map_err(Failure::Rejected)?;
+        if !decision.records.is_empty() {
+            if let Err(e) = self.writer.commit(decision.records.clone()).await {
+                tracing::error!("{e}");
+                self.store_fault = Some(e.to_string());
+                self.push_view();
+                return Err(Failure::Store(e));
+            }
+            self.store_fault = None;
+            for record in &decision.records {
+                log_record(record);
+                self.station.apply(record);
+            }
+        }
+        Ok(decision.effects)
+    }
+
+    async fn take_ticket(&mut self, category: &str, priority: bool) {
+        let Some(id) = CategoryId::parse(category) else {
+            tracing::warn!("the screen asked for unknown category `{category}`");
+            self.screen.problem(false);
+            return;
+        };
+        match self
+            .exec(
+                Command::Issue {
+                    category: id,
+                    priority,
+                },
+                Actor::Citizen,
+            )
+            .await
+        {
+            Ok(effects) => self.perform(effects),
+            Err(Failure::Rejected(r @ Rejection::TicketingClosed { .. })) => {
+                tracing::info!("{r}");
+                self.screen.problem(true);
+            }
+            Err(f) => {
+                tracing::warn!("no ticket issued: {}", f.message());
+                self.screen.problem(false);
+            }
+        }
+        self.push_view();
+    }
+
+    async fn command(&mut self, command: Command, actor: Actor) -> Result<(), String> {
+        let result = match self.exec(command, actor).await {
+            Ok(effects) => {
+                self.perform(effects);
+                Ok(())
+            }
+            Err(f) => {
+                let message = f.message();
+                tracing::info!("refused: {message}");
+                Err(message)
+            }
+        };
+        self.push_view();
+        result
+    }
+
+    async fn input(&mut self, input: board::Input) -> Result<(), String> {
+        match input {
+            board::Input::StaffKey { window, key } => {
+                let Some(w) = WindowNo::new(window) else {
+                    return Err(format!("window {window} is out of range"));
+                };
+                let command = match key {
+                    board::StaffKey::CallNext => Command::CallNext { window: w },
+                    board::StaffKey::Recall => Command::Recall { window: w },
+                    board::StaffKey::Skip => Command::Skip { window: w },
+                    board::StaffKey::Complete => Command::Complete { window: w },
+                };
+                self.command(command, Actor::Keypad { window: w }).await
+            }
+            other => {
+                // The evaluator and the safety inputs are wired by their own issues;
+                // until then a press is noted and has no effect.
+                tracing::info!("{other:?} noted; this input has no effect yet");
+                Ok(())
+            }
+        }
+    }
+
+    async fn printed(&mut self, ticket: crate::domain::TicketCode, outcome: PrintOutcome) {
+        self.outstanding = self.outstanding.saturating_sub(1);
+        let state = match outcome {
+            PrintOutcome::Printed { .. } => PrintState::Printed,
+            PrintOutcome::Failed { .. } => PrintState::Failed,
+        };
+        match self
+            .exec(Command::PrintOutcome { ticket, outcome }, Actor::System)
+            .await
+        {
+            Ok(effects) => self.perform(effects),
+            Err(f) => tracing::error!(
+                "cannot record the print outcome of {ticket}: {}",
+                f.message()
+            ),
+        }
+        self.screen.print_state(ticket.to_string(), state);
+        self.push_view();
+        if self.outstanding == 0 {
+            for waiter in self.settle.drain(..) {
+                let _ = waiter.send(());
+            }
+        }
+    }
+
+    fn perform(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::ShowTicket(slip) => {
+                    let view = self.ticket_view(&slip);
+                    self.screen.show_ticket(view);
+                }
+                Effect::PrintTicket(slip) => self.print(&slip),
+                Effect::Announce {
+                    ticket,
+                    window,
+                    recall,
+                } => {
+                    let again = if recall { " (again)" } else { "" };
+                    tracing::info!("calling {ticket} to window {window}{again}");
+                }
+                Effect::Notify(notice) => tracing::warn!("staff notice: {}", notice_text(&notice)),
+            }
+        }
+    }
+
+    fn print(&mut self, slip: &TicketSlip) {
+        let Some(printer) = &self.printer else { return };
+        let encoded = drivers::escpos::encode(&crate::printing::ticket(slip, &self.info));
+        if !encoded.replaced.is_empty() {
+            tracing::warn!(
+                "ticket {}: characters the printer cannot print were replaced: {:?}",
+                slip.code,
+                encoded.replaced
+            );
+        }
+        self.outstanding += 1;
+        let job = PrintJob {
+            ticket: slip.code,
+            bytes: encoded.bytes,
+        };
+        if !printer.submit(job) {
+            let _ = self.events.send(Event::Printed {
+                ticket: slip.code,
+                outcome: PrintOutcome::Failed {
+                    reason: "the printer worker has stopped".into(),
+                },
+            });
+        }
+    }
+
+    fn ticket_view(&self, slip: &TicketSlip) -> TicketView {
+        let local = self
+            .station
+            .settings()
+            .time_zone
+            .to_datetime(slip.issued_at);
+        TicketView {
+            code: slip.code.to_string(),
+            zh: slip.category_zh.clone(),
+            en: slip.category_en.clone(),
+            priority: slip.priority,
+            ahead: slip.ahead,
+            wait_minutes: slip.wait_minutes,
+            time: format!("{:02}:{:02}", local.hour(), local.minute()),
+            print: if self.printer.is_some() {
+                PrintState::Printing
+            } else {
+                PrintState::NoPrinter
+            },
+        }
+    }
+
+    fn screen_view(&self, now: Timestamp) -> ScreenView {
+        let v = self.station.view(now);
+        let now = self.station.high_water().map_or(now, |h| now.max(h));
+        let local = self.station.settings().time_zone.to_datetime(now);
+        let date = local.date();
+        const WEEK_ZH: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+        const WEEK_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const MONTH_EN: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let wd = date.weekday().to_monday_zero_offset() as usize;
+        let mut notice = Vec::new();
+        if self.store_fault.is_some() {
+            notice.push(
+                "数据库无法写入，请工作人员检查 · Database cannot be written — staff please check",
+            );
+        }
+        if v.printer_fault.is_some() {
+            notice
+                .push("打印机无法出票，请工作人员检查 · Printer cannot print — staff please check");
+        }
+        if v.clock_behind {
+            notice.push("系统时间落后于记录，请工作人员校准 · Clock behind the records — staff please check");
+        }
+        ScreenView {
+            categories: v
+                .categories
+                .iter()
+                .map(|c| CategoryRow {
+                    id: c.id.to_string(),
+                    zh: c.zh.clone(),
+                    en: c.en.clone(),
+                    issuing: c.issuing,
+                    waiting: c.waiting,
+                    wait_minutes: c.wait_minutes,
+                })
+                .collect(),
+            serving: v
+                .windows
+                .iter()
+                .map(|w| ServingRow {
+                    window: w.window.get(),
+                    ticket: w.ticket.map(|t| t.to_string()).unwrap_or_default(),
+                    fresh: w
+                        .called_at
+                        .is_some_and(|at| now.duration_since(at).as_secs() < FRESH),
+                    paused: w.paused,
+                })
+                .collect(),
+            issuing: v.issuing,
+            next_open: v.next_open.clone().unwrap_or_default(),
+            notice: notice.join("  |  "),
+            time: format!("{:02}:{:02}", local.hour(), local.minute()),
+            date_zh: format!("{}月{}日 星期{}", date.month(), date.day(), WEEK_ZH[wd]),
+            date_en: format!(
+                "{} {} {}",
+                WEEK_EN[wd],
+                date.day(),
+                MONTH_EN[(date.month() - 1) as usize]
+            ),
+        }
+    }
+
+    fn push_view(&mut self) {
+        let view = self.screen_view(self.clock.now());
+        if self.last_view.as_ref() != Some(&view) {
+            self.last_view = Some(view.clone());
+            self.screen.show_view(view);
+        }
+    }
+
+    fn state_json(&self) -> serde_json::Value {
+        let now = self.clock.now();
+        let view = self.station.view(now);
+        json!({
+            "now": now.to_string(),
+            "local": self.station.local(now),
+            "simulated_clock": self.clock.is_simulated(),
+            "station": view,
+            "tickets": self.station.tickets().iter().map(|t| json!({
+                "code": t.code.to_string(),
+                "queue": t.queue.to_string(),
+                "priority": t.priority,
+                "state": t.state.name(),
+            })).collect::<Vec<_>>(),
+            "printer": {
+                "port": self.printer_port,
+                "outstanding": self.outstanding,
+                "fault": view.printer_fault,
+                "simulated": self.sim_printer.as_ref().map(|p| p.status()),
+            },
+            "store_fault": self.store_fault,
+            "notice": self.last_view.as_ref().map(|v| v.notice.clone()).unwrap_or_default(),
+        })
+    }
+
+    fn sim_printer_action(&mut self, action: PrinterAction) -> Result<(), String> {
+        let Some(printer) = self.sim_printer.as_mut() else {
+            return Err("the printer is not the simulated one; set printer.port = \"sim\"".into());
+        };
+        match action {
+            PrinterAction::Unplug => {
+                printer.unplug();
+                tracing::info!("simulated printer unplugged");
+                Ok(())
+            }
+            PrinterAction::Plug => {
+                printer
+                    .plug()
+                    .map_err(|e| format!("cannot plug the simulated printer in: {e}"))?;
+                tracing::info!("simulated printer plugged in");
+                Ok(())
+            }
+        }
+    }
+
+    async fn shutdown(&mut self, events: &mut UnboundedReceiver<Event>) {
+        tracing::info!("stopping: finishing print jobs, closing the database");
+        if let Some(printer) = self.printer.as_mut() {
+            printer.finish();
+            // A ticket is a few hundred bytes: normally this finishes at once. A
+            // printer that does not take its bytes is abandoned after a grace time.
+            let grace = tokio::time::sleep(Duration::from_secs(5));
+            tokio::pin!(grace);
+            let mut abandoned = false;
+            loop {
+                tokio::select! {
+                    e = events.recv() => match e {
+                        Some(Event::Printed { ticket, outcome }) => self.printed(ticket, outcome).await,
+                        Some(Event::PrinterStopped) | None => break,
+                        Some(other) => refuse(other),
+                    },
+                    _ = &mut grace, if !abandoned => {
+                        tracing::warn!("the printer did not finish in time; abandoning its jobs");
+                        if let Some(p) = &self.printer {
+                            p.abandon();
+                        }
+                        abandoned = true;
+                    }
+                }
+            }
+        }
+        if let Some(mut printer) = self.printer.take() {
+            printer.join();
+        }
+        self.writer.close();
+        self.screen.quit();
+        tracing::info!("stopped");
+    }
+}
+
+/// Answers an event that arrives while stopping.
+fn refuse(event: Event) {
+    let stopping = || "the kiosk is stopping".to_string();
+    match event {
+        Event::Input(_, Some(reply))
+        | Event::Command {
+            reply: Some(reply), ..
+        } => {
+            let _ = reply.send(Err(stopping()));
+        }
+        Event::SimPrinter(_, reply) => {
+            let _ = reply.send(Err(stopping()));
+        }
+        _ => {}
+    }
+}
+
+fn log_record(record: &Record) {
+    let body = serde_json::to_string(&record.fact).unwrap_or_default();
+    tracing::info!("journal: {} by {} {body}", record.fact.kind(), record.actor);
+}
+
+/// A staff notice as one line of text.
+pub fn notice_text(notice: &Notice) -> String {
+    match notice {
+        Notice::QueueEmpty { window } => format!("nobody is waiting for window {window}"),
+        Notice::ClockBehind { behind_seconds } => format!(
+            "the system clock is {behind_seconds} s behind the journal; times are held at the last journal entry until it is corrected — check NTP or the real-time clock"
+        ),
+        Notice::ClockRecovered => "the system clock has caught up with the journal".into(),
+        Notice::PrinterFault { ticket, reason } => {
+            format!("ticket {ticket} was not printed: {reason}")
+        }
+        Notice::PrinterRecovered => "the printer prints again".into(),
+    }
+}

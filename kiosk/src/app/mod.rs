@@ -1,0 +1,141 @@
+//! The running station: the shell around the pure domain.
+//!
+//! Slint owns the main thread; tokio runs on its own threads; they talk over
+//! channels. Every input — touches, board inputs, control commands, printer
+//! outcomes, the one-second tick — arrives as a variant of the one closed
+//! [`Event`] enum and is handled by the station loop ([`core`]), which asks the
+//! domain, commits the records through the single writer, and only then carries
+//! out the effects (screen, printer, staff notices).
+
+mod clock;
+mod control;
+mod core;
+mod printer;
+mod run;
+mod writer;
+
+use std::path::Path;
+
+use board::command::{PrinterAction, Target};
+use tokio::sync::oneshot;
+
+pub use clock::Clock;
+pub use control::Control;
+pub use core::Core;
+pub use printer::{PrintJob, PrinterWorker};
+pub use run::{Display, RunError, RunOptions, run};
+pub use writer::Writer;
+
+use crate::domain::{Actor, Command, PrintOutcome, TicketCode};
+
+/// Everything the station loop reacts to.
+pub enum Event {
+    /// A citizen touched a category button.
+    TakeTicket { category: String, priority: bool },
+    /// A board input (keypad, evaluator, panic, smoke), with an optional reply for
+    /// the control socket.
+    Input(board::Input, Option<oneshot::Sender<Result<(), String>>>),
+    /// A domain command from a staff surface.
+    Command {
+        command: Command,
+        actor: Actor,
+        reply: Option<oneshot::Sender<Result<(), String>>>,
+    },
+    /// The printer worker finished a job.
+    Printed {
+        ticket: TicketCode,
+        outcome: PrintOutcome,
+    },
+    /// The printer worker has exited.
+    PrinterStopped,
+    /// The station's state as JSON, for the control socket.
+    State(oneshot::Sender<serde_json::Value>),
+    /// Answered when every event sent before it has been handled.
+    Barrier(oneshot::Sender<()>),
+    /// Answered when no print job is outstanding.
+    Settle(oneshot::Sender<()>),
+    /// Plug or unplug the simulated printer.
+    SimPrinter(PrinterAction, oneshot::Sender<Result<(), String>>),
+    /// One second passed.
+    Tick,
+    /// Stop: finish or abandon printing, flush, exit.
+    Shutdown,
+}
+
+/// One category button's data.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct CategoryRow {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub issuing: bool,
+    pub waiting: u32,
+    pub wait_minutes: Option<u32>,
+}
+
+/// One line of the "now serving" board.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct ServingRow {
+    pub window: u8,
+    pub ticket: String,
+    /// Called in the last few seconds.
+    pub fresh: bool,
+    pub paused: bool,
+}
+
+/// What the home screen shows.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct ScreenView {
+    pub categories: Vec<CategoryRow>,
+    pub serving: Vec<ServingRow>,
+    pub issuing: bool,
+    pub next_open: String,
+    /// A line for staff; empty when all is well.
+    pub notice: String,
+    pub time: String,
+    pub date_zh: String,
+    pub date_en: String,
+}
+
+/// Where a shown ticket's printing stands.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PrintState {
+    Printing,
+    Printed,
+    Failed,
+    NoPrinter,
+}
+
+/// The ticket screen's data.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct TicketView {
+    pub code: String,
+    pub zh: String,
+    pub en: String,
+    pub priority: bool,
+    pub ahead: u32,
+    pub wait_minutes: Option<u32>,
+    pub time: String,
+    pub print: PrintState,
+}
+
+/// The touchscreen as the station loop sees it. The Slint implementation posts
+/// every call to the UI thread; none of them blocks.
+pub trait Screen: Send + Sync + 'static {
+    fn show_view(&self, view: ScreenView);
+    fn show_ticket(&self, ticket: TicketView);
+    fn print_state(&self, code: String, state: PrintState);
+    /// A touch gave no ticket: back home if ticketing closed meanwhile, else a
+    /// "please ask staff" screen.
+    fn problem(&self, closed: bool);
+    /// Runs a job on the UI thread (taps, screenshots, barriers).
+    fn run(&self, job: Box<dyn FnOnce(&dyn ScreenOps) + Send>);
+    /// Ends the UI event loop.
+    fn quit(&self);
+}
+
+/// What the control socket may do on the UI thread.
+pub trait ScreenOps {
+    fn tap(&self, target: &Target) -> Result<(), String>;
+    fn screenshot(&self, path: &Path) -> Result<(), String>;
+}

@@ -1,0 +1,378 @@
+//! `kiosk run`: putting the station together and running it until it is told to
+//! stop.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use drivers::transport::Port;
+use jiff::Timestamp;
+use slint::ComponentHandle;
+
+use super::core::CoreParts;
+use super::{Clock, Control, Core, Event, PrinterWorker, Screen, Writer, control};
+use crate::config::{Config, ConfigError, PrinterPort};
+use crate::data::{DataDir, DataError};
+use crate::domain::{Days, Hours, Station};
+use crate::store::{Store, StoreError};
+use crate::ui::{self, KioskWindow, Lobby, SlintScreen};
+
+/// Whether to open a window.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Display {
+    /// A window when a display exists (X11, Wayland, or `SLINT_BACKEND` set),
+    /// headless otherwise.
+    Auto,
+    /// Always a window.
+    Window,
+    /// No window: the screen is rendered in memory (for scripts, tests, CI).
+    Headless,
+}
+
+/// Options of `kiosk run`.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub config: Option<PathBuf>,
+    pub data: Option<PathBuf>,
+    pub display: Display,
+    /// Headless screen size, overriding the config.
+    pub size: Option<(u32, u32)>,
+    pub scenario: Option<PathBuf>,
+    /// Control socket path; `None` is `control.sock` in the data folder.
+    pub control: Option<PathBuf>,
+    /// Start a simulated clock at this instant.
+    pub clock: Option<Timestamp>,
+    /// Printer port, overriding the config.
+    pub printer: Option<String>,
+    /// Print the time to the first frame and stop (for benchmarks).
+    pub first_frame_exit: bool,
+}
+
+/// Why the station could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Data(#[from] DataError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Scenario(String),
+    #[error("cannot open the control socket {path}: {source} — pass --control with another path")]
+    Control {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot start the simulated printer in {path}: {source}")]
+    SimPrinter {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot start the screen: {0} — on a machine without a display use --headless")]
+    Ui(String),
+    #[error("cannot start a thread: {0}")]
+    Thread(std::io::Error),
+}
+
+/// Runs the station until SIGTERM, SIGINT, the `quit` command or the window
+/// closing.
+pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
+    let mut config = Config::load(options.config.as_deref())?;
+    if let Some(port) = &options.printer {
+        let text = format!("[printer]\nport = {}\n", toml_string(port));
+        config.printer.port = Config::parse("--printer", &text, None)?.printer.port;
+    }
+    let data_path = match &options.data {
+        Some(p) => p.clone(),
+        None => DataDir::default_path()?,
+    };
+    let data = DataDir::open(&data_path)?;
+    let store = Store::open(&data.database(), &config.store)?;
+    let resume = store.resume()?;
+    let mut station = Station::new(
+        config.catalog.clone(),
+        config.calendar.clone(),
+        config.settings.clone(),
+    );
+    for (category, seconds) in resume.service_times {
+        station.seed_service_times(category, seconds);
+    }
+    for record in &resume.records {
+        station.apply(record);
+    }
+    tracing::info!(
+        "data folder {}; resumed {} journal entries of {}",
+        data.path().display(),
+        resume.records.len(),
+        resume
+            .records
+            .first()
+            .map(|r| r.day.to_string())
+            .unwrap_or_else(|| "no day yet".into())
+    );
+    let steps = match &options.scenario {
+        None => None,
+        Some(path) => {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| RunError::Scenario(format!("{name}: cannot read it: {e}")))?;
+            Some((
+                name.clone(),
+                board::command::parse_scenario(&name, &text).map_err(RunError::Scenario)?,
+            ))
+        }
+    };
+
+    let headless = match options.display {
+        Display::Headless => true,
+        Display::Window => false,
+        Display::Auto => ["DISPLAY", "WAYLAND_DISPLAY", "SLINT_BACKEND"]
+            .iter()
+            .all(|v| std::env::var_os(v).is_none_or(|x| x.is_empty())),
+    };
+    if headless {
+        init_headless()?;
+    }
+    let window = KioskWindow::new().map_err(|e| RunError::Ui(e.to_string()))?;
+    let (width, height) = options.size.unwrap_or(config.ui.headless_size);
+    if headless {
+        window
+            .window()
+            .set_size(slint::PhysicalSize::new(width, height));
+    }
+    configure_screen(&window, &config);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("kiosk-runtime")
+        .enable_all()
+        .build()
+        .map_err(RunError::Thread)?;
+    let _guard = runtime.enter();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
+    wire_callbacks(&window, &tx);
+
+    let sim_printer = match config.printer.port {
+        PrinterPort::Simulated => Some(
+            board::sim::printer::VirtualPrinter::start(
+                &data.sim_printer_port(),
+                &data.sim_printer_jobs(),
+                config.printer.width_dots as usize,
+            )
+            .map_err(|source| RunError::SimPrinter {
+                path: data.sim_printer_port(),
+                source,
+            })?,
+        ),
+        _ => None,
+    };
+    let baud = config.printer.baud;
+    let port = match &config.printer.port {
+        PrinterPort::Simulated => Some(Port::Serial {
+            path: data.sim_printer_port(),
+            baud,
+        }),
+        PrinterPort::Serial(path) => Some(Port::Serial {
+            path: path.clone(),
+            baud,
+        }),
+        PrinterPort::UsbLp(path) => Some(Port::UsbLp { path: path.clone() }),
+        PrinterPort::None => None,
+    };
+    let printer_port = port.as_ref().map(|p| p.path().display().to_string());
+    let printer = port
+        .map(|p| PrinterWorker::start(p, config.printer.write_timeout, tx.clone()))
+        .transpose()
+        .map_err(RunError::Thread)?;
+    let writer = Writer::start(store).map_err(RunError::Thread)?;
+    let screen: Arc<dyn Screen> = Arc::new(SlintScreen::new(&window));
+    let clock = options.clock.map_or_else(Clock::system, Clock::starting_at);
+    let core = Core::new(CoreParts {
+        station,
+        writer,
+        printer,
+        sim_printer,
+        printer_port,
+        screen: Arc::clone(&screen),
+        info: config.station.clone(),
+        clock,
+        events: tx.clone(),
+    });
+    let core_task = runtime.spawn(core.run(rx));
+
+    let control = Arc::new(Control::new(
+        tx.clone(),
+        Arc::clone(&screen),
+        std::env::current_dir().unwrap_or_default(),
+    ));
+    let socket = options
+        .control
+        .clone()
+        .unwrap_or_else(|| data.control_socket());
+    let listener = control::bind(&socket)
+        .and_then(tokio::net::UnixListener::from_std)
+        .map_err(|source| RunError::Control {
+            path: socket.clone(),
+            source,
+        })?;
+    runtime.spawn(Arc::clone(&control).serve(listener));
+    tracing::info!("control socket {}", socket.display());
+    if let Some((name, steps)) = steps {
+        runtime.spawn(Arc::clone(&control).run_scenario(name, steps));
+    }
+    runtime.spawn(signals(tx.clone()));
+
+    window.show().map_err(|e| RunError::Ui(e.to_string()))?;
+    if options.first_frame_exit {
+        let shot = window
+            .window()
+            .take_snapshot()
+            .map_err(|e| RunError::Ui(e.to_string()))?;
+        println!(
+            "first_frame_ms {:.1} ({}x{})",
+            started.elapsed().as_secs_f64() * 1000.0,
+            shot.width(),
+            shot.height()
+        );
+        let _ = tx.send(Event::Shutdown);
+    }
+    let ui_result = slint::run_event_loop_until_quit();
+    let _ = tx.send(Event::Shutdown);
+    drop(tx);
+    if let Err(e) = runtime.block_on(core_task) {
+        tracing::error!("the station loop failed: {e}");
+    }
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    let _ = std::fs::remove_file(&socket);
+    drop(window);
+    ui_result.map_err(|e| RunError::Ui(e.to_string()))
+}
+
+/// The headless screen: Slint's testing platform with its real software
+/// renderer, a working event loop and the system time.
+pub fn init_headless() -> Result<(), RunError> {
+    use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+    let backend = TestingBackend::new(TestingBackendOptions {
+        mock_time: false,
+        threading: true,
+        renderer_name: Some("software".into()),
+    });
+    slint::platform::set_platform(Box::new(backend)).map_err(|e| RunError::Ui(e.to_string()))
+}
+
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Static screen content: station identity, hours, phones, timeouts, language.
+fn configure_screen(window: &KioskWindow, config: &Config) {
+    let lobby = window.global::<Lobby>();
+    lobby.set_station_zh(config.station.name_zh.clone().into());
+    lobby.set_station_en(config.station.name_en.clone().into());
+    lobby.set_duty_phone(config.station.duty_phone.clone().into());
+    lobby.set_hotline(config.station.complaint_hotline.clone().into());
+    let (zh, en) = hours_text(config.catalog.hours());
+    lobby.set_hours_zh(zh.into());
+    lobby.set_hours_en(en.into());
+    lobby.set_idle_seconds(config.ui.idle.as_secs() as i32);
+    lobby.set_ticket_seconds(config.ui.ticket_screen.as_secs() as i32);
+    lobby.set_seconds_left(config.ui.idle.as_secs() as i32);
+    lobby.set_simulated(config.printer.port == PrinterPort::Simulated);
+    lobby.set_english(config.ui.english_first);
+    window.set_english_default(config.ui.english_first);
+    ui::select_language(config.ui.english_first);
+}
+
+/// The station's opening hours as a sentence in each language.
+pub fn hours_text(hours: &Hours) -> (String, String) {
+    let sessions: Vec<String> = hours
+        .sessions
+        .iter()
+        .map(|s| {
+            format!(
+                "{:02}:{:02}–{:02}:{:02}",
+                s.start.hour(),
+                s.start.minute(),
+                s.end.hour(),
+                s.end.minute()
+            )
+        })
+        .collect();
+    let (days_zh, days_en) = match &hours.days {
+        Days::WorkingDays => ("工作日".to_string(), "working days".to_string()),
+        Days::Weekdays(days) => {
+            const ZH: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+            const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            let idx: Vec<usize> = days
+                .iter()
+                .map(|d| d.to_monday_zero_offset() as usize)
+                .collect();
+            (
+                format!(
+                    "每周{}",
+                    idx.iter().map(|&i| ZH[i]).collect::<Vec<_>>().join("、")
+                ),
+                idx.iter().map(|&i| EN[i]).collect::<Vec<_>>().join(", "),
+            )
+        }
+    };
+    (
+        format!("办公时间：{days_zh} {}", sessions.join("、")),
+        format!("Open {days_en}, {}", sessions.join(", ")),
+    )
+}
+
+/// Touches and keys on the screen become events.
+fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<Event>) {
+    let lobby = window.global::<Lobby>();
+    let events = tx.clone();
+    lobby.on_take_ticket(move |category, priority| {
+        let _ = events.send(Event::TakeTicket {
+            category: category.to_string(),
+            priority,
+        });
+    });
+    lobby.on_language_changed(ui::select_language);
+    let events = tx.clone();
+    lobby.on_sim_key(move |text| {
+        if let Some(input) = sim_key(&text) {
+            let _ = events.send(Event::Input(input, None));
+        }
+    });
+}
+
+/// Keyboard shortcuts of the simulated board: one keyboard column per window —
+/// `1`/`q`/`a`/`z` are window 1's call next, recall, skip and complete; `2`/`w`/
+/// `s`/`x` window 2's; and so on to window 4.
+pub fn sim_key(text: &str) -> Option<board::Input> {
+    const ROWS: [(&str, board::StaffKey); 4] = [
+        ("1234", board::StaffKey::CallNext),
+        ("qwer", board::StaffKey::Recall),
+        ("asdf", board::StaffKey::Skip),
+        ("zxcv", board::StaffKey::Complete),
+    ];
+    let c = text.chars().next()?.to_ascii_lowercase();
+    ROWS.iter().find_map(|(keys, key)| {
+        keys.find(c).map(|i| board::Input::StaffKey {
+            window: i as u8 + 1,
+            key: *key,
+        })
+    })
+}
+
+async fn signals(tx: tokio::sync::mpsc::UnboundedSender<Event>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::warn!("cannot listen for SIGTERM/SIGINT");
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => tracing::info!("SIGTERM received"),
+        _ = int.recv() => tracing::info!("SIGINT received"),
+    }
+    let _ = tx.send(Event::Shutdown);
+}

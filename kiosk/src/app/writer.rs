@@ -1,0 +1,80 @@
+//! The single writer: one thread owns the database connection and commits what
+//! the station loop sends it, answering each commit when it is on disk.
+
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use tokio::sync::oneshot;
+
+use crate::domain::Record;
+use crate::store::{Store, StoreError};
+
+enum Request {
+    Commit(Vec<Record>, oneshot::Sender<Result<(), StoreError>>),
+}
+
+/// Handle to the writer thread. Dropping it (after [`Writer::close`]) ends the
+/// thread.
+pub struct Writer {
+    tx: Option<mpsc::Sender<Request>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Writer {
+    /// Moves the store onto its own thread.
+    pub fn start(mut store: Store) -> std::io::Result<Self> {
+        let (tx, rx) = mpsc::channel::<Request>();
+        let thread = std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || {
+                for request in rx {
+                    match request {
+                        Request::Commit(records, reply) => {
+                            let _ = reply.send(store.commit(&records).map(|_| ()));
+                        }
+                    }
+                }
+                // Every commit is already durable (synchronous=FULL); folding the WAL
+                // back into the main file keeps the next start quick.
+                if let Err(e) = store
+                    .connection()
+                    .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+                {
+                    tracing::warn!("closing the database: {e}");
+                }
+            })?;
+        Ok(Self {
+            tx: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// Commits records; returns when they are on disk or have failed.
+    pub async fn commit(&self, records: Vec<Record>) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let gone = || StoreError::Sql {
+            path: "kiosk.db".into(),
+            source: rusqlite::Error::InvalidQuery,
+        };
+        self.tx
+            .as_ref()
+            .ok_or_else(gone)?
+            .send(Request::Commit(records, reply))
+            .map_err(|_| gone())?;
+        answer.await.map_err(|_| gone())?
+    }
+
+    /// Finishes outstanding commits, checkpoints and closes the database.
+    pub fn close(&mut self) {
+        self.tx.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.close();
+    }
+}

@@ -1,0 +1,249 @@
+//! The Slint adapter: turns the station's view into `Lobby` properties, turns
+//! `Lobby` callbacks into intents, and carries out the control socket's screen
+//! commands (tap, screenshot).
+//!
+//! Everything here runs on the Slint thread. The runtime reaches it through
+//! [`SlintScreen`], which only posts closures to the event loop and never blocks.
+
+use std::path::Path;
+use std::rc::Rc;
+
+use board::command::Target;
+use i_slint_backend_testing::{ElementHandle, ElementRoot};
+use slint::platform::{PointerEventButton, WindowEvent};
+use slint::{ComponentHandle, LogicalPosition, ModelRc, VecModel};
+
+use crate::app::{self, PrintState, ScreenOps, ScreenView, TicketView};
+
+slint::include_modules!();
+
+/// Sets everything the home screen shows.
+pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
+    let lobby = window.global::<Lobby>();
+    let categories: Vec<CategoryItem> = view
+        .categories
+        .iter()
+        .map(|c| CategoryItem {
+            id: c.id.clone().into(),
+            zh: c.zh.clone().into(),
+            en: c.en.clone().into(),
+            issuing: c.issuing,
+            waiting: c.waiting as i32,
+            wait: c.wait_minutes.map_or(-1, |m| m as i32),
+        })
+        .collect();
+    let serving: Vec<ServingItem> = view
+        .serving
+        .iter()
+        .map(|s| ServingItem {
+            window: i32::from(s.window),
+            ticket: s.ticket.clone().into(),
+            fresh: s.fresh,
+            paused: s.paused,
+        })
+        .collect();
+    lobby.set_categories(ModelRc::from(Rc::new(VecModel::from(categories))));
+    lobby.set_serving(ModelRc::from(Rc::new(VecModel::from(serving))));
+    lobby.set_issuing(view.issuing);
+    lobby.set_next_open(view.next_open.clone().into());
+    lobby.set_notice(view.notice.clone().into());
+    lobby.set_time(view.time.clone().into());
+    lobby.set_date_zh(view.date_zh.clone().into());
+    lobby.set_date_en(view.date_en.clone().into());
+}
+
+/// Shows a freshly issued ticket.
+pub fn show_ticket(window: &KioskWindow, ticket: &TicketView) {
+    let lobby = window.global::<Lobby>();
+    lobby.set_ticket(TicketInfo {
+        code: ticket.code.clone().into(),
+        zh: ticket.zh.clone().into(),
+        en: ticket.en.clone().into(),
+        priority: ticket.priority,
+        ahead: ticket.ahead as i32,
+        wait: ticket.wait_minutes.map_or(-1, |m| m as i32),
+        time: ticket.time.clone().into(),
+        print: print_code(ticket.print),
+    });
+    lobby.set_seconds_left(lobby.get_ticket_seconds());
+    lobby.set_screen(Screen::Ticket);
+    lobby.set_busy(false);
+}
+
+fn print_code(state: PrintState) -> i32 {
+    match state {
+        PrintState::Printing => 0,
+        PrintState::Printed => 1,
+        PrintState::Failed => 2,
+        PrintState::NoPrinter => 3,
+    }
+}
+
+/// Updates the print line when the ticket on screen is the one that printed.
+pub fn set_print_state(window: &KioskWindow, code: &str, state: PrintState) {
+    let lobby = window.global::<Lobby>();
+    let mut ticket = lobby.get_ticket();
+    if ticket.code == code {
+        ticket.print = print_code(state);
+        lobby.set_ticket(ticket);
+    }
+}
+
+/// The touch could not become a ticket: show why, and accept touches again.
+pub fn show_problem(window: &KioskWindow, closed: bool) {
+    let lobby = window.global::<Lobby>();
+    lobby.set_busy(false);
+    if closed {
+        lobby.set_screen(Screen::Home);
+    } else {
+        lobby.set_seconds_left(lobby.get_idle_seconds());
+        lobby.set_screen(Screen::Problem);
+    }
+}
+
+/// Finds the element a tap means: an element id (`Component::id` or just `id`),
+/// an accessible id (`category-A`), or an accessible label.
+fn find(window: &KioskWindow, target: &Target) -> Result<LogicalPosition, String> {
+    let visible = |e: &ElementHandle| {
+        let size = e.size();
+        e.is_valid() && size.width > 0.0 && size.height > 0.0 && e.computed_opacity() > 0.0
+    };
+    let found: Vec<ElementHandle> = match target {
+        Target::At { x, y } => {
+            let scale = window.window().scale_factor();
+            return Ok(LogicalPosition::new(x / scale, y / scale));
+        }
+        Target::Label(label) => ElementHandle::find_by_accessible_label(window, label).collect(),
+        Target::Id(id) if id.contains("::") => {
+            ElementHandle::find_by_element_id(window, id).collect()
+        }
+        Target::Id(id) => {
+            let wanted = id.clone();
+            let suffix = format!("::{id}");
+            ElementHandle::query_descendants(&window.root_element())
+                .match_predicate(move |e| {
+                    e.accessible_id().is_some_and(|a| a == wanted.as_str())
+                        || e.id().is_some_and(|i| i.ends_with(&suffix))
+                })
+                .find_all()
+        }
+    };
+    let element = found
+        .iter()
+        .find(|e| visible(e))
+        .ok_or_else(|| match target {
+            Target::Label(l) => format!("nothing on the screen has the label `{l}`"),
+            Target::Id(i) => format!("nothing on the screen has the id `{i}`"),
+            Target::At { .. } => unreachable!("coordinates return early"),
+        })?;
+    if element.accessible_enabled() == Some(false) {
+        return Err("that element is disabled".into());
+    }
+    let pos = element.absolute_position();
+    let size = element.size();
+    Ok(LogicalPosition::new(
+        pos.x + size.width / 2.0,
+        pos.y + size.height / 2.0,
+    ))
+}
+
+/// Taps the screen as a finger would: move, press, release.
+pub fn tap(window: &KioskWindow, target: &Target) -> Result<(), String> {
+    let position = find(window, target)?;
+    let w = window.window();
+    let button = PointerEventButton::Left;
+    w.dispatch_event(WindowEvent::PointerMoved { position });
+    w.dispatch_event(WindowEvent::PointerPressed { position, button });
+    w.dispatch_event(WindowEvent::PointerReleased { position, button });
+    w.dispatch_event(WindowEvent::PointerExited);
+    Ok(())
+}
+
+/// Renders the current screen and writes it as a PNG.
+pub fn screenshot(window: &KioskWindow, path: &Path) -> Result<(), String> {
+    let shot = window
+        .window()
+        .take_snapshot()
+        .map_err(|e| format!("cannot render the screen: {e}"))?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    let file =
+        std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), shot.width(), shot.height());
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder
+        .write_header()
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    writer
+        .write_image_data(shot.as_bytes())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    writer
+        .finish()
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Switches the static texts between Chinese (the source) and English.
+pub fn select_language(english: bool) {
+    if let Err(e) = slint::select_bundled_translation(if english { "en" } else { "" }) {
+        tracing::warn!("cannot switch the screen language: {e}");
+    }
+}
+
+/// The [`Screen`] the runtime drives: posts each change to the Slint thread.
+#[derive(Clone)]
+pub struct SlintScreen {
+    window: slint::Weak<KioskWindow>,
+}
+
+impl SlintScreen {
+    pub fn new(window: &KioskWindow) -> Self {
+        Self {
+            window: window.as_weak(),
+        }
+    }
+
+    fn post(&self, f: impl FnOnce(KioskWindow) + Send + 'static) {
+        // Fails only when the event loop is gone, that is, while shutting down.
+        let _ = self.window.upgrade_in_event_loop(f);
+    }
+}
+
+impl app::Screen for SlintScreen {
+    fn show_view(&self, view: ScreenView) {
+        self.post(move |w| apply_view(&w, &view));
+    }
+
+    fn show_ticket(&self, ticket: TicketView) {
+        self.post(move |w| show_ticket(&w, &ticket));
+    }
+
+    fn print_state(&self, code: String, state: PrintState) {
+        self.post(move |w| set_print_state(&w, &code, state));
+    }
+
+    fn problem(&self, closed: bool) {
+        self.post(move |w| show_problem(&w, closed));
+    }
+
+    fn run(&self, job: Box<dyn FnOnce(&dyn ScreenOps) + Send>) {
+        self.post(move |w| job(&w));
+    }
+
+    fn quit(&self) {
+        let _ = slint::invoke_from_event_loop(|| {
+            let _ = slint::quit_event_loop();
+        });
+    }
+}
+
+impl ScreenOps for KioskWindow {
+    fn tap(&self, target: &Target) -> Result<(), String> {
+        tap(self, target)
+    }
+    fn screenshot(&self, path: &Path) -> Result<(), String> {
+        screenshot(self, path)
+    }
+}

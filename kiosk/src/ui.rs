@@ -246,4 +246,36 @@ impl ScreenOps for KioskWindow {
     fn screenshot(&self, path: &Path) -> Result<(), String> {
         screenshot(self, path)
     }
+    fn describe(&self) -> serde_json::Value {
+        describe(self)
+    }
+}
+
+/// What the screen shows, for the `state` command.
+pub fn describe(window: &KioskWindow) -> serde_json::Value {
+    let lobby = window.global::<Lobby>();
+    let ticket = lobby.get_ticket();
+    let screen = match lobby.get_screen() {
+        Screen::Home if lobby.get_issuing() => "home",
+        Screen::Home => "closed",
+        Screen::Priority => "priority",
+        Screen::Ticket => "ticket",
+        Screen::Problem => "problem",
+    };
+    let print = match ticket.print {
+        0 => "printing",
+        1 => "printed",
+        2 => "failed",
+        _ => "no_printer",
+    };
+    let size = window.window().size();
+    serde_json::json!({
+        "screen": screen,
+        "ticket": if screen == "ticket" { ticket.code.to_string() } else { String::new() },
+        "print": if screen == "ticket" { print } else { "" },
+        "notice": lobby.get_notice().to_string(),
+        "english": lobby.get_english(),
+        "width": size.width,
+        "height": size.height,
+    })
 }

@@ -90,10 +90,16 @@ impl Control {
                 if self.events.send(Event::State(reply)).is_err() {
                     return fail(STOPPED);
                 }
-                match answer.await {
-                    Ok(state) => json!({ "ok": true, "state": state }),
-                    Err(_) => fail(STOPPED),
-                }
+                let Ok(mut state) = answer.await else {
+                    return fail(STOPPED);
+                };
+                self.screen_barrier().await;
+                let (reply, answer) = oneshot::channel();
+                self.screen.run(Box::new(move |ops| {
+                    let _ = reply.send(ops.describe());
+                }));
+                state["screen"] = answer.await.unwrap_or(Value::Null);
+                json!({ "ok": true, "state": state })
             }
             Command::Settle => {
                 let (reply, answer) = oneshot::channel();

@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 
 pub use clock::Clock;
 pub use control::Control;
-pub use core::Core;
+pub use core::{Core, CoreParts, notice_text};
 pub use printer::{PrintJob, PrinterWorker};
 pub use run::{Display, RunError, RunOptions, run};
 pub use writer::Writer;
@@ -138,4 +138,6 @@ pub trait Screen: Send + Sync + 'static {
 pub trait ScreenOps {
     fn tap(&self, target: &Target) -> Result<(), String>;
     fn screenshot(&self, path: &Path) -> Result<(), String>;
+    /// What the screen shows now, as JSON (screen, ticket, print line, notice).
+    fn describe(&self) -> serde_json::Value;
 }

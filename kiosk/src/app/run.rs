@@ -224,6 +224,14 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     runtime.spawn(signals(tx.clone()));
 
     window.show().map_err(|e| RunError::Ui(e.to_string()))?;
+    // One line on standard output says the station takes commands now; scripts
+    // and tests wait for it instead of guessing.
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "ready control={}", socket.display());
+        let _ = out.flush();
+    }
     if options.first_frame_exit {
         let shot = window
             .window()

@@ -1,0 +1,306 @@
+//! Bad input and failing parts: each gets a clear message, and nothing is lost.
+
+use std::path::Path;
+
+use crate::support::*;
+
+/// Runs `kiosk` to completion and returns (exit code, stderr).
+fn run_failing(args: &[&str], data: &Path) -> (Option<i32>, String) {
+    let out = kiosk()
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .args(["--headless", "--clock", MONDAY_9AM])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn malformed_control_commands_are_answered_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &[]);
+    let table = [
+        (
+            "fly away",
+            "unknown command `fly`; commands are tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit",
+        ),
+        (
+            "key 1 explode",
+            "`explode` is not a keypad key; use call, recall, skip or complete",
+        ),
+        (
+            "tap category-Q",
+            "nothing on the screen has the id `category-Q`",
+        ),
+        (
+            "tap label \"不存在\"",
+            "nothing on the screen has the label `不存在`",
+        ),
+        ("{\"cmd\":\"key\"}", "`key` needs the field `window`"),
+        (
+            "key 7 call",
+            "there is no window 7; the catalog's windows are 1, 2, 3",
+        ),
+    ];
+    for (command, error) in table {
+        let answer = station.send(command);
+        assert_eq!(answer["ok"], false, "{command}");
+        assert_eq!(answer["error"], error, "{command}");
+    }
+    // Binary garbage and a huge line get answers too, and the station still works.
+    let answer = station.send("\u{fffd}\u{0}\u{7}");
+    assert_eq!(answer["ok"], false);
+    let answer = station.send(&"x".repeat(70_000));
+    assert_eq!(answer["error"], "the command is longer than 65536 bytes");
+    assert_eq!(station.take_ticket('A'), "A001");
+    assert!(station.quit().success());
+    assert_eq!(
+        kinds(&journal(dir.path(), &["--kind", "ticket_issued"])),
+        ["ticket_issued"]
+    );
+}
+
+#[test]
+fn a_broken_config_file_is_named_with_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        "[station]\nname_zh = \"龙坡村便民服务站\"\n\n[queue]\npolicy = \"fastest\"\n",
+    )
+    .unwrap();
+    let (code, stderr) = run_failing(
+        &["run", "--config", config.to_str().unwrap()],
+        &dir.path().join("data"),
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains(&format!(
+            "{}:5: field `queue.policy`: `fastest` is not a policy",
+            config.display()
+        )),
+        "{stderr}"
+    );
+    // A catalog with a duplicate prefix, referenced from the config.
+    let catalog = dir.path().join("catalog.toml");
+    std::fs::write(
+        &catalog,
+        "[hours]\ndays = \"working-days\"\nsessions = [\"08:30-12:00\"]\n[[category]]\nprefix = \"A\"\nzh = \"社保\"\nen = \"Insurance\"\nwindows = [1]\n[[category]]\nprefix = \"A\"\nzh = \"民政\"\nen = \"Civil\"\nwindows = [2]\n",
+    )
+    .unwrap();
+    std::fs::write(&config, "[station]\ncatalog = \"catalog.toml\"\n").unwrap();
+    let (code, stderr) = run_failing(
+        &["run", "--config", config.to_str().unwrap()],
+        &dir.path().join("data"),
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains(&format!(
+            "{}:10: field `category[1].prefix`: prefix A is used by an earlier category",
+            catalog.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unwritable_data_folder_is_refused_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let (code, stderr) = run_failing(&["run"], &file.join("data"));
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("cannot use data folder"), "{stderr}");
+    assert!(
+        stderr.contains("pass --data with a writable folder"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_second_kiosk_on_the_same_data_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = Station::start(dir.path(), &[]);
+    let (code, stderr) = run_failing(&["run"], dir.path());
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains(&format!(
+            "another kiosk is already running on data folder {} (process {})",
+            dir.path().display(),
+            first.pid()
+        )),
+        "{stderr}"
+    );
+    // The first one is untouched.
+    assert_eq!(first.take_ticket('A'), "A001");
+    assert!(first.quit().success());
+}
+
+#[test]
+fn the_printer_vanishing_keeps_the_ticket_valid_and_tells_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &[]);
+    station.ok("printer unplug");
+    station.ok("tap category-A");
+    station.ok("settle");
+    let screen = station.screen();
+    assert_eq!(
+        (screen["ticket"].as_str(), screen["print"].as_str()),
+        (Some("A001"), Some("failed")),
+        "{screen}"
+    );
+    assert!(
+        screen["notice"]
+            .as_str()
+            .unwrap()
+            .contains("打印机无法出票"),
+        "{screen}"
+    );
+    let state = station.state();
+    assert!(
+        state["printer"]["fault"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist"),
+        "{state}"
+    );
+    assert_eq!(station.waiting(), ["A001"], "the ticket is valid");
+    station.ok("tap done");
+
+    // The cable is back: the next ticket prints and the notice clears.
+    station.ok("printer plug");
+    assert_eq!(station.take_ticket('A'), "A002");
+    station.ok("settle");
+    assert_eq!(station.state()["printer"]["fault"], serde_json::Value::Null);
+    assert_eq!(station.screen()["notice"], "");
+    assert!(station.quit().success());
+    let failed = journal(dir.path(), &["--kind", "print_failed"]);
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["ticket"], "A001");
+    assert!(
+        failed[0]["body"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("check the printer's cable")
+    );
+}
+
+#[test]
+fn a_missing_printer_port_still_issues_tickets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &["--printer", "/dev/ttyKIOSKNONE0"]);
+    assert_eq!(station.take_ticket('B'), "B001");
+    station.ok("settle");
+    let state = station.state();
+    assert_eq!(
+        state["printer"]["fault"],
+        "printer port /dev/ttyKIOSKNONE0 does not exist — check the printer's cable and power, and the port in kiosk.toml"
+    );
+    assert!(station.quit().success());
+}
+
+#[test]
+fn a_locked_database_gives_no_ticket_and_loses_no_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, "[store]\nbusy_timeout_ms = 100\n").unwrap();
+    let data = dir.path().join("data");
+    let mut station = Station::start(&data, &["--config", config.to_str().unwrap()]);
+    assert_eq!(station.take_ticket('A'), "A001");
+
+    // Another program takes the write lock, as a careless sqlite3 shell would.
+    let other = rusqlite::Connection::open(data.join("kiosk.db")).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    station.ok("tap category-A");
+    let screen = station.screen();
+    assert_eq!(screen["screen"], "problem", "{screen}");
+    assert!(
+        screen["notice"]
+            .as_str()
+            .unwrap()
+            .contains("数据库无法写入"),
+        "{screen}"
+    );
+    assert!(
+        station.state()["store_fault"]
+            .as_str()
+            .unwrap()
+            .contains("is locked by another program")
+    );
+    station.ok("tap done");
+
+    other.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(
+        station.take_ticket('A'),
+        "A002",
+        "the refused touch used no number"
+    );
+    assert_eq!(station.screen()["notice"], "");
+    assert!(station.quit().success());
+}
+
+#[test]
+fn a_clock_behind_the_journal_never_reuses_numbers_and_warns_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &["--clock", "2026-11-30 10:00"]);
+    assert_eq!(station.take_ticket('A'), "A001");
+    assert!(station.quit().success());
+
+    // A Pi without a real-time clock comes back after a power cut believing it
+    // is the day before.
+    let mut station = Station::start(dir.path(), &["--clock", "2026-11-29 15:00"]);
+    assert_eq!(station.take_ticket('A'), "A002");
+    let state = station.state();
+    assert_eq!(state["station"]["clock_behind"], true);
+    assert!(
+        state["screen"]["notice"]
+            .as_str()
+            .unwrap()
+            .contains("系统时间落后于记录"),
+        "{state}"
+    );
+    assert!(station.quit().success());
+    let behind = journal(dir.path(), &["--kind", "clock_behind"]);
+    assert_eq!(behind.len(), 1);
+    assert_eq!(
+        behind[0]["body"]["journal"].as_str().unwrap().get(..16),
+        Some("2026-11-30T02:00")
+    );
+}
+
+#[test]
+fn logs_refuse_a_missing_journal_and_bad_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kiosk()
+        .args(["logs", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("there is no journal at"));
+    let mut station = Station::start(dir.path(), &[]);
+    station.take_ticket('A');
+    assert!(station.quit().success());
+    let out = kiosk()
+        .args(["logs", "--since", "soon", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`soon` is not a time"));
+    // The table form names each step.
+    let out = kiosk()
+        .args(["logs", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        table.contains("ticket_issued") && table.contains("citizen") && table.contains("A001"),
+        "{table}"
+    );
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests: the real `kiosk` binary, headless on the simulated board, with
+//! a real SQLite file, the real Slint UI and the virtual printer on a
+//! pseudo-terminal, driven through the control socket.
+//!
+//! One test binary, themed modules.
+
+mod support;
+
+mod bad_input;
+mod screens;
+mod tickets;

@@ -1,0 +1,167 @@
+//! Running the real `kiosk` binary on the simulated board, headless, and talking
+//! to it through its control socket — exactly as a technician's script would.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// A Monday morning, so that ticketing is open whenever the tests run.
+pub const MONDAY_9AM: &str = "2026-11-30 09:00";
+
+pub fn kiosk() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_kiosk"))
+}
+
+/// A kiosk process and a connection to its control socket.
+pub struct Station {
+    child: Option<Child>,
+    socket: BufReader<UnixStream>,
+    pub data: PathBuf,
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Station {
+    /// Starts `kiosk run --headless` on `data` with extra arguments and waits for
+    /// its `ready` line.
+    pub fn start(data: &Path, extra: &[&str]) -> Station {
+        let mut command = kiosk();
+        command.args(["run", "--headless", "--data"]).arg(data);
+        if !extra.contains(&"--clock") {
+            command.args(["--clock", MONDAY_9AM]);
+        }
+        let mut child = command
+            .args(extra)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the kiosk binary starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout
+            .read_line(&mut line)
+            .expect("the kiosk prints a ready line");
+        let socket = line
+            .trim()
+            .strip_prefix("ready control=")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_string();
+        let stream = UnixStream::connect(&socket).expect("the control socket accepts");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        Station {
+            child: Some(child),
+            socket: BufReader::new(stream),
+            data: data.to_path_buf(),
+            _stdout: stdout,
+        }
+    }
+
+    /// Sends one command line and returns the answer.
+    pub fn send(&mut self, command: &str) -> Value {
+        let stream = self.socket.get_mut();
+        stream.write_all(command.as_bytes()).unwrap();
+        stream.write_all(b"\n").unwrap();
+        let mut line = String::new();
+        self.socket.read_line(&mut line).expect("an answer");
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("answer {line:?} is not JSON: {e}"))
+    }
+
+    /// Sends a command that must succeed.
+    pub fn ok(&mut self, command: &str) -> Value {
+        let answer = self.send(command);
+        assert_eq!(answer["ok"], true, "`{command}` failed: {answer}");
+        answer
+    }
+
+    pub fn state(&mut self) -> Value {
+        self.ok("state")["state"].clone()
+    }
+
+    /// Codes of the waiting tickets, in call order.
+    pub fn waiting(&mut self) -> Vec<String> {
+        let state = self.state();
+        state["station"]["waiting"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Takes a ticket in a category through the touchscreen, returns its code as
+    /// the screen shows it, and goes back home.
+    pub fn take_ticket(&mut self, category: char) -> String {
+        self.ok(&format!("tap category-{category}"));
+        let screen = self.screen();
+        assert_eq!(screen["screen"], "ticket", "{screen}");
+        self.ok("tap done");
+        screen["ticket"].as_str().unwrap().to_string()
+    }
+
+    /// What the touchscreen shows.
+    pub fn screen(&mut self) -> Value {
+        self.state()["screen"].clone()
+    }
+
+    /// Sends `quit` and waits for the process to end.
+    pub fn quit(mut self) -> ExitStatus {
+        self.ok("quit");
+        self.child.take().unwrap().wait().unwrap()
+    }
+
+    /// The process id, for signals.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+
+    pub fn wait(mut self) -> ExitStatus {
+        self.child.take().unwrap().wait().unwrap()
+    }
+
+    /// The virtual printer's jobs folder.
+    pub fn jobs(&self) -> PathBuf {
+        self.data.join("printer")
+    }
+}
+
+impl Drop for Station {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// `kiosk logs --json` on a data folder: the journal's kinds and tickets.
+pub fn journal(data: &Path, extra: &[&str]) -> Vec<Value> {
+    let out = kiosk()
+        .args(["logs", "--json", "--data"])
+        .arg(data)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "kiosk logs failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+pub fn kinds(entries: &[Value]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
+}

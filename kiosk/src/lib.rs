@@ -10,3 +10,6 @@ pub mod domain;
 pub mod printing;
 pub mod store;
 pub mod ui;
+
+#[cfg(test)]
+mod glyphs;

@@ -228,7 +228,7 @@ impl app::Screen for SlintScreen {
         self.post(move |w| show_problem(&w, closed));
     }
 
-    fn run(&self, job: Box<dyn FnOnce(&dyn ScreenOps) + Send>) {
+    fn run(&self, job: app::ScreenJob) {
         self.post(move |w| job(&w));
     }
 
@@ -278,4 +278,77 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         "width": size.width,
         "height": size.height,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use i_slint_backend_testing::mock_elapsed_time;
+
+    use super::*;
+
+    /// Advances mock time a second at a time, as the real clock would.
+    fn seconds(n: u32) {
+        for _ in 0..n {
+            mock_elapsed_time(Duration::from_secs(1));
+        }
+    }
+
+    fn ticket() -> TicketView {
+        TicketView {
+            code: "A001".into(),
+            zh: "社保医保".into(),
+            en: "Social & Medical Insurance".into(),
+            priority: false,
+            ahead: 2,
+            wait_minutes: Some(8),
+            time: "09:00".into(),
+            print: PrintState::Printing,
+        }
+    }
+
+    #[test]
+    fn left_alone_the_screen_returns_home_and_to_chinese() {
+        // Thread-local testing platform with mock time: timers fire only when
+        // the test advances time.
+        i_slint_backend_testing::init_no_event_loop();
+        let window = KioskWindow::new().unwrap();
+        let lobby = window.global::<Lobby>();
+        lobby.set_idle_seconds(30);
+        lobby.set_ticket_seconds(20);
+
+        show_ticket(&window, &ticket());
+        assert_eq!(lobby.get_screen(), Screen::Ticket);
+        // The timer starts on the first tick after the screen changes: the
+        // number stays 20 to 21 seconds.
+        seconds(19);
+        assert_eq!(
+            lobby.get_screen(),
+            Screen::Ticket,
+            "the number stays long enough to remember"
+        );
+        seconds(2);
+        assert_eq!(lobby.get_screen(), Screen::Home);
+
+        // Someone switched to English and walked away: the next citizen gets Chinese.
+        lobby.set_english(true);
+        lobby.set_seconds_left(30);
+        seconds(29);
+        assert!(lobby.get_english());
+        seconds(2);
+        assert!(!lobby.get_english());
+
+        // The printer's answer updates the ticket on screen, and only that one.
+        show_ticket(&window, &ticket());
+        set_print_state(&window, "A002", PrintState::Failed);
+        assert_eq!(lobby.get_ticket().print, 0);
+        set_print_state(&window, "A001", PrintState::Failed);
+        assert_eq!(lobby.get_ticket().print, 2);
+        let described = describe(&window);
+        assert_eq!(
+            (described["screen"].as_str(), described["print"].as_str()),
+            (Some("ticket"), Some("failed"))
+        );
+    }
 }

@@ -119,6 +119,9 @@ pub struct TicketView {
     pub print: PrintState,
 }
 
+/// Work to do on the UI thread.
+pub type ScreenJob = Box<dyn FnOnce(&dyn ScreenOps) + Send>;
+
 /// The touchscreen as the station loop sees it. The Slint implementation posts
 /// every call to the UI thread; none of them blocks.
 pub trait Screen: Send + Sync + 'static {
@@ -129,7 +132,7 @@ pub trait Screen: Send + Sync + 'static {
     /// "please ask staff" screen.
     fn problem(&self, closed: bool);
     /// Runs a job on the UI thread (taps, screenshots, barriers).
-    fn run(&self, job: Box<dyn FnOnce(&dyn ScreenOps) + Send>);
+    fn run(&self, job: ScreenJob);
     /// Ends the UI event loop.
     fn quit(&self);
 }

@@ -299,7 +299,7 @@ pub fn hours_text(hours: &Hours) -> (String, String) {
         .iter()
         .map(|s| {
             format!(
-                "{:02}:{:02}–{:02}:{:02}",
+                "{:02}:{:02}-{:02}:{:02}",
                 s.start.hour(),
                 s.start.minute(),
                 s.end.hour(),
@@ -383,4 +383,40 @@ async fn signals(tx: tokio::sync::mpsc::UnboundedSender<Event>) {
         _ = int.recv() => tracing::info!("SIGINT received"),
     }
     let _ = tx.send(Event::Shutdown);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyboard_shortcuts_map_one_column_per_window() {
+        use board::{Input, StaffKey};
+        let table = [
+            ("1", Some((1, StaffKey::CallNext))),
+            ("q", Some((1, StaffKey::Recall))),
+            ("A", Some((1, StaffKey::Skip))),
+            ("z", Some((1, StaffKey::Complete))),
+            ("2", Some((2, StaffKey::CallNext))),
+            ("v", Some((4, StaffKey::Complete))),
+            ("5", None),
+            ("", None),
+            ("\u{f700}", None),
+        ];
+        for (text, expected) in table {
+            let got = sim_key(text).map(|i| match i {
+                Input::StaffKey { window, key } => (window, key),
+                other => panic!("{other:?}"),
+            });
+            assert_eq!(got, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn hours_read_as_sentences() {
+        let config = Config::builtin().unwrap();
+        let (zh, en) = hours_text(config.catalog.hours());
+        assert_eq!(zh, "办公时间：工作日 08:30-12:00、14:00-17:30");
+        assert_eq!(en, "Open working days, 08:30-12:00, 14:00-17:30");
+    }
 }

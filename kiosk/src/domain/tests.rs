@@ -204,7 +204,8 @@ fn ticket_codes_round_trip_and_reject_garbage() {
 #[test]
 fn call_next_follows_the_policy() {
     // (policy, issued as (category, priority), windows called in turn, expected calls)
-    let table: &[(Policy, &[(char, bool)], &[u8], &[&str])] = &[
+    type Row<'a> = (Policy, &'a [(char, bool)], &'a [u8], &'a [&'a str]);
+    let table: &[Row] = &[
         (
             Policy::Strict,
             &[('A', false), ('A', true), ('A', false)],

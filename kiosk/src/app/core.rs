@@ -90,13 +90,19 @@ impl Core {
         }
     }
 
+    /// The first tick, before any command is taken: closes a business day left
+    /// open, notices a clock behind the journal, and posts the first view to the
+    /// screen ahead of anything the control socket may ask.
+    pub async fn prepare(&mut self) {
+        self.handle(Event::Tick).await;
+    }
+
     /// Handles events until [`Event::Shutdown`] (or every sender is gone), then
     /// shuts down: printing finishes or is abandoned, the database is closed, the
     /// UI is told to quit.
     pub async fn run(mut self, mut events: UnboundedReceiver<Event>) {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        self.push_view();
         loop {
             let event = tokio::select! {
                 biased;

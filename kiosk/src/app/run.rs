@@ -188,7 +188,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     let writer = Writer::start(store).map_err(RunError::Thread)?;
     let screen: Arc<dyn Screen> = Arc::new(SlintScreen::new(&window));
     let clock = options.clock.map_or_else(Clock::system, Clock::starting_at);
-    let core = Core::new(CoreParts {
+    let mut core = Core::new(CoreParts {
         station,
         writer,
         printer,
@@ -199,6 +199,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         clock,
         events: tx.clone(),
     });
+    runtime.block_on(core.prepare());
     let core_task = runtime.spawn(core.run(rx));
 
     let control = Arc::new(Control::new(

@@ -10,6 +10,7 @@
 mod clock;
 mod control;
 mod core;
+
 mod printer;
 mod run;
 mod writer;

@@ -1,0 +1,169 @@
+//! Touch → first ticket byte at the printer port, commit included.
+//!
+//! The path measured is the real one from the UI's intent onwards: the
+//! `TakeTicket` event enters the station loop, the domain decides, the single
+//! writer commits to a real SQLite file with `synchronous=FULL`, the ticket is
+//! encoded and the printer worker writes it through `serialport` to a
+//! pseudo-terminal; the clock stops when the first byte is read on the far side.
+//! Only the Slint callback that sends the event is left out (it is one channel
+//! send). Run: `cargo bench -p kiosk --bench ticket_latency [-- N]`.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use kiosk::app::{
+    Clock, Core, CoreParts, Event, PrintState, PrinterWorker, Screen, ScreenJob, ScreenView,
+    TicketView, Writer,
+};
+use kiosk::config::Config;
+use kiosk::domain::Station;
+use kiosk::store::Store;
+use serialport::SerialPort;
+
+/// A screen that shows nothing: the bench measures the path to the printer.
+struct NoScreen;
+
+impl Screen for NoScreen {
+    fn show_view(&self, _: ScreenView) {}
+    fn show_ticket(&self, _: TicketView) {}
+    fn print_state(&self, _: String, _: PrintState) {}
+    fn problem(&self, _: bool) {}
+    fn run(&self, _: ScreenJob) {}
+    fn quit(&self) {}
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1000);
+    // The database's file system decides the cost of each fsync: set
+    // KIOSK_BENCH_DIR to measure on the disk that matters (the Pi's SD card).
+    let dir = match std::env::var_os("KIOSK_BENCH_DIR") {
+        Some(base) => tempfile::tempdir_in(base),
+        None => tempfile::tempdir(),
+    }
+    .expect("a temporary folder");
+    println!("database in {}", dir.path().display());
+    let config = Config::builtin().expect("the built-in config");
+    let store =
+        Store::open(&dir.path().join("kiosk.db"), &config.store).expect("the database opens");
+
+    let (mut master, slave) = serialport::TTYPort::pair().expect("a pseudo-terminal");
+    let path = PathBuf::from(slave.name().expect("the pty has a name"));
+    master.set_timeout(Duration::from_secs(10)).unwrap();
+    // The far side: report when a job's first byte arrives and when its cut does.
+    let (first_tx, first_rx) = mpsc::channel::<Instant>();
+    let (done_tx, done_rx) = mpsc::channel::<usize>();
+    std::thread::spawn(move || {
+        let _slave = slave;
+        let mut buf = [0u8; 4096];
+        let mut in_job = false;
+        let mut bytes = 0usize;
+        let mut tail = Vec::new();
+        loop {
+            let Ok(got) = master.read(&mut buf) else {
+                return;
+            };
+            if got > 0 && !in_job {
+                let _ = first_tx.send(Instant::now());
+                in_job = true;
+                bytes = 0;
+            }
+            bytes += got;
+            tail.extend_from_slice(&buf[..got]);
+            if tail.len() > 8 {
+                tail.drain(..tail.len() - 8);
+            }
+            if tail.windows(3).any(|w| w == b"\x1dVB") {
+                in_job = false;
+                tail.clear();
+                let _ = done_tx.send(bytes);
+            }
+        }
+    });
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let _guard = runtime.enter();
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let printer = PrinterWorker::start(
+        drivers::transport::Port::Serial { path, baud: 9600 },
+        config.printer.write_timeout,
+        tx.clone(),
+    )
+    .unwrap();
+    let station = Station::new(
+        config.catalog.clone(),
+        config.calendar.clone(),
+        config.settings.clone(),
+    );
+    let monday = "2026-11-30T01:00:00Z".parse().unwrap();
+    let mut core = Core::new(CoreParts {
+        station,
+        writer: Writer::start(store).unwrap(),
+        printer: Some(printer),
+        sim_printer: None,
+        printer_port: None,
+        screen: Arc::new(NoScreen),
+        info: config.station.clone(),
+        clock: Clock::starting_at(monday),
+        events: tx.clone(),
+    });
+    runtime.block_on(core.prepare());
+    let task = runtime.spawn(core.run(rx));
+
+    let categories = ['A', 'B', 'C', 'D', 'E'];
+    let mut latencies = Vec::with_capacity(n);
+    let mut bytes = Vec::with_capacity(n);
+    for i in 0..n + 20 {
+        let touched = Instant::now();
+        tx.send(Event::TakeTicket {
+            category: categories[i % categories.len()].to_string(),
+            priority: i % 7 == 0,
+        })
+        .unwrap();
+        let first = first_rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("a ticket reaches the port");
+        let size = done_rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the ticket is cut");
+        // Let the print outcome be committed before the next touch, as it would
+        // be between two citizens.
+        let (settled, wait) = tokio::sync::oneshot::channel();
+        tx.send(Event::Settle(settled)).unwrap();
+        runtime.block_on(wait).unwrap();
+        if i >= 20 {
+            latencies.push(first - touched);
+            bytes.push(size);
+        }
+    }
+    tx.send(Event::Shutdown).unwrap();
+    runtime.block_on(task).unwrap();
+
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    bytes.sort();
+    println!("touch_to_first_byte tickets={n} (after 20 warm-up)");
+    println!("  p50 {:.2} ms", ms(pct(0.50)));
+    println!("  p90 {:.2} ms", ms(pct(0.90)));
+    println!("  p99 {:.2} ms", ms(pct(0.99)));
+    println!("  max {:.2} ms", ms(*latencies.last().unwrap()));
+    println!(
+        "ticket_bytes min {} max {}",
+        bytes[0],
+        bytes[bytes.len() - 1]
+    );
+    println!(
+        "wire_time_at_9600_baud max {:.0} ms (10 bits a byte)",
+        bytes[bytes.len() - 1] as f64 * 10.0 / 9600.0 * 1000.0
+    );
+}

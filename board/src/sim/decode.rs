@@ -452,6 +452,23 @@ mod tests {
         assert_eq!(pages[0].dump, "<raster with a bad size><cut full>");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_in_any_pieces_decode_without_panicking(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048),
+            cut in 1usize..64,
+        ) {
+            let mut d = Decoder::default();
+            let mut total = 0;
+            for chunk in bytes.chunks(cut) {
+                total += d.feed(chunk).iter().map(|p| p.bytes.len()).sum::<usize>();
+            }
+            // Every byte is accounted for: in a finished job, the unfinished one,
+            // or still waiting for the rest of a command.
+            proptest::prop_assert!(total + d.unfinished().bytes.len() <= bytes.len());
+        }
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic() {
         // A deterministic pseudo-random stream, fed in uneven pieces.

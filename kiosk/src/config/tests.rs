@@ -197,3 +197,40 @@ fn calendar_files_are_checked() {
         "2027.json: field `days`: 2026-10-01 is not in the file's year 2027"
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn any_settings_text_loads_or_is_refused_with_the_file_named(text in any::<String>()) {
+            if let Err(e) = Config::parse("k.toml", &text, None) {
+                prop_assert!(e.to_string().starts_with("k.toml"), "{e}");
+            }
+        }
+
+        #[test]
+        fn any_catalog_text_loads_or_is_refused_with_the_file_named(text in any::<String>()) {
+            if let Err(e) = parse_catalog("c.toml", &text) {
+                prop_assert!(e.to_string().starts_with("c.toml"), "{e}");
+            }
+        }
+
+        #[test]
+        fn mutated_catalogs_never_panic(at in 0usize..400, byte in any::<u8>()) {
+            let mut text = DEFAULT_CATALOG.as_bytes().to_vec();
+            let at = at.min(text.len() - 1);
+            text[at] = byte;
+            let text = String::from_utf8_lossy(&text);
+            let _ = parse_catalog("c.toml", &text);
+        }
+
+        #[test]
+        fn any_calendar_text_loads_or_is_refused(text in any::<String>()) {
+            let mut calendar = HolidayCalendar::default();
+            let _ = add_calendar_file(&mut calendar, "y.json", &text);
+        }
+    }
+}

@@ -965,3 +965,67 @@ fn print_outcomes_are_recorded_and_a_fault_is_told_until_a_job_prints() {
     assert_eq!(d.effects, [Effect::Notify(Notice::PrinterRecovered)]);
     assert_eq!(run.station.view(run.now).printer_fault, None);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn ticket_codes_round_trip(letter in proptest::char::range('A', 'Z'), number in 1u32..1_000_000) {
+            let code = TicketCode { category: CategoryId::new(letter).unwrap(), number };
+            prop_assert_eq!(code.to_string().parse::<TicketCode>(), Ok(code));
+        }
+
+        #[test]
+        fn any_text_is_a_ticket_code_or_refused(text in any::<String>()) {
+            let _ = text.parse::<TicketCode>();
+        }
+
+        /// Whatever staff press in whatever order, numbers are never repeated, every
+        /// ticket is in exactly one state, and replaying the journal gives the same
+        /// station.
+        #[test]
+        fn any_sequence_of_commands_keeps_the_station_consistent(
+            steps in proptest::collection::vec((0u8..8, 0u8..5, 1u8..5, any::<bool>()), 1..120),
+        ) {
+            let mut run = Run::strict();
+            let categories = [a(), b(), c()];
+            for (i, (what, cat_index, window, flag)) in steps.into_iter().enumerate() {
+                run.now = at("2026-11-30T09:00").checked_add(jiff::SignedDuration::from_secs(i as i64 * 20)).unwrap();
+                let category = categories[usize::from(cat_index) % 3];
+                let window = w(window.min(3));
+                let command = match what {
+                    0 | 1 => Command::Issue { category, priority: flag },
+                    2 => Command::CallNext { window },
+                    3 => Command::Recall { window },
+                    4 => Command::Skip { window },
+                    5 => Command::Complete { window },
+                    6 => Command::Transfer { window, to: category },
+                    _ => match run.station.tickets().iter().find(|t| matches!(t.state, TicketState::Skipped { .. })) {
+                        Some(t) => Command::Requeue { ticket: t.code },
+                        None => Command::Tick,
+                    },
+                };
+                let _ = run.go(command);
+            }
+            let codes: Vec<TicketCode> = run.station.tickets().iter().map(|t| t.code).collect();
+            let unique: std::collections::BTreeSet<_> = codes.iter().collect();
+            prop_assert_eq!(unique.len(), codes.len(), "a number was issued twice");
+            let view = run.station.view(run.now);
+            for serving in &view.windows {
+                if let Some(code) = serving.ticket {
+                    let t = run.station.ticket(code).unwrap();
+                    let called_here = matches!(t.state, TicketState::Called { window, .. } if window == serving.window);
+                    prop_assert!(called_here, "window {} shows {} in state {:?}", serving.window, code, t.state);
+                }
+            }
+            let mut restored = Station::new(catalog(), calendar(), run.station.settings().clone());
+            for r in &run.journal {
+                restored.apply(r);
+            }
+            prop_assert_eq!(restored.view(run.now), view);
+        }
+    }
+}

@@ -43,6 +43,8 @@ fn a_touch_issues_a_ticket_that_is_printed_called_and_logged() {
     let state = station.state();
     assert_eq!(state["station"]["windows"][0]["ticket"], "A001");
     assert_eq!(state["station"]["waiting"], serde_json::json!([]));
+    // The lobby board itself shows it: its row for window 1 carries the call.
+    station.ok("tap label \"请 A001 号到 1 号窗口\"");
     station.ok("key 1 complete");
     assert!(station.quit().success());
 
@@ -97,7 +99,8 @@ fn the_priority_path_issues_a_priority_ticket_called_first() {
     let dir = tempfile::tempdir().unwrap();
     let mut station = Station::start(dir.path(), &[]);
     assert_eq!(station.take_ticket('A'), "A001");
-    station.ok("tap priority");
+    // A finger on the red button's spot (800x480: bottom right of the grid).
+    station.ok("tap 360 370");
     assert_eq!(station.screen()["screen"], "priority");
     station.ok("tap priority-A");
     assert_eq!(station.screen()["ticket"], "A002");

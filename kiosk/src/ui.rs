@@ -29,7 +29,7 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
             en: c.en.clone().into(),
             issuing: c.issuing,
             waiting: c.waiting as i32,
-            wait: c.wait_minutes.map_or(-1, |m| m as i32),
+            wait: minutes(c.wait_minutes),
         })
         .collect();
     let serving: Vec<ServingItem> = view
@@ -61,13 +61,18 @@ pub fn show_ticket(window: &KioskWindow, ticket: &TicketView) {
         en: ticket.en.clone().into(),
         priority: ticket.priority,
         ahead: ticket.ahead as i32,
-        wait: ticket.wait_minutes.map_or(-1, |m| m as i32),
+        wait: minutes(ticket.wait_minutes),
         time: ticket.time.clone().into(),
         print: print_code(ticket.print),
     });
     lobby.set_seconds_left(lobby.get_ticket_seconds());
     lobby.set_screen(Screen::Ticket);
     lobby.set_busy(false);
+}
+
+/// Minutes for the screen; -1 is "unknown".
+fn minutes(m: Option<u32>) -> i32 {
+    m.map_or(-1, |m| i32::try_from(m).unwrap_or(i32::MAX))
 }
 
 fn print_code(state: PrintState) -> i32 {

@@ -7,7 +7,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use super::calendar::HolidayCalendar;
-use super::catalog::{Days, Hours};
+use super::catalog::{Days, Hours, Settings};
 
 /// Whether ticketing is open, as the lobby screen needs to know it.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -53,69 +53,58 @@ pub fn is_open_day(
     }
 }
 
-/// Ticketing state at `now` for the given hours.
+/// Ticketing state at `now` for the given hours, under the station's settings
+/// (time zone, last-ticket margin, holidays).
 pub fn ticketing_state(
     hours: &Hours,
     calendar: &HolidayCalendar,
-    closed_on_holidays: bool,
-    last_ticket_minutes: u32,
-    tz: &TimeZone,
+    settings: &Settings,
     now: Timestamp,
 ) -> Ticketing {
+    let tz = &settings.time_zone;
     let local = tz.to_datetime(now);
     let (date, time) = (local.date(), local.time());
-    let margin = SignedDuration::from_mins(i64::from(last_ticket_minutes));
-    let cutoff = |end: Time| end.saturating_sub(margin);
+    let margin = SignedDuration::from_mins(i64::from(settings.last_ticket_minutes));
+    let closed = |reason| Ticketing::Closed {
+        reason,
+        next_open: next_opening(hours, calendar, settings, now),
+    };
 
-    let next_open = next_opening(
-        hours,
-        calendar,
-        closed_on_holidays,
-        last_ticket_minutes,
-        tz,
-        now,
-    );
-    if !is_open_day(hours, calendar, closed_on_holidays, date) {
-        let reason = match calendar.holiday(date) {
+    if !is_open_day(hours, calendar, settings.closed_on_holidays, date) {
+        return closed(match calendar.holiday(date) {
             Some(name) => ClosedReason::Holiday(name.to_string()),
             None => ClosedReason::NotOpenDay,
-        };
-        return Ticketing::Closed { reason, next_open };
+        });
     }
     for s in &hours.sessions {
-        let last = cutoff(s.end).max(s.start);
+        let last = s.end.saturating_sub(margin).max(s.start);
         if time >= s.start && time < last {
             let last_ticket = to_timestamp(tz, date, last).unwrap_or(now);
             return Ticketing::Open { last_ticket };
         }
         if time >= last && time < s.end {
-            return Ticketing::Closed {
-                reason: ClosedReason::LastTicketPassed,
-                next_open,
-            };
+            return closed(ClosedReason::LastTicketPassed);
         }
     }
-    let reason = if time >= hours.last_end() {
+    closed(if time >= hours.last_end() {
         ClosedReason::AfterHours
     } else {
         ClosedReason::NotYetOpen
-    };
-    Ticketing::Closed { reason, next_open }
+    })
 }
 
 /// The next instant after `now` at which ticketing opens.
 fn next_opening(
     hours: &Hours,
     calendar: &HolidayCalendar,
-    closed_on_holidays: bool,
-    last_ticket_minutes: u32,
-    tz: &TimeZone,
+    settings: &Settings,
     now: Timestamp,
 ) -> Option<Timestamp> {
-    let margin = SignedDuration::from_mins(i64::from(last_ticket_minutes));
+    let tz = &settings.time_zone;
+    let margin = SignedDuration::from_mins(i64::from(settings.last_ticket_minutes));
     let mut date = tz.to_datetime(now).date();
     for _ in 0..60 {
-        if is_open_day(hours, calendar, closed_on_holidays, date) {
+        if is_open_day(hours, calendar, settings.closed_on_holidays, date) {
             for s in &hours.sessions {
                 // A session too short for its own last-ticket margin never opens.
                 if s.end.saturating_sub(margin) <= s.start {

@@ -700,9 +700,7 @@ impl Station {
         ticketing_state(
             self.catalog.hours_of(category),
             &self.calendar,
-            self.settings.closed_on_holidays,
-            self.settings.last_ticket_minutes,
-            &self.settings.time_zone,
+            &self.settings,
             now,
         )
     }

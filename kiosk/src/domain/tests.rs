@@ -608,7 +608,7 @@ fn a_category_can_keep_its_own_hours() {
 #[test]
 fn ticket_closed_reasons() {
     let cal = calendar();
-    let tz = TimeZone::get("Asia/Shanghai").unwrap();
+    let settings = Settings::default();
     let table = [
         ("2026-10-01T10:00", ClosedReason::Holiday("国庆节".into())),
         ("2026-12-06T10:00", ClosedReason::NotOpenDay),
@@ -618,7 +618,7 @@ fn ticket_closed_reasons() {
         ("2026-11-30T17:40", ClosedReason::AfterHours),
     ];
     for (local, reason) in table {
-        match ticketing_state(&station_hours(), &cal, true, 15, &tz, at(local)) {
+        match ticketing_state(&station_hours(), &cal, &settings, at(local)) {
             Ticketing::Closed { reason: got, .. } => assert_eq!(got, reason, "{local}"),
             open => panic!("{local}: expected closed, got {open:?}"),
         }

@@ -251,7 +251,8 @@ fn logs(args: LogsArgs) -> Result<ExitCode> {
         };
         let mut details = e.body.clone();
         if let Some(map) = details.as_object_mut() {
-            for key in ["kind", "ticket", "window"] {
+            // Shown in their own columns, or internal (queue position).
+            for key in ["kind", "ticket", "window", "order"] {
                 map.remove(key);
             }
         }

@@ -73,6 +73,8 @@ pub enum RunError {
     Ui(String),
     #[error("cannot start a thread: {0}")]
     Thread(std::io::Error),
+    #[error("the station loop stopped unexpectedly: {0}")]
+    Crashed(String),
 }
 
 /// Runs the station until SIGTERM, SIGINT, the `quit` command or the window
@@ -249,12 +251,11 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     let ui_result = slint::run_event_loop_until_quit();
     let _ = tx.send(Event::Shutdown);
     drop(tx);
-    if let Err(e) = runtime.block_on(core_task) {
-        tracing::error!("the station loop failed: {e}");
-    }
+    let core_result = runtime.block_on(core_task);
     runtime.shutdown_timeout(Duration::from_secs(1));
     let _ = std::fs::remove_file(&socket);
     drop(window);
+    core_result.map_err(|e| RunError::Crashed(e.to_string()))?;
     ui_result.map_err(|e| RunError::Ui(e.to_string()))
 }
 

@@ -1,7 +1,8 @@
 //! The durable store: one SQLite file holding the append-only journal and the
 //! tables the screens and reports read.
 //!
-//! There is one opener ([`open`]) that sets the pragmas every connection needs, and
+//! There is one opener ([`open`]; [`open_with_vfs`] is the same on a named SQLite
+//! VFS, for the power-cut harness) that sets the pragmas every connection needs, and
 //! versioned migrations keyed on `PRAGMA user_version`. A [`Store`] is the single
 //! writer; readers (the `logs` command, later the staff console) open their own
 //! connections. This module knows SQL and the domain's records; it knows nothing
@@ -122,16 +123,50 @@ impl StoreError {
 /// commit survives a power cut, see `docs/adr/0001-power-loss.md`), foreign keys,
 /// and a busy timeout. Migrates the schema to [`SCHEMA_VERSION`].
 pub fn open(path: &Path, settings: &StoreSettings) -> Result<Connection, StoreError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|source| StoreError::Open {
-        path: path.to_path_buf(),
-        source,
+    let conn = Connection::open_with_flags(path, read_write_flags()).map_err(|source| {
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        }
     })?;
+    prepare(path, settings, conn)
+}
+
+/// Opens the database at `path` exactly as [`open`] does (same pragmas, same
+/// migrations) but through the SQLite VFS registered under the name `vfs`. The
+/// power-cut harness (`kiosk/tests/power_cut.rs`) uses it to put the store on a
+/// simulated disk that drops unsynced writes; the program itself always uses
+/// [`open`].
+pub fn open_with_vfs(
+    path: &Path,
+    settings: &StoreSettings,
+    vfs: &str,
+) -> Result<Connection, StoreError> {
+    let conn =
+        Connection::open_with_flags_and_vfs(path, read_write_flags(), vfs).map_err(|source| {
+            StoreError::Open {
+                path: path.to_path_buf(),
+                source,
+            }
+        })?;
+    prepare(path, settings, conn)
+}
+
+/// How the single writer opens the file: read-write, created if missing, and
+/// without SQLite's own mutexes (the connection stays on one thread).
+fn read_write_flags() -> OpenFlags {
+    OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+}
+
+/// Sets the pragmas of every read-write connection and migrates the schema; shared
+/// by [`open`] and [`open_with_vfs`] so that both give the same guarantees.
+fn prepare(
+    path: &Path,
+    settings: &StoreSettings,
+    conn: Connection,
+) -> Result<Connection, StoreError> {
     let sql = |e| StoreError::from_sql(path, e);
     conn.busy_timeout(settings.busy_timeout).map_err(sql)?;
     conn.pragma_update(None, "journal_mode", "WAL")
@@ -213,6 +248,19 @@ impl Store {
     pub fn open(path: &Path, settings: &StoreSettings) -> Result<Self, StoreError> {
         Ok(Self {
             conn: open(path, settings)?,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Opens the database through [`open_with_vfs`]: the same store, on the SQLite
+    /// VFS named `vfs` (for the power-cut harness).
+    pub fn open_with_vfs(
+        path: &Path,
+        settings: &StoreSettings,
+        vfs: &str,
+    ) -> Result<Self, StoreError> {
+        Ok(Self {
+            conn: open_with_vfs(path, settings, vfs)?,
             path: path.to_path_buf(),
         })
     }

@@ -172,20 +172,59 @@ impl Core {
             .station
             .decide(&command, &actor, now)
             .map_err(Failure::Rejected)?;
-        if !decision.records.is_empty() {
-            if let Err(e) = self.writer.commit(decision.records.clone()).await {
+        if decision.records.is_empty() {
+            return Ok(decision.effects);
+        }
+        match self.writer.commit(decision.records.clone()).await {
+            Ok(()) => {
+                self.store_fault = None;
+                for record in &decision.records {
+                    log_record(record);
+                    self.station.apply(record);
+                }
+                Ok(decision.effects)
+            }
+            Err(e) => {
                 tracing::error!("{e}");
                 self.store_fault = Some(e.to_string());
+                // A commit can fail after its records reached the disk (an I/O
+                // error after the sync). Rebuild from what the database holds, so
+                // the station is never a step behind it; if the records are there,
+                // they are durable and their effects are due.
+                let last = self.reload().await;
+                if last.is_some() && last.as_ref() == decision.records.last() {
+                    tracing::warn!(
+                        "the commit reported an error but its records are on disk; going on"
+                    );
+                    self.store_fault = None;
+                    return Ok(decision.effects);
+                }
                 self.push_view();
-                return Err(Failure::Store(e));
-            }
-            self.store_fault = None;
-            for record in &decision.records {
-                log_record(record);
-                self.station.apply(record);
+                Err(Failure::Store(e))
             }
         }
-        Ok(decision.effects)
+    }
+
+    /// Rebuilds the station from the database and returns the journal's last
+    /// record; `None` when it cannot be read (the station is then left as it was).
+    async fn reload(&mut self) -> Option<Record> {
+        match self.writer.resume().await {
+            Ok(resume) => {
+                let mut station = self.station.blank();
+                for (category, seconds) in resume.service_times {
+                    station.seed_service_times(category, seconds);
+                }
+                for record in &resume.records {
+                    station.apply(record);
+                }
+                self.station = station;
+                resume.records.last().cloned()
+            }
+            Err(e) => {
+                tracing::error!("cannot read the journal back: {e}");
+                None
+            }
+        }
     }
 
     async fn take_ticket(&mut self, category: &str, priority: bool) {

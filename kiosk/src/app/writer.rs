@@ -7,10 +7,11 @@ use std::thread::JoinHandle;
 use tokio::sync::oneshot;
 
 use crate::domain::Record;
-use crate::store::{Store, StoreError};
+use crate::store::{Resume, Store, StoreError};
 
 enum Request {
     Commit(Vec<Record>, oneshot::Sender<Result<(), StoreError>>),
+    Resume(oneshot::Sender<Result<Resume, StoreError>>),
 }
 
 /// Handle to the writer thread. Dropping it (after [`Writer::close`]) ends the
@@ -32,6 +33,9 @@ impl Writer {
                         Request::Commit(records, reply) => {
                             let _ = reply.send(store.commit(&records).map(|_| ()));
                         }
+                        Request::Resume(reply) => {
+                            let _ = reply.send(store.resume());
+                        }
                     }
                 }
                 // Every commit is already durable (synchronous=FULL); folding the WAL
@@ -52,16 +56,23 @@ impl Writer {
     /// Commits records; returns when they are on disk or have failed.
     pub async fn commit(&self, records: Vec<Record>) -> Result<(), StoreError> {
         let (reply, answer) = oneshot::channel();
-        let gone = || StoreError::Sql {
-            path: "kiosk.db".into(),
-            source: rusqlite::Error::InvalidQuery,
-        };
+        self.send(Request::Commit(records, reply))?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Reads back what a restart would: the latest business day's records.
+    pub async fn resume(&self) -> Result<Resume, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Request::Resume(reply))?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    fn send(&self, request: Request) -> Result<(), StoreError> {
         self.tx
             .as_ref()
-            .ok_or_else(gone)?
-            .send(Request::Commit(records, reply))
-            .map_err(|_| gone())?;
-        answer.await.map_err(|_| gone())?
+            .ok_or(StoreError::WriterGone)?
+            .send(request)
+            .map_err(|_| StoreError::WriterGone)
     }
 
     /// Finishes outstanding commits, checkpoints and closes the database.

@@ -418,6 +418,16 @@ impl Station {
         }
     }
 
+    /// A station with this one's catalog, calendar and settings but no history:
+    /// the starting point for rebuilding it from the journal.
+    pub fn blank(&self) -> Self {
+        Self::new(
+            self.catalog.clone(),
+            self.calendar.clone(),
+            self.settings.clone(),
+        )
+    }
+
     /// Seeds the rolling service times from earlier days (most recent last).
     pub fn seed_service_times(
         &mut self,

@@ -93,6 +93,12 @@ pub enum StoreError {
     /// A ticket number would have been issued twice; the commit was refused.
     #[error("ticket {code} of {day} is already in the database; refusing to issue it twice")]
     DuplicateTicket { day: Date, code: String },
+    /// The writer thread is gone (the kiosk is stopping, or it crashed).
+    #[error("the database writer has stopped — restart the kiosk")]
+    WriterGone,
+    /// `PRAGMA integrity_check` found damage.
+    #[error("the database {path} failed its integrity check ({report}) — restore it from a backup")]
+    Damaged { path: PathBuf, report: String },
     /// Any other SQLite failure.
     #[error("database error on {path}: {source}")]
     Sql {
@@ -399,9 +405,9 @@ impl Store {
         if result == "ok" {
             Ok(())
         } else {
-            Err(StoreError::Corrupt {
+            Err(StoreError::Damaged {
                 path: self.path.clone(),
-                source: rusqlite::Error::InvalidQuery,
+                report: result,
             })
         }
     }

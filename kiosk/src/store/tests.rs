@@ -418,3 +418,37 @@ fn the_log_filters_by_kind_window_ticket_time_and_day() {
     assert_eq!(entry.body["window"], 2);
     assert_eq!(entry.actor["by"], "citizen");
 }
+
+#[test]
+fn a_frozen_version_1_database_upgrades_and_resumes() {
+    let (_dir, path) = temp();
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(include_str!("fixtures/v1.sql"))
+        .unwrap();
+    let store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let version: u32 = store
+        .connection()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let resume = store.resume().unwrap();
+    let kinds: Vec<&str> = resume.records.iter().map(|r| r.fact.kind()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "day_opened",
+            "ticket_issued",
+            "ticket_printed",
+            "ticket_issued",
+            "ticket_printed",
+            "ticket_called",
+            "ticket_completed"
+        ]
+    );
+    assert_eq!(
+        resume.records[3].fact.ticket(),
+        Some("B001".parse().unwrap())
+    );
+    store.integrity_check().unwrap();
+}

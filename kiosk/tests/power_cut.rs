@@ -381,18 +381,11 @@ impl Run<'_> {
 
 /// The station rebuilt from the store exactly as `kiosk run` does it.
 fn rebuild(config: &Config, resume: Resume) -> Station {
-    let mut station = Station::new(
+    resume.rebuild(Station::new(
         config.catalog.clone(),
         config.calendar.clone(),
         config.settings.clone(),
-    );
-    for (category, seconds) in resume.service_times {
-        station.seed_service_times(category, seconds);
-    }
-    for record in &resume.records {
-        station.apply(record);
-    }
-    station
+    ))
 }
 
 /// A command the way the lobby screen and the window keypads send them.

@@ -210,14 +210,7 @@ impl Core {
     async fn reload(&mut self) -> Option<Record> {
         match self.writer.resume().await {
             Ok(resume) => {
-                let mut station = self.station.blank();
-                for (category, seconds) in resume.service_times {
-                    station.seed_service_times(category, seconds);
-                }
-                for record in &resume.records {
-                    station.apply(record);
-                }
-                self.station = station;
+                self.station = resume.rebuild(self.station.blank());
                 resume.records.last().cloned()
             }
             Err(e) => {

@@ -92,17 +92,11 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     let data = DataDir::open(&data_path)?;
     let store = Store::open(&data.database(), &config.store)?;
     let resume = store.resume()?;
-    let mut station = Station::new(
+    let station = resume.rebuild(Station::new(
         config.catalog.clone(),
         config.calendar.clone(),
         config.settings.clone(),
-    );
-    for (category, seconds) in resume.service_times {
-        station.seed_service_times(category, seconds);
-    }
-    for record in &resume.records {
-        station.apply(record);
-    }
+    ));
     tracing::info!(
         "data folder {}; resumed {} journal entries of {}",
         data.path().display(),

@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, params};
 
-use crate::domain::{Actor, CategoryId, Fact, Record};
+use crate::domain::{Actor, CategoryId, Fact, Record, Station};
 
 pub use log::{LogEntry, LogFilter};
 
@@ -241,6 +241,23 @@ pub struct Resume {
     pub records: Vec<Record>,
     /// Recent service times per category from earlier days, oldest first.
     pub service_times: Vec<(CategoryId, Vec<u32>)>,
+}
+
+impl Resume {
+    /// Rebuilds a station from what the database holds: `blank` (a station with
+    /// the catalog, calendar and settings but no history) plus the service times
+    /// and every record of the latest day. This is how `kiosk run` starts and how
+    /// the station loop recovers after a failed commit.
+    pub fn rebuild(&self, blank: Station) -> Station {
+        let mut station = blank;
+        for (category, seconds) in &self.service_times {
+            station.seed_service_times(*category, seconds.iter().copied());
+        }
+        for record in &self.records {
+            station.apply(record);
+        }
+        station
+    }
 }
 
 /// The single writer of the database.

@@ -33,6 +33,20 @@ pub enum PrinterAction {
     Plug,
 }
 
+/// A staff action that has no keypad key (the staff console will offer these; the
+/// control socket offers them to technicians and tests now).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum StaffAction {
+    /// Send the window's ticket to the front of another category's queue.
+    Transfer { window: u8, category: String },
+    /// Put a skipped ticket back into its queue.
+    Requeue { ticket: String },
+    /// Stop calling at a window for a while.
+    Pause { window: u8 },
+    /// Call at a paused window again.
+    Reopen { window: u8 },
+}
+
 /// One command.
 #[derive(Clone, PartialEq, Debug)]
 pub enum Command {
@@ -40,6 +54,8 @@ pub enum Command {
     Tap(Target),
     /// A board input: keypad, evaluator, panic, smoke.
     Input(Input),
+    /// A staff action without a keypad key.
+    Staff(StaffAction),
     /// Save a PNG of the current screen.
     Screenshot(PathBuf),
     /// Print the station's state (queue, windows, printer) as JSON.
@@ -55,8 +71,7 @@ pub enum Command {
 }
 
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str =
-    "tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit";
+pub const WORDS: &str = "tap, key, rate, panic, smoke, transfer, requeue, pause, reopen, screenshot, state, settle, printer, wait, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -185,6 +200,32 @@ fn parse_plain(line: &str) -> Result<Command, String> {
                 other => Err(format!("`{other}` is not on or off")),
             }
         }
+        "transfer" => {
+            arity(2, "transfer WINDOW CATEGORY")?;
+            let window = window(arg(1))?;
+            Ok(Command::Staff(StaffAction::Transfer {
+                window,
+                category: words[2].clone(),
+            }))
+        }
+        "requeue" => {
+            arity(1, "requeue TICKET")?;
+            Ok(Command::Staff(StaffAction::Requeue {
+                ticket: words[1].clone(),
+            }))
+        }
+        "pause" => {
+            arity(1, "pause WINDOW")?;
+            Ok(Command::Staff(StaffAction::Pause {
+                window: window(arg(1))?,
+            }))
+        }
+        "reopen" => {
+            arity(1, "reopen WINDOW")?;
+            Ok(Command::Staff(StaffAction::Reopen {
+                window: window(arg(1))?,
+            }))
+        }
         "screenshot" => {
             arity(1, "screenshot FILE.png")?;
             Ok(Command::Screenshot(PathBuf::from(&words[1])))
@@ -233,6 +274,8 @@ struct Json {
     path: Option<PathBuf>,
     action: Option<String>,
     ms: Option<u64>,
+    category: Option<String>,
+    ticket: Option<String>,
 }
 
 fn parse_json(line: &str) -> Result<Command, String> {
@@ -259,6 +302,16 @@ fn parse_json(line: &str) -> Result<Command, String> {
             j.cmd,
             j.state.as_deref().ok_or_else(|| need("state"))?
         ),
+        "transfer" => {
+            let window = j.window.ok_or_else(|| need("window"))?;
+            let category = j.category.clone().ok_or_else(|| need("category"))?;
+            format!("transfer {window} {}", quote(&category))
+        }
+        "requeue" => format!(
+            "requeue {}",
+            quote(&j.ticket.clone().ok_or_else(|| need("ticket"))?)
+        ),
+        "pause" | "reopen" => format!("{} {}", j.cmd, j.window.ok_or_else(|| need("window"))?),
         "screenshot" => {
             return Ok(Command::Screenshot(
                 j.path.clone().ok_or_else(|| need("path"))?,
@@ -277,6 +330,11 @@ fn parse_json(line: &str) -> Result<Command, String> {
         other => return Err(format!("unknown command `{other}`; commands are {WORDS}")),
     };
     parse_plain(&plain)
+}
+
+/// A word quoted for the plain form, so that any text survives the round trip.
+fn quote(word: &str) -> String {
+    format!("\"{}\"", word.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// `500ms`, `2s`, `1.5s`, `1m`, `1m30s`.
@@ -437,6 +495,31 @@ mod tests {
                 Command::Wait(Duration::from_secs(90)),
             ),
             ("settle", r#"{"cmd":"settle"}"#, Command::Settle),
+            (
+                "transfer 1 C",
+                r#"{"cmd":"transfer","window":1,"category":"C"}"#,
+                Command::Staff(StaffAction::Transfer {
+                    window: 1,
+                    category: "C".into(),
+                }),
+            ),
+            (
+                "requeue A001",
+                r#"{"cmd":"requeue","ticket":"A001"}"#,
+                Command::Staff(StaffAction::Requeue {
+                    ticket: "A001".into(),
+                }),
+            ),
+            (
+                "pause 2",
+                r#"{"cmd":"pause","window":2}"#,
+                Command::Staff(StaffAction::Pause { window: 2 }),
+            ),
+            (
+                "reopen 2",
+                r#"{"cmd":"reopen","window":2}"#,
+                Command::Staff(StaffAction::Reopen { window: 2 }),
+            ),
             ("quit", r#"{"cmd":"quit"}"#, Command::Quit),
         ];
         for (plain, json, expected) in table {
@@ -450,11 +533,11 @@ mod tests {
         let table = [
             (
                 "",
-                "empty command; commands are tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit",
+                "empty command; commands are tap, key, rate, panic, smoke, transfer, requeue, pause, reopen, screenshot, state, settle, printer, wait, quit",
             ),
             (
                 "dance",
-                "unknown command `dance`; commands are tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit",
+                "unknown command `dance`; commands are tap, key, rate, panic, smoke, transfer, requeue, pause, reopen, screenshot, state, settle, printer, wait, quit",
             ),
             ("key 1", "usage: key WINDOW call|recall|skip|complete"),
             ("key 0 call", "expected a window number 1–99"),
@@ -480,7 +563,7 @@ mod tests {
             (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
             (
                 r#"{"cmd":"fly"}"#,
-                "unknown command `fly`; commands are tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit",
+                "unknown command `fly`; commands are tap, key, rate, panic, smoke, transfer, requeue, pause, reopen, screenshot, state, settle, printer, wait, quit",
             ),
         ];
         for (line, message) in table {
@@ -539,7 +622,7 @@ mod tests {
         );
         assert_eq!(
             parse_scenario("visit.txt", "tapp category-A\n"),
-            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit".into())
+            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, panic, smoke, transfer, requeue, pause, reopen, screenshot, state, settle, printer, wait, quit".into())
         );
     }
 }

@@ -26,7 +26,7 @@ fn malformed_control_commands_are_answered_and_change_nothing() {
     let table = [
         (
             "fly away",
-            "unknown command `fly`; commands are tap, key, rate, panic, smoke, screenshot, state, settle, printer, wait, quit",
+            "unknown command `fly`; commands are tap, key, rate, panic, smoke, transfer, requeue, pause, reopen, screenshot, state, settle, printer, wait, quit",
         ),
         (
             "key 1 explode",

@@ -175,3 +175,56 @@ fn sigterm_stops_cleanly_with_everything_committed() {
         "the socket is removed"
     );
 }
+
+#[test]
+fn staff_transfer_requeue_and_pause_through_the_control_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &[]);
+    for category in ['C', 'A', 'A', 'A'] {
+        station.take_ticket(category);
+    }
+    // Window 1 finds A001 belongs at the household-registration window: it goes to
+    // the front of C's queue, ahead of C001.
+    station.ok("key 1 call");
+    station.ok("transfer 1 C");
+    station.ok("key 3 call");
+    assert_eq!(station.state()["station"]["windows"][2]["ticket"], "A001");
+    // A002 does not come; later the citizen is back and re-queued behind the next two.
+    station.ok("key 1 call");
+    station.ok("key 1 skip");
+    station.ok("requeue A002");
+    assert_eq!(station.waiting(), ["C001", "A003", "A002"]);
+    // A paused window shows as paused on the board, and the wait estimate for A
+    // now counts window 2 only; calling there opens it again.
+    station.ok("pause 1");
+    assert_eq!(station.state()["station"]["windows"][0]["paused"], true);
+    let refused = station.send("transfer 1 Q");
+    assert_eq!(refused["error"], "window 1 is not serving a ticket");
+    assert_eq!(
+        station.send("requeue A999")["error"],
+        "there is no ticket A999 today"
+    );
+    assert_eq!(
+        station.send("requeue 12")["error"],
+        "`12` is not a ticket number such as A001"
+    );
+    station.ok("reopen 1");
+    assert!(station.quit().success());
+    let entries = journal(
+        dir.path(),
+        &[
+            "--kind",
+            "ticket_transferred,ticket_requeued,window_paused,window_opened",
+        ],
+    );
+    assert_eq!(
+        kinds(&entries),
+        [
+            "ticket_transferred",
+            "ticket_requeued",
+            "window_paused",
+            "window_opened"
+        ]
+    );
+    assert!(entries.iter().all(|e| e["actor"]["by"] == "technician"));
+}

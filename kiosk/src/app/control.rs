@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use board::command::{Command, Step, When};
+use board::command::{Command, StaffAction, Step, When};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixListener;
@@ -13,6 +13,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
 use super::{Event, Screen, ScreenOps};
+use crate::domain::{self, Actor, CategoryId, TicketCode, WindowNo};
 
 /// Longest accepted command line; longer input is refused, not buffered.
 const MAX_LINE: usize = 64 * 1024;
@@ -76,6 +77,27 @@ impl Control {
             Command::Input(input) => {
                 let (reply, answer) = oneshot::channel();
                 if self.events.send(Event::Input(input, Some(reply))).is_err() {
+                    return fail(STOPPED);
+                }
+                let result = answer.await.unwrap_or_else(|_| Err(STOPPED.into()));
+                self.screen_barrier().await;
+                match result {
+                    Ok(()) => ok(),
+                    Err(e) => fail(e),
+                }
+            }
+            Command::Staff(action) => {
+                let command = match staff_command(action) {
+                    Ok(c) => c,
+                    Err(e) => return fail(e),
+                };
+                let (reply, answer) = oneshot::channel();
+                let event = Event::Command {
+                    command,
+                    actor: Actor::Technician,
+                    reply: Some(reply),
+                };
+                if self.events.send(event).is_err() {
                     return fail(STOPPED);
                 }
                 let result = answer.await.unwrap_or_else(|_| Err(STOPPED.into()));
@@ -229,6 +251,34 @@ impl Control {
         }
         tracing::info!("{name}: scenario finished");
     }
+}
+
+/// The domain command a staff action means, or why its words are wrong.
+fn staff_command(action: StaffAction) -> Result<domain::Command, String> {
+    let window = |n: u8| {
+        WindowNo::new(n).ok_or_else(|| format!("window {n} is out of range 1–{}", WindowNo::MAX))
+    };
+    Ok(match action {
+        StaffAction::Transfer {
+            window: w,
+            category,
+        } => domain::Command::Transfer {
+            window: window(w)?,
+            to: CategoryId::parse(&category)
+                .ok_or_else(|| format!("`{category}` is not a category letter A–Z"))?,
+        },
+        StaffAction::Requeue { ticket } => domain::Command::Requeue {
+            ticket: ticket.parse::<TicketCode>()?,
+        },
+        StaffAction::Pause { window: w } => domain::Command::SetWindowOpen {
+            window: window(w)?,
+            open: false,
+        },
+        StaffAction::Reopen { window: w } => domain::Command::SetWindowOpen {
+            window: window(w)?,
+            open: true,
+        },
+    })
 }
 
 /// Binds the control socket, replacing a stale one (the data folder's lock says

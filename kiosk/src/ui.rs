@@ -355,5 +355,25 @@ mod tests {
             (described["screen"].as_str(), described["print"].as_str()),
             (Some("ticket"), Some("failed"))
         );
+
+        // On the simulated board, keys typed on the window reach the keypad.
+        let typed = Rc::new(std::cell::RefCell::new(String::new()));
+        let sink = Rc::clone(&typed);
+        lobby.on_sim_key(move |text| sink.borrow_mut().push_str(&text));
+        window.show().unwrap();
+        let key = |text: &str| {
+            window
+                .window()
+                .dispatch_event(WindowEvent::KeyPressed { text: text.into() });
+            window
+                .window()
+                .dispatch_event(WindowEvent::KeyReleased { text: text.into() });
+        };
+        key("1");
+        assert_eq!(*typed.borrow(), "", "only the simulated board takes keys");
+        lobby.set_simulated(true);
+        key("1");
+        key("q");
+        assert_eq!(*typed.borrow(), "1q");
     }
 }

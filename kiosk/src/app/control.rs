@@ -193,8 +193,14 @@ impl Control {
     /// Serves the control socket: one command per line, one JSON answer per line.
     pub async fn serve(self: Arc<Self>, listener: UnixListener) {
         loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
+            let stream = match listener.accept().await {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a little rather than spin.
+                    tracing::warn!("control socket: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    continue;
+                }
             };
             let control = Arc::clone(&self);
             tokio::spawn(async move {

@@ -113,34 +113,32 @@ fn find(window: &KioskWindow, target: &Target) -> Result<LogicalPosition, String
         let size = e.size();
         e.is_valid() && size.width > 0.0 && size.height > 0.0 && e.computed_opacity() > 0.0
     };
-    let found: Vec<ElementHandle> = match target {
+    let (found, missing): (Vec<ElementHandle>, String) = match target {
         Target::At { x, y } => {
             let scale = window.window().scale_factor();
             return Ok(LogicalPosition::new(x / scale, y / scale));
         }
-        Target::Label(label) => ElementHandle::find_by_accessible_label(window, label).collect(),
-        Target::Id(id) if id.contains("::") => {
-            ElementHandle::find_by_element_id(window, id).collect()
-        }
+        Target::Label(label) => (
+            ElementHandle::find_by_accessible_label(window, label).collect(),
+            format!("nothing on the screen has the label `{label}`"),
+        ),
+        Target::Id(id) if id.contains("::") => (
+            ElementHandle::find_by_element_id(window, id).collect(),
+            format!("nothing on the screen has the id `{id}`"),
+        ),
         Target::Id(id) => {
             let wanted = id.clone();
             let suffix = format!("::{id}");
-            ElementHandle::query_descendants(&window.root_element())
+            let found = ElementHandle::query_descendants(&window.root_element())
                 .match_predicate(move |e| {
                     e.accessible_id().is_some_and(|a| a == wanted.as_str())
                         || e.id().is_some_and(|i| i.ends_with(&suffix))
                 })
-                .find_all()
+                .find_all();
+            (found, format!("nothing on the screen has the id `{id}`"))
         }
     };
-    let element = found
-        .iter()
-        .find(|e| visible(e))
-        .ok_or_else(|| match target {
-            Target::Label(l) => format!("nothing on the screen has the label `{l}`"),
-            Target::Id(i) => format!("nothing on the screen has the id `{i}`"),
-            Target::At { .. } => unreachable!("coordinates return early"),
-        })?;
+    let element = found.iter().find(|e| visible(e)).ok_or(missing)?;
     if element.accessible_enabled() == Some(false) {
         return Err("that element is disabled".into());
     }

@@ -246,7 +246,7 @@ fn save(page: &Page, number: usize, out_dir: &Path, width: usize) -> io::Result<
     let files = out_dir.join(format!("job-{number:04}"));
     std::fs::write(files.with_extension("bin"), &page.bytes)?;
     std::fs::write(files.with_extension("txt"), &page.dump)?;
-    render::draw(&page.lines, width).write_png(&files.with_extension("png"))?;
+    render::draw(&page.lines, width)?.write_png(&files.with_extension("png"))?;
     Ok(Job {
         number,
         bytes: page.bytes.len(),

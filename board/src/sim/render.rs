@@ -26,10 +26,14 @@ pub struct Paper {
     pub pixels: Vec<u8>,
 }
 
-/// Draws lines onto paper `width` dots wide.
-pub fn draw(lines: &[Line], width: usize) -> Paper {
-    let regular = FontRef::try_from_slice(REGULAR).expect("the bundled font parses");
-    let bold = FontRef::try_from_slice(BOLD).expect("the bundled font parses");
+/// Draws lines onto paper `width` dots wide. Fails only if the bundled font is
+/// damaged (a broken build).
+pub fn draw(lines: &[Line], width: usize) -> io::Result<Paper> {
+    let font = |data| {
+        FontRef::try_from_slice(data)
+            .map_err(|e| io::Error::other(format!("the bundled font: {e}")))
+    };
+    let (regular, bold) = (font(REGULAR)?, font(BOLD)?);
     let heights: Vec<usize> = lines
         .iter()
         .map(|l| {
@@ -91,7 +95,7 @@ pub fn draw(lines: &[Line], width: usize) -> Paper {
         }
         top += h;
     }
-    paper
+    Ok(paper)
 }
 
 impl Paper {
@@ -133,8 +137,8 @@ mod tests {
                 bold: false,
             }],
         };
-        let small = draw(&[line(1, Align::Left)], 384);
-        let big = draw(&[line(3, Align::Left)], 384);
+        let small = draw(&[line(1, Align::Left)], 384).unwrap();
+        let big = draw(&[line(3, Align::Left)], 384).unwrap();
         assert!(
             big.inked() > small.inked() * 4,
             "{} vs {}",
@@ -142,7 +146,7 @@ mod tests {
             small.inked()
         );
         assert!(big.height > small.height);
-        let right = draw(&[line(1, Align::Right)], 384);
+        let right = draw(&[line(1, Align::Right)], 384).unwrap();
         let first_ink_column = |p: &Paper| {
             (0..p.width).find(|&x| (0..p.height).any(|y| p.pixels[y * p.width + x] < 128))
         };

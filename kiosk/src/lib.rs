@@ -13,3 +13,6 @@ pub mod ui;
 
 #[cfg(test)]
 mod glyphs;
+
+#[cfg(test)]
+mod tidy;

@@ -1,0 +1,90 @@
+//! Tests that keep the architecture's invariants true: they read the sources and
+//! fail when a rule in ARCHITECTURE.md is broken.
+
+use std::path::{Path, PathBuf};
+
+fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(sources(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push((path.clone(), std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    out
+}
+
+/// The code of a file without its comments and its test module.
+fn code(text: &str) -> String {
+    let before_tests = text.split("#[cfg(test)]").next().unwrap_or_default();
+    before_tests
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn src(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(rel)
+}
+
+#[test]
+fn the_domain_does_no_io_and_reads_no_clock() {
+    let forbidden = [
+        "tokio",
+        "slint",
+        "rusqlite",
+        "serialport",
+        "std::fs",
+        "std::net",
+        "std::thread",
+        "std::time::SystemTime",
+        "Instant::now",
+        "Timestamp::now",
+        "Zoned::now",
+        "std::env",
+        "println!",
+        "eprintln!",
+        "tracing",
+    ];
+    for (path, text) in sources(&src("domain")) {
+        // Test code may do as it likes; the rules are for the core itself.
+        if path.ends_with("tests.rs") {
+            continue;
+        }
+        let code = code(&text);
+        for word in forbidden {
+            assert!(!code.contains(word), "{} uses `{word}`", path.display());
+        }
+    }
+}
+
+#[test]
+fn anyhow_lives_only_in_the_binary() {
+    for (path, text) in sources(&src("")) {
+        let binary = path.ends_with("main.rs") || path.ends_with("cli.rs");
+        if !binary && !path.ends_with("tidy.rs") {
+            assert!(
+                !code(&text).contains("anyhow"),
+                "{} uses anyhow",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_source_file_says_what_it_is() {
+    let roots = ["src", "../drivers/src", "../board/src"];
+    for root in roots {
+        for (path, text) in sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join(root)) {
+            assert!(
+                text.starts_with("//!"),
+                "{} has no //! header",
+                path.display()
+            );
+        }
+    }
+}

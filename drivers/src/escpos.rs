@@ -46,6 +46,129 @@ pub enum Command {
     Feed(u8),
     /// `GS V m n`: feed `n` lines and cut.
     Cut(Cut),
+    /// `ESC 3 n` (dots between lines) or, with `None`, `ESC 2` (the default).
+    LineSpacing(Option<u8>),
+    /// A QR code printed by the printer itself (`GS ( k`).
+    Qr(Qr),
+    /// A raster image sent with the job (`GS v 0`).
+    Raster(Raster),
+    /// Stores an image in the printer's non-volatile memory under a two-letter
+    /// key (`GS ( L` / `GS 8 L`, function 67). Done once, not per job: the
+    /// printer's flash wears.
+    StoreLogo { key: LogoKey, image: Raster },
+    /// Prints a stored image by its key (`GS ( L`, function 69).
+    PrintLogo(LogoKey),
+}
+
+/// Why a QR code or an image cannot be encoded. Checked when the value is made,
+/// so a [`Command`] is always encodable.
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
+pub enum EncodeError {
+    /// QR data is empty or longer than a QR code holds.
+    #[error("QR data of {0} bytes does not fit a QR code (1–7089 bytes)")]
+    QrSize(usize),
+    /// QR module size outside 1–16 dots.
+    #[error("QR module size {0} is not 1–16 dots")]
+    QrModule(u8),
+    /// Image bits do not match its width and height.
+    #[error("an image of {width}×{height} dots needs {expected} bytes, not {got}")]
+    ImageSize {
+        width: u16,
+        height: u16,
+        expected: usize,
+        got: usize,
+    },
+    /// A logo key must be two printable ASCII characters.
+    #[error("`{0}` is not a logo key of two printable ASCII characters")]
+    LogoKey(String),
+}
+
+/// QR error correction level.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum QrEcc {
+    L,
+    M,
+    Q,
+    H,
+}
+
+/// A QR code: its data (byte mode), module size in dots and error correction.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Qr {
+    data: Vec<u8>,
+    module: u8,
+    ecc: QrEcc,
+}
+
+impl Qr {
+    pub fn new(data: impl Into<Vec<u8>>, module: u8, ecc: QrEcc) -> Result<Self, EncodeError> {
+        let data = data.into();
+        if data.is_empty() || data.len() > 7089 {
+            return Err(EncodeError::QrSize(data.len()));
+        }
+        if !(1..=16).contains(&module) {
+            return Err(EncodeError::QrModule(module));
+        }
+        Ok(Self { data, module, ecc })
+    }
+
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+/// A one-bit image, rows of `ceil(width / 8)` bytes, most significant bit leftmost,
+/// 1 = ink.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Raster {
+    width: u16,
+    height: u16,
+    bits: Vec<u8>,
+}
+
+impl Raster {
+    pub fn new(width: u16, height: u16, bits: Vec<u8>) -> Result<Self, EncodeError> {
+        let expected = usize::from(width).div_ceil(8) * usize::from(height);
+        if bits.len() != expected || width == 0 || height == 0 {
+            return Err(EncodeError::ImageSize {
+                width,
+                height,
+                expected,
+                got: bits.len(),
+            });
+        }
+        Ok(Self {
+            width,
+            height,
+            bits,
+        })
+    }
+
+    /// Bytes per row.
+    pub fn row_bytes(&self) -> usize {
+        usize::from(self.width).div_ceil(8)
+    }
+
+    pub fn width(&self) -> u16 {
+        self.width
+    }
+
+    pub fn height(&self) -> u16 {
+        self.height
+    }
+}
+
+/// The key of an image stored in the printer: two printable ASCII characters.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct LogoKey([u8; 2]);
+
+impl LogoKey {
+    pub fn new(key: &str) -> Result<Self, EncodeError> {
+        match key.as_bytes() {
+            &[a, b] if (0x20..=0x7e).contains(&a) && (0x20..=0x7e).contains(&b) => Ok(Self([a, b])),
+            _ => Err(EncodeError::LogoKey(key.to_string())),
+        }
+    }
 }
 
 /// Encoded bytes and the characters that had to be replaced.
@@ -105,7 +228,59 @@ fn encode_one(command: &Command, out: &mut Encoded) {
             },
             3,
         ]),
+        Command::LineSpacing(None) => b.extend_from_slice(&[ESC, b'2']),
+        Command::LineSpacing(Some(n)) => b.extend_from_slice(&[ESC, b'3', *n]),
+        Command::Qr(qr) => encode_qr(qr, b),
+        Command::Raster(image) => {
+            let [xl, xh] = (image.row_bytes() as u16).to_le_bytes();
+            let [yl, yh] = image.height.to_le_bytes();
+            b.extend_from_slice(&[GS, b'v', b'0', 0, xl, xh, yl, yh]);
+            b.extend_from_slice(&image.bits);
+        }
+        Command::StoreLogo { key, image } => encode_store_logo(*key, image, b),
+        Command::PrintLogo(LogoKey([k1, k2])) => {
+            b.extend_from_slice(&[GS, b'(', b'L', 6, 0, 48, 69, *k1, *k2, 1, 1]);
+        }
     }
+}
+
+/// `GS ( k` with cn = 49 (QR): model 2, module size, error correction, store the
+/// data, print it.
+fn encode_qr(qr: &Qr, b: &mut Vec<u8>) {
+    let ecc = match qr.ecc {
+        QrEcc::L => 48,
+        QrEcc::M => 49,
+        QrEcc::Q => 50,
+        QrEcc::H => 51,
+    };
+    b.extend_from_slice(&[GS, b'(', b'k', 4, 0, 49, 65, 50, 0]);
+    b.extend_from_slice(&[GS, b'(', b'k', 3, 0, 49, 67, qr.module]);
+    b.extend_from_slice(&[GS, b'(', b'k', 3, 0, 49, 69, ecc]);
+    let [pl, ph] = ((qr.data.len() + 3) as u16).to_le_bytes();
+    b.extend_from_slice(&[GS, b'(', b'k', pl, ph, 49, 80, 48]);
+    b.extend_from_slice(&qr.data);
+    b.extend_from_slice(&[GS, b'(', b'k', 3, 0, 49, 81, 48]);
+}
+
+/// Function 67 of `GS ( L` (define NV graphics, raster format, one colour); the
+/// long form `GS 8 L` when the parameters do not fit two bytes.
+fn encode_store_logo(LogoKey([k1, k2]): LogoKey, image: &Raster, b: &mut Vec<u8>) {
+    let [xl, xh] = image.width.to_le_bytes();
+    let [yl, yh] = image.height.to_le_bytes();
+    let body = [48, 67, 48, k1, k2, 1, xl, xh, yl, yh, 49];
+    let len = body.len() + image.bits.len();
+    match u16::try_from(len) {
+        Ok(len) => {
+            let [pl, ph] = len.to_le_bytes();
+            b.extend_from_slice(&[GS, b'(', b'L', pl, ph]);
+        }
+        Err(_) => {
+            b.extend_from_slice(&[GS, b'8', b'L']);
+            b.extend_from_slice(&(len as u32).to_le_bytes());
+        }
+    }
+    b.extend_from_slice(&body);
+    b.extend_from_slice(&image.bits);
 }
 
 /// Appends text as GB18030 2-byte subset.
@@ -188,6 +363,72 @@ mod tests {
                 "{command:?}"
             );
         }
+    }
+
+    #[test]
+    fn qr_codes_images_and_logos_encode_to_their_bytes() {
+        let qr = Qr::new("A012", 6, QrEcc::M).unwrap();
+        let mut expected = Vec::new();
+        expected.extend_from_slice(b"\x1d(k\x04\x001A2\x00"); // model 2
+        expected.extend_from_slice(b"\x1d(k\x03\x001C\x06"); // module 6 dots
+        expected.extend_from_slice(b"\x1d(k\x03\x001E1"); // error correction M
+        expected.extend_from_slice(b"\x1d(k\x07\x001P0A012"); // store 4 bytes
+        expected.extend_from_slice(b"\x1d(k\x03\x001Q0"); // print
+        assert_eq!(encode(&[Command::Qr(qr)]).bytes, expected);
+
+        let image = Raster::new(9, 2, vec![0xff, 0x80, 0x01, 0x00]).unwrap();
+        assert_eq!(
+            encode(&[Command::Raster(image.clone())]).bytes,
+            b"\x1dv0\x00\x02\x00\x02\x00\xff\x80\x01\x00"
+        );
+        let key = LogoKey::new("K1").unwrap();
+        assert_eq!(
+            encode(&[Command::StoreLogo { key, image }]).bytes,
+            b"\x1d(L\x0f\x000C0K1\x01\x09\x00\x02\x001\xff\x80\x01\x00"
+        );
+        assert_eq!(
+            encode(&[Command::PrintLogo(key)]).bytes,
+            b"\x1d(L\x06\x000EK1\x01\x01"
+        );
+        assert_eq!(
+            encode(&[Command::LineSpacing(Some(30))]).bytes,
+            b"\x1b3\x1e"
+        );
+        assert_eq!(encode(&[Command::LineSpacing(None)]).bytes, b"\x1b2");
+    }
+
+    #[test]
+    fn a_large_logo_uses_the_long_form() {
+        // 576 × 1000 dots: 72,000 bytes of image do not fit a two-byte length.
+        let big = Raster::new(576, 1000, vec![0; 72 * 1000]).unwrap();
+        let bytes = encode(&[Command::StoreLogo {
+            key: LogoKey::new("LG").unwrap(),
+            image: big,
+        }])
+        .bytes;
+        assert_eq!(
+            &bytes[..7],
+            b"\x1d8L\x4b\x19\x01\x00",
+            "72,011 bytes of parameters"
+        );
+        assert_eq!(bytes.len(), 7 + 11 + 72_000);
+    }
+
+    #[test]
+    fn impossible_codes_and_images_are_refused_when_made() {
+        assert_eq!(Qr::new("", 6, QrEcc::L), Err(EncodeError::QrSize(0)));
+        assert_eq!(
+            Qr::new(vec![b'x'; 7090], 6, QrEcc::L),
+            Err(EncodeError::QrSize(7090))
+        );
+        assert_eq!(Qr::new("x", 17, QrEcc::L), Err(EncodeError::QrModule(17)));
+        assert_eq!(
+            Raster::new(9, 2, vec![0; 3]).unwrap_err().to_string(),
+            "an image of 9×2 dots needs 4 bytes, not 3"
+        );
+        assert!(Raster::new(0, 0, vec![]).is_err());
+        assert!(LogoKey::new("K").is_err());
+        assert!(LogoKey::new("号1").is_err());
     }
 
     #[test]

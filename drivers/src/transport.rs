@@ -168,7 +168,11 @@ impl Printer {
         }
         match self.sink.flush() {
             Ok(()) => Ok(()),
-            Err(e) if vanished(&e) => Err(TransportError::Vanished { path, sent, total }),
+            // serialport reports a failed drain without its cause; a port whose
+            // device node is gone has vanished.
+            Err(e) if vanished(&e) || !path.exists() => {
+                Err(TransportError::Vanished { path, sent, total })
+            }
             Err(source) => Err(TransportError::Io { path, source }),
         }
     }
@@ -235,10 +239,12 @@ mod tests {
             let mut got = vec![0u8; 2000];
             master.set_timeout(Duration::from_secs(5)).unwrap();
             master.read_exact(&mut got).unwrap();
-            got
+            // The master goes back with the bytes: closing it before the sender's
+            // final drain would be a pulled cable.
+            (got, master)
         });
         printer.send(&job, &AtomicBool::new(false)).unwrap();
-        assert_eq!(reader.join().unwrap(), job);
+        assert_eq!(reader.join().unwrap().0, job);
     }
 
     #[test]

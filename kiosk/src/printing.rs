@@ -134,6 +134,59 @@ mod tests {
     }
 
     #[test]
+    fn the_virtual_printer_reads_back_what_the_encoder_wrote() {
+        // Two independent implementations checking each other.
+        use board::sim::decode::Decoder;
+        use drivers::escpos::{LogoKey, Qr, QrEcc, Raster};
+        let mut job = ticket(&slip(false, 2, Some(6)), &station());
+        let key = LogoKey::new("LG").unwrap();
+        let logo = Raster::new(16, 2, vec![0xf0, 0x0f, 0x0f, 0xf0]).unwrap();
+        job.splice(
+            2..2,
+            [
+                Command::StoreLogo {
+                    key,
+                    image: logo.clone(),
+                },
+                Command::PrintLogo(key),
+                Command::Raster(logo),
+                Command::Qr(Qr::new("A012 2026-11-30", 6, QrEcc::M).unwrap()),
+                Command::LineSpacing(Some(30)),
+            ],
+        );
+        let pages = Decoder::default().feed(&encode(&job).bytes);
+        assert_eq!(pages.len(), 1);
+        let page = &pages[0];
+        for token in [
+            "<init><chinese on><store logo LG 16x2><logo LG><raster 16x2>",
+            "<qr \"A012 2026-11-30\">",
+            "<line spacing 30>",
+            "<size 4x4><bold on>A012\n",
+            "<cut partial>",
+        ] {
+            assert!(
+                page.dump.contains(token),
+                "{token} missing from {}",
+                page.dump
+            );
+        }
+        let lines: Vec<String> = page
+            .lines
+            .iter()
+            .map(|l| l.text())
+            .filter(|t| !t.is_empty())
+            .collect();
+        assert!(lines.contains(&"[qr A012 2026-11-30]".to_string()));
+        assert!(lines.contains(&"社保医保".to_string()));
+        assert!(lines.contains(&"前面还有 2 人，约 6 分钟".to_string()));
+        assert!(
+            !page.dump.contains("<ESC") && !page.dump.contains("<GS"),
+            "no unknown command: {}",
+            page.dump
+        );
+    }
+
+    #[test]
     fn the_wait_line_reads_naturally() {
         let lines = |s: TicketSlip| -> Vec<String> {
             ticket(&s, &station())

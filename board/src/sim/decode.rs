@@ -73,6 +73,8 @@ impl Default for Style {
 #[derive(Debug, Default)]
 pub struct Decoder {
     pending: Vec<u8>,
+    /// QR data stored by `GS ( k … 80`, printed by `… 81`.
+    qr: Option<Vec<u8>>,
     style: Style,
     page: Page,
     line: Line,
@@ -125,6 +127,58 @@ impl Decoder {
                 size: style.size,
                 bold: style.bold,
             }),
+        }
+    }
+
+    /// `GS ( k` (QR codes) and `GS ( L` (stored images); other functions become
+    /// plain tokens.
+    fn graphics(&mut self, function: u8, params: &[u8]) {
+        match (function, params) {
+            (b'k', [49, 80, 48, data @ ..]) => {
+                self.qr = Some(data.to_vec());
+                self.token(&format!("qr store {} bytes", data.len()));
+            }
+            (b'k', [49, 81, 48]) => {
+                let data = self.qr.clone().unwrap_or_default();
+                let text = String::from_utf8_lossy(&data).into_owned();
+                self.token(&format!("qr {text:?}"));
+                if !self.line.spans.is_empty() {
+                    self.end_line();
+                }
+                self.line.spans.push(Span {
+                    text: format!("[qr {text}]"),
+                    size: (1, 1),
+                    bold: false,
+                });
+                self.end_line();
+            }
+            (b'k', [49, 65, 50, 0]) => self.token("qr model 2"),
+            (b'k', [49, 67, n]) => self.token(&format!("qr module {n}")),
+            (b'k', [49, 69, n]) => self.token(&format!(
+                "qr ecc {}",
+                ['L', 'M', 'Q', 'H']
+                    .get(usize::from(n.wrapping_sub(48)))
+                    .copied()
+                    .unwrap_or('?')
+            )),
+            (b'L', [48, 67, 48, k1, k2, 1, xl, xh, yl, yh, 49, ..]) => {
+                let (w, h) = (
+                    u16::from_le_bytes([*xl, *xh]),
+                    u16::from_le_bytes([*yl, *yh]),
+                );
+                self.token(&format!(
+                    "store logo {}{} {w}x{h}",
+                    *k1 as char, *k2 as char
+                ));
+            }
+            (b'L', [48, 69, k1, k2, ..]) => {
+                self.token(&format!("logo {}{}", *k1 as char, *k2 as char))
+            }
+            _ => self.token(&format!(
+                "GS ( {} {} bytes",
+                printable(function),
+                params.len()
+            )),
         }
     }
 
@@ -275,8 +329,8 @@ impl Decoder {
                             }
                             return Step::NeedMore;
                         }
-                        self.take(5 + len);
-                        self.token(&format!("GS ( {} {len} bytes", printable(f)));
+                        let bytes = self.take(5 + len);
+                        self.graphics(f, &bytes[5..]);
                         Step::Done(None)
                     }
                     b'v' => {
@@ -423,6 +477,21 @@ mod tests {
         );
         assert_eq!(page.cut, "full");
         assert_eq!(page.bytes, bytes);
+    }
+
+    #[test]
+    fn qr_codes_and_logos_are_named_in_the_dump() {
+        // Written by hand from the ESC/POS manual, not by the encoder.
+        let mut bytes = b"\x1d(k\x04\x001A2\x00\x1d(k\x03\x001C\x06\x1d(k\x03\x001E1".to_vec();
+        bytes.extend_from_slice(b"\x1d(k\x07\x001P0A012\x1d(k\x03\x001Q0");
+        bytes.extend_from_slice(b"\x1d(L\x0f\x000C0K1\x01\x09\x00\x02\x001\xff\x80\x01\x00");
+        bytes.extend_from_slice(b"\x1d(L\x06\x000EK1\x01\x01\x1dVA\x00");
+        let pages = Decoder::default().feed(&bytes);
+        assert_eq!(
+            pages[0].dump,
+            "<qr model 2><qr module 6><qr ecc M><qr store 4 bytes><qr \"A012\">\n<store logo K1 9x2><logo K1><cut full>"
+        );
+        assert_eq!(pages[0].lines[0].text(), "[qr A012]");
     }
 
     #[test]

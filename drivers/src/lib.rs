@@ -3,8 +3,10 @@
 //!
 //! - [`escpos`]: a typed ESC/POS command enum with one encoder (GB18030, 2-byte
 //!   subset only).
+//! - [`status`]: decoding the printer's real-time status bytes (`DLE EOT n`).
 //! - [`transport`]: opening a printer port (serial or USB printer class) and
 //!   sending a job to it with bounded waits.
 
 pub mod escpos;
+pub mod status;
 pub mod transport;

@@ -74,39 +74,18 @@ impl Control {
                     answer
                 }
             }
-            Command::Input(input) => {
-                let (reply, answer) = oneshot::channel();
-                if self.events.send(Event::Input(input, Some(reply))).is_err() {
-                    return fail(STOPPED);
+            Command::Input(input) => self.ask(|reply| Event::Input(input, Some(reply))).await,
+            Command::Staff(action) => match staff_command(action) {
+                Ok(command) => {
+                    self.ask(|reply| Event::Command {
+                        command,
+                        actor: Actor::Technician,
+                        reply: Some(reply),
+                    })
+                    .await
                 }
-                let result = answer.await.unwrap_or_else(|_| Err(STOPPED.into()));
-                self.screen_barrier().await;
-                match result {
-                    Ok(()) => ok(),
-                    Err(e) => fail(e),
-                }
-            }
-            Command::Staff(action) => {
-                let command = match staff_command(action) {
-                    Ok(c) => c,
-                    Err(e) => return fail(e),
-                };
-                let (reply, answer) = oneshot::channel();
-                let event = Event::Command {
-                    command,
-                    actor: Actor::Technician,
-                    reply: Some(reply),
-                };
-                if self.events.send(event).is_err() {
-                    return fail(STOPPED);
-                }
-                let result = answer.await.unwrap_or_else(|_| Err(STOPPED.into()));
-                self.screen_barrier().await;
-                match result {
-                    Ok(()) => ok(),
-                    Err(e) => fail(e),
-                }
-            }
+                Err(e) => fail(e),
+            },
             Command::State => {
                 let (reply, answer) = oneshot::channel();
                 if self.events.send(Event::State(reply)).is_err() {
@@ -149,6 +128,21 @@ impl Control {
                 let _ = self.events.send(Event::Shutdown);
                 ok()
             }
+        }
+    }
+
+    /// Sends an event that answers with a result, waits for it and for the screen
+    /// to show its consequences, and answers in JSON.
+    async fn ask(&self, event: impl FnOnce(oneshot::Sender<Result<(), String>>) -> Event) -> Value {
+        let (reply, answer) = oneshot::channel();
+        if self.events.send(event(reply)).is_err() {
+            return fail(STOPPED);
+        }
+        let result = answer.await.unwrap_or_else(|_| Err(STOPPED.into()));
+        self.screen_barrier().await;
+        match result {
+            Ok(()) => ok(),
+            Err(e) => fail(e),
         }
     }
 

@@ -7,7 +7,7 @@
 //! needs no file at all.
 
 use std::fmt;
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -85,6 +85,27 @@ impl Source<'_> {
             line: span.map(|s| self.line_of(s.start)),
             field: field.map(str::to_string),
             problem: problem.into(),
+        }
+    }
+
+    /// A number field that must lie in `range` (`default` when absent); `unit`
+    /// follows the range in the message.
+    fn in_range<T: Copy + PartialOrd + fmt::Display>(
+        &self,
+        value: &Option<Spanned<T>>,
+        field: &str,
+        range: RangeInclusive<T>,
+        default: T,
+        unit: &str,
+    ) -> Result<T, ConfigError> {
+        match value {
+            None => Ok(default),
+            Some(n) if range.contains(n.get_ref()) => Ok(*n.get_ref()),
+            Some(n) => Err(self.error(
+                Some(n.span()),
+                Some(field),
+                format!("must be {}–{}{unit}", range.start(), range.end()),
+            )),
         }
     }
 
@@ -297,17 +318,7 @@ impl Config {
         };
 
         let q = raw.queue;
-        let every = match &q.alternate_every {
-            None => 3,
-            Some(n) if (1..=20).contains(n.get_ref()) => *n.get_ref(),
-            Some(n) => {
-                return Err(src.error(
-                    Some(n.span()),
-                    Some("queue.alternate_every"),
-                    "must be 1–20",
-                ));
-            }
-        };
+        let every = src.in_range(&q.alternate_every, "queue.alternate_every", 1..=20, 3, "")?;
         let policy = match q.policy.as_ref().map(|p| (p.get_ref().as_str(), p.span())) {
             None | Some(("strict", _)) => Policy::Strict,
             Some(("alternate", _)) => Policy::Alternate { every },
@@ -319,23 +330,13 @@ impl Config {
                 ));
             }
         };
-        let ranged =
-            |v: &Option<Spanned<u32>>, field: &str, range: Range<u32>, default: u32| match v {
-                None => Ok(default),
-                Some(n) if range.contains(n.get_ref()) => Ok(*n.get_ref()),
-                Some(n) => Err(src.error(
-                    Some(n.span()),
-                    Some(field),
-                    format!("must be {}–{}", range.start, range.end - 1),
-                )),
-            };
-        let recall_limit = match &q.recall_limit {
-            None => defaults.recall_limit,
-            Some(n) if *n.get_ref() <= 10 => *n.get_ref(),
-            Some(n) => {
-                return Err(src.error(Some(n.span()), Some("queue.recall_limit"), "must be 0–10"));
-            }
-        };
+        let recall_limit = src.in_range(
+            &q.recall_limit,
+            "queue.recall_limit",
+            0..=10,
+            defaults.recall_limit,
+            "",
+        )?;
         let day_close = match &q.day_close {
             None => defaults.day_close,
             Some(t) => parse_time(t.get_ref()).ok_or_else(|| {
@@ -351,19 +352,21 @@ impl Config {
             policy,
             recall_limit,
             requeue_after: q.requeue_after.unwrap_or(defaults.requeue_after),
-            last_ticket_minutes: ranged(
+            last_ticket_minutes: src.in_range(
                 &q.last_ticket_minutes,
                 "queue.last_ticket_minutes",
-                0..181,
+                0..=180,
                 defaults.last_ticket_minutes,
+                "",
             )?,
             day_close,
             closed_on_holidays: q.closed_on_holidays.unwrap_or(defaults.closed_on_holidays),
-            default_service_minutes: ranged(
+            default_service_minutes: src.in_range(
                 &q.default_service_minutes,
                 "queue.default_service_minutes",
-                1..121,
+                1..=120,
                 defaults.default_service_minutes,
+                "",
             )?,
             service_sample: defaults.service_sample,
         };
@@ -384,16 +387,10 @@ impl Config {
                 ));
             }
         };
-        let seconds =
-            |v: &Option<Spanned<u64>>, field: &str, range: Range<u64>, default: u64| match v {
-                None => Ok(Duration::from_secs(default)),
-                Some(n) if range.contains(n.get_ref()) => Ok(Duration::from_secs(*n.get_ref())),
-                Some(n) => Err(src.error(
-                    Some(n.span()),
-                    Some(field),
-                    format!("must be {}–{} seconds", range.start, range.end - 1),
-                )),
-            };
+        let seconds = |value, field, range, default| {
+            src.in_range(value, field, range, default, " seconds")
+                .map(Duration::from_secs)
+        };
         let headless_size = match &u.headless_size {
             None => (800, 480),
             Some(s) => parse_size(s.get_ref()).ok_or_else(|| {
@@ -406,8 +403,8 @@ impl Config {
         };
         let ui = UiSettings {
             english_first,
-            idle: seconds(&u.idle_seconds, "ui.idle_seconds", 5..601, 30)?,
-            ticket_screen: seconds(&u.ticket_seconds, "ui.ticket_seconds", 5..121, 20)?,
+            idle: seconds(&u.idle_seconds, "ui.idle_seconds", 5..=600, 30)?,
+            ticket_screen: seconds(&u.ticket_seconds, "ui.ticket_seconds", 5..=120, 20)?,
             headless_size,
         };
 
@@ -456,19 +453,13 @@ impl Config {
             port,
             baud,
             width_dots,
-            write_timeout: match &p.write_timeout_ms {
-                None => Duration::from_millis(3000),
-                Some(ms) if (100..=60_000).contains(ms.get_ref()) => {
-                    Duration::from_millis(*ms.get_ref())
-                }
-                Some(ms) => {
-                    return Err(src.error(
-                        Some(ms.span()),
-                        Some("printer.write_timeout_ms"),
-                        "must be 100–60000",
-                    ));
-                }
-            },
+            write_timeout: Duration::from_millis(src.in_range(
+                &p.write_timeout_ms,
+                "printer.write_timeout_ms",
+                100..=60_000,
+                3000,
+                "",
+            )?),
         };
         if let Some(kind) = &raw.board.kind
             && kind.get_ref() != "sim"

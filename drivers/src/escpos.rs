@@ -58,6 +58,13 @@ pub enum Command {
     StoreLogo { key: LogoKey, image: Raster },
     /// Prints a stored image by its key (`GS ( L`, function 69).
     PrintLogo(LogoKey),
+    /// `ESC t n`: the single-byte code page used outside Chinese mode.
+    CodePage(u8),
+    /// `GS r 1`: answer the paper sensor status once everything before it has
+    /// been printed — the end-of-job marker.
+    EndMarker,
+    /// `GS a n`: automatic status back on (online, error and paper changes) or off.
+    AutoStatus(bool),
 }
 
 /// Why a QR code or an image cannot be encoded. Checked when the value is made,
@@ -175,8 +182,21 @@ impl LogoKey {
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Encoded {
     pub bytes: Vec<u8>,
-    /// Characters outside the printable subset, each replaced by `□`.
+    /// Characters outside the printable subset, each replaced by `□` (or `?`
+    /// on a printer without a Chinese font).
     pub replaced: Vec<char>,
+    /// Where each command ends in `bytes`: a job may only be split there.
+    pub boundaries: Vec<usize>,
+}
+
+/// How text is encoded for the printer.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Charset {
+    /// GB18030, 2-byte subset (after `FS &`).
+    #[default]
+    Gb18030,
+    /// ASCII only.
+    Ascii,
 }
 
 const ESC: u8 = 0x1b;
@@ -186,16 +206,22 @@ const LF: u8 = 0x0a;
 /// `□` in GB18030 (and GB2312): the visible replacement.
 const REPLACEMENT: [u8; 2] = [0xa1, 0xf5];
 
-/// Encodes commands to the bytes sent to the printer.
+/// Encodes commands to the bytes sent to a Chinese-market printer.
 pub fn encode(commands: &[Command]) -> Encoded {
+    encode_for(commands, Charset::Gb18030)
+}
+
+/// Encodes commands with text in the given character set.
+pub fn encode_for(commands: &[Command], charset: Charset) -> Encoded {
     let mut out = Encoded::default();
     for command in commands {
-        encode_one(command, &mut out);
+        encode_one(command, charset, &mut out);
+        out.boundaries.push(out.bytes.len());
     }
     out
 }
 
-fn encode_one(command: &Command, out: &mut Encoded) {
+fn encode_one(command: &Command, charset: Charset, out: &mut Encoded) {
     let b = &mut out.bytes;
     match command {
         Command::Init => b.extend_from_slice(&[ESC, b'@']),
@@ -216,7 +242,7 @@ fn encode_one(command: &Command, out: &mut Encoded) {
             b.extend_from_slice(&[GS, b'!', (w << 4) | h]);
         }
         Command::Bold(on) => b.extend_from_slice(&[ESC, b'E', u8::from(*on)]),
-        Command::Text(text) => encode_text(text, out),
+        Command::Text(text) => encode_text(text, charset, out),
         Command::LineFeed => b.push(LF),
         Command::Feed(n) => b.extend_from_slice(&[ESC, b'd', *n]),
         Command::Cut(cut) => b.extend_from_slice(&[
@@ -241,6 +267,10 @@ fn encode_one(command: &Command, out: &mut Encoded) {
         Command::PrintLogo(LogoKey([k1, k2])) => {
             b.extend_from_slice(&[GS, b'(', b'L', 6, 0, 48, 69, *k1, *k2, 1, 1]);
         }
+        Command::CodePage(n) => b.extend_from_slice(&[ESC, b't', *n]),
+        Command::EndMarker => b.extend_from_slice(&[GS, b'r', 1]),
+        // Bits 1–3: online/offline, error, paper sensors (not the drawer).
+        Command::AutoStatus(on) => b.extend_from_slice(&[GS, b'a', if *on { 0x0e } else { 0 }]),
     }
 }
 
@@ -283,8 +313,8 @@ fn encode_store_logo(LogoKey([k1, k2]): LogoKey, image: &Raster, b: &mut Vec<u8>
     b.extend_from_slice(&image.bits);
 }
 
-/// Appends text as GB18030 2-byte subset.
-fn encode_text(text: &str, out: &mut Encoded) {
+/// Appends text as GB18030 2-byte subset, or as ASCII.
+fn encode_text(text: &str, charset: Charset, out: &mut Encoded) {
     let mut buf = [0u8; 4];
     for ch in text.chars() {
         let ch = match ch {
@@ -300,6 +330,11 @@ fn encode_text(text: &str, out: &mut Encoded) {
             out.bytes.push(ch as u8);
             continue;
         }
+        if charset == Charset::Ascii {
+            out.bytes.push(b'?');
+            out.replaced.push(ch);
+            continue;
+        }
         let (encoded, _, unmappable) = GB18030.encode(ch.encode_utf8(&mut buf));
         if !unmappable && encoded.len() == 2 {
             out.bytes.extend_from_slice(&encoded);
@@ -313,7 +348,7 @@ fn encode_text(text: &str, out: &mut Encoded) {
 /// Whether a character prints as itself (ASCII or a 2-byte GB18030 character).
 pub fn printable(ch: char) -> bool {
     let mut enc = Encoded::default();
-    encode_text(&ch.to_string(), &mut enc);
+    encode_text(&ch.to_string(), Charset::Gb18030, &mut enc);
     enc.replaced.is_empty() && !enc.bytes.is_empty()
 }
 
@@ -355,6 +390,10 @@ mod tests {
             (Command::Feed(4), b"\x1bd\x04"),
             (Command::Cut(Cut::Full), b"\x1dVA\x03"),
             (Command::Cut(Cut::Partial), b"\x1dVB\x03"),
+            (Command::CodePage(0), b"\x1bt\x00"),
+            (Command::EndMarker, b"\x1dr\x01"),
+            (Command::AutoStatus(true), b"\x1da\x0e"),
+            (Command::AutoStatus(false), b"\x1da\x00"),
         ];
         for (command, bytes) in table {
             assert_eq!(
@@ -476,6 +515,20 @@ mod tests {
             i += 2;
         }
         assert!(!e.replaced.is_empty());
+    }
+
+    #[test]
+    fn ascii_printers_get_question_marks_and_a_report() {
+        let e = encode_for(&[Command::Text("A001 号".into())], Charset::Ascii);
+        assert_eq!(e.bytes, b"A001 ?");
+        assert_eq!(e.replaced, ['号']);
+    }
+
+    #[test]
+    fn boundaries_mark_where_each_command_ends() {
+        let e = encode(&[Command::Init, Command::Text("号".into()), Command::Feed(2)]);
+        assert_eq!(e.boundaries, [2, 4, 7]);
+        assert_eq!(e.bytes.len(), 7);
     }
 
     #[test]

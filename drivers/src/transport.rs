@@ -1,20 +1,66 @@
 //! Printer ports: a serial line (USB-serial adapter, the Pi's UART, or a
-//! pseudo-terminal in tests) or a USB printer class device written as a file.
+//! pseudo-terminal in tests) or a USB printer class device used as a file.
 //!
-//! Every write is bounded by a timeout, and a job is sent in chunks so that a
-//! shutdown can stop between them. Errors say what to check.
+//! The transport sends jobs and asks for status. Every write and every wait for
+//! an answer is bounded; an answer is read byte by byte and never past what was
+//! asked for. A job is written in chunks so that a shutdown can stop between
+//! them. On a line without flow control, a job larger than half the printer's
+//! receive buffer is sent in blocks, each followed by `GS r 1`, and the next
+//! block goes only once the printer has answered for the one before the last,
+//! so the buffer never overflows. Errors say what to check.
 
-use std::fs::OpenOptions;
-use std::io::{self, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use serialport::{ClearBuffer, SerialPort};
+
+use crate::escpos::{self, Command, Encoded};
+use crate::profile::FlowControl;
+use crate::status::{self, Health, PaperSensor, Status, StatusKind};
+
+/// Serial line parity.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Parity {
+    None,
+    Even,
+    Odd,
+}
+
+/// How a serial line is set up: 8 data bits, 1 stop bit, and these.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Line {
+    pub baud: u32,
+    pub parity: Parity,
+    pub flow: FlowControl,
+}
+
+impl Line {
+    /// 9600 baud, 8N1, no flow control: what most printers ship with.
+    pub fn plain(baud: u32) -> Self {
+        Self {
+            baud,
+            parity: Parity::None,
+            flow: FlowControl::None,
+        }
+    }
+
+    /// Time `bytes` take on the wire: 10 bits a byte (start, 8 data, stop), 11
+    /// with parity.
+    pub fn wire_time(&self, bytes: usize) -> Duration {
+        let bits = if self.parity == Parity::None { 10 } else { 11 };
+        Duration::from_secs_f64((bytes * bits) as f64 / f64::from(self.baud.max(1)))
+    }
+}
+
 /// How a printer is connected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Port {
-    /// A serial device at a baud rate (8N1, no flow control).
-    Serial { path: PathBuf, baud: u32 },
+    /// A serial device.
+    Serial { path: PathBuf, line: Line },
     /// A USB printer class device such as `/dev/usb/lp0`.
     UsbLp { path: PathBuf },
 }
@@ -25,6 +71,27 @@ impl Port {
             Port::Serial { path, .. } | Port::UsbLp { path } => path,
         }
     }
+
+    /// `/dev/ttyUSB0 at 9600 baud`, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Port::Serial { path, line } => format!("{} at {} baud", path.display(), line.baud),
+            Port::UsbLp { path } => path.display().to_string(),
+        }
+    }
+}
+
+/// What the transport needs to know about the printer and the kiosk's patience.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// Bounds every write: a job not taken in this time fails.
+    pub write_timeout: Duration,
+    /// Bounds the wait for a `DLE EOT` answer.
+    pub reply_timeout: Duration,
+    /// The printer's receive buffer in bytes.
+    pub receive_buffer: usize,
+    /// Whether the printer answers `DLE EOT n` and `GS r 1`.
+    pub status: bool,
 }
 
 /// Why a printer port could not be used.
@@ -71,53 +138,91 @@ pub enum TransportError {
         sent: usize,
         total: usize,
     },
+    /// Nothing answered a status request.
+    #[error("no answer from printer on {port} — check cable, baud and power")]
+    NoAnswer { port: String },
+    /// Something answered, but not with a status byte.
+    #[error(
+        "printer on {port} answered {byte:#04x}, which is not a status byte — check the baud rate and that the device is a printer"
+    )]
+    BadReply { port: String, byte: u8 },
+    /// The printer took the whole job but never reported it printed.
+    #[error(
+        "the printer on {port} took the job but did not finish it within {waited:?} — check paper, cover and power"
+    )]
+    Unfinished { port: String, waited: Duration },
+    /// The port cannot answer status (a printer without it, or a file sink).
+    #[error("the printer on {0} does not report its status")]
+    NoStatus(String),
     /// Anything else from the operating system.
     #[error("printer port {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
 
+enum Link {
+    Serial(Box<dyn SerialPort>),
+    /// Opened non-blocking so that a status read can be bounded.
+    Lp(File),
+}
+
 /// An open printer port.
 pub struct Printer {
     port: Port,
-    sink: Box<dyn Write + Send>,
-    timeout: Duration,
+    link: Link,
+    settings: Settings,
+    /// The last automatic status block seen while waiting for an answer.
+    auto_status: Option<Health>,
 }
 
 /// Bytes written per chunk: small enough that a stop request is honoured quickly,
 /// large enough not to matter for throughput.
 const CHUNK: usize = 256;
 
+/// `O_NONBLOCK` on Linux (x86_64, aarch64, arm).
+const O_NONBLOCK: i32 = 0o4000;
+
 impl Printer {
-    /// Opens the port. `timeout` bounds every write.
-    pub fn open(port: &Port, timeout: Duration) -> Result<Self, TransportError> {
+    /// Opens the port.
+    pub fn open(port: &Port, settings: Settings) -> Result<Self, TransportError> {
         let path = port.path().to_path_buf();
         if !path.exists() {
             return Err(TransportError::Missing(path));
         }
-        let sink: Box<dyn Write + Send> = match port {
-            Port::Serial { baud, .. } => {
-                let p = serialport::new(path.to_string_lossy(), *baud)
+        let link = match port {
+            Port::Serial { line, .. } => {
+                let p = serialport::new(path.to_string_lossy(), line.baud)
                     .data_bits(serialport::DataBits::Eight)
-                    .parity(serialport::Parity::None)
+                    .parity(match line.parity {
+                        Parity::None => serialport::Parity::None,
+                        Parity::Even => serialport::Parity::Even,
+                        Parity::Odd => serialport::Parity::Odd,
+                    })
                     .stop_bits(serialport::StopBits::One)
-                    .flow_control(serialport::FlowControl::None)
-                    .timeout(timeout)
+                    .flow_control(match line.flow {
+                        FlowControl::None => serialport::FlowControl::None,
+                        FlowControl::RtsCts => serialport::FlowControl::Hardware,
+                        FlowControl::XonXoff => serialport::FlowControl::Software,
+                    })
+                    .timeout(settings.write_timeout)
                     .open()
                     .map_err(|e| serial_error(&path, e))?;
-                Box::new(p)
+                Link::Serial(p)
             }
             Port::UsbLp { .. } => {
                 let f = OpenOptions::new()
+                    .read(true)
                     .write(true)
+                    .custom_flags(O_NONBLOCK)
                     .open(&path)
                     .map_err(|e| io_error(&path, e))?;
-                Box::new(f)
+                Link::Lp(f)
             }
         };
         Ok(Self {
             port: port.clone(),
-            sink,
-            timeout,
+            link,
+            settings,
+            auto_status: None,
         })
     }
 
@@ -125,39 +230,111 @@ impl Printer {
         &self.port
     }
 
-    /// Sends a whole job. Stops between chunks when `stop` is set, and fails when
-    /// the port does not take the job within the timeout.
-    pub fn send(&mut self, job: &[u8], stop: &AtomicBool) -> Result<(), TransportError> {
+    /// The last automatic status block received, if the printer sends them.
+    pub fn auto_status(&self) -> Option<Health> {
+        self.auto_status
+    }
+
+    /// Sends a whole encoded job. On a line without flow control, a job larger
+    /// than half the receive buffer goes in acknowledged blocks.
+    pub fn send(&mut self, job: &Encoded, stop: &AtomicBool) -> Result<(), TransportError> {
+        let half = self.settings.receive_buffer / 2;
+        let flow = match &self.port {
+            Port::Serial { line, .. } => line.flow,
+            Port::UsbLp { .. } => FlowControl::RtsCts, // USB has its own.
+        };
+        if flow == FlowControl::None && self.settings.status && job.bytes.len() > half {
+            self.send_in_blocks(job, half.max(1), stop)
+        } else {
+            self.write_all(&job.bytes, 0, job.bytes.len(), stop)
+        }
+    }
+
+    /// Blocks of at most `block` bytes, split only between commands, each ended
+    /// by `GS r 1`. At most two blocks are unanswered at a time, so the printer
+    /// holds at most one block while the next arrives.
+    fn send_in_blocks(
+        &mut self,
+        job: &Encoded,
+        block: usize,
+        stop: &AtomicBool,
+    ) -> Result<(), TransportError> {
+        let marker = escpos::encode(&[Command::EndMarker]).bytes;
+        let total = job.bytes.len();
+        let mut start = 0;
+        let mut unanswered = 0;
+        while start < total {
+            // The longest run of whole commands that fits; one command larger
+            // than a block goes alone.
+            let end = job
+                .boundaries
+                .iter()
+                .copied()
+                .filter(|&b| b > start && b - start <= block)
+                .max()
+                .or_else(|| job.boundaries.iter().copied().find(|&b| b > start))
+                .unwrap_or(total);
+            if unanswered == 2 {
+                self.wait_end_marker(self.settings.write_timeout)?;
+                unanswered -= 1;
+            }
+            self.write_all(&job.bytes[start..end], start, total, stop)?;
+            self.write_all(&marker, end, total, stop)?;
+            unanswered += 1;
+            start = end;
+        }
+        for _ in 0..unanswered {
+            self.wait_end_marker(self.settings.write_timeout)?;
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes`, which are `offset..` of a job of `total` bytes (for
+    /// messages).
+    fn write_all(
+        &mut self,
+        bytes: &[u8],
+        offset: usize,
+        total: usize,
+        stop: &AtomicBool,
+    ) -> Result<(), TransportError> {
         let path = self.port.path().to_path_buf();
-        let total = job.len();
+        let timeout = self.settings.write_timeout;
         let started = Instant::now();
-        let mut sent = 0;
-        while sent < total {
+        let mut done = 0;
+        while done < bytes.len() {
+            let sent = offset + done;
             if stop.load(Ordering::Relaxed) {
                 return Err(TransportError::Abandoned { path, sent, total });
             }
-            if started.elapsed() > self.timeout {
+            if started.elapsed() > timeout {
                 return Err(TransportError::Timeout {
                     path,
                     sent,
                     total,
-                    timeout: self.timeout,
+                    timeout,
                 });
             }
-            let end = (sent + CHUNK).min(total);
-            match self.sink.write(&job[sent..end]) {
+            let end = (done + CHUNK).min(bytes.len());
+            let result = match &mut self.link {
+                Link::Serial(p) => p.write(&bytes[done..end]),
+                Link::Lp(f) => f.write(&bytes[done..end]),
+            };
+            match result {
                 Ok(0) => return Err(TransportError::Vanished { path, sent, total }),
-                Ok(n) => sent += n,
+                Ok(n) => done += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e)
-                    if e.kind() == io::ErrorKind::TimedOut
-                        || e.kind() == io::ErrorKind::WouldBlock =>
-                {
+                // A USB printer's buffer is full: try again shortly, within the
+                // write timeout.
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(e) if e.kind() == io::ErrorKind::TimedOut => {
                     return Err(TransportError::Timeout {
                         path,
                         sent,
                         total,
-                        timeout: self.timeout,
+                        timeout,
                     });
                 }
                 Err(e) if vanished(&e) => {
@@ -166,14 +343,177 @@ impl Printer {
                 Err(source) => return Err(TransportError::Io { path, source }),
             }
         }
-        match self.sink.flush() {
+        let flushed = match &mut self.link {
+            Link::Serial(p) => p.flush(),
+            Link::Lp(f) => f.flush(),
+        };
+        match flushed {
             Ok(()) => Ok(()),
             // serialport reports a failed drain without its cause; a port whose
             // device node is gone has vanished.
-            Err(e) if vanished(&e) || !path.exists() => {
-                Err(TransportError::Vanished { path, sent, total })
-            }
+            Err(e) if vanished(&e) || !path.exists() => Err(TransportError::Vanished {
+                path,
+                sent: offset + done,
+                total,
+            }),
             Err(source) => Err(TransportError::Io { path, source }),
+        }
+    }
+
+    /// Asks one real-time status (`DLE EOT n`) and reads its one-byte answer.
+    pub fn query(&mut self, kind: StatusKind) -> Result<Status, TransportError> {
+        if !self.settings.status {
+            return Err(TransportError::NoStatus(self.port.describe()));
+        }
+        self.clear_input();
+        let request = kind.request();
+        self.write_all(&request, 0, request.len(), &AtomicBool::new(false))?;
+        let byte = self.read_answer(self.settings.reply_timeout, |b| b & 0x93 == 0x12)?;
+        status::decode(kind, byte).map_err(|e| TransportError::BadReply {
+            port: self.port.describe(),
+            byte: e.byte,
+        })
+    }
+
+    /// The printer's whole state: `DLE EOT 1`, `2` and `4`, and `3` when it
+    /// reports an error.
+    pub fn health(&mut self) -> Result<Health, TransportError> {
+        let mut answers = vec![
+            self.query(StatusKind::Printer)?,
+            self.query(StatusKind::Offline)?,
+            self.query(StatusKind::Paper)?,
+        ];
+        if matches!(answers[1], Status::Offline { error: true, .. }) {
+            answers.push(self.query(StatusKind::Error)?);
+        }
+        Ok(Health::from_answers(&answers))
+    }
+
+    /// Turns automatic status back on or off.
+    pub fn set_auto_status(&mut self, on: bool) -> Result<(), TransportError> {
+        let bytes = escpos::encode(&[Command::AutoStatus(on)]).bytes;
+        self.write_all(&bytes, 0, bytes.len(), &AtomicBool::new(false))
+    }
+
+    /// Sends the end-of-job marker and waits up to `within` for the printer to
+    /// answer it, which it does once everything before it is printed.
+    pub fn finish(&mut self, within: Duration) -> Result<PaperSensor, TransportError> {
+        if !self.settings.status {
+            return Ok(PaperSensor::default());
+        }
+        let marker = escpos::encode(&[Command::EndMarker]).bytes;
+        self.write_all(&marker, 0, marker.len(), &AtomicBool::new(false))?;
+        self.wait_end_marker(within)
+    }
+
+    /// Waits again for the answer to an end-of-job marker already sent (after a
+    /// fault cleared, the printer prints what it held and then answers).
+    pub fn wait_end_marker(&mut self, within: Duration) -> Result<PaperSensor, TransportError> {
+        let byte = self
+            .read_answer(within, |b| b & 0x90 == 0)
+            .map_err(|e| match e {
+                TransportError::NoAnswer { port } => TransportError::Unfinished {
+                    port,
+                    waited: within,
+                },
+                e => e,
+            })?;
+        status::decode_paper(byte).map_err(|e| TransportError::BadReply {
+            port: self.port.describe(),
+            byte: e.byte,
+        })
+    }
+
+    /// Reads the one byte of an answer within `within`. Automatic status blocks
+    /// that arrive first are read whole (four bytes, as the printer announced
+    /// them) and kept. Any other byte is returned as it is for the caller to
+    /// refuse: nothing is read past it.
+    fn read_answer(
+        &mut self,
+        within: Duration,
+        expected: impl Fn(u8) -> bool,
+    ) -> Result<u8, TransportError> {
+        let deadline = Instant::now() + within;
+        loop {
+            let byte = self.read_byte(deadline)?;
+            if expected(byte) || !status::is_auto_status_start(byte) {
+                return Ok(byte);
+            }
+            let mut block = [byte, 0, 0, 0];
+            for slot in &mut block[1..] {
+                *slot = self.read_byte(deadline)?;
+            }
+            match Health::from_auto_status(block) {
+                Ok(health) => self.auto_status = Some(health),
+                Err(e) => {
+                    return Err(TransportError::BadReply {
+                        port: self.port.describe(),
+                        byte: e.byte,
+                    });
+                }
+            }
+        }
+    }
+
+    /// One byte before `deadline`, or `NoAnswer`.
+    fn read_byte(&mut self, deadline: Instant) -> Result<u8, TransportError> {
+        let no_answer = || TransportError::NoAnswer {
+            port: self.port.describe(),
+        };
+        let path = self.port.path().to_path_buf();
+        let mut byte = [0u8; 1];
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(no_answer());
+            }
+            let result = match &mut self.link {
+                Link::Serial(p) => {
+                    let _ = p.set_timeout(left);
+                    let r = p.read(&mut byte);
+                    let _ = p.set_timeout(self.settings.write_timeout);
+                    r
+                }
+                Link::Lp(f) => f.read(&mut byte),
+            };
+            match result {
+                Ok(1) => return Ok(byte[0]),
+                Ok(_) => {
+                    if let Link::Lp(_) = self.link {
+                        std::thread::sleep(Duration::from_millis(10).min(left));
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
+                    ) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    std::thread::sleep(Duration::from_millis(10).min(left));
+                }
+                Err(e) if vanished(&e) => {
+                    return Err(TransportError::Vanished {
+                        path,
+                        sent: 0,
+                        total: 0,
+                    });
+                }
+                Err(source) => return Err(TransportError::Io { path, source }),
+            }
+        }
+    }
+
+    /// Drops whatever the printer sent unasked (noise, stale answers) before a
+    /// question, so that the answer read is the answer to it.
+    fn clear_input(&mut self) {
+        match &mut self.link {
+            Link::Serial(p) => {
+                let _ = p.clear(ClearBuffer::Input);
+            }
+            Link::Lp(f) => {
+                let mut sink = [0u8; 64];
+                while matches!(f.read(&mut sink), Ok(n) if n > 0) {}
+            }
         }
     }
 }
@@ -208,17 +548,48 @@ fn serial_error(path: &Path, e: serialport::Error) -> TransportError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serialport::SerialPort;
-    use std::io::Read;
+    use serialport::TTYPort;
+
+    fn settings() -> Settings {
+        Settings {
+            write_timeout: Duration::from_secs(2),
+            reply_timeout: Duration::from_millis(300),
+            receive_buffer: 4096,
+            status: true,
+        }
+    }
+
+    fn pair(settings: Settings) -> (TTYPort, Printer) {
+        let (mut master, slave) = TTYPort::pair().unwrap();
+        master.set_timeout(Duration::from_secs(5)).unwrap();
+        let path = PathBuf::from(slave.name().unwrap());
+        let printer = Printer::open(
+            &Port::Serial {
+                path,
+                line: Line::plain(9600),
+            },
+            settings,
+        )
+        .unwrap();
+        (master, printer)
+    }
+
+    fn job(bytes: &[u8]) -> Encoded {
+        Encoded {
+            bytes: bytes.to_vec(),
+            replaced: vec![],
+            boundaries: vec![bytes.len()],
+        }
+    }
 
     #[test]
     fn a_missing_port_is_named_with_what_to_check() {
         let err = Printer::open(
             &Port::Serial {
                 path: "/dev/ttyNOPE9".into(),
-                baud: 9600,
+                line: Line::plain(9600),
             },
-            Duration::from_secs(1),
+            settings(),
         )
         .err()
         .unwrap();
@@ -230,31 +601,24 @@ mod tests {
 
     #[test]
     fn a_job_reaches_the_far_side_of_a_pseudo_terminal() {
-        let (mut master, slave) = serialport::TTYPort::pair().unwrap();
-        let path = PathBuf::from(slave.name().unwrap());
-        let mut printer =
-            Printer::open(&Port::Serial { path, baud: 9600 }, Duration::from_secs(2)).unwrap();
-        let job: Vec<u8> = (0..2000u32).map(|i| (i % 251) as u8).collect();
+        let (mut master, mut printer) = pair(settings());
+        let bytes: Vec<u8> = (0..2000u32).map(|i| (i % 251) as u8).collect();
         let reader = std::thread::spawn(move || {
             let mut got = vec![0u8; 2000];
-            master.set_timeout(Duration::from_secs(5)).unwrap();
             master.read_exact(&mut got).unwrap();
             // The master goes back with the bytes: closing it before the sender's
             // final drain would be a pulled cable.
             (got, master)
         });
-        printer.send(&job, &AtomicBool::new(false)).unwrap();
-        assert_eq!(reader.join().unwrap().0, job);
+        printer.send(&job(&bytes), &AtomicBool::new(false)).unwrap();
+        assert_eq!(reader.join().unwrap().0, bytes);
     }
 
     #[test]
     fn a_stop_request_abandons_the_job_between_chunks() {
-        let (_master, slave) = serialport::TTYPort::pair().unwrap();
-        let path = PathBuf::from(slave.name().unwrap());
-        let mut printer =
-            Printer::open(&Port::Serial { path, baud: 9600 }, Duration::from_secs(2)).unwrap();
+        let (_master, mut printer) = pair(settings());
         let err = printer
-            .send(&[0u8; 1000], &AtomicBool::new(true))
+            .send(&job(&[0u8; 1000]), &AtomicBool::new(true))
             .unwrap_err();
         assert!(
             matches!(
@@ -271,13 +635,118 @@ mod tests {
 
     #[test]
     fn a_vanished_port_is_reported_not_panicked() {
-        let (master, slave) = serialport::TTYPort::pair().unwrap();
-        let path = PathBuf::from(slave.name().unwrap());
-        let mut printer =
-            Printer::open(&Port::Serial { path, baud: 9600 }, Duration::from_secs(2)).unwrap();
+        let (master, mut printer) = pair(settings());
         drop(master);
-        drop(slave);
-        let err = printer.send(b"A001", &AtomicBool::new(false)).unwrap_err();
+        let err = printer
+            .send(&job(b"A001"), &AtomicBool::new(false))
+            .unwrap_err();
         assert!(matches!(err, TransportError::Vanished { .. }), "{err}");
+    }
+
+    #[test]
+    fn status_is_asked_and_read_one_byte_at_a_time() {
+        let (mut master, mut printer) = pair(settings());
+        let far = std::thread::spawn(move || {
+            let mut asked = Vec::new();
+            for answer in [0x12u8, 0x16, 0x1e] {
+                let mut req = [0u8; 3];
+                master.read_exact(&mut req).unwrap();
+                asked.push(req[2]);
+                // The answer, and then bytes nobody asked for: never read.
+                master.write_all(&[answer]).unwrap();
+            }
+            (asked, master)
+        });
+        let health = printer.health().unwrap();
+        let (asked, _master) = far.join().unwrap();
+        assert_eq!(asked, [1, 2, 4]);
+        assert!(health.cover_open && health.paper_near_end && !health.paper_out);
+    }
+
+    #[test]
+    fn silence_and_garbage_are_named_for_a_technician() {
+        let (mut master, mut printer) = pair(settings());
+        let err = printer.query(StatusKind::Printer).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "no answer from printer on {} at 9600 baud — check cable, baud and power",
+                printer.port().path().display()
+            )
+        );
+        let far = std::thread::spawn(move || {
+            let mut req = [0u8; 3];
+            master.read_exact(&mut req).unwrap();
+            master.write_all(b"A").unwrap();
+            master
+        });
+        let err = printer.query(StatusKind::Printer).unwrap_err();
+        let _master = far.join().unwrap();
+        assert!(
+            matches!(err, TransportError::BadReply { byte: b'A', .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("check the baud rate"), "{err}");
+    }
+
+    #[test]
+    fn the_end_marker_waits_for_the_printer_and_keeps_auto_status() {
+        let (mut master, mut printer) = pair(settings());
+        let far = std::thread::spawn(move || {
+            let mut req = [0u8; 3];
+            master.read_exact(&mut req).unwrap();
+            assert_eq!(req, [0x1d, b'r', 1]);
+            // An automatic status block (paper low), then the answer.
+            master.write_all(&[0x10, 0x00, 0x03, 0x00, 0x03]).unwrap();
+            master
+        });
+        let paper = printer.finish(Duration::from_secs(2)).unwrap();
+        let _master = far.join().unwrap();
+        assert!(paper.near_end && !paper.end);
+        assert!(printer.auto_status().unwrap().paper_near_end);
+
+        // A printer that takes the job and never answers.
+        let err = printer.finish(Duration::from_millis(200)).unwrap_err();
+        assert!(matches!(err, TransportError::Unfinished { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_job_larger_than_half_the_buffer_goes_in_answered_blocks() {
+        let mut s = settings();
+        s.receive_buffer = 256;
+        let (mut master, mut printer) = pair(s);
+        // 10 commands of 50 bytes: blocks of two commands (100 bytes ≤ 128).
+        let commands: Vec<Command> = (0..10)
+            .map(|i| Command::Text(format!("{i:0>49}\n")))
+            .collect();
+        let encoded = escpos::encode(&commands);
+        let far = std::thread::spawn(move || {
+            let mut blocks = Vec::new();
+            let mut current = Vec::new();
+            let mut byte = [0u8; 1];
+            while blocks.len() < 5 {
+                master.read_exact(&mut byte).unwrap();
+                current.push(byte[0]);
+                if current.ends_with(&[0x1d, b'r', 1]) {
+                    blocks.push(current.len() - 3);
+                    current.clear();
+                    master.write_all(&[0x00]).unwrap();
+                }
+            }
+            (blocks, master)
+        });
+        printer.send(&encoded, &AtomicBool::new(false)).unwrap();
+        let (blocks, _master) = far.join().unwrap();
+        assert_eq!(blocks, [100, 100, 100, 100, 100]);
+    }
+
+    #[test]
+    fn wire_time_counts_ten_bits_a_byte() {
+        assert_eq!(Line::plain(9600).wire_time(960), Duration::from_secs(1));
+        let odd = Line {
+            parity: Parity::Odd,
+            ..Line::plain(9600)
+        };
+        assert_eq!(odd.wire_time(960), Duration::from_secs_f64(1.1));
     }
 }

@@ -24,14 +24,38 @@ pub enum Target {
     At { x: f32, y: f32 },
 }
 
-/// What happens to the simulated printer's port.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// What happens to the simulated printer: its cable, its paper, its cover, its
+/// line. Each is a fault a real printer in a lobby has.
+#[derive(Clone, Copy, PartialEq, Debug)]
 pub enum PrinterAction {
     /// The cable is pulled: the port disappears.
     Unplug,
     /// The cable is back.
     Plug,
+    /// The roll is empty now.
+    PaperOut,
+    /// The roll is nearly empty (the near-end sensor trips).
+    PaperLow,
+    /// The roll runs out after this many more millimetres (mid-ticket, say).
+    PaperEndIn(f32),
+    /// A new roll: paper out and paper low clear.
+    PaperLoad,
+    CoverOpen,
+    CoverClose,
+    /// The printer goes offline (its panel, an error) and back.
+    Offline,
+    Online,
+    /// A burst of line noise towards the kiosk.
+    Garbage,
+    /// Answers arrive mangled, as from a printer set to another baud rate.
+    WrongBaud(bool),
+    /// The printer takes bytes but never prints them (a hung controller); its
+    /// status still says all is well.
+    Stall(bool),
 }
+
+/// The printer words, for messages.
+pub const PRINTER_WORDS: &str = "unplug, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off";
 
 /// A staff action that has no keypad key (the staff console will offer these; the
 /// control socket offers them to technicians and tests now).
@@ -43,6 +67,8 @@ pub enum StaffAction {
     Requeue { ticket: String },
     /// Stop calling at a window for a while.
     Pause { window: u8 },
+    /// Print a ticket again, same number (a citizen lost it, or it came out torn).
+    Reprint { ticket: String },
     /// Call at a paused window again.
     Reopen { window: u8 },
 }
@@ -71,7 +97,7 @@ pub enum Command {
 }
 
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, panic, smoke, transfer, requeue, pause, reopen, screenshot, state, settle, printer, wait, quit";
+pub const WORDS: &str = "tap, key, rate, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -214,6 +240,12 @@ fn parse_plain(line: &str) -> Result<Command, String> {
                 ticket: words[1].clone(),
             }))
         }
+        "reprint" => {
+            arity(1, "reprint TICKET")?;
+            Ok(Command::Staff(StaffAction::Reprint {
+                ticket: words[1].clone(),
+            }))
+        }
         "pause" => {
             arity(1, "pause WINDOW")?;
             Ok(Command::Staff(StaffAction::Pause {
@@ -235,11 +267,55 @@ fn parse_plain(line: &str) -> Result<Command, String> {
             Ok(Command::State)
         }
         "printer" => {
-            arity(1, "printer unplug|plug")?;
-            match words[1].as_str() {
-                "unplug" => Ok(Command::Printer(PrinterAction::Unplug)),
-                "plug" => Ok(Command::Printer(PrinterAction::Plug)),
-                other => Err(format!("`{other}` is not unplug or plug")),
+            let usage = format!("usage: printer {PRINTER_WORDS}");
+            let on_off = |w: Option<&String>| match w.map(String::as_str) {
+                Some("on") => Ok(true),
+                Some("off") => Ok(false),
+                _ => Err(usage.clone()),
+            };
+            let (Some(word), extra) = (words.get(1), words.get(2)) else {
+                return Err(usage);
+            };
+            let one = |action| {
+                if words.len() == 2 {
+                    Ok(Command::Printer(action))
+                } else {
+                    Err(usage.clone())
+                }
+            };
+            match word.as_str() {
+                "unplug" => one(PrinterAction::Unplug),
+                "plug" => one(PrinterAction::Plug),
+                "paper-out" => one(PrinterAction::PaperOut),
+                "paper-low" => one(PrinterAction::PaperLow),
+                "paper-load" => one(PrinterAction::PaperLoad),
+                "cover-open" => one(PrinterAction::CoverOpen),
+                "cover-close" => one(PrinterAction::CoverClose),
+                "offline" => one(PrinterAction::Offline),
+                "online" => one(PrinterAction::Online),
+                "garbage" => one(PrinterAction::Garbage),
+                "paper-end-in" if words.len() == 3 => {
+                    let mm = extra.map(|m| m.trim_end_matches("mm")).unwrap_or("");
+                    match mm.parse::<f32>() {
+                        Ok(mm) if (0.0..=100_000.0).contains(&mm) => {
+                            Ok(Command::Printer(PrinterAction::PaperEndIn(mm)))
+                        }
+                        _ => Err(format!(
+                            "`{}` is not a length of paper in millimetres such as 40",
+                            extra.map(String::as_str).unwrap_or("")
+                        )),
+                    }
+                }
+                "wrong-baud" if words.len() == 3 => {
+                    Ok(Command::Printer(PrinterAction::WrongBaud(on_off(extra)?)))
+                }
+                "stall" if words.len() == 3 => {
+                    Ok(Command::Printer(PrinterAction::Stall(on_off(extra)?)))
+                }
+                "paper-end-in" | "wrong-baud" | "stall" => Err(usage),
+                other => Err(format!(
+                    "`{other}` is not a printer action; use {PRINTER_WORDS}"
+                )),
             }
         }
         "wait" => {
@@ -307,8 +383,9 @@ fn parse_json(line: &str) -> Result<Command, String> {
             let category = j.category.clone().ok_or_else(|| need("category"))?;
             format!("transfer {window} {}", quote(&category))
         }
-        "requeue" => format!(
-            "requeue {}",
+        "requeue" | "reprint" => format!(
+            "{} {}",
+            j.cmd,
             quote(&j.ticket.clone().ok_or_else(|| need("ticket"))?)
         ),
         "pause" | "reopen" => format!("{} {}", j.cmd, j.window.ok_or_else(|| need("window"))?),
@@ -490,6 +567,28 @@ mod tests {
                 Command::Printer(PrinterAction::Unplug),
             ),
             (
+                "printer paper-end-in 40mm",
+                r#"{"cmd":"printer","action":"paper-end-in 40"}"#,
+                Command::Printer(PrinterAction::PaperEndIn(40.0)),
+            ),
+            (
+                "printer stall on",
+                r#"{"cmd":"printer","action":"stall on"}"#,
+                Command::Printer(PrinterAction::Stall(true)),
+            ),
+            (
+                "printer cover-open",
+                r#"{"cmd":"printer","action":"cover-open"}"#,
+                Command::Printer(PrinterAction::CoverOpen),
+            ),
+            (
+                "reprint A012",
+                r#"{"cmd":"reprint","ticket":"A012"}"#,
+                Command::Staff(StaffAction::Reprint {
+                    ticket: "A012".into(),
+                }),
+            ),
+            (
                 "wait 1m30s",
                 r#"{"cmd":"wait","ms":90000}"#,
                 Command::Wait(Duration::from_secs(90)),
@@ -533,11 +632,11 @@ mod tests {
         let table = [
             (
                 "",
-                "empty command; commands are tap, key, rate, panic, smoke, transfer, requeue, pause, reopen, screenshot, state, settle, printer, wait, quit",
+                "empty command; commands are tap, key, rate, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
             ),
             (
                 "dance",
-                "unknown command `dance`; commands are tap, key, rate, panic, smoke, transfer, requeue, pause, reopen, screenshot, state, settle, printer, wait, quit",
+                "unknown command `dance`; commands are tap, key, rate, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
             ),
             ("key 1", "usage: key WINDOW call|recall|skip|complete"),
             ("key 0 call", "expected a window number 1–99"),
@@ -559,11 +658,26 @@ mod tests {
                 "wait soon",
                 "`soon` is not a duration such as 500ms, 2s or 1m30s",
             ),
-            ("printer explode", "`explode` is not unplug or plug"),
+            (
+                "printer explode",
+                "`explode` is not a printer action; use unplug, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
+            ),
+            (
+                "printer paper-end-in lots",
+                "`lots` is not a length of paper in millimetres such as 40",
+            ),
+            (
+                "printer stall maybe",
+                "usage: printer unplug, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
+            ),
+            (
+                "printer paper-out now",
+                "usage: printer unplug, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
+            ),
             (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
             (
                 r#"{"cmd":"fly"}"#,
-                "unknown command `fly`; commands are tap, key, rate, panic, smoke, transfer, requeue, pause, reopen, screenshot, state, settle, printer, wait, quit",
+                "unknown command `fly`; commands are tap, key, rate, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
             ),
         ];
         for (line, message) in table {
@@ -622,7 +736,7 @@ mod tests {
         );
         assert_eq!(
             parse_scenario("visit.txt", "tapp category-A\n"),
-            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, panic, smoke, transfer, requeue, pause, reopen, screenshot, state, settle, printer, wait, quit".into())
+            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit".into())
         );
     }
 }

@@ -2,7 +2,11 @@
 //! printer's PNG of each job.
 //!
 //! The base character cell is 12×24 dots (24×24 for Chinese), scaled by the
-//! `GS !` multipliers, as on the thermal printers the kiosk drives.
+//! `GS !` multipliers, as on the thermal printers the kiosk drives. Glyphs are
+//! rasterised at that cell size and thresholded to one bit a dot — a thermal
+//! head either burns a dot or not — so the picture is the bitmap the printer
+//! would make, not anti-aliased type. Pictures (QR codes, images, logos) are
+//! drawn dot for dot.
 
 use std::io;
 use std::path::Path;
@@ -36,9 +40,13 @@ pub fn draw(lines: &[Line], width: usize) -> io::Result<Paper> {
     let (regular, bold) = (font(REGULAR)?, font(BOLD)?);
     let heights: Vec<usize> = lines
         .iter()
-        .map(|l| {
-            let h = l.spans.iter().map(|s| s.size.1).max().unwrap_or(1);
-            (BASE * f32::from(h)) as usize + 6
+        .map(|l| match (&l.image, l.dots) {
+            (Some(image), _) => image.height,
+            (None, 0) => {
+                let h = l.spans.iter().map(|s| s.size.1).max().unwrap_or(1);
+                (BASE * f32::from(h)) as usize + 6
+            }
+            (None, dots) => dots as usize,
         })
         .collect();
     let height = MARGIN * 2 + heights.iter().sum::<usize>();
@@ -49,6 +57,22 @@ pub fn draw(lines: &[Line], width: usize) -> io::Result<Paper> {
     };
     let mut top = MARGIN;
     for (line, h) in lines.iter().zip(&heights) {
+        if let Some(image) = &line.image {
+            let left = match line.align {
+                Align::Left => 0,
+                Align::Center => width.saturating_sub(image.width) / 2,
+                Align::Right => width.saturating_sub(image.width),
+            };
+            for y in 0..image.height {
+                for x in 0..image.width.min(width - left.min(width)) {
+                    if image.ink[y * image.width + x] {
+                        paper.pixels[(top + y) * width + left + x] = 0;
+                    }
+                }
+            }
+            top += h;
+            continue;
+        }
         // Measure, then place per the alignment.
         let mut runs = Vec::new();
         let mut line_width = 0.0;
@@ -87,8 +111,9 @@ pub fn draw(lines: &[Line], width: usize) -> io::Result<Paper> {
                         && (py as usize) < paper.height
                     {
                         let i = py as usize * paper.width + px as usize;
-                        let ink = (coverage.clamp(0.0, 1.0) * 255.0) as u8;
-                        paper.pixels[i] = paper.pixels[i].min(255 - ink);
+                        if coverage >= 0.5 {
+                            paper.pixels[i] = 0;
+                        }
                     }
                 });
             }
@@ -99,6 +124,11 @@ pub fn draw(lines: &[Line], width: usize) -> io::Result<Paper> {
 }
 
 impl Paper {
+    /// Whether the dot at `(x, y)` carries ink.
+    pub fn ink(&self, x: usize, y: usize) -> bool {
+        self.pixels[y * self.width + x] < 128
+    }
+
     /// Writes the picture as an 8-bit grey PNG.
     pub fn write_png(&self, path: &Path) -> io::Result<()> {
         let file = std::fs::File::create(path)?;
@@ -131,6 +161,8 @@ mod tests {
     fn bigger_type_takes_more_ink_and_alignment_moves_it() {
         let line = |size: u8, align| Line {
             align,
+            image: None,
+            dots: 0,
             spans: vec![Span {
                 text: "A001号".into(),
                 size: (size, size),

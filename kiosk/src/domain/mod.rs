@@ -22,7 +22,7 @@ pub use catalog::{
 };
 pub use hours::{Ticketing, ticketing_state};
 pub use station::{
-    Actor, CategoryView, Command, Decision, Effect, Fact, Notice, PrintOutcome, Record, Rejection,
-    ServingView, Station, StationView, TicketSlip,
+    Actor, CategoryView, Command, Decision, Effect, Fact, Notice, PrintOutcome, PrinterFault,
+    PrinterHealth, Record, Rejection, ServingView, Station, StationView, TicketSlip,
 };
 pub use ticket::{Ticket, TicketCode, TicketState};

@@ -77,6 +77,10 @@ pub enum Command {
         ticket: TicketCode,
         outcome: PrintOutcome,
     },
+    /// The printer's state changed (paper, cover, line, answers).
+    PrinterHealth(PrinterHealth),
+    /// Staff print a ticket again under its own number.
+    Reprint { ticket: TicketCode },
     /// Time passes: closes the business day when due and notices a clock that runs
     /// behind the journal.
     Tick,
@@ -86,10 +90,53 @@ pub enum Command {
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum PrintOutcome {
-    /// Every byte reached the printer.
-    Printed { bytes: u32 },
+    /// The printer printed the job (it answered the end-of-job marker, where it
+    /// can).
+    Printed {
+        bytes: u32,
+        /// Printed only after a printer fault cleared: resumed, or sent again
+        /// under the same number.
+        #[serde(default)]
+        after_fault: bool,
+    },
     /// The job could not be printed; the ticket stays valid.
     Failed { reason: String },
+}
+
+/// Why the printer cannot print.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterFault {
+    PaperOut,
+    CoverOpen,
+    /// Offline, or an error in the mechanism (cutter, head).
+    Offline,
+    /// The port is gone (cable, power).
+    Unplugged,
+    /// The port is there but nothing answers.
+    NoAnswer,
+    /// Something answers, but not with status bytes (baud rate, not a printer).
+    BadReply,
+    /// It takes jobs and does not finish them.
+    Stalled,
+    /// The port cannot be used (permission, busy, another error).
+    PortError,
+}
+
+/// The printer as staff should know it.
+#[derive(Clone, Default, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum PrinterHealth {
+    #[default]
+    Ready,
+    /// Printing, but the roll is nearly empty.
+    PaperLow,
+    /// Not printing; tickets are held (and shown on screen) until it clears.
+    Fault {
+        fault: PrinterFault,
+        /// What to do, for the technician.
+        detail: String,
+    },
 }
 
 /// A fact the station records in its journal.
@@ -158,6 +205,17 @@ pub enum Fact {
     TicketPrinted {
         ticket: TicketCode,
         bytes: u32,
+        /// Printed after a printer fault cleared, under the same number.
+        #[serde(default)]
+        after_fault: bool,
+    },
+    /// Staff asked for a ticket to be printed again.
+    TicketReprinted {
+        ticket: TicketCode,
+    },
+    /// The printer's state changed.
+    PrinterChanged {
+        health: PrinterHealth,
     },
     /// A ticket could not be printed (it stays valid and was shown on screen).
     PrintFailed {
@@ -185,6 +243,8 @@ impl Fact {
             Fact::ClockRecovered => "clock_recovered",
             Fact::TicketPrinted { .. } => "ticket_printed",
             Fact::PrintFailed { .. } => "print_failed",
+            Fact::TicketReprinted { .. } => "ticket_reprinted",
+            Fact::PrinterChanged { .. } => "printer_changed",
         }
     }
 
@@ -199,6 +259,7 @@ impl Fact {
             | Fact::TicketTransferred { ticket, .. }
             | Fact::TicketCompleted { ticket, .. }
             | Fact::TicketPrinted { ticket, .. }
+            | Fact::TicketReprinted { ticket }
             | Fact::PrintFailed { ticket, .. } => Some(*ticket),
             _ => None,
         }
@@ -242,6 +303,8 @@ pub struct TicketSlip {
     pub issued_at: Timestamp,
     /// Issue time in the station's time zone, `2026-11-28 09:05`.
     pub issued_local: String,
+    /// A staff reprint, not the first print.
+    pub reprint: bool,
 }
 
 /// Something staff should know.
@@ -265,6 +328,10 @@ pub enum Notice {
     },
     /// The printer printed again after a fault.
     PrinterRecovered,
+    /// The printer's state changed.
+    Printer {
+        health: PrinterHealth,
+    },
 }
 
 /// What the shell must do once the records of a decision are committed.
@@ -314,6 +381,11 @@ pub enum Rejection {
     UnknownTicket(TicketCode),
     #[error("{ticket} is {state}; only a skipped ticket can be re-queued")]
     NotSkipped {
+        ticket: TicketCode,
+        state: &'static str,
+    },
+    #[error("{ticket} is {state}; only a ticket still to be served is printed again")]
+    NotReprintable {
         ticket: TicketCode,
         state: &'static str,
     },
@@ -371,8 +443,10 @@ pub struct StationView {
     /// Waiting tickets in queue order per the policy.
     pub waiting: Vec<TicketCode>,
     pub clock_behind: bool,
-    /// Why the last print job failed, until a job prints again.
+    /// Why the printer cannot print now, or why the last job failed (until a
+    /// job prints again).
     pub printer_fault: Option<String>,
+    pub printer: PrinterHealth,
 }
 
 /// Today's queue, windows and history: the state the rules work on.
@@ -390,6 +464,7 @@ pub struct Station {
     high_water: Option<Timestamp>,
     clock_warned: bool,
     printer_fault: Option<String>,
+    printer: PrinterHealth,
     next_order: i64,
 }
 
@@ -414,6 +489,7 @@ impl Station {
             high_water: None,
             clock_warned: false,
             printer_fault: None,
+            printer: PrinterHealth::Ready,
             next_order: 0,
         }
     }
@@ -605,6 +681,8 @@ impl Station {
             Fact::ClockRecovered => self.clock_warned = false,
             Fact::TicketPrinted { .. } => self.printer_fault = None,
             Fact::PrintFailed { reason, .. } => self.printer_fault = Some(reason.clone()),
+            Fact::TicketReprinted { .. } => {}
+            Fact::PrinterChanged { health } => self.printer = health.clone(),
         }
     }
 
@@ -681,7 +759,11 @@ impl Station {
             windows,
             waiting: waiting.into_iter().map(|t| t.code).collect(),
             clock_behind: self.clock_warned,
-            printer_fault: self.printer_fault.clone(),
+            printer_fault: match &self.printer {
+                PrinterHealth::Fault { detail, .. } => Some(detail.clone()),
+                _ => self.printer_fault.clone(),
+            },
+            printer: self.printer.clone(),
         }
     }
 
@@ -740,6 +822,35 @@ impl Station {
     /// People a new ticket would have ahead of it: everyone waiting in the category
     /// for a normal ticket, the waiting priority tickets for a priority one. An
     /// estimate: later priority tickets may still pass a normal one.
+    /// What a ticket already issued says now (for a reprint): the people still
+    /// ahead of it and the wait for them.
+    fn slip(&self, t: &Ticket, reprint: bool) -> TicketSlip {
+        let ahead = if t.state == TicketState::Waiting {
+            self.waiting_in(t.queue)
+                .filter(|o| o.code != t.code && (o.priority, -o.order) > (t.priority, -t.order))
+                .count() as u32
+        } else {
+            0
+        };
+        let (zh, en) = self
+            .catalog
+            .category(t.code.category)
+            .map(|c| (c.name_zh.clone(), c.name_en.clone()))
+            .unwrap_or_default();
+        TicketSlip {
+            code: t.code,
+            category: t.code.category,
+            category_zh: zh,
+            category_en: en,
+            priority: t.priority,
+            ahead,
+            wait_minutes: self.estimate_minutes(t.queue, ahead),
+            issued_at: t.issued_at,
+            issued_local: self.local(t.issued_at),
+            reprint,
+        }
+    }
+
     fn ahead_of_new(&self, queue: CategoryId, priority: bool) -> u32 {
         self.waiting_in(queue)
             .filter(|t| !priority || t.priority)
@@ -936,10 +1047,11 @@ impl Scratch {
             } => {
                 let had_fault = self.station.printer_fault.is_some();
                 match outcome {
-                    PrintOutcome::Printed { bytes } => {
+                    PrintOutcome::Printed { bytes, after_fault } => {
                         self.record(Fact::TicketPrinted {
                             ticket,
                             bytes: *bytes,
+                            after_fault: *after_fault,
                         });
                         if had_fault {
                             self.effect(Effect::Notify(Notice::PrinterRecovered));
@@ -956,6 +1068,36 @@ impl Scratch {
                         }));
                     }
                 }
+                Ok(())
+            }
+            Command::PrinterHealth(ref health) => {
+                if *health != self.station.printer {
+                    self.record(Fact::PrinterChanged {
+                        health: health.clone(),
+                    });
+                    self.effect(Effect::Notify(Notice::Printer {
+                        health: health.clone(),
+                    }));
+                }
+                Ok(())
+            }
+            Command::Reprint { ticket } => {
+                let t = self
+                    .station
+                    .ticket(ticket)
+                    .ok_or(Rejection::UnknownTicket(ticket))?;
+                if matches!(
+                    t.state,
+                    TicketState::Completed { .. } | TicketState::Unserved
+                ) {
+                    return Err(Rejection::NotReprintable {
+                        ticket,
+                        state: t.state.name(),
+                    });
+                }
+                let slip = self.station.slip(t, true);
+                self.record(Fact::TicketReprinted { ticket });
+                self.effect(Effect::PrintTicket(slip));
                 Ok(())
             }
             Command::Issue { category, priority } => self.issue(category, priority),
@@ -1078,6 +1220,7 @@ impl Scratch {
             wait_minutes,
             issued_at: self.now,
             issued_local: station.local(self.now),
+            reprint: false,
         };
         let order = station.next_order;
         self.record(Fact::TicketIssued {

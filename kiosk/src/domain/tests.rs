@@ -958,12 +958,80 @@ fn print_outcomes_are_recorded_and_a_fault_is_told_until_a_job_prints() {
     let d = run
         .go(Command::PrintOutcome {
             ticket: a2,
-            outcome: PrintOutcome::Printed { bytes: 212 },
+            outcome: PrintOutcome::Printed {
+                bytes: 212,
+                after_fault: false,
+            },
         })
         .unwrap();
     assert_eq!(Run::kinds(&d), ["ticket_printed"]);
     assert_eq!(d.effects, [Effect::Notify(Notice::PrinterRecovered)]);
     assert_eq!(run.station.view(run.now).printer_fault, None);
+}
+
+#[test]
+fn printer_states_are_journaled_once_per_change_and_told_to_staff() {
+    let mut run = Run::strict();
+    run.go(Command::Tick).unwrap();
+    let out = PrinterHealth::Fault {
+        fault: PrinterFault::PaperOut,
+        detail: "out of paper — load a new roll".into(),
+    };
+    let d = run.go(Command::PrinterHealth(out.clone())).unwrap();
+    assert_eq!(Run::kinds(&d), ["printer_changed"]);
+    assert_eq!(
+        d.effects,
+        [Effect::Notify(Notice::Printer {
+            health: out.clone()
+        })]
+    );
+    let view = run.station.view(run.now);
+    assert_eq!(view.printer, out);
+    assert_eq!(
+        view.printer_fault.as_deref(),
+        Some("out of paper — load a new roll")
+    );
+    // The same state again is not news.
+    let d = run.go(Command::PrinterHealth(out)).unwrap();
+    assert!(d.records.is_empty() && d.effects.is_empty());
+    // Tickets are still issued while the printer is out: they are shown on
+    // screen and held for the printer.
+    let a1 = run.issue(a(), false);
+    assert_eq!(a1.to_string(), "A001");
+    run.go(Command::PrinterHealth(PrinterHealth::PaperLow))
+        .unwrap();
+    let view = run.station.view(run.now);
+    assert_eq!(view.printer, PrinterHealth::PaperLow);
+    assert_eq!(view.printer_fault, None);
+}
+
+#[test]
+fn staff_reprint_a_ticket_under_its_own_number() {
+    let mut run = Run::strict();
+    let a1 = run.issue(a(), false);
+    let a2 = run.issue(a(), false);
+    let d = run.go(Command::Reprint { ticket: a2 }).unwrap();
+    assert_eq!(Run::kinds(&d), ["ticket_reprinted"]);
+    let [Effect::PrintTicket(slip)] = &d.effects[..] else {
+        panic!("{:?}", d.effects)
+    };
+    assert_eq!(slip.code, a2);
+    assert!(slip.reprint);
+    assert_eq!(slip.ahead, 1, "A001 is still ahead of A002");
+    // No number was used up.
+    assert_eq!(run.issue(a(), false).to_string(), "A003");
+    assert_eq!(run.call(1), Some(a1));
+    run.go(Command::Complete { window: w(1) }).unwrap();
+    let err = run.go(Command::Reprint { ticket: a1 }).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "A001 is completed; only a ticket still to be served is printed again"
+    );
+    let nope = "A099".parse().unwrap();
+    assert!(matches!(
+        run.go(Command::Reprint { ticket: nope }),
+        Err(Rejection::UnknownTicket(_))
+    ));
 }
 
 mod properties {

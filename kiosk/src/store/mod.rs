@@ -542,6 +542,8 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::ClockBehind { .. }
         | Fact::ClockRecovered
         | Fact::TicketPrinted { .. }
+        | Fact::TicketReprinted { .. }
+        | Fact::PrinterChanged { .. }
         | Fact::PrintFailed { .. } => {}
     }
     Ok(())

@@ -163,6 +163,11 @@ impl Raster {
     pub fn height(&self) -> u16 {
         self.height
     }
+
+    /// The rows of dots, as [`Raster::new`] took them.
+    pub fn bits(&self) -> &[u8] {
+        &self.bits
+    }
 }
 
 /// The key of an image stored in the printer: two printable ASCII characters.

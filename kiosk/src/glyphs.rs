@@ -88,7 +88,7 @@ fn the_glyph_check_would_catch_a_missing_character() {
 #[test]
 fn every_printed_character_is_in_the_printer_subset() {
     let sources = [
-        include_str!("printing.rs"),
+        include_str!("documents.rs"),
         include_str!("../../assets/catalog.toml"),
         include_str!("../../assets/kiosk.toml"),
     ];

@@ -6,8 +6,8 @@
 pub mod app;
 pub mod config;
 pub mod data;
+pub mod documents;
 pub mod domain;
-pub mod printing;
 pub mod store;
 pub mod ui;
 

@@ -1,0 +1,691 @@
+//! What the kiosk prints: queue tickets, complaint receipts, case notices and the
+//! technician's test page, as layout documents.
+//!
+//! A [`Document`] is a list of blocks (text in a style, a rule, a QR code, the
+//! stored logo, a gap) built from the catalog, the station's details and a
+//! locale. It knows nothing of ESC/POS: [`Document::escpos`] lays it out for a
+//! printer profile and encodes it, [`Document::text`] gives the same lines as the
+//! virtual printer's text dump (so a test can compare the two), and
+//! [`Document::preview`] draws the paper as a picture. Text is wrapped here, to
+//! the profile's columns, so that all three agree line for line.
+
+use drivers::escpos::{self, Align, Charset, Command, Encoded, LogoKey, Qr, QrEcc, Raster};
+use drivers::profile::{Profile, TextEncoding};
+
+use crate::config::StationInfo;
+use crate::domain::TicketSlip;
+
+/// Which language leads.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Locale {
+    /// Chinese first, English beneath.
+    Zh,
+    /// English first, Chinese beneath.
+    En,
+}
+
+/// How a block of text looks.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Style {
+    /// Width and height multiplier, 1–8.
+    pub size: u8,
+    pub bold: bool,
+    pub align: Align,
+}
+
+impl Style {
+    const BODY: Style = Style {
+        size: 1,
+        bold: false,
+        align: Align::Center,
+    };
+
+    fn size(self, size: u8) -> Self {
+        Self { size, ..self }
+    }
+
+    fn bold(self) -> Self {
+        Self { bold: true, ..self }
+    }
+
+    fn left(self) -> Self {
+        Self {
+            align: Align::Left,
+            ..self
+        }
+    }
+}
+
+/// One block of a document.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Block {
+    /// A paragraph, wrapped to the paper.
+    Text(String, Style),
+    /// A line of dashes across the paper.
+    Rule,
+    /// A QR code drawn by the printer.
+    Qr(String),
+    /// The logo stored in the printer, if one is.
+    Logo,
+    /// An empty line.
+    Gap,
+}
+
+/// A printable document, independent of the wire format.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Document {
+    /// `ticket`, `receipt`, `notice`, `test-page`: for logs and file names.
+    pub kind: &'static str,
+    pub blocks: Vec<Block>,
+}
+
+/// A logo kept in the printer's memory.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct StoredLogo {
+    pub key: LogoKey,
+    pub image: Raster,
+}
+
+impl StoredLogo {
+    /// The key under which the kiosk stores its logo.
+    pub const KEY: &'static str = "LG";
+
+    /// The station logo shipped in `assets/logo.png`.
+    pub fn built_in() -> Result<Self, String> {
+        Self::from_png(include_bytes!("../../assets/logo.png"))
+    }
+
+    /// A logo from a PNG: dark pixels print. At most 576 dots wide.
+    pub fn from_png(bytes: &[u8]) -> Result<Self, String> {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+        let mut reader = decoder
+            .read_info()
+            .map_err(|e| format!("not a PNG image: {e}"))?;
+        let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
+        let info = reader
+            .next_frame(&mut buf)
+            .map_err(|e| format!("cannot read the image: {e}"))?;
+        let (w, h) = (info.width as usize, info.height as usize);
+        if w > 576 || h > 512 {
+            return Err(format!(
+                "the logo is {w}×{h} dots; at most 576×512 fits a printer's memory"
+            ));
+        }
+        let channels = info.color_type.samples();
+        let row = w.div_ceil(8);
+        let mut bits = vec![0u8; row * h];
+        for y in 0..h {
+            for x in 0..w {
+                let px = &buf[y * info.line_size + x * channels..][..channels];
+                let grey = if channels >= 3 {
+                    (u32::from(px[0]) + u32::from(px[1]) + u32::from(px[2])) / 3
+                } else {
+                    u32::from(px[0])
+                };
+                let transparent = channels == 2 && px[1] < 128 || channels == 4 && px[3] < 128;
+                if grey < 128 && !transparent {
+                    bits[y * row + x / 8] |= 0x80 >> (x % 8);
+                }
+            }
+        }
+        let image = Raster::new(w as u16, h as u16, bits).map_err(|e| e.to_string())?;
+        let key = LogoKey::new(Self::KEY).map_err(|e| e.to_string())?;
+        Ok(Self { key, image })
+    }
+
+    /// The commands that store it in the printer's non-volatile memory (once;
+    /// the flash wears).
+    pub fn store(&self) -> Vec<Command> {
+        vec![
+            Command::Init,
+            Command::StoreLogo {
+                key: self.key,
+                image: self.image.clone(),
+            },
+        ]
+    }
+}
+
+/// A printer and what it holds: all a document needs to be laid out.
+#[derive(Clone, Copy, Debug)]
+pub struct Press<'a> {
+    pub profile: &'a Profile,
+    /// The logo stored in the printer, when tickets should show it.
+    pub logo: Option<&'a StoredLogo>,
+}
+
+/// A laid-out line.
+#[derive(Clone, PartialEq, Eq, Debug)]
+enum Row {
+    Text(String, Style),
+    Qr(String),
+    Logo,
+    Blank,
+}
+
+/// QR module size in dots: about 25 mm for a short payload on either paper.
+const QR_MODULE: u8 = 6;
+
+impl Document {
+    fn rows(&self, press: Press<'_>) -> Vec<Row> {
+        let columns = usize::from(press.profile.columns);
+        let mut rows = Vec::new();
+        for block in &self.blocks {
+            match block {
+                Block::Text(text, style) => {
+                    let width = columns / usize::from(style.size.max(1));
+                    for line in wrap(text, width) {
+                        rows.push(if line.is_empty() {
+                            Row::Blank
+                        } else {
+                            Row::Text(line, *style)
+                        });
+                    }
+                }
+                Block::Rule => rows.push(Row::Text("-".repeat(columns), Style::BODY)),
+                Block::Qr(data) => rows.push(Row::Qr(data.clone())),
+                Block::Logo if press.logo.is_some() && press.profile.nv_logo => {
+                    rows.push(Row::Logo)
+                }
+                Block::Logo => {}
+                Block::Gap => rows.push(Row::Blank),
+            }
+        }
+        rows
+    }
+
+    /// The ESC/POS job for a printer, with the characters it had to replace.
+    pub fn escpos(&self, press: Press<'_>) -> Encoded {
+        let profile = press.profile;
+        let mut job = vec![Command::Init, Command::CodePage(profile.code_page)];
+        let charset = match profile.encoding {
+            TextEncoding::Gb18030 => {
+                job.push(Command::ChineseMode(true));
+                Charset::Gb18030
+            }
+            TextEncoding::Ascii => Charset::Ascii,
+        };
+        // Only changes are sent: a ticket stays a few hundred bytes.
+        let (mut align, mut size, mut bold) = (Align::Left, 1, false);
+        let mut set_align = |job: &mut Vec<Command>, a: Align| {
+            if a != align {
+                job.push(Command::Align(a));
+                align = a;
+            }
+        };
+        for row in self.rows(press) {
+            match row {
+                Row::Text(text, style) => {
+                    set_align(&mut job, style.align);
+                    if style.size != size {
+                        job.push(Command::Size {
+                            width: style.size,
+                            height: style.size,
+                        });
+                        size = style.size;
+                    }
+                    if style.bold != bold {
+                        job.push(Command::Bold(style.bold));
+                        bold = style.bold;
+                    }
+                    job.push(Command::Text(format!("{text}\n")));
+                }
+                Row::Qr(data) => {
+                    set_align(&mut job, Align::Center);
+                    match Qr::new(data.as_bytes(), QR_MODULE, QrEcc::M) {
+                        Ok(qr) if profile.qr => job.push(Command::Qr(qr)),
+                        _ => job.push(Command::Text(format!("{data}\n"))),
+                    }
+                }
+                Row::Logo => {
+                    if let Some(logo) = press.logo {
+                        set_align(&mut job, Align::Center);
+                        job.push(Command::PrintLogo(logo.key));
+                    }
+                }
+                Row::Blank => job.push(Command::LineFeed),
+            }
+        }
+        match profile.ticket_cut() {
+            Some(cut) => job.extend([Command::Feed(3), Command::Cut(cut)]),
+            // No cutter: feed past the tear bar.
+            None => job.push(Command::Feed(5)),
+        }
+        escpos::encode_for(&job, charset)
+    }
+
+    /// The paper as text, line for line as the virtual printer's `.txt` dump:
+    /// blank lines left out, pictures as `[qr DATA]` and `[logo KEY WxH]`, the
+    /// cut as `[cut partial]`.
+    pub fn text(&self, press: Press<'_>) -> String {
+        let mut out = String::new();
+        for row in self.rows(press) {
+            match row {
+                Row::Text(text, _) => out.push_str(&format!("{text}\n")),
+                Row::Qr(data) if press.profile.qr => out.push_str(&format!("[qr {data}]\n")),
+                Row::Qr(data) => out.push_str(&format!("{data}\n")),
+                Row::Logo => {
+                    if let Some(logo) = press.logo {
+                        out.push_str(&format!(
+                            "[logo {} {}x{}]\n",
+                            StoredLogo::KEY,
+                            logo.image.width(),
+                            logo.image.height()
+                        ));
+                    }
+                }
+                Row::Blank => {}
+            }
+        }
+        match press.profile.ticket_cut() {
+            Some(escpos::Cut::Partial) => out.push_str("[cut partial]\n"),
+            Some(escpos::Cut::Full) => out.push_str("[cut full]\n"),
+            None => {}
+        }
+        out
+    }
+
+    /// A picture of the paper, drawn without going through ESC/POS.
+    pub fn preview(&self, press: Press<'_>) -> std::io::Result<board::sim::render::Paper> {
+        use board::sim::decode::{Align as A, Bitmap, Line, Span};
+        let align = |a: Align| match a {
+            Align::Left => A::Left,
+            Align::Center => A::Center,
+            Align::Right => A::Right,
+        };
+        let mut lines = Vec::new();
+        for row in self.rows(press) {
+            let line = match row {
+                Row::Text(text, style) => Line {
+                    align: align(style.align),
+                    spans: vec![Span {
+                        text,
+                        size: (style.size, style.size),
+                        bold: style.bold,
+                    }],
+                    image: None,
+                    dots: 24 * u32::from(style.size) + 6,
+                },
+                Row::Qr(data) => {
+                    match board::sim::decode::qr(data.as_bytes(), QR_MODULE.into(), 49) {
+                        Some(image) => Line {
+                            align: A::Center,
+                            spans: vec![],
+                            dots: image.height as u32,
+                            image: Some(image),
+                        },
+                        None => continue,
+                    }
+                }
+                Row::Logo => match press.logo {
+                    Some(logo) => {
+                        let image = Bitmap::from_rows(
+                            usize::from(logo.image.width()),
+                            usize::from(logo.image.height()),
+                            logo.image.bits(),
+                        );
+                        Line {
+                            align: A::Center,
+                            spans: vec![],
+                            dots: image.height as u32,
+                            image: Some(image),
+                        }
+                    }
+                    None => continue,
+                },
+                Row::Blank => Line {
+                    dots: 30,
+                    ..Line::default()
+                },
+            };
+            lines.push(line);
+        }
+        board::sim::render::draw(&lines, usize::from(press.profile.width_dots))
+    }
+
+    /// Paper the document takes, in dots, for the printer's time bound.
+    pub fn paper_dots(&self, press: Press<'_>) -> u32 {
+        let rows: u32 = self
+            .rows(press)
+            .iter()
+            .map(|row| match row {
+                Row::Text(_, style) => 24 * u32::from(style.size) + 6,
+                Row::Qr(_) => 200,
+                Row::Logo => press.logo.map_or(0, |l| u32::from(l.image.height())),
+                Row::Blank => 30,
+            })
+            .sum();
+        rows + 3 * 30
+    }
+}
+
+/// Splits a paragraph into lines of at most `columns` columns (a Chinese
+/// character takes two), breaking between ASCII words where it can and between
+/// any two Chinese characters.
+fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let width = |c: char| if c.is_ascii() { 1 } else { 2 };
+    let columns = columns.max(2);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        for token in tokens(paragraph) {
+            if token == " " {
+                if used > 0 && used < columns {
+                    line.push(' ');
+                    used += 1;
+                }
+                continue;
+            }
+            let w: usize = token.chars().map(width).sum();
+            if used + w > columns && used > 0 {
+                lines.push(line.trim_end().to_string());
+                line.clear();
+                used = 0;
+            }
+            for c in token.chars() {
+                if used + width(c) > columns {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push(c);
+                used += width(c);
+            }
+        }
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
+/// ASCII words, single spaces, and single other characters.
+fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut word = None;
+    for (i, c) in text.char_indices() {
+        if c.is_ascii() && c != ' ' {
+            word.get_or_insert(i);
+            continue;
+        }
+        if let Some(start) = word.take() {
+            out.push(&text[start..i]);
+        }
+        out.push(&text[i..i + c.len_utf8()]);
+    }
+    if let Some(start) = word {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Two lines, the locale's language first.
+fn both(locale: Locale, zh: &str, en: &str) -> [String; 2] {
+    match locale {
+        Locale::Zh => [zh.to_string(), en.to_string()],
+        Locale::En => [en.to_string(), zh.to_string()],
+    }
+}
+
+fn header(station: &StationInfo, locale: Locale) -> Vec<Block> {
+    let [first, second] = both(locale, &station.name_zh, &station.name_en);
+    vec![
+        Block::Logo,
+        Block::Text(first, Style::BODY.bold()),
+        Block::Text(second, Style::BODY),
+        Block::Rule,
+    ]
+}
+
+/// A queue ticket. Its QR code holds the day and the number, nothing about the
+/// person.
+pub fn ticket(slip: &TicketSlip, station: &StationInfo, locale: Locale) -> Document {
+    let mut blocks = header(station, locale);
+    let [cat1, cat2] = both(locale, &slip.category_zh, &slip.category_en);
+    blocks.extend([
+        Block::Text(cat1, Style::BODY.size(2)),
+        Block::Text(cat2, Style::BODY),
+        Block::Text(slip.code.to_string(), Style::BODY.size(4).bold()),
+    ]);
+    if slip.priority {
+        blocks.push(Block::Text("优先 PRIORITY".into(), Style::BODY.size(2)));
+    }
+    let (zh, en) = match (slip.ahead, slip.wait_minutes) {
+        (0, _) => (
+            "前面没有人，请留意叫号".to_string(),
+            "You are next".to_string(),
+        ),
+        (n, Some(m)) => (
+            format!("前面还有 {n} 人，约 {m} 分钟"),
+            format!("{n} ahead, about {m} min"),
+        ),
+        (n, None) => (format!("前面还有 {n} 人"), format!("{n} ahead of you")),
+    };
+    let [wait1, wait2] = both(locale, &zh, &en);
+    blocks.extend([
+        Block::Text(wait1, Style::BODY),
+        Block::Text(wait2, Style::BODY),
+        Block::Text(slip.issued_local.clone(), Style::BODY),
+    ]);
+    if slip.reprint {
+        blocks.push(Block::Text("补打 REPRINT".into(), Style::BODY.bold()));
+    }
+    let day = slip.issued_local.split(' ').next().unwrap_or_default();
+    blocks.extend([
+        Block::Qr(format!("{day} {}", slip.code)),
+        Block::Rule,
+        Block::Text(
+            format!("投诉电话 Complaints {}", station.complaint_hotline),
+            Style::BODY,
+        ),
+    ]);
+    Document {
+        kind: "ticket",
+        blocks,
+    }
+}
+
+/// What a complaint receipt says (the complaint box fills it in).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ReceiptFacts {
+    pub case_no: String,
+    /// `2026-11-30 09:05`.
+    pub filed_local: String,
+    pub topic_zh: String,
+    pub topic_en: String,
+    /// The window complained about, if the citizen named one.
+    pub window: Option<u8>,
+    /// The promised answer date, `2026-12-07`.
+    pub answer_by: String,
+    pub working_days: u32,
+    /// The answer date counts on a year without an official holiday list.
+    pub provisional: bool,
+}
+
+/// The receipt a citizen takes home after filing a complaint.
+pub fn complaint_receipt(facts: &ReceiptFacts, station: &StationInfo, locale: Locale) -> Document {
+    let mut blocks = header(station, locale);
+    let [title1, title2] = both(locale, "投诉受理回执", "Complaint receipt");
+    blocks.extend([
+        Block::Text(title1, Style::BODY.size(2).bold()),
+        Block::Text(title2, Style::BODY),
+        Block::Gap,
+        Block::Text(facts.case_no.clone(), Style::BODY.size(2).bold()),
+    ]);
+    let left = Style::BODY.left();
+    let window = facts.window.map_or_else(
+        || "未指明 not named".to_string(),
+        |w| format!("{w} 号窗口 window {w}"),
+    );
+    let approx = if facts.provisional {
+        "（暂按周一至周五计算 provisional）"
+    } else {
+        ""
+    };
+    blocks.extend([
+        Block::Text(format!("受理时间 Filed: {}", facts.filed_local), left),
+        Block::Text(
+            format!("事项 About: {} {}", facts.topic_zh, facts.topic_en),
+            left,
+        ),
+        Block::Text(format!("窗口 Window: {window}"), left),
+        Block::Text(
+            format!(
+                "答复期限 Answer by: {} ({} 个工作日 working days){approx}",
+                facts.answer_by, facts.working_days
+            ),
+            left,
+        ),
+        Block::Rule,
+        Block::Text(
+            format!(
+                "凭此号查询办理进度 Quote this number to follow up: 服务站电话 {} / 投诉电话 {}",
+                station.duty_phone, station.complaint_hotline
+            ),
+            left,
+        ),
+        Block::Qr(facts.case_no.clone()),
+    ]);
+    Document {
+        kind: "receipt",
+        blocks,
+    }
+}
+
+/// What a case notice says: the written notice of an extended deadline.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct NoticeFacts {
+    pub case_no: String,
+    pub reason: String,
+    pub old_deadline: String,
+    pub new_deadline: String,
+    /// `2026-12-03 10:00`.
+    pub issued_local: String,
+    /// The station manager who approved it.
+    pub manager: String,
+}
+
+/// The written notice that a case's deadline was extended.
+pub fn case_notice(facts: &NoticeFacts, station: &StationInfo, locale: Locale) -> Document {
+    let mut blocks = header(station, locale);
+    let [title1, title2] = both(locale, "延期办理告知书", "Notice of extension");
+    let left = Style::BODY.left();
+    blocks.extend([
+        Block::Text(title1, Style::BODY.size(2).bold()),
+        Block::Text(title2, Style::BODY),
+        Block::Gap,
+        Block::Text(format!("案件编号 Case: {}", facts.case_no), left.bold()),
+        Block::Text(format!("原答复期限 Was due: {}", facts.old_deadline), left),
+        Block::Text(format!("延至 Now due: {}", facts.new_deadline), left.bold()),
+        Block::Text(format!("延期理由 Reason: {}", facts.reason), left),
+        Block::Text(format!("批准 Approved by: {}", facts.manager), left),
+        Block::Text(format!("日期 Date: {}", facts.issued_local), left),
+        Block::Rule,
+        Block::Text(
+            format!(
+                "如有异议请致电 Questions: {} / {}",
+                station.duty_phone, station.complaint_hotline
+            ),
+            left,
+        ),
+    ]);
+    Document {
+        kind: "notice",
+        blocks,
+    }
+}
+
+/// The technician's test page: every size, bold, alignment, the QR code, the
+/// logo by reference, the profile's facts, and a cut.
+pub fn test_page(press: Press<'_>, station: &StationInfo) -> Document {
+    let p = press.profile;
+    let mut blocks = header(station, Locale::Zh);
+    blocks.push(Block::Text(
+        "打印机测试页 Printer test page".into(),
+        Style::BODY.bold(),
+    ));
+    for size in 1..=4 {
+        blocks.push(Block::Text(format!("{size}x 号A1"), Style::BODY.size(size)));
+    }
+    blocks.extend([
+        Block::Text("粗体 Bold".into(), Style::BODY.bold()),
+        Block::Text("左 Left".into(), Style::BODY.left()),
+        Block::Text(
+            "右 Right".into(),
+            Style {
+                align: Align::Right,
+                ..Style::BODY
+            },
+        ),
+        Block::Qr("kiosk printer test".into()),
+        Block::Rule,
+        Block::Text(format!("{} ({})", p.name, p.id), Style::BODY.left()),
+        Block::Text(
+            format!(
+                "{} dots, {} columns, {} mm/s, buffer {} B",
+                p.width_dots, p.columns, p.speed_mm_s, p.receive_buffer
+            ),
+            Style::BODY.left(),
+        ),
+        Block::Text(
+            if press.logo.is_some() {
+                "logo LG printed from the printer's memory"
+            } else {
+                "no logo stored: kiosk printer store-logo"
+            }
+            .into(),
+            Style::BODY.left(),
+        ),
+    ]);
+    Document {
+        kind: "test-page",
+        blocks,
+    }
+}
+
+/// One of each document with made-up facts, for previews and benchmarks.
+pub fn samples(press: Press<'_>, station: &StationInfo) -> Vec<(&'static str, Document)> {
+    let slip = |priority: bool, ahead: u32| TicketSlip {
+        code: crate::domain::TicketCode {
+            category: crate::domain::CategoryId::new('A').expect("A is a category letter"),
+            number: 12,
+        },
+        category: crate::domain::CategoryId::new('A').expect("A is a category letter"),
+        category_zh: "社保医保".into(),
+        category_en: "Social & Medical Insurance".into(),
+        priority,
+        ahead,
+        wait_minutes: Some(ahead * 4),
+        issued_at: jiff::Timestamp::UNIX_EPOCH,
+        issued_local: "2026-11-30 09:05".into(),
+        reprint: false,
+    };
+    let receipt = ReceiptFacts {
+        case_no: "TS-20261130-003".into(),
+        filed_local: "2026-11-30 09:05".into(),
+        topic_zh: "办事效率".into(),
+        topic_en: "Speed of service".into(),
+        window: Some(2),
+        answer_by: "2026-12-07".into(),
+        working_days: 5,
+        provisional: false,
+    };
+    let notice = NoticeFacts {
+        case_no: "TS-20261130-003".into(),
+        reason: "需要县医保局核实缴费记录 Records to be checked with the county insurance office"
+            .into(),
+        old_deadline: "2026-12-07".into(),
+        new_deadline: "2026-12-21".into(),
+        issued_local: "2026-12-03 10:00".into(),
+        manager: "站长 王丽".into(),
+    };
+    vec![
+        ("ticket-zh", ticket(&slip(false, 3), station, Locale::Zh)),
+        ("ticket-en", ticket(&slip(true, 1), station, Locale::En)),
+        ("receipt", complaint_receipt(&receipt, station, Locale::Zh)),
+        ("notice", case_notice(&notice, station, Locale::Zh)),
+        ("test-page", test_page(press, station)),
+    ]
+}
+
+#[cfg(test)]
+mod tests;

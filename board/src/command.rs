@@ -90,8 +90,10 @@ pub enum Command {
     Printer(PrinterAction),
     /// Pause a scenario (on the socket: answer after this long).
     Wait(Duration),
-    /// Answer once every print job has finished and the screen shows the result.
-    Settle,
+    /// Answer once every print job has finished and the screen shows the result;
+    /// with `held`, a job waiting for a printer fault to clear counts as
+    /// finished.
+    Settle { held: bool },
     /// Stop the station cleanly, as SIGTERM would.
     Quit,
 }
@@ -322,10 +324,11 @@ fn parse_plain(line: &str) -> Result<Command, String> {
             arity(1, "wait DURATION (such as 500ms, 2s, 1m30s)")?;
             Ok(Command::Wait(parse_duration(&words[1])?))
         }
-        "settle" => {
-            arity(0, "settle")?;
-            Ok(Command::Settle)
-        }
+        "settle" => match words.get(1).map(String::as_str) {
+            None => Ok(Command::Settle { held: false }),
+            Some("held") if words.len() == 2 => Ok(Command::Settle { held: true }),
+            _ => Err("usage: settle [held]".into()),
+        },
         "quit" => {
             arity(0, "quit")?;
             Ok(Command::Quit)
@@ -403,7 +406,11 @@ fn parse_json(line: &str) -> Result<Command, String> {
                 j.ms.ok_or_else(|| need("ms"))?,
             )));
         }
-        "state" | "settle" | "quit" => j.cmd.clone(),
+        "settle" => match j.state.as_deref() {
+            None => "settle".into(),
+            Some(state) => format!("settle {state}"),
+        },
+        "state" | "quit" => j.cmd.clone(),
         other => return Err(format!("unknown command `{other}`; commands are {WORDS}")),
     };
     parse_plain(&plain)
@@ -593,7 +600,16 @@ mod tests {
                 r#"{"cmd":"wait","ms":90000}"#,
                 Command::Wait(Duration::from_secs(90)),
             ),
-            ("settle", r#"{"cmd":"settle"}"#, Command::Settle),
+            (
+                "settle",
+                r#"{"cmd":"settle"}"#,
+                Command::Settle { held: false },
+            ),
+            (
+                "settle held",
+                r#"{"cmd":"settle","state":"held"}"#,
+                Command::Settle { held: true },
+            ),
             (
                 "transfer 1 C",
                 r#"{"cmd":"transfer","window":1,"category":"C"}"#,

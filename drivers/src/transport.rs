@@ -172,6 +172,11 @@ pub struct Printer {
     settings: Settings,
     /// The last automatic status block seen while waiting for an answer.
     auto_status: Option<Health>,
+    /// Answers to `GS r 1` that arrived while a `DLE EOT` answer was awaited
+    /// (the two differ in bit 4, so they cannot be confused).
+    marker_answers: std::collections::VecDeque<u8>,
+    /// End markers sent and not yet answered.
+    markers_unanswered: usize,
 }
 
 /// Bytes written per chunk: small enough that a stop request is honoured quickly,
@@ -223,6 +228,8 @@ impl Printer {
             link,
             settings,
             auto_status: None,
+            marker_answers: std::collections::VecDeque::new(),
+            markers_unanswered: 0,
         })
     }
 
@@ -233,6 +240,22 @@ impl Printer {
     /// The last automatic status block received, if the printer sends them.
     pub fn auto_status(&self) -> Option<Health> {
         self.auto_status
+    }
+
+    /// Sends the rest of a job from byte `offset` (after a write that timed out
+    /// while the printer held its data).
+    pub fn send_from(
+        &mut self,
+        job: &Encoded,
+        offset: usize,
+        stop: &AtomicBool,
+    ) -> Result<(), TransportError> {
+        if offset == 0 {
+            return self.send(job, stop);
+        }
+        let total = job.bytes.len();
+        let rest = &job.bytes[offset.min(total)..];
+        self.write_all(rest, offset, total, stop)
     }
 
     /// Sends a whole encoded job. On a line without flow control, a job larger
@@ -280,6 +303,7 @@ impl Printer {
             }
             self.write_all(&job.bytes[start..end], start, total, stop)?;
             self.write_all(&marker, end, total, stop)?;
+            self.markers_unanswered += 1;
             unanswered += 1;
             start = end;
         }
@@ -368,7 +392,7 @@ impl Printer {
         self.clear_input();
         let request = kind.request();
         self.write_all(&request, 0, request.len(), &AtomicBool::new(false))?;
-        let byte = self.read_answer(self.settings.reply_timeout, |b| b & 0x93 == 0x12)?;
+        let byte = self.read_answer(self.settings.reply_timeout, |b| b & 0x93 == 0x12, true)?;
         status::decode(kind, byte).map_err(|e| TransportError::BadReply {
             port: self.port.describe(),
             byte: e.byte,
@@ -401,23 +425,32 @@ impl Printer {
         if !self.settings.status {
             return Ok(PaperSensor::default());
         }
+        // Whatever came before belongs to no question still open.
+        self.clear_input();
+        self.marker_answers.clear();
+        self.markers_unanswered = 0;
         let marker = escpos::encode(&[Command::EndMarker]).bytes;
         self.write_all(&marker, 0, marker.len(), &AtomicBool::new(false))?;
+        self.markers_unanswered += 1;
         self.wait_end_marker(within)
     }
 
     /// Waits again for the answer to an end-of-job marker already sent (after a
     /// fault cleared, the printer prints what it held and then answers).
     pub fn wait_end_marker(&mut self, within: Duration) -> Result<PaperSensor, TransportError> {
-        let byte = self
-            .read_answer(within, |b| b & 0x90 == 0)
-            .map_err(|e| match e {
-                TransportError::NoAnswer { port } => TransportError::Unfinished {
-                    port,
-                    waited: within,
-                },
-                e => e,
-            })?;
+        let byte = match self.marker_answers.pop_front() {
+            Some(byte) => byte,
+            None => self
+                .read_answer(within, |b| b & 0x90 == 0, false)
+                .map_err(|e| match e {
+                    TransportError::NoAnswer { port } => TransportError::Unfinished {
+                        port,
+                        waited: within,
+                    },
+                    e => e,
+                })?,
+        };
+        self.markers_unanswered = self.markers_unanswered.saturating_sub(1);
         status::decode_paper(byte).map_err(|e| TransportError::BadReply {
             port: self.port.describe(),
             byte: e.byte,
@@ -426,17 +459,27 @@ impl Printer {
 
     /// Reads the one byte of an answer within `within`. Automatic status blocks
     /// that arrive first are read whole (four bytes, as the printer announced
-    /// them) and kept. Any other byte is returned as it is for the caller to
-    /// refuse: nothing is read past it.
+    /// them) and kept; so are end-marker answers while a real-time answer is
+    /// awaited (`keep_markers`). Any other byte is returned as it is for the
+    /// caller to refuse: nothing is read past it.
     fn read_answer(
         &mut self,
         within: Duration,
         expected: impl Fn(u8) -> bool,
+        keep_markers: bool,
     ) -> Result<u8, TransportError> {
         let deadline = Instant::now() + within;
         loop {
             let byte = self.read_byte(deadline)?;
-            if expected(byte) || !status::is_auto_status_start(byte) {
+            if expected(byte) {
+                return Ok(byte);
+            }
+            let unanswered = self.markers_unanswered > self.marker_answers.len();
+            if keep_markers && unanswered && status::decode_paper(byte).is_ok() {
+                self.marker_answers.push_back(byte);
+                continue;
+            }
+            if !status::is_auto_status_start(byte) {
                 return Ok(byte);
             }
             let mut block = [byte, 0, 0, 0];
@@ -504,15 +547,36 @@ impl Printer {
     }
 
     /// Drops whatever the printer sent unasked (noise, stale answers) before a
-    /// question, so that the answer read is the answer to it.
-    fn clear_input(&mut self) {
+    /// question, so that the answer read is the answer to it — except answers
+    /// to an end marker still awaited, which are kept for
+    /// [`Printer::wait_end_marker`].
+    pub fn clear_input(&mut self) {
+        let mut waiting: Vec<u8> = Vec::new();
         match &mut self.link {
             Link::Serial(p) => {
+                let n = p.bytes_to_read().unwrap_or(0) as usize;
+                if n > 0 {
+                    let mut buf = vec![0u8; n];
+                    let _ = p.set_timeout(Duration::from_millis(10));
+                    if let Ok(got) = p.read(&mut buf) {
+                        waiting.extend_from_slice(&buf[..got]);
+                    }
+                    let _ = p.set_timeout(self.settings.write_timeout);
+                }
                 let _ = p.clear(ClearBuffer::Input);
             }
             Link::Lp(f) => {
-                let mut sink = [0u8; 64];
-                while matches!(f.read(&mut sink), Ok(n) if n > 0) {}
+                let mut buf = [0u8; 64];
+                while let Ok(n @ 1..) = f.read(&mut buf) {
+                    waiting.extend_from_slice(&buf[..n]);
+                }
+            }
+        }
+        for byte in waiting {
+            if self.markers_unanswered > self.marker_answers.len()
+                && status::decode_paper(byte).is_ok()
+            {
+                self.marker_answers.push_back(byte);
             }
         }
     }
@@ -708,6 +772,26 @@ mod tests {
         // A printer that takes the job and never answers.
         let err = printer.finish(Duration::from_millis(200)).unwrap_err();
         assert!(matches!(err, TransportError::Unfinished { .. }), "{err}");
+    }
+
+    #[test]
+    fn an_end_marker_answer_during_a_status_question_is_kept_for_later() {
+        let (mut master, mut printer) = pair(settings());
+        // A job's end marker went unanswered (the paper ran out).
+        let _ = printer.finish(Duration::from_millis(50)).unwrap_err();
+        let far = std::thread::spawn(move || {
+            let mut req = [0u8; 6];
+            master.read_exact(&mut req).unwrap();
+            assert_eq!(&req[3..], [0x10, 0x04, 1]);
+            // The printer finishes the held job (answers GS r 1) just as it is asked.
+            master.write_all(&[0x03, 0x12]).unwrap();
+            master
+        });
+        let status = printer.query(StatusKind::Printer).unwrap();
+        let _master = far.join().unwrap();
+        assert!(matches!(status, Status::Printer { offline: false, .. }));
+        let paper = printer.wait_end_marker(Duration::from_millis(10)).unwrap();
+        assert!(paper.near_end, "the kept answer, without reading again");
     }
 
     #[test]

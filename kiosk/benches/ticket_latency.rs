@@ -3,20 +3,22 @@
 //! The path measured is the real one from the UI's intent onwards: the
 //! `TakeTicket` event enters the station loop, the domain decides, the single
 //! writer commits to a real SQLite file with `synchronous=FULL`, the ticket is
-//! encoded and the printer worker writes it through `serialport` to a
-//! pseudo-terminal; the clock stops when the first byte is read on the far side.
-//! Only the Slint callback that sends the event is left out (it is one channel
-//! send). Run: `cargo bench -p kiosk --bench ticket_latency [-- N]`.
+//! encoded and the printer worker asks the printer's status (`DLE EOT 1, 2, 4`,
+//! answered by the far side at once) and writes the ticket through
+//! `serialport` to a pseudo-terminal; the clock stops when the ticket's first
+//! byte (`ESC @`) is read on the far side. Only the Slint callback that sends
+//! the event is left out (it is one channel send).
+//! Run: `cargo bench -p kiosk --bench ticket_latency [-- N]`.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use kiosk::app::{
-    Clock, Core, CoreParts, Event, PrintState, PrinterWorker, Screen, ScreenJob, ScreenView,
-    TicketView, Writer,
+    Clock, Core, CoreParts, Event, PrintState, PrinterSetup, PrinterWorker, Screen, ScreenJob,
+    ScreenView, TicketView, Writer,
 };
 use kiosk::config::Config;
 use kiosk::domain::Station;
@@ -55,7 +57,9 @@ fn main() {
     let (mut master, slave) = serialport::TTYPort::pair().expect("a pseudo-terminal");
     let path = PathBuf::from(slave.name().expect("the pty has a name"));
     master.set_timeout(Duration::from_secs(10)).unwrap();
-    // The far side: report when a job's first byte arrives and when its cut does.
+    // The far side: a printer that answers at once. It reports when a ticket's
+    // first byte arrives and how many bytes the ticket had at its cut; status
+    // questions are answered "online, paper adequate", end markers "printed".
     let (first_tx, first_rx) = mpsc::channel::<Instant>();
     let (done_tx, done_rx) = mpsc::channel::<usize>();
     std::thread::spawn(move || {
@@ -63,25 +67,37 @@ fn main() {
         let mut buf = [0u8; 4096];
         let mut in_job = false;
         let mut bytes = 0usize;
-        let mut tail = Vec::new();
+        let mut tail: Vec<u8> = Vec::new();
         loop {
             let Ok(got) = master.read(&mut buf) else {
                 return;
             };
-            if got > 0 && !in_job {
-                let _ = first_tx.send(Instant::now());
-                in_job = true;
-                bytes = 0;
-            }
-            bytes += got;
-            tail.extend_from_slice(&buf[..got]);
-            if tail.len() > 8 {
-                tail.drain(..tail.len() - 8);
-            }
-            if tail.windows(3).any(|w| w == b"\x1dVB") {
-                in_job = false;
-                tail.clear();
-                let _ = done_tx.send(bytes);
+            for &b in &buf[..got] {
+                tail.push(b);
+                if tail.len() > 4 {
+                    tail.remove(0);
+                }
+                if in_job {
+                    bytes += 1;
+                }
+                match tail.as_slice() {
+                    [.., 0x10, 0x04, 1..=4] if !in_job => {
+                        let _ = master.write_all(&[0x12]);
+                    }
+                    [.., 0x1b, b'@'] if !in_job => {
+                        let _ = first_tx.send(Instant::now());
+                        in_job = true;
+                        bytes = 2;
+                    }
+                    [.., 0x1d, b'V', b'B', _] if in_job => {
+                        in_job = false;
+                        let _ = done_tx.send(bytes);
+                    }
+                    [.., 0x1d, b'r', 1] if !in_job => {
+                        let _ = master.write_all(&[0x00]);
+                    }
+                    _ => {}
+                }
             }
         }
     });
@@ -94,8 +110,16 @@ fn main() {
     let _guard = runtime.enter();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let printer = PrinterWorker::start(
-        drivers::transport::Port::Serial { path, baud: 9600 },
-        config.printer.write_timeout,
+        PrinterSetup {
+            port: drivers::transport::Port::Serial {
+                path,
+                line: config.printer.line,
+            },
+            transport: kiosk::app::transport_settings(&config.printer),
+            hold: config.printer.hold,
+            poll: config.printer.poll,
+            auto_status: false,
+        },
         tx.clone(),
     )
     .unwrap();
@@ -115,6 +139,8 @@ fn main() {
         info: config.station.clone(),
         clock: Clock::starting_at(monday),
         events: tx.clone(),
+        profile: config.printer.profile.clone(),
+        logo: None,
     });
     runtime.block_on(core.prepare());
     let task = runtime.spawn(core.run(rx));
@@ -127,6 +153,7 @@ fn main() {
         tx.send(Event::TakeTicket {
             category: categories[i % categories.len()].to_string(),
             priority: i % 7 == 0,
+            english: i % 3 == 0,
         })
         .unwrap();
         let first = first_rx
@@ -138,7 +165,11 @@ fn main() {
         // Let the print outcome be committed before the next touch, as it would
         // be between two citizens.
         let (settled, wait) = tokio::sync::oneshot::channel();
-        tx.send(Event::Settle(settled)).unwrap();
+        tx.send(Event::Settle {
+            held: false,
+            reply: settled,
+        })
+        .unwrap();
         runtime.block_on(wait).unwrap();
         if i >= 20 {
             latencies.push(first - touched);

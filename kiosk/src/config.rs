@@ -11,6 +11,8 @@ use std::ops::{Range, RangeInclusive};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use drivers::profile::{FlowControl, Profile, Profiles};
+use drivers::transport::{Line, Parity};
 use jiff::civil::{Time, Weekday};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
@@ -157,9 +159,24 @@ pub enum PrinterPort {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrinterSettings {
     pub port: PrinterPort,
-    pub baud: u32,
-    pub width_dots: u32,
+    /// Baud, parity and flow control (the profile's unless kiosk.toml says).
+    pub line: Line,
+    /// The model's capabilities, from the profile file.
+    pub profile: Profile,
     pub write_timeout: Duration,
+    /// Bounds each wait for a status answer.
+    pub status_timeout: Duration,
+    /// How long a ticket waits for a printer fault to clear before it is given
+    /// up (it stays valid; staff can reprint it).
+    pub hold: Duration,
+    /// How often the printer's status is checked while idle or in a fault.
+    pub poll: Duration,
+    /// Whether the printer should send automatic status blocks.
+    pub auto_status: bool,
+    /// Print the logo stored in the printer at the top of tickets.
+    pub logo: bool,
+    /// The simulated printer takes real time for the wire, paper and cutter.
+    pub sim_timing: bool,
 }
 
 /// Everything the kiosk reads at start, validated.
@@ -222,9 +239,18 @@ struct RawUi {
 #[serde(deny_unknown_fields, default)]
 struct RawPrinter {
     port: Option<Spanned<String>>,
+    model: Option<Spanned<String>>,
+    profiles: Option<Spanned<String>>,
     baud: Option<Spanned<u32>>,
-    width_dots: Option<Spanned<u32>>,
+    parity: Option<Spanned<String>>,
+    flow_control: Option<Spanned<String>>,
     write_timeout_ms: Option<Spanned<u64>>,
+    status_timeout_ms: Option<Spanned<u64>>,
+    hold_seconds: Option<Spanned<u64>>,
+    poll_seconds: Option<Spanned<u64>>,
+    auto_status: Option<bool>,
+    logo: Option<bool>,
+    simulate_timing: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]
@@ -438,21 +464,77 @@ impl Config {
                 ));
             }
         };
-        let width_dots = match &p.width_dots {
-            None => 384,
-            Some(w) if [384, 512, 576].contains(w.get_ref()) => *w.get_ref(),
-            Some(w) => {
+        let (profiles, profiles_file) = match &p.profiles {
+            None => (
+                Profiles::built_in(),
+                "the built-in printers.toml".to_string(),
+            ),
+            Some(file) => {
+                let path = base.unwrap_or(Path::new(".")).join(file.get_ref());
+                let name = path.display().to_string();
+                let text = read(&path)?;
+                let profiles = Profiles::parse(&text, &name).map_err(|e| ConfigError {
+                    file: name.clone(),
+                    line: None,
+                    field: None,
+                    problem: e
+                        .to_string()
+                        .trim_start_matches(&format!("{name}: "))
+                        .to_string(),
+                })?;
+                (profiles, name)
+            }
+        };
+        let model = p.model.as_ref();
+        let profile = profiles
+            .get(model.map_or("generic-58", |m| m.get_ref()), &profiles_file)
+            .map_err(|e| {
+                src.error(
+                    model.map(|m| m.span()),
+                    Some("printer.model"),
+                    e.to_string(),
+                )
+            })?
+            .clone();
+        let parity = match p.parity.as_ref().map(|x| x.get_ref().as_str()) {
+            None | Some("none") => Parity::None,
+            Some("even") => Parity::Even,
+            Some("odd") => Parity::Odd,
+            Some(other) => {
                 return Err(src.error(
-                    Some(w.span()),
-                    Some("printer.width_dots"),
-                    "must be 384 (58 mm), 512 or 576 (80 mm)",
+                    p.parity.as_ref().map(|x| x.span()),
+                    Some("printer.parity"),
+                    format!("`{other}` is not \"none\", \"even\" or \"odd\""),
                 ));
             }
         };
+        let flow = match p.flow_control.as_ref().map(|x| x.get_ref().as_str()) {
+            None => profile.flow_control,
+            Some("none") => FlowControl::None,
+            Some("rts-cts") => FlowControl::RtsCts,
+            Some("xon-xoff") => FlowControl::XonXoff,
+            Some(other) => {
+                return Err(src.error(
+                    p.flow_control.as_ref().map(|x| x.span()),
+                    Some("printer.flow_control"),
+                    format!("`{other}` is not \"none\", \"rts-cts\" or \"xon-xoff\""),
+                ));
+            }
+        };
+        let auto_status = p.auto_status.unwrap_or(profile.auto_status);
+        if auto_status && !profile.auto_status {
+            return Err(src.error(
+                None,
+                Some("printer.auto_status"),
+                format!(
+                    "the {} profile does not send automatic status; leave it out",
+                    profile.id
+                ),
+            ));
+        }
         let printer = PrinterSettings {
             port,
-            baud,
-            width_dots,
+            line: Line { baud, parity, flow },
             write_timeout: Duration::from_millis(src.in_range(
                 &p.write_timeout_ms,
                 "printer.write_timeout_ms",
@@ -460,6 +542,31 @@ impl Config {
                 3000,
                 "",
             )?),
+            status_timeout: Duration::from_millis(src.in_range(
+                &p.status_timeout_ms,
+                "printer.status_timeout_ms",
+                50..=5000,
+                500,
+                "",
+            )?),
+            hold: Duration::from_secs(src.in_range(
+                &p.hold_seconds,
+                "printer.hold_seconds",
+                0..=3600,
+                120,
+                " seconds",
+            )?),
+            poll: Duration::from_secs(src.in_range(
+                &p.poll_seconds,
+                "printer.poll_seconds",
+                1..=300,
+                5,
+                " seconds",
+            )?),
+            auto_status,
+            logo: p.logo.unwrap_or(false),
+            sim_timing: p.simulate_timing.unwrap_or(true),
+            profile,
         };
         if let Some(kind) = &raw.board.kind
             && kind.get_ref() != "sim"

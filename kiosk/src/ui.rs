@@ -81,6 +81,7 @@ fn print_code(state: PrintState) -> i32 {
         PrintState::Printed => 1,
         PrintState::Failed => 2,
         PrintState::NoPrinter => 3,
+        PrintState::Held => 4,
     }
 }
 
@@ -268,6 +269,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
     let print = match ticket.print {
         0 => "printing",
         1 => "printed",
+        4 => "held",
         2 => "failed",
         _ => "no_printer",
     };

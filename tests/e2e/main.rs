@@ -7,5 +7,6 @@
 mod support;
 
 mod bad_input;
+mod printer;
 mod screens;
 mod tickets;

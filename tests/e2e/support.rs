@@ -12,6 +12,11 @@ use serde_json::Value;
 /// A Monday morning, so that ticketing is open whenever the tests run.
 pub const MONDAY_9AM: &str = "2026-11-30 09:00";
 
+/// The settings of a test station unless a test brings its own: the simulated
+/// printer prints at once instead of at paper speed, and the printer's status
+/// is checked every second, so that a cleared fault is noticed quickly.
+pub const TEST_CONFIG: &str = "[printer]\nsimulate_timing = false\npoll_seconds = 1\n";
+
 pub fn kiosk() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kiosk"))
 }
@@ -33,9 +38,18 @@ impl Station {
         if !extra.contains(&"--clock") {
             command.args(["--clock", MONDAY_9AM]);
         }
+        if !extra.contains(&"--config") {
+            std::fs::create_dir_all(data).unwrap();
+            let config = data.join("test-kiosk.toml");
+            std::fs::write(&config, TEST_CONFIG).unwrap();
+            command.arg("--config").arg(config);
+        }
         let mut child = command
             .args(extra)
-            .env("RUST_LOG", "error")
+            .env(
+                "RUST_LOG",
+                std::env::var("KIOSK_TEST_LOG").unwrap_or_else(|_| "error".into()),
+            )
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -98,6 +112,7 @@ impl Station {
     /// the screen shows it, and goes back home.
     pub fn take_ticket(&mut self, category: char) -> String {
         self.ok(&format!("tap category-{category}"));
+        self.ok("settle held");
         let screen = self.screen();
         assert_eq!(screen["screen"], "ticket", "{screen}");
         self.ok("tap done");
@@ -109,8 +124,16 @@ impl Station {
         self.state()["screen"].clone()
     }
 
-    /// Sends `quit` and waits for the process to end.
+    /// Sends `quit` and waits for the process to end. The virtual printer must
+    /// have understood every byte it was sent.
     pub fn quit(mut self) -> ExitStatus {
+        let printer = self.state()["printer"]["simulated"].clone();
+        if !printer.is_null() {
+            assert_eq!(
+                printer["unknown_commands"], 0,
+                "the virtual printer met commands it does not know: {printer}"
+            );
+        }
         self.ok("quit");
         self.child.take().unwrap().wait().unwrap()
     }

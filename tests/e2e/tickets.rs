@@ -18,10 +18,21 @@ fn a_touch_issues_a_ticket_that_is_printed_called_and_logged() {
     // The virtual printer received a ticket: Chinese mode, GB18030 text, the
     // number in large type, a cut.
     let bytes = std::fs::read(station.jobs().join("job-0001.bin")).unwrap();
-    let text = std::fs::read_to_string(station.jobs().join("job-0001.txt")).unwrap();
+    let text = std::fs::read_to_string(station.jobs().join("job-0001.dump")).unwrap();
+    // Before the ticket, the kiosk asked the printer's status (DLE EOT n),
+    // between jobs and just before this one; nothing else.
+    let start = bytes.windows(2).position(|w| w == b"\x1b@").unwrap();
     assert!(
-        bytes.starts_with(b"\x1b@\x1c&"),
-        "init and Chinese mode first"
+        bytes[..start]
+            .chunks(3)
+            .all(|c| c.len() == 3 && c[..2] == [0x10, 0x04] && (1..=4).contains(&c[2])),
+        "{:02x?}",
+        &bytes[..start]
+    );
+    let bytes = &bytes[start..];
+    assert!(
+        bytes.starts_with(b"\x1b@\x1bt\x00\x1c&"),
+        "init, code page and Chinese mode first"
     );
     let gb = |s: &str| encoding_rs::GB18030.encode(s).0.into_owned();
     assert!(

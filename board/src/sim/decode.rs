@@ -42,7 +42,7 @@ pub struct Bitmap {
 
 impl Bitmap {
     /// From rows of `ceil(width / 8)` bytes, most significant bit leftmost.
-    fn from_rows(width: usize, height: usize, bytes: &[u8]) -> Self {
+    pub fn from_rows(width: usize, height: usize, bytes: &[u8]) -> Self {
         let row = width.div_ceil(8);
         let mut ink = Vec::with_capacity(width * height);
         for y in 0..height {
@@ -624,8 +624,13 @@ enum Step {
     Done(Option<Page>),
 }
 
-/// The QR code as the printer draws it: modules of `module` dots, with a quiet
-/// zone of two modules. `None` when the data does not fit a QR code.
+/// A QR code as a printer draws it: modules of `module` dots, error correction
+/// `ecc` as `GS ( k` codes it (48–51 for L, M, Q, H), a quiet zone of two
+/// modules. `None` when the data does not fit a QR code.
+pub fn qr(data: &[u8], module: usize, ecc: u8) -> Option<Bitmap> {
+    qr_bitmap(data, QrSettings { module, ecc })
+}
+
 fn qr_bitmap(data: &[u8], settings: QrSettings) -> Option<Bitmap> {
     use qrcode::{Color, EcLevel, QrCode};
     let ecc = match settings.ecc {

@@ -102,9 +102,10 @@ impl Control {
                 state["screen"] = answer.await.unwrap_or(Value::Null);
                 json!({ "ok": true, "state": state })
             }
-            Command::Settle => {
+            Command::Settle { held } => {
                 let (reply, answer) = oneshot::channel();
-                if self.events.send(Event::Settle(reply)).is_err() || answer.await.is_err() {
+                if self.events.send(Event::Settle { held, reply }).is_err() || answer.await.is_err()
+                {
                     return fail(STOPPED);
                 }
                 self.screen_barrier().await;
@@ -277,6 +278,9 @@ fn staff_command(action: StaffAction) -> Result<domain::Command, String> {
         StaffAction::Reopen { window: w } => domain::Command::SetWindowOpen {
             window: window(w)?,
             open: true,
+        },
+        StaffAction::Reprint { ticket } => domain::Command::Reprint {
+            ticket: ticket.parse::<TicketCode>()?,
         },
     })
 }

@@ -17,11 +17,13 @@ use super::{
     TicketView, Writer,
 };
 use crate::config::StationInfo;
+use crate::documents::{self, Locale, Press, StoredLogo};
 use crate::domain::{
-    Actor, CategoryId, Command, Effect, Notice, PrintOutcome, Record, Rejection, Station,
-    TicketSlip, WindowNo,
+    Actor, CategoryId, Command, Effect, Notice, PrintOutcome, PrinterHealth, Record, Rejection,
+    Station, TicketCode, TicketSlip, WindowNo,
 };
 use crate::store::StoreError;
+use drivers::profile::Profile;
 
 /// A called ticket is drawn highlighted on the board this long.
 const FRESH: i64 = 10;
@@ -53,9 +55,16 @@ pub struct Core {
     clock: Clock,
     events: UnboundedSender<Event>,
     outstanding: usize,
-    settle: Vec<oneshot::Sender<()>>,
+    /// Jobs waiting for a printer fault to clear.
+    held: Vec<TicketCode>,
+    /// `settle` waiters, and whether held jobs count as settled for them.
+    settle: Vec<(bool, oneshot::Sender<()>)>,
     last_view: Option<ScreenView>,
     store_fault: Option<String>,
+    profile: Profile,
+    logo: Option<StoredLogo>,
+    /// The language of the screen that asked for the ticket being issued.
+    locale: Locale,
 }
 
 /// What the loop is built from.
@@ -69,6 +78,10 @@ pub struct CoreParts {
     pub info: StationInfo,
     pub clock: Clock,
     pub events: UnboundedSender<Event>,
+    /// The printer model documents are laid out for.
+    pub profile: Profile,
+    /// The logo stored in the printer, when tickets print it.
+    pub logo: Option<StoredLogo>,
 }
 
 impl Core {
@@ -84,9 +97,13 @@ impl Core {
             clock: parts.clock,
             events: parts.events,
             outstanding: 0,
+            held: Vec::new(),
             settle: Vec::new(),
             last_view: None,
             store_fault: None,
+            profile: parts.profile,
+            logo: parts.logo,
+            locale: Locale::Zh,
         }
     }
 
@@ -119,7 +136,15 @@ impl Core {
 
     async fn handle(&mut self, event: Event) {
         match event {
-            Event::TakeTicket { category, priority } => self.take_ticket(&category, priority).await,
+            Event::TakeTicket {
+                category,
+                priority,
+                english,
+            } => {
+                self.locale = if english { Locale::En } else { Locale::Zh };
+                self.take_ticket(&category, priority).await;
+                self.locale = Locale::Zh;
+            }
             Event::Input(input, reply) => {
                 let result = self.input(input).await;
                 if let Some(reply) = reply {
@@ -137,6 +162,25 @@ impl Core {
                 }
             }
             Event::Printed { ticket, outcome } => self.printed(ticket, outcome).await,
+            Event::PrintHeld { ticket, reason } => {
+                tracing::warn!("ticket {ticket} held until the printer recovers: {reason}");
+                if !self.held.contains(&ticket) {
+                    self.held.push(ticket);
+                }
+                self.screen
+                    .print_state(ticket.to_string(), PrintState::Held);
+                self.settle_waiters();
+            }
+            Event::PrinterHealth(health) => {
+                match self
+                    .exec(Command::PrinterHealth(health), Actor::System)
+                    .await
+                {
+                    Ok(effects) => self.perform(effects),
+                    Err(f) => tracing::error!("cannot record the printer's state: {}", f.message()),
+                }
+                self.push_view();
+            }
             Event::PrinterStopped => {}
             Event::State(reply) => {
                 let _ = reply.send(self.state_json());
@@ -144,12 +188,9 @@ impl Core {
             Event::Barrier(reply) => {
                 let _ = reply.send(());
             }
-            Event::Settle(reply) => {
-                if self.outstanding == 0 {
-                    let _ = reply.send(());
-                } else {
-                    self.settle.push(reply);
-                }
+            Event::Settle { held, reply } => {
+                self.settle.push((held, reply));
+                self.settle_waiters();
             }
             Event::SimPrinter(action, reply) => {
                 let _ = reply.send(self.sim_printer_action(action));
@@ -304,12 +345,23 @@ impl Core {
                 f.message()
             ),
         }
+        self.held.retain(|t| *t != ticket);
         self.screen.print_state(ticket.to_string(), state);
         self.push_view();
-        if self.outstanding == 0 {
-            for waiter in self.settle.drain(..) {
-                let _ = waiter.send(());
-            }
+        self.settle_waiters();
+    }
+
+    /// Answers `settle` once no job is in the printer's hands without an
+    /// outcome: each printed or failed (or, for `settle held`, held by a fault).
+    fn settle_waiters(&mut self) {
+        let done = self.outstanding == 0;
+        let held = self.outstanding <= self.held.len();
+        let (answer, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut self.settle)
+            .into_iter()
+            .partition(|(with_held, _)| done || (*with_held && held));
+        self.settle = wait;
+        for (_, waiter) in answer {
+            let _ = waiter.send(());
         }
     }
 
@@ -336,7 +388,14 @@ impl Core {
 
     fn print(&mut self, slip: &TicketSlip) {
         let Some(printer) = &self.printer else { return };
-        let encoded = drivers::escpos::encode(&crate::printing::ticket(slip, &self.info));
+        let press = Press {
+            profile: &self.profile,
+            logo: self.logo.as_ref(),
+        };
+        let document = documents::ticket(slip, &self.info, self.locale);
+        let encoded = document.escpos(press);
+        let paper_time =
+            self.profile.print_time(document.paper_dots(press)) + self.profile.cut_time();
         if !encoded.replaced.is_empty() {
             tracing::warn!(
                 "ticket {}: characters the printer cannot print were replaced: {:?}",
@@ -347,7 +406,8 @@ impl Core {
         self.outstanding += 1;
         let job = PrintJob {
             ticket: slip.code,
-            bytes: encoded.bytes,
+            encoded,
+            paper_time,
         };
         if !printer.submit(job) {
             let _ = self.events.send(Event::Printed {
@@ -398,9 +458,13 @@ impl Core {
                 "数据库无法写入，请工作人员检查 · Database cannot be written — staff please check",
             );
         }
-        if v.printer_fault.is_some() {
-            notice
-                .push("打印机无法出票，请工作人员检查 · Printer cannot print — staff please check");
+        match &v.printer {
+            PrinterHealth::Fault { fault, .. } => notice.push(printer_notice(*fault)),
+            PrinterHealth::PaperLow => notice
+                .push("打印纸将用完，请工作人员更换 · Paper low — staff please replace the roll"),
+            PrinterHealth::Ready if v.printer_fault.is_some() => notice
+                .push("打印机无法出票，请工作人员检查 · Printer cannot print — staff please check"),
+            PrinterHealth::Ready => {}
         }
         if v.clock_behind {
             notice.push("系统时间落后于记录，请工作人员校准 · Clock behind the records — staff please check");
@@ -469,6 +533,9 @@ impl Core {
             "printer": {
                 "port": self.printer_port,
                 "outstanding": self.outstanding,
+                "held": self.held.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+                "model": self.profile.id,
+                "health": view.printer,
                 "fault": view.printer_fault,
                 "simulated": self.sim_printer.as_ref().map(|p| p.status()),
             },
@@ -481,20 +548,11 @@ impl Core {
         let Some(printer) = self.sim_printer.as_mut() else {
             return Err("the printer is not the simulated one; set printer.port = \"sim\"".into());
         };
-        match action {
-            PrinterAction::Unplug => {
-                printer.unplug();
-                tracing::info!("simulated printer unplugged");
-                Ok(())
-            }
-            PrinterAction::Plug => {
-                printer
-                    .plug()
-                    .map_err(|e| format!("cannot plug the simulated printer in: {e}"))?;
-                tracing::info!("simulated printer plugged in");
-                Ok(())
-            }
-        }
+        printer
+            .act(action)
+            .map_err(|e| format!("the simulated printer cannot {action:?}: {e}"))?;
+        tracing::info!("simulated printer: {action:?}");
+        Ok(())
     }
 
     async fn shutdown(&mut self, events: &mut UnboundedReceiver<Event>) {
@@ -566,5 +624,27 @@ pub fn notice_text(notice: &Notice) -> String {
             format!("ticket {ticket} was not printed: {reason}")
         }
         Notice::PrinterRecovered => "the printer prints again".into(),
+        Notice::Printer { health } => match health {
+            PrinterHealth::Ready => "the printer is ready".into(),
+            PrinterHealth::PaperLow => "the printer's paper is low — replace the roll soon".into(),
+            PrinterHealth::Fault { detail, .. } => {
+                format!("the printer cannot print: {detail}; tickets are held and shown on screen")
+            }
+        },
+    }
+}
+
+/// The public screen's line about a printer fault: short, and for staff.
+fn printer_notice(fault: crate::domain::PrinterFault) -> &'static str {
+    use crate::domain::PrinterFault as F;
+    match fault {
+        F::PaperOut => {
+            "打印机缺纸，请工作人员更换纸卷 · Printer out of paper — staff please load a roll"
+        }
+        F::CoverOpen => "打印机盖未关，请工作人员检查 · Printer cover open — staff please close it",
+        F::Unplugged => "打印机未连接，请工作人员检查 · Printer disconnected — staff please check",
+        F::Offline | F::NoAnswer | F::BadReply | F::Stalled | F::PortError => {
+            "打印机无法出票，请工作人员检查 · Printer cannot print — staff please check"
+        }
     }
 }

@@ -23,16 +23,21 @@ use tokio::sync::oneshot;
 pub use clock::Clock;
 pub use control::Control;
 pub use core::{Core, CoreParts, notice_text};
-pub use printer::{PrintJob, PrinterWorker};
-pub use run::{Display, RunError, RunOptions, run};
+pub use printer::{PrintJob, PrinterSetup, PrinterWorker};
+pub use run::{Display, RunError, RunOptions, run, sim_model, transport_settings};
 pub use writer::Writer;
 
-use crate::domain::{Actor, Command, PrintOutcome, TicketCode};
+use crate::domain::{Actor, Command, PrintOutcome, PrinterHealth, TicketCode};
 
 /// Everything the station loop reacts to.
 pub enum Event {
-    /// A citizen touched a category button.
-    TakeTicket { category: String, priority: bool },
+    /// A citizen touched a category button; `english` when the screen was in
+    /// English (the ticket is printed English first).
+    TakeTicket {
+        category: String,
+        priority: bool,
+        english: bool,
+    },
     /// A board input (keypad, evaluator, panic, smoke), with an optional reply for
     /// the control socket.
     Input(board::Input, Option<oneshot::Sender<Result<(), String>>>),
@@ -47,14 +52,22 @@ pub enum Event {
         ticket: TicketCode,
         outcome: PrintOutcome,
     },
+    /// A job waits for a printer fault to clear; the ticket is valid.
+    PrintHeld { ticket: TicketCode, reason: String },
+    /// The printer's state changed.
+    PrinterHealth(PrinterHealth),
     /// The printer worker has exited.
     PrinterStopped,
     /// The station's state as JSON, for the control socket.
     State(oneshot::Sender<serde_json::Value>),
     /// Answered when every event sent before it has been handled.
     Barrier(oneshot::Sender<()>),
-    /// Answered when no print job is outstanding.
-    Settle(oneshot::Sender<()>),
+    /// Answered when every print job has printed or failed — or, with `held`,
+    /// is held by a printer fault.
+    Settle {
+        held: bool,
+        reply: oneshot::Sender<()>,
+    },
     /// Plug or unplug the simulated printer.
     SimPrinter(PrinterAction, oneshot::Sender<Result<(), String>>),
     /// One second passed.
@@ -105,6 +118,8 @@ pub enum PrintState {
     Printed,
     Failed,
     NoPrinter,
+    /// Waiting for a printer fault to clear; the number is valid.
+    Held,
 }
 
 /// The ticket screen's data.

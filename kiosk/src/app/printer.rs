@@ -1,25 +1,53 @@
-//! The printer worker: a thread that sends encoded tickets to the port, one job at
-//! a time, and reports each outcome back to the station loop as an event.
+//! The printer worker: a thread that prints jobs one at a time, watches the
+//! printer's health, and reports both to the station loop as events.
 //!
-//! It keeps the port open between jobs and reopens it after a failure, so a
-//! printer that comes back (cable replugged) is used again without a restart.
+//! A job goes through: open the port (reopened after any failure, so a printer
+//! that comes back is used again without a restart) → ask its status → send
+//! the bytes → send the end-of-job marker and wait, bounded, for the answer that
+//! says everything printed. When the printer is out of paper, its cover open,
+//! offline, silent or gone, the job is **held**, not failed: the ticket stays
+//! valid and on screen, staff are told, and the worker asks again every poll
+//! interval. When the fault clears the job resumes where it stopped — bytes the
+//! printer kept are not sent twice — or, if the printer lost them (unplugged,
+//! switched off), is printed again whole under the same number. A job held
+//! longer than the hold time is given up; staff can reprint it.
+//!
+//! Between jobs the worker asks for the printer's status every poll interval,
+//! so paper running low or a cover left open reaches staff before a citizen
+//! finds out. Every wait here is bounded by a setting.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use drivers::transport::{Port, Printer};
+use drivers::escpos::Encoded;
+use drivers::status::{Fault, Health};
+use drivers::transport::{self, Port, Printer, TransportError};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::Event;
-use crate::domain::{PrintOutcome, TicketCode};
+use crate::domain::{PrintOutcome, PrinterFault, PrinterHealth, TicketCode};
 
-/// One ticket to print.
+/// One document to print.
 pub struct PrintJob {
     pub ticket: TicketCode,
-    pub bytes: Vec<u8>,
+    pub encoded: Encoded,
+    /// The time the printer needs for the paper and the cut at full speed.
+    pub paper_time: Duration,
+}
+
+/// How the worker talks to the printer.
+#[derive(Clone, Debug)]
+pub struct PrinterSetup {
+    pub port: Port,
+    pub transport: transport::Settings,
+    /// How long a job waits for a fault to clear before it is given up.
+    pub hold: Duration,
+    /// How often status is asked between jobs and during a fault.
+    pub poll: Duration,
+    pub auto_status: bool,
 }
 
 /// Handle to the worker thread.
@@ -30,29 +58,29 @@ pub struct PrinterWorker {
 }
 
 impl PrinterWorker {
-    pub fn start(
-        port: Port,
-        timeout: Duration,
-        events: UnboundedSender<Event>,
-    ) -> std::io::Result<Self> {
+    pub fn start(setup: PrinterSetup, events: UnboundedSender<Event>) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel::<PrintJob>();
         let stop = Arc::new(AtomicBool::new(false));
         let thread_stop = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("printer".into())
             .spawn(move || {
-                let mut printer: Option<Printer> = None;
-                for job in rx {
-                    let outcome = print(&port, timeout, &mut printer, &job.bytes, &thread_stop);
-                    if let PrintOutcome::Failed { reason } = &outcome {
-                        tracing::warn!("ticket {} not printed: {reason}", job.ticket);
+                let mut worker = Worker {
+                    setup,
+                    printer: None,
+                    reported: None,
+                    events,
+                    stop: thread_stop,
+                };
+                worker.check();
+                loop {
+                    match rx.recv_timeout(worker.setup.poll) {
+                        Ok(job) => worker.job(job),
+                        Err(RecvTimeoutError::Timeout) => worker.check(),
+                        Err(RecvTimeoutError::Disconnected) => break,
                     }
-                    let _ = events.send(Event::Printed {
-                        ticket: job.ticket,
-                        outcome,
-                    });
                 }
-                let _ = events.send(Event::PrinterStopped);
+                let _ = worker.events.send(Event::PrinterStopped);
             })?;
         Ok(Self {
             jobs: Some(tx),
@@ -73,7 +101,7 @@ impl PrinterWorker {
 
     /// Abandons the job in progress between chunks, and every queued one.
     pub fn abandon(&self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.stop.store(true, Ordering::Relaxed);
     }
 
     pub fn join(&mut self) {
@@ -91,38 +119,277 @@ impl Drop for PrinterWorker {
     }
 }
 
-fn print(
-    port: &Port,
-    timeout: Duration,
-    printer: &mut Option<Printer>,
-    bytes: &[u8],
-    stop: &AtomicBool,
-) -> PrintOutcome {
-    if printer.is_none() {
-        match Printer::open(port, timeout) {
-            Ok(p) => *printer = Some(p),
-            Err(e) => {
-                return PrintOutcome::Failed {
-                    reason: e.to_string(),
-                };
-            }
+/// Why an attempt did not print, and whether what was sent is lost.
+struct Problem {
+    health: PrinterHealth,
+    /// The printer lost what it had (port gone, silent): send it all again.
+    lost: bool,
+}
+
+/// Where a job stands with the printer it is on.
+#[derive(Default)]
+struct Progress {
+    /// Bytes the printer has taken.
+    sent: usize,
+    /// The end marker was sent and is still to be answered.
+    marker: bool,
+}
+
+struct Worker {
+    setup: PrinterSetup,
+    printer: Option<Printer>,
+    /// The last health told to the station.
+    reported: Option<PrinterHealth>,
+    events: UnboundedSender<Event>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Worker {
+    fn report(&mut self, health: PrinterHealth) {
+        if self.reported.as_ref() != Some(&health) {
+            self.reported = Some(health.clone());
+            let _ = self.events.send(Event::PrinterHealth(health));
         }
     }
-    let Some(p) = printer.as_mut() else {
-        return PrintOutcome::Failed {
-            reason: "the printer is not open".into(),
-        };
-    };
-    match p.send(bytes, stop) {
-        Ok(()) => PrintOutcome::Printed {
-            bytes: bytes.len() as u32,
-        },
-        Err(e) => {
-            // Reopen next time: the port may have vanished and come back.
-            *printer = None;
-            PrintOutcome::Failed {
-                reason: e.to_string(),
+
+    fn open(&mut self) -> Result<&mut Printer, Problem> {
+        if self.printer.is_none() {
+            let mut printer =
+                Printer::open(&self.setup.port, self.setup.transport).map_err(|e| problem(&e))?;
+            if self.setup.auto_status {
+                printer.set_auto_status(true).map_err(|e| problem(&e))?;
             }
+            self.printer = Some(printer);
         }
+        self.printer.as_mut().ok_or_else(|| Problem {
+            health: fault(
+                PrinterFault::PortError,
+                "the printer port is not open".into(),
+            ),
+            lost: true,
+        })
+    }
+
+    /// The printer's health now; a port that fails is closed, to be reopened.
+    fn health(&mut self) -> Result<Health, Problem> {
+        let status = self.setup.transport.status;
+        let printer = self.open()?;
+        if !status {
+            return Ok(Health::default());
+        }
+        let result = printer.health().map_err(|e| problem(&e));
+        if result.as_ref().is_err_and(|p| p.lost) {
+            self.printer = None;
+        }
+        result
+    }
+
+    /// Between jobs: ask, and tell staff what changed.
+    fn check(&mut self) {
+        let health = match self.health() {
+            Ok(h) => of(&h),
+            Err(p) => p.health,
+        };
+        self.report(health);
+    }
+
+    fn job(&mut self, job: PrintJob) {
+        let started = Instant::now();
+        let mut progress = Progress::default();
+        let mut held: Option<PrinterHealth> = None;
+        let outcome = loop {
+            if self.stop.load(Ordering::Relaxed) {
+                break PrintOutcome::Failed {
+                    reason: "not printed: the kiosk was stopping".into(),
+                };
+            }
+            match self.attempt(&job, &mut progress) {
+                Ok(health) => {
+                    self.report(health);
+                    break PrintOutcome::Printed {
+                        bytes: job.encoded.bytes.len() as u32,
+                        after_fault: held.is_some(),
+                    };
+                }
+                Err(problem) => {
+                    if problem.lost {
+                        progress = Progress::default();
+                        self.printer = None;
+                    }
+                    let reason = match &problem.health {
+                        PrinterHealth::Fault { detail, .. } => detail.clone(),
+                        _ => "the printer is not ready".into(),
+                    };
+                    self.report(problem.health.clone());
+                    if held.is_none() {
+                        let _ = self.events.send(Event::PrintHeld {
+                            ticket: job.ticket,
+                            reason: reason.clone(),
+                        });
+                    }
+                    held = Some(problem.health);
+                    if started.elapsed() >= self.setup.hold {
+                        // Whatever the printer still holds must not come out
+                        // later as a surprise: start afresh next time.
+                        self.printer = None;
+                        break PrintOutcome::Failed {
+                            reason: format!(
+                                "not printed within {} s: {reason} — the ticket stays valid; staff can reprint it",
+                                self.setup.hold.as_secs()
+                            ),
+                        };
+                    }
+                    self.pause(
+                        self.setup
+                            .poll
+                            .min(self.setup.hold.saturating_sub(started.elapsed())),
+                    );
+                }
+            }
+        };
+        if let PrintOutcome::Failed { reason } = &outcome {
+            tracing::warn!("ticket {} not printed: {reason}", job.ticket);
+        }
+        let _ = self.events.send(Event::Printed {
+            ticket: job.ticket,
+            outcome,
+        });
+    }
+
+    /// One try: status, the bytes still to send, the end marker. `Ok` carries
+    /// the health after printing (paper low shows here).
+    fn attempt(
+        &mut self,
+        job: &PrintJob,
+        progress: &mut Progress,
+    ) -> Result<PrinterHealth, Problem> {
+        let health = self.health()?;
+        if let Some(f) = health.fault() {
+            return Err(Problem {
+                health: of_fault(f),
+                lost: false,
+            });
+        }
+        let stop = Arc::clone(&self.stop);
+        let printer = self.open()?;
+        if !progress.marker {
+            if let Err(e) = printer.send_from(&job.encoded, progress.sent, &stop) {
+                if let TransportError::Timeout { sent, .. } = e {
+                    // The printer stopped taking bytes; it keeps the ones it took.
+                    progress.sent = sent;
+                }
+                return Err(problem(&e));
+            }
+            progress.sent = job.encoded.bytes.len();
+        }
+        let bound = self.bound(job);
+        let Some(printer) = self.printer.as_mut() else {
+            return Err(Problem {
+                health: fault(PrinterFault::PortError, "the printer port closed".into()),
+                lost: true,
+            });
+        };
+        let answer = if progress.marker {
+            printer.wait_end_marker(bound)
+        } else {
+            progress.marker = true;
+            printer.finish(bound)
+        };
+        match answer {
+            Ok(paper) => {
+                let mut after = health;
+                after.paper_near_end |= paper.near_end;
+                after.paper_out |= paper.end;
+                Ok(of(&after))
+            }
+            // A fault during the job: the next attempt's status question says
+            // which, and the marker is waited for again once it clears.
+            Err(TransportError::Unfinished { .. }) => {
+                let health = self.health()?;
+                match health.fault() {
+                    Some(f) => Err(Problem {
+                        health: of_fault(f),
+                        lost: false,
+                    }),
+                    None => Err(Problem {
+                        health: fault(
+                            PrinterFault::Stalled,
+                            format!(
+                                "the printer took the ticket but did not finish it within {} s — switch it off and on",
+                                bound.as_secs()
+                            ),
+                        ),
+                        lost: false,
+                    }),
+                }
+            }
+            Err(e) => Err(problem(&e)),
+        }
+    }
+
+    /// How long the end marker may take: the wire and the paper at the
+    /// printer's speed, with room to spare.
+    fn bound(&self, job: &PrintJob) -> Duration {
+        let wire = match &self.setup.port {
+            Port::Serial { line, .. } => line.wire_time(job.encoded.bytes.len()),
+            Port::UsbLp { .. } => Duration::ZERO,
+        };
+        (wire + job.paper_time) * 3 / 2 + Duration::from_secs(1)
+    }
+
+    /// Waits, waking early when the kiosk stops.
+    fn pause(&self, total: Duration) {
+        let until = Instant::now() + total;
+        while !self.stop.load(Ordering::Relaxed) {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            std::thread::sleep(left.min(Duration::from_millis(50)));
+        }
+    }
+}
+
+fn fault(fault: PrinterFault, detail: String) -> PrinterHealth {
+    PrinterHealth::Fault { fault, detail }
+}
+
+/// The station's view of a printer's answers.
+fn of(health: &Health) -> PrinterHealth {
+    match health.fault() {
+        Some(f) => of_fault(f),
+        None if health.paper_near_end => PrinterHealth::PaperLow,
+        None => PrinterHealth::Ready,
+    }
+}
+
+fn of_fault(f: Fault) -> PrinterHealth {
+    let kind = match f {
+        Fault::PaperOut => PrinterFault::PaperOut,
+        Fault::CoverOpen => PrinterFault::CoverOpen,
+        Fault::Error { .. } | Fault::Offline => PrinterFault::Offline,
+    };
+    fault(kind, format!("printer {f}"))
+}
+
+/// What a transport error means for the job and for staff.
+fn problem(e: &TransportError) -> Problem {
+    let (kind, lost) = match e {
+        TransportError::Missing(_) | TransportError::Vanished { .. } => {
+            (PrinterFault::Unplugged, true)
+        }
+        TransportError::NoAnswer { .. } => (PrinterFault::NoAnswer, true),
+        TransportError::Timeout { .. } => (PrinterFault::NoAnswer, false),
+        TransportError::BadReply { .. } => (PrinterFault::BadReply, false),
+        TransportError::Unfinished { .. } => (PrinterFault::Stalled, false),
+        TransportError::Permission(_)
+        | TransportError::Busy(_)
+        | TransportError::NoStatus(_)
+        | TransportError::Abandoned { .. }
+        | TransportError::Io { .. } => (PrinterFault::PortError, true),
+    };
+    Problem {
+        health: fault(kind, e.to_string()),
+        lost,
     }
 }

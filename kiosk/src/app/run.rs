@@ -10,9 +10,10 @@ use jiff::Timestamp;
 use slint::ComponentHandle;
 
 use super::core::CoreParts;
-use super::{Clock, Control, Core, Event, PrinterWorker, Screen, Writer, control};
-use crate::config::{Config, ConfigError, PrinterPort};
+use super::{Clock, Control, Core, Event, PrinterSetup, PrinterWorker, Screen, Writer, control};
+use crate::config::{Config, ConfigError, PrinterPort, PrinterSettings};
 use crate::data::{DataDir, DataError};
+use crate::documents::StoredLogo;
 use crate::domain::{Days, Hours, Station};
 use crate::store::{Store, StoreError};
 use crate::ui::{self, KioskWindow, Lobby, SlintScreen};
@@ -71,6 +72,8 @@ pub enum RunError {
     },
     #[error("cannot start the screen: {0} — on a machine without a display use --headless")]
     Ui(String),
+    #[error("the built-in logo cannot be read: {0}")]
+    Logo(String),
     #[error("cannot start a thread: {0}")]
     Thread(std::io::Error),
     #[error("the station loop stopped unexpectedly: {0}")]
@@ -154,7 +157,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
             board::sim::printer::VirtualPrinter::start(
                 &data.sim_printer_port(),
                 &data.sim_printer_jobs(),
-                config.printer.width_dots as usize,
+                sim_model(&config.printer),
             )
             .map_err(|source| RunError::SimPrinter {
                 path: data.sim_printer_port(),
@@ -163,24 +166,17 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         ),
         _ => None,
     };
-    let baud = config.printer.baud;
-    let port = match &config.printer.port {
-        PrinterPort::Simulated => Some(Port::Serial {
-            path: data.sim_printer_port(),
-            baud,
-        }),
-        PrinterPort::Serial(path) => Some(Port::Serial {
-            path: path.clone(),
-            baud,
-        }),
-        PrinterPort::UsbLp(path) => Some(Port::UsbLp { path: path.clone() }),
-        PrinterPort::None => None,
-    };
+    let port = printer_port(&config.printer, &data);
     let printer_port = port.as_ref().map(|p| p.path().display().to_string());
     let printer = port
-        .map(|p| PrinterWorker::start(p, config.printer.write_timeout, tx.clone()))
+        .map(|p| PrinterWorker::start(printer_setup(&config.printer, p), tx.clone()))
         .transpose()
         .map_err(RunError::Thread)?;
+    let logo = if config.printer.logo {
+        Some(StoredLogo::built_in().map_err(RunError::Logo)?)
+    } else {
+        None
+    };
     let writer = Writer::start(store).map_err(RunError::Thread)?;
     let screen: Arc<dyn Screen> = Arc::new(SlintScreen::new(&window));
     let clock = options.clock.map_or_else(Clock::system, Clock::starting_at);
@@ -194,6 +190,8 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         info: config.station.clone(),
         clock,
         events: tx.clone(),
+        profile: config.printer.profile.clone(),
+        logo,
     });
     runtime.block_on(core.prepare());
     let core_task = runtime.spawn(core.run(rx));
@@ -327,14 +325,69 @@ pub fn hours_text(hours: &Hours) -> (String, String) {
     )
 }
 
+/// The port the printer is on; `None` when there is no printer.
+fn printer_port(settings: &PrinterSettings, data: &DataDir) -> Option<Port> {
+    match &settings.port {
+        PrinterPort::Simulated => Some(Port::Serial {
+            path: data.sim_printer_port(),
+            line: settings.line,
+        }),
+        PrinterPort::Serial(path) => Some(Port::Serial {
+            path: path.clone(),
+            line: settings.line,
+        }),
+        PrinterPort::UsbLp(path) => Some(Port::UsbLp { path: path.clone() }),
+        PrinterPort::None => None,
+    }
+}
+
+/// The transport's settings from kiosk.toml and the printer's profile.
+pub fn transport_settings(settings: &PrinterSettings) -> drivers::transport::Settings {
+    drivers::transport::Settings {
+        write_timeout: settings.write_timeout,
+        reply_timeout: settings.status_timeout,
+        receive_buffer: settings.profile.receive_buffer as usize,
+        status: settings.profile.status,
+    }
+}
+
+fn printer_setup(settings: &PrinterSettings, port: Port) -> PrinterSetup {
+    PrinterSetup {
+        port,
+        transport: transport_settings(settings),
+        hold: settings.hold,
+        poll: settings.poll,
+        auto_status: settings.auto_status,
+    }
+}
+
+/// The simulated printer is the configured model.
+pub fn sim_model(settings: &PrinterSettings) -> board::sim::printer::Model {
+    let p = &settings.profile;
+    board::sim::printer::Model {
+        width_dots: usize::from(p.width_dots),
+        dots_per_mm: f64::from(p.dots_per_mm),
+        speed_mm_s: f64::from(p.speed_mm_s),
+        cut_ms: u64::from(p.cut_ms),
+        receive_buffer: p.receive_buffer as usize,
+        baud: settings.line.baud,
+        paced: settings.sim_timing,
+    }
+}
+
 /// Touches and keys on the screen become events.
 fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<Event>) {
     let lobby = window.global::<Lobby>();
     let events = tx.clone();
+    let weak = window.as_weak();
     lobby.on_take_ticket(move |category, priority| {
+        let english = weak
+            .upgrade()
+            .is_some_and(|w| w.global::<Lobby>().get_english());
         let _ = events.send(Event::TakeTicket {
             category: category.to_string(),
             priority,
+            english,
         });
     });
     lobby.on_language_changed(ui::select_language);

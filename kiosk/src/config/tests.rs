@@ -70,8 +70,20 @@ fn settings_mistakes_name_the_line_and_field() {
             "f.toml:2: field `printer.port`: `COM1` is not \"sim\", \"none\" or an absolute device path such as \"/dev/ttyUSB0\"",
         ),
         (
-            "[printer]\nwidth_dots = 100\n",
-            "f.toml:2: field `printer.width_dots`: must be 384 (58 mm), 512 or 576 (80 mm)",
+            "[printer]\nmodel = \"xp-9000\"\n",
+            "f.toml:2: field `printer.model`: unknown printer model `xp-9000`; the built-in printers.toml lists epson-tm-t20, generic-58, generic-80",
+        ),
+        (
+            "[printer]\nparity = \"mark\"\n",
+            "f.toml:2: field `printer.parity`: `mark` is not \"none\", \"even\" or \"odd\"",
+        ),
+        (
+            "[printer]\nflow_control = \"dtr\"\n",
+            "f.toml:2: field `printer.flow_control`: `dtr` is not \"none\", \"rts-cts\" or \"xon-xoff\"",
+        ),
+        (
+            "[printer]\nhold_seconds = 7200\n",
+            "f.toml:2: field `printer.hold_seconds`: must be 0–3600 seconds",
         ),
         (
             "[board]\nkind = \"pi5\"\n",
@@ -102,6 +114,44 @@ fn settings_are_read_into_the_domain() {
     assert!(c.ui.english_first);
     assert_eq!(c.ui.headless_size, (1080, 1920));
     assert_eq!(c.printer.port, PrinterPort::UsbLp("/dev/usb/lp0".into()));
+}
+
+#[test]
+fn the_printer_model_comes_from_a_profile_file() {
+    let c = Config::parse(
+        "f.toml",
+        "[printer]\nmodel = \"epson-tm-t20\"\nbaud = 115200\n",
+        None,
+    )
+    .unwrap();
+    assert_eq!(c.printer.profile.width_dots, 576);
+    assert_eq!(c.printer.line.baud, 115_200);
+    assert_eq!(
+        c.printer.line.flow,
+        drivers::profile::FlowControl::XonXoff,
+        "the model's flow control"
+    );
+    let c = Config::parse(
+        "f.toml",
+        "[printer]\nmodel = \"epson-tm-t20\"\nflow_control = \"none\"\n",
+        None,
+    )
+    .unwrap();
+    assert_eq!(c.printer.line.flow, drivers::profile::FlowControl::None);
+
+    // A station's own profile file with a field missing: file and field named.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = drivers::profile::BUILT_IN.replacen("receive_buffer = 4096\n", "", 1);
+    std::fs::write(dir.path().join("printers.toml"), broken).unwrap();
+    let err = Config::parse(
+        "kiosk.toml",
+        "[printer]\nprofiles = \"printers.toml\"\n",
+        Some(dir.path()),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("printers.toml"), "{err}");
+    assert!(err.contains("missing field `receive_buffer`"), "{err}");
 }
 
 const GOOD: &str = "[hours]\ndays = \"working-days\"\nsessions = [\"08:30-12:00\"]\n\n[[category]]\nprefix = \"A\"\nzh = \"社保\"\nen = \"Insurance\"\nwindows = [1]\n\n[[category]]\nprefix = \"B\"\nzh = \"民政\"\nen = \"Civil\"\nwindows = [2]\n";

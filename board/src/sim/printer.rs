@@ -79,8 +79,9 @@ pub struct Job {
     /// The decoded stream with commands as `<tokens>`.
     pub dump: String,
     pub cut: String,
-    /// Paper used, in millimetres.
+    /// Paper used, in millimetres (rounded) and in dots.
     pub paper_mm: u32,
+    pub paper_dots: u64,
     /// Where the job's `.bin`, `.txt`, `.dump` and `.png` were written (without
     /// extension).
     pub files: PathBuf,
@@ -625,8 +626,7 @@ fn print(shared: &Shared, stop: &AtomicBool, line: &Mutex<TTYPort>) {
             let number = s.jobs.len() + 1;
             let dots = std::mem::take(&mut s.job_dots);
             drop(s);
-            let paper_mm = (dots as f64 / model.dots_per_mm).round() as u32;
-            let saved = save(&page, number, paper_mm, &shared.out_dir, model.width_dots);
+            let saved = save(&page, number, dots, model, &shared.out_dir);
             let mut s = shared.lock();
             match saved {
                 Ok(job) => s.jobs.push(job),
@@ -643,19 +643,13 @@ fn print(shared: &Shared, stop: &AtomicBool, line: &Mutex<TTYPort>) {
     }
 }
 
-fn save(
-    page: &Page,
-    number: usize,
-    paper_mm: u32,
-    out_dir: &Path,
-    width: usize,
-) -> io::Result<Job> {
+fn save(page: &Page, number: usize, dots: u64, model: &Model, out_dir: &Path) -> io::Result<Job> {
     let files = out_dir.join(format!("job-{number:04}"));
     let text = page.text();
     std::fs::write(files.with_extension("bin"), &page.bytes)?;
     std::fs::write(files.with_extension("txt"), &text)?;
     std::fs::write(files.with_extension("dump"), &page.dump)?;
-    render::draw(&page.lines, width)?.write_png(&files.with_extension("png"))?;
+    render::draw(&page.lines, model.width_dots)?.write_png(&files.with_extension("png"))?;
     Ok(Job {
         number,
         bytes: page.bytes.len(),
@@ -668,7 +662,8 @@ fn save(
         text,
         dump: page.dump.clone(),
         cut: page.cut.clone(),
-        paper_mm,
+        paper_mm: (dots as f64 / model.dots_per_mm).round() as u32,
+        paper_dots: dots,
         files,
     })
 }

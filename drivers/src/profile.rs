@@ -91,6 +91,12 @@ impl Profile {
         Duration::from_secs_f64(mm / f64::from(self.speed_mm_s.max(1)))
     }
 
+    /// Bytes a second the printer consumes at its slowest: a full-width image
+    /// (one bit a dot) at full speed.
+    pub fn drain_rate(&self) -> u32 {
+        u32::from(self.width_dots / 8) * u32::from(self.dots_per_mm) * u32::from(self.speed_mm_s)
+    }
+
     pub fn cut_time(&self) -> Duration {
         Duration::from_millis(u64::from(self.cut_ms))
     }

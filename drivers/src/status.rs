@@ -458,6 +458,16 @@ mod tests {
 
     proptest::proptest! {
         #[test]
+        fn any_four_bytes_are_a_status_block_or_refused(block in proptest::prelude::any::<[u8; 4]>()) {
+            let valid = is_auto_status_start(block[0]) && block[1..].iter().all(|b| b & 0x90 == 0);
+            proptest::prop_assert_eq!(Health::from_auto_status(block).is_ok(), valid);
+            if let Ok(h) = Health::from_auto_status(block) {
+                // Paper out always shows as a fault, whatever else is set.
+                proptest::prop_assert_eq!(h.paper_out, h.fault() == Some(Fault::PaperOut));
+            }
+        }
+
+        #[test]
         fn every_byte_decodes_or_is_refused_by_the_pattern(byte in proptest::prelude::any::<u8>(), n in 1u8..=4) {
             let kind = [StatusKind::Printer, StatusKind::Offline, StatusKind::Error, StatusKind::Paper][usize::from(n - 1)];
             proptest::prop_assert_eq!(decode(kind, byte).is_ok(), byte & 0x93 == 0x12);

@@ -92,6 +92,10 @@ pub struct Settings {
     pub receive_buffer: usize,
     /// Whether the printer answers `DLE EOT n` and `GS r 1`.
     pub status: bool,
+    /// Bytes a second the printer consumes at its slowest (a full-width image
+    /// at full speed). A printer that cannot acknowledge blocks is fed no
+    /// faster than this once its buffer is full.
+    pub drain_rate: u32,
 }
 
 /// Why a printer port could not be used.
@@ -151,6 +155,9 @@ pub enum TransportError {
         "the printer on {port} took the job but did not finish it within {waited:?} — check paper, cover and power"
     )]
     Unfinished { port: String, waited: Duration },
+    /// While printing, the printer reported a fault by automatic status back.
+    #[error("the printer on {port} stopped: {health}")]
+    Stopped { port: String, health: Health },
     /// The port cannot answer status (a printer without it, or a file sink).
     #[error("the printer on {0} does not report its status")]
     NoStatus(String),
@@ -266,11 +273,45 @@ impl Printer {
             Port::Serial { line, .. } => line.flow,
             Port::UsbLp { .. } => FlowControl::RtsCts, // USB has its own.
         };
-        if flow == FlowControl::None && self.settings.status && job.bytes.len() > half {
-            self.send_in_blocks(job, half.max(1), stop)
-        } else {
-            self.write_all(&job.bytes, 0, job.bytes.len(), stop)
+        let buffer = self.settings.receive_buffer;
+        match flow {
+            FlowControl::None if self.settings.status && job.bytes.len() > half => {
+                self.send_in_blocks(job, half.max(1), stop)
+            }
+            FlowControl::None if job.bytes.len() > buffer => self.send_paced(job, stop),
+            _ => self.write_all(&job.bytes, 0, job.bytes.len(), stop),
         }
+    }
+
+    /// Fills the printer's buffer at line speed, then feeds it no faster than
+    /// it drains: for printers that neither handshake nor answer.
+    fn send_paced(&mut self, job: &Encoded, stop: &AtomicBool) -> Result<(), TransportError> {
+        let buffer = self.settings.receive_buffer;
+        let rate = f64::from(self.settings.drain_rate.max(1));
+        let total = job.bytes.len();
+        let started = Instant::now();
+        let mut sent = 0;
+        while sent < total {
+            let end = (sent + CHUNK).min(total);
+            // Bytes beyond the buffer must wait for the printer to drain them.
+            let due = started + Duration::from_secs_f64(end.saturating_sub(buffer) as f64 / rate);
+            while Instant::now() < due {
+                if stop.load(Ordering::Relaxed) {
+                    return Err(TransportError::Abandoned {
+                        path: self.port.path().to_path_buf(),
+                        sent,
+                        total,
+                    });
+                }
+                std::thread::sleep(
+                    due.saturating_duration_since(Instant::now())
+                        .min(Duration::from_millis(50)),
+                );
+            }
+            self.write_all(&job.bytes[sent..end], sent, total, stop)?;
+            sent = end;
+        }
+        Ok(())
     }
 
     /// Blocks of at most `block` bytes, split only between commands, each ended
@@ -487,6 +528,15 @@ impl Printer {
                 *slot = self.read_byte(deadline)?;
             }
             match Health::from_auto_status(block) {
+                // While a job is printing, a block that reports a fault ends the
+                // wait at once: no need to sit out the whole bound.
+                Ok(health) if !keep_markers && health.fault().is_some() => {
+                    self.auto_status = Some(health);
+                    return Err(TransportError::Stopped {
+                        port: self.port.describe(),
+                        health,
+                    });
+                }
                 Ok(health) => self.auto_status = Some(health),
                 Err(e) => {
                     return Err(TransportError::BadReply {
@@ -620,6 +670,7 @@ mod tests {
             reply_timeout: Duration::from_millis(300),
             receive_buffer: 4096,
             status: true,
+            drain_rate: 34_560,
         }
     }
 
@@ -765,9 +816,23 @@ mod tests {
             master
         });
         let paper = printer.finish(Duration::from_secs(2)).unwrap();
-        let _master = far.join().unwrap();
+        let mut master = far.join().unwrap();
         assert!(paper.near_end && !paper.end);
         assert!(printer.auto_status().unwrap().paper_near_end);
+
+        // Automatic status reporting a fault ends the wait for the marker.
+        let far = std::thread::spawn(move || {
+            let mut req = [0u8; 3];
+            master.read_exact(&mut req).unwrap();
+            master.write_all(&[0x18, 0x00, 0x0c, 0x00]).unwrap();
+            master
+        });
+        let err = printer.finish(Duration::from_secs(5)).unwrap_err();
+        let _master = far.join().unwrap();
+        assert!(
+            matches!(err, TransportError::Stopped { health, .. } if health.paper_out),
+            "{err}"
+        );
 
         // A printer that takes the job and never answers.
         let err = printer.finish(Duration::from_millis(200)).unwrap_err();
@@ -822,6 +887,99 @@ mod tests {
         printer.send(&encoded, &AtomicBool::new(false)).unwrap();
         let (blocks, _master) = far.join().unwrap();
         assert_eq!(blocks, [100, 100, 100, 100, 100]);
+    }
+
+    #[test]
+    fn a_printer_that_cannot_answer_is_fed_no_faster_than_it_drains() {
+        let mut s = settings();
+        s.status = false;
+        s.receive_buffer = 256;
+        s.drain_rate = 2560;
+        let (mut master, mut printer) = pair(s);
+        let bytes = vec![b'x'; 1024];
+        let far = std::thread::spawn(move || {
+            let mut got = vec![0u8; 1024];
+            master.read_exact(&mut got).unwrap();
+            (got, master)
+        });
+        let started = Instant::now();
+        printer.send(&job(&bytes), &AtomicBool::new(false)).unwrap();
+        let took = started.elapsed();
+        assert_eq!(far.join().unwrap().0, bytes);
+        // 768 bytes beyond the buffer at 2560 bytes a second.
+        assert!(took >= Duration::from_millis(300), "{took:?}");
+    }
+
+    #[test]
+    fn software_flow_control_stops_and_starts_the_line() {
+        let (mut master, mut slave) = TTYPort::pair().unwrap();
+        master.set_timeout(Duration::from_millis(300)).unwrap();
+        slave.set_timeout(Duration::from_secs(5)).unwrap();
+        let path = PathBuf::from(slave.name().unwrap());
+        let line = Line {
+            flow: FlowControl::XonXoff,
+            ..Line::plain(9600)
+        };
+        let mut printer = Printer::open(&Port::Serial { path, line }, settings()).unwrap();
+        // The printer says XOFF, then a byte: once the byte is through, so is
+        // the XOFF (input is processed in order), and the line is stopped.
+        master.write_all(&[0x13, b'Z']).unwrap();
+        let mut first = [0u8; 1];
+        slave.read_exact(&mut first).unwrap();
+        assert_eq!(
+            first[0], b'Z',
+            "the XOFF itself is taken by the line, not read"
+        );
+        // The kiosk's write waits (within its timeout) while the line is stopped.
+        let sender = std::thread::spawn(move || {
+            let result = printer.send(&job(b"A001\n"), &AtomicBool::new(false));
+            (result.is_ok(), printer)
+        });
+        assert!(
+            master.read(&mut first).is_err(),
+            "nothing may pass while the printer said XOFF"
+        );
+        // XON: it flows, and the kiosk's write completes.
+        master.write_all(&[0x11]).unwrap();
+        master.set_timeout(Duration::from_secs(5)).unwrap();
+        let mut got = [0u8; 5];
+        master.read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"A001\n");
+        assert!(
+            sender.join().unwrap().0,
+            "the job was sent once the line flowed"
+        );
+        // Hardware flow control opens too (a pseudo-terminal has no CTS line to
+        // test it against).
+        let (_m, slave) = TTYPort::pair().unwrap();
+        let line = Line {
+            flow: FlowControl::RtsCts,
+            ..Line::plain(115_200)
+        };
+        let path = PathBuf::from(slave.name().unwrap());
+        assert!(Printer::open(&Port::Serial { path, line }, settings()).is_ok());
+    }
+
+    #[test]
+    fn a_usb_printer_class_device_is_a_file_that_can_answer() {
+        // A pseudo-terminal's far end opened as a plain file, as /dev/usb/lp0 is.
+        let (mut master, slave) = TTYPort::pair().unwrap();
+        master.set_timeout(Duration::from_secs(5)).unwrap();
+        let path = PathBuf::from(slave.name().unwrap());
+        let mut printer = Printer::open(&Port::UsbLp { path }, settings()).unwrap();
+        let far = std::thread::spawn(move || {
+            let mut got = [0u8; 8];
+            master.read_exact(&mut got).unwrap();
+            master.write_all(&[0x12]).unwrap();
+            (got, master)
+        });
+        printer
+            .send(&job(b"A001\n"), &AtomicBool::new(false))
+            .unwrap();
+        let status = printer.query(StatusKind::Printer).unwrap();
+        let (got, _master) = far.join().unwrap();
+        assert_eq!(&got, b"A001\n\x10\x04\x01");
+        assert!(matches!(status, Status::Printer { offline: false, .. }));
     }
 
     #[test]

@@ -97,6 +97,37 @@ fn paper_out_mid_ticket_holds_it_and_it_resumes_under_the_same_number() {
 }
 
 #[test]
+fn an_80mm_printer_with_automatic_status_reports_paper_out_and_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!("{TEST_CONFIG}model = \"generic-80\"\nbaud = 115200\n"),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let mut station = Station::start(&data, &["--config", config.to_str().unwrap()]);
+    // The printer tells the kiosk by itself when the roll runs out mid-ticket.
+    station.ok("printer paper-end-in 20");
+    assert_eq!(take_held_ticket(&mut station, 'A'), "A001");
+    assert_eq!(health(&mut station), "paper_out");
+    station.ok("printer paper-load");
+    station.ok("settle");
+    assert_eq!(station.screen()["print"], "printed");
+    let sim = simulated(&mut station);
+    let png =
+        std::path::PathBuf::from(sim["last_job"]["files"].as_str().unwrap()).with_extension("png");
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    assert_eq!(
+        decoder.read_info().unwrap().info().width,
+        576,
+        "80 mm paper"
+    );
+    assert!(station.quit().success());
+    assert_eq!(bodies(&data, "ticket_printed")[0]["after_fault"], true);
+}
+
+#[test]
 fn a_cover_left_open_holds_tickets_until_it_is_closed() {
     let dir = tempfile::tempdir().unwrap();
     let mut station = Station::start(dir.path(), &[]);

@@ -302,6 +302,11 @@ impl Worker {
                 after.paper_out |= paper.end;
                 Ok(of(&after))
             }
+            // The printer said what stopped it (automatic status back).
+            Err(TransportError::Stopped { health, .. }) => Err(Problem {
+                health: of(&health),
+                lost: false,
+            }),
             // A fault during the job: the next attempt's status question says
             // which, and the marker is waited for again once it clears.
             Err(TransportError::Unfinished { .. }) => {
@@ -382,6 +387,7 @@ fn problem(e: &TransportError) -> Problem {
         TransportError::Timeout { .. } => (PrinterFault::NoAnswer, false),
         TransportError::BadReply { .. } => (PrinterFault::BadReply, false),
         TransportError::Unfinished { .. } => (PrinterFault::Stalled, false),
+        TransportError::Stopped { .. } => (PrinterFault::Offline, false),
         TransportError::Permission(_)
         | TransportError::Busy(_)
         | TransportError::NoStatus(_)

@@ -348,6 +348,7 @@ pub fn transport_settings(settings: &PrinterSettings) -> drivers::transport::Set
         reply_timeout: settings.status_timeout,
         receive_buffer: settings.profile.receive_buffer as usize,
         status: settings.profile.status,
+        drain_rate: settings.profile.drain_rate(),
     }
 }
 

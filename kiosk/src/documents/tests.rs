@@ -257,3 +257,20 @@ fn a_printer_without_a_cutter_or_qr_still_gets_a_whole_ticket() {
         "the QR data as text"
     );
 }
+
+#[test]
+fn an_unprintable_character_is_replaced_visibly_and_reported() {
+    // A category name with a character outside GB18030's 2-byte subset.
+    let mut odd = slip(false, 0, Some(0));
+    odd.category_zh = "𠀀社保".into();
+    let profiles = Profiles::built_in();
+    let press = Press {
+        profile: profiles.get("generic-58", "").unwrap(),
+        logo: None,
+    };
+    let doc = ticket(&odd, &station(), Locale::Zh);
+    let encoded = doc.escpos(press);
+    assert_eq!(encoded.replaced, ['𠀀']);
+    let page = Decoder::default().feed(&encoded.bytes).remove(0);
+    assert!(page.text().contains("□社保\n"), "{}", page.text());
+}

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use serialport::{ClearBuffer, SerialPort};
+use serialport::SerialPort;
 
 use crate::escpos::{self, Command, Encoded};
 use crate::profile::FlowControl;
@@ -166,6 +166,13 @@ pub enum TransportError {
     Io { path: PathBuf, source: io::Error },
 }
 
+/// A byte from the printer, sorted.
+enum Incoming {
+    Byte(u8),
+    PartOfBlock,
+    Block(Result<Health, u8>),
+}
+
 enum Link {
     Serial(Box<dyn SerialPort>),
     /// Opened non-blocking so that a status read can be bounded.
@@ -184,6 +191,11 @@ pub struct Printer {
     marker_answers: std::collections::VecDeque<u8>,
     /// End markers sent and not yet answered.
     markers_unanswered: usize,
+    /// Automatic status back is on: a byte that starts a block is followed by
+    /// three more.
+    auto_status_on: bool,
+    /// The bytes so far of an automatic status block split across reads.
+    block: Vec<u8>,
 }
 
 /// Bytes written per chunk: small enough that a stop request is honoured quickly,
@@ -237,6 +249,8 @@ impl Printer {
             auto_status: None,
             marker_answers: std::collections::VecDeque::new(),
             markers_unanswered: 0,
+            auto_status_on: false,
+            block: Vec::with_capacity(4),
         })
     }
 
@@ -323,7 +337,24 @@ impl Printer {
         block: usize,
         stop: &AtomicBool,
     ) -> Result<(), TransportError> {
+        let result = self.blocks(job, block, stop);
+        if result.is_err() {
+            // Whatever is owed from this job is no one's answer any more.
+            self.markers_unanswered = 0;
+            self.marker_answers.clear();
+        }
+        result
+    }
+
+    fn blocks(
+        &mut self,
+        job: &Encoded,
+        block: usize,
+        stop: &AtomicBool,
+    ) -> Result<(), TransportError> {
         let marker = escpos::encode(&[Command::EndMarker]).bytes;
+        // Two blocks and their markers, and room for status questions, fit.
+        let block = block.saturating_sub(marker.len() + 16).max(1);
         let total = job.bytes.len();
         let mut start = 0;
         let mut unanswered = 0;
@@ -343,7 +374,10 @@ impl Printer {
                 unanswered -= 1;
             }
             self.write_all(&job.bytes[start..end], start, total, stop)?;
-            self.write_all(&marker, end, total, stop)?;
+            // The marker is not part of the job: a failure writing it reports
+            // the job's bytes sent so far.
+            self.write_all(&marker, 0, 0, stop)
+                .map_err(|e| at(e, end, total))?;
             self.markers_unanswered += 1;
             unanswered += 1;
             start = end;
@@ -408,20 +442,49 @@ impl Printer {
                 Err(source) => return Err(TransportError::Io { path, source }),
             }
         }
-        let flushed = match &mut self.link {
-            Link::Serial(p) => p.flush(),
-            Link::Lp(f) => f.flush(),
+        self.drain(started + timeout, offset + done, total, stop)
+    }
+
+    /// Waits until the kernel has put every byte on the line. Bounded, unlike
+    /// `tcdrain` (a printer holding the line with RTS/CTS or XOFF would block
+    /// it for as long as it likes), and it heeds the stop flag.
+    fn drain(
+        &mut self,
+        deadline: Instant,
+        sent: usize,
+        total: usize,
+        stop: &AtomicBool,
+    ) -> Result<(), TransportError> {
+        let Link::Serial(p) = &mut self.link else {
+            return Ok(());
         };
-        match flushed {
-            Ok(()) => Ok(()),
-            // serialport reports a failed drain without its cause; a port whose
-            // device node is gone has vanished.
-            Err(e) if vanished(&e) || !path.exists() => Err(TransportError::Vanished {
-                path,
-                sent: offset + done,
-                total,
-            }),
-            Err(source) => Err(TransportError::Io { path, source }),
+        let path = self.port.path().to_path_buf();
+        loop {
+            match p.bytes_to_write() {
+                Ok(0) => return Ok(()),
+                Ok(_) => {}
+                Err(_) if !path.exists() => {
+                    return Err(TransportError::Vanished { path, sent, total });
+                }
+                Err(e) => {
+                    return Err(TransportError::Io {
+                        path,
+                        source: io::Error::other(e.description),
+                    });
+                }
+            }
+            if stop.load(Ordering::Relaxed) {
+                return Err(TransportError::Abandoned { path, sent, total });
+            }
+            if Instant::now() >= deadline {
+                return Err(TransportError::Timeout {
+                    path,
+                    sent,
+                    total,
+                    timeout: self.settings.write_timeout,
+                });
+            }
+            std::thread::sleep(Duration::from_millis(2));
         }
     }
 
@@ -457,7 +520,9 @@ impl Printer {
     /// Turns automatic status back on or off.
     pub fn set_auto_status(&mut self, on: bool) -> Result<(), TransportError> {
         let bytes = escpos::encode(&[Command::AutoStatus(on)]).bytes;
-        self.write_all(&bytes, 0, bytes.len(), &AtomicBool::new(false))
+        self.write_all(&bytes, 0, bytes.len(), &AtomicBool::new(false))?;
+        self.auto_status_on = on;
+        Ok(())
     }
 
     /// Sends the end-of-job marker and waits up to `within` for the printer to
@@ -466,6 +531,16 @@ impl Printer {
         if !self.settings.status {
             return Ok(PaperSensor::default());
         }
+        self.send_end_marker()?;
+        self.wait_end_marker(within)
+    }
+
+    /// Sends the end-of-job marker for a new job (answers still owed for an
+    /// earlier one are forgotten). Once this returns, the marker is on the line.
+    pub fn send_end_marker(&mut self) -> Result<(), TransportError> {
+        if !self.settings.status {
+            return Ok(());
+        }
         // Whatever came before belongs to no question still open.
         self.clear_input();
         self.marker_answers.clear();
@@ -473,7 +548,7 @@ impl Printer {
         let marker = escpos::encode(&[Command::EndMarker]).bytes;
         self.write_all(&marker, 0, marker.len(), &AtomicBool::new(false))?;
         self.markers_unanswered += 1;
-        self.wait_end_marker(within)
+        Ok(())
     }
 
     /// Waits again for the answer to an end-of-job marker already sent (after a
@@ -499,10 +574,9 @@ impl Printer {
     }
 
     /// Reads the one byte of an answer within `within`. Automatic status blocks
-    /// that arrive first are read whole (four bytes, as the printer announced
-    /// them) and kept; so are end-marker answers while a real-time answer is
-    /// awaited (`keep_markers`). Any other byte is returned as it is for the
-    /// caller to refuse: nothing is read past it.
+    /// (when turned on) are read whole and kept; so are end-marker answers
+    /// while a real-time answer is awaited (`keep_markers`). Any other byte is
+    /// returned as it is for the caller to refuse: nothing is read past it.
     fn read_answer(
         &mut self,
         within: Duration,
@@ -512,40 +586,55 @@ impl Printer {
         let deadline = Instant::now() + within;
         loop {
             let byte = self.read_byte(deadline)?;
-            if expected(byte) {
-                return Ok(byte);
-            }
-            let unanswered = self.markers_unanswered > self.marker_answers.len();
-            if keep_markers && unanswered && status::decode_paper(byte).is_ok() {
-                self.marker_answers.push_back(byte);
-                continue;
-            }
-            if !status::is_auto_status_start(byte) {
-                return Ok(byte);
-            }
-            let mut block = [byte, 0, 0, 0];
-            for slot in &mut block[1..] {
-                *slot = self.read_byte(deadline)?;
-            }
-            match Health::from_auto_status(block) {
-                // While a job is printing, a block that reports a fault ends the
-                // wait at once: no need to sit out the whole bound.
-                Ok(health) if !keep_markers && health.fault().is_some() => {
-                    self.auto_status = Some(health);
-                    return Err(TransportError::Stopped {
-                        port: self.port.describe(),
-                        health,
-                    });
+            match self.sort(byte) {
+                Incoming::Block(Ok(health)) => {
+                    // While a job is printing, a block that reports a fault
+                    // ends the wait at once: no need to sit out the bound.
+                    if !keep_markers && health.fault().is_some() {
+                        return Err(TransportError::Stopped {
+                            port: self.port.describe(),
+                            health,
+                        });
+                    }
                 }
-                Ok(health) => self.auto_status = Some(health),
-                Err(e) => {
+                Incoming::Block(Err(byte)) => {
                     return Err(TransportError::BadReply {
                         port: self.port.describe(),
-                        byte: e.byte,
+                        byte,
                     });
                 }
+                Incoming::PartOfBlock => {}
+                Incoming::Byte(byte) if expected(byte) => return Ok(byte),
+                Incoming::Byte(byte) if keep_markers && self.owes_marker(byte) => {
+                    self.marker_answers.push_back(byte);
+                }
+                Incoming::Byte(byte) => return Ok(byte),
             }
         }
+    }
+
+    /// Whether `byte` can be the answer to an end marker still unanswered.
+    fn owes_marker(&self, byte: u8) -> bool {
+        self.markers_unanswered > self.marker_answers.len() && status::decode_paper(byte).is_ok()
+    }
+
+    /// Puts a byte from the printer in its place: part of an automatic status
+    /// block (whose first byte no other answer can be), or a byte on its own.
+    fn sort(&mut self, byte: u8) -> Incoming {
+        if self.block.is_empty() && !(self.auto_status_on && status::is_auto_status_start(byte)) {
+            return Incoming::Byte(byte);
+        }
+        self.block.push(byte);
+        if self.block.len() < 4 {
+            return Incoming::PartOfBlock;
+        }
+        let block = [self.block[0], self.block[1], self.block[2], self.block[3]];
+        self.block.clear();
+        let health = Health::from_auto_status(block).map_err(|e| e.byte);
+        if let Ok(h) = health {
+            self.auto_status = Some(h);
+        }
+        Incoming::Block(health)
     }
 
     /// One byte before `deadline`, or `NoAnswer`.
@@ -599,36 +688,50 @@ impl Printer {
     /// Drops whatever the printer sent unasked (noise, stale answers) before a
     /// question, so that the answer read is the answer to it — except answers
     /// to an end marker still awaited, which are kept for
-    /// [`Printer::wait_end_marker`].
+    /// [`Printer::wait_end_marker`], and automatic status blocks, which are
+    /// read whole.
     pub fn clear_input(&mut self) {
         let mut waiting: Vec<u8> = Vec::new();
+        let mut buf = [0u8; 64];
         match &mut self.link {
             Link::Serial(p) => {
-                let n = p.bytes_to_read().unwrap_or(0) as usize;
-                if n > 0 {
-                    let mut buf = vec![0u8; n];
-                    let _ = p.set_timeout(Duration::from_millis(10));
-                    if let Ok(got) = p.read(&mut buf) {
-                        waiting.extend_from_slice(&buf[..got]);
+                // Only what is there now: nothing is waited for.
+                while let Ok(n @ 1..) = p.bytes_to_read() {
+                    let want = (n as usize).min(buf.len());
+                    match p.read(&mut buf[..want]) {
+                        Ok(got @ 1..) => waiting.extend_from_slice(&buf[..got]),
+                        _ => break,
                     }
-                    let _ = p.set_timeout(self.settings.write_timeout);
                 }
-                let _ = p.clear(ClearBuffer::Input);
             }
             Link::Lp(f) => {
-                let mut buf = [0u8; 64];
                 while let Ok(n @ 1..) = f.read(&mut buf) {
                     waiting.extend_from_slice(&buf[..n]);
                 }
             }
         }
         for byte in waiting {
-            if self.markers_unanswered > self.marker_answers.len()
-                && status::decode_paper(byte).is_ok()
+            if let Incoming::Byte(byte) = self.sort(byte)
+                && self.owes_marker(byte)
             {
                 self.marker_answers.push_back(byte);
             }
         }
+    }
+}
+
+/// A write error for a marker, told as the job's bytes sent so far.
+fn at(e: TransportError, sent: usize, total: usize) -> TransportError {
+    match e {
+        TransportError::Vanished { path, .. } => TransportError::Vanished { path, sent, total },
+        TransportError::Timeout { path, timeout, .. } => TransportError::Timeout {
+            path,
+            sent,
+            total,
+            timeout,
+        },
+        TransportError::Abandoned { path, .. } => TransportError::Abandoned { path, sent, total },
+        e => e,
     }
 }
 
@@ -767,7 +870,8 @@ mod tests {
                 let mut req = [0u8; 3];
                 master.read_exact(&mut req).unwrap();
                 asked.push(req[2]);
-                // The answer, and then bytes nobody asked for: never read.
+                // One answer per question; the next question comes only after
+                // it was read.
                 master.write_all(&[answer]).unwrap();
             }
             (asked, master)
@@ -807,10 +911,11 @@ mod tests {
     #[test]
     fn the_end_marker_waits_for_the_printer_and_keeps_auto_status() {
         let (mut master, mut printer) = pair(settings());
+        printer.set_auto_status(true).unwrap();
         let far = std::thread::spawn(move || {
-            let mut req = [0u8; 3];
+            let mut req = [0u8; 6];
             master.read_exact(&mut req).unwrap();
-            assert_eq!(req, [0x1d, b'r', 1]);
+            assert_eq!(req, [0x1d, b'a', 0x0e, 0x1d, b'r', 1]);
             // An automatic status block (paper low), then the answer.
             master.write_all(&[0x10, 0x00, 0x03, 0x00, 0x03]).unwrap();
             master
@@ -869,24 +974,42 @@ mod tests {
             .map(|i| Command::Text(format!("{i:0>49}\n")))
             .collect();
         let encoded = escpos::encode(&commands);
+        // The far side answers a block only once two are owed: the sender must
+        // then wait, and send nothing more until an answer comes.
         let far = std::thread::spawn(move || {
             let mut blocks = Vec::new();
             let mut current = Vec::new();
             let mut byte = [0u8; 1];
+            let mut owed = 0;
+            let mut overrun = false;
             while blocks.len() < 5 {
                 master.read_exact(&mut byte).unwrap();
                 current.push(byte[0]);
                 if current.ends_with(&[0x1d, b'r', 1]) {
                     blocks.push(current.len() - 3);
                     current.clear();
-                    master.write_all(&[0x00]).unwrap();
+                    owed += 1;
+                    if owed == 2 {
+                        master.set_timeout(Duration::from_millis(200)).unwrap();
+                        if master.read(&mut byte).is_ok() {
+                            overrun = true;
+                            current.push(byte[0]);
+                        }
+                        master.set_timeout(Duration::from_secs(5)).unwrap();
+                        master.write_all(&[0x00]).unwrap();
+                        owed -= 1;
+                    }
                 }
             }
-            (blocks, master)
+            for _ in 0..owed {
+                master.write_all(&[0x00]).unwrap();
+            }
+            (blocks, overrun, master)
         });
         printer.send(&encoded, &AtomicBool::new(false)).unwrap();
-        let (blocks, _master) = far.join().unwrap();
+        let (blocks, overrun, _master) = far.join().unwrap();
         assert_eq!(blocks, [100, 100, 100, 100, 100]);
+        assert!(!overrun, "a third block went out with two unanswered");
     }
 
     #[test]

@@ -88,6 +88,7 @@ fn main() {
                 reply_timeout: Duration::from_secs(1),
                 receive_buffer: profile.receive_buffer as usize,
                 status: true,
+                drain_rate: profile.drain_rate(),
             },
         )
         .expect("the port opens");

@@ -603,8 +603,9 @@ pub fn test_page(press: Press<'_>, station: &StationInfo) -> Document {
         "打印机测试页 Printer test page".into(),
         Style::BODY.bold(),
     ));
-    for size in 1..=4 {
-        blocks.push(Block::Text(format!("{size}x 号A1"), Style::BODY.size(size)));
+    // Every size the printer has (GS ! 1–8), short enough for 58 mm paper.
+    for size in 1..=8 {
+        blocks.push(Block::Text(format!("{size}号"), Style::BODY.size(size)));
     }
     blocks.extend([
         Block::Text("粗体 Bold".into(), Style::BODY.bold()),

@@ -45,10 +45,19 @@ fn bodies(data: &std::path::Path, kind: &str) -> Vec<Value> {
         .collect()
 }
 
+/// A station whose tickets are given up after two seconds of a printer fault.
+fn start_with_short_hold(dir: &std::path::Path) -> (Station, std::path::PathBuf) {
+    let config = dir.join("kiosk.toml");
+    std::fs::write(&config, format!("{TEST_CONFIG}hold_seconds = 2\n")).unwrap();
+    let data = dir.join("data");
+    let station = Station::start(&data, &["--config", config.to_str().unwrap()]);
+    (station, data)
+}
+
 #[test]
 fn paper_out_mid_ticket_holds_it_and_it_resumes_under_the_same_number() {
     let dir = tempfile::tempdir().unwrap();
-    let mut station = Station::start(dir.path(), &[]);
+    let (mut station, data) = start_with_short_hold(dir.path());
     // The roll ends 30 mm into the first ticket.
     station.ok("printer paper-end-in 30");
     let code = take_held_ticket(&mut station, 'A');
@@ -65,6 +74,19 @@ fn paper_out_mid_ticket_holds_it_and_it_resumes_under_the_same_number() {
     assert!(
         sim["buffered"].as_u64().unwrap() > 0,
         "the rest is held: {sim}"
+    );
+    // A reprint now would come out twice: refused.
+    let refused = station.send("reprint A001");
+    assert_eq!(
+        refused["error"],
+        "A001 is waiting for the printer to recover; it prints by itself — reprint it once it has printed or was given up"
+    );
+    // Past the hold time the ticket is not given up: the printer has part of
+    // it and will finish it by itself.
+    station.ok("wait 3s");
+    assert_eq!(
+        station.state()["printer"]["held"],
+        serde_json::json!(["A001"])
     );
 
     // A new roll: the printer finishes the ticket it held; nothing is sent twice.
@@ -85,15 +107,15 @@ fn paper_out_mid_ticket_holds_it_and_it_resumes_under_the_same_number() {
     assert_eq!(station.take_ticket('A'), "A002", "no number was used up");
     assert!(station.quit().success());
 
-    let printed = bodies(dir.path(), "ticket_printed");
+    let printed = bodies(&data, "ticket_printed");
     assert_eq!(printed[0]["ticket"], "A001");
     assert_eq!(printed[0]["after_fault"], true);
-    let changes: Vec<Value> = bodies(dir.path(), "printer_changed")
+    let changes: Vec<Value> = bodies(&data, "printer_changed")
         .into_iter()
         .map(|b| b["health"]["fault"].clone())
         .collect();
     assert_eq!(changes[0], "paper_out", "{changes:?}");
-    assert!(bodies(dir.path(), "print_failed").is_empty());
+    assert!(bodies(&data, "print_failed").is_empty());
 }
 
 #[test]
@@ -189,6 +211,38 @@ fn an_unplugged_printer_reprints_the_whole_ticket_once_replugged() {
     );
     assert!(station.quit().success());
     assert_eq!(bodies(dir.path(), "ticket_printed")[0]["after_fault"], true);
+}
+
+#[test]
+fn a_ticket_the_printer_never_got_is_given_up_after_the_hold_time_and_reprinted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut station, data) = start_with_short_hold(dir.path());
+    station.ok("printer unplug");
+    assert_eq!(take_held_ticket(&mut station, 'A'), "A001");
+    // Two seconds on, the ticket is given up: it stays valid, staff are told.
+    station.ok("settle");
+    assert_eq!(station.screen()["print"], "failed");
+    assert_eq!(station.waiting(), ["A001"]);
+    station.ok("printer plug");
+    station.ok("reprint A001");
+    station.ok("settle");
+    let sim = simulated(&mut station);
+    assert_eq!(sim["jobs"], 1, "printed once, as the reprint: {sim}");
+    assert!(
+        sim["last_job"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("补打 REPRINT")
+    );
+    assert!(station.quit().success());
+    let failed = bodies(&data, "print_failed");
+    assert!(
+        failed[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("not printed within 2 s: printer port"),
+        "{failed:?}"
+    );
 }
 
 #[test]
@@ -357,12 +411,7 @@ fn technicians_ask_the_printer_and_print_a_test_page() {
     );
     assert!(printer.wait_for_jobs(1, std::time::Duration::from_secs(10)));
     let text = &printer.jobs()[0].text;
-    for needle in [
-        "1x 号A1",
-        "4x 号A1",
-        "[qr kiosk printer test]",
-        "[cut partial]",
-    ] {
+    for needle in ["1号\n", "8号\n", "[qr kiosk printer test]", "[cut partial]"] {
         assert!(text.contains(needle), "{needle} missing: {text}");
     }
     assert_eq!(printer.status().unknown_commands, 0);

@@ -57,6 +57,8 @@ pub struct Core {
     outstanding: usize,
     /// Jobs waiting for a printer fault to clear.
     held: Vec<TicketCode>,
+    /// Tickets with a job at the printer worker (queued, printing or held).
+    pending: Vec<TicketCode>,
     /// `settle` waiters, and whether held jobs count as settled for them.
     settle: Vec<(bool, oneshot::Sender<()>)>,
     last_view: Option<ScreenView>,
@@ -98,6 +100,7 @@ impl Core {
             events: parts.events,
             outstanding: 0,
             held: Vec::new(),
+            pending: Vec::new(),
             settle: Vec::new(),
             last_view: None,
             store_fault: None,
@@ -291,6 +294,20 @@ impl Core {
     }
 
     async fn command(&mut self, command: Command, actor: Actor) -> Result<(), String> {
+        // A ticket still at the printer prints by itself once it can: a reprint
+        // now would come out twice.
+        if let Command::Reprint { ticket } = &command
+            && self.pending.contains(ticket)
+        {
+            let why = if self.held.contains(ticket) {
+                "is waiting for the printer to recover"
+            } else {
+                "is being printed"
+            };
+            return Err(format!(
+                "{ticket} {why}; it prints by itself — reprint it once it has printed or was given up"
+            ));
+        }
         let result = match self.exec(command, actor).await {
             Ok(effects) => {
                 self.perform(effects);
@@ -346,6 +363,9 @@ impl Core {
             ),
         }
         self.held.retain(|t| *t != ticket);
+        if let Some(i) = self.pending.iter().position(|t| *t == ticket) {
+            self.pending.remove(i);
+        }
         self.screen.print_state(ticket.to_string(), state);
         self.push_view();
         self.settle_waiters();
@@ -408,7 +428,9 @@ impl Core {
             ticket: slip.code,
             encoded,
             paper_time,
+            queued_at: std::time::Instant::now(),
         };
+        self.pending.push(slip.code);
         if !printer.submit(job) {
             let _ = self.events.send(Event::Printed {
                 ticket: slip.code,

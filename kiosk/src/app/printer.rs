@@ -10,7 +10,11 @@
 //! interval. When the fault clears the job resumes where it stopped — bytes the
 //! printer kept are not sent twice — or, if the printer lost them (unplugged,
 //! switched off), is printed again whole under the same number. A job held
-//! longer than the hold time is given up; staff can reprint it.
+//! longer than the hold time (counted from the touch) is given up — unless the
+//! printer already holds part of it and says why it stopped (paper, cover,
+//! offline): that part prints by itself when the fault clears, so giving up
+//! would only invite a reprint that comes out twice. Staff can reprint any
+//! ticket given up.
 //!
 //! Between jobs the worker asks for the printer's status every poll interval,
 //! so paper running low or a cover left open reaches staff before a citizen
@@ -36,6 +40,9 @@ pub struct PrintJob {
     pub encoded: Encoded,
     /// The time the printer needs for the paper and the cut at full speed.
     pub paper_time: Duration,
+    /// When the job was made: the hold time counts from here, so a ticket
+    /// queued behind a held one does not get a fresh hold time of its own.
+    pub queued_at: Instant,
 }
 
 /// How the worker talks to the printer.
@@ -122,8 +129,21 @@ impl Drop for PrinterWorker {
 /// Why an attempt did not print, and whether what was sent is lost.
 struct Problem {
     health: PrinterHealth,
-    /// The printer lost what it had (port gone, silent): send it all again.
+    /// The printer lost what it had (the port went away): send it all again.
     lost: bool,
+}
+
+impl Problem {
+    /// The printer said what stopped it, and keeps what it has until then.
+    fn printer_keeps_data(&self) -> bool {
+        matches!(
+            self.health,
+            PrinterHealth::Fault {
+                fault: PrinterFault::PaperOut | PrinterFault::CoverOpen | PrinterFault::Offline,
+                ..
+            }
+        )
+    }
 }
 
 /// Where a job stands with the printer it is on.
@@ -194,7 +214,7 @@ impl Worker {
     }
 
     fn job(&mut self, job: PrintJob) {
-        let started = Instant::now();
+        let started = job.queued_at;
         let mut progress = Progress::default();
         let mut held: Option<PrinterHealth> = None;
         let outcome = loop {
@@ -227,8 +247,10 @@ impl Worker {
                             reason: reason.clone(),
                         });
                     }
+                    let printer_has_part =
+                        (progress.sent > 0 || progress.marker) && problem.printer_keeps_data();
                     held = Some(problem.health);
-                    if started.elapsed() >= self.setup.hold {
+                    if started.elapsed() >= self.setup.hold && !printer_has_part {
                         // Whatever the printer still holds must not come out
                         // later as a surprise: start afresh next time.
                         self.printer = None;
@@ -239,11 +261,13 @@ impl Worker {
                             ),
                         };
                     }
-                    self.pause(
-                        self.setup
-                            .poll
-                            .min(self.setup.hold.saturating_sub(started.elapsed())),
-                    );
+                    let to_hold_end = self.setup.hold.saturating_sub(started.elapsed());
+                    let wait = if printer_has_part || to_hold_end.is_zero() {
+                        self.setup.poll
+                    } else {
+                        self.setup.poll.min(to_hold_end)
+                    };
+                    self.pause(wait);
                 }
             }
         };
@@ -289,12 +313,11 @@ impl Worker {
                 lost: true,
             });
         };
-        let answer = if progress.marker {
-            printer.wait_end_marker(bound)
-        } else {
+        if !progress.marker {
+            printer.send_end_marker().map_err(|e| problem(&e))?;
             progress.marker = true;
-            printer.finish(bound)
-        };
+        }
+        let answer = printer.wait_end_marker(bound);
         match answer {
             Ok(paper) => {
                 let mut after = health;
@@ -383,7 +406,11 @@ fn problem(e: &TransportError) -> Problem {
         TransportError::Missing(_) | TransportError::Vanished { .. } => {
             (PrinterFault::Unplugged, true)
         }
-        TransportError::NoAnswer { .. } => (PrinterFault::NoAnswer, true),
+        // Silence does not prove the printer lost anything (a full buffer on a
+        // 3-wire line, a printer busy or switched off): resend nothing yet. If
+        // it was switched off, its end marker is never answered and the job
+        // ends as stalled, for staff to reprint.
+        TransportError::NoAnswer { .. } => (PrinterFault::NoAnswer, false),
         TransportError::Timeout { .. } => (PrinterFault::NoAnswer, false),
         TransportError::BadReply { .. } => (PrinterFault::BadReply, false),
         TransportError::Unfinished { .. } => (PrinterFault::Stalled, false),

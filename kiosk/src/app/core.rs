@@ -401,6 +401,14 @@ impl Core {
                     let again = if recall { " (again)" } else { "" };
                     tracing::info!("calling {ticket} to window {window}{again}");
                 }
+                // Good news is information; the rest is a warning.
+                Effect::Notify(
+                    notice @ (Notice::PrinterRecovered
+                    | Notice::ClockRecovered
+                    | Notice::Printer {
+                        health: PrinterHealth::Ready,
+                    }),
+                ) => tracing::info!("staff notice: {}", notice_text(&notice)),
                 Effect::Notify(notice) => tracing::warn!("staff notice: {}", notice_text(&notice)),
             }
         }

@@ -416,6 +416,42 @@ fn technicians_ask_the_printer_and_print_a_test_page() {
     }
     assert_eq!(printer.status().unknown_commands, 0);
 
+    // The station's own simulated printer, started for the occasion.
+    let data = dir.path().join("data");
+    let out = kiosk()
+        .args(["printer", "status", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("(generic-58) on"), "{stdout}");
+    assert!(
+        stdout.contains("state    online, paper adequate"),
+        "{stdout}"
+    );
+
+    let out = kiosk().args(["printer", "models"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("* generic-58"), "{stdout}");
+    assert!(stdout.contains("  epson-tm-t20"), "{stdout}");
+
+    let previews = dir.path().join("previews");
+    let out = kiosk()
+        .args(["printer", "preview", "--out"])
+        .arg(&previews)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    for name in ["ticket-zh", "ticket-en", "receipt", "notice", "test-page"] {
+        assert!(previews.join(format!("{name}.png")).exists(), "{name}");
+        assert!(previews.join(format!("{name}.txt")).exists(), "{name}");
+    }
+
     // A port with nothing on the far side: no answer, said plainly.
     let (_master, slave) = serialport::TTYPort::pair().unwrap();
     let silent = serialport::SerialPort::name(&slave).unwrap();

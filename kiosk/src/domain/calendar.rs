@@ -77,4 +77,99 @@ impl HolidayCalendar {
     pub fn years(&self) -> impl Iterator<Item = i16> + '_ {
         self.years.iter().copied()
     }
+
+    /// The day `n` working days after `from`, counting from the next day (Civil
+    /// Code art. 201): one working day after a Friday is the Monday, or the
+    /// Saturday if that Saturday is an adjusted working day. Provisional when a
+    /// day counted falls in a year without published data (counted as
+    /// Monday–Friday). `n = 0` is `from` itself.
+    pub fn add_working_days(&self, from: Date, n: u32) -> Deadline {
+        let mut date = from;
+        let mut provisional = false;
+        let mut left = n;
+        while left > 0 {
+            let Ok(next) = date.tomorrow() else {
+                // The end of the calendar (year 9999): nothing later to count.
+                provisional = true;
+                break;
+            };
+            date = next;
+            provisional |= !self.is_known_year(date.year());
+            if self.is_working_day(date) {
+                left -= 1;
+            }
+        }
+        Deadline { date, provisional }
+    }
+}
+
+/// A date counted in working days.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize)]
+pub struct Deadline {
+    pub date: Date,
+    /// Counted over a year whose official holidays are not known yet.
+    pub provisional: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shipped calendar files, read as `config` reads them.
+    fn shipped() -> HolidayCalendar {
+        #[derive(Deserialize)]
+        struct File {
+            year: i16,
+            days: Vec<CalendarDay>,
+        }
+        let mut calendar = HolidayCalendar::default();
+        for text in [
+            include_str!("../../../assets/calendar/2025.json"),
+            include_str!("../../../assets/calendar/2026.json"),
+        ] {
+            let file: File = serde_json::from_str(text).unwrap();
+            calendar.add_year(file.year, file.days).unwrap();
+        }
+        calendar
+    }
+
+    fn d(text: &str) -> Date {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn working_days_count_from_the_next_day_across_real_holidays() {
+        let calendar = shipped();
+        // (from, working days, due, provisional)
+        let table = [
+            // An ordinary week: Friday + 1 is Monday.
+            ("2026-11-27", 1, "2026-11-30", false),
+            ("2026-12-01", 1, "2026-12-02", false),
+            // National Day 2025: 1–8 October off; Sunday 28 September and
+            // Saturday 11 October are working days.
+            ("2025-09-26", 1, "2025-09-28", false),
+            ("2025-09-30", 1, "2025-10-09", false),
+            ("2025-10-10", 1, "2025-10-11", false),
+            ("2025-09-30", 15, "2025-10-28", false),
+            // Spring Festival 2026: 15–23 February off; Saturdays 14 and 28
+            // February are working days.
+            ("2026-02-13", 1, "2026-02-14", false),
+            ("2026-02-14", 1, "2026-02-24", false),
+            ("2026-02-13", 15, "2026-03-12", false),
+            // Into 2027, whose notice is not in the data: Monday–Friday, marked.
+            ("2026-12-30", 5, "2027-01-06", true),
+            ("2026-12-30", 1, "2026-12-31", false),
+            ("2026-11-30", 0, "2026-11-30", false),
+        ];
+        for (from, n, due, provisional) in table {
+            assert_eq!(
+                calendar.add_working_days(d(from), n),
+                Deadline {
+                    date: d(due),
+                    provisional
+                },
+                "{from} + {n}"
+            );
+        }
+    }
 }

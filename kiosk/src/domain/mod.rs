@@ -16,7 +16,7 @@ mod ticket;
 #[cfg(test)]
 mod tests;
 
-pub use calendar::{CalendarDay, CalendarError, HolidayCalendar};
+pub use calendar::{CalendarDay, CalendarError, Deadline, HolidayCalendar};
 pub use catalog::{
     Catalog, CatalogError, Category, CategoryId, Days, Hours, Policy, Session, Settings, WindowNo,
 };

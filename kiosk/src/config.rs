@@ -196,6 +196,7 @@ pub struct Config {
 struct RawConfig {
     station: RawStation,
     queue: RawQueue,
+    evaluator: RawEvaluator,
     ui: RawUi,
     printer: RawPrinter,
     store: RawStore,
@@ -224,6 +225,12 @@ struct RawQueue {
     day_close: Option<Spanned<String>>,
     closed_on_holidays: Option<bool>,
     default_service_minutes: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawEvaluator {
+    armed_seconds: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -374,6 +381,13 @@ impl Config {
             })?,
         };
         let settings = Settings {
+            rating_seconds: src.in_range(
+                &raw.evaluator.armed_seconds,
+                "evaluator.armed_seconds",
+                10..=120,
+                defaults.rating_seconds,
+                " seconds",
+            )?,
             time_zone,
             policy,
             recall_limit,

@@ -57,6 +57,14 @@ fn a_touch_issues_a_ticket_that_is_printed_called_and_logged() {
     // The lobby board itself shows it: its row for window 1 carries the call.
     station.ok("tap label \"请 A001 号到 1 号窗口\"");
     station.ok("key 1 complete");
+    // The citizen rates the service on window 1's evaluator.
+    station.ok("rate 1 5");
+    let window = station.state()["station"]["windows"][0].clone();
+    assert_eq!(
+        window["ratings"],
+        serde_json::json!([0, 0, 0, 0, 1]),
+        "{window}"
+    );
     assert!(station.quit().success());
 
     let entries = journal(dir.path(), &[]);
@@ -67,7 +75,9 @@ fn a_touch_issues_a_ticket_that_is_printed_called_and_logged() {
             "ticket_issued",
             "ticket_printed",
             "ticket_called",
-            "ticket_completed"
+            "ticket_completed",
+            "rating_armed",
+            "ticket_rated"
         ]
     );
     assert!(entries[1..].iter().all(|e| e["ticket"] == "A001"));
@@ -237,4 +247,49 @@ fn staff_transfer_requeue_and_pause_through_the_control_socket() {
         ]
     );
     assert!(entries.iter().all(|e| e["actor"]["by"] == "technician"));
+}
+
+#[test]
+fn the_evaluator_takes_one_rating_per_ticket_while_armed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &[]);
+    // A key pressed before anything was served: logged, not counted.
+    station.ok("rate 2 3");
+    assert_eq!(station.take_ticket('B'), "B001");
+    station.ok("key 2 call");
+    station.ok("key 2 complete");
+    assert_eq!(station.state()["station"]["windows"][1]["armed"], "B001");
+    // A bad rating, then a second press: only the first counts.
+    station.ok("rate 2 1");
+    station.ok("rate 2 5");
+    let window = station.state()["station"]["windows"][1].clone();
+    assert_eq!(
+        window["ratings"],
+        serde_json::json!([1, 0, 0, 0, 0]),
+        "{window}"
+    );
+    assert_eq!(window["armed"], serde_json::Value::Null);
+    let refused = station.send("rate 2 7");
+    assert_eq!(refused["error"], "`7` is not an evaluator key 1–5");
+    assert!(station.quit().success());
+    let entries = journal(dir.path(), &["--window", "2"]);
+    let rated: Vec<String> = kinds(&entries)
+        .into_iter()
+        .filter(|k| k.starts_with("rating") || k.starts_with("ticket_rated"))
+        .collect();
+    assert_eq!(
+        rated,
+        [
+            "rating_ignored",
+            "rating_armed",
+            "ticket_rated",
+            "rating_ignored"
+        ]
+    );
+    let by = entries
+        .iter()
+        .find(|e| e["kind"] == "ticket_rated")
+        .map(|e| e["actor"].clone())
+        .unwrap();
+    assert_eq!(by, serde_json::json!({"by": "evaluator", "window": 2}));
 }

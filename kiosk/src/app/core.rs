@@ -337,9 +337,25 @@ impl Core {
                 };
                 self.command(command, Actor::Keypad { window: w }).await
             }
+            board::Input::EvaluatorKey { window, key } => {
+                let Some(w) = WindowNo::new(window) else {
+                    return Err(format!("window {window} is out of range"));
+                };
+                // The simulated evaluator has five keys numbered by level (5 =
+                // 非常满意); boards with 3 or 4 keys map theirs in the board
+                // profile before they get here.
+                self.command(
+                    Command::Rate {
+                        window: w,
+                        level: key,
+                    },
+                    Actor::Evaluator { window: w },
+                )
+                .await
+            }
             other => {
-                // The evaluator and the safety inputs are wired by their own issues;
-                // until then a press is noted and has no effect.
+                // The safety inputs are wired by their own issue; until then a
+                // press is noted and has no effect.
                 tracing::info!("{other:?} noted; this input has no effect yet");
                 Ok(())
             }
@@ -410,6 +426,11 @@ impl Core {
                     }),
                 ) => tracing::info!("staff notice: {}", notice_text(&notice)),
                 Effect::Notify(notice) => tracing::warn!("staff notice: {}", notice_text(&notice)),
+                // The window card and the lobby screen's thanks come with the
+                // evaluator's displays; until then the thanks is logged.
+                Effect::Thank { window, level } => {
+                    tracing::info!("window {window}: thank you for rating {level}");
+                }
             }
         }
     }
@@ -654,6 +675,13 @@ pub fn notice_text(notice: &Notice) -> String {
             format!("ticket {ticket} was not printed: {reason}")
         }
         Notice::PrinterRecovered => "the printer prints again".into(),
+        Notice::BadRating {
+            ticket,
+            window,
+            level,
+        } => format!(
+            "bad rating {level} for {ticket} at window {window} — the station manager should go to the window now"
+        ),
         Notice::Printer { health } => match health {
             PrinterHealth::Ready => "the printer is ready".into(),
             PrinterHealth::PaperLow => "the printer's paper is low — replace the roll soon".into(),

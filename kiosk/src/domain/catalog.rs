@@ -321,6 +321,9 @@ pub struct Settings {
     pub default_service_minutes: u32,
     /// How many recent completions the rolling mean service time uses.
     pub service_sample: usize,
+    /// How long a window's evaluator takes a rating after staff complete a
+    /// ticket (10–120 s).
+    pub rating_seconds: u32,
 }
 
 impl Default for Settings {
@@ -335,6 +338,7 @@ impl Default for Settings {
             closed_on_holidays: true,
             default_service_minutes: 5,
             service_sample: 20,
+            rating_seconds: 30,
         }
     }
 }

@@ -23,6 +23,6 @@ pub use catalog::{
 pub use hours::{Ticketing, ticketing_state};
 pub use station::{
     Actor, CategoryView, Command, Decision, Effect, Fact, Notice, PrintOutcome, PrinterFault,
-    PrinterHealth, Record, Rejection, ServingView, Station, StationView, TicketSlip,
+    PrinterHealth, Record, Rejection, ServingView, Station, StationView, TicketSlip, UnratedReason,
 };
 pub use ticket::{Ticket, TicketCode, TicketState};

@@ -34,6 +34,8 @@ pub enum Actor {
     Staff { id: String },
     /// A technician's control command or scenario file.
     Technician,
+    /// The citizen, on the evaluator at a window.
+    Evaluator { window: WindowNo },
     /// The station itself: timers, the business-day close.
     System,
 }
@@ -45,6 +47,7 @@ impl fmt::Display for Actor {
             Actor::Keypad { window } => write!(f, "keypad {window}"),
             Actor::Staff { id } => write!(f, "staff {id}"),
             Actor::Technician => write!(f, "technician"),
+            Actor::Evaluator { window } => write!(f, "evaluator {window}"),
             Actor::System => write!(f, "system"),
         }
     }
@@ -81,6 +84,9 @@ pub enum Command {
     PrinterHealth(PrinterHealth),
     /// Staff print a ticket again under its own number.
     Reprint { ticket: TicketCode },
+    /// A key on a window's evaluator: a rating level, 1 (非常不满意) to 5
+    /// (非常满意).
+    Rate { window: WindowNo, level: u8 },
     /// Time passes: closes the business day when due and notices a clock that runs
     /// behind the journal.
     Tick,
@@ -101,6 +107,16 @@ pub enum PrintOutcome {
     },
     /// The job could not be printed; the ticket stays valid.
     Failed { reason: String },
+}
+
+/// Why a ticket went unrated.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnratedReason {
+    /// The rating time ran out.
+    Timeout,
+    /// Staff called the next ticket first.
+    NextCall,
 }
 
 /// Why the printer cannot print.
@@ -213,6 +229,29 @@ pub enum Fact {
     TicketReprinted {
         ticket: TicketCode,
     },
+    /// The window's evaluator takes a rating for this ticket until `until`.
+    RatingArmed {
+        ticket: TicketCode,
+        window: WindowNo,
+        until: Timestamp,
+    },
+    /// The citizen rated the service: 5 非常满意 … 1 非常不满意.
+    TicketRated {
+        ticket: TicketCode,
+        window: WindowNo,
+        level: u8,
+    },
+    /// The ticket's chance to be rated ended without a rating.
+    TicketUnrated {
+        ticket: TicketCode,
+        window: WindowNo,
+        reason: UnratedReason,
+    },
+    /// An evaluator key pressed while nothing was armed: logged, not counted.
+    RatingIgnored {
+        window: WindowNo,
+        level: u8,
+    },
     /// The printer's state changed.
     PrinterChanged {
         health: PrinterHealth,
@@ -244,6 +283,10 @@ impl Fact {
             Fact::TicketPrinted { .. } => "ticket_printed",
             Fact::PrintFailed { .. } => "print_failed",
             Fact::TicketReprinted { .. } => "ticket_reprinted",
+            Fact::RatingArmed { .. } => "rating_armed",
+            Fact::TicketRated { .. } => "ticket_rated",
+            Fact::TicketUnrated { .. } => "ticket_unrated",
+            Fact::RatingIgnored { .. } => "rating_ignored",
             Fact::PrinterChanged { .. } => "printer_changed",
         }
     }
@@ -260,6 +303,9 @@ impl Fact {
             | Fact::TicketCompleted { ticket, .. }
             | Fact::TicketPrinted { ticket, .. }
             | Fact::TicketReprinted { ticket }
+            | Fact::RatingArmed { ticket, .. }
+            | Fact::TicketRated { ticket, .. }
+            | Fact::TicketUnrated { ticket, .. }
             | Fact::PrintFailed { ticket, .. } => Some(*ticket),
             _ => None,
         }
@@ -274,7 +320,11 @@ impl Fact {
             | Fact::TicketTransferred { window, .. }
             | Fact::TicketCompleted { window, .. }
             | Fact::WindowOpened { window }
-            | Fact::WindowPaused { window } => Some(*window),
+            | Fact::WindowPaused { window }
+            | Fact::RatingArmed { window, .. }
+            | Fact::TicketRated { window, .. }
+            | Fact::TicketUnrated { window, .. }
+            | Fact::RatingIgnored { window, .. } => Some(*window),
             _ => None,
         }
     }
@@ -332,6 +382,12 @@ pub enum Notice {
     Printer {
         health: PrinterHealth,
     },
+    /// A bad rating (1 or 2): the station manager goes to the window at once.
+    BadRating {
+        ticket: TicketCode,
+        window: WindowNo,
+        level: u8,
+    },
 }
 
 /// What the shell must do once the records of a decision are committed.
@@ -349,6 +405,8 @@ pub enum Effect {
     },
     /// Tell staff.
     Notify(Notice),
+    /// Thank the citizen who rated (the window's card, the lobby screen).
+    Thank { window: WindowNo, level: u8 },
 }
 
 /// Records to journal and effects to carry out after they are committed.
@@ -384,6 +442,8 @@ pub enum Rejection {
         ticket: TicketCode,
         state: &'static str,
     },
+    #[error("rating level {0} is not 1–5 (1 非常不满意 … 5 非常满意)")]
+    BadLevel(u8),
     #[error("{ticket} is {state}; only a ticket still to be served is printed again")]
     NotReprintable {
         ticket: TicketCode,
@@ -405,6 +465,8 @@ pub enum Rejection {
 struct WindowState {
     paused: bool,
     current: Option<TicketCode>,
+    /// The ticket the evaluator takes a rating for, and until when.
+    armed: Option<(TicketCode, Timestamp)>,
     /// Priority tickets called in a row, for the `alternate` policy.
     priority_streak: u8,
 }
@@ -428,6 +490,12 @@ pub struct ServingView {
     pub ticket: Option<TicketCode>,
     pub called_at: Option<Timestamp>,
     pub recalls: u8,
+    /// The ticket whose rating the evaluator takes now.
+    pub armed: Option<TicketCode>,
+    /// Today's ratings: how many of each level, 1 to 5, and how many tickets
+    /// went unrated.
+    pub ratings: [u32; 5],
+    pub unrated: u32,
 }
 
 /// Everything the lobby screen and the `state` control command show.
@@ -465,6 +533,9 @@ pub struct Station {
     clock_warned: bool,
     printer_fault: Option<String>,
     printer: PrinterHealth,
+    /// Tickets armed for a rating today, with their rating once known
+    /// (`Some(None)`: unrated). A ticket is armed once at most.
+    ratings: BTreeMap<TicketCode, (WindowNo, Option<Option<u8>>)>,
     next_order: i64,
 }
 
@@ -490,6 +561,7 @@ impl Station {
             clock_warned: false,
             printer_fault: None,
             printer: PrinterHealth::Ready,
+            ratings: BTreeMap::new(),
             next_order: 0,
         }
     }
@@ -570,6 +642,7 @@ impl Station {
                 self.day = Some(record.day);
                 self.day_closed = false;
                 self.tickets.clear();
+                self.ratings.clear();
                 self.counters.clear();
                 self.next_order = 0;
                 for w in self.windows.values_mut() {
@@ -674,6 +747,7 @@ impl Station {
                 }
                 for w in self.windows.values_mut() {
                     w.current = None;
+                    w.armed = None;
                 }
                 self.day_closed = true;
             }
@@ -681,9 +755,56 @@ impl Station {
             Fact::ClockRecovered => self.clock_warned = false,
             Fact::TicketPrinted { .. } => self.printer_fault = None,
             Fact::PrintFailed { reason, .. } => self.printer_fault = Some(reason.clone()),
-            Fact::TicketReprinted { .. } => {}
+            Fact::TicketReprinted { .. } | Fact::RatingIgnored { .. } => {}
+            Fact::RatingArmed {
+                ticket,
+                window,
+                until,
+            } => {
+                if let Some(w) = self.windows.get_mut(window) {
+                    w.armed = Some((*ticket, *until));
+                }
+                self.ratings.insert(*ticket, (*window, None));
+            }
+            Fact::TicketRated {
+                ticket,
+                window,
+                level,
+            } => {
+                self.disarm(*window, *ticket);
+                self.ratings.insert(*ticket, (*window, Some(Some(*level))));
+            }
+            Fact::TicketUnrated { ticket, window, .. } => {
+                self.disarm(*window, *ticket);
+                self.ratings.insert(*ticket, (*window, Some(None)));
+            }
             Fact::PrinterChanged { health } => self.printer = health.clone(),
         }
+    }
+
+    /// Ends a window's rating time for `ticket`.
+    fn disarm(&mut self, window: WindowNo, ticket: TicketCode) {
+        if let Some(w) = self.windows.get_mut(&window)
+            && w.armed.is_some_and(|(t, _)| t == ticket)
+        {
+            w.armed = None;
+        }
+    }
+
+    /// Today's ratings at a window: counts of levels 1–5, and unrated tickets.
+    fn ratings_at(&self, window: WindowNo) -> ([u32; 5], u32) {
+        let mut levels = [0; 5];
+        let mut unrated = 0;
+        for (w, outcome) in self.ratings.values() {
+            match outcome {
+                Some(Some(level)) if *w == window && (1..=5).contains(level) => {
+                    levels[usize::from(level - 1)] += 1;
+                }
+                Some(None) if *w == window => unrated += 1,
+                _ => {}
+            }
+        }
+        (levels, unrated)
     }
 
     /// What the lobby screen shows at `now`.
@@ -729,12 +850,16 @@ impl Station {
                         Some(TicketState::Called { at, recalls, .. }) => (Some(at), recalls),
                         _ => (None, 0),
                     };
+                let (ratings, unrated) = self.ratings_at(*no);
                 ServingView {
                     window: *no,
                     paused: w.paused,
                     ticket: w.current,
                     called_at,
                     recalls,
+                    armed: w.armed.map(|(t, _)| t),
+                    ratings,
+                    unrated,
                 }
             })
             .collect();
@@ -1007,6 +1132,26 @@ impl Scratch {
         if !self.station.day_closed && local_time >= self.station.settings.day_close {
             self.close_day();
         }
+        // A rating time that ran out: the ticket goes unrated, once.
+        let expired: Vec<(WindowNo, TicketCode)> = self
+            .station
+            .windows
+            .iter()
+            .filter_map(|(no, w)| match w.armed {
+                Some((ticket, until)) if until <= self.now => Some((*no, ticket)),
+                _ => None,
+            })
+            .collect();
+        for (window, ticket) in expired {
+            self.record_as(
+                Actor::System,
+                Fact::TicketUnrated {
+                    ticket,
+                    window,
+                    reason: UnratedReason::Timeout,
+                },
+            );
+        }
     }
 
     fn close_day(&mut self) {
@@ -1132,6 +1277,46 @@ impl Scratch {
             Command::Complete { window } => {
                 let ticket = self.current(window)?;
                 self.complete(ticket, window, false);
+                // The evaluator takes this ticket's rating for a while; a ticket
+                // is armed once at most.
+                if !self.station.ratings.contains_key(&ticket) {
+                    let seconds = i64::from(self.station.settings.rating_seconds);
+                    let until = self
+                        .now
+                        .checked_add(jiff::SignedDuration::from_secs(seconds))
+                        .unwrap_or(self.now);
+                    self.record(Fact::RatingArmed {
+                        ticket,
+                        window,
+                        until,
+                    });
+                }
+                Ok(())
+            }
+            Command::Rate { window, level } => {
+                let armed = self.window(window)?.armed;
+                if !(1..=5).contains(&level) {
+                    return Err(Rejection::BadLevel(level));
+                }
+                match armed {
+                    // The first key wins: the rating disarms the window.
+                    Some((ticket, _)) => {
+                        self.record(Fact::TicketRated {
+                            ticket,
+                            window,
+                            level,
+                        });
+                        self.effect(Effect::Thank { window, level });
+                        if level <= 2 {
+                            self.effect(Effect::Notify(Notice::BadRating {
+                                ticket,
+                                window,
+                                level,
+                            }));
+                        }
+                    }
+                    None => self.record(Fact::RatingIgnored { window, level }),
+                }
                 Ok(())
             }
             Command::Transfer { window, to } => {
@@ -1237,12 +1422,25 @@ impl Scratch {
 
     fn call_next(&mut self, window: WindowNo) -> Result<(), Rejection> {
         let w = self.window(window)?;
-        let (paused, current) = (w.paused, w.current);
+        let (paused, current, armed) = (w.paused, w.current, w.armed);
         if paused {
             self.record(Fact::WindowOpened { window });
         }
+        // Calling the next citizen ends the last one's chance to rate.
+        if let Some((ticket, _)) = armed {
+            self.record(Fact::TicketUnrated {
+                ticket,
+                window,
+                reason: UnratedReason::NextCall,
+            });
+        }
         if let Some(ticket) = current {
             self.complete(ticket, window, true);
+            self.record(Fact::TicketUnrated {
+                ticket,
+                window,
+                reason: UnratedReason::NextCall,
+            });
         }
         match self.station.pick_next(window).map(|t| t.code) {
             Some(ticket) => {

@@ -269,7 +269,8 @@ fn call_next_completes_the_current_ticket_and_reports_an_empty_queue() {
     run.call(1);
     run.now = at("2026-11-30T09:04");
     let d = run.go(Command::CallNext { window: w(1) }).unwrap();
-    assert_eq!(Run::kinds(&d), ["ticket_completed"]);
+    // Completed by the next call: no time was left to rate it.
+    assert_eq!(Run::kinds(&d), ["ticket_completed", "ticket_unrated"]);
     assert!(matches!(
         d.records[0].fact,
         Fact::TicketCompleted {
@@ -1034,6 +1035,147 @@ fn staff_reprint_a_ticket_under_its_own_number() {
     ));
 }
 
+/// A ticket called and completed at window 1 at 09:00; the evaluator armed.
+fn completed_at_window_1() -> (Run, TicketCode) {
+    let mut run = Run::strict();
+    let a1 = run.issue(a(), false);
+    assert_eq!(run.call(1), Some(a1));
+    let d = run.go(Command::Complete { window: w(1) }).unwrap();
+    assert_eq!(Run::kinds(&d), ["ticket_completed", "rating_armed"]);
+    (run, a1)
+}
+
+fn rate(run: &mut Run, level: u8) -> Decision {
+    run.go(Command::Rate {
+        window: w(1),
+        level,
+    })
+    .unwrap()
+}
+
+#[test]
+fn the_first_key_after_completion_rates_the_ticket() {
+    let (mut run, a1) = completed_at_window_1();
+    assert_eq!(run.station.view(run.now).windows[0].armed, Some(a1));
+    run.now = at("2026-11-30T09:00:20");
+    let d = rate(&mut run, 5);
+    assert_eq!(Run::kinds(&d), ["ticket_rated"]);
+    assert_eq!(
+        d.effects,
+        [Effect::Thank {
+            window: w(1),
+            level: 5
+        }]
+    );
+    // A second press (a second citizen, an impatient finger) is logged only.
+    let d = rate(&mut run, 1);
+    assert_eq!(Run::kinds(&d), ["rating_ignored"]);
+    assert!(d.effects.is_empty(), "no thanks, no alert: {:?}", d.effects);
+    let view = run.station.view(run.now);
+    assert_eq!(view.windows[0].armed, None);
+    assert_eq!(view.windows[0].ratings, [0, 0, 0, 0, 1]);
+    assert_eq!(view.windows[0].unrated, 0);
+}
+
+#[test]
+fn a_bad_rating_alerts_the_manager_at_once() {
+    let (mut run, a1) = completed_at_window_1();
+    let d = rate(&mut run, 2);
+    assert_eq!(
+        d.effects,
+        [
+            Effect::Thank {
+                window: w(1),
+                level: 2
+            },
+            Effect::Notify(Notice::BadRating {
+                ticket: a1,
+                window: w(1),
+                level: 2
+            })
+        ]
+    );
+}
+
+#[test]
+fn a_rating_time_that_runs_out_leaves_the_ticket_unrated_for_good() {
+    let (mut run, a1) = completed_at_window_1();
+    // 29 s later it still counts; at 30 s it has ended.
+    run.now = at("2026-11-30T09:00:30");
+    let d = run.go(Command::Tick).unwrap();
+    assert_eq!(Run::kinds(&d), ["ticket_unrated"]);
+    assert!(matches!(
+        d.records[0].fact,
+        Fact::TicketUnrated {
+            ticket,
+            reason: UnratedReason::Timeout,
+            ..
+        } if ticket == a1
+    ));
+    let d = rate(&mut run, 5);
+    assert_eq!(Run::kinds(&d), ["rating_ignored"]);
+    assert_eq!(run.station.view(run.now).windows[0].unrated, 1);
+}
+
+#[test]
+fn calling_the_next_ticket_ends_the_rating_time() {
+    let (mut run, a1) = completed_at_window_1();
+    let a2 = run.issue(a(), false);
+    let d = run.go(Command::CallNext { window: w(1) }).unwrap();
+    assert_eq!(Run::kinds(&d), ["ticket_unrated", "ticket_called"]);
+    assert_eq!(d.records[0].fact.ticket(), Some(a1));
+    assert_eq!(rate(&mut run, 4).records[0].fact.kind(), "rating_ignored");
+    // Completing by calling the next one leaves no time to rate at all.
+    let _a3 = run.issue(a(), false);
+    let d = run.go(Command::CallNext { window: w(1) }).unwrap();
+    assert_eq!(
+        Run::kinds(&d),
+        ["ticket_completed", "ticket_unrated", "ticket_called"]
+    );
+    assert_eq!(d.records[1].fact.ticket(), Some(a2));
+}
+
+#[test]
+fn a_restart_while_armed_never_arms_again_and_expires_on_time() {
+    let (mut run, a1) = completed_at_window_1();
+    // The kiosk restarts 10 s later: the station is rebuilt from the journal.
+    let mut rebuilt = run.station.blank();
+    for record in &run.journal {
+        rebuilt.apply(record);
+    }
+    assert_eq!(rebuilt.view(run.now).windows[0].armed, Some(a1));
+    run.station = rebuilt;
+    run.now = at("2026-11-30T09:05");
+    let d = run.go(Command::Tick).unwrap();
+    assert_eq!(Run::kinds(&d), ["ticket_unrated"]);
+    // Requeued and served again, the same ticket is not armed a second time.
+    let d = rate(&mut run, 3);
+    assert_eq!(Run::kinds(&d), ["rating_ignored"]);
+}
+
+#[test]
+fn rating_levels_and_windows_are_checked() {
+    let (mut run, _) = completed_at_window_1();
+    assert_eq!(
+        run.go(Command::Rate {
+            window: w(1),
+            level: 6
+        })
+        .unwrap_err()
+        .to_string(),
+        "rating level 6 is not 1–5 (1 非常不满意 … 5 非常满意)"
+    );
+    assert!(matches!(
+        run.go(Command::Rate {
+            window: w(9),
+            level: 5
+        }),
+        Err(Rejection::UnknownWindow(..))
+    ));
+    // Nothing was recorded: the window is still armed.
+    assert!(run.station.view(run.now).windows[0].armed.is_some());
+}
+
 mod properties {
     use proptest::prelude::*;
 
@@ -1056,7 +1198,7 @@ mod properties {
         /// station.
         #[test]
         fn any_sequence_of_commands_keeps_the_station_consistent(
-            steps in proptest::collection::vec((0u8..8, 0u8..5, 1u8..5, any::<bool>()), 1..120),
+            steps in proptest::collection::vec((0u8..10, 0u8..5, 1u8..5, any::<bool>()), 1..120),
         ) {
             let mut run = Run::strict();
             let categories = [a(), b(), c()];
@@ -1071,6 +1213,8 @@ mod properties {
                     4 => Command::Skip { window },
                     5 => Command::Complete { window },
                     6 => Command::Transfer { window, to: category },
+                    // An evaluator key: level 1–5 from the category index.
+                    8 | 9 => Command::Rate { window, level: cat_index + 1 },
                     _ => match run.station.tickets().iter().find(|t| matches!(t.state, TicketState::Skipped { .. })) {
                         Some(t) => Command::Requeue { ticket: t.code },
                         None => Command::Tick,
@@ -1087,6 +1231,21 @@ mod properties {
                     let t = run.station.ticket(code).unwrap();
                     let called_here = matches!(t.state, TicketState::Called { window, .. } if window == serving.window);
                     prop_assert!(called_here, "window {} shows {} in state {:?}", serving.window, code, t.state);
+                }
+            }
+            // Every ticket is rated or unrated at most once, and only after it
+            // was armed.
+            let mut armed = std::collections::BTreeSet::new();
+            let mut ended = std::collections::BTreeSet::new();
+            for r in &run.journal {
+                match r.fact {
+                    Fact::RatingArmed { ticket, .. } => prop_assert!(armed.insert(ticket), "{} armed twice", ticket),
+                    Fact::TicketRated { ticket, .. } => {
+                        prop_assert!(armed.contains(&ticket), "{} rated unarmed", ticket);
+                        prop_assert!(ended.insert(ticket), "{} rated twice", ticket);
+                    }
+                    Fact::TicketUnrated { ticket, .. } => prop_assert!(ended.insert(ticket), "{} ended twice", ticket),
+                    _ => {}
                 }
             }
             let mut restored = Station::new(catalog(), calendar(), run.station.settings().clone());

@@ -543,6 +543,10 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::ClockRecovered
         | Fact::TicketPrinted { .. }
         | Fact::TicketReprinted { .. }
+        | Fact::RatingArmed { .. }
+        | Fact::TicketRated { .. }
+        | Fact::TicketUnrated { .. }
+        | Fact::RatingIgnored { .. }
         | Fact::PrinterChanged { .. }
         | Fact::PrintFailed { .. } => {}
     }

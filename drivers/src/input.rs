@@ -75,13 +75,13 @@ impl Debouncer {
         self.level
     }
 
-    /// A raw level seen at `at`. Returns the debounced change it makes now, if
-    /// any. Edges must come in time order; one earlier than the last is taken
-    /// as happening at the last edge's time.
-    pub fn edge(&mut self, level: bool, at: Duration) -> Option<(bool, Duration)> {
+    /// A raw level seen at `at`. Returns the debounced changes it makes now, in
+    /// order: a change the time up to this edge settled, then (leading filter)
+    /// the change this edge makes at once. Edges must come in time order; one
+    /// earlier than the last is taken as happening at the last edge's time.
+    pub fn edge(&mut self, level: bool, at: Duration) -> Vec<(bool, Duration)> {
         let at = at.max(self.raw_since);
-        // Time up to this edge may have settled the previous raw level.
-        let settled = self.tick(at);
+        let mut changes: Vec<(bool, Duration)> = self.tick(at).into_iter().collect();
         if level != self.raw {
             self.raw = level;
             self.raw_since = at;
@@ -92,9 +92,9 @@ impl Debouncer {
         {
             self.level = self.raw;
             self.locked_until = at + lockout;
-            return Some((self.level, at));
+            changes.push((self.level, at));
         }
-        settled
+        changes
     }
 
     /// Time passes with no edge. Returns the change that settles by `now`.
@@ -160,7 +160,7 @@ impl Key {
     /// A raw level (true = pressed) seen at `at`.
     pub fn edge(&mut self, pressed: bool, at: Duration) -> Vec<KeyEvent> {
         let mut events = self.tick(at);
-        if let Some(change) = self.debouncer.edge(pressed, at) {
+        for change in self.debouncer.edge(pressed, at) {
             self.change(change, &mut events);
         }
         events
@@ -363,6 +363,21 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_bare_debouncer_reports_both_changes_an_edge_decides() {
+        // A release settled at the end of the lockout and the next press, fed
+        // with no tick in between: both are reported, in order.
+        let mut d = Debouncer::new(Filter::Leading(ms(50)), false, ms(0));
+        assert_eq!(d.edge(true, ms(100)), [(true, ms(100))]);
+        assert_eq!(d.edge(false, ms(108)), []);
+        assert_eq!(d.edge(true, ms(300)), [(false, ms(150)), (true, ms(300))]);
+        // The same with the stable filter: the release settles at 123.
+        let mut d = Debouncer::new(Filter::Stable(ms(15)), false, ms(0));
+        assert_eq!(d.edge(true, ms(100)), []);
+        assert_eq!(d.edge(false, ms(200)), [(true, ms(115))]);
+        assert_eq!(d.edge(true, ms(300)), [(false, ms(215))]);
+    }
+
     proptest::proptest! {
         /// Whatever the raw train, debounced presses and releases alternate,
         /// come in time order, and (with the stable filter) are never closer
@@ -373,7 +388,8 @@ mod tests {
             stable in proptest::prelude::any::<bool>(),
         ) {
             let filter = if stable { Filter::Stable(ms(15)) } else { Filter::Leading(ms(50)) };
-            let mut key = Key::new(filter, ms(1_000_000), ms(0));
+            // Held 300 ms or more is stuck: long gaps in the train make some.
+            let mut key = Key::new(filter, ms(300), ms(0));
             let mut t = 0;
             let mut level = false;
             let mut train = Vec::new();
@@ -384,20 +400,34 @@ mod tests {
             }
             let events = run(&mut key, &train, t + 1000);
             let mut pressed = false;
-            let mut last = Duration::ZERO;
+            let mut stuck = false;
+            let mut last: Option<Duration> = None;
             for e in &events {
                 let (now_pressed, at) = match *e {
                     KeyEvent::Pressed { at } => (true, at),
-                    KeyEvent::Released { at } => (false, at),
-                    _ => continue,
+                    KeyEvent::Released { at } | KeyEvent::Unstuck { at } => (false, at),
+                    KeyEvent::Stuck { at } => {
+                        // Stuck only while pressed, and only once per press.
+                        proptest::prop_assert!(pressed && !stuck, "{:?}", events);
+                        stuck = true;
+                        proptest::prop_assert!(last.is_none_or(|l| at >= l));
+                        continue;
+                    }
                 };
                 proptest::prop_assert_ne!(now_pressed, pressed, "{:?}", events);
-                proptest::prop_assert!(at >= last);
-                if stable && at != last && last != Duration::ZERO {
-                    proptest::prop_assert!(at - last >= ms(15), "{:?}", events);
+                proptest::prop_assert_eq!(matches!(e, KeyEvent::Unstuck { .. }), stuck && !now_pressed);
+                if let Some(l) = last {
+                    proptest::prop_assert!(at >= l);
+                    // Changes are at least the window (stable) or the lockout
+                    // (leading) apart.
+                    let gap = if stable { ms(15) } else { ms(50) };
+                    proptest::prop_assert!(at - l >= gap, "{:?}", events);
+                }
+                if !now_pressed {
+                    stuck = false;
                 }
                 pressed = now_pressed;
-                last = at;
+                last = Some(at);
             }
             // After the train the key rests at the last raw level.
             proptest::prop_assert_eq!(pressed, level);

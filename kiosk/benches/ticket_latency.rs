@@ -16,26 +16,15 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use kiosk::app::{
-    Clock, Core, CoreParts, Event, PrintState, PrinterSetup, PrinterWorker, Screen, ScreenJob,
-    ScreenView, TicketView, Writer,
-};
+use kiosk::app::{Clock, Core, CoreParts, Event, PrinterSetup, PrinterWorker, Writer};
 use kiosk::config::Config;
 use kiosk::domain::Station;
 use kiosk::store::Store;
 use serialport::SerialPort;
 
-/// A screen that shows nothing: the bench measures the path to the printer.
-struct NoScreen;
+mod support;
 
-impl Screen for NoScreen {
-    fn show_view(&self, _: ScreenView) {}
-    fn show_ticket(&self, _: TicketView) {}
-    fn print_state(&self, _: String, _: PrintState) {}
-    fn problem(&self, _: bool) {}
-    fn run(&self, _: ScreenJob) {}
-    fn quit(&self) {}
-}
+use support::NoScreen;
 
 fn main() {
     let n: usize = std::env::args()

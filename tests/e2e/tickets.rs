@@ -293,3 +293,31 @@ fn the_evaluator_takes_one_rating_per_ticket_while_armed() {
         .unwrap();
     assert_eq!(by, serde_json::json!({"by": "evaluator", "window": 2}));
 }
+
+#[test]
+fn a_restart_while_a_window_is_armed_ends_its_rating_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &[]);
+    assert_eq!(station.take_ticket('A'), "A001");
+    station.ok("key 1 call");
+    station.ok("key 1 complete");
+    assert!(station.quit().success());
+
+    let mut station = Station::start(dir.path(), &[]);
+    assert_eq!(
+        station.state()["station"]["windows"][0]["armed"],
+        serde_json::Value::Null
+    );
+    station.ok("rate 1 5");
+    assert!(station.quit().success());
+    let entries = journal(
+        dir.path(),
+        &["--ticket", "A001", "--kind", "ticket_unrated"],
+    );
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["body"]["reason"], "restart");
+    assert_eq!(
+        kinds(&journal(dir.path(), &["--kind", "rating_ignored"])),
+        ["rating_ignored"]
+    );
+}

@@ -110,10 +110,14 @@ impl Core {
         }
     }
 
-    /// The first tick, before any command is taken: closes a business day left
-    /// open, notices a clock behind the journal, and posts the first view to the
-    /// screen ahead of anything the control socket may ask.
+    /// Before any command is taken: ends rating times left open by the last run,
+    /// then the first tick closes a business day left open, notices a clock
+    /// behind the journal, and posts the first view to the screen ahead of
+    /// anything the control socket may ask.
     pub async fn prepare(&mut self) {
+        if let Err(f) = self.exec(Command::Started, Actor::System).await {
+            tracing::error!("{}", f.message());
+        }
         self.handle(Event::Tick).await;
     }
 

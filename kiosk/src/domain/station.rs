@@ -90,6 +90,9 @@ pub enum Command {
     /// Time passes: closes the business day when due and notices a clock that runs
     /// behind the journal.
     Tick,
+    /// The kiosk has just started: rating times still open from before the
+    /// restart end.
+    Started,
 }
 
 /// How a print job ended, as the printer worker reports it.
@@ -117,6 +120,11 @@ pub enum UnratedReason {
     Timeout,
     /// Staff called the next ticket first.
     NextCall,
+    /// The business day closed first.
+    DayClosed,
+    /// The kiosk restarted: a key pressed afterwards cannot be trusted to be
+    /// about that ticket.
+    Restart,
 }
 
 /// Why the printer cannot print.
@@ -1154,7 +1162,28 @@ impl Scratch {
         }
     }
 
+    /// Ends every window's rating time, recording its ticket as unrated.
+    fn disarm_all(&mut self, reason: UnratedReason) {
+        let armed: Vec<(WindowNo, TicketCode)> = self
+            .station
+            .windows
+            .iter()
+            .filter_map(|(no, w)| w.armed.map(|(ticket, _)| (*no, ticket)))
+            .collect();
+        for (window, ticket) in armed {
+            self.record_as(
+                Actor::System,
+                Fact::TicketUnrated {
+                    ticket,
+                    window,
+                    reason,
+                },
+            );
+        }
+    }
+
     fn close_day(&mut self) {
+        self.disarm_all(UnratedReason::DayClosed);
         let unserved = self
             .station
             .tickets
@@ -1186,6 +1215,10 @@ impl Scratch {
     fn command(&mut self, command: &Command) -> Result<(), Rejection> {
         match *command {
             Command::Tick => Ok(()),
+            Command::Started => {
+                self.disarm_all(UnratedReason::Restart);
+                Ok(())
+            }
             Command::PrintOutcome {
                 ticket,
                 ref outcome,

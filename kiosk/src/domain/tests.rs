@@ -1100,7 +1100,10 @@ fn a_bad_rating_alerts_the_manager_at_once() {
 #[test]
 fn a_rating_time_that_runs_out_leaves_the_ticket_unrated_for_good() {
     let (mut run, a1) = completed_at_window_1();
-    // 29 s later it still counts; at 30 s it has ended.
+    // 29 s later it is still armed; at 30 s it has ended.
+    run.now = at("2026-11-30T09:00:29");
+    assert!(run.go(Command::Tick).unwrap().records.is_empty());
+    assert_eq!(run.station.view(run.now).windows[0].armed, Some(a1));
     run.now = at("2026-11-30T09:00:30");
     let d = run.go(Command::Tick).unwrap();
     assert_eq!(Run::kinds(&d), ["ticket_unrated"]);
@@ -1136,21 +1139,45 @@ fn calling_the_next_ticket_ends_the_rating_time() {
 }
 
 #[test]
-fn a_restart_while_armed_never_arms_again_and_expires_on_time() {
+fn a_restart_while_armed_ends_the_rating_time_and_never_arms_again() {
     let (mut run, a1) = completed_at_window_1();
-    // The kiosk restarts 10 s later: the station is rebuilt from the journal.
+    // The kiosk restarts 5 s later: the station is rebuilt from the journal,
+    // still armed, and the start ends the rating time.
     let mut rebuilt = run.station.blank();
     for record in &run.journal {
         rebuilt.apply(record);
     }
     assert_eq!(rebuilt.view(run.now).windows[0].armed, Some(a1));
     run.station = rebuilt;
-    run.now = at("2026-11-30T09:05");
-    let d = run.go(Command::Tick).unwrap();
+    run.now = at("2026-11-30T09:00:05");
+    let d = run.go(Command::Started).unwrap();
     assert_eq!(Run::kinds(&d), ["ticket_unrated"]);
-    // Requeued and served again, the same ticket is not armed a second time.
+    assert!(matches!(
+        d.records[0].fact,
+        Fact::TicketUnrated {
+            reason: UnratedReason::Restart,
+            ..
+        }
+    ));
+    // Within what would have been its 30 s, a press no longer counts.
     let d = rate(&mut run, 3);
     assert_eq!(Run::kinds(&d), ["rating_ignored"]);
+    // A start with nothing armed records nothing.
+    assert!(run.go(Command::Started).unwrap().records.is_empty());
+}
+
+#[test]
+fn the_day_closing_while_armed_leaves_the_ticket_unrated() {
+    let mut run = Run::strict();
+    let a1 = run.issue(a(), false);
+    run.call(1);
+    run.now = at("2026-11-30T17:59:45");
+    run.go(Command::Complete { window: w(1) }).unwrap();
+    run.now = at("2026-11-30T18:00");
+    let d = run.go(Command::Tick).unwrap();
+    assert_eq!(Run::kinds(&d), ["ticket_unrated", "day_closed"]);
+    assert_eq!(d.records[0].fact.ticket(), Some(a1));
+    assert_eq!(run.station.view(run.now).windows[0].unrated, 1);
 }
 
 #[test]
@@ -1233,8 +1260,12 @@ mod properties {
                     prop_assert!(called_here, "window {} shows {} in state {:?}", serving.window, code, t.state);
                 }
             }
-            // Every ticket is rated or unrated at most once, and only after it
-            // was armed.
+            // The day closes: every rating time ends.
+            run.now = at("2026-11-30T18:00");
+            let _ = run.go(Command::Tick);
+            let view = run.station.view(run.now);
+            // Every ticket armed is rated or unrated exactly once, and only
+            // after it was armed.
             let mut armed = std::collections::BTreeSet::new();
             let mut ended = std::collections::BTreeSet::new();
             for r in &run.journal {
@@ -1247,6 +1278,9 @@ mod properties {
                     Fact::TicketUnrated { ticket, .. } => prop_assert!(ended.insert(ticket), "{} ended twice", ticket),
                     _ => {}
                 }
+            }
+            for ticket in &armed {
+                prop_assert!(ended.contains(ticket), "{} armed and never ended", ticket);
             }
             let mut restored = Station::new(catalog(), calendar(), run.station.settings().clone());
             for r in &run.journal {

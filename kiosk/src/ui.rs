@@ -196,6 +196,9 @@ pub fn select_language(english: bool) {
     }
 }
 
+/// How long the lobby thanks a citizen for a rating.
+const THANKS_SECONDS: i32 = 5;
+
 /// The [`Screen`] the runtime drives: posts each change to the Slint thread.
 #[derive(Clone)]
 pub struct SlintScreen {
@@ -230,6 +233,14 @@ impl app::Screen for SlintScreen {
 
     fn problem(&self, closed: bool) {
         self.post(move |w| show_problem(&w, closed));
+    }
+
+    fn thank(&self, window: u8) {
+        self.post(move |w| {
+            let lobby = w.global::<Lobby>();
+            lobby.set_thanks_window(i32::from(window));
+            lobby.set_thanks_seconds_left(THANKS_SECONDS);
+        });
     }
 
     fn run(&self, job: app::ScreenJob) {
@@ -279,6 +290,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         "ticket": if screen == "ticket" { ticket.code.to_string() } else { String::new() },
         "print": if screen == "ticket" { print } else { "" },
         "notice": lobby.get_notice().to_string(),
+        "thanks_window": lobby.get_thanks_window(),
         "english": lobby.get_english(),
         "width": size.width,
         "height": size.height,

@@ -59,6 +59,11 @@ fn a_touch_issues_a_ticket_that_is_printed_called_and_logged() {
     station.ok("key 1 complete");
     // The citizen rates the service on window 1's evaluator.
     station.ok("rate 1 5");
+    assert_eq!(
+        station.screen()["thanks_window"],
+        1,
+        "the lobby thanks the citizen"
+    );
     let window = station.state()["station"]["windows"][0].clone();
     assert_eq!(
         window["ratings"],

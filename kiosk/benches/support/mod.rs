@@ -11,6 +11,7 @@ impl Screen for NoScreen {
     fn show_ticket(&self, _: TicketView) {}
     fn print_state(&self, _: String, _: PrintState) {}
     fn problem(&self, _: bool) {}
+    fn thank(&self, _: u8) {}
     fn run(&self, _: ScreenJob) {}
     fn quit(&self) {}
 }

@@ -430,10 +430,11 @@ impl Core {
                     }),
                 ) => tracing::info!("staff notice: {}", notice_text(&notice)),
                 Effect::Notify(notice) => tracing::warn!("staff notice: {}", notice_text(&notice)),
-                // The window card and the lobby screen's thanks come with the
-                // evaluator's displays; until then the thanks is logged.
+                // The lobby screen thanks the citizen (the window's card comes
+                // with the evaluator's displays).
                 Effect::Thank { window, level } => {
-                    tracing::info!("window {window}: thank you for rating {level}");
+                    tracing::info!("window {window}: rated {level}; thanking the citizen");
+                    self.screen.thank(window.get());
                 }
             }
         }

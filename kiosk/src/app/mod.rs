@@ -147,6 +147,8 @@ pub trait Screen: Send + Sync + 'static {
     /// A touch gave no ticket: back home if ticketing closed meanwhile, else a
     /// "please ask staff" screen.
     fn problem(&self, closed: bool);
+    /// A citizen rated the service at a window: thank them.
+    fn thank(&self, window: u8);
     /// Runs a job on the UI thread (taps, screenshots, barriers).
     fn run(&self, job: ScreenJob);
     /// Ends the UI event loop.

@@ -295,6 +295,7 @@ fn logs(args: LogsArgs) -> Result<ExitCode> {
                 .unwrap_or_else(|_| e.at.clone());
         let by = match e.actor["by"].as_str() {
             Some("keypad") => format!("keypad {}", e.actor["window"]),
+            Some("evaluator") => format!("evaluator {}", e.actor["window"]),
             Some("staff") => format!("staff {}", e.actor["id"].as_str().unwrap_or("?")),
             Some(other) => other.to_string(),
             None => e.actor.to_string(),

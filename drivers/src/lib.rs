@@ -1,12 +1,14 @@
 //! Device drivers that know no board: they speak a device's protocol over any
 //! byte stream and never name a pin, a port or a board.
 //!
-//! - [`escpos`]: a typed ESC/POS command enum with one encoder (GB18030, 2-byte
-//!   subset only).
-//! - [`input`]: debouncing and stuck-key detection for keys and contacts,
-//!   shared by every board backend.
+//! - [`escpos`]: a typed ESC/POS command enum with one encoder (GB18030's
+//!   2-byte subset, or ASCII for printers without a Chinese font).
+//! - [`input`]: debouncing and stuck-key detection for keys and contacts, for
+//!   every board backend (not yet fed by one: the simulated board's control
+//!   commands are already debounced presses).
 //! - [`profile`]: printer models' capabilities, read from `assets/printers.toml`.
-//! - [`status`]: decoding the printer's real-time status bytes (`DLE EOT n`).
+//! - [`status`]: decoding the printer's answers: real-time status (`DLE EOT n`),
+//!   the end-of-job marker (`GS r 1`) and automatic status blocks (`GS a`).
 //! - [`transport`]: opening a printer port (serial or USB printer class) and
 //!   sending a job to it with bounded waits.
 

@@ -1,10 +1,13 @@
-//! Real-time printer status: the one-byte answers to `DLE EOT n`.
+//! Printer status: the one-byte answers to `DLE EOT n` and `GS r 1`, and the
+//! 4-byte automatic status blocks that `GS a` turns on.
 //!
 //! A printer answers `DLE EOT 1..4` even while offline, with one byte whose bits 1
-//! and 4 are always 1 and bits 0 and 7 always 0 (`b & 0x93 == 0x12`). A byte that
-//! breaks that pattern is not a status — line noise, a printer at another baud
-//! rate, or something that is not a printer — and is refused, never guessed at.
-//! This module only decodes; asking and waiting (with a bound) is the transport's.
+//! and 4 are always 1 and bits 0 and 7 always 0 (`b & 0x93 == 0x12`); a `GS r 1`
+//! answer has bits 4 and 7 clear; an automatic status block starts with a byte
+//! whose bit 4 is set and bits 0, 1 and 7 clear. A byte that breaks its pattern
+//! is not a status — line noise, a printer at another baud rate, or something
+//! that is not a printer — and is refused, never guessed at. This module only
+//! decodes; asking and waiting (with a bound) is the transport's.
 
 /// Which status `DLE EOT n` asks for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -55,7 +58,7 @@ pub enum Status {
 /// A byte that is not a status answer.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, thiserror::Error)]
 #[error(
-    "byte {byte:#04x} is not a status answer (bits 1 and 4 must be set, 0 and 7 clear) — check the baud rate and that the device is a printer"
+    "byte {byte:#04x} is not a status answer (its fixed bits are wrong) — check the baud rate and that the device is a printer"
 )]
 pub struct StatusError {
     pub byte: u8,

@@ -53,7 +53,8 @@ enum PrinterCommand {
         #[arg(long, value_name = "PNG")]
         file: Option<PathBuf>,
     },
-    /// List the printer models of the profile file.
+    /// List the built-in printer models (and the configured one, if the
+    /// station brings its own profile file).
     Models {
         /// Settings file naming the profile file.
         #[arg(long, value_name = "FILE")]

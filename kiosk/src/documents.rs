@@ -305,7 +305,7 @@ impl Document {
                         bold: style.bold,
                     }],
                     image: None,
-                    dots: 24 * u32::from(style.size) + 6,
+                    dots: text_dots(style.size),
                 },
                 Row::Qr(data) => {
                     match board::sim::decode::qr(data.as_bytes(), QR_MODULE.into(), 49) {
@@ -335,7 +335,7 @@ impl Document {
                     None => continue,
                 },
                 Row::Blank => Line {
-                    dots: 30,
+                    dots: LINE_DOTS,
                     ..Line::default()
                 },
             };
@@ -350,14 +350,23 @@ impl Document {
             .rows(press)
             .iter()
             .map(|row| match row {
-                Row::Text(_, style) => 24 * u32::from(style.size) + 6,
+                Row::Text(_, style) => text_dots(style.size),
                 Row::Qr(_) => 200,
                 Row::Logo => press.logo.map_or(0, |l| u32::from(l.image.height())),
-                Row::Blank => 30,
+                Row::Blank => LINE_DOTS,
             })
             .sum();
-        rows + 3 * 30
+        // The feed before the cut.
+        rows + 3 * LINE_DOTS
     }
+}
+
+/// A line's height at the default line spacing (1/6 inch at 180 dpi).
+const LINE_DOTS: u32 = 30;
+
+/// A text line's height: the 24-dot cell times its size, and the spacing's gap.
+fn text_dots(size: u8) -> u32 {
+    24 * u32::from(size) + (LINE_DOTS - 24)
 }
 
 /// Splits a paragraph into lines of at most `columns` columns (a Chinese

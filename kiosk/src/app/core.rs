@@ -54,7 +54,6 @@ pub struct Core {
     info: StationInfo,
     clock: Clock,
     events: UnboundedSender<Event>,
-    outstanding: usize,
     /// Jobs waiting for a printer fault to clear.
     held: Vec<TicketCode>,
     /// Tickets with a job at the printer worker (queued, printing or held).
@@ -98,7 +97,6 @@ impl Core {
             info: parts.info,
             clock: parts.clock,
             events: parts.events,
-            outstanding: 0,
             held: Vec::new(),
             pending: Vec::new(),
             settle: Vec::new(),
@@ -367,7 +365,6 @@ impl Core {
     }
 
     async fn printed(&mut self, ticket: crate::domain::TicketCode, outcome: PrintOutcome) {
-        self.outstanding = self.outstanding.saturating_sub(1);
         let state = match outcome {
             PrintOutcome::Printed { .. } => PrintState::Printed,
             PrintOutcome::Failed { .. } => PrintState::Failed,
@@ -394,8 +391,8 @@ impl Core {
     /// Answers `settle` once no job is in the printer's hands without an
     /// outcome: each printed or failed (or, for `settle held`, held by a fault).
     fn settle_waiters(&mut self) {
-        let done = self.outstanding == 0;
-        let held = self.outstanding <= self.held.len();
+        let done = self.pending.is_empty();
+        let held = self.pending.len() <= self.held.len();
         let (answer, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut self.settle)
             .into_iter()
             .partition(|(with_held, _)| done || (*with_held && held));
@@ -457,7 +454,6 @@ impl Core {
                 encoded.replaced
             );
         }
-        self.outstanding += 1;
         let job = PrintJob {
             ticket: slip.code,
             encoded,
@@ -588,7 +584,7 @@ impl Core {
             })).collect::<Vec<_>>(),
             "printer": {
                 "port": self.printer_port,
-                "outstanding": self.outstanding,
+                "outstanding": self.pending.len(),
                 "held": self.held.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
                 "model": self.profile.id,
                 "health": view.printer,

@@ -952,9 +952,6 @@ impl Station {
             .filter(move |t| t.queue == queue && t.state == TicketState::Waiting)
     }
 
-    /// People a new ticket would have ahead of it: everyone waiting in the category
-    /// for a normal ticket, the waiting priority tickets for a priority one. An
-    /// estimate: later priority tickets may still pass a normal one.
     /// What a ticket already issued says now (for a reprint): the people still
     /// ahead of it and the wait for them.
     fn slip(&self, t: &Ticket, reprint: bool) -> TicketSlip {
@@ -984,6 +981,9 @@ impl Station {
         }
     }
 
+    /// People a new ticket would have ahead of it: everyone waiting in the category
+    /// for a normal ticket, the waiting priority tickets for a priority one. An
+    /// estimate: later priority tickets may still pass a normal one.
     fn ahead_of_new(&self, queue: CategoryId, priority: bool) -> u32 {
         self.waiting_in(queue)
             .filter(|t| !priority || t.priority)

@@ -341,8 +341,7 @@ struct Bench {
 }
 
 fn bench(args: &PrinterArgs) -> Result<Bench> {
-    use drivers::transport::Port;
-    use kiosk::app::{sim_model, transport_settings};
+    use kiosk::app::{printer_port, sim_model, transport_settings};
     use kiosk::config::PrinterPort;
     let mut config = Config::load(args.config.as_deref())?;
     if let Some(port) = &args.port {
@@ -350,42 +349,31 @@ fn bench(args: &PrinterArgs) -> Result<Bench> {
         config.printer.port = Config::parse("--port", &text, None)?.printer.port;
     }
     let mut sim = None;
-    let line = config.printer.line;
-    let port = match &config.printer.port {
-        PrinterPort::None => {
-            bail!("printer.port is \"none\" in the settings — pass --port /dev/ttyUSB0")
-        }
-        PrinterPort::Serial(path) => Port::Serial {
-            path: path.clone(),
-            line,
-        },
-        PrinterPort::UsbLp(path) => Port::UsbLp { path: path.clone() },
-        PrinterPort::Simulated => {
-            // The station's own simulated printer is started for the occasion
-            // (the data folder's lock says the station is not running).
-            let data_path = match &args.data {
-                Some(p) => p.clone(),
-                None => DataDir::default_path()?,
-            };
-            let data = DataDir::open(&data_path)?;
-            let virtual_printer = board::sim::printer::VirtualPrinter::start(
-                &data.sim_printer_port(),
-                &data.sim_printer_jobs(),
-                sim_model(&config.printer),
+    let mut sim_port = PathBuf::new();
+    if config.printer.port == PrinterPort::Simulated {
+        // The station's own simulated printer is started for the occasion
+        // (the data folder's lock says the station is not running).
+        let data_path = match &args.data {
+            Some(p) => p.clone(),
+            None => DataDir::default_path()?,
+        };
+        let data = DataDir::open(&data_path)?;
+        let virtual_printer = board::sim::printer::VirtualPrinter::start(
+            &data.sim_printer_port(),
+            &data.sim_printer_jobs(),
+            sim_model(&config.printer),
+        )
+        .with_context(|| {
+            format!(
+                "cannot start the simulated printer in {}",
+                data_path.display()
             )
-            .with_context(|| {
-                format!(
-                    "cannot start the simulated printer in {}",
-                    data_path.display()
-                )
-            })?;
-            let port = Port::Serial {
-                path: data.sim_printer_port(),
-                line,
-            };
-            sim = Some((virtual_printer, data));
-            port
-        }
+        })?;
+        sim_port = data.sim_printer_port();
+        sim = Some((virtual_printer, data));
+    }
+    let Some(port) = printer_port(&config.printer, &sim_port) else {
+        bail!("printer.port is \"none\" in the settings — pass --port /dev/ttyUSB0");
     };
     let printer = drivers::transport::Printer::open(&port, transport_settings(&config.printer))?;
     Ok(Bench {

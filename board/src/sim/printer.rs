@@ -363,12 +363,8 @@ impl VirtualPrinter {
     /// After a fault changes: wake the mechanism, and tell the kiosk when it asked
     /// for automatic status.
     fn status_changed(&self) {
-        let s = self.shared.lock();
-        let block = s.auto_status.then(|| s.faults.auto_status());
-        let wrong = s.faults.wrong_baud;
-        drop(s);
-        if let (Some(block), Some(running)) = (block, &self.running) {
-            send(&running.line, &mangle(&block, wrong));
+        if let Some(running) = &self.running {
+            tell_status(self.shared.lock(), &running.line);
         }
         self.shared.changed.notify_all();
     }
@@ -425,6 +421,17 @@ fn send(line: &Mutex<TTYPort>, bytes: &[u8]) {
     let mut line = line.lock().unwrap_or_else(|e| e.into_inner());
     let _ = line.write_all(bytes);
     let _ = line.flush();
+}
+
+/// Sends an automatic status block with the printer's state, when the kiosk
+/// asked for them. The lock is released before writing to the line.
+fn tell_status(state: MutexGuard<'_, State>, line: &Mutex<TTYPort>) {
+    let block = state.auto_status.then(|| state.faults.auto_status());
+    let wrong = state.faults.wrong_baud;
+    drop(state);
+    if let Some(block) = block {
+        send(line, &mangle(&block, wrong));
+    }
 }
 
 /// What a printer set to another baud rate seems to answer: the fixed bits are
@@ -581,12 +588,7 @@ fn print(shared: &Shared, stop: &AtomicBool, line: &Mutex<TTYPort>) {
                             s.faults.paper_left_mm = None;
                             s.faults.paper_out = true;
                             s.faults.paper_low = true;
-                            let block = s.auto_status.then(|| s.faults.auto_status());
-                            let wrong = s.faults.wrong_baud;
-                            drop(s);
-                            if let Some(block) = block {
-                                send(line, &mangle(&block, wrong));
-                            }
+                            tell_status(s, line);
                         }
                     }
                 }
@@ -609,12 +611,7 @@ fn print(shared: &Shared, stop: &AtomicBool, line: &Mutex<TTYPort>) {
                 Event::AutoStatus(n) => {
                     let mut s = shared.lock();
                     s.auto_status = n != 0;
-                    let block = s.auto_status.then(|| s.faults.auto_status());
-                    let wrong = s.faults.wrong_baud;
-                    drop(s);
-                    if let Some(block) = block {
-                        send(line, &mangle(&block, wrong));
-                    }
+                    tell_status(s, line);
                 }
             }
         }

@@ -24,7 +24,7 @@ pub use clock::Clock;
 pub use control::Control;
 pub use core::{Core, CoreParts, notice_text};
 pub use printer::{PrintJob, PrinterSetup, PrinterWorker};
-pub use run::{Display, RunError, RunOptions, run, sim_model, transport_settings};
+pub use run::{Display, RunError, RunOptions, printer_port, run, sim_model, transport_settings};
 pub use writer::Writer;
 
 use crate::domain::{Actor, Command, PrintOutcome, PrinterHealth, TicketCode};

@@ -173,21 +173,18 @@ impl Worker {
     }
 
     fn open(&mut self) -> Result<&mut Printer, Problem> {
-        if self.printer.is_none() {
-            let mut printer =
-                Printer::open(&self.setup.port, self.setup.transport).map_err(|e| problem(&e))?;
-            if self.setup.auto_status {
-                printer.set_auto_status(true).map_err(|e| problem(&e))?;
+        let printer = match self.printer.take() {
+            Some(printer) => printer,
+            None => {
+                let mut printer = Printer::open(&self.setup.port, self.setup.transport)
+                    .map_err(|e| problem(&e))?;
+                if self.setup.auto_status {
+                    printer.set_auto_status(true).map_err(|e| problem(&e))?;
+                }
+                printer
             }
-            self.printer = Some(printer);
-        }
-        self.printer.as_mut().ok_or_else(|| Problem {
-            health: fault(
-                PrinterFault::PortError,
-                "the printer port is not open".into(),
-            ),
-            lost: true,
-        })
+        };
+        Ok(self.printer.insert(printer))
     }
 
     /// The printer's health now; a port that fails is closed, to be reopened.
@@ -295,6 +292,7 @@ impl Worker {
             });
         }
         let stop = Arc::clone(&self.stop);
+        let bound = self.bound(job);
         let printer = self.open()?;
         if !progress.marker {
             if let Err(e) = printer.send_from(&job.encoded, progress.sent, &stop) {
@@ -306,13 +304,6 @@ impl Worker {
             }
             progress.sent = job.encoded.bytes.len();
         }
-        let bound = self.bound(job);
-        let Some(printer) = self.printer.as_mut() else {
-            return Err(Problem {
-                health: fault(PrinterFault::PortError, "the printer port closed".into()),
-                lost: true,
-            });
-        };
         if !progress.marker {
             printer.send_end_marker().map_err(|e| problem(&e))?;
             progress.marker = true;

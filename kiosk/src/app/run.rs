@@ -166,7 +166,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         ),
         _ => None,
     };
-    let port = printer_port(&config.printer, &data);
+    let port = printer_port(&config.printer, &data.sim_printer_port());
     let printer_port = port.as_ref().map(|p| p.path().display().to_string());
     let printer = port
         .map(|p| PrinterWorker::start(printer_setup(&config.printer, p), tx.clone()))
@@ -325,11 +325,12 @@ pub fn hours_text(hours: &Hours) -> (String, String) {
     )
 }
 
-/// The port the printer is on; `None` when there is no printer.
-fn printer_port(settings: &PrinterSettings, data: &DataDir) -> Option<Port> {
+/// The port the printer is on; `None` when there is no printer. The simulated
+/// printer is reached at `sim_port` (in the data folder).
+pub fn printer_port(settings: &PrinterSettings, sim_port: &std::path::Path) -> Option<Port> {
     match &settings.port {
         PrinterPort::Simulated => Some(Port::Serial {
-            path: data.sim_printer_port(),
+            path: sim_port.to_path_buf(),
             line: settings.line,
         }),
         PrinterPort::Serial(path) => Some(Port::Serial {

@@ -11,7 +11,7 @@
 mod support;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use kiosk::app::{Clock, Core, CoreParts, Event, Writer};
 use kiosk::config::Config;
@@ -21,23 +21,12 @@ use support::NoScreen;
 use tokio::sync::oneshot;
 
 fn main() {
-    let n: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1000);
-    let dir = match std::env::var_os("KIOSK_BENCH_DIR") {
-        Some(base) => tempfile::tempdir_in(base),
-        None => tempfile::tempdir(),
-    }
-    .expect("a temporary folder");
+    let n = support::rounds();
+    let dir = support::database_dir();
     let config = Config::builtin().expect("the built-in config");
     let store =
         Store::open(&dir.path().join("kiosk.db"), &config.store).expect("the database opens");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::runtime();
     let _guard = runtime.enter();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let station = Station::new(
@@ -104,12 +93,8 @@ fn main() {
     tx.send(Event::Shutdown).unwrap();
     runtime.block_on(task).unwrap();
 
-    latencies.sort();
-    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("key_to_durable_rating ratings={n} (after 20 warm-up)");
-    println!("  p50 {:.2} ms", ms(pct(0.50)));
-    println!("  p90 {:.2} ms", ms(pct(0.90)));
-    println!("  p99 {:.2} ms", ms(pct(0.99)));
-    println!("  max {:.2} ms", ms(*latencies.last().unwrap()));
+    support::report(
+        &format!("key_to_durable_rating ratings={n} (after 20 warm-up)"),
+        latencies,
+    );
 }

@@ -27,18 +27,8 @@ mod support;
 use support::NoScreen;
 
 fn main() {
-    let n: usize = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1000);
-    // The database's file system decides the cost of each fsync: set
-    // KIOSK_BENCH_DIR to measure on the disk that matters (the Pi's SD card).
-    let dir = match std::env::var_os("KIOSK_BENCH_DIR") {
-        Some(base) => tempfile::tempdir_in(base),
-        None => tempfile::tempdir(),
-    }
-    .expect("a temporary folder");
-    println!("database in {}", dir.path().display());
+    let n = support::rounds();
+    let dir = support::database_dir();
     let config = Config::builtin().expect("the built-in config");
     let store =
         Store::open(&dir.path().join("kiosk.db"), &config.store).expect("the database opens");
@@ -91,11 +81,7 @@ fn main() {
         }
     });
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = support::runtime();
     let _guard = runtime.enter();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let printer = PrinterWorker::start(
@@ -168,15 +154,11 @@ fn main() {
     tx.send(Event::Shutdown).unwrap();
     runtime.block_on(task).unwrap();
 
-    latencies.sort();
-    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     bytes.sort();
-    println!("touch_to_first_byte tickets={n} (after 20 warm-up)");
-    println!("  p50 {:.2} ms", ms(pct(0.50)));
-    println!("  p90 {:.2} ms", ms(pct(0.90)));
-    println!("  p99 {:.2} ms", ms(pct(0.99)));
-    println!("  max {:.2} ms", ms(*latencies.last().unwrap()));
+    support::report(
+        &format!("touch_to_first_byte tickets={n} (after 20 warm-up)"),
+        latencies,
+    );
     println!(
         "ticket_bytes min {} max {}",
         bytes[0],

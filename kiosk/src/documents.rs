@@ -669,7 +669,21 @@ pub fn samples(press: Press<'_>, station: &StationInfo) -> Vec<(&'static str, Do
         issued_local: "2026-11-30 09:05".into(),
         reprint: false,
     };
-    let receipt = ReceiptFacts {
+    vec![
+        ("ticket-zh", ticket(&slip(false, 3), station, Locale::Zh)),
+        ("ticket-en", ticket(&slip(true, 1), station, Locale::En)),
+        (
+            "receipt",
+            complaint_receipt(&sample_receipt(), station, Locale::Zh),
+        ),
+        ("notice", case_notice(&sample_notice(), station, Locale::Zh)),
+        ("test-page", test_page(press, station)),
+    ]
+}
+
+/// A complaint receipt's facts, made up.
+fn sample_receipt() -> ReceiptFacts {
+    ReceiptFacts {
         case_no: "TS-20261130-003".into(),
         filed_local: "2026-11-30 09:05".into(),
         topic_zh: "办事效率".into(),
@@ -678,8 +692,12 @@ pub fn samples(press: Press<'_>, station: &StationInfo) -> Vec<(&'static str, Do
         answer_by: "2026-12-07".into(),
         working_days: 5,
         provisional: false,
-    };
-    let notice = NoticeFacts {
+    }
+}
+
+/// An extension notice's facts, made up.
+fn sample_notice() -> NoticeFacts {
+    NoticeFacts {
         case_no: "TS-20261130-003".into(),
         reason: "需要县医保局核实缴费记录 Records to be checked with the county insurance office"
             .into(),
@@ -687,14 +705,7 @@ pub fn samples(press: Press<'_>, station: &StationInfo) -> Vec<(&'static str, Do
         new_deadline: "2026-12-21".into(),
         issued_local: "2026-12-03 10:00".into(),
         manager: "站长 王丽".into(),
-    };
-    vec![
-        ("ticket-zh", ticket(&slip(false, 3), station, Locale::Zh)),
-        ("ticket-en", ticket(&slip(true, 1), station, Locale::En)),
-        ("receipt", complaint_receipt(&receipt, station, Locale::Zh)),
-        ("notice", case_notice(&notice, station, Locale::Zh)),
-        ("test-page", test_page(press, station)),
-    ]
+    }
 }
 
 #[cfg(test)]

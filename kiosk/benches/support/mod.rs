@@ -1,5 +1,8 @@
-//! What the benches share: a screen that shows nothing, so that a bench
-//! measures the path to the printer or the database and not the renderer.
+//! What the benches share: a screen that shows nothing (a bench measures the
+//! path to the printer or the database, not the renderer), the run's size and
+//! database folder, the runtime, and how latencies are reported.
+
+use std::time::Duration;
 
 use kiosk::app::{PrintState, Screen, ScreenJob, ScreenView, TicketView};
 
@@ -14,4 +17,49 @@ impl Screen for NoScreen {
     fn thank(&self, _: u8) {}
     fn run(&self, _: ScreenJob) {}
     fn quit(&self) {}
+}
+
+/// How many rounds to time: the first number on the command line, else 1,000.
+pub fn rounds() -> usize {
+    std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1000)
+}
+
+/// A folder for the bench's database. Its file system decides the cost of each
+/// fsync: set KIOSK_BENCH_DIR to measure on the disk that matters (the Pi's SD
+/// card).
+pub fn database_dir() -> tempfile::TempDir {
+    let dir = match std::env::var_os("KIOSK_BENCH_DIR") {
+        Some(base) => tempfile::tempdir_in(base),
+        None => tempfile::tempdir(),
+    }
+    .expect("a temporary folder");
+    println!("database in {}", dir.path().display());
+    dir
+}
+
+/// The runtime the kiosk runs on: two workers.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
+/// Prints p50, p90, p99 and the maximum of `latencies` under `label`.
+pub fn report(label: &str, mut latencies: Vec<Duration>) {
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!("{label}");
+    println!("  p50 {:.2} ms", ms(pct(0.50)));
+    println!("  p90 {:.2} ms", ms(pct(0.90)));
+    println!("  p99 {:.2} ms", ms(pct(0.99)));
+    println!(
+        "  max {:.2} ms",
+        ms(*latencies.last().expect("at least one round"))
+    );
 }

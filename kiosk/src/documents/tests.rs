@@ -31,30 +31,6 @@ fn station() -> StationInfo {
     }
 }
 
-fn receipt() -> ReceiptFacts {
-    ReceiptFacts {
-        case_no: "TS-20261130-003".into(),
-        filed_local: "2026-11-30 09:05".into(),
-        topic_zh: "办事效率".into(),
-        topic_en: "Speed of service".into(),
-        window: Some(2),
-        answer_by: "2026-12-07".into(),
-        working_days: 5,
-        provisional: false,
-    }
-}
-
-fn notice() -> NoticeFacts {
-    NoticeFacts {
-        case_no: "TS-20261130-003".into(),
-        reason: "需要县医保局核实缴费记录，预计需要十个工作日".into(),
-        old_deadline: "2026-12-07".into(),
-        new_deadline: "2026-12-21".into(),
-        issued_local: "2026-12-03 10:00".into(),
-        manager: "站长 王丽".into(),
-    }
-}
-
 /// Every document the kiosk prints, in both locales.
 fn all_documents() -> Vec<Document> {
     let s = station();
@@ -65,8 +41,8 @@ fn all_documents() -> Vec<Document> {
         docs.push(ticket(&slip(false, 0, Some(0)), &s, locale));
         docs.push(ticket(&reprint, &s, locale));
         docs.push(ticket(&slip(false, 4, None), &s, locale));
-        docs.push(complaint_receipt(&receipt(), &s, locale));
-        docs.push(case_notice(&notice(), &s, locale));
+        docs.push(complaint_receipt(&sample_receipt(), &s, locale));
+        docs.push(case_notice(&sample_notice(), &s, locale));
     }
     docs
 }

@@ -71,6 +71,12 @@ pub enum StaffAction {
     Reprint { ticket: String },
     /// Call at a paused window again.
     Reopen { window: u8 },
+    /// Move a case on to its next stage, saying what was done.
+    AdvanceCase {
+        case: String,
+        stage: String,
+        note: String,
+    },
 }
 
 /// One command.
@@ -80,6 +86,9 @@ pub enum Command {
     Tap(Target),
     /// A board input: keypad, evaluator, panic, smoke.
     Input(Input),
+    /// A raw level on a pin, before debouncing (`pressed`: the contact
+    /// closes).
+    Edge { pin: u32, pressed: bool },
     /// A staff action without a keypad key.
     Staff(StaffAction),
     /// Save a PNG of the current screen.
@@ -99,7 +108,7 @@ pub enum Command {
 }
 
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit";
+pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -203,14 +212,45 @@ fn parse_plain(line: &str) -> Result<Command, String> {
             Ok(Command::Input(Input::StaffKey { window, key }))
         }
         "rate" => {
-            arity(2, "rate WINDOW KEY (KEY 1–5, 1 = leftmost)")?;
+            arity(
+                2,
+                "rate WINDOW LEVEL (the key giving LEVEL, 5 非常满意 … 1 非常不满意)",
+            )?;
             let window = window(arg(1))?;
-            let key = words[2]
+            let level = words[2]
                 .parse::<u8>()
                 .ok()
                 .filter(|k| (1..=5).contains(k))
-                .ok_or_else(|| format!("`{}` is not an evaluator key 1–5", words[2]))?;
-            Ok(Command::Input(Input::EvaluatorKey { window, key }))
+                .ok_or_else(|| format!("`{}` is not a rating level 1–5", words[2]))?;
+            Ok(Command::Input(Input::EvaluatorKey { window, level }))
+        }
+        "edge" => {
+            arity(
+                2,
+                "edge PIN down|up (a raw level on a key's pin, before debouncing)",
+            )?;
+            let pin = words[1]
+                .parse::<u32>()
+                .ok()
+                .filter(|p| *p < 1024)
+                .ok_or_else(|| format!("`{}` is not a pin number", words[1]))?;
+            let pressed = match words[2].as_str() {
+                "down" => true,
+                "up" => false,
+                other => return Err(format!("`{other}` is not down or up")),
+            };
+            Ok(Command::Edge { pin, pressed })
+        }
+        "case" => {
+            arity(
+                3,
+                "case NUMBER STAGE \"NOTE\" (STAGE: registered, handled, answered, archived)",
+            )?;
+            Ok(Command::Staff(StaffAction::AdvanceCase {
+                case: words[1].clone(),
+                stage: words[2].clone(),
+                note: words[3].clone(),
+            }))
         }
         "panic" => {
             arity(1, "panic press|release")?;
@@ -344,6 +384,11 @@ fn parse_plain(line: &str) -> Result<Command, String> {
 struct Json {
     cmd: String,
     id: Option<String>,
+    pin: Option<u32>,
+    level: Option<u8>,
+    case: Option<String>,
+    stage: Option<String>,
+    note: Option<String>,
     label: Option<String>,
     x: Option<f32>,
     y: Option<f32>,
@@ -367,7 +412,12 @@ fn parse_json(line: &str) -> Result<Command, String> {
             (None, None, Some(x), Some(y)) => format!("tap {x} {y}"),
             _ => return Err("`tap` needs `id`, `label`, or `x` and `y`".into()),
         },
-        "key" | "rate" => {
+        "rate" => format!(
+            "rate {} {}",
+            j.window.ok_or_else(|| need("window"))?,
+            j.level.ok_or_else(|| need("level"))?
+        ),
+        "key" => {
             let window = j.window.ok_or_else(|| need("window"))?;
             let key = match j.key.as_ref().ok_or_else(|| need("key"))? {
                 serde_json::Value::String(s) => s.clone(),
@@ -376,6 +426,17 @@ fn parse_json(line: &str) -> Result<Command, String> {
             };
             format!("{} {window} {key}", j.cmd)
         }
+        "edge" => format!(
+            "edge {} {}",
+            j.pin.ok_or_else(|| need("pin"))?,
+            j.state.as_deref().ok_or_else(|| need("state"))?
+        ),
+        "case" => format!(
+            "case {} {} {}",
+            quote(&j.case.clone().ok_or_else(|| need("case"))?),
+            quote(&j.stage.clone().ok_or_else(|| need("stage"))?),
+            quote(&j.note.clone().unwrap_or_default())
+        ),
         "panic" | "smoke" => format!(
             "{} {}",
             j.cmd,
@@ -549,8 +610,28 @@ mod tests {
             ),
             (
                 "rate 1 5",
-                r#"{"cmd":"rate","window":1,"key":5}"#,
-                Command::Input(Input::EvaluatorKey { window: 1, key: 5 }),
+                r#"{"cmd":"rate","window":1,"level":5}"#,
+                Command::Input(Input::EvaluatorKey {
+                    window: 1,
+                    level: 5,
+                }),
+            ),
+            (
+                "edge 19 down",
+                r#"{"cmd":"edge","pin":19,"state":"down"}"#,
+                Command::Edge {
+                    pin: 19,
+                    pressed: true,
+                },
+            ),
+            (
+                "case 2026-0001 registered \"站长已到窗口\"",
+                r#"{"cmd":"case","case":"2026-0001","stage":"registered","note":"站长已到窗口"}"#,
+                Command::Staff(StaffAction::AdvanceCase {
+                    case: "2026-0001".into(),
+                    stage: "registered".into(),
+                    note: "站长已到窗口".into(),
+                }),
             ),
             (
                 "panic press",
@@ -648,11 +729,11 @@ mod tests {
         let table = [
             (
                 "",
-                "empty command; commands are tap, key, rate, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
+                "empty command; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
             ),
             (
                 "dance",
-                "unknown command `dance`; commands are tap, key, rate, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
+                "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
             ),
             ("key 1", "usage: key WINDOW call|recall|skip|complete"),
             ("key 0 call", "expected a window number 1–99"),
@@ -660,7 +741,8 @@ mod tests {
                 "key 1 dance",
                 "`dance` is not a keypad key; use call, recall, skip or complete",
             ),
-            ("rate 1 9", "`9` is not an evaluator key 1–5"),
+            ("rate 1 9", "`9` is not a rating level 1–5"),
+            ("edge 5 sideways", "`sideways` is not down or up"),
             (
                 "tap",
                 "usage: tap ELEMENT-ID | tap label \"LABEL\" | tap X Y",
@@ -693,7 +775,7 @@ mod tests {
             (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
             (
                 r#"{"cmd":"fly"}"#,
-                "unknown command `fly`; commands are tap, key, rate, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
+                "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
             ),
         ];
         for (line, message) in table {
@@ -752,7 +834,7 @@ mod tests {
         );
         assert_eq!(
             parse_scenario("visit.txt", "tapp category-A\n"),
-            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit".into())
+            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit".into())
         );
     }
 }

@@ -6,9 +6,15 @@
 //! which board produced them.
 //!
 //! - [`command`]: the grammar shared by scenario files and the control socket.
+//! - [`profile`]: board profiles — evaluator keys, their pins, filters and
+//!   card displays.
+//! - [`keys`]: raw key edges through the input filters to ratings and faults.
 //! - [`sim`]: the simulated board's parts, first of all the virtual printer.
 
+pub mod card;
 pub mod command;
+pub mod keys;
+pub mod profile;
 pub mod sim;
 
 use serde::Serialize;
@@ -52,8 +58,11 @@ impl StaffKey {
 pub enum Input {
     /// A staff keypad key was pressed at a window.
     StaffKey { window: u8, key: StaffKey },
-    /// An evaluator key (1 = leftmost) was pressed at a window.
-    EvaluatorKey { window: u8, key: u8 },
+    /// An evaluator key was pressed at a window: the rating level its key gives
+    /// (the board profile maps keys to levels).
+    EvaluatorKey { window: u8, level: u8 },
+    /// An evaluator key has been held too long (`stuck`), or is released again.
+    EvaluatorStuck { window: u8, level: u8, stuck: bool },
     /// The panic button was pressed or released.
     Panic { pressed: bool },
     /// The smoke detector reports smoke, or no longer does.

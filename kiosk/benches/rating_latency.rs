@@ -1,24 +1,44 @@
-//! Evaluator key (after debouncing) → rating durably committed.
+//! Evaluator key (after debouncing) → rating durably committed, → thanks on
+//! the window's card, → thanks handed to the lobby screen.
 //!
 //! The real path from the board's input onwards: `Event::Input` with an
-//! evaluator key enters the station loop, the domain applies the rating rule,
-//! the single writer commits the `ticket_rated` record to a real SQLite file with
-//! `synchronous=FULL`, and the answer comes back once it is on disk. Each round
-//! serves a ticket first (issue, call, complete — which arms the window) and
-//! then times the key alone. Run:
+//! evaluator key enters the station loop, the domain applies the rating rule
+//! (a bad rating also opens a case), the single writer commits the records to
+//! a real SQLite file with `synchronous=FULL`, and only then are the effects
+//! carried out: the window's card is drawn (128×64, the simulated board's PNG
+//! written to disk) and the lobby's thanks is handed to the screen. The answer
+//! to the key comes after all of that, so "durable" is an upper bound. Each
+//! round serves a ticket first (issue, call, complete — which arms the window)
+//! and then times the key alone; levels cycle 1–5. Run:
 //! `cargo bench -p kiosk --bench rating_latency [-- N]`.
 
 mod support;
 
-use std::sync::Arc;
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use kiosk::app::{Clock, Core, CoreParts, Event, Writer};
+use board::card::{Card, CardDisplay, PngCard};
+use board::profile::Display;
+use kiosk::app::{Cards, Clock, Core, CoreParts, Event, Writer};
 use kiosk::config::Config;
 use kiosk::domain::{Actor, CategoryId, Command, Station, WindowNo};
 use kiosk::store::Store;
 use support::NoScreen;
 use tokio::sync::oneshot;
+
+/// The simulated board's card, noting when it shows thanks.
+struct TimedCard(PngCard, Sender<Instant>);
+
+impl CardDisplay for TimedCard {
+    fn show(&mut self, card: &Card) -> Result<(), String> {
+        self.0.show(card)?;
+        if matches!(card, Card::Thanks { .. }) {
+            let _ = self.1.send(Instant::now());
+        }
+        Ok(())
+    }
+}
 
 fn main() {
     let n = support::rounds();
@@ -34,18 +54,30 @@ fn main() {
         config.calendar.clone(),
         config.settings.clone(),
     );
+    let (card_tx, card_times) = channel();
+    let (screen_tx, screen_times) = channel();
+    let mut cards = Cards::none();
+    let png = PngCard::new(
+        dir.path().join("window-1.png"),
+        Display::Mono {
+            bus: 1,
+            address: 0x3C,
+        },
+    );
+    cards.add(1, vec![5, 4, 3, 2, 1], Box::new(TimedCard(png, card_tx)));
     let mut core = Core::new(CoreParts {
         station,
         writer: Writer::start(store).unwrap(),
         printer: None,
         sim_printer: None,
         printer_port: None,
-        screen: Arc::new(NoScreen),
+        screen: Arc::new(NoScreen(Some(Mutex::new(screen_tx)))),
         info: config.station.clone(),
         clock: Clock::starting_at("2026-11-30T01:00:00Z".parse().unwrap()),
         events: tx.clone(),
         profile: config.printer.profile.clone(),
         logo: None,
+        cards,
     });
     runtime.block_on(core.prepare());
     let task = runtime.spawn(core.run(rx));
@@ -65,6 +97,8 @@ fn main() {
             .expect("the staff command is taken");
     };
     let mut latencies = Vec::with_capacity(n);
+    let mut to_card = Vec::with_capacity(n);
+    let mut to_screen = Vec::with_capacity(n);
     for i in 0..n + 20 {
         staff(Command::Issue {
             category: CategoryId::new('A').unwrap(),
@@ -77,7 +111,7 @@ fn main() {
         tx.send(Event::Input(
             board::Input::EvaluatorKey {
                 window: 1,
-                key: 1 + (i % 5) as u8,
+                level: 1 + (i % 5) as u8,
             },
             Some(reply),
         ))
@@ -86,8 +120,13 @@ fn main() {
             .block_on(answer)
             .unwrap()
             .expect("the rating is taken");
+        let durable = pressed.elapsed();
+        let card = card_times.recv().expect("the card thanks");
+        let screen = screen_times.recv().expect("the screen thanks");
         if i >= 20 {
-            latencies.push(pressed.elapsed());
+            latencies.push(durable);
+            to_card.push(card - pressed);
+            to_screen.push(screen - pressed);
         }
     }
     tx.send(Event::Shutdown).unwrap();
@@ -97,4 +136,6 @@ fn main() {
         &format!("key_to_durable_rating ratings={n} (after 20 warm-up)"),
         latencies,
     );
+    support::report("key_to_thanks_on_card (128x64 drawn, PNG written)", to_card);
+    support::report("key_to_thanks_handed_to_screen", to_screen);
 }

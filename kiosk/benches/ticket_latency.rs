@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use kiosk::app::{Clock, Core, CoreParts, Event, PrinterSetup, PrinterWorker, Writer};
+use kiosk::app::{Cards, Clock, Core, CoreParts, Event, PrinterSetup, PrinterWorker, Writer};
 use kiosk::config::Config;
 use kiosk::domain::Station;
 use kiosk::store::Store;
@@ -110,12 +110,13 @@ fn main() {
         printer: Some(printer),
         sim_printer: None,
         printer_port: None,
-        screen: Arc::new(NoScreen),
+        screen: Arc::new(NoScreen(None)),
         info: config.station.clone(),
         clock: Clock::starting_at(monday),
         events: tx.clone(),
         profile: config.printer.profile.clone(),
         logo: None,
+        cards: Cards::none(),
     });
     runtime.block_on(core.prepare());
     let task = runtime.spawn(core.run(rx));

@@ -6,11 +6,13 @@
 //! built-in defaults live in `assets/` and are compiled in, so a bare `cargo run`
 //! needs no file at all.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::{Range, RangeInclusive};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use board::profile::BoardProfile;
 use drivers::profile::{FlowControl, Profile, Profiles};
 use drivers::transport::{Line, Parity};
 use jiff::civil::{Time, Weekday};
@@ -20,7 +22,7 @@ use toml::Spanned;
 
 use crate::domain::{
     CalendarDay, Catalog, CatalogError, Category, CategoryId, Days, HolidayCalendar, Hours, Policy,
-    Session, Settings, WindowNo,
+    Session, Settings, StaffRef, WindowNo,
 };
 use crate::store::StoreSettings;
 
@@ -189,6 +191,9 @@ pub struct Config {
     pub ui: UiSettings,
     pub printer: PrinterSettings,
     pub store: StoreSettings,
+    /// The board profile: evaluator keys, their pins and filters, card
+    /// displays.
+    pub board: BoardProfile,
 }
 
 #[derive(Deserialize, Default)]
@@ -201,6 +206,7 @@ struct RawConfig {
     printer: RawPrinter,
     store: RawStore,
     board: RawBoard,
+    window: Vec<Spanned<RawWindow>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -231,6 +237,16 @@ struct RawQueue {
 #[serde(deny_unknown_fields, default)]
 struct RawEvaluator {
     armed_seconds: Option<Spanned<u32>>,
+    callback_days: Option<Spanned<u32>>,
+    rectification_days: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWindow {
+    number: Spanned<i64>,
+    staff_name: Spanned<String>,
+    staff_no: Spanned<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -270,6 +286,7 @@ struct RawStore {
 #[serde(deny_unknown_fields, default)]
 struct RawBoard {
     kind: Option<Spanned<String>>,
+    profile: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -409,6 +426,21 @@ impl Config {
                 "",
             )?,
             service_sample: defaults.service_sample,
+            callback_days: src.in_range(
+                &raw.evaluator.callback_days,
+                "evaluator.callback_days",
+                1..=30,
+                defaults.callback_days,
+                " working days",
+            )?,
+            rectify_days: src.in_range(
+                &raw.evaluator.rectification_days,
+                "evaluator.rectification_days",
+                1..=60,
+                defaults.rectify_days,
+                " working days",
+            )?,
+            staff: BTreeMap::new(),
         };
 
         let u = raw.ui;
@@ -607,6 +639,80 @@ impl Config {
                 parse_catalog(&path.display().to_string(), &text)?
             }
         };
+        let mut settings = settings;
+        for (i, w) in raw.window.iter().enumerate() {
+            let w = w.get_ref();
+            let field = |f: &str| format!("window[{i}].{f}");
+            let number = u8::try_from(*w.number.get_ref())
+                .ok()
+                .and_then(WindowNo::new)
+                .filter(|n| catalog.windows().contains(n))
+                .ok_or_else(|| {
+                    src.error(
+                        Some(w.number.span()),
+                        Some(&field("number")),
+                        format!(
+                            "the catalog has no window {}; its windows are {}",
+                            w.number.get_ref(),
+                            window_list(&catalog)
+                        ),
+                    )
+                })?;
+            let name = w.staff_name.get_ref().trim();
+            let no = w.staff_no.get_ref().trim();
+            for (value, spanned, f) in [
+                (name, &w.staff_name, "staff_name"),
+                (no, &w.staff_no, "staff_no"),
+            ] {
+                if value.is_empty() || value.chars().count() > 16 {
+                    return Err(src.error(
+                        Some(spanned.span()),
+                        Some(&field(f)),
+                        "must be 1–16 characters",
+                    ));
+                }
+            }
+            let staff = StaffRef {
+                name: name.to_string(),
+                number: no.to_string(),
+            };
+            if settings.staff.insert(number, staff).is_some() {
+                return Err(src.error(
+                    Some(w.number.span()),
+                    Some(&field("number")),
+                    format!("window {number} is listed twice"),
+                ));
+            }
+        }
+        let board = match &raw.board.profile {
+            None => BoardProfile::simulated(),
+            Some(p) => {
+                let path = base.unwrap_or(Path::new(".")).join(p.get_ref());
+                let text = read(&path)?;
+                BoardProfile::parse(&path.display().to_string(), &text).map_err(|e| {
+                    ConfigError {
+                        file: e.file,
+                        line: e.line,
+                        field: e.field,
+                        problem: e.problem,
+                    }
+                })?
+            }
+        };
+        for (i, e) in board.evaluators.iter().enumerate() {
+            if !WindowNo::new(e.window).is_some_and(|w| catalog.windows().contains(&w)) {
+                return Err(ConfigError {
+                    file: board.file.clone(),
+                    line: Some(e.window_line),
+                    field: Some(format!("evaluator[{i}].window")),
+                    problem: format!(
+                        "the catalog has no window {}; its windows are {}",
+                        e.window,
+                        window_list(&catalog)
+                    ),
+                });
+            }
+        }
         let mut calendar = HolidayCalendar::default();
         for (name, text) in DEFAULT_CALENDAR {
             add_calendar_file(&mut calendar, name, text)?;
@@ -619,6 +725,7 @@ impl Config {
             ui,
             printer,
             store,
+            board,
         })
     }
 }
@@ -630,6 +737,12 @@ fn read(path: &Path) -> Result<String, ConfigError> {
         field: None,
         problem: format!("cannot read it: {e}"),
     })
+}
+
+/// The catalog's windows as a list for messages: `1, 2, 3`.
+fn window_list(catalog: &Catalog) -> String {
+    let numbers: Vec<String> = catalog.windows().iter().map(|w| w.to_string()).collect();
+    numbers.join(", ")
 }
 
 /// `HH:MM` to a time of day.

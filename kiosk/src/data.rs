@@ -105,6 +105,11 @@ impl DataDir {
         self.path.join("printer.tty")
     }
 
+    /// Where the simulated board writes its window cards.
+    pub fn sim_cards(&self) -> PathBuf {
+        self.path.join("cards")
+    }
+
     /// Where the simulated printer writes its jobs.
     pub fn sim_printer_jobs(&self) -> PathBuf {
         self.path.join("printer")

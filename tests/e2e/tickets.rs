@@ -259,7 +259,12 @@ fn the_evaluator_takes_one_rating_per_ticket_while_armed() {
     let dir = tempfile::tempdir().unwrap();
     let mut station = Station::start(dir.path(), &[]);
     // A key pressed before anything was served: logged, not counted.
-    station.ok("rate 2 3");
+    station.ok("rate 2 4");
+    // Window 2's evaluator has four keys; none gives level 3.
+    assert_eq!(
+        station.send("rate 2 3")["error"],
+        "window 2's evaluator has no key for level 3; its keys give 5, 4, 2, 1"
+    );
     assert_eq!(station.take_ticket('B'), "B001");
     station.ok("key 2 call");
     station.ok("key 2 complete");
@@ -275,8 +280,34 @@ fn the_evaluator_takes_one_rating_per_ticket_while_armed() {
     );
     assert_eq!(window["armed"], serde_json::Value::Null);
     let refused = station.send("rate 2 7");
-    assert_eq!(refused["error"], "`7` is not an evaluator key 1–5");
+    assert_eq!(refused["error"], "`7` is not a rating level 1–5");
+    // The bad rating opened a case for the manager, who moves it on.
+    let cases = station.state()["station"]["cases"].clone();
+    assert_eq!(cases.as_array().map(Vec::len), Some(1), "{cases}");
+    assert_eq!(cases[0]["source"], "rating");
+    assert_eq!(cases[0]["level"], 1);
+    assert_eq!(cases[0]["ticket"], "B001");
+    assert_eq!(cases[0]["stage"], "accepted");
+    let case = cases[0]["no"].as_str().unwrap().to_string();
+    let refused = station.send(&format!("case {case} handled \"skipped a stage\""));
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("its next stage is 登记 registered"),
+        "{refused}"
+    );
+    station.ok(&format!(
+        "case {case} registered \"站长已到2号窗口了解情况\""
+    ));
+    assert_eq!(
+        station.state()["station"]["cases"][0]["stage"],
+        "registered"
+    );
     assert!(station.quit().success());
+    let steps = journal(dir.path(), &["--kind", "case_advanced"]);
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0]["body"]["note"], "站长已到2号窗口了解情况");
     let entries = journal(dir.path(), &["--window", "2"]);
     let rated: Vec<String> = kinds(&entries)
         .into_iter()

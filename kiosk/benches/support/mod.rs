@@ -2,19 +2,26 @@
 //! path to the printer or the database, not the renderer), the run's size and
 //! database folder, the runtime, and how latencies are reported.
 
-use std::time::Duration;
+use std::sync::Mutex;
+use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
 
 use kiosk::app::{PrintState, Screen, ScreenJob, ScreenView, TicketView};
 
-/// A screen that shows nothing.
-pub struct NoScreen;
+/// A screen that shows nothing; given a sender, it notes when it is asked to
+/// thank a citizen.
+pub struct NoScreen(pub Option<Mutex<Sender<Instant>>>);
 
 impl Screen for NoScreen {
     fn show_view(&self, _: ScreenView) {}
     fn show_ticket(&self, _: TicketView) {}
     fn print_state(&self, _: String, _: PrintState) {}
     fn problem(&self, _: bool) {}
-    fn thank(&self, _: u8) {}
+    fn thank(&self, _: u8) {
+        if let Some(tx) = &self.0 {
+            let _ = tx.lock().map(|tx| tx.send(Instant::now()));
+        }
+    }
     fn run(&self, _: ScreenJob) {}
     fn quit(&self) {}
 }

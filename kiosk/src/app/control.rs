@@ -12,7 +12,7 @@ use tokio::net::UnixListener;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
-use super::{Event, Screen, ScreenOps};
+use super::{Event, KeyEvent, Screen, ScreenOps};
 use crate::domain::{self, Actor, CategoryId, TicketCode, WindowNo};
 
 /// Longest accepted command line; longer input is refused, not buffered.
@@ -21,6 +21,7 @@ const MAX_LINE: usize = 64 * 1024;
 /// Carries out commands against the running station.
 pub struct Control {
     events: UnboundedSender<Event>,
+    keys: UnboundedSender<KeyEvent>,
     screen: Arc<dyn Screen>,
     /// Relative screenshot paths are taken from here.
     base: PathBuf,
@@ -37,9 +38,15 @@ fn fail(error: impl Into<String>) -> Value {
 const STOPPED: &str = "the station is stopping";
 
 impl Control {
-    pub fn new(events: UnboundedSender<Event>, screen: Arc<dyn Screen>, base: PathBuf) -> Self {
+    pub fn new(
+        events: UnboundedSender<Event>,
+        keys: UnboundedSender<KeyEvent>,
+        screen: Arc<dyn Screen>,
+        base: PathBuf,
+    ) -> Self {
         Self {
             events,
+            keys,
             screen,
             base,
         }
@@ -73,6 +80,22 @@ impl Control {
                 } else {
                     answer
                 }
+            }
+            Command::Input(board::Input::EvaluatorKey { window, level }) => {
+                self.ask_keys(|reply| KeyEvent::Press {
+                    window,
+                    level,
+                    reply,
+                })
+                .await
+            }
+            Command::Edge { pin, pressed } => {
+                self.ask_keys(|reply| KeyEvent::Edge {
+                    pin,
+                    pressed,
+                    reply,
+                })
+                .await
             }
             Command::Input(input) => self.ask(|reply| Event::Input(input, Some(reply))).await,
             Command::Staff(action) => match staff_command(action) {
@@ -129,6 +152,25 @@ impl Control {
                 let _ = self.events.send(Event::Shutdown);
                 ok()
             }
+        }
+    }
+
+    /// Asks the key task, then waits until the station loop has handled what
+    /// it forwarded and the screen shows it.
+    async fn ask_keys(
+        &self,
+        request: impl FnOnce(oneshot::Sender<Result<(), String>>) -> KeyEvent,
+    ) -> Value {
+        let (reply, answer) = oneshot::channel();
+        if self.keys.send(request(reply)).is_err() {
+            return fail(STOPPED);
+        }
+        let answer = answer.await.unwrap_or_else(|_| Err(STOPPED.into()));
+        self.barrier().await;
+        self.screen_barrier().await;
+        match answer {
+            Ok(()) => ok(),
+            Err(e) => fail(e),
         }
     }
 
@@ -281,6 +323,13 @@ fn staff_command(action: StaffAction) -> Result<domain::Command, String> {
         },
         StaffAction::Reprint { ticket } => domain::Command::Reprint {
             ticket: ticket.parse::<TicketCode>()?,
+        },
+        StaffAction::AdvanceCase { case, stage, note } => domain::Command::AdvanceCase {
+            case: case.parse()?,
+            stage: domain::Stage::parse(&stage).ok_or_else(|| {
+                format!("`{stage}` is not a stage; use registered, handled, answered or archived")
+            })?,
+            note,
         },
     })
 }

@@ -13,8 +13,8 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
 
 use super::{
-    CategoryRow, Clock, Event, PrintJob, PrintState, PrinterWorker, Screen, ScreenView, ServingRow,
-    TicketView, Writer,
+    Cards, CategoryRow, Clock, Event, PrintJob, PrintState, PrinterWorker, Screen, ScreenView,
+    ServingRow, TicketView, Writer,
 };
 use crate::config::StationInfo;
 use crate::documents::{self, Locale, Press, StoredLogo};
@@ -66,6 +66,7 @@ pub struct Core {
     logo: Option<StoredLogo>,
     /// The language of the screen that asked for the ticket being issued.
     locale: Locale,
+    cards: Cards,
 }
 
 /// What the loop is built from.
@@ -83,6 +84,8 @@ pub struct CoreParts {
     pub profile: Profile,
     /// The logo stored in the printer, when tickets print it.
     pub logo: Option<StoredLogo>,
+    /// The windows' card displays.
+    pub cards: Cards,
 }
 
 impl Core {
@@ -105,6 +108,7 @@ impl Core {
             profile: parts.profile,
             logo: parts.logo,
             locale: Locale::Zh,
+            cards: parts.cards,
         }
     }
 
@@ -339,17 +343,30 @@ impl Core {
                 };
                 self.command(command, Actor::Keypad { window: w }).await
             }
-            board::Input::EvaluatorKey { window, key } => {
+            board::Input::EvaluatorKey { window, level } => {
                 let Some(w) = WindowNo::new(window) else {
                     return Err(format!("window {window} is out of range"));
                 };
-                // The simulated evaluator has five keys numbered by level (5 =
-                // 非常满意); boards with 3 or 4 keys map theirs in the board
-                // profile before they get here.
+                // The board profile has mapped the key to its level.
                 self.command(
-                    Command::Rate {
+                    Command::Rate { window: w, level },
+                    Actor::Evaluator { window: w },
+                )
+                .await
+            }
+            board::Input::EvaluatorStuck {
+                window,
+                level,
+                stuck,
+            } => {
+                let Some(w) = WindowNo::new(window) else {
+                    return Err(format!("window {window} is out of range"));
+                };
+                self.command(
+                    Command::EvaluatorFault {
                         window: w,
-                        level: key,
+                        level,
+                        stuck,
                     },
                     Actor::Evaluator { window: w },
                 )
@@ -427,10 +444,10 @@ impl Core {
                     }),
                 ) => tracing::info!("staff notice: {}", notice_text(&notice)),
                 Effect::Notify(notice) => tracing::warn!("staff notice: {}", notice_text(&notice)),
-                // The lobby screen thanks the citizen (the window's card comes
-                // with the evaluator's displays).
+                // The window's card and the lobby screen thank the citizen.
                 Effect::Thank { window, level } => {
                     tracing::info!("window {window}: rated {level}; thanking the citizen");
+                    self.cards.thank(window, level, self.clock.now());
                     self.screen.thank(window.get());
                 }
             }
@@ -561,7 +578,10 @@ impl Core {
     }
 
     fn push_view(&mut self) {
-        let view = self.screen_view(self.clock.now());
+        let now = self.clock.now();
+        self.cards
+            .update(&self.station.view(now), &self.station.settings().staff, now);
+        let view = self.screen_view(now);
         if self.last_view.as_ref() != Some(&view) {
             self.last_view = Some(view.clone());
             self.screen.show_view(view);
@@ -591,6 +611,7 @@ impl Core {
                 "fault": view.printer_fault,
                 "simulated": self.sim_printer.as_ref().map(|p| p.status()),
             },
+            "cards": self.cards.state(),
             "store_fault": self.store_fault,
             "notice": self.last_view.as_ref().map(|v| v.notice.clone()).unwrap_or_default(),
         })
@@ -680,9 +701,22 @@ pub fn notice_text(notice: &Notice) -> String {
             ticket,
             window,
             level,
+            case,
         } => format!(
-            "bad rating {level} for {ticket} at window {window} — the station manager should go to the window now"
+            "bad rating {level} for {ticket} at window {window} (case {case}) — the station manager should go to the window now"
         ),
+        Notice::EvaluatorFault {
+            window,
+            level,
+            stuck: true,
+        } => format!(
+            "the level-{level} key of window {window}'s evaluator is held down or shorted — free the key or check its wiring; the other keys still work"
+        ),
+        Notice::EvaluatorFault {
+            window,
+            level,
+            stuck: false,
+        } => format!("the level-{level} key of window {window}'s evaluator is free again"),
         Notice::Printer { health } => match health {
             PrinterHealth::Ready => "the printer is ready".into(),
             PrinterHealth::PaperLow => "the printer's paper is low — replace the roll soon".into(),

@@ -7,10 +7,12 @@
 //! domain, commits the records through the single writer, and only then carries
 //! out the effects (screen, printer, staff notices).
 
+mod cards;
 mod clock;
 mod control;
 mod core;
 
+pub mod keys;
 mod printer;
 mod run;
 mod writer;
@@ -20,9 +22,11 @@ use std::path::Path;
 use board::command::{PrinterAction, Target};
 use tokio::sync::oneshot;
 
+pub use cards::{Cards, card_for};
 pub use clock::Clock;
 pub use control::Control;
 pub use core::{Core, CoreParts, notice_text};
+pub use keys::KeyEvent;
 pub use printer::{PrintJob, PrinterSetup, PrinterWorker};
 pub use run::{Display, RunError, RunOptions, printer_port, run, sim_model, transport_settings};
 pub use writer::Writer;

@@ -10,7 +10,9 @@ use jiff::Timestamp;
 use slint::ComponentHandle;
 
 use super::core::CoreParts;
-use super::{Clock, Control, Core, Event, PrinterSetup, PrinterWorker, Screen, Writer, control};
+use super::{
+    Cards, Clock, Control, Core, Event, PrinterSetup, PrinterWorker, Screen, Writer, control,
+};
 use crate::config::{Config, ConfigError, PrinterPort, PrinterSettings};
 use crate::data::{DataDir, DataError};
 use crate::documents::StoredLogo;
@@ -74,6 +76,11 @@ pub enum RunError {
     Ui(String),
     #[error("the built-in logo cannot be read: {0}")]
     Logo(String),
+    #[error("cannot make the simulated window cards' folder {path}: {source}")]
+    Cards {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot start a thread: {0}")]
     Thread(std::io::Error),
     #[error("the station loop stopped unexpectedly: {0}")]
@@ -166,6 +173,12 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         ),
         _ => None,
     };
+    // The simulated board draws every window card it has a display for.
+    let cards =
+        Cards::simulated(&config.board, &data.sim_cards()).map_err(|source| RunError::Cards {
+            path: data.sim_cards(),
+            source,
+        })?;
     let port = printer_port(&config.printer, &data.sim_printer_port());
     let printer_port = port.as_ref().map(|p| p.path().display().to_string());
     let printer = port
@@ -192,12 +205,20 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         events: tx.clone(),
         profile: config.printer.profile.clone(),
         logo,
+        cards,
     });
     runtime.block_on(core.prepare());
     let core_task = runtime.spawn(core.run(rx));
 
+    let (keys, key_requests) = tokio::sync::mpsc::unbounded_channel();
+    runtime.spawn(super::keys::run(
+        config.board.clone(),
+        key_requests,
+        tx.clone(),
+    ));
     let control = Arc::new(Control::new(
         tx.clone(),
+        keys,
         Arc::clone(&screen),
         std::env::current_dir().unwrap_or_default(),
     ));

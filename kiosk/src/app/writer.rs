@@ -1,17 +1,20 @@
 //! The single writer: one thread owns the database connection and commits what
 //! the station loop sends it, answering each commit when it is on disk.
+//!
+//! The loop waits for an answer on tokio's blocking pool rather than on an
+//! async channel. Under a paused clock (the scenario tests) tokio advances time
+//! whenever the runtime is idle — but never while a blocking task runs — so a
+//! commit in progress never lets simulated time jump ahead of the disk.
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;
-
-use tokio::sync::oneshot;
 
 use crate::domain::Record;
 use crate::store::{Resume, Store, StoreError};
 
 enum Request {
-    Commit(Vec<Record>, oneshot::Sender<Result<(), StoreError>>),
-    Resume(oneshot::Sender<Result<Resume, StoreError>>),
+    Commit(Vec<Record>, mpsc::Sender<Result<(), StoreError>>),
+    Resume(mpsc::Sender<Result<Resume, StoreError>>),
 }
 
 /// Handle to the writer thread. Dropping it (after [`Writer::close`]) ends the
@@ -55,16 +58,16 @@ impl Writer {
 
     /// Commits records; returns when they are on disk or have failed.
     pub async fn commit(&self, records: Vec<Record>) -> Result<(), StoreError> {
-        let (reply, answer) = oneshot::channel();
+        let (reply, answer) = mpsc::channel();
         self.send(Request::Commit(records, reply))?;
-        answer.await.map_err(|_| StoreError::WriterGone)?
+        wait(answer).await
     }
 
     /// Reads back what a restart would: the latest business day's records.
     pub async fn resume(&self) -> Result<Resume, StoreError> {
-        let (reply, answer) = oneshot::channel();
+        let (reply, answer) = mpsc::channel();
         self.send(Request::Resume(reply))?;
-        answer.await.map_err(|_| StoreError::WriterGone)?
+        wait(answer).await
     }
 
     fn send(&self, request: Request) -> Result<(), StoreError> {
@@ -82,6 +85,16 @@ impl Writer {
             let _ = thread.join();
         }
     }
+}
+
+/// Waits for the writer's answer on the blocking pool.
+async fn wait<T: Send + 'static>(
+    answer: mpsc::Receiver<Result<T, StoreError>>,
+) -> Result<T, StoreError> {
+    tokio::task::spawn_blocking(move || answer.recv())
+        .await
+        .map_err(|_| StoreError::WriterGone)?
+        .map_err(|_| StoreError::WriterGone)?
 }
 
 impl Drop for Writer {

@@ -86,6 +86,26 @@ fn settings_mistakes_name_the_line_and_field() {
             "f.toml:2: field `printer.hold_seconds`: must be 0–3600 seconds",
         ),
         (
+            "[evaluator]\ncallback_days = 0\n",
+            "f.toml:2: field `evaluator.callback_days`: must be 1–30 working days",
+        ),
+        (
+            "[evaluator]\nrectification_days = 90\n",
+            "f.toml:2: field `evaluator.rectification_days`: must be 1–60 working days",
+        ),
+        (
+            "[[window]]\nnumber = 7\nstaff_name = \"王芳\"\nstaff_no = \"0107\"\n",
+            "f.toml:2: field `window[0].number`: the catalog has no window 7; its windows are 1, 2, 3",
+        ),
+        (
+            "[[window]]\nnumber = 1\nstaff_name = \"\"\nstaff_no = \"0101\"\n",
+            "f.toml:3: field `window[0].staff_name`: must be 1–16 characters",
+        ),
+        (
+            "[[window]]\nnumber = 1\nstaff_name = \"王芳\"\nstaff_no = \"0101\"\n[[window]]\nnumber = 1\nstaff_name = \"李强\"\nstaff_no = \"0102\"\n",
+            "f.toml:6: field `window[1].number`: window 1 is listed twice",
+        ),
+        (
             "[board]\nkind = \"pi5\"\n",
             "f.toml:2: field `board.kind`: `pi5` is not a board this kiosk knows; only \"sim\" (the simulated board) is built in",
         ),
@@ -232,6 +252,54 @@ fn a_missing_catalog_file_is_named() {
     .unwrap_err();
     assert_eq!(err.file, "/nonexistent/no-such-catalog.toml");
     assert!(err.problem.starts_with("cannot read it:"), "{err}");
+}
+
+#[test]
+fn windows_name_their_staff_and_bad_ratings_their_deadlines() {
+    let text = "[evaluator]\ncallback_days = 2\nrectification_days = 10\n[[window]]\nnumber = 2\nstaff_name = \"王芳\"\nstaff_no = \"0102\"\n";
+    let c = Config::parse("f.toml", text, None).unwrap();
+    assert_eq!((c.settings.callback_days, c.settings.rectify_days), (2, 10));
+    let w2 = WindowNo::new(2).unwrap();
+    assert_eq!(
+        c.settings.staff.get(&w2),
+        Some(&StaffRef {
+            name: "王芳".into(),
+            number: "0102".into()
+        })
+    );
+    assert_eq!(c.settings.staff.len(), 1);
+    // The built-in board profile is the simulated one.
+    assert_eq!(c.board.name, "simulated");
+}
+
+#[test]
+fn a_board_profile_naming_a_window_the_catalog_lacks_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = "name = \"two windows\"\n\n[[evaluator]]\nwindow = 1\nkeys = [{ pin = 5, level = 5 }, { pin = 6, level = 3 }, { pin = 13, level = 1 }]\n\n[[evaluator]]\nwindow = 8\nkeys = [{ pin = 16, level = 5 }, { pin = 20, level = 3 }, { pin = 21, level = 1 }]\n";
+    std::fs::write(dir.path().join("board.toml"), profile).unwrap();
+    let err = Config::parse(
+        "kiosk.toml",
+        "[board]\nprofile = \"board.toml\"\n",
+        Some(dir.path()),
+    )
+    .unwrap_err();
+    let file = dir.path().join("board.toml").display().to_string();
+    assert_eq!(
+        err.to_string(),
+        format!("{file}:8: field `evaluator[1].window`: the catalog has no window 8; its windows are 1, 2, 3")
+    );
+    // The profile's own mistakes come through with its file and line.
+    std::fs::write(dir.path().join("board.toml"), profile.replace("pin = 6", "pin = 5")).unwrap();
+    let err = Config::parse(
+        "kiosk.toml",
+        "[board]\nprofile = \"board.toml\"\n",
+        Some(dir.path()),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("{file}:5: field `evaluator[0].keys[1].pin`: pin 5 is already wired to evaluator[0].keys[0]; each key needs its own pin")
+    );
 }
 
 #[test]

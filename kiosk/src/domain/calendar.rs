@@ -104,7 +104,7 @@ impl HolidayCalendar {
 }
 
 /// A date counted in working days.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize, Deserialize)]
 pub struct Deadline {
     pub date: Date,
     /// Counted over a year whose official holidays are not known yet.

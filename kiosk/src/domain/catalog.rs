@@ -4,12 +4,14 @@
 //! valid catalog is. Validation errors name the category and the field, so the
 //! config layer can point a technician at the line to fix.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use jiff::civil::{Time, Weekday};
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
+
+use super::case::StaffRef;
 
 /// A category's ticket prefix: one ASCII capital letter (`A` in `A001`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
@@ -324,6 +326,12 @@ pub struct Settings {
     /// How long a window's evaluator takes a rating after staff complete a
     /// ticket (10–120 s).
     pub rating_seconds: u32,
+    /// A bad rating's case: the citizen is called back within this many
+    /// working days, and the window's rectification is done within this many.
+    pub callback_days: u32,
+    pub rectify_days: u32,
+    /// Who staffs each window (its card, its cases), until staff sign in.
+    pub staff: BTreeMap<WindowNo, StaffRef>,
 }
 
 impl Default for Settings {
@@ -339,6 +347,9 @@ impl Default for Settings {
             default_service_minutes: 5,
             service_sample: 20,
             rating_seconds: 30,
+            callback_days: 1,
+            rectify_days: 15,
+            staff: BTreeMap::new(),
         }
     }
 }

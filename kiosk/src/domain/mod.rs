@@ -8,6 +8,7 @@
 //! makes every rule testable as a table, instantly and single-threaded.
 
 mod calendar;
+mod case;
 mod catalog;
 mod hours;
 mod station;
@@ -17,12 +18,14 @@ mod ticket;
 mod tests;
 
 pub use calendar::{CalendarDay, CalendarError, Deadline, HolidayCalendar};
+pub use case::{Case, CaseNo, CaseSource, Overdue, StaffRef, Stage, StageEntry};
 pub use catalog::{
     Catalog, CatalogError, Category, CategoryId, Days, Hours, Policy, Session, Settings, WindowNo,
 };
 pub use hours::{Ticketing, ticketing_state};
 pub use station::{
-    Actor, CategoryView, Command, Decision, Effect, Fact, Notice, PrintOutcome, PrinterFault,
-    PrinterHealth, Record, Rejection, ServingView, Station, StationView, TicketSlip, UnratedReason,
+    Actor, CaseView, CategoryView, Command, Decision, Effect, Fact, Notice, PrintOutcome,
+    PrinterFault, PrinterHealth, Record, Rejection, ServingView, Station, StationView, TicketSlip,
+    UnratedReason,
 };
 pub use ticket::{Ticket, TicketCode, TicketState};

@@ -13,7 +13,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use super::calendar::HolidayCalendar;
+use super::calendar::{Deadline, HolidayCalendar};
+use super::case::{Case, CaseNo, CaseSource, Overdue, StaffRef, Stage};
 use super::catalog::{Catalog, Category, CategoryId, Policy, Settings, WindowNo, hhmm};
 use super::hours::{Ticketing, ticketing_state};
 use super::ticket::{Ticket, TicketCode, TicketState};
@@ -87,6 +88,19 @@ pub enum Command {
     /// A key on a window's evaluator: a rating level, 1 (非常不满意) to 5
     /// (非常满意).
     Rate { window: WindowNo, level: u8 },
+    /// An evaluator key has been held too long (a jammed key, a short), or is
+    /// free again.
+    EvaluatorFault {
+        window: WindowNo,
+        level: u8,
+        stuck: bool,
+    },
+    /// Move a case on to its next stage, saying what was done.
+    AdvanceCase {
+        case: CaseNo,
+        stage: Stage,
+        note: String,
+    },
     /// Time passes: closes the business day when due and notices a clock that runs
     /// behind the journal.
     Tick,
@@ -269,6 +283,32 @@ pub enum Fact {
         ticket: TicketCode,
         reason: String,
     },
+    /// An evaluator key is stuck (`stuck`), or was released after being stuck.
+    EvaluatorFault {
+        window: WindowNo,
+        level: u8,
+        stuck: bool,
+    },
+    /// A case was opened (受理) with its deadlines.
+    CaseOpened {
+        case: CaseNo,
+        #[serde(flatten)]
+        source: CaseSource,
+        window: Option<WindowNo>,
+        staff: Option<StaffRef>,
+        ticket: Option<TicketCode>,
+        callback_due: Deadline,
+        rectify_due: Deadline,
+        note: String,
+    },
+    /// A case reached its next stage; `step` is the stage's place in the case's
+    /// history (受理 is 0).
+    CaseAdvanced {
+        case: CaseNo,
+        step: u16,
+        stage: Stage,
+        note: String,
+    },
 }
 
 impl Fact {
@@ -296,6 +336,9 @@ impl Fact {
             Fact::TicketUnrated { .. } => "ticket_unrated",
             Fact::RatingIgnored { .. } => "rating_ignored",
             Fact::PrinterChanged { .. } => "printer_changed",
+            Fact::EvaluatorFault { .. } => "evaluator_fault",
+            Fact::CaseOpened { .. } => "case_opened",
+            Fact::CaseAdvanced { .. } => "case_advanced",
         }
     }
 
@@ -332,7 +375,17 @@ impl Fact {
             | Fact::RatingArmed { window, .. }
             | Fact::TicketRated { window, .. }
             | Fact::TicketUnrated { window, .. }
-            | Fact::RatingIgnored { window, .. } => Some(*window),
+            | Fact::RatingIgnored { window, .. }
+            | Fact::EvaluatorFault { window, .. } => Some(*window),
+            Fact::CaseOpened { window, .. } => *window,
+            _ => None,
+        }
+    }
+
+    /// The case the fact is about, if any.
+    pub fn case(&self) -> Option<CaseNo> {
+        match self {
+            Fact::CaseOpened { case, .. } | Fact::CaseAdvanced { case, .. } => Some(*case),
             _ => None,
         }
     }
@@ -395,6 +448,13 @@ pub enum Notice {
         ticket: TicketCode,
         window: WindowNo,
         level: u8,
+        case: CaseNo,
+    },
+    /// An evaluator key is stuck, or free again.
+    EvaluatorFault {
+        window: WindowNo,
+        level: u8,
+        stuck: bool,
     },
 }
 
@@ -462,6 +522,16 @@ pub enum Rejection {
         ticket: TicketCode,
         category: CategoryId,
     },
+    #[error("there is no open case {0}")]
+    UnknownCase(CaseNo),
+    #[error("case {case} is at {at}; its next stage is {}", next.map_or("none (it is filed)".to_string(), |s| s.to_string()))]
+    StageOrder {
+        case: CaseNo,
+        at: Stage,
+        next: Option<Stage>,
+    },
+    #[error("stage {0} needs a note saying what was done")]
+    NoteNeeded(Stage),
     #[error("window {window} is serving {ticket}; complete, skip or transfer it first")]
     WindowBusy {
         window: WindowNo,
@@ -477,6 +547,8 @@ struct WindowState {
     armed: Option<(TicketCode, Timestamp)>,
     /// Priority tickets called in a row, for the `alternate` policy.
     priority_streak: u8,
+    /// Evaluator keys (by level) held down too long.
+    stuck: Vec<u8>,
 }
 
 /// One category as the lobby screen shows it.
@@ -504,6 +576,8 @@ pub struct ServingView {
     /// went unrated.
     pub ratings: [u32; 5],
     pub unrated: u32,
+    /// Evaluator keys (by level) that are stuck.
+    pub stuck_keys: Vec<u8>,
 }
 
 /// Everything the lobby screen and the `state` control command show.
@@ -523,6 +597,17 @@ pub struct StationView {
     /// job prints again).
     pub printer_fault: Option<String>,
     pub printer: PrinterHealth,
+    /// Open cases, oldest first, with the deadlines they have missed today.
+    pub cases: Vec<CaseView>,
+}
+
+/// An open case as staff surfaces list it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub case: Case,
+    pub stage: Stage,
+    pub overdue: Overdue,
 }
 
 /// Today's queue, windows and history: the state the rules work on.
@@ -545,6 +630,10 @@ pub struct Station {
     /// (`Some(None)`: unrated). A ticket is armed once at most.
     ratings: BTreeMap<TicketCode, (WindowNo, Option<Option<u8>>)>,
     next_order: i64,
+    /// Open cases, and those archived today.
+    cases: BTreeMap<CaseNo, Case>,
+    /// The highest case number given in each year.
+    case_seq: BTreeMap<i16, u32>,
 }
 
 impl Station {
@@ -571,6 +660,8 @@ impl Station {
             printer: PrinterHealth::Ready,
             ratings: BTreeMap::new(),
             next_order: 0,
+            cases: BTreeMap::new(),
+            case_seq: BTreeMap::new(),
         }
     }
 
@@ -597,6 +688,33 @@ impl Station {
                 sample.pop_front();
             }
         }
+    }
+
+    /// Seeds the cases still open from earlier days and the highest case
+    /// number given in each year, as the store keeps them.
+    pub fn seed_cases(
+        &mut self,
+        open: impl IntoIterator<Item = Case>,
+        highest: impl IntoIterator<Item = (i16, u32)>,
+    ) {
+        for (year, seq) in highest {
+            let top = self.case_seq.entry(year).or_default();
+            *top = (*top).max(seq);
+        }
+        for case in open {
+            self.note_case_no(case.no);
+            self.cases.insert(case.no, case);
+        }
+    }
+
+    fn note_case_no(&mut self, no: CaseNo) {
+        let top = self.case_seq.entry(no.year).or_default();
+        *top = (*top).max(no.seq);
+    }
+
+    /// A case known to the station (open, or archived today).
+    pub fn case(&self, no: CaseNo) -> Option<&Case> {
+        self.cases.get(&no)
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -654,8 +772,14 @@ impl Station {
                 self.counters.clear();
                 self.next_order = 0;
                 for w in self.windows.values_mut() {
-                    *w = WindowState::default();
+                    // A stuck key stays stuck overnight.
+                    *w = WindowState {
+                        stuck: std::mem::take(&mut w.stuck),
+                        ..WindowState::default()
+                    };
                 }
+                // Cases outlive the day; yesterday's archived ones are in the store.
+                self.cases.retain(|_, c| c.is_open());
             }
             Fact::TicketIssued {
                 ticket,
@@ -787,6 +911,31 @@ impl Station {
                 self.ratings.insert(*ticket, (*window, Some(None)));
             }
             Fact::PrinterChanged { health } => self.printer = health.clone(),
+            Fact::EvaluatorFault {
+                window,
+                level,
+                stuck,
+            } => {
+                let w = self.windows.entry(*window).or_default();
+                w.stuck.retain(|l| l != level);
+                if *stuck {
+                    w.stuck.push(*level);
+                    w.stuck.sort_unstable();
+                }
+            }
+            Fact::CaseOpened { case, .. } => {
+                self.note_case_no(*case);
+                if !self.cases.contains_key(case)
+                    && let Some(opened) = Case::opened(record)
+                {
+                    self.cases.insert(*case, opened);
+                }
+            }
+            Fact::CaseAdvanced { case, .. } => {
+                if let Some(c) = self.cases.get_mut(case) {
+                    c.advance(record);
+                }
+            }
         }
     }
 
@@ -868,6 +1017,7 @@ impl Station {
                     armed: w.armed.map(|(t, _)| t),
                     ratings,
                     unrated,
+                    stuck_keys: w.stuck.clone(),
                 }
             })
             .collect();
@@ -897,6 +1047,18 @@ impl Station {
                 _ => self.printer_fault.clone(),
             },
             printer: self.printer.clone(),
+            cases: {
+                let today = self.business_day(now);
+                self.cases
+                    .values()
+                    .filter(|c| c.is_open())
+                    .map(|c| CaseView {
+                        case: c.clone(),
+                        stage: c.stage(),
+                        overdue: c.overdue(today),
+                    })
+                    .collect()
+            },
         }
     }
 
@@ -1219,6 +1381,58 @@ impl Scratch {
                 self.disarm_all(UnratedReason::Restart);
                 Ok(())
             }
+            Command::EvaluatorFault {
+                window,
+                level,
+                stuck,
+            } => {
+                // Journaled once per change.
+                if self.window(window)?.stuck.contains(&level) != stuck {
+                    self.record(Fact::EvaluatorFault {
+                        window,
+                        level,
+                        stuck,
+                    });
+                    self.effect(Effect::Notify(Notice::EvaluatorFault {
+                        window,
+                        level,
+                        stuck,
+                    }));
+                }
+                Ok(())
+            }
+            Command::AdvanceCase {
+                case,
+                stage,
+                ref note,
+            } => {
+                let c = self
+                    .station
+                    .cases
+                    .get(&case)
+                    .filter(|c| c.is_open())
+                    .ok_or(Rejection::UnknownCase(case))?;
+                let at = c.stage();
+                if at.next() != Some(stage) {
+                    return Err(Rejection::StageOrder {
+                        case,
+                        at,
+                        next: at.next(),
+                    });
+                }
+                let note = note.trim().to_string();
+                if note.is_empty() && stage != Stage::Archived {
+                    return Err(Rejection::NoteNeeded(stage));
+                }
+                let step = u16::try_from(c.history.len()).unwrap_or(u16::MAX);
+                self.record(Fact::CaseAdvanced {
+                    case,
+                    step,
+                    stage,
+                    note,
+                });
+                Ok(())
+            }
             Command::PrintOutcome {
                 ticket,
                 ref outcome,
@@ -1341,10 +1555,12 @@ impl Scratch {
                         });
                         self.effect(Effect::Thank { window, level });
                         if level <= 2 {
+                            let case = self.open_rating_case(ticket, window, level);
                             self.effect(Effect::Notify(Notice::BadRating {
                                 ticket,
                                 window,
                                 level,
+                                case,
                             }));
                         }
                     }
@@ -1451,6 +1667,41 @@ impl Scratch {
         self.effect(Effect::ShowTicket(slip.clone()));
         self.effect(Effect::PrintTicket(slip));
         Ok(())
+    }
+
+    /// Opens the case a bad rating calls for: the callback and rectification
+    /// deadlines count in working days from the day after.
+    fn open_rating_case(&mut self, ticket: TicketCode, window: WindowNo, level: u8) -> CaseNo {
+        let day = self
+            .station
+            .day
+            .unwrap_or_else(|| self.station.business_day(self.now));
+        let year = day.year();
+        let case = CaseNo {
+            year,
+            seq: self.station.case_seq.get(&year).copied().unwrap_or(0) + 1,
+        };
+        let settings = &self.station.settings;
+        let calendar = &self.station.calendar;
+        let fact = Fact::CaseOpened {
+            case,
+            source: CaseSource::Rating { level },
+            window: Some(window),
+            staff: settings.staff.get(&window).cloned(),
+            ticket: Some(ticket),
+            callback_due: calendar.add_working_days(day, settings.callback_days),
+            rectify_due: calendar.add_working_days(day, settings.rectify_days),
+            note: format!(
+                "评价器差评 bad rating {level} ({}) for {ticket} at window {window}",
+                if level == 1 {
+                    "非常不满意"
+                } else {
+                    "不满意"
+                }
+            ),
+        };
+        self.record(fact);
+        case
     }
 
     fn call_next(&mut self, window: WindowNo) -> Result<(), Rejection> {

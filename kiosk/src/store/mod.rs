@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, params};
 
-use crate::domain::{Actor, CategoryId, Fact, Record, Station};
+use crate::domain::{Actor, Case, CategoryId, Fact, Record, Station};
 
 pub use log::{LogEntry, LogFilter};
 
@@ -37,7 +37,10 @@ impl Default for StoreSettings {
 }
 
 /// The migrations in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_journal_and_tickets.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_journal_and_tickets.sql"),
+    include_str!("migrations/0002_cases.sql"),
+];
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -88,6 +91,15 @@ pub enum StoreError {
     Decode {
         path: PathBuf,
         seq: i64,
+        problem: String,
+    },
+    /// A case's stored state cannot be read back.
+    #[error(
+        "case {number} in {path} cannot be read ({problem}) — its steps are in the journal: run `kiosk logs --json` to inspect them"
+    )]
+    CaseUnreadable {
+        path: PathBuf,
+        number: String,
         problem: String,
     },
     /// A ticket number would have been issued twice; the commit was refused.
@@ -241,6 +253,10 @@ pub struct Resume {
     pub records: Vec<Record>,
     /// Recent service times per category from earlier days, oldest first.
     pub service_times: Vec<(CategoryId, Vec<u32>)>,
+    /// Cases not yet archived, in number order.
+    pub open_cases: Vec<Case>,
+    /// The highest case number given in each year.
+    pub case_numbers: Vec<(i16, u32)>,
 }
 
 impl Resume {
@@ -253,6 +269,7 @@ impl Resume {
         for (category, seconds) in &self.service_times {
             station.seed_service_times(*category, seconds.iter().copied());
         }
+        station.seed_cases(self.open_cases.iter().cloned(), self.case_numbers.clone());
         for record in &self.records {
             station.apply(record);
         }
@@ -392,7 +409,63 @@ impl Store {
         Ok(Resume {
             records,
             service_times,
+            open_cases: self.open_cases()?,
+            case_numbers: self.case_numbers()?,
         })
+    }
+
+    /// Cases not yet archived, in number order.
+    fn open_cases(&self) -> Result<Vec<Case>, StoreError> {
+        let sql = |e| StoreError::from_sql(&self.path, e);
+        let mut open = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT number, body FROM cases WHERE stage != 'archived' ORDER BY year, seq")
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sql)?;
+        for row in rows {
+            let (number, body) = row.map_err(sql)?;
+            open.push(decode_case(&self.path, &number, &body)?);
+        }
+        Ok(open)
+    }
+
+    /// The highest case number given in each year.
+    fn case_numbers(&self) -> Result<Vec<(i16, u32)>, StoreError> {
+        let sql = |e| StoreError::from_sql(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT year, max(seq) FROM cases GROUP BY year ORDER BY year")
+            .map_err(sql)?;
+        let numbers = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(sql)?
+            .filter_map(|r| match r {
+                Ok((year, seq)) => Some(Ok((i16::try_from(year).ok()?, u32::try_from(seq).ok()?))),
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(sql)?;
+        Ok(numbers)
+    }
+
+    /// A case as it stands, open or archived.
+    pub fn case(&self, number: &str) -> Result<Option<Case>, StoreError> {
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM cases WHERE number = ?1", [number], |r| {
+                r.get(0)
+            })
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(|e| StoreError::from_sql(&self.path, e))?;
+        body.map(|b| decode_case(&self.path, number, &b))
+            .transpose()
     }
 
     /// The instant of the last journal entry, if any.
@@ -548,9 +621,66 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::TicketUnrated { .. }
         | Fact::RatingIgnored { .. }
         | Fact::PrinterChanged { .. }
+        | Fact::EvaluatorFault { .. }
         | Fact::PrintFailed { .. } => {}
+        Fact::CaseOpened { .. } | Fact::CaseAdvanced { .. } => project_case(tx, record)?,
     }
     Ok(())
+}
+
+/// Keeps the `cases` table in step with the journal.
+fn project_case(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
+    let write = |case: &Case| -> rusqlite::Result<()> {
+        let body = serde_json::to_string(case).unwrap_or_else(|_| "{}".into());
+        tx.prepare_cached(
+            "INSERT INTO cases (number, year, seq, day, stage, window_no, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (number) DO UPDATE SET stage = excluded.stage, body = excluded.body",
+        )?
+        .execute(params![
+            case.no.to_string(),
+            case.no.year,
+            case.no.seq,
+            case.day.to_string(),
+            case.stage().word(),
+            case.window.map(|w| w.get()),
+            body,
+        ])?;
+        Ok(())
+    };
+    match &record.fact {
+        Fact::CaseOpened { .. } => {
+            if let Some(case) = Case::opened(record) {
+                write(&case)?;
+            }
+        }
+        Fact::CaseAdvanced { case, .. } => {
+            let body: String = tx.query_row(
+                "SELECT body FROM cases WHERE number = ?1",
+                [case.to_string()],
+                |r| r.get(0),
+            )?;
+            let mut current: Case = serde_json::from_str(&body).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?;
+            current.advance(record);
+            write(&current)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn decode_case(path: &Path, number: &str, body: &str) -> Result<Case, StoreError> {
+    serde_json::from_str(body).map_err(|e| StoreError::CaseUnreadable {
+        path: path.to_path_buf(),
+        number: number.to_string(),
+        problem: e.to_string(),
+    })
 }
 
 /// Rebuilds a record from its journal row.

@@ -88,8 +88,9 @@ fn a_database_from_a_newer_kiosk_is_refused() {
     let err = open(&path, &StoreSettings::default()).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }));
     assert!(
-        err.to_string()
-            .contains("newer than this kiosk's 1 — install the newer kiosk again"),
+        err.to_string().contains(&format!(
+            "newer than this kiosk's {SCHEMA_VERSION} — install the newer kiosk again"
+        )),
         "{err}"
     );
 }
@@ -451,4 +452,97 @@ fn a_frozen_version_1_database_upgrades_and_resumes() {
         Some("B001".parse().unwrap())
     );
     store.integrity_check().unwrap();
+}
+
+/// Runs commands through a station and commits each decision, as the station
+/// loop does.
+fn go(store: &mut Store, station: &mut Station, command: crate::domain::Command, local: &str) {
+    let now = jiff::tz::TimeZone::get("Asia/Shanghai")
+        .unwrap()
+        .to_timestamp(local.parse().unwrap())
+        .unwrap();
+    let d = station
+        .decide(&command, &Actor::Technician, now)
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    store.commit(&d.records).unwrap();
+    for r in &d.records {
+        station.apply(r);
+    }
+}
+
+#[test]
+fn cases_outlive_their_day_and_a_restart() {
+    use crate::domain::{CaseNo, CategoryId, Command, Stage};
+    let (_dir, path) = temp();
+    let config = crate::config::Config::builtin().unwrap();
+    let blank = Station::new(config.catalog, config.calendar, config.settings);
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let served_and_rated = |store: &mut Store, station: &mut Station, time: &str, level| {
+        let a = CategoryId::new('A').unwrap();
+        go(
+            store,
+            station,
+            Command::Issue {
+                category: a,
+                priority: false,
+            },
+            time,
+        );
+        go(store, station, Command::CallNext { window: w(1) }, time);
+        go(store, station, Command::Complete { window: w(1) }, time);
+        go(
+            store,
+            station,
+            Command::Rate {
+                window: w(1),
+                level,
+            },
+            time,
+        );
+    };
+    let first = CaseNo { year: 2026, seq: 1 };
+    let mut station = store.resume().unwrap().rebuild(blank.blank());
+    served_and_rated(&mut store, &mut station, "2026-11-30T09:00", 1);
+    let advance = |stage, note: &str| Command::AdvanceCase {
+        case: first,
+        stage,
+        note: note.into(),
+    };
+    go(
+        &mut store,
+        &mut station,
+        advance(Stage::Registered, "登记"),
+        "2026-11-30T09:05",
+    );
+
+    // The next day, after a restart: the case is still open, with its history.
+    drop(store);
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let resume = store.resume().unwrap();
+    assert_eq!(resume.open_cases.len(), 1);
+    assert_eq!(resume.case_numbers, [(2026, 1)]);
+    let mut station = resume.rebuild(blank.blank());
+    served_and_rated(&mut store, &mut station, "2026-12-01T09:00", 2);
+    go(
+        &mut store,
+        &mut station,
+        advance(Stage::Handled, "处理"),
+        "2026-12-01T10:00",
+    );
+    let view = station.view("2026-12-01T03:00:00Z".parse().unwrap());
+    let numbers: Vec<String> = view.cases.iter().map(|c| c.case.no.to_string()).collect();
+    assert_eq!(numbers, ["2026-0001", "2026-0002"]);
+
+    drop(store);
+    let store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let resume = store.resume().unwrap();
+    assert_eq!(resume.case_numbers, [(2026, 2)]);
+    let rebuilt = resume.rebuild(blank.blank());
+    let case = rebuilt.case(first).unwrap();
+    let stages: Vec<Stage> = case.history.iter().map(|e| e.stage).collect();
+    assert_eq!(stages, [Stage::Accepted, Stage::Registered, Stage::Handled]);
+    assert_eq!(Some(case), station.case(first));
+    let stored = store.case("2026-0001").unwrap().unwrap();
+    assert_eq!(&stored, case);
+    assert_eq!(store.case("2026-0009").unwrap(), None);
 }

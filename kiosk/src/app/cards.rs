@@ -1,0 +1,227 @@
+//! The windows' cards: what each evaluator's display shows, decided from the
+//! station's view after every event, and sent to the display only when it
+//! changes.
+//!
+//! A card follows its window: 暂停服务 while the window is paused, 谢谢 for a
+//! few seconds after a rating, 请评价 with the key legend while armed, the
+//! ticket while serving, and otherwise the window with who staffs it. The
+//! drawing itself is `board::card`; the displays are the simulated board's
+//! PNGs or, on a Pi, an SSD1306.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use board::card::{Card, CardDisplay, PngCard};
+use board::profile::BoardProfile;
+use jiff::{SignedDuration, Timestamp};
+use serde_json::{Value, json};
+
+use crate::domain::{ServingView, StaffRef, StationView, WindowNo};
+
+/// How long a card thanks the citizen after a rating.
+pub const THANKS: SignedDuration = SignedDuration::from_secs(5);
+
+struct Slot {
+    keys: Vec<u8>,
+    display: Box<dyn CardDisplay>,
+    shown: Option<Card>,
+    changes: u32,
+    thanks: Option<(u8, Timestamp)>,
+    error: Option<String>,
+}
+
+/// Every window card of the board.
+#[derive(Default)]
+pub struct Cards {
+    slots: BTreeMap<u8, Slot>,
+}
+
+impl Cards {
+    /// No card displays.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// The simulated board's cards: each window with a display in the profile
+    /// gets `window-N.png` in `dir`.
+    pub fn simulated(profile: &BoardProfile, dir: &Path) -> std::io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let mut cards = Self::none();
+        for e in &profile.evaluators {
+            if let Some(display) = e.display {
+                let png = PngCard::new(dir.join(format!("window-{}.png", e.window)), display);
+                cards.add(e.window, e.levels(), Box::new(png));
+            }
+        }
+        Ok(cards)
+    }
+
+    /// Adds a window's display.
+    pub fn add(&mut self, window: u8, keys: Vec<u8>, display: Box<dyn CardDisplay>) {
+        self.slots.insert(
+            window,
+            Slot {
+                keys,
+                display,
+                shown: None,
+                changes: 0,
+                thanks: None,
+                error: None,
+            },
+        );
+    }
+
+    /// A rating was committed: the window's card thanks the citizen until
+    /// `now + THANKS`.
+    pub fn thank(&mut self, window: WindowNo, level: u8, now: Timestamp) {
+        if let Some(slot) = self.slots.get_mut(&window.get()) {
+            slot.thanks = Some((level, now.saturating_add(THANKS).unwrap_or(now)));
+        }
+    }
+
+    /// Brings every card in line with the station at `now`.
+    pub fn update(
+        &mut self,
+        view: &StationView,
+        staff: &BTreeMap<WindowNo, StaffRef>,
+        now: Timestamp,
+    ) {
+        for w in &view.windows {
+            let Some(slot) = self.slots.get_mut(&w.window.get()) else {
+                continue;
+            };
+            if slot.thanks.is_some_and(|(_, until)| now >= until) {
+                slot.thanks = None;
+            }
+            let card = card_for(
+                w,
+                &slot.keys,
+                staff.get(&w.window),
+                slot.thanks.map(|t| t.0),
+            );
+            if slot.shown.as_ref() == Some(&card) {
+                continue;
+            }
+            match slot.display.show(&card) {
+                Ok(()) => {
+                    slot.changes += 1;
+                    if slot.error.take().is_some() {
+                        tracing::info!("window {}'s card display works again", w.window);
+                    }
+                }
+                Err(e) => {
+                    if slot.error.as_ref() != Some(&e) {
+                        tracing::warn!("window {}'s card display: {e}", w.window);
+                    }
+                    slot.error = Some(e);
+                }
+            }
+            slot.shown = Some(card);
+        }
+    }
+
+    /// Each card as the `state` command reports it.
+    pub fn state(&self) -> Value {
+        self.slots
+            .iter()
+            .map(|(window, slot)| {
+                json!({
+                    "window": window,
+                    "card": slot.shown,
+                    "changes": slot.changes,
+                    "error": slot.error,
+                })
+            })
+            .collect()
+    }
+}
+
+/// What a window's card shows.
+pub fn card_for(
+    view: &ServingView,
+    keys: &[u8],
+    staff: Option<&StaffRef>,
+    thanks: Option<u8>,
+) -> Card {
+    let window = view.window.get();
+    if let Some(level) = thanks {
+        return Card::Thanks { window, level };
+    }
+    if let Some(ticket) = view.armed {
+        return Card::Armed {
+            window,
+            ticket: ticket.to_string(),
+            keys: keys.to_vec(),
+        };
+    }
+    if view.paused {
+        return Card::OutOfService { window };
+    }
+    match view.ticket {
+        Some(ticket) => Card::Serving {
+            window,
+            ticket: ticket.to_string(),
+        },
+        None => Card::Idle {
+            window,
+            staff: staff.map(|s| (s.name.clone(), s.number.clone())),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::TicketCode;
+
+    fn view() -> ServingView {
+        ServingView {
+            window: WindowNo::new(2).unwrap(),
+            paused: false,
+            ticket: None,
+            called_at: None,
+            recalls: 0,
+            armed: None,
+            ratings: [0; 5],
+            unrated: 0,
+            stuck_keys: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_card_follows_its_window() {
+        let a7: TicketCode = "A007".parse().unwrap();
+        let staff = StaffRef {
+            name: "王芳".into(),
+            number: "0102".into(),
+        };
+        let keys = [5, 4, 2, 1];
+        let mut v = view();
+        assert_eq!(
+            card_for(&v, &keys, Some(&staff), None),
+            Card::Idle {
+                window: 2,
+                staff: Some(("王芳".into(), "0102".into()))
+            }
+        );
+        v.ticket = Some(a7);
+        assert_eq!(card_for(&v, &keys, None, None).screen(), "serving");
+        v.ticket = None;
+        v.armed = Some(a7);
+        assert_eq!(
+            card_for(&v, &keys, None, None),
+            Card::Armed {
+                window: 2,
+                ticket: "A007".into(),
+                keys: keys.to_vec()
+            }
+        );
+        // Thanks comes before everything; a paused window still takes the
+        // rating of the ticket it just completed.
+        assert_eq!(card_for(&v, &keys, None, Some(4)).screen(), "thanks");
+        v.paused = true;
+        assert_eq!(card_for(&v, &keys, None, None).screen(), "armed");
+        v.armed = None;
+        assert_eq!(card_for(&v, &keys, None, None).screen(), "out_of_service");
+    }
+}

@@ -103,12 +103,15 @@ pub enum Command {
     /// with `held`, a job waiting for a printer fault to clear counts as
     /// finished.
     Settle { held: bool },
+    /// Read the holiday calendar again: the built-in years plus the files
+    /// staff installed with `kiosk calendar load`.
+    CalendarReload,
     /// Stop the station cleanly, as SIGTERM would.
     Quit,
 }
 
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit";
+pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -300,6 +303,13 @@ fn parse_plain(line: &str) -> Result<Command, String> {
                 window: window(arg(1))?,
             }))
         }
+        "calendar" => {
+            if words.len() == 2 && words[1] == "reload" {
+                Ok(Command::CalendarReload)
+            } else {
+                Err("usage: calendar reload".into())
+            }
+        }
         "screenshot" => {
             arity(1, "screenshot FILE.png")?;
             Ok(Command::Screenshot(PathBuf::from(&words[1])))
@@ -472,6 +482,10 @@ fn parse_json(line: &str) -> Result<Command, String> {
             Some(state) => format!("settle {state}"),
         },
         "state" | "quit" => j.cmd.clone(),
+        "calendar" => format!(
+            "calendar {}",
+            j.action.as_deref().ok_or_else(|| need("action"))?
+        ),
         other => return Err(format!("unknown command `{other}`; commands are {WORDS}")),
     };
     parse_plain(&plain)
@@ -717,6 +731,11 @@ mod tests {
                 Command::Staff(StaffAction::Reopen { window: 2 }),
             ),
             ("quit", r#"{"cmd":"quit"}"#, Command::Quit),
+            (
+                "calendar reload",
+                r#"{"cmd":"calendar","action":"reload"}"#,
+                Command::CalendarReload,
+            ),
         ];
         for (plain, json, expected) in table {
             assert_eq!(parse(plain).as_ref(), Ok(expected), "{plain}");
@@ -729,11 +748,11 @@ mod tests {
         let table = [
             (
                 "",
-                "empty command; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
+                "empty command; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
             ),
             (
                 "dance",
-                "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
+                "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
             ),
             ("key 1", "usage: key WINDOW call|recall|skip|complete"),
             ("key 0 call", "expected a window number 1–99"),
@@ -775,7 +794,7 @@ mod tests {
             (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
             (
                 r#"{"cmd":"fly"}"#,
-                "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit",
+                "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
             ),
         ];
         for (line, message) in table {
@@ -834,7 +853,7 @@ mod tests {
         );
         assert_eq!(
             parse_scenario("visit.txt", "tapp category-A\n"),
-            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, wait, quit".into())
+            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit".into())
         );
     }
 }

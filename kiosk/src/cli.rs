@@ -36,6 +36,29 @@ enum Command {
     /// Check the ticket printer: its status, a test page, the stored logo.
     #[command(subcommand)]
     Printer(PrinterCommand),
+    /// The official holiday calendar: check a newer file and load it.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Check a holiday file (the holiday-cn JSON shape, one year) and list what
+    /// it says; nothing is installed.
+    Check {
+        /// The file, such as 2027.json.
+        file: PathBuf,
+    },
+    /// Check a holiday file and install it in the data folder, replacing that
+    /// year; a running station takes it at once, and deadlines counted from
+    /// then on use it. A file with a mistake is refused and changes nothing.
+    Load {
+        /// The file, such as 2027.json.
+        file: PathBuf,
+        /// Data folder of the station.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -209,7 +232,67 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         Some(Command::Run(args)) => run(args, started),
         Some(Command::Logs(args)) => logs(args),
         Some(Command::Printer(command)) => printer(command),
+        Some(Command::Calendar(command)) => calendar(command),
     }
+}
+
+fn calendar(command: CalendarCommand) -> Result<ExitCode> {
+    let (file, data) = match command {
+        CalendarCommand::Check { file } => (file, None),
+        CalendarCommand::Load { file, data } => (
+            file,
+            Some(match data {
+                Some(d) => d,
+                None => DataDir::default_path()?,
+            }),
+        ),
+    };
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {name}"))?;
+    let year = kiosk::config::read_calendar_file(&name, &text)?;
+    let off = year.days.iter().filter(|d| d.is_off_day).count();
+    println!(
+        "{name}: {} — {off} days off, {} adjusted working days",
+        year.year,
+        year.days.len() - off
+    );
+    for d in &year.days {
+        let what = if d.is_off_day {
+            "off"
+        } else {
+            "working (调休)"
+        };
+        println!("  {} {:<3} {what}", d.date, d.name);
+    }
+    let Some(data) = data else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let dir = kiosk::data::calendar_dir(&data);
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot make {}", dir.display()))?;
+    let target = dir.join(format!("{}.json", year.year));
+    let part = target.with_extension("json.part");
+    std::fs::write(&part, &text).with_context(|| format!("cannot write {}", part.display()))?;
+    std::fs::rename(&part, &target)
+        .with_context(|| format!("cannot install {}", target.display()))?;
+    println!("installed as {}", target.display());
+    // A running station reads its calendar again at once.
+    let socket = data.join("control.sock");
+    match std::os::unix::net::UnixStream::connect(&socket) {
+        Ok(mut stream) => {
+            use std::io::{BufRead, BufReader};
+            stream.write_all(b"calendar reload\n")?;
+            let mut answer = String::new();
+            BufReader::new(&stream).read_line(&mut answer)?;
+            let answer: serde_json::Value =
+                serde_json::from_str(&answer).context("the station's answer")?;
+            if answer["ok"] != true {
+                bail!("the station refused the calendar: {}", answer["error"]);
+            }
+            println!("the running station uses it now");
+        }
+        Err(_) => println!("the station is not running; it reads the calendar when it starts"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run(args: RunArgs, started: Instant) -> Result<ExitCode> {

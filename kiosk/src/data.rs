@@ -105,6 +105,12 @@ impl DataDir {
         self.path.join("printer.tty")
     }
 
+    /// Holiday calendar files the station's staff installed (`kiosk calendar
+    /// load`); they take precedence over the built-in years.
+    pub fn calendar(&self) -> PathBuf {
+        calendar_dir(&self.path)
+    }
+
     /// Where the simulated board writes its window cards.
     pub fn sim_cards(&self) -> PathBuf {
         self.path.join("cards")
@@ -114,6 +120,13 @@ impl DataDir {
     pub fn sim_printer_jobs(&self) -> PathBuf {
         self.path.join("printer")
     }
+}
+
+/// The installed calendar folder of the data folder at `data`. The command line
+/// uses it without taking the data folder's lock, so that staff can load a
+/// calendar while the station runs.
+pub fn calendar_dir(data: &Path) -> PathBuf {
+    data.join("calendar")
 }
 
 #[cfg(test)]

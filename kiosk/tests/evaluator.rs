@@ -95,7 +95,13 @@ impl Rig {
         let (key_tx, key_rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(keys::run(config.board.clone(), key_rx, tx.clone()));
         Self {
-            control: Control::new(tx.clone(), key_tx, screen, dir.to_path_buf()),
+            control: Control::new(
+                tx.clone(),
+                key_tx,
+                screen,
+                dir.to_path_buf(),
+                dir.join("calendar"),
+            ),
             events: tx,
             core,
         }

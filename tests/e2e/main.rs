@@ -7,6 +7,7 @@
 mod support;
 
 mod bad_input;
+mod evaluator;
 mod printer;
 mod screens;
 mod tickets;

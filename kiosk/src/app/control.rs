@@ -22,6 +22,8 @@ const MAX_LINE: usize = 64 * 1024;
 pub struct Control {
     events: UnboundedSender<Event>,
     keys: UnboundedSender<KeyEvent>,
+    /// Where staff install newer holiday calendar files.
+    calendars: PathBuf,
     screen: Arc<dyn Screen>,
     /// Relative screenshot paths are taken from here.
     base: PathBuf,
@@ -43,10 +45,12 @@ impl Control {
         keys: UnboundedSender<KeyEvent>,
         screen: Arc<dyn Screen>,
         base: PathBuf,
+        calendars: PathBuf,
     ) -> Self {
         Self {
             events,
             keys,
+            calendars,
             screen,
             base,
         }
@@ -147,6 +151,21 @@ impl Control {
             Command::Wait(d) => {
                 tokio::time::sleep(d).await;
                 ok()
+            }
+            Command::CalendarReload => {
+                let (calendar, problems) = crate::config::calendar_with_installed(&self.calendars);
+                if let Some(first) = problems.first() {
+                    return fail(format!("{first}; the calendar in force is unchanged"));
+                }
+                let years: Vec<i16> = calendar.years().collect();
+                let (reply, answer) = oneshot::channel();
+                if self.events.send(Event::Calendar(calendar, reply)).is_err() {
+                    return fail(STOPPED);
+                }
+                match answer.await.unwrap_or_else(|_| Err(STOPPED.into())) {
+                    Ok(()) => json!({ "ok": true, "years": years }),
+                    Err(e) => fail(e),
+                }
             }
             Command::Quit => {
                 let _ = self.events.send(Event::Shutdown);

@@ -204,6 +204,12 @@ impl Core {
             Event::SimPrinter(action, reply) => {
                 let _ = reply.send(self.sim_printer_action(action));
             }
+            Event::Calendar(calendar, reply) => {
+                let years: Vec<String> = calendar.years().map(|y| y.to_string()).collect();
+                tracing::info!("holiday calendar reloaded: years {}", years.join(", "));
+                self.station.set_calendar(calendar);
+                let _ = reply.send(Ok(()));
+            }
             Event::Tick => {
                 if let Err(f) = self.exec(Command::Tick, Actor::System).await {
                     tracing::error!("{}", f.message());
@@ -673,7 +679,7 @@ fn refuse(event: Event) {
         } => {
             let _ = reply.send(Err(stopping()));
         }
-        Event::SimPrinter(_, reply) => {
+        Event::SimPrinter(_, reply) | Event::Calendar(_, reply) => {
             let _ = reply.send(Err(stopping()));
         }
         _ => {}

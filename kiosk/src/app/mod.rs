@@ -72,6 +72,11 @@ pub enum Event {
         held: bool,
         reply: oneshot::Sender<()>,
     },
+    /// A newer holiday calendar: deadlines counted from now on use it.
+    Calendar(
+        crate::domain::HolidayCalendar,
+        oneshot::Sender<Result<(), String>>,
+    ),
     /// Plug or unplug the simulated printer.
     SimPrinter(PrinterAction, oneshot::Sender<Result<(), String>>),
     /// One second passed.

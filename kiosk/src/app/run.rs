@@ -100,6 +100,13 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         None => DataDir::default_path()?,
     };
     let data = DataDir::open(&data_path)?;
+    // Calendar files staff installed override the built-in years; one that
+    // does not read leaves the built-in year in force.
+    let (calendar, problems) = crate::config::calendar_with_installed(&data.calendar());
+    for problem in problems {
+        tracing::warn!("holiday calendar: {problem}; using the built-in data for that year");
+    }
+    config.calendar = calendar;
     let store = Store::open(&data.database(), &config.store)?;
     let resume = store.resume()?;
     let station = resume.rebuild(Station::new(
@@ -221,6 +228,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         keys,
         Arc::clone(&screen),
         std::env::current_dir().unwrap_or_default(),
+        data.calendar(),
     ));
     let socket = options
         .control

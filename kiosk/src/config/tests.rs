@@ -286,10 +286,16 @@ fn a_board_profile_naming_a_window_the_catalog_lacks_is_refused_at_its_line() {
     let file = dir.path().join("board.toml").display().to_string();
     assert_eq!(
         err.to_string(),
-        format!("{file}:8: field `evaluator[1].window`: the catalog has no window 8; its windows are 1, 2, 3")
+        format!(
+            "{file}:8: field `evaluator[1].window`: the catalog has no window 8; its windows are 1, 2, 3"
+        )
     );
     // The profile's own mistakes come through with its file and line.
-    std::fs::write(dir.path().join("board.toml"), profile.replace("pin = 6", "pin = 5")).unwrap();
+    std::fs::write(
+        dir.path().join("board.toml"),
+        profile.replace("pin = 6", "pin = 5"),
+    )
+    .unwrap();
     let err = Config::parse(
         "kiosk.toml",
         "[board]\nprofile = \"board.toml\"\n",
@@ -298,7 +304,9 @@ fn a_board_profile_naming_a_window_the_catalog_lacks_is_refused_at_its_line() {
     .unwrap_err();
     assert_eq!(
         err.to_string(),
-        format!("{file}:5: field `evaluator[0].keys[1].pin`: pin 5 is already wired to evaluator[0].keys[0]; each key needs its own pin")
+        format!(
+            "{file}:5: field `evaluator[0].keys[1].pin`: pin 5 is already wired to evaluator[0].keys[0]; each key needs its own pin"
+        )
     );
 }
 
@@ -312,8 +320,57 @@ fn calendar_files_are_checked() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "2027.json: field `days`: 2026-10-01 is not in the file's year 2027"
+        "2027.json:1: field `days[0].date`: 2026-10-01 is not in the file's year 2027"
     );
+    // A day listed twice, on its line; the calendar keeps what it had.
+    let twice = "{\"year\": 2027, \"days\": [\n{\"name\": \"元旦\", \"date\": \"2027-01-01\", \"isOffDay\": true},\n{\"name\": \"元旦\", \"date\": \"2027-01-01\", \"isOffDay\": false}]}";
+    let err = add_calendar_file(&mut cal, "2027.json", twice).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "2027.json:3: field `days[1].date`: 2027-01-01 is listed twice (also days[0])"
+    );
+    assert!(!cal.is_known_year(2027));
+    let err = add_calendar_file(&mut cal, "x.json", "{\"year\": 1927, \"days\": []}").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "x.json:1: field `year`: 1927 is not a year 2000–2100"
+    );
+    // A newer file for a year replaces the year's days.
+    let one = |date: &str| {
+        format!(
+            "{{\"year\": 2027, \"days\": [{{\"name\": \"x\", \"date\": \"{date}\", \"isOffDay\": true}}]}}"
+        )
+    };
+    add_calendar_file(&mut cal, "a.json", &one("2027-01-01")).unwrap();
+    add_calendar_file(&mut cal, "b.json", &one("2027-01-04")).unwrap();
+    assert!(cal.is_working_day("2027-01-01".parse().unwrap()));
+    assert!(!cal.is_working_day("2027-01-04".parse().unwrap()));
+}
+
+#[test]
+fn installed_calendar_files_override_the_built_in_year_and_bad_ones_are_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    // 2026 as installed: National Day moved (a test file, not the real one).
+    std::fs::write(
+        dir.path().join("2026.json"),
+        "{\"year\": 2026, \"days\": [{\"name\": \"x\", \"date\": \"2026-12-01\", \"isOffDay\": true}]}",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("2027.json"),
+        "{\"year\": 2027, \"days\": [\n{\"date\": \"2027-02-30\"}]}",
+    )
+    .unwrap();
+    let (cal, problems) = calendar_with_installed(dir.path());
+    assert!(!cal.is_working_day("2026-12-01".parse().unwrap()));
+    assert!(
+        cal.is_working_day("2026-10-01".parse().unwrap()),
+        "the installed file replaced the year"
+    );
+    assert!(!cal.is_known_year(2027));
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, Some(2), "{}", problems[0]);
+    assert!(problems[0].file.ends_with("2027.json"));
 }
 
 mod properties {

@@ -52,6 +52,17 @@ impl HolidayCalendar {
         Ok(())
     }
 
+    /// Sets one year's published exceptions, replacing any the calendar had
+    /// for that year (a newer file for the year). Days outside `year` are
+    /// ignored; the config reader refuses files that list any.
+    pub fn set_year(&mut self, year: i16, days: Vec<CalendarDay>) {
+        self.exceptions.retain(|date, _| date.year() != year);
+        for day in days.into_iter().filter(|d| d.date.year() == year) {
+            self.exceptions.insert(day.date, (day.is_off_day, day.name));
+        }
+        self.years.insert(year);
+    }
+
     /// Whether published data covers this date's year.
     pub fn is_known_year(&self, year: i16) -> bool {
         self.years.contains(&year)

@@ -717,6 +717,16 @@ impl Station {
         self.cases.get(&no)
     }
 
+    /// Replaces the holiday calendar (a newer file was loaded). Deadlines
+    /// already given keep their dates.
+    pub fn set_calendar(&mut self, calendar: HolidayCalendar) {
+        self.calendar = calendar;
+    }
+
+    pub fn calendar(&self) -> &HolidayCalendar {
+        &self.calendar
+    }
+
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
     }

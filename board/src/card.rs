@@ -57,6 +57,73 @@ impl Card {
     }
 }
 
+/// One card of each kind, named: the README's pictures and the reference
+/// patterns the tests compare with.
+pub fn samples() -> Vec<(&'static str, Card)> {
+    vec![
+        (
+            "idle",
+            Card::Idle {
+                window: 1,
+                staff: Some(("王芳".into(), "0101".into())),
+            },
+        ),
+        (
+            "idle-unstaffed",
+            Card::Idle {
+                window: 3,
+                staff: None,
+            },
+        ),
+        (
+            "serving",
+            Card::Serving {
+                window: 1,
+                ticket: "A012".into(),
+            },
+        ),
+        (
+            "armed-5-keys",
+            Card::Armed {
+                window: 1,
+                ticket: "A012".into(),
+                keys: vec![5, 4, 3, 2, 1],
+            },
+        ),
+        (
+            "armed-4-keys",
+            Card::Armed {
+                window: 2,
+                ticket: "B003".into(),
+                keys: vec![5, 4, 2, 1],
+            },
+        ),
+        (
+            "armed-3-keys",
+            Card::Armed {
+                window: 3,
+                ticket: "C003".into(),
+                keys: vec![5, 3, 1],
+            },
+        ),
+        (
+            "thanks",
+            Card::Thanks {
+                window: 1,
+                level: 5,
+            },
+        ),
+        (
+            "thanks-bad",
+            Card::Thanks {
+                window: 1,
+                level: 1,
+            },
+        ),
+        ("out-of-service", Card::OutOfService { window: 2 }),
+    ]
+}
+
 /// A key's label on the card: two characters, what the key's level means.
 pub fn key_label(level: u8) -> &'static str {
     match level {
@@ -70,7 +137,7 @@ pub fn key_label(level: u8) -> &'static str {
 
 /// The colours a card is drawn in.
 pub trait Palette: PixelColor {
-    /// Dots are on or off: small text is drawn bold so that thin strokes
+    /// Dots are on or off: text under 13 px is drawn bold so that thin strokes
     /// survive.
     const ONE_BIT: bool;
     fn background() -> Self;
@@ -171,20 +238,31 @@ where
         )
     }
 
-    /// Text with its top at `y`, `px` high in layout pixels; returns its width.
-    #[allow(clippy::too_many_arguments)]
+    /// Text centred on the card, its top at `y`, `px` high in layout pixels.
+    fn centred(
+        &mut self,
+        text: &str,
+        y: i32,
+        px: f32,
+        bold: bool,
+        ink: D::Color,
+    ) -> Result<i32, D::Error> {
+        let over = D::Color::background();
+        self.text(text, 64, y, Align::Centre, (px, bold), (ink, over))
+    }
+
+    /// Text with its top at `y`, `(px, bold)` in layout pixels, `(ink, over)`
+    /// the colours of the text and of what it is drawn over; returns its width.
     fn text(
         &mut self,
         text: &str,
         x: i32,
         y: i32,
-        px: f32,
-        bold: bool,
         align: Align,
-        ink: D::Color,
-        over: D::Color,
+        (px, bold): (f32, bool),
+        (ink, over): (D::Color, D::Color),
     ) -> Result<i32, D::Error> {
-        let bold = bold || (D::Color::ONE_BIT && px * self.scale < 17.0);
+        let bold = bold || (D::Color::ONE_BIT && px * self.scale < 13.0);
         let font = if bold { &self.bold } else { &self.regular };
         let scaled = font.as_scaled(PxScale::from(px * self.scale));
         let width: f32 = text
@@ -255,61 +333,39 @@ where
     );
     match card {
         Card::Idle { window, staff } => {
-            pen.text(
-                &format!("{window}号窗口"),
-                64,
-                1,
-                20.0,
-                true,
-                Align::Centre,
-                ink,
-                bg,
-            )?;
+            pen.centred(&format!("{window}号窗口"), 1, 20.0, true, ink)?;
             match staff {
                 Some((name, number)) => {
-                    pen.text(name, 64, 27, 16.0, false, Align::Centre, ink, bg)?;
-                    pen.text(
-                        &format!("工号 {number}"),
-                        64,
-                        47,
-                        13.0,
-                        false,
-                        Align::Centre,
-                        ink,
-                        bg,
-                    )?;
+                    pen.centred(name, 27, 16.0, false, ink)?;
+                    pen.centred(&format!("工号 {number}"), 46, 14.0, false, ink)?;
                 }
                 None => {
-                    pen.text("欢迎办理", 64, 29, 16.0, false, Align::Centre, ink, bg)?;
-                    pen.text("Welcome", 64, 48, 12.0, false, Align::Centre, ink, bg)?;
+                    pen.centred("欢迎办理", 29, 16.0, false, ink)?;
+                    pen.centred("Welcome", 48, 12.0, false, ink)?;
                 }
             }
         }
         Card::Serving { window, ticket } => {
-            pen.text(
-                &format!("{window}号窗口 正在办理"),
-                64,
-                0,
-                13.0,
-                false,
-                Align::Centre,
-                ink,
-                bg,
-            )?;
-            pen.text(ticket, 64, 18, 34.0, true, Align::Centre, accent, bg)?;
+            pen.centred(&format!("{window}号窗口 正在办理"), 0, 14.0, false, ink)?;
+            pen.centred(ticket, 18, 34.0, true, accent)?;
         }
         Card::Armed { keys, .. } => {
             pen.fill(0, 0, 128, 22, accent)?;
-            pen.text("请评价", 4, 1, 18.0, true, Align::Left, on_accent, accent)?;
+            pen.text(
+                "请评价",
+                4,
+                1,
+                Align::Left,
+                (18.0, true),
+                (on_accent, accent),
+            )?;
             pen.text(
                 "Rate us",
-                124 - 44,
+                80,
                 5,
-                12.0,
-                false,
                 Align::Left,
-                on_accent,
-                accent,
+                (12.0, false),
+                (on_accent, accent),
             )?;
             // One column per key, left to right as the keys sit.
             let n = keys.len().max(1) as i32;
@@ -317,59 +373,31 @@ where
             // Two characters a column: 12 px fits five columns, 14 px four.
             let label = if n >= 5 { 12.0 } else { 14.0 };
             for (i, level) in keys.iter().enumerate() {
-                let centre = column * i as i32 + column / 2;
-                pen.text(
-                    &level.to_string(),
-                    centre,
-                    24,
-                    14.0,
-                    true,
-                    Align::Centre,
-                    ink,
-                    bg,
-                )?;
+                let x = column * i as i32 + column / 2;
+                let digit = level.to_string();
+                pen.text(&digit, x, 24, Align::Centre, (14.0, true), (ink, bg))?;
                 pen.text(
                     key_label(*level),
-                    centre,
+                    x,
                     43,
-                    label,
-                    false,
                     Align::Centre,
-                    ink,
-                    bg,
+                    (label, false),
+                    (ink, bg),
                 )?;
             }
         }
         Card::Thanks { level, .. } => {
-            pen.text("谢谢您的评价", 64, 2, 18.0, true, Align::Centre, ink, bg)?;
-            pen.text("Thank you", 64, 26, 12.0, false, Align::Centre, ink, bg)?;
+            pen.centred("谢谢您的评价", 2, 18.0, true, ink)?;
+            pen.centred("Thank you", 26, 12.0, false, ink)?;
             if *level <= 2 {
                 // A bad rating: the station manager is on the way.
-                pen.text(
-                    "站长马上过来",
-                    64,
-                    45,
-                    14.0,
-                    false,
-                    Align::Centre,
-                    accent,
-                    bg,
-                )?;
+                pen.centred("站长马上过来", 45, 14.0, false, accent)?;
             }
         }
         Card::OutOfService { window } => {
-            pen.text(
-                &format!("{window}号窗口"),
-                64,
-                1,
-                14.0,
-                false,
-                Align::Centre,
-                ink,
-                bg,
-            )?;
-            pen.text("暂停服务", 64, 18, 22.0, true, Align::Centre, ink, bg)?;
-            pen.text("Window closed", 64, 47, 12.0, false, Align::Centre, ink, bg)?;
+            pen.centred(&format!("{window}号窗口"), 1, 14.0, false, ink)?;
+            pen.centred("暂停服务", 18, 22.0, true, ink)?;
+            pen.centred("Window closed", 47, 12.0, false, ink)?;
         }
     }
     Ok(())
@@ -538,39 +566,33 @@ mod tests {
     }
 
     fn cards() -> Vec<Card> {
-        vec![
-            Card::Idle {
-                window: 2,
-                staff: Some(("王芳".into(), "0102".into())),
-            },
-            Card::Idle {
-                window: 3,
-                staff: None,
-            },
-            Card::Serving {
-                window: 1,
-                ticket: "A012".into(),
-            },
-            Card::Armed {
-                window: 1,
-                ticket: "A012".into(),
-                keys: vec![5, 4, 3, 2, 1],
-            },
-            Card::Armed {
-                window: 3,
-                ticket: "C003".into(),
-                keys: vec![5, 3, 1],
-            },
-            Card::Thanks {
-                window: 1,
-                level: 5,
-            },
-            Card::Thanks {
-                window: 1,
-                level: 1,
-            },
-            Card::OutOfService { window: 2 },
-        ]
+        samples().into_iter().map(|(_, c)| c).collect()
+    }
+
+    /// Each sample card, dot for dot, against its reference pattern in
+    /// `board/patterns/cards/` (`#` lit). After a deliberate change to the
+    /// layout, regenerate them with `KIOSK_BLESS=1 cargo test -p board card`
+    /// and look at the diff.
+    #[test]
+    fn the_one_colour_cards_match_their_reference_patterns() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("patterns/cards");
+        let bless = std::env::var_os("KIOSK_BLESS").is_some();
+        for (name, card) in samples() {
+            let drawn = mono(&card).ascii();
+            let path = dir.join(format!("{name}.txt"));
+            if bless {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &drawn).unwrap();
+                continue;
+            }
+            let reference = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(
+                drawn == reference,
+                "{name} differs from {}:\n{drawn}",
+                path.display()
+            );
+        }
     }
 
     #[test]

@@ -14,6 +14,8 @@
 pub mod card;
 pub mod command;
 pub mod keys;
+#[cfg(feature = "ssd1306")]
+pub mod oled;
 pub mod profile;
 pub mod sim;
 

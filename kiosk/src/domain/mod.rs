@@ -1,5 +1,6 @@
-//! The pure domain core of the station: tickets, calling, opening hours and the
-//! business day.
+//! The pure domain core of the station: tickets, calling, opening hours, the
+//! business day, the evaluator's rating rule, cases and the working-day
+//! calendar.
 //!
 //! Everything here is state plus `decide(command, now) -> records and effects` and
 //! `apply(record)`. Nothing here reads the clock, sleeps, spawns, or touches tokio,

@@ -1423,7 +1423,7 @@ mod properties {
         /// station.
         #[test]
         fn any_sequence_of_commands_keeps_the_station_consistent(
-            steps in proptest::collection::vec((0u8..10, 0u8..5, 1u8..5, any::<bool>()), 1..120),
+            steps in proptest::collection::vec((0u8..12, 0u8..5, 1u8..5, any::<bool>()), 1..120),
         ) {
             let mut run = Run::strict();
             let categories = [a(), b(), c()];
@@ -1440,6 +1440,17 @@ mod properties {
                     6 => Command::Transfer { window, to: category },
                     // An evaluator key: level 1–5 from the category index.
                     8 | 9 => Command::Rate { window, level: cat_index + 1 },
+                    // The manager moves the oldest open case on (or tries a
+                    // stage out of order).
+                    10 => match run.station.view(run.now).cases.first() {
+                        Some(c) => Command::AdvanceCase {
+                            case: c.case.no,
+                            stage: if flag { c.stage.next().unwrap_or(Stage::Archived) } else { Stage::ALL[usize::from(cat_index)] },
+                            note: "noted".into(),
+                        },
+                        None => Command::Tick,
+                    },
+                    11 => Command::EvaluatorFault { window, level: cat_index + 1, stuck: flag },
                     _ => match run.station.tickets().iter().find(|t| matches!(t.state, TicketState::Skipped { .. })) {
                         Some(t) => Command::Requeue { ticket: t.code },
                         None => Command::Tick,
@@ -1479,6 +1490,21 @@ mod properties {
             }
             for ticket in &armed {
                 prop_assert!(ended.contains(ticket), "{} armed and never ended", ticket);
+            }
+            // Every bad rating opened exactly one case, numbered in order, and
+            // every case's stages run in the regulations' order.
+            let bad = run.journal.iter().filter(|r| matches!(r.fact, Fact::TicketRated { level, .. } if level <= 2)).count();
+            let opened: Vec<u32> = run.journal.iter().filter_map(|r| match r.fact {
+                Fact::CaseOpened { case, .. } => Some(case.seq),
+                _ => None,
+            }).collect();
+            prop_assert_eq!(opened.len(), bad);
+            prop_assert_eq!(opened, (1..=bad as u32).collect::<Vec<_>>());
+            for seq in 1..=bad as u32 {
+                if let Some(case) = run.station.case(CaseNo { year: 2026, seq }) {
+                    let stages: Vec<Stage> = case.history.iter().map(|e| e.stage).collect();
+                    prop_assert_eq!(&stages[..], &Stage::ALL[..stages.len()]);
+                }
             }
             let mut restored = Station::new(catalog(), calendar(), run.station.settings().clone());
             for r in &run.journal {

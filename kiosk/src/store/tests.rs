@@ -546,3 +546,30 @@ fn cases_outlive_their_day_and_a_restart() {
     assert_eq!(&stored, case);
     assert_eq!(store.case("2026-0009").unwrap(), None);
 }
+
+#[test]
+fn a_frozen_version_2_database_resumes_with_its_open_case() {
+    let (_dir, path) = temp();
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(include_str!("fixtures/v2.sql"))
+        .unwrap();
+    let store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let resume = store.resume().unwrap();
+    assert_eq!(resume.case_numbers, [(2026, 1)]);
+    assert_eq!(resume.open_cases.len(), 1);
+    let case = &resume.open_cases[0];
+    assert_eq!(case.no.to_string(), "2026-0001");
+    assert_eq!(case.ticket, Some("A001".parse().unwrap()));
+    let notes: Vec<&str> = case.history.iter().map(|e| e.note.as_str()).collect();
+    assert_eq!(notes.len(), 2);
+    assert_eq!(notes[1], "站长已到1号窗口了解情况");
+    assert_eq!(case.callback_due.date.to_string(), "2026-12-01");
+    assert!(
+        resume
+            .records
+            .iter()
+            .any(|r| r.fact.kind() == "case_advanced")
+    );
+    store.integrity_check().unwrap();
+}

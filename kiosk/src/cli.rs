@@ -165,6 +165,9 @@ struct LogsArgs {
     /// Only entries about this ticket, such as A001.
     #[arg(long, value_name = "CODE")]
     ticket: Option<String>,
+    /// Only the steps of this case, such as 2026-0007.
+    #[arg(long, value_name = "NUMBER")]
+    case: Option<String>,
     /// Only this business day, YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
     day: Option<String>,
@@ -356,6 +359,7 @@ fn logs(args: LogsArgs) -> Result<ExitCode> {
         kinds: args.kind,
         window: args.window,
         ticket: args.ticket,
+        case: args.case,
         day: args.day,
         limit: args.limit,
     };

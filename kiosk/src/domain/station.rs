@@ -358,6 +358,7 @@ impl Fact {
             | Fact::TicketRated { ticket, .. }
             | Fact::TicketUnrated { ticket, .. }
             | Fact::PrintFailed { ticket, .. } => Some(*ticket),
+            Fact::CaseOpened { ticket, .. } => *ticket,
             _ => None,
         }
     }

@@ -18,6 +18,8 @@ pub struct LogFilter {
     pub window: Option<u8>,
     /// A ticket code such as `A001` (on any day unless `day` is set).
     pub ticket: Option<String>,
+    /// A case number such as `2026-0007`: every step of that case.
+    pub case: Option<String>,
     /// A business day, `YYYY-MM-DD`.
     pub day: Option<String>,
     /// At most this many entries, the latest ones (still printed oldest first).
@@ -72,6 +74,13 @@ impl LogFilter {
         }
         if let Some(d) = &self.day {
             arg("day = ?", Value::Text(d.clone()), &mut clauses);
+        }
+        if let Some(c) = &self.case {
+            arg(
+                "kind LIKE 'case\\_%' ESCAPE '\\' AND json_extract(body, '$.case') = ?",
+                Value::Text(c.trim().to_string()),
+                &mut clauses,
+            );
         }
         if !self.kinds.is_empty() {
             let mut marks = Vec::new();

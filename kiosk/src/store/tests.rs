@@ -545,6 +545,16 @@ fn cases_outlive_their_day_and_a_restart() {
     let stored = store.case("2026-0001").unwrap().unwrap();
     assert_eq!(&stored, case);
     assert_eq!(store.case("2026-0009").unwrap(), None);
+    // The log shows one case's steps, and the case under its ticket.
+    let steps = LogFilter {
+        case: Some("2026-0001".into()),
+        ..LogFilter::default()
+    }
+    .read(store.connection())
+    .unwrap();
+    let kinds: Vec<&str> = steps.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, ["case_opened", "case_advanced", "case_advanced"]);
+    assert_eq!(steps[0].ticket.as_deref(), Some("A001"));
 }
 
 #[test]

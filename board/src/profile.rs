@@ -395,6 +395,41 @@ mod tests {
         assert_eq!(p.evaluators[1].window_line, 6);
     }
 
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        proptest! {
+            /// Any text is a profile or refused with the file named; never a
+            /// panic.
+            #[test]
+            fn any_text_is_a_profile_or_refused_by_file(text in any::<String>()) {
+                if let Err(e) = BoardProfile::parse("p.toml", &text) {
+                    prop_assert!(e.to_string().starts_with("p.toml"), "{}", e);
+                }
+            }
+
+            /// Profiles made of plausible pieces: accepted ones never wire two
+            /// keys to one pin or give a level outside 1–5.
+            #[test]
+            fn accepted_profiles_keep_their_rules(
+                keys in proptest::collection::vec((0i64..70, -1i64..8), 0..7),
+                window in -2i64..5,
+            ) {
+                let list: Vec<String> = keys.iter().map(|(p, l)| format!("{{ pin = {p}, level = {l} }}")).collect();
+                let text = format!("name = \"x\"\n[[evaluator]]\nwindow = {window}\nkeys = [{}]\n", list.join(", "));
+                if let Ok(p) = BoardProfile::parse("p.toml", &text) {
+                    let e = &p.evaluators[0];
+                    let pins: std::collections::BTreeSet<u32> = e.keys.iter().map(|k| k.0).collect();
+                    prop_assert_eq!(pins.len(), e.keys.len());
+                    prop_assert!(e.keys.iter().all(|k| (1..=5).contains(&k.1)));
+                    prop_assert!((3..=5).contains(&e.keys.len()));
+                }
+            }
+        }
+    }
+
     #[test]
     fn bad_profiles_are_refused_with_file_line_and_field() {
         let three = |a: &str| {

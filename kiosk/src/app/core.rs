@@ -20,7 +20,7 @@ use crate::config::StationInfo;
 use crate::documents::{self, Locale, Press, StoredLogo};
 use crate::domain::{
     Actor, CategoryId, Command, Effect, Notice, PrintOutcome, PrinterHealth, Record, Rejection,
-    Station, TicketCode, TicketSlip, WindowNo,
+    Station, StationView, TicketCode, TicketSlip, WindowNo,
 };
 use crate::store::StoreError;
 use drivers::profile::Profile;
@@ -516,8 +516,7 @@ impl Core {
         }
     }
 
-    fn screen_view(&self, now: Timestamp) -> ScreenView {
-        let v = self.station.view(now);
+    fn screen_view(&self, v: &StationView, now: Timestamp) -> ScreenView {
         let now = self.station.high_water().map_or(now, |h| now.max(h));
         let local = self.station.settings().time_zone.to_datetime(now);
         let date = local.date();
@@ -585,9 +584,10 @@ impl Core {
 
     fn push_view(&mut self) {
         let now = self.clock.now();
+        let station = self.station.view(now);
         self.cards
-            .update(&self.station.view(now), &self.station.settings().staff, now);
-        let view = self.screen_view(now);
+            .update(&station, &self.station.settings().staff, now);
+        let view = self.screen_view(&station, now);
         if self.last_view.as_ref() != Some(&view) {
             self.last_view = Some(view.clone());
             self.screen.show_view(view);

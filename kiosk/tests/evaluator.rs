@@ -167,6 +167,15 @@ fn journal(dir: &Path) -> Vec<(String, Value)> {
         .collect()
 }
 
+/// The bodies of the journal entries of these kinds, in order.
+fn bodies(dir: &Path, kinds: &[&str]) -> Vec<Value> {
+    journal(dir)
+        .into_iter()
+        .filter(|(k, _)| kinds.contains(&k.as_str()))
+        .map(|(_, b)| b)
+        .collect()
+}
+
 /// The journal kinds about ratings, keys and cases.
 fn rating_kinds(dir: &Path) -> Vec<String> {
     journal(dir)
@@ -222,11 +231,7 @@ async fn a_press_that_bounces_for_5_ms_is_one_rating_and_the_card_thanks() {
         rating_kinds(dir.path()),
         ["rating_armed", "ticket_rated", "case_opened"]
     );
-    let rated = journal(dir.path())
-        .into_iter()
-        .find(|(k, _)| k == "ticket_rated")
-        .unwrap()
-        .1;
+    let rated = bodies(dir.path(), &["ticket_rated"])[0].clone();
     assert_eq!(rated["level"], 2, "the fourth key of window 1 gives 不满意");
     // The card thanks the citizen and says the manager is coming; the PNG the
     // simulated board wrote is that card, dot for dot.
@@ -261,13 +266,9 @@ async fn two_citizens_pressing_200_ms_apart_give_one_rating() {
     let states = rig.scenario("two-citizens.txt").await;
     let kinds = rating_kinds(dir.path());
     assert_eq!(kinds, ["rating_armed", "ticket_rated", "rating_ignored"]);
-    let bodies: Vec<Value> = journal(dir.path())
-        .into_iter()
-        .filter(|(k, _)| k == "ticket_rated" || k == "rating_ignored")
-        .map(|(_, b)| b)
-        .collect();
+    let presses = bodies(dir.path(), &["ticket_rated", "rating_ignored"]);
     assert_eq!(
-        (bodies[0]["level"].clone(), bodies[1]["level"].clone()),
+        (presses[0]["level"].clone(), presses[1]["level"].clone()),
         (5.into(), 1.into())
     );
     let window = &states[0]["station"]["windows"][1];
@@ -300,10 +301,9 @@ async fn a_stuck_key_is_a_fault_until_released_and_the_other_keys_still_rate() {
             "evaluator_fault"
         ]
     );
-    let faults: Vec<bool> = journal(dir.path())
-        .into_iter()
-        .filter(|(k, _)| k == "evaluator_fault")
-        .map(|(_, b)| b["stuck"].as_bool().unwrap())
+    let faults: Vec<Value> = bodies(dir.path(), &["evaluator_fault"])
+        .iter()
+        .map(|b| b["stuck"].clone())
         .collect();
     assert_eq!(faults, [true, false]);
     rig.stop().await;
@@ -319,11 +319,7 @@ async fn a_press_after_the_rating_time_is_logged_and_not_counted() {
         rating_kinds(dir.path()),
         ["rating_armed", "ticket_unrated", "rating_ignored"]
     );
-    let unrated = journal(dir.path())
-        .into_iter()
-        .find(|(k, _)| k == "ticket_unrated")
-        .unwrap()
-        .1;
+    let unrated = bodies(dir.path(), &["ticket_unrated"])[0].clone();
     assert_eq!(unrated["reason"], "timeout");
     assert_eq!(states[0]["station"]["windows"][0]["unrated"], 1);
     assert_eq!(card_of(&states[0], 1)["screen"], "idle");
@@ -362,11 +358,7 @@ async fn a_restart_while_armed_ends_the_rating_time_and_never_rearms() {
         rating_kinds(dir.path()),
         ["rating_armed", "ticket_unrated", "rating_ignored"]
     );
-    let unrated = journal(dir.path())
-        .into_iter()
-        .find(|(k, _)| k == "ticket_unrated")
-        .unwrap()
-        .1;
+    let unrated = bodies(dir.path(), &["ticket_unrated"])[0].clone();
     assert_eq!(unrated["reason"], "restart");
 }
 

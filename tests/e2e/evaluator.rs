@@ -59,6 +59,17 @@ fn calendar_file(entries: &[(&str, &str, bool)]) -> String {
     )
 }
 
+/// `kiosk calendar load FILE --data DIR`.
+fn load_calendar(file: &std::path::Path, data: &std::path::Path) -> std::process::Output {
+    kiosk()
+        .args(["calendar", "load"])
+        .arg(file)
+        .arg("--data")
+        .arg(data)
+        .output()
+        .unwrap()
+}
+
 /// Serves the next ticket at window 1 and rates it 非常不满意; returns the
 /// newest case's rectification deadline.
 fn bad_rating(station: &mut Station) -> Value {
@@ -92,13 +103,7 @@ fn a_newer_calendar_loads_into_the_running_station_and_a_bad_one_changes_nothing
         calendar_file(&[("元旦", "2027-01-01", true), ("元旦", "2027-01-01", true)]),
     )
     .unwrap();
-    let out = kiosk()
-        .args(["calendar", "load"])
-        .arg(&bad)
-        .arg("--data")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = load_calendar(&bad, dir.path());
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -113,13 +118,7 @@ fn a_newer_calendar_loads_into_the_running_station_and_a_bad_one_changes_nothing
     // The published file: 1 January off.
     let good = dir.path().join("2027.json");
     std::fs::write(&good, calendar_file(&[("元旦", "2027-01-01", true)])).unwrap();
-    let out = kiosk()
-        .args(["calendar", "load"])
-        .arg(&good)
-        .arg("--data")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let out = load_calendar(&good, dir.path());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

@@ -189,6 +189,50 @@ mod tests {
     }
 
     #[test]
+    fn a_display_that_fails_is_reported_and_tried_again_on_the_next_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("unplugged");
+        let display = board::profile::Display::Mono {
+            bus: 1,
+            address: 0x3C,
+        };
+        let mut cards = Cards::none();
+        cards.add(
+            2,
+            vec![5, 3, 1],
+            Box::new(PngCard::new(gone.join("window-2.png"), display)),
+        );
+        let mut station = StationView {
+            day: None,
+            policy: "strict".into(),
+            issuing: true,
+            next_open: None,
+            categories: Vec::new(),
+            windows: vec![view()],
+            waiting: Vec::new(),
+            clock_behind: false,
+            printer_fault: None,
+            printer: crate::domain::PrinterHealth::Ready,
+            cases: Vec::new(),
+        };
+        let now: Timestamp = "2026-11-30T01:00:00Z".parse().unwrap();
+        cards.update(&station, &BTreeMap::new(), now);
+        let state = cards.state();
+        assert_eq!(state[0]["changes"], 0);
+        let error = state[0]["error"].as_str().unwrap();
+        assert!(error.starts_with("cannot write"), "{error}");
+        assert!(error.contains("window-2.png"), "{error}");
+        // The display comes back; the next change is drawn and the error clears.
+        std::fs::create_dir_all(&gone).unwrap();
+        station.windows[0].ticket = Some("A001".parse().unwrap());
+        cards.update(&station, &BTreeMap::new(), now);
+        let state = cards.state();
+        assert_eq!(state[0]["changes"], 1);
+        assert_eq!(state[0]["error"], Value::Null);
+        assert!(gone.join("window-2.png").exists());
+    }
+
+    #[test]
     fn a_card_follows_its_window() {
         let a7: TicketCode = "A007".parse().unwrap();
         let staff = StaffRef {

@@ -1,11 +1,9 @@
 //! Input filters for keys and contacts: debouncing and stuck-key detection.
 //!
 //! Pure state machines for every backend (the GPIO character device, rppal, the
-//! simulated board's raw edges) — none feeds them yet: the backends come with
-//! the Pi issue, and the simulated board's commands are debounced presses. A
-//! backend reports raw level changes with the time it saw them; the filter says
-//! what the key really did. Nothing here reads a clock or
-//! sleeps: time is passed in, as a [`Duration`] since any fixed start, and a
+//! simulated board's raw edges; `board::keys` feeds them the evaluator keys).
+//! A backend reports raw level changes with the time it saw them; the filter
+//! says what the key really did. Nothing here reads a clock or sleeps: time is passed in, as a [`Duration`] since any fixed start, and a
 //! caller with nothing to report asks [`Key::deadline`] when to call
 //! [`Key::tick`] next.
 //!

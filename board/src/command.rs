@@ -11,6 +11,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use drivers::zone::{FaultKind, Reading};
+
+use crate::zones::ZoneRead;
 use crate::{Input, StaffKey};
 
 /// What to tap on the touchscreen.
@@ -89,6 +92,15 @@ pub enum Command {
     /// A raw level on a pin, before debouncing (`pressed`: the contact
     /// closes).
     Edge { pin: u32, pressed: bool },
+    /// What a safety zone's input reads (by zone name or role).
+    Zone { zone: String, read: ZoneRead },
+    /// A staff member acknowledges or resets a zone's alarm with their PIN.
+    Alarm {
+        reset: bool,
+        zone: String,
+        staff: String,
+        pin: String,
+    },
     /// A staff action without a keypad key.
     Staff(StaffAction),
     /// Save a PNG of the current screen.
@@ -110,8 +122,11 @@ pub enum Command {
     Quit,
 }
 
+const ZONE_USAGE: &str =
+    "zone NAME normal|active|open|short|noise|fault|OHMS (what the zone's input reads)";
+
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit";
+pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -257,19 +272,60 @@ fn parse_plain(line: &str) -> Result<Command, String> {
         }
         "panic" => {
             arity(1, "panic press|release")?;
-            match words[1].as_str() {
-                "press" => Ok(Command::Input(Input::Panic { pressed: true })),
-                "release" => Ok(Command::Input(Input::Panic { pressed: false })),
-                other => Err(format!("`{other}` is not press or release")),
-            }
+            let reading = match words[1].as_str() {
+                "press" => Reading::Active,
+                "release" => Reading::Normal,
+                other => return Err(format!("`{other}` is not press or release")),
+            };
+            Ok(Command::Zone {
+                zone: "panic".into(),
+                read: ZoneRead::Reading(reading),
+            })
         }
         "smoke" => {
             arity(1, "smoke on|off")?;
-            match words[1].as_str() {
-                "on" => Ok(Command::Input(Input::Smoke { active: true })),
-                "off" => Ok(Command::Input(Input::Smoke { active: false })),
-                other => Err(format!("`{other}` is not on or off")),
-            }
+            let reading = match words[1].as_str() {
+                "on" => Reading::Active,
+                "off" => Reading::Normal,
+                other => return Err(format!("`{other}` is not on or off")),
+            };
+            Ok(Command::Zone {
+                zone: "smoke".into(),
+                read: ZoneRead::Reading(reading),
+            })
+        }
+        "alarm" => {
+            arity(4, "alarm ack|reset ZONE STAFF-NUMBER PIN")?;
+            let reset = match words[1].as_str() {
+                "ack" => false,
+                "reset" => true,
+                other => return Err(format!("`{other}` is not ack or reset")),
+            };
+            Ok(Command::Alarm {
+                reset,
+                zone: words[2].clone(),
+                staff: words[3].clone(),
+                pin: words[4].clone(),
+            })
+        }
+        "zone" => {
+            arity(2, ZONE_USAGE)?;
+            let read = match words[2].as_str() {
+                "normal" => ZoneRead::Reading(Reading::Normal),
+                "active" => ZoneRead::Reading(Reading::Active),
+                "open" => ZoneRead::Reading(Reading::Fault(FaultKind::Open)),
+                "short" => ZoneRead::Reading(Reading::Fault(FaultKind::Short)),
+                "noise" => ZoneRead::Reading(Reading::Fault(FaultKind::Noise)),
+                "fault" => ZoneRead::Reading(Reading::Fault(FaultKind::Detector)),
+                value => match value.parse::<f32>() {
+                    Ok(v) if v.is_finite() && v >= 0.0 => ZoneRead::Value(v),
+                    _ => return Err(format!("usage: {ZONE_USAGE}")),
+                },
+            };
+            Ok(Command::Zone {
+                zone: words[1].clone(),
+                read,
+            })
         }
         "transfer" => {
             arity(2, "transfer WINDOW CATEGORY")?;
@@ -394,7 +450,9 @@ fn parse_plain(line: &str) -> Result<Command, String> {
 struct Json {
     cmd: String,
     id: Option<String>,
-    pin: Option<u32>,
+    pin: Option<serde_json::Value>,
+    zone: Option<String>,
+    staff: Option<String>,
     level: Option<u8>,
     case: Option<String>,
     stage: Option<String>,
@@ -438,7 +496,7 @@ fn parse_json(line: &str) -> Result<Command, String> {
         }
         "edge" => format!(
             "edge {} {}",
-            j.pin.ok_or_else(|| need("pin"))?,
+            quote(&value_text(j.pin.as_ref()).ok_or_else(|| need("pin"))?),
             j.state.as_deref().ok_or_else(|| need("state"))?
         ),
         "case" => format!(
@@ -446,6 +504,18 @@ fn parse_json(line: &str) -> Result<Command, String> {
             quote(&j.case.clone().ok_or_else(|| need("case"))?),
             quote(&j.stage.clone().ok_or_else(|| need("stage"))?),
             quote(&j.note.clone().unwrap_or_default())
+        ),
+        "alarm" => format!(
+            "alarm {} {} {} {}",
+            j.action.as_deref().ok_or_else(|| need("action"))?,
+            quote(&j.zone.clone().ok_or_else(|| need("zone"))?),
+            quote(&j.staff.clone().ok_or_else(|| need("staff"))?),
+            quote(&value_text(j.pin.as_ref()).ok_or_else(|| need("pin"))?)
+        ),
+        "zone" => format!(
+            "zone {} {}",
+            quote(&j.zone.clone().ok_or_else(|| need("zone"))?),
+            j.state.as_deref().ok_or_else(|| need("state"))?
         ),
         "panic" | "smoke" => format!(
             "{} {}",
@@ -489,6 +559,15 @@ fn parse_json(line: &str) -> Result<Command, String> {
         other => return Err(format!("unknown command `{other}`; commands are {WORDS}")),
     };
     parse_plain(&plain)
+}
+
+/// A JSON string or number as the plain form's word.
+fn value_text(v: Option<&serde_json::Value>) -> Option<String> {
+    match v? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// A word quoted for the plain form, so that any text survives the round trip.
@@ -650,12 +729,44 @@ mod tests {
             (
                 "panic press",
                 r#"{"cmd":"panic","state":"press"}"#,
-                Command::Input(Input::Panic { pressed: true }),
+                Command::Zone {
+                    zone: "panic".into(),
+                    read: ZoneRead::Reading(Reading::Active),
+                },
             ),
             (
                 "smoke off",
                 r#"{"cmd":"smoke","state":"off"}"#,
-                Command::Input(Input::Smoke { active: false }),
+                Command::Zone {
+                    zone: "smoke".into(),
+                    read: ZoneRead::Reading(Reading::Normal),
+                },
+            ),
+            (
+                "alarm reset smoke 0101 2468",
+                r#"{"cmd":"alarm","action":"reset","zone":"smoke","staff":"0101","pin":"2468"}"#,
+                Command::Alarm {
+                    reset: true,
+                    zone: "smoke".into(),
+                    staff: "0101".into(),
+                    pin: "2468".into(),
+                },
+            ),
+            (
+                "zone smoke open",
+                r#"{"cmd":"zone","zone":"smoke","state":"open"}"#,
+                Command::Zone {
+                    zone: "smoke".into(),
+                    read: ZoneRead::Reading(Reading::Fault(FaultKind::Open)),
+                },
+            ),
+            (
+                "zone panic 1500",
+                r#"{"cmd":"zone","zone":"panic","state":"1500"}"#,
+                Command::Zone {
+                    zone: "panic".into(),
+                    read: ZoneRead::Value(1500.0),
+                },
             ),
             (
                 "screenshot out/home.png",
@@ -748,11 +859,11 @@ mod tests {
         let table = [
             (
                 "",
-                "empty command; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
+                "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
             ),
             (
                 "dance",
-                "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
+                "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
             ),
             ("key 1", "usage: key WINDOW call|recall|skip|complete"),
             ("key 0 call", "expected a window number 1–99"),
@@ -794,7 +905,7 @@ mod tests {
             (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
             (
                 r#"{"cmd":"fly"}"#,
-                "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
+                "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
             ),
         ];
         for (line, message) in table {
@@ -853,7 +964,7 @@ mod tests {
         );
         assert_eq!(
             parse_scenario("visit.txt", "tapp category-A\n"),
-            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit".into())
+            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit".into())
         );
     }
 }

@@ -9,6 +9,8 @@
 //! - [`profile`]: board profiles — evaluator keys, their pins, filters and
 //!   card displays.
 //! - [`keys`]: raw key edges through the input filters to ratings and faults.
+//! - [`zones`]: safety zone readings through the supervised-zone state
+//!   machines to alarms and faults.
 //! - [`sim`]: the simulated board's parts, first of all the virtual printer.
 
 pub mod card;
@@ -18,6 +20,7 @@ pub mod keys;
 pub mod oled;
 pub mod profile;
 pub mod sim;
+pub mod zones;
 
 use serde::Serialize;
 
@@ -65,8 +68,6 @@ pub enum Input {
     EvaluatorKey { window: u8, level: u8 },
     /// An evaluator key has been held too long (`stuck`), or is released again.
     EvaluatorStuck { window: u8, level: u8, stuck: bool },
-    /// The panic button was pressed or released.
-    Panic { pressed: bool },
-    /// The smoke detector reports smoke, or no longer does.
-    Smoke { active: bool },
+    /// A safety zone (its place in the board profile) changed.
+    Zone { zone: u8, signal: zones::ZoneSignal },
 }

@@ -1,13 +1,18 @@
 //! Board profiles: what is wired where, read from TOML and validated before
 //! anything starts.
 //!
-//! This part of a profile is the evaluators: for each window, its keys
-//! from the left (the pin each is wired to and the rating level it gives), how
-//! they are debounced, when a held key counts as stuck, and the window's card
-//! display. A window with 3 or 4 keys maps them onto the five levels here, and
-//! nowhere else. Errors name the file, the line and the field. Whether a window
-//! exists is the catalog's business: the profile keeps each window's line so the
-//! kiosk can say where a window the catalog lacks was named.
+//! A profile says, for the evaluators, each window's keys from the left (the
+//! pin each is wired to and the rating level it gives), how they are debounced,
+//! when a held key counts as stuck, and the window's card display — a window
+//! with 3 or 4 keys maps them onto the five levels here, and nowhere else; for
+//! the safety zones (panic, smoke, gas), how each is wired (a contact, a
+//! contact with a fault contact, or an end-of-line loop read through an ADC,
+//! with its bands), its confirmation time and who may reset it; and which pins
+//! drive the buzzer, the alarm and siren relays and the heartbeat. Every pin
+//! serves one input or output. Errors name the file, the line and the field.
+//! Whether a window exists is the catalog's business: the profile keeps each
+//! window's line so the kiosk can say where a window the catalog lacks was
+//! named.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -15,6 +20,7 @@ use std::ops::Range;
 use std::time::Duration;
 
 use drivers::input::Filter;
+use drivers::zone::{Bands, ZoneKind};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -75,13 +81,101 @@ impl Evaluator {
     }
 }
 
+/// What a safety zone is for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ZoneRole {
+    /// A panic button: immediate, silent on the public screen.
+    Panic,
+    /// A smoke detector: evacuation.
+    Smoke,
+    /// A gas sensor (MQ-2 kind): a staff warning only, after its warm-up.
+    Gas,
+}
+
+impl ZoneRole {
+    pub fn word(self) -> &'static str {
+        match self {
+            ZoneRole::Panic => "panic",
+            ZoneRole::Smoke => "smoke",
+            ZoneRole::Gas => "gas",
+        }
+    }
+}
+
+/// Who may reset a zone's alarm.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum ResetRole {
+    Staff,
+    Manager,
+}
+
+/// How a zone's input is wired.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum ZoneWiring {
+    /// A contact on a pin; `active_open`: the zone is active when the contact
+    /// opens (a normally-closed button or detector relay).
+    Contact { pin: u32, active_open: bool },
+    /// The same, plus the detector's own fault contact.
+    ContactWithFault {
+        pin: u32,
+        active_open: bool,
+        fault_pin: u32,
+        fault_active_open: bool,
+    },
+    /// An end-of-line loop read through an ADS1115-class ADC on I2C.
+    Loop {
+        bus: u8,
+        address: u8,
+        channel: u8,
+        bands: Bands,
+    },
+}
+
+/// One safety zone.
+#[derive(Clone, PartialEq, Debug)]
+pub struct ZoneSpec {
+    pub name: String,
+    pub role: ZoneRole,
+    pub wiring: ZoneWiring,
+    /// Smoke: how long the input must stay active (0–10 s).
+    pub confirm: Duration,
+    /// Gas: how long after start the sensor's readings are ignored.
+    pub warm_up: Duration,
+    /// Panic and smoke: who may reset the alarm.
+    pub reset_role: Option<ResetRole>,
+}
+
+impl ZoneSpec {
+    /// The state machine kind for this zone (a gas zone warns like a smoke
+    /// zone confirms: after its input stays active).
+    pub fn kind(&self) -> ZoneKind {
+        match self.role {
+            ZoneRole::Panic => ZoneKind::Panic,
+            ZoneRole::Smoke | ZoneRole::Gas => ZoneKind::Smoke {
+                confirm: self.confirm,
+            },
+        }
+    }
+}
+
+/// The board's outputs; each is optional.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct Outputs {
+    pub buzzer: Option<u32>,
+    pub alarm_relay: Option<u32>,
+    pub siren_relay: Option<u32>,
+    pub heartbeat: Option<u32>,
+}
+
 /// A validated board profile.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Debug)]
 pub struct BoardProfile {
     /// Where it was read from, for messages.
     pub file: String,
     pub name: String,
     pub evaluators: Vec<Evaluator>,
+    pub zones: Vec<ZoneSpec>,
+    pub outputs: Outputs,
 }
 
 #[derive(Deserialize)]
@@ -90,6 +184,9 @@ struct Raw {
     name: Spanned<String>,
     #[serde(default)]
     evaluator: Vec<Spanned<RawEvaluator>>,
+    #[serde(default)]
+    zone: Vec<Spanned<RawZone>>,
+    outputs: Option<Spanned<RawOutputs>>,
 }
 
 #[derive(Deserialize)]
@@ -120,176 +217,510 @@ struct RawDisplay {
     height: Option<Spanned<i64>>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawZone {
+    name: Spanned<String>,
+    role: Spanned<String>,
+    input: Spanned<RawZoneInput>,
+    confirm_seconds: Option<Spanned<i64>>,
+    warm_up_seconds: Option<Spanned<i64>>,
+    reset_role: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawZoneInput {
+    kind: Spanned<String>,
+    pin: Option<Spanned<i64>>,
+    active: Option<Spanned<String>>,
+    fault_pin: Option<Spanned<i64>>,
+    fault_active: Option<Spanned<String>>,
+    bus: Option<Spanned<i64>>,
+    address: Option<Spanned<i64>>,
+    channel: Option<Spanned<i64>>,
+    short_below: Option<Spanned<f64>>,
+    normal: Option<Spanned<(f64, f64)>>,
+    active_band: Option<Spanned<(f64, f64)>>,
+    open_from: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOutputs {
+    buzzer: Option<Spanned<i64>>,
+    alarm_relay: Option<Spanned<i64>>,
+    siren_relay: Option<Spanned<i64>>,
+    heartbeat: Option<Spanned<i64>>,
+}
+
 /// The highest GPIO line number accepted (the Pi 5's RP1 has 54 lines; the
 /// character device numbers lines per chip).
 const MAX_PIN: i64 = 63;
 
+/// A profile being read: where problems are, and which pin serves what.
+struct Reader<'a> {
+    file: &'a str,
+    text: &'a str,
+    pins: BTreeMap<i64, String>,
+}
+
+type Span = Range<usize>;
+
+impl Reader<'_> {
+    fn line(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())]
+            .matches('\n')
+            .count()
+            + 1
+    }
+
+    fn error(
+        &self,
+        span: Option<Span>,
+        field: Option<String>,
+        problem: impl Into<String>,
+    ) -> ProfileError {
+        ProfileError {
+            file: self.file.to_string(),
+            line: span.map(|s| self.line(s.start)),
+            field,
+            problem: problem.into(),
+        }
+    }
+
+    /// A GPIO line for `owner`, which no other input or output uses.
+    fn pin(&mut self, pin: &Spanned<i64>, field: &str, owner: String) -> Result<u32, ProfileError> {
+        let n = *pin.get_ref();
+        if !(0..=MAX_PIN).contains(&n) {
+            return Err(self.error(
+                Some(pin.span()),
+                Some(field.into()),
+                format!("{n} is not a GPIO line 0–{MAX_PIN}"),
+            ));
+        }
+        if let Some(other) = self.pins.get(&n) {
+            return Err(self.error(
+                Some(pin.span()),
+                Some(field.into()),
+                format!(
+                    "pin {n} is already wired to {other}; each input and output needs its own pin"
+                ),
+            ));
+        }
+        self.pins.insert(n, owner);
+        Ok(n as u32)
+    }
+
+    /// An integer in `range`, or `default` when absent.
+    fn number(
+        &self,
+        value: &Option<Spanned<i64>>,
+        field: String,
+        range: std::ops::RangeInclusive<i64>,
+        default: i64,
+        unit: &str,
+    ) -> Result<i64, ProfileError> {
+        match value {
+            None => Ok(default),
+            Some(n) if range.contains(n.get_ref()) => Ok(*n.get_ref()),
+            Some(n) => Err(self.error(
+                Some(n.span()),
+                Some(field),
+                format!("must be {}–{}{unit}", range.start(), range.end()),
+            )),
+        }
+    }
+
+    fn evaluator(&mut self, i: usize, e: &RawEvaluator) -> Result<Evaluator, ProfileError> {
+        let field = |f: &str| Some(format!("evaluator[{i}].{f}"));
+        let window = *e.window.get_ref();
+        let window_no = u8::try_from(window)
+            .ok()
+            .filter(|w| (1..=99).contains(w))
+            .ok_or_else(|| {
+                self.error(
+                    Some(e.window.span()),
+                    field("window"),
+                    format!("{window} is not a window number 1–99"),
+                )
+            })?;
+        let keys = e.keys.get_ref();
+        if !(3..=5).contains(&keys.len()) {
+            return Err(self.error(
+                Some(e.keys.span()),
+                field("keys"),
+                format!(
+                    "an evaluator has 3, 4 or 5 keys; this one lists {}",
+                    keys.len()
+                ),
+            ));
+        }
+        let mut mapped: Vec<(u32, u8)> = Vec::new();
+        for (k, key) in keys.iter().enumerate() {
+            let key = key.get_ref();
+            let kfield = |f: &str| format!("evaluator[{i}].keys[{k}].{f}");
+            let level = *key.level.get_ref();
+            let level = u8::try_from(level)
+                .ok()
+                .filter(|l| (1..=5).contains(l))
+                .ok_or_else(|| {
+                    self.error(
+                        Some(key.level.span()),
+                        Some(kfield("level")),
+                        format!("{level} is not a rating level; levels are 1 (非常不满意) to 5 (非常满意)"),
+                    )
+                })?;
+            if mapped.iter().any(|(_, l)| *l == level) {
+                return Err(self.error(
+                    Some(key.level.span()),
+                    Some(kfield("level")),
+                    format!("two keys of window {window} give level {level}"),
+                ));
+            }
+            let pin = self.pin(
+                &key.pin,
+                &kfield("pin"),
+                format!("evaluator[{i}].keys[{k}]"),
+            )?;
+            mapped.push((pin, level));
+        }
+        if !mapped.iter().any(|(_, l)| *l <= 2) || !mapped.iter().any(|(_, l)| *l >= 4) {
+            return Err(self.error(
+                Some(e.keys.span()),
+                field("keys"),
+                "the keys need at least one good level (4 or 5) and one bad level (1 or 2)",
+            ));
+        }
+        let ms = self.number(
+            &e.debounce_ms,
+            format!("evaluator[{i}].debounce_ms"),
+            1..=200,
+            15,
+            " ms (keys bounce for 1–20 ms)",
+        )? as u64;
+        let filter = match e
+            .debounce
+            .as_ref()
+            .map(|d| (d.get_ref().as_str(), d.span()))
+        {
+            None | Some(("stable", _)) => Filter::Stable(Duration::from_millis(ms)),
+            Some(("leading", _)) => Filter::Leading(Duration::from_millis(ms)),
+            Some((other, span)) => {
+                return Err(self.error(
+                    Some(span),
+                    field("debounce"),
+                    format!("`{other}` is not a filter; use \"stable\" or \"leading\""),
+                ));
+            }
+        };
+        let stuck = self.number(
+            &e.stuck_seconds,
+            format!("evaluator[{i}].stuck_seconds"),
+            2..=120,
+            10,
+            " seconds",
+        )?;
+        let display = match &e.display {
+            None => None,
+            Some(d) => Some(self.display(i, d.get_ref())?),
+        };
+        Ok(Evaluator {
+            window: window_no,
+            window_line: self.line(e.window.span().start),
+            keys: mapped,
+            filter,
+            stuck_after: Duration::from_secs(stuck as u64),
+            display,
+        })
+    }
+
+    fn display(&self, i: usize, d: &RawDisplay) -> Result<Display, ProfileError> {
+        let field = |f: &str| format!("evaluator[{i}].display.{f}");
+        match d.kind.get_ref().as_str() {
+            "ssd1306" => Ok(Display::Mono {
+                bus: self.number(&d.bus, field("bus"), 0..=31, 1, "")? as u8,
+                // The SSD1306 answers at 0x3C or 0x3D, as its SA0 pin is wired.
+                address: match &d.address {
+                    None => 0x3C,
+                    Some(a) if matches!(a.get_ref(), 0x3C | 0x3D) => *a.get_ref() as u8,
+                    Some(a) => {
+                        return Err(self.error(
+                            Some(a.span()),
+                            Some(field("address")),
+                            format!(
+                                "{:#04x} is not an SSD1306 address; use 0x3C or 0x3D",
+                                a.get_ref()
+                            ),
+                        ));
+                    }
+                },
+            }),
+            "colour" => Ok(Display::Colour {
+                width: self.number(&d.width, field("width"), 128..=1920, 320, "")? as u32,
+                height: self.number(&d.height, field("height"), 64..=1080, 240, "")? as u32,
+            }),
+            other => Err(self.error(
+                Some(d.kind.span()),
+                Some(field("kind")),
+                format!("`{other}` is not a card display; use \"ssd1306\" (128×64) or \"colour\""),
+            )),
+        }
+    }
+
+    fn zone(&mut self, i: usize, z: &RawZone, span: Span) -> Result<ZoneSpec, ProfileError> {
+        let field = |f: &str| Some(format!("zone[{i}].{f}"));
+        let name = z.name.get_ref().trim().to_string();
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(self.error(
+                Some(z.name.span()),
+                field("name"),
+                format!("`{name}` is not a zone name: letters, digits and `-`, such as \"panic\" or \"smoke-hall\""),
+            ));
+        }
+        let role = match z.role.get_ref().as_str() {
+            "panic" => ZoneRole::Panic,
+            "smoke" => ZoneRole::Smoke,
+            "gas" => ZoneRole::Gas,
+            other => {
+                return Err(self.error(
+                    Some(z.role.span()),
+                    field("role"),
+                    format!("`{other}` is not a zone role; use \"panic\", \"smoke\" or \"gas\""),
+                ));
+            }
+        };
+        let reset_role = match (&z.reset_role, role) {
+            (None, ZoneRole::Gas) => None,
+            (None, _) => {
+                return Err(self.error(
+                    Some(span),
+                    field("reset_role"),
+                    format!("zone `{name}` has no reset_role; say who may reset its alarm: \"staff\" or \"manager\""),
+                ));
+            }
+            (Some(r), _) => Some(match r.get_ref().as_str() {
+                "staff" => ResetRole::Staff,
+                "manager" => ResetRole::Manager,
+                other => {
+                    return Err(self.error(
+                        Some(r.span()),
+                        field("reset_role"),
+                        format!("`{other}` is not a role; use \"staff\" or \"manager\""),
+                    ));
+                }
+            }),
+        };
+        let only = |value: bool, f: &str, what: &str| -> Result<(), ProfileError> {
+            if value {
+                Err(self.error(
+                    Some(span.clone()),
+                    field(f),
+                    format!("{f} applies to {what} zones only"),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        only(
+            z.confirm_seconds.is_some() && role != ZoneRole::Smoke,
+            "confirm_seconds",
+            "smoke",
+        )?;
+        only(
+            z.warm_up_seconds.is_some() && role != ZoneRole::Gas,
+            "warm_up_seconds",
+            "gas",
+        )?;
+        let confirm = match role {
+            ZoneRole::Panic => 0,
+            ZoneRole::Smoke => self.number(
+                &z.confirm_seconds,
+                format!("zone[{i}].confirm_seconds"),
+                0..=10,
+                5,
+                " seconds",
+            )?,
+            // A gas sensor's reading must persist before it warns.
+            ZoneRole::Gas => 10,
+        };
+        let warm_up = self.number(
+            &z.warm_up_seconds,
+            format!("zone[{i}].warm_up_seconds"),
+            0..=1800,
+            180,
+            " seconds",
+        )?;
+        let wiring = self.wiring(i, &name, z.input.get_ref())?;
+        Ok(ZoneSpec {
+            name,
+            role,
+            wiring,
+            confirm: Duration::from_secs(confirm as u64),
+            warm_up: Duration::from_secs(if role == ZoneRole::Gas {
+                warm_up as u64
+            } else {
+                0
+            }),
+            reset_role,
+        })
+    }
+
+    fn wiring(
+        &mut self,
+        i: usize,
+        name: &str,
+        w: &RawZoneInput,
+    ) -> Result<ZoneWiring, ProfileError> {
+        let field = |f: &str| format!("zone[{i}].input.{f}");
+        let need = |this: &Self, present: bool, f: &str| -> Result<(), ProfileError> {
+            if present {
+                Ok(())
+            } else {
+                Err(this.error(
+                    Some(w.kind.span()),
+                    Some(field(f)),
+                    format!("a `{}` input needs `{f}`", w.kind.get_ref()),
+                ))
+            }
+        };
+        let level = |this: &Self,
+                     v: &Option<Spanned<String>>,
+                     f: &str|
+         -> Result<bool, ProfileError> {
+            match v.as_ref().map(|a| (a.get_ref().as_str(), a.span())) {
+                None | Some(("open", _)) => Ok(true),
+                Some(("closed", _)) => Ok(false),
+                Some((other, span)) => Err(this.error(
+                    Some(span),
+                    Some(field(f)),
+                    format!("`{other}` is not \"open\" or \"closed\" (when the zone is active)"),
+                )),
+            }
+        };
+        match w.kind.get_ref().as_str() {
+            "contact" | "contact-with-fault" => {
+                need(self, w.pin.is_some(), "pin")?;
+                let Some(pin) = &w.pin else { unreachable!("checked") };
+                let pin = self.pin(pin, &field("pin"), format!("zone `{name}`"))?;
+                let active_open = level(self, &w.active, "active")?;
+                if w.kind.get_ref() == "contact" {
+                    return Ok(ZoneWiring::Contact { pin, active_open });
+                }
+                need(self, w.fault_pin.is_some(), "fault_pin")?;
+                let Some(fault_pin) = &w.fault_pin else { unreachable!("checked") };
+                let fault_pin = self.pin(fault_pin, &field("fault_pin"), format!("zone `{name}`'s fault contact"))?;
+                let fault_active_open = level(self, &w.fault_active, "fault_active")?;
+                Ok(ZoneWiring::ContactWithFault { pin, active_open, fault_pin, fault_active_open })
+            }
+            "loop" => {
+                for (present, f) in [
+                    (w.short_below.is_some(), "short_below"),
+                    (w.normal.is_some(), "normal"),
+                    (w.active_band.is_some(), "active_band"),
+                    (w.open_from.is_some(), "open_from"),
+                ] {
+                    need(self, present, f)?;
+                }
+                let (Some(short), Some(normal), Some(active), Some(open)) =
+                    (&w.short_below, &w.normal, &w.active_band, &w.open_from)
+                else {
+                    unreachable!("checked")
+                };
+                let f = |v: f64| v as f32;
+                let bands = Bands::new(
+                    f(*short.get_ref()),
+                    (f(normal.get_ref().0), f(normal.get_ref().1)),
+                    (f(active.get_ref().0), f(active.get_ref().1)),
+                    f(*open.get_ref()),
+                )
+                .map_err(|e| self.error(Some(normal.span()), Some(field("normal")), e.0))?;
+                // An ADS1115 answers at 0x48–0x4B and has four inputs.
+                Ok(ZoneWiring::Loop {
+                    bus: self.number(&w.bus, field("bus"), 0..=31, 1, "")? as u8,
+                    address: self.number(&w.address, field("address"), 0x48..=0x4B, 0x48, " (an ADS1115 answers at 0x48–0x4B)")? as u8,
+                    channel: self.number(&w.channel, field("channel"), 0..=3, 0, "")? as u8,
+                    bands,
+                })
+            }
+            other => Err(self.error(
+                Some(w.kind.span()),
+                Some(field("kind")),
+                format!("`{other}` is not a zone input; use \"contact\", \"contact-with-fault\" or \"loop\""),
+            )),
+        }
+    }
+
+    fn outputs(&mut self, o: &RawOutputs) -> Result<Outputs, ProfileError> {
+        let mut out = |v: &Option<Spanned<i64>>, name: &str| -> Result<Option<u32>, ProfileError> {
+            v.as_ref()
+                .map(|p| self.pin(p, &format!("outputs.{name}"), format!("outputs.{name}")))
+                .transpose()
+        };
+        Ok(Outputs {
+            buzzer: out(&o.buzzer, "buzzer")?,
+            alarm_relay: out(&o.alarm_relay, "alarm_relay")?,
+            siren_relay: out(&o.siren_relay, "siren_relay")?,
+            heartbeat: out(&o.heartbeat, "heartbeat")?,
+        })
+    }
+}
+
 impl BoardProfile {
     /// Reads a profile; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self, ProfileError> {
-        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-        let err =
-            |span: Option<Range<usize>>, field: Option<String>, problem: String| ProfileError {
-                file: file.to_string(),
-                line: span.map(|s| line_of(s.start)),
-                field,
-                problem,
-            };
+        let mut reader = Reader {
+            file,
+            text,
+            pins: BTreeMap::new(),
+        };
         let raw: Raw = toml::from_str(text)
-            .map_err(|e| err(e.span(), None, e.message().trim().to_string()))?;
-        let mut pins: BTreeMap<i64, String> = BTreeMap::new();
+            .map_err(|e| reader.error(e.span(), None, e.message().trim().to_string()))?;
+        let name = raw.name.get_ref().trim();
+        if name.is_empty() {
+            return Err(reader.error(
+                Some(raw.name.span()),
+                Some("name".into()),
+                "the profile needs a name",
+            ));
+        }
         let mut windows: BTreeMap<i64, usize> = BTreeMap::new();
         let mut evaluators = Vec::new();
         for (i, e) in raw.evaluator.iter().enumerate() {
-            let e = e.get_ref();
-            let field = |f: &str| Some(format!("evaluator[{i}].{f}"));
-            let window = *e.window.get_ref();
-            let window_no = u8::try_from(window)
-                .ok()
-                .filter(|w| (1..=99).contains(w))
-                .ok_or_else(|| {
-                    err(
-                        Some(e.window.span()),
-                        field("window"),
-                        format!("{window} is not a window number 1–99"),
-                    )
-                })?;
+            let window = *e.get_ref().window.get_ref();
             if let Some(earlier) = windows.insert(window, i) {
-                return Err(err(
-                    Some(e.window.span()),
-                    field("window"),
+                return Err(reader.error(
+                    Some(e.get_ref().window.span()),
+                    Some(format!("evaluator[{i}].window")),
                     format!("window {window} already has an evaluator (evaluator[{earlier}])"),
                 ));
             }
-            let keys = e.keys.get_ref();
-            if !(3..=5).contains(&keys.len()) {
-                return Err(err(
-                    Some(e.keys.span()),
-                    field("keys"),
-                    format!(
-                        "an evaluator has 3, 4 or 5 keys; this one lists {}",
-                        keys.len()
-                    ),
+            evaluators.push(reader.evaluator(i, e.get_ref())?);
+        }
+        let mut zones: Vec<ZoneSpec> = Vec::new();
+        for (i, z) in raw.zone.iter().enumerate() {
+            let zone = reader.zone(i, z.get_ref(), z.span())?;
+            if let Some(j) = zones.iter().position(|other| other.name == zone.name) {
+                return Err(reader.error(
+                    Some(z.get_ref().name.span()),
+                    Some(format!("zone[{i}].name")),
+                    format!("zone `{}` is named twice (also zone[{j}])", zone.name),
                 ));
             }
-            let mut mapped = Vec::new();
-            for (k, key) in keys.iter().enumerate() {
-                let key = key.get_ref();
-                let kfield = |f: &str| Some(format!("evaluator[{i}].keys[{k}].{f}"));
-                let level = *key.level.get_ref();
-                let level = u8::try_from(level)
-                    .ok()
-                    .filter(|l| (1..=5).contains(l))
-                    .ok_or_else(|| {
-                        err(
-                            Some(key.level.span()),
-                            kfield("level"),
-                            format!(
-                                "{level} is not a rating level; levels are 1 (非常不满意) to 5 (非常满意)"
-                            ),
-                        )
-                    })?;
-                if mapped.iter().any(|(_, l)| *l == level) {
-                    return Err(err(
-                        Some(key.level.span()),
-                        kfield("level"),
-                        format!("two keys of window {window} give level {level}"),
-                    ));
-                }
-                let pin = *key.pin.get_ref();
-                if !(0..=MAX_PIN).contains(&pin) {
-                    return Err(err(
-                        Some(key.pin.span()),
-                        kfield("pin"),
-                        format!("{pin} is not a GPIO line 0–{MAX_PIN}"),
-                    ));
-                }
-                let name = format!("evaluator[{i}].keys[{k}]");
-                if let Some(other) = pins.insert(pin, name) {
-                    return Err(err(
-                        Some(key.pin.span()),
-                        kfield("pin"),
-                        format!(
-                            "pin {pin} is already wired to {other}; each key needs its own pin"
-                        ),
-                    ));
-                }
-                mapped.push((pin as u32, level));
-            }
-            if !mapped.iter().any(|(_, l)| *l <= 2) || !mapped.iter().any(|(_, l)| *l >= 4) {
-                return Err(err(
-                    Some(e.keys.span()),
-                    field("keys"),
-                    "the keys need at least one good level (4 or 5) and one bad level (1 or 2)"
-                        .into(),
-                ));
-            }
-            let ms = match &e.debounce_ms {
-                None => 15,
-                Some(ms) if (1..=200).contains(ms.get_ref()) => *ms.get_ref() as u64,
-                Some(ms) => {
-                    return Err(err(
-                        Some(ms.span()),
-                        field("debounce_ms"),
-                        "must be 1–200 ms (keys bounce for 1–20 ms)".into(),
-                    ));
-                }
-            };
-            let filter = match e
-                .debounce
-                .as_ref()
-                .map(|d| (d.get_ref().as_str(), d.span()))
-            {
-                None | Some(("stable", _)) => Filter::Stable(Duration::from_millis(ms)),
-                Some(("leading", _)) => Filter::Leading(Duration::from_millis(ms)),
-                Some((other, span)) => {
-                    return Err(err(
-                        Some(span),
-                        field("debounce"),
-                        format!("`{other}` is not a filter; use \"stable\" or \"leading\""),
-                    ));
-                }
-            };
-            let stuck_after = match &e.stuck_seconds {
-                None => Duration::from_secs(10),
-                Some(s) if (2..=120).contains(s.get_ref()) => {
-                    Duration::from_secs(*s.get_ref() as u64)
-                }
-                Some(s) => {
-                    return Err(err(
-                        Some(s.span()),
-                        field("stuck_seconds"),
-                        "must be 2–120 seconds".into(),
-                    ));
-                }
-            };
-            let display = match &e.display {
-                None => None,
-                Some(d) => Some(display(d, &|span, f: &str, p| {
-                    err(Some(span), field(&format!("display.{f}")), p)
-                })?),
-            };
-            evaluators.push(Evaluator {
-                window: window_no,
-                window_line: line_of(e.window.span().start),
-                keys: mapped,
-                filter,
-                stuck_after,
-                display,
-            });
+            zones.push(zone);
         }
-        let name = raw.name.get_ref().trim();
-        if name.is_empty() {
-            return Err(err(
-                Some(raw.name.span()),
-                Some("name".into()),
-                "the profile needs a name".into(),
-            ));
-        }
+        // Outputs come last, so that a pin shared with an input is named as
+        // the input's.
+        let outputs = match &raw.outputs {
+            None => Outputs::default(),
+            Some(o) => reader.outputs(o.get_ref())?,
+        };
         Ok(Self {
             file: file.to_string(),
             name: name.to_string(),
             evaluators,
+            zones,
+            outputs,
         })
     }
 
@@ -302,50 +733,9 @@ impl BoardProfile {
     pub fn evaluator(&self, window: u8) -> Option<&Evaluator> {
         self.evaluators.iter().find(|e| e.window == window)
     }
-}
 
-fn display(
-    d: &Spanned<RawDisplay>,
-    err: &dyn Fn(Range<usize>, &str, String) -> ProfileError,
-) -> Result<Display, ProfileError> {
-    let d = d.get_ref();
-    let number = |v: &Option<Spanned<i64>>, f: &str, range: Range<i64>, default: i64| match v {
-        None => Ok(default),
-        Some(n) if range.contains(n.get_ref()) => Ok(*n.get_ref()),
-        Some(n) => Err(err(
-            n.span(),
-            f,
-            format!("must be {}–{}", range.start, range.end - 1),
-        )),
-    };
-    match d.kind.get_ref().as_str() {
-        "ssd1306" => Ok(Display::Mono {
-            bus: number(&d.bus, "bus", 0..32, 1)? as u8,
-            // The SSD1306 answers at 0x3C or 0x3D, as its SA0 pin is wired.
-            address: match &d.address {
-                None => 0x3C,
-                Some(a) if matches!(a.get_ref(), 0x3C | 0x3D) => *a.get_ref() as u8,
-                Some(a) => {
-                    return Err(err(
-                        a.span(),
-                        "address",
-                        format!(
-                            "{:#04x} is not an SSD1306 address; use 0x3C or 0x3D",
-                            a.get_ref()
-                        ),
-                    ));
-                }
-            },
-        }),
-        "colour" => Ok(Display::Colour {
-            width: number(&d.width, "width", 128..1921, 320)? as u32,
-            height: number(&d.height, "height", 64..1081, 240)? as u32,
-        }),
-        other => Err(err(
-            d.kind.span(),
-            "kind",
-            format!("`{other}` is not a card display; use \"ssd1306\" (128×64) or \"colour\""),
-        )),
+    pub fn zone(&self, name: &str) -> Option<&ZoneSpec> {
+        self.zones.iter().find(|z| z.name == name)
     }
 }
 
@@ -431,6 +821,92 @@ mod tests {
     }
 
     #[test]
+    fn the_simulated_board_has_a_panic_button_a_smoke_loop_and_outputs() {
+        let p = BoardProfile::simulated();
+        let panic = p.zone("panic").unwrap();
+        assert_eq!(panic.role, ZoneRole::Panic);
+        assert_eq!(panic.kind(), ZoneKind::Panic);
+        assert_eq!(panic.reset_role, Some(ResetRole::Staff));
+        assert!(matches!(panic.wiring, ZoneWiring::Loop { channel: 1, .. }));
+        let smoke = p.zone("smoke").unwrap();
+        assert_eq!(
+            smoke.kind(),
+            ZoneKind::Smoke {
+                confirm: Duration::from_secs(5)
+            }
+        );
+        let ZoneWiring::Loop { bands, address, .. } = smoke.wiring else {
+            panic!("{:?}", smoke.wiring)
+        };
+        assert_eq!(address, 0x48);
+        assert_eq!(bands.classify(4700.0), drivers::zone::Reading::Normal);
+        assert_eq!(p.outputs.siren_relay, Some(25));
+    }
+
+    #[test]
+    fn bad_zones_and_outputs_are_refused_with_file_line_and_field() {
+        let zone = |input: &str, extra: &str| {
+            format!("[[zone]]\nname = \"smoke\"\nrole = \"smoke\"\ninput = {input}\n{extra}")
+        };
+        let contact = "{ kind = \"contact\", pin = 23 }";
+        let table = [
+            (
+                zone(contact, ""),
+                "test.toml:2: field `zone[0].reset_role`: zone `smoke` has no reset_role; say who may reset its alarm: \"staff\" or \"manager\"",
+            ),
+            (
+                zone(
+                    "{ kind = \"loop\", short_below = 300, normal = [3500, 6000], active_band = [5000, 7000], open_from = 20000 }",
+                    "reset_role = \"staff\"\n",
+                ),
+                "test.toml:5: field `zone[0].input.normal`: the normal band 3500–6000 and the active band 5000–7000 overlap",
+            ),
+            (
+                zone(
+                    contact,
+                    "reset_role = \"staff\"\n[outputs]\nsiren_relay = 23\n",
+                ),
+                "test.toml:8: field `outputs.siren_relay`: pin 23 is already wired to zone `smoke`; each input and output needs its own pin",
+            ),
+            (
+                zone(contact, "reset_role = \"staff\"\nconfirm_seconds = 11\n"),
+                "test.toml:7: field `zone[0].confirm_seconds`: must be 0–10 seconds",
+            ),
+            (
+                zone(
+                    "{ kind = \"loop\", short_below = 300 }",
+                    "reset_role = \"staff\"\n",
+                ),
+                "test.toml:5: field `zone[0].input.normal`: a `loop` input needs `normal`",
+            ),
+            (
+                zone("{ kind = \"relay\", pin = 3 }", "reset_role = \"staff\"\n"),
+                "test.toml:5: field `zone[0].input.kind`: `relay` is not a zone input; use \"contact\", \"contact-with-fault\" or \"loop\"",
+            ),
+            (
+                zone(contact, "reset_role = \"janitor\"\n"),
+                "test.toml:6: field `zone[0].reset_role`: `janitor` is not a role; use \"staff\" or \"manager\"",
+            ),
+        ];
+        for (text, expected) in table {
+            let e = profile(&text).unwrap_err();
+            assert_eq!(e.to_string(), expected, "\n{text}");
+        }
+        // A key and a zone on one pin.
+        let text = format!(
+            "[[evaluator]]\nwindow = 1\nkeys = [{{ pin = 5, level = 5 }}, {{ pin = 6, level = 3 }}, {{ pin = 13, level = 1 }}]\n{}",
+            zone(
+                "{ kind = \"contact\", pin = 6 }",
+                "reset_role = \"staff\"\n"
+            )
+        );
+        assert_eq!(
+            profile(&text).unwrap_err().to_string(),
+            "test.toml:8: field `zone[0].input.pin`: pin 6 is already wired to evaluator[0].keys[1]; each input and output needs its own pin"
+        );
+    }
+
+    #[test]
     fn bad_profiles_are_refused_with_file_line_and_field() {
         let three = |a: &str| {
             format!(
@@ -444,7 +920,7 @@ mod tests {
             ),
             (
                 three("{ pin = 13, level = 5 }"),
-                "test.toml:7: field `evaluator[0].keys[2].pin`: pin 13 is already wired to evaluator[0].keys[0]; each key needs its own pin",
+                "test.toml:7: field `evaluator[0].keys[2].pin`: pin 13 is already wired to evaluator[0].keys[0]; each input and output needs its own pin",
             ),
             (
                 three("{ pin = 5, level = 3 }"),

@@ -41,7 +41,8 @@ pub enum ZoneKind {
 }
 
 /// Why a zone's wiring cannot be trusted.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FaultKind {
     /// The loop reads open: a cut wire, a detector removed (tamper).
     Open,

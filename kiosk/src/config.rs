@@ -22,7 +22,7 @@ use toml::Spanned;
 
 use crate::domain::{
     CalendarDay, Catalog, CatalogError, Category, CategoryId, Days, HolidayCalendar, Hours, Policy,
-    Session, Settings, StaffRef, WindowNo,
+    Session, Settings, StaffRef, StaffRole, WindowNo, ZoneInfo, ZoneRole,
 };
 use crate::store::StoreSettings;
 
@@ -142,6 +142,8 @@ pub struct UiSettings {
     pub idle: Duration,
     pub ticket_screen: Duration,
     pub headless_size: (u32, u32),
+    /// The exits the evacuation screen names, each "中文 English".
+    pub exits: Vec<String>,
 }
 
 /// Where tickets are printed.
@@ -256,6 +258,7 @@ struct RawUi {
     idle_seconds: Option<Spanned<u64>>,
     ticket_seconds: Option<Spanned<u64>>,
     headless_size: Option<Spanned<String>>,
+    exits: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -441,6 +444,7 @@ impl Config {
                 " working days",
             )?,
             staff: BTreeMap::new(),
+            zones: Vec::new(),
         };
 
         let u = raw.ui;
@@ -478,6 +482,24 @@ impl Config {
             idle: seconds(&u.idle_seconds, "ui.idle_seconds", 5..=600, 30)?,
             ticket_screen: seconds(&u.ticket_seconds, "ui.ticket_seconds", 5..=120, 20)?,
             headless_size,
+            exits: match &u.exits {
+                None => vec!["正门 Main entrance".to_string()],
+                Some(e) => {
+                    let exits: Vec<String> =
+                        e.get_ref().iter().map(|x| x.trim().to_string()).collect();
+                    if exits.is_empty()
+                        || exits.len() > 4
+                        || exits.iter().any(|x| x.is_empty() || x.chars().count() > 40)
+                    {
+                        return Err(src.error(
+                            Some(e.span()),
+                            Some("ui.exits"),
+                            "list 1–4 exits of 1–40 characters each, such as [\"正门 Main entrance\", \"东侧门 East door\"]",
+                        ));
+                    }
+                    exits
+                }
+            },
         };
 
         let p = raw.printer;
@@ -699,6 +721,22 @@ impl Config {
                 })?
             }
         };
+        settings.zones = board
+            .zones
+            .iter()
+            .map(|z| ZoneInfo {
+                name: z.name.clone(),
+                role: match z.role {
+                    board::profile::ZoneRole::Panic => ZoneRole::Panic,
+                    board::profile::ZoneRole::Smoke => ZoneRole::Smoke,
+                    board::profile::ZoneRole::Gas => ZoneRole::Gas,
+                },
+                reset_role: z.reset_role.map(|r| match r {
+                    board::profile::ResetRole::Staff => StaffRole::Staff,
+                    board::profile::ResetRole::Manager => StaffRole::Manager,
+                }),
+            })
+            .collect();
         for (i, e) in board.evaluators.iter().enumerate() {
             if !WindowNo::new(e.window).is_some_and(|w| catalog.windows().contains(&w)) {
                 return Err(ConfigError {

@@ -214,6 +214,13 @@ mod tests {
             printer_fault: None,
             printer: crate::domain::PrinterHealth::Ready,
             cases: Vec::new(),
+            zones: Vec::new(),
+            evacuate: false,
+            outputs: crate::domain::OutputState {
+                alarm_relay: false,
+                siren_relay: false,
+                buzzer: crate::domain::BuzzerPattern::Off,
+            },
         };
         let now: Timestamp = "2026-11-30T01:00:00Z".parse().unwrap();
         cards.update(&station, &BTreeMap::new(), now);

@@ -12,7 +12,7 @@ use tokio::net::UnixListener;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
-use super::{Event, KeyEvent, Screen, ScreenOps};
+use super::{Event, KeyEvent, Screen, ScreenOps, ZoneRequest};
 use crate::domain::{self, Actor, CategoryId, TicketCode, WindowNo};
 
 /// Longest accepted command line; longer input is refused, not buffered.
@@ -22,6 +22,7 @@ const MAX_LINE: usize = 64 * 1024;
 pub struct Control {
     events: UnboundedSender<Event>,
     keys: UnboundedSender<KeyEvent>,
+    zones: UnboundedSender<ZoneRequest>,
     /// Where staff install newer holiday calendar files.
     calendars: PathBuf,
     screen: Arc<dyn Screen>,
@@ -43,6 +44,7 @@ impl Control {
     pub fn new(
         events: UnboundedSender<Event>,
         keys: UnboundedSender<KeyEvent>,
+        zones: UnboundedSender<ZoneRequest>,
         screen: Arc<dyn Screen>,
         base: PathBuf,
         calendars: PathBuf,
@@ -50,6 +52,7 @@ impl Control {
         Self {
             events,
             keys,
+            zones,
             calendars,
             screen,
             base,
@@ -92,6 +95,52 @@ impl Control {
                     reply,
                 })
                 .await
+            }
+            Command::Zone { zone, read } => {
+                let (reply, answer) = oneshot::channel();
+                if self
+                    .zones
+                    .send(ZoneRequest::Read { zone, read, reply })
+                    .is_err()
+                {
+                    return fail(STOPPED);
+                }
+                let answer = answer.await.unwrap_or_else(|_| Err(STOPPED.into()));
+                self.barrier().await;
+                self.screen_barrier().await;
+                match answer {
+                    Ok(()) => ok(),
+                    Err(e) => fail(e),
+                }
+            }
+            Command::Alarm {
+                reset,
+                zone,
+                staff,
+                pin,
+            } => {
+                let (reply, answer) = oneshot::channel();
+                if self.zones.send(ZoneRequest::Find { zone, reply }).is_err() {
+                    return fail(STOPPED);
+                }
+                let zone = match answer.await.unwrap_or_else(|_| Err(STOPPED.into())) {
+                    Ok(z) => z,
+                    Err(e) => return fail(e),
+                };
+                let answer = self
+                    .ask(|reply| Event::Alarm {
+                        reset,
+                        zone,
+                        staff,
+                        pin,
+                        reply,
+                    })
+                    .await;
+                // The board's own latch follows the station's.
+                if reset && answer["ok"] == true {
+                    let _ = self.zones.send(ZoneRequest::Reset { zone });
+                }
+                answer
             }
             Command::Edge { pin, pressed } => {
                 self.ask_keys(|reply| KeyEvent::Edge {

@@ -20,7 +20,7 @@ use crate::config::StationInfo;
 use crate::documents::{self, Locale, Press, StoredLogo};
 use crate::domain::{
     Actor, CategoryId, Command, Effect, Notice, PrintOutcome, PrinterHealth, Record, Rejection,
-    Station, StationView, TicketCode, TicketSlip, WindowNo,
+    Station, StationView, TicketCode, TicketSlip, WindowNo, ZoneFault, ZoneRole, ZoneSignal,
 };
 use crate::store::StoreError;
 use drivers::profile::Profile;
@@ -123,6 +123,11 @@ impl Core {
         self.handle(Event::Tick).await;
     }
 
+    /// The zones whose alarm is latched (for the board's zone task at start).
+    pub fn latched_zones(&self) -> Vec<String> {
+        self.station.latched_zones()
+    }
+
     /// Handles events until [`Event::Shutdown`] (or every sender is gone), then
     /// shuts down: printing finishes or is abandoned, the database is closed, the
     /// UI is told to quit.
@@ -203,6 +208,16 @@ impl Core {
             }
             Event::SimPrinter(action, reply) => {
                 let _ = reply.send(self.sim_printer_action(action));
+            }
+            Event::Alarm {
+                reset,
+                zone,
+                staff,
+                pin,
+                reply,
+            } => {
+                let result = self.alarm(reset, zone, staff, pin).await;
+                let _ = reply.send(result);
             }
             Event::Calendar(calendar, reply) => {
                 let years: Vec<String> = calendar.years().map(|y| y.to_string()).collect();
@@ -360,6 +375,16 @@ impl Core {
                 )
                 .await
             }
+            board::Input::Zone { zone, signal } => {
+                use board::zones::ZoneSignal as Board;
+                let signal = match signal {
+                    Board::Active { active } => ZoneSignal::Active(active),
+                    Board::Alarm => ZoneSignal::Alarm,
+                    Board::Fault { fault } => ZoneSignal::Fault(fault.map(zone_fault)),
+                };
+                self.command(Command::Zone { zone, signal }, Actor::System)
+                    .await
+            }
             board::Input::EvaluatorStuck {
                 window,
                 level,
@@ -378,13 +403,36 @@ impl Core {
                 )
                 .await
             }
-            other => {
-                // The safety inputs are wired by their own issue; until then a
-                // press is noted and has no effect.
-                tracing::info!("{other:?} noted; this input has no effect yet");
-                Ok(())
-            }
         }
+    }
+
+    /// A staff member acknowledges or resets an alarm: the PIN first (wrong
+    /// ones are counted), then the rule.
+    async fn alarm(
+        &mut self,
+        reset: bool,
+        zone: u8,
+        staff: String,
+        pin: String,
+    ) -> Result<(), String> {
+        let now = self.clock.now();
+        let role = match self.writer.check_pin(staff.clone(), pin, now).await {
+            Ok(Ok(role)) => role,
+            Ok(Err(refusal)) => {
+                tracing::warn!(
+                    "staff {staff}: PIN refused for an alarm {}: {refusal}",
+                    if reset { "reset" } else { "acknowledgement" }
+                );
+                return Err(refusal.to_string());
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let command = if reset {
+            Command::ResetAlarm { zone, role }
+        } else {
+            Command::AcknowledgeAlarm { zone }
+        };
+        self.command(command, Actor::Staff { id: staff }).await
     }
 
     async fn printed(&mut self, ticket: crate::domain::TicketCode, outcome: PrintOutcome) {
@@ -679,7 +727,7 @@ fn refuse(event: Event) {
         } => {
             let _ = reply.send(Err(stopping()));
         }
-        Event::SimPrinter(_, reply) | Event::Calendar(_, reply) => {
+        Event::SimPrinter(_, reply) | Event::Calendar(_, reply) | Event::Alarm { reply, .. } => {
             let _ = reply.send(Err(stopping()));
         }
         _ => {}
@@ -689,6 +737,17 @@ fn refuse(event: Event) {
 fn log_record(record: &Record) {
     let body = serde_json::to_string(&record.fact).unwrap_or_default();
     tracing::info!("journal: {} by {} {body}", record.fact.kind(), record.actor);
+}
+
+/// A fault as the domain names it.
+fn zone_fault(kind: drivers::zone::FaultKind) -> ZoneFault {
+    use drivers::zone::FaultKind as K;
+    match kind {
+        K::Open => ZoneFault::Open,
+        K::Short => ZoneFault::Short,
+        K::Noise => ZoneFault::Noise,
+        K::Detector => ZoneFault::Detector,
+    }
 }
 
 /// A staff notice as one line of text.
@@ -723,6 +782,28 @@ pub fn notice_text(notice: &Notice) -> String {
             level,
             stuck: false,
         } => format!("the level-{level} key of window {window}'s evaluator is free again"),
+        Notice::Alarm { zone, role } => match role {
+            ZoneRole::Panic => format!(
+                "PANIC ALARM in zone `{zone}` — silent on the public screen; go to the lobby now; reset with a staff PIN once the button is released"
+            ),
+            ZoneRole::Smoke => format!(
+                "FIRE ALARM in zone `{zone}` — the lobby shows the evacuation; ticketing stopped; reset with a manager PIN once the detector is clear"
+            ),
+            ZoneRole::Gas => {
+                format!("gas sensor `{zone}` reads high — check for gas and ventilate")
+            }
+        },
+        Notice::AlarmReset { zone } => format!("the alarm of zone `{zone}` was reset"),
+        Notice::ZoneFault {
+            zone,
+            fault: Some(fault),
+        } => format!(
+            "zone `{zone}` is at fault: {} — check its wiring; an alarm on it may not be seen until repaired",
+            fault.text()
+        ),
+        Notice::ZoneFault { zone, fault: None } => {
+            format!("zone `{zone}` is repaired: its wiring reads normal again")
+        }
         Notice::Printer { health } => match health {
             PrinterHealth::Ready => "the printer is ready".into(),
             PrinterHealth::PaperLow => "the printer's paper is low — replace the roll soon".into(),

@@ -16,6 +16,7 @@ pub mod keys;
 mod printer;
 mod run;
 mod writer;
+pub mod zones;
 
 use std::path::Path;
 
@@ -30,6 +31,7 @@ pub use keys::KeyEvent;
 pub use printer::{PrintJob, PrinterSetup, PrinterWorker};
 pub use run::{Display, RunError, RunOptions, printer_port, run, sim_model, transport_settings};
 pub use writer::Writer;
+pub use zones::ZoneRequest;
 
 use crate::domain::{Actor, Command, PrintOutcome, PrinterHealth, TicketCode};
 
@@ -71,6 +73,15 @@ pub enum Event {
     Settle {
         held: bool,
         reply: oneshot::Sender<()>,
+    },
+    /// A staff member acknowledges (`reset` false) or resets a zone's alarm;
+    /// the PIN is checked first.
+    Alarm {
+        reset: bool,
+        zone: u8,
+        staff: String,
+        pin: String,
+        reply: oneshot::Sender<Result<(), String>>,
     },
     /// A newer holiday calendar: deadlines counted from now on use it.
     Calendar(

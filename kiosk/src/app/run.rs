@@ -114,6 +114,8 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         config.calendar.clone(),
         config.settings.clone(),
     ));
+    // Alarms latched before this start stay latched on the board too.
+    let latched = station.latched_zones();
     tracing::info!(
         "data folder {}; resumed {} journal entries of {}",
         data.path().display(),
@@ -223,9 +225,17 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         key_requests,
         tx.clone(),
     ));
+    let (zones, zone_requests) = tokio::sync::mpsc::unbounded_channel();
+    runtime.spawn(super::zones::run(
+        config.board.clone(),
+        latched,
+        zone_requests,
+        tx.clone(),
+    ));
     let control = Arc::new(Control::new(
         tx.clone(),
         keys,
+        zones,
         Arc::clone(&screen),
         std::env::current_dir().unwrap_or_default(),
         data.calendar(),

@@ -9,12 +9,22 @@
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
-use crate::domain::Record;
-use crate::store::{Resume, Store, StoreError};
+use jiff::Timestamp;
+
+use crate::domain::{Record, StaffRole};
+use crate::store::{PinRefusal, Resume, Store, StoreError};
+
+type PinAnswer = Result<Result<StaffRole, PinRefusal>, StoreError>;
 
 enum Request {
     Commit(Vec<Record>, mpsc::Sender<Result<(), StoreError>>),
     Resume(mpsc::Sender<Result<Resume, StoreError>>),
+    CheckPin {
+        staff: String,
+        pin: String,
+        now: Timestamp,
+        reply: mpsc::Sender<PinAnswer>,
+    },
 }
 
 /// Handle to the writer thread. Dropping it (after [`Writer::close`]) ends the
@@ -38,6 +48,14 @@ impl Writer {
                         }
                         Request::Resume(reply) => {
                             let _ = reply.send(store.resume());
+                        }
+                        Request::CheckPin {
+                            staff,
+                            pin,
+                            now,
+                            reply,
+                        } => {
+                            let _ = reply.send(store.check_pin(&staff, &pin, now));
                         }
                     }
                 }
@@ -67,6 +85,24 @@ impl Writer {
     pub async fn resume(&self) -> Result<Resume, StoreError> {
         let (reply, answer) = mpsc::channel();
         self.send(Request::Resume(reply))?;
+        wait(answer).await
+    }
+
+    /// Checks a staff member's PIN (counting wrong ones): their role, or why
+    /// not.
+    pub async fn check_pin(
+        &self,
+        staff: String,
+        pin: String,
+        now: Timestamp,
+    ) -> Result<Result<StaffRole, PinRefusal>, StoreError> {
+        let (reply, answer) = mpsc::channel();
+        self.send(Request::CheckPin {
+            staff,
+            pin,
+            now,
+            reply,
+        })?;
         wait(answer).await
     }
 

@@ -305,7 +305,7 @@ fn a_board_profile_naming_a_window_the_catalog_lacks_is_refused_at_its_line() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{file}:5: field `evaluator[0].keys[1].pin`: pin 5 is already wired to evaluator[0].keys[0]; each key needs its own pin"
+            "{file}:5: field `evaluator[0].keys[1].pin`: pin 5 is already wired to evaluator[0].keys[0]; each input and output needs its own pin"
         )
     );
 }

@@ -12,6 +12,7 @@ use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 use super::case::StaffRef;
+use super::safety::ZoneInfo;
 
 /// A category's ticket prefix: one ASCII capital letter (`A` in `A001`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
@@ -332,6 +333,8 @@ pub struct Settings {
     pub rectify_days: u32,
     /// Who staffs each window (its card, its cases), until staff sign in.
     pub staff: BTreeMap<WindowNo, StaffRef>,
+    /// The safety zones, in the board profile's order.
+    pub zones: Vec<ZoneInfo>,
 }
 
 impl Default for Settings {
@@ -350,6 +353,7 @@ impl Default for Settings {
             callback_days: 1,
             rectify_days: 15,
             staff: BTreeMap::new(),
+            zones: Vec::new(),
         }
     }
 }

@@ -12,6 +12,7 @@ mod calendar;
 mod case;
 mod catalog;
 mod hours;
+mod safety;
 mod station;
 mod ticket;
 
@@ -24,9 +25,13 @@ pub use catalog::{
     Catalog, CatalogError, Category, CategoryId, Days, Hours, Policy, Session, Settings, WindowNo,
 };
 pub use hours::{Ticketing, ticketing_state};
+pub use safety::{
+    BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
+    ZoneState,
+};
 pub use station::{
     Actor, CaseView, CategoryView, Command, Decision, Effect, Fact, Notice, PrintOutcome,
     PrinterFault, PrinterHealth, Record, Rejection, ServingView, Station, StationView, TicketSlip,
-    UnratedReason,
+    UnratedReason, ZoneView,
 };
 pub use ticket::{Ticket, TicketCode, TicketState};

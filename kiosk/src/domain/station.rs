@@ -17,6 +17,10 @@ use super::calendar::{Deadline, HolidayCalendar};
 use super::case::{Case, CaseNo, CaseSource, Overdue, StaffRef, Stage};
 use super::catalog::{Catalog, Category, CategoryId, Policy, Settings, WindowNo, hhmm};
 use super::hours::{Ticketing, ticketing_state};
+use super::safety::{
+    BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
+    ZoneState,
+};
 use super::ticket::{Ticket, TicketCode, TicketState};
 
 /// Gap between the queue positions of consecutive tickets, so that re-queued
@@ -101,6 +105,14 @@ pub enum Command {
         stage: Stage,
         note: String,
     },
+    /// What the board says about a safety zone (its number in the profile).
+    Zone { zone: u8, signal: ZoneSignal },
+    /// Staff acknowledge a latched alarm: the buzzer goes quiet; the alarm
+    /// stays latched.
+    AcknowledgeAlarm { zone: u8 },
+    /// A staff member of `role` (whose PIN the shell checked) resets a
+    /// latched alarm.
+    ResetAlarm { zone: u8, role: StaffRole },
     /// Time passes: closes the business day when due and notices a clock that runs
     /// behind the journal.
     Tick,
@@ -289,6 +301,29 @@ pub enum Fact {
         level: u8,
         stuck: bool,
     },
+    /// A safety zone's input reads active (a press, smoke), or not any more.
+    ZoneInput {
+        zone: String,
+        active: bool,
+    },
+    /// A zone's alarm latched (a gas zone's: a staff warning).
+    AlarmRaised {
+        zone: String,
+        role: ZoneRole,
+    },
+    /// Staff acknowledged the alarm; it stays latched.
+    AlarmAcknowledged {
+        zone: String,
+    },
+    /// Staff reset the alarm.
+    AlarmReset {
+        zone: String,
+    },
+    /// A zone's wiring is at fault, or (`None`) repaired.
+    ZoneFaulted {
+        zone: String,
+        fault: Option<ZoneFault>,
+    },
     /// A case was opened (受理) with its deadlines.
     CaseOpened {
         case: CaseNo,
@@ -337,6 +372,11 @@ impl Fact {
             Fact::RatingIgnored { .. } => "rating_ignored",
             Fact::PrinterChanged { .. } => "printer_changed",
             Fact::EvaluatorFault { .. } => "evaluator_fault",
+            Fact::ZoneInput { .. } => "zone_input",
+            Fact::AlarmRaised { .. } => "alarm_raised",
+            Fact::AlarmAcknowledged { .. } => "alarm_acknowledged",
+            Fact::AlarmReset { .. } => "alarm_reset",
+            Fact::ZoneFaulted { .. } => "zone_fault",
             Fact::CaseOpened { .. } => "case_opened",
             Fact::CaseAdvanced { .. } => "case_advanced",
         }
@@ -457,6 +497,20 @@ pub enum Notice {
         level: u8,
         stuck: bool,
     },
+    /// A safety alarm latched: staff act now.
+    Alarm {
+        zone: String,
+        role: ZoneRole,
+    },
+    /// A latched alarm was reset.
+    AlarmReset {
+        zone: String,
+    },
+    /// A zone's wiring is at fault, or (`None`) repaired.
+    ZoneFault {
+        zone: String,
+        fault: Option<ZoneFault>,
+    },
 }
 
 /// What the shell must do once the records of a decision are committed.
@@ -533,6 +587,23 @@ pub enum Rejection {
     },
     #[error("stage {0} needs a note saying what was done")]
     NoteNeeded(Stage),
+    #[error("there is no safety zone number {0}")]
+    UnknownZone(u8),
+    #[error("zone `{0}` has no alarm to acknowledge or reset")]
+    NotLatched(String),
+    #[error("{}", match reason {
+        ResetRefusal::StillActive => format!("zone `{zone}` still reports the alarm (button held, smoke present); reset it once the input is normal"),
+        ResetRefusal::Role => format!("resetting zone `{zone}` needs the {} role", needed.map_or("manager", StaffRole::word)),
+    })]
+    ResetRefused {
+        zone: String,
+        reason: ResetRefusal,
+        needed: Option<StaffRole>,
+    },
+    #[error(
+        "the station is being evacuated (smoke alarm in zone `{0}`); no tickets until staff reset the alarm"
+    )]
+    Evacuation(String),
     #[error("window {window} is serving {ticket}; complete, skip or transfer it first")]
     WindowBusy {
         window: WindowNo,
@@ -600,6 +671,20 @@ pub struct StationView {
     pub printer: PrinterHealth,
     /// Open cases, oldest first, with the deadlines they have missed today.
     pub cases: Vec<CaseView>,
+    /// The safety zones and their state.
+    pub zones: Vec<ZoneView>,
+    /// A smoke alarm is latched: the public screen shows the evacuation.
+    pub evacuate: bool,
+    pub outputs: OutputState,
+}
+
+/// A safety zone as staff surfaces show it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct ZoneView {
+    #[serde(flatten)]
+    pub info: ZoneInfo,
+    #[serde(flatten)]
+    pub state: ZoneState,
 }
 
 /// An open case as staff surfaces list it.
@@ -635,11 +720,14 @@ pub struct Station {
     cases: BTreeMap<CaseNo, Case>,
     /// The highest case number given in each year.
     case_seq: BTreeMap<i16, u32>,
+    /// The safety zones, in the order of `settings.zones`.
+    zones: Vec<ZoneState>,
 }
 
 impl Station {
     /// A station with no history.
     pub fn new(catalog: Catalog, calendar: HolidayCalendar, settings: Settings) -> Self {
+        let zone_count = settings.zones.len();
         let windows = catalog
             .windows()
             .into_iter()
@@ -663,6 +751,7 @@ impl Station {
             next_order: 0,
             cases: BTreeMap::new(),
             case_seq: BTreeMap::new(),
+            zones: vec![ZoneState::default(); zone_count],
         }
     }
 
@@ -711,6 +800,78 @@ impl Station {
     fn note_case_no(&mut self, no: CaseNo) {
         let top = self.case_seq.entry(no.year).or_default();
         *top = (*top).max(no.seq);
+    }
+
+    /// Seeds the alarms latched before a restart (their zone and since when),
+    /// as the store finds them in the journal.
+    pub fn seed_alarms(&mut self, latched: impl IntoIterator<Item = (String, Timestamp)>) {
+        for (zone, at) in latched {
+            if let Some(z) = self.zone_named_mut(&zone) {
+                z.latched = Some(at);
+            }
+        }
+    }
+
+    fn zone_named_mut(&mut self, name: &str) -> Option<&mut ZoneState> {
+        let i = self.settings.zones.iter().position(|z| z.name == name)?;
+        self.zones.get_mut(i)
+    }
+
+    /// The names of the zones whose alarm is latched (for the board after a
+    /// restart).
+    pub fn latched_zones(&self) -> Vec<String> {
+        self.settings
+            .zones
+            .iter()
+            .zip(&self.zones)
+            .filter(|(_, z)| z.latched.is_some())
+            .map(|(info, _)| info.name.clone())
+            .collect()
+    }
+
+    /// The smoke zone whose latched alarm evacuates the station, if any.
+    fn evacuating(&self) -> Option<&str> {
+        self.settings
+            .zones
+            .iter()
+            .zip(&self.zones)
+            .find(|(info, z)| info.role == ZoneRole::Smoke && z.latched.is_some())
+            .map(|(info, _)| info.name.as_str())
+    }
+
+    /// What the board's outputs should be now (the bad-rating beeps are the
+    /// shell's: they are brief).
+    pub fn outputs(&self) -> OutputState {
+        let mut alarm_relay = false;
+        let mut siren_relay = false;
+        let mut unacknowledged = false;
+        let mut fault = false;
+        for (info, z) in self.settings.zones.iter().zip(&self.zones) {
+            fault |= z.fault.is_some();
+            if z.latched.is_some() {
+                match info.role {
+                    ZoneRole::Panic => alarm_relay = true,
+                    ZoneRole::Smoke => {
+                        alarm_relay = true;
+                        siren_relay = true;
+                    }
+                    ZoneRole::Gas => {}
+                }
+                unacknowledged |= !z.acknowledged && info.role != ZoneRole::Gas;
+            }
+        }
+        let buzzer = if unacknowledged {
+            BuzzerPattern::Alarm
+        } else if fault {
+            BuzzerPattern::Fault
+        } else {
+            BuzzerPattern::Off
+        };
+        OutputState {
+            alarm_relay,
+            siren_relay,
+            buzzer,
+        }
     }
 
     /// A case known to the station (open, or archived today).
@@ -934,6 +1095,33 @@ impl Station {
                     w.stuck.sort_unstable();
                 }
             }
+            Fact::ZoneInput { zone, active } => {
+                if let Some(z) = self.zone_named_mut(zone) {
+                    z.active = *active;
+                }
+            }
+            Fact::AlarmRaised { zone, .. } => {
+                if let Some(z) = self.zone_named_mut(zone) {
+                    z.latched.get_or_insert(record.at);
+                    z.acknowledged = false;
+                }
+            }
+            Fact::AlarmAcknowledged { zone } => {
+                if let Some(z) = self.zone_named_mut(zone) {
+                    z.acknowledged = true;
+                }
+            }
+            Fact::AlarmReset { zone } => {
+                if let Some(z) = self.zone_named_mut(zone) {
+                    z.latched = None;
+                    z.acknowledged = false;
+                }
+            }
+            Fact::ZoneFaulted { zone, fault } => {
+                if let Some(z) = self.zone_named_mut(zone) {
+                    z.fault = *fault;
+                }
+            }
             Fact::CaseOpened { case, .. } => {
                 self.note_case_no(*case);
                 if !self.cases.contains_key(case)
@@ -1058,6 +1246,18 @@ impl Station {
                 _ => self.printer_fault.clone(),
             },
             printer: self.printer.clone(),
+            zones: self
+                .settings
+                .zones
+                .iter()
+                .zip(&self.zones)
+                .map(|(info, state)| ZoneView {
+                    info: info.clone(),
+                    state: state.clone(),
+                })
+                .collect(),
+            evacuate: self.evacuating().is_some(),
+            outputs: self.outputs(),
             cases: {
                 let today = self.business_day(now);
                 self.cases
@@ -1372,6 +1572,17 @@ impl Scratch {
         self.record_as(Actor::System, Fact::DayClosed { unserved });
     }
 
+    fn zone(&self, zone: u8) -> Result<(&ZoneInfo, &ZoneState), Rejection> {
+        let i = usize::from(zone);
+        match (
+            self.station.settings.zones.get(i),
+            self.station.zones.get(i),
+        ) {
+            (Some(info), Some(state)) => Ok((info, state)),
+            _ => Err(Rejection::UnknownZone(zone)),
+        }
+    }
+
     fn window(&self, window: WindowNo) -> Result<&WindowState, Rejection> {
         self.station
             .windows
@@ -1410,6 +1621,73 @@ impl Scratch {
                         stuck,
                     }));
                 }
+                Ok(())
+            }
+            Command::Zone { zone, signal } => {
+                let (info, state) = self.zone(zone)?;
+                let name = info.name.clone();
+                let role = info.role;
+                match signal {
+                    ZoneSignal::Active(active) => {
+                        if state.active != active {
+                            self.record(Fact::ZoneInput { zone: name, active });
+                        }
+                    }
+                    ZoneSignal::Alarm => {
+                        if state.latched.is_none() {
+                            self.record(Fact::AlarmRaised {
+                                zone: name.clone(),
+                                role,
+                            });
+                            self.effect(Effect::Notify(Notice::Alarm { zone: name, role }));
+                        }
+                    }
+                    ZoneSignal::Fault(fault) => {
+                        if state.fault != fault {
+                            self.record(Fact::ZoneFaulted {
+                                zone: name.clone(),
+                                fault,
+                            });
+                            self.effect(Effect::Notify(Notice::ZoneFault { zone: name, fault }));
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Command::AcknowledgeAlarm { zone } => {
+                let (info, state) = self.zone(zone)?;
+                let name = info.name.clone();
+                if state.latched.is_none() {
+                    return Err(Rejection::NotLatched(name));
+                }
+                if !state.acknowledged {
+                    self.record(Fact::AlarmAcknowledged { zone: name });
+                }
+                Ok(())
+            }
+            Command::ResetAlarm { zone, role } => {
+                let (info, state) = self.zone(zone)?;
+                let name = info.name.clone();
+                let needed = info.reset_role;
+                if state.latched.is_none() {
+                    return Err(Rejection::NotLatched(name));
+                }
+                if needed.is_some_and(|n| role < n) {
+                    return Err(Rejection::ResetRefused {
+                        zone: name,
+                        reason: ResetRefusal::Role,
+                        needed,
+                    });
+                }
+                if state.active {
+                    return Err(Rejection::ResetRefused {
+                        zone: name,
+                        reason: ResetRefusal::StillActive,
+                        needed,
+                    });
+                }
+                self.record(Fact::AlarmReset { zone: name.clone() });
+                self.effect(Effect::Notify(Notice::AlarmReset { zone: name }));
                 Ok(())
             }
             Command::AdvanceCase {
@@ -1640,6 +1918,9 @@ impl Scratch {
                 station.category_list(),
             ));
         };
+        if let Some(zone) = station.evacuating() {
+            return Err(Rejection::Evacuation(zone.to_string()));
+        }
         let ticketing = station.ticketing(c, self.now);
         if station.day_closed || !matches!(ticketing, Ticketing::Open { .. }) {
             let next_open = match ticketing {

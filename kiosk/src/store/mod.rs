@@ -9,6 +9,7 @@
 //! of the UI, the printer or tokio.
 
 mod log;
+mod staff;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -20,6 +21,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, params};
 use crate::domain::{Actor, Case, CategoryId, Fact, Record, Station};
 
 pub use log::{LogEntry, LogFilter};
+pub use staff::{HARD_LIMIT, PinRefusal, SOFT_LIMIT, StaffError, StaffMember};
 
 /// Settings of the database connection, from the config's `[store]` table.
 #[derive(Clone, Debug)]
@@ -40,6 +42,7 @@ impl Default for StoreSettings {
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_journal_and_tickets.sql"),
     include_str!("migrations/0002_cases.sql"),
+    include_str!("migrations/0003_staff.sql"),
 ];
 
 /// The schema version this program writes.
@@ -257,6 +260,8 @@ pub struct Resume {
     pub open_cases: Vec<Case>,
     /// The highest case number given in each year.
     pub case_numbers: Vec<(i16, u32)>,
+    /// Safety alarms still latched, by zone, with when they were raised.
+    pub latched_alarms: Vec<(String, Timestamp)>,
 }
 
 impl Resume {
@@ -270,6 +275,7 @@ impl Resume {
             station.seed_service_times(*category, seconds.iter().copied());
         }
         station.seed_cases(self.open_cases.iter().cloned(), self.case_numbers.clone());
+        station.seed_alarms(self.latched_alarms.iter().cloned());
         for record in &self.records {
             station.apply(record);
         }
@@ -411,7 +417,42 @@ impl Store {
             service_times,
             open_cases: self.open_cases()?,
             case_numbers: self.case_numbers()?,
+            latched_alarms: self.latched_alarms()?,
         })
+    }
+
+    /// Alarms raised and not reset since, on any day: a latched alarm
+    /// outlives the day and a restart.
+    fn latched_alarms(&self) -> Result<Vec<(String, Timestamp)>, StoreError> {
+        let sql = |e| StoreError::from_sql(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT kind, at, json_extract(body, '$.zone') FROM journal
+                 WHERE kind IN ('alarm_raised', 'alarm_reset') ORDER BY seq",
+            )
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })
+            .map_err(sql)?;
+        let mut latched: Vec<(String, Timestamp)> = Vec::new();
+        for row in rows {
+            let (kind, at, zone) = row.map_err(sql)?;
+            let Some(zone) = zone else { continue };
+            latched.retain(|(z, _)| *z != zone);
+            if kind == "alarm_raised"
+                && let Ok(at) = at.parse()
+            {
+                latched.push((zone, at));
+            }
+        }
+        Ok(latched)
     }
 
     /// Cases not yet archived, in number order.
@@ -622,6 +663,11 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::RatingIgnored { .. }
         | Fact::PrinterChanged { .. }
         | Fact::EvaluatorFault { .. }
+        | Fact::ZoneInput { .. }
+        | Fact::AlarmRaised { .. }
+        | Fact::AlarmAcknowledged { .. }
+        | Fact::AlarmReset { .. }
+        | Fact::ZoneFaulted { .. }
         | Fact::PrintFailed { .. } => {}
         Fact::CaseOpened { .. } | Fact::CaseAdvanced { .. } => project_case(tx, record)?,
     }

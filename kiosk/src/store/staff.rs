@@ -1,0 +1,274 @@
+//! Staff and their PINs: Argon2id hashes, wrong PINs counted, lockouts.
+//!
+//! Five wrong PINs in a row lock a member out for five minutes; ten lock them
+//! until a manager unlocks them (`kiosk staff unlock`). A right PIN clears the
+//! count. The check and the count are one transaction on the single writer.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+
+use super::{Store, StoreError};
+use crate::domain::StaffRole;
+
+/// Wrong PINs in a row before a five-minute lockout.
+pub const SOFT_LIMIT: u32 = 5;
+/// Wrong PINs in a row before a lockout only a manager lifts.
+pub const HARD_LIMIT: u32 = 10;
+/// How long the first lockout lasts.
+pub const SOFT_LOCK_MS: i64 = 5 * 60 * 1000;
+
+/// A staff member as listed (never the hash).
+#[derive(Clone, PartialEq, Eq, Debug, serde::Serialize)]
+pub struct StaffMember {
+    pub id: String,
+    pub name: String,
+    pub role: StaffRole,
+    pub failures: u32,
+    pub locked_until: Option<Timestamp>,
+    pub hard_locked: bool,
+    pub disabled: bool,
+}
+
+/// Why a PIN was not accepted. Nothing says whether the member exists
+/// beyond what a technician needs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, thiserror::Error)]
+pub enum PinRefusal {
+    #[error("unknown staff number or wrong PIN")]
+    Wrong {
+        /// Wrong PINs left before the next lockout.
+        left: u32,
+    },
+    #[error("locked out after repeated wrong PINs until {until}; try again then, or ask a manager")]
+    Locked { until: Timestamp },
+    #[error(
+        "locked out after {HARD_LIMIT} wrong PINs; a manager must unlock this staff number (kiosk staff unlock)"
+    )]
+    HardLocked,
+    #[error("this staff number is disabled")]
+    Disabled,
+}
+
+/// Why a staff record could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    #[error("a PIN is 4 to 8 digits")]
+    BadPin,
+    #[error("a staff number is 1–16 letters, digits or `-`")]
+    BadId,
+    #[error("the name is empty or longer than 32 characters")]
+    BadName,
+    #[error("staff number {0} already exists; use `kiosk staff passwd` to change the PIN")]
+    Exists(String),
+    #[error("there is no staff number {0}")]
+    Unknown(String),
+    #[error("cannot hash the PIN: {0}")]
+    Hash(String),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+fn check_pin_format(pin: &str) -> Result<(), StaffError> {
+    if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(StaffError::BadPin)
+    }
+}
+
+fn hash(pin: &str) -> Result<String, StaffError> {
+    check_pin_format(pin)?;
+    Argon2::default()
+        .hash_password(pin.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| StaffError::Hash(e.to_string()))
+}
+
+fn role_of(word: &str) -> StaffRole {
+    // The column is written only from StaffRole::word.
+    StaffRole::parse(word).unwrap_or(StaffRole::Staff)
+}
+
+impl Store {
+    /// Adds a staff member with a PIN (hashed here).
+    pub fn add_staff(
+        &mut self,
+        id: &str,
+        name: &str,
+        role: StaffRole,
+        pin: &str,
+    ) -> Result<(), StaffError> {
+        if id.is_empty()
+            || id.len() > 16
+            || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(StaffError::BadId);
+        }
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 32 {
+            return Err(StaffError::BadName);
+        }
+        let pin_hash = hash(pin)?;
+        let sql = |e| StoreError::from_sql(&self.path, e);
+        let added = self
+            .conn
+            .execute(
+                "INSERT INTO staff (id, name, role, pin_hash) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO NOTHING",
+                params![id, name, role.word(), pin_hash],
+            )
+            .map_err(sql)?;
+        if added == 0 {
+            return Err(StaffError::Exists(id.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Sets a new PIN and clears the count and any lockout.
+    pub fn set_pin(&mut self, id: &str, pin: &str) -> Result<(), StaffError> {
+        let pin_hash = hash(pin)?;
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE staff SET pin_hash = ?2, failures = 0, locked_until_ms = NULL, hard_locked = 0 WHERE id = ?1",
+                params![id, pin_hash],
+            )
+            .map_err(|e| StoreError::from_sql(&self.path, e))?;
+        if changed == 0 {
+            return Err(StaffError::Unknown(id.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Lifts a lockout (a manager's action).
+    pub fn unlock_staff(&mut self, id: &str) -> Result<(), StaffError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE staff SET failures = 0, locked_until_ms = NULL, hard_locked = 0 WHERE id = ?1",
+                [id],
+            )
+            .map_err(|e| StoreError::from_sql(&self.path, e))?;
+        if changed == 0 {
+            return Err(StaffError::Unknown(id.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Every staff member, by number.
+    pub fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
+        let sql = |e| StoreError::from_sql(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, name, role, failures, locked_until_ms, hard_locked, disabled FROM staff ORDER BY id",
+            )
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(StaffMember {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: role_of(&r.get::<_, String>(2)?),
+                    failures: r.get(3)?,
+                    locked_until: r
+                        .get::<_, Option<i64>>(4)?
+                        .and_then(|ms| Timestamp::from_millisecond(ms).ok()),
+                    hard_locked: r.get(5)?,
+                    disabled: r.get(6)?,
+                })
+            })
+            .map_err(sql)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
+    }
+
+    /// Checks a PIN at `now`: the member's role, or why not. Wrong PINs are
+    /// counted and lock the member out; a right one clears the count.
+    pub fn check_pin(
+        &mut self,
+        id: &str,
+        pin: &str,
+        now: Timestamp,
+    ) -> Result<Result<StaffRole, PinRefusal>, StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::from_sql(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let row = tx
+            .query_row(
+                "SELECT role, pin_hash, failures, locked_until_ms, hard_locked, disabled FROM staff WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, u32>(2)?,
+                        r.get::<_, Option<i64>>(3)?,
+                        r.get::<_, bool>(4)?,
+                        r.get::<_, bool>(5)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(sql)?;
+        let Some((role, pin_hash, failures, locked_until, hard, disabled)) = row else {
+            // An unknown number costs the same time as a wrong PIN.
+            let _ = hash("0000");
+            return Ok(Err(PinRefusal::Wrong { left: SOFT_LIMIT }));
+        };
+        if disabled {
+            return Ok(Err(PinRefusal::Disabled));
+        }
+        if hard {
+            return Ok(Err(PinRefusal::HardLocked));
+        }
+        if let Some(until) = locked_until.filter(|ms| *ms > now.as_millisecond()) {
+            return Ok(Err(PinRefusal::Locked {
+                until: Timestamp::from_millisecond(until).unwrap_or(now),
+            }));
+        }
+        let right = PasswordHash::new(&pin_hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(pin.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        let answer = if right {
+            tx.execute(
+                "UPDATE staff SET failures = 0, locked_until_ms = NULL WHERE id = ?1",
+                [id],
+            )
+            .map_err(sql)?;
+            Ok(role_of(&role))
+        } else {
+            let failures = failures + 1;
+            let (locked, hard) = if failures >= HARD_LIMIT {
+                (None, true)
+            } else if failures % SOFT_LIMIT == 0 {
+                (Some(now.as_millisecond() + SOFT_LOCK_MS), false)
+            } else {
+                (None, false)
+            };
+            tx.execute(
+                "UPDATE staff SET failures = ?2, locked_until_ms = ?3, hard_locked = ?4 WHERE id = ?1",
+                params![id, failures, locked, hard],
+            )
+            .map_err(sql)?;
+            Err(match (locked, hard) {
+                (_, true) => PinRefusal::HardLocked,
+                (Some(ms), _) => PinRefusal::Locked {
+                    until: Timestamp::from_millisecond(ms).unwrap_or(now),
+                },
+                _ => PinRefusal::Wrong {
+                    left: SOFT_LIMIT - failures % SOFT_LIMIT,
+                },
+            })
+        };
+        tx.commit().map_err(sql)?;
+        Ok(answer)
+    }
+}

@@ -1,0 +1,188 @@
+//! What the in-process tests share: a station on the simulated board (no
+//! printer, no touchscreen) with its key and zone tasks and control commands,
+//! run under tokio's paused clock, and readers for its journal.
+
+#![allow(dead_code)] // each test binary uses its own share of these
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use board::command::{When, parse_scenario};
+use kiosk::app::{
+    Cards, Clock, Control, Core, CoreParts, Event, PrintState, Screen, ScreenJob, ScreenOps,
+    ScreenView, TicketView, Writer, keys, zones,
+};
+use kiosk::config::Config;
+use kiosk::domain::Station;
+use kiosk::store::Store;
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A screen that shows nothing but remembers the last view it was given.
+#[derive(Default)]
+pub struct NoScreen {
+    pub last: Mutex<Option<ScreenView>>,
+}
+
+struct NoOps;
+
+impl ScreenOps for NoOps {
+    fn tap(&self, _: &board::command::Target) -> Result<(), String> {
+        Err("there is no touchscreen in this test".into())
+    }
+    fn screenshot(&self, _: &Path) -> Result<(), String> {
+        Err("there is no touchscreen in this test".into())
+    }
+    fn describe(&self) -> Value {
+        Value::Null
+    }
+}
+
+impl Screen for NoScreen {
+    fn show_view(&self, view: ScreenView) {
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some(view);
+        }
+    }
+    fn show_ticket(&self, _: TicketView) {}
+    fn print_state(&self, _: String, _: PrintState) {}
+    fn problem(&self, _: bool) {}
+    fn thank(&self, _: u8) {}
+    fn run(&self, job: ScreenJob) {
+        job(&NoOps);
+    }
+    fn quit(&self) {}
+}
+
+/// A station on the simulated board with no printer, in `dir`.
+pub struct Rig {
+    pub control: Control,
+    pub screen: Arc<NoScreen>,
+    events: UnboundedSender<Event>,
+    core: JoinHandle<()>,
+}
+
+impl Rig {
+    /// Starts (or restarts) the station; the clock reads Monday 30 November
+    /// 2026, 09:00 in Shanghai.
+    pub async fn start(dir: &Path) -> Self {
+        let config = Config::builtin().unwrap();
+        let store = Store::open(&dir.join("kiosk.db"), &config.store).unwrap();
+        let station = store.resume().unwrap().rebuild(Station::new(
+            config.catalog.clone(),
+            config.calendar.clone(),
+            config.settings.clone(),
+        ));
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let screen = Arc::new(NoScreen::default());
+        let mut core = Core::new(CoreParts {
+            station,
+            writer: Writer::start(store).unwrap(),
+            printer: None,
+            sim_printer: None,
+            printer_port: None,
+            screen: Arc::clone(&screen) as Arc<dyn Screen>,
+            info: config.station.clone(),
+            clock: Clock::starting_at("2026-11-30T01:00:00Z".parse().unwrap()),
+            events: tx.clone(),
+            profile: config.printer.profile.clone(),
+            logo: None,
+            cards: Cards::simulated(&config.board, &dir.join("cards")).unwrap(),
+        });
+        core.prepare().await;
+        let latched = core.latched_zones();
+        let core = tokio::spawn(core.run(rx));
+        let (key_tx, key_rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(keys::run(config.board.clone(), key_rx, tx.clone()));
+        let (zone_tx, zone_rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(zones::run(
+            config.board.clone(),
+            latched,
+            zone_rx,
+            tx.clone(),
+        ));
+        Self {
+            screen: Arc::clone(&screen),
+            control: Control::new(
+                tx.clone(),
+                key_tx,
+                zone_tx,
+                screen,
+                dir.to_path_buf(),
+                dir.join("calendar"),
+            ),
+            events: tx,
+            core,
+        }
+    }
+
+    /// A citizen takes a ticket in `category`.
+    pub async fn take_ticket(&self, category: char) {
+        self.events
+            .send(Event::TakeTicket {
+                category: category.to_string(),
+                priority: false,
+                english: false,
+            })
+            .unwrap();
+        let (reply, done) = oneshot::channel();
+        self.events.send(Event::Barrier(reply)).unwrap();
+        done.await.unwrap();
+    }
+
+    /// Runs a scenario file from `tests/scenarios/`; returns the answers of
+    /// its `state` steps. Every other step must succeed.
+    pub async fn scenario(&self, name: &str) -> Vec<Value> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/scenarios")
+            .join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let steps = parse_scenario(name, &text).unwrap();
+        let mut states = Vec::new();
+        for step in steps {
+            match step.when {
+                When::Next => {}
+                When::After(d) => tokio::time::sleep(d).await,
+                When::At(_) => panic!("{name}:{}: use +DURATION here", step.line),
+            }
+            let is_state = matches!(step.command, board::command::Command::State);
+            let answer = self.control.execute(step.command).await;
+            assert_eq!(answer["ok"], true, "{name}:{}: {answer}", step.line);
+            if is_state {
+                states.push(answer["state"].clone());
+            }
+        }
+        states
+    }
+
+    pub async fn stop(self) {
+        self.events.send(Event::Shutdown).unwrap();
+        self.core.await.unwrap();
+    }
+}
+
+/// The journal as (kind, body) pairs, in order.
+pub fn journal(dir: &Path) -> Vec<(String, Value)> {
+    let conn = rusqlite::Connection::open(dir.join("kiosk.db")).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT kind, body FROM journal ORDER BY seq")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .unwrap()
+        .map(|r| {
+            let (kind, body) = r.unwrap();
+            (kind, serde_json::from_str(&body).unwrap())
+        })
+        .collect()
+}
+
+/// The bodies of the journal entries of these kinds, in order.
+pub fn bodies(dir: &Path, kinds: &[&str]) -> Vec<Value> {
+    journal(dir)
+        .into_iter()
+        .filter(|(k, _)| kinds.contains(&k.as_str()))
+        .map(|(_, b)| b)
+        .collect()
+}

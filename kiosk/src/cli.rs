@@ -39,6 +39,65 @@ enum Command {
     /// The official holiday calendar: check a newer file and load it.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Staff and their PINs (alarm resets, later the staff console).
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Add a staff member; the PIN (4–8 digits) is read from standard input
+    /// and stored only as an Argon2id hash.
+    Add {
+        /// Staff number, such as 0101.
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// staff, technician or manager.
+        #[arg(long, default_value = "staff")]
+        role: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Set a new PIN (read from standard input); clears any lockout.
+    Passwd {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Lift a lockout after repeated wrong PINs (a manager's action).
+    Unlock {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// List staff: number, name, role, wrong PINs, lockouts.
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Args)]
+struct DataArg {
+    /// Data folder of the station.
+    #[arg(long, value_name = "DIR")]
+    data: Option<PathBuf>,
+}
+
+impl DataArg {
+    fn store(self) -> Result<kiosk::store::Store> {
+        let data = match self.data {
+            Some(d) => d,
+            None => DataDir::default_path()?,
+        };
+        std::fs::create_dir_all(&data)
+            .with_context(|| format!("cannot make the data folder {}", data.display()))?;
+        Ok(kiosk::store::Store::open(
+            &data.join("kiosk.db"),
+            &kiosk::store::StoreSettings::default(),
+        )?)
+    }
 }
 
 #[derive(Subcommand)]
@@ -236,7 +295,63 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         Some(Command::Logs(args)) => logs(args),
         Some(Command::Printer(command)) => printer(command),
         Some(Command::Calendar(command)) => calendar(command),
+        Some(Command::Staff(command)) => staff(command),
     }
+}
+
+/// One line from standard input: a PIN, never echoed or logged.
+fn read_pin() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the PIN from standard input")?;
+    Ok(line.trim().to_string())
+}
+
+fn staff(command: StaffCommand) -> Result<ExitCode> {
+    match command {
+        StaffCommand::Add {
+            id,
+            name,
+            role,
+            data,
+        } => {
+            let role = kiosk::domain::StaffRole::parse(&role).with_context(|| {
+                format!("`{role}` is not a role; use staff, technician or manager")
+            })?;
+            let pin = read_pin()?;
+            data.store()?.add_staff(&id, &name, role, &pin)?;
+            println!("added {id} {name} ({})", role.word());
+        }
+        StaffCommand::Passwd { id, data } => {
+            let pin = read_pin()?;
+            data.store()?.set_pin(&id, &pin)?;
+            println!("PIN of {id} changed");
+        }
+        StaffCommand::Unlock { id, data } => {
+            data.store()?.unlock_staff(&id)?;
+            println!("{id} unlocked");
+        }
+        StaffCommand::List { data } => {
+            for m in data.store()?.list_staff()? {
+                let lock = if m.hard_locked {
+                    "locked until a manager unlocks".to_string()
+                } else if let Some(until) = m.locked_until {
+                    format!("locked until {until}")
+                } else {
+                    String::new()
+                };
+                println!(
+                    "{:<8} {:<12} {:<10} wrong PINs {:<2} {lock}",
+                    m.id,
+                    m.name,
+                    m.role.word(),
+                    m.failures
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn calendar(command: CalendarCommand) -> Result<ExitCode> {

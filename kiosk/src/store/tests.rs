@@ -583,3 +583,102 @@ fn a_frozen_version_2_database_resumes_with_its_open_case() {
     );
     store.integrity_check().unwrap();
 }
+
+#[test]
+fn staff_pins_are_hashed_counted_and_locked_out() {
+    use crate::domain::StaffRole;
+    let (_dir, path) = temp();
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    store
+        .add_staff("0101", "王芳", StaffRole::Staff, "2468")
+        .unwrap();
+    store
+        .add_staff("0001", "李站长", StaffRole::Manager, "13579")
+        .unwrap();
+    // Only the hash is stored.
+    let hash: String = store
+        .connection()
+        .query_row("SELECT pin_hash FROM staff WHERE id = '0101'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(!hash.contains("2468"));
+    // Refusals that say what is wrong.
+    assert!(matches!(
+        store.add_staff("0101", "x", StaffRole::Staff, "1234"),
+        Err(StaffError::Exists(_))
+    ));
+    assert!(matches!(
+        store.add_staff("0102", "x", StaffRole::Staff, "12a4"),
+        Err(StaffError::BadPin)
+    ));
+    assert!(matches!(
+        store.add_staff("01 02", "x", StaffRole::Staff, "1234"),
+        Err(StaffError::BadId)
+    ));
+    let t0: Timestamp = "2026-11-30T01:00:00Z".parse().unwrap();
+    let at = |s: i64| t0.checked_add(jiff::SignedDuration::from_secs(s)).unwrap();
+    assert_eq!(
+        store.check_pin("0101", "2468", t0).unwrap(),
+        Ok(StaffRole::Staff)
+    );
+    assert_eq!(
+        store.check_pin("9999", "2468", t0).unwrap(),
+        Err(PinRefusal::Wrong { left: SOFT_LIMIT })
+    );
+    // Five wrong PINs lock the member out for five minutes, even with the
+    // right PIN.
+    for left in (1..SOFT_LIMIT).rev() {
+        assert_eq!(
+            store.check_pin("0101", "0000", at(1)).unwrap(),
+            Err(PinRefusal::Wrong { left })
+        );
+    }
+    let locked = store.check_pin("0101", "0000", at(2)).unwrap();
+    assert_eq!(locked, Err(PinRefusal::Locked { until: at(2 + 300) }));
+    assert_eq!(
+        store.check_pin("0101", "2468", at(60)).unwrap(),
+        Err(PinRefusal::Locked { until: at(302) })
+    );
+    // After the lockout, five more wrong PINs lock them until a manager
+    // unlocks; a manager's own PIN still works.
+    for _ in 0..4 {
+        assert!(matches!(
+            store.check_pin("0101", "0000", at(400)).unwrap(),
+            Err(PinRefusal::Wrong { .. })
+        ));
+    }
+    assert_eq!(
+        store.check_pin("0101", "0000", at(400)).unwrap(),
+        Err(PinRefusal::HardLocked)
+    );
+    assert_eq!(
+        store.check_pin("0101", "2468", at(9999)).unwrap(),
+        Err(PinRefusal::HardLocked)
+    );
+    assert_eq!(
+        store.check_pin("0001", "13579", at(9999)).unwrap(),
+        Ok(StaffRole::Manager)
+    );
+    let listed = store.list_staff().unwrap();
+    assert_eq!(listed[1].id, "0101");
+    assert!(listed[1].hard_locked);
+    assert_eq!(listed[1].failures, HARD_LIMIT);
+    store.unlock_staff("0101").unwrap();
+    assert_eq!(
+        store.check_pin("0101", "2468", at(10_000)).unwrap(),
+        Ok(StaffRole::Staff)
+    );
+    store.set_pin("0101", "97531").unwrap();
+    assert!(
+        store
+            .check_pin("0101", "2468", at(10_001))
+            .unwrap()
+            .is_err()
+    );
+    assert_eq!(
+        store.check_pin("0101", "97531", at(10_002)).unwrap(),
+        Ok(StaffRole::Staff)
+    );
+}

@@ -45,6 +45,7 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
     lobby.set_categories(ModelRc::from(Rc::new(VecModel::from(categories))));
     lobby.set_serving(ModelRc::from(Rc::new(VecModel::from(serving))));
     lobby.set_issuing(view.issuing);
+    lobby.set_evacuate(view.evacuate);
     lobby.set_next_open(view.next_open.clone().into());
     lobby.set_notice(view.notice.clone().into());
     lobby.set_time(view.time.clone().into());
@@ -271,6 +272,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
     let lobby = window.global::<Lobby>();
     let ticket = lobby.get_ticket();
     let screen = match lobby.get_screen() {
+        _ if lobby.get_evacuate() => "evacuate",
         Screen::Home if lobby.get_issuing() => "home",
         Screen::Home => "closed",
         Screen::Priority => "priority",

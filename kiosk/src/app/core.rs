@@ -13,8 +13,8 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
 
 use super::{
-    Cards, CategoryRow, Clock, Event, PrintJob, PrintState, PrinterWorker, Screen, ScreenView,
-    ServingRow, TicketView, Writer,
+    Cards, CategoryRow, Clock, Event, Outputs, PrintJob, PrintState, PrinterWorker, Screen,
+    ScreenView, ServingRow, TicketView, Writer,
 };
 use crate::config::StationInfo;
 use crate::documents::{self, Locale, Press, StoredLogo};
@@ -67,6 +67,7 @@ pub struct Core {
     /// The language of the screen that asked for the ticket being issued.
     locale: Locale,
     cards: Cards,
+    outputs: Outputs,
 }
 
 /// What the loop is built from.
@@ -109,6 +110,7 @@ impl Core {
             logo: parts.logo,
             locale: Locale::Zh,
             cards: parts.cards,
+            outputs: Outputs::default(),
         }
     }
 
@@ -229,6 +231,9 @@ impl Core {
                 if let Err(f) = self.exec(Command::Tick, Actor::System).await {
                     tracing::error!("{}", f.message());
                 }
+                // The station loop answers ticks and the database takes
+                // commits: the heartbeat goes on.
+                self.outputs.beat(self.store_fault.is_none());
                 self.push_view();
             }
             Event::Shutdown => {}
@@ -497,7 +502,12 @@ impl Core {
                         health: PrinterHealth::Ready,
                     }),
                 ) => tracing::info!("staff notice: {}", notice_text(&notice)),
-                Effect::Notify(notice) => tracing::warn!("staff notice: {}", notice_text(&notice)),
+                Effect::Notify(notice) => {
+                    if matches!(notice, Notice::BadRating { .. }) {
+                        self.outputs.bad_rating(self.clock.now());
+                    }
+                    tracing::warn!("staff notice: {}", notice_text(&notice));
+                }
                 // The window's card and the lobby screen thank the citizen.
                 Effect::Thank { window, level } => {
                     tracing::info!("window {window}: rated {level}; thanking the citizen");
@@ -616,7 +626,8 @@ impl Core {
                     paused: w.paused,
                 })
                 .collect(),
-            issuing: v.issuing,
+            issuing: v.issuing && !v.evacuate,
+            evacuate: v.evacuate,
             next_open: v.next_open.clone().unwrap_or_default(),
             notice: notice.join("  |  "),
             time: format!("{:02}:{:02}", local.hour(), local.minute()),
@@ -635,6 +646,7 @@ impl Core {
         let station = self.station.view(now);
         self.cards
             .update(&station, &self.station.settings().staff, now);
+        self.outputs.update(station.outputs, now);
         let view = self.screen_view(&station, now);
         if self.last_view.as_ref() != Some(&view) {
             self.last_view = Some(view.clone());
@@ -666,6 +678,7 @@ impl Core {
                 "simulated": self.sim_printer.as_ref().map(|p| p.status()),
             },
             "cards": self.cards.state(),
+            "outputs": self.outputs.state(),
             "store_fault": self.store_fault,
             "notice": self.last_view.as_ref().map(|v| v.notice.clone()).unwrap_or_default(),
         })

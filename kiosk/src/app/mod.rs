@@ -11,6 +11,7 @@ mod cards;
 mod clock;
 mod control;
 mod core;
+mod outputs;
 
 pub mod keys;
 mod printer;
@@ -28,6 +29,7 @@ pub use clock::Clock;
 pub use control::Control;
 pub use core::{Core, CoreParts, notice_text};
 pub use keys::KeyEvent;
+pub use outputs::Outputs;
 pub use printer::{PrintJob, PrinterSetup, PrinterWorker};
 pub use run::{Display, RunError, RunOptions, printer_port, run, sim_model, transport_settings};
 pub use writer::Writer;
@@ -123,6 +125,8 @@ pub struct ScreenView {
     pub categories: Vec<CategoryRow>,
     pub serving: Vec<ServingRow>,
     pub issuing: bool,
+    /// A smoke alarm is latched: the evacuation screen covers everything.
+    pub evacuate: bool,
     pub next_open: String,
     /// A line for staff; empty when all is well.
     pub notice: String,

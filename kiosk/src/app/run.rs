@@ -320,6 +320,11 @@ fn configure_screen(window: &KioskWindow, config: &Config) {
     lobby.set_ticket_seconds(config.ui.ticket_screen.as_secs() as i32);
     lobby.set_seconds_left(config.ui.idle.as_secs() as i32);
     lobby.set_simulated(config.printer.port == PrinterPort::Simulated);
+    let exits: Vec<slint::SharedString> =
+        config.ui.exits.iter().map(|e| e.as_str().into()).collect();
+    lobby.set_exits(slint::ModelRc::from(std::rc::Rc::new(
+        slint::VecModel::from(exits),
+    )));
     lobby.set_english(config.ui.english_first);
     window.set_english_default(config.ui.english_first);
     ui::select_language(config.ui.english_first);

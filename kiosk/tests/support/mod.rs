@@ -24,6 +24,8 @@ use tokio::task::JoinHandle;
 #[derive(Default)]
 pub struct NoScreen {
     pub last: Mutex<Option<ScreenView>>,
+    /// Every view shown, in order.
+    pub shown: Mutex<Vec<ScreenView>>,
 }
 
 struct NoOps;
@@ -42,6 +44,9 @@ impl ScreenOps for NoOps {
 
 impl Screen for NoScreen {
     fn show_view(&self, view: ScreenView) {
+        if let Ok(mut shown) = self.shown.lock() {
+            shown.push(view.clone());
+        }
         if let Ok(mut last) = self.last.lock() {
             *last = Some(view);
         }
@@ -133,28 +138,36 @@ impl Rig {
     }
 
     /// Runs a scenario file from `tests/scenarios/`; returns the answers of
-    /// its `state` steps. Every other step must succeed.
+    /// its `state` steps. Every step must succeed.
     pub async fn scenario(&self, name: &str) -> Vec<Value> {
+        let answers = self.answers(name).await;
+        for (line, answer) in &answers {
+            assert_eq!(answer["ok"], true, "{name}:{line}: {answer}");
+        }
+        answers
+            .into_iter()
+            .filter_map(|(_, a)| a.get("state").cloned())
+            .collect()
+    }
+
+    /// Runs a scenario file from `tests/scenarios/`; returns every step's
+    /// line and answer.
+    pub async fn answers(&self, name: &str) -> Vec<(usize, Value)> {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/scenarios")
             .join(name);
         let text = std::fs::read_to_string(&path).unwrap();
         let steps = parse_scenario(name, &text).unwrap();
-        let mut states = Vec::new();
+        let mut answers = Vec::new();
         for step in steps {
             match step.when {
                 When::Next => {}
                 When::After(d) => tokio::time::sleep(d).await,
                 When::At(_) => panic!("{name}:{}: use +DURATION here", step.line),
             }
-            let is_state = matches!(step.command, board::command::Command::State);
-            let answer = self.control.execute(step.command).await;
-            assert_eq!(answer["ok"], true, "{name}:{}: {answer}", step.line);
-            if is_state {
-                states.push(answer["state"].clone());
-            }
+            answers.push((step.line, self.control.execute(step.command).await));
         }
-        states
+        answers
     }
 
     pub async fn stop(self) {

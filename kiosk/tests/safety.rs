@@ -1,0 +1,252 @@
+//! The safety zones end to end in one process, under tokio's paused clock:
+//! zone readings from scenario files (`tests/scenarios/`) go through the
+//! board's supervised-zone state machines, the station's alarm rules and a
+//! real SQLite file; resets are checked against staff PINs in that file.
+
+mod support;
+
+use std::path::Path;
+use std::time::Duration;
+
+use kiosk::config::Config;
+use kiosk::domain::StaffRole;
+use kiosk::store::Store;
+use serde_json::Value;
+use support::{Rig, bodies, journal};
+
+/// Window staff 0101 (PIN 2468) and the manager 0001 (PIN 13579).
+fn staff(dir: &Path) {
+    let config = Config::builtin().unwrap();
+    let mut store = Store::open(&dir.join("kiosk.db"), &config.store).unwrap();
+    store
+        .add_staff("0101", "王芳", StaffRole::Staff, "2468")
+        .unwrap();
+    store
+        .add_staff("0001", "李站长", StaffRole::Manager, "13579")
+        .unwrap();
+}
+
+fn zone<'a>(state: &'a Value, name: &str) -> &'a Value {
+    state["station"]["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["name"] == name)
+        .unwrap()
+}
+
+/// The journal's safety entries, kind and zone.
+fn safety_log(dir: &Path) -> Vec<String> {
+    journal(dir)
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("alarm") || k.starts_with("zone"))
+        .map(|(k, b)| format!("{k} {}", b["zone"].as_str().unwrap_or("")))
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panic_alarm_is_silent_latched_and_reset_only_with_the_button_released_and_a_right_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    staff(dir.path());
+    let rig = Rig::start(dir.path()).await;
+    rig.take_ticket('A').await;
+    let before = rig.screen.last.lock().unwrap().clone().unwrap();
+    let answers = rig.answers("panic.txt").await;
+    let state = &answers[1].1["state"];
+    assert_eq!(zone(state, "panic")["latched"].is_string(), true, "{state}");
+    assert_eq!(state["outputs"]["alarm_relay"], true);
+    assert_eq!(state["outputs"]["siren_relay"], false);
+    assert_eq!(state["outputs"]["buzzer"], "alarm");
+    assert_eq!(state["station"]["evacuate"], false);
+    // The public screen never showed anything but what it showed before: the
+    // panic alarm is silent.
+    for shown in rig
+        .screen
+        .shown
+        .lock()
+        .unwrap()
+        .iter()
+        .skip_while(|v| **v != before)
+    {
+        assert_eq!(shown.evacuate, before.evacuate);
+        assert_eq!(shown.notice, before.notice);
+        assert_eq!(shown.categories, before.categories);
+    }
+    // Reset while held: refused; a wrong PIN: refused; then reset.
+    assert_eq!(
+        answers[2].1["error"],
+        "zone `panic` still reports the alarm (button held, smoke present); reset it once the input is normal"
+    );
+    assert_eq!(answers[4].1["error"], "unknown staff number or wrong PIN");
+    assert_eq!(answers[5].1["ok"], true, "{}", answers[5].1);
+    let state = &answers[6].1["state"];
+    assert_eq!(zone(state, "panic")["latched"], Value::Null);
+    assert_eq!(state["outputs"]["alarm_relay"], false);
+    rig.stop().await;
+    assert_eq!(
+        safety_log(dir.path()),
+        [
+            "zone_input panic",
+            "alarm_raised panic",
+            "zone_input panic",
+            "alarm_reset panic"
+        ]
+    );
+    // Who reset it, in the journal.
+    let reset = journal(dir.path())
+        .into_iter()
+        .find(|(k, _)| k == "alarm_reset")
+        .unwrap();
+    assert_eq!(reset.1["zone"], "panic");
+    let conn = rusqlite::Connection::open(dir.path().join("kiosk.db")).unwrap();
+    let actor: String = conn
+        .query_row(
+            "SELECT actor FROM journal WHERE kind = 'alarm_reset'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(actor, r#"{"by":"staff","id":"0101"}"#);
+    // The wrong PIN was counted, then cleared by the right one.
+    let failures: i64 = conn
+        .query_row("SELECT failures FROM staff WHERE id = '0101'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(failures, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn smoke_is_confirmed_evacuates_and_only_a_manager_resets_it_once_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    staff(dir.path());
+    let rig = Rig::start(dir.path()).await;
+    rig.take_ticket('A').await;
+    let answers = rig.answers("smoke.txt").await;
+    let state = &answers[3].1["state"];
+    assert_eq!(state["station"]["evacuate"], true);
+    assert_eq!(state["outputs"]["siren_relay"], true);
+    assert!(
+        rig.screen
+            .shown
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|v| v.evacuate && !v.issuing),
+        "the lobby was told to evacuate"
+    );
+    assert_eq!(
+        answers[4].1["error"],
+        "resetting zone `smoke` needs the manager role"
+    );
+    assert!(
+        answers[5].1["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("zone `smoke` still reports the alarm"),
+        "{}",
+        answers[5].1
+    );
+    assert_eq!(answers[7].1["ok"], true, "{}", answers[7].1);
+    let state = &answers[8].1["state"];
+    assert_eq!(state["station"]["evacuate"], false);
+    assert_eq!(
+        state["station"]["waiting"],
+        serde_json::json!(["A001"]),
+        "the queue waits on"
+    );
+    assert!(!rig.screen.last.lock().unwrap().clone().unwrap().evacuate);
+    rig.stop().await;
+    // The 3-second smoke was never an alarm.
+    assert_eq!(
+        bodies(dir.path(), &["alarm_raised"]).len(),
+        1,
+        "{:?}",
+        safety_log(dir.path())
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_cut_loop_is_a_fault_within_10_s_and_never_masks_the_panic_button() {
+    let dir = tempfile::tempdir().unwrap();
+    let rig = Rig::start(dir.path()).await;
+    let before = rig.screen.last.lock().unwrap().clone().unwrap();
+    let states = rig.scenario("fault-elsewhere.txt").await;
+    assert_eq!(zone(&states[0], "smoke")["fault"], "open");
+    assert_eq!(states[0]["outputs"]["buzzer"], "fault");
+    let after = rig.screen.last.lock().unwrap().clone().unwrap();
+    assert_eq!(after.evacuate, before.evacuate);
+    assert_eq!(after.issuing, before.issuing);
+    // The panic alarm while the smoke loop is cut.
+    assert!(zone(&states[1], "panic")["latched"].is_string());
+    assert_eq!(states[1]["outputs"]["buzzer"], "alarm");
+    // Repaired; then noise is a fault, not an alarm and not silence.
+    assert_eq!(zone(&states[2], "smoke")["fault"], Value::Null);
+    assert_eq!(zone(&states[3], "smoke")["fault"], "noise");
+    assert_eq!(zone(&states[3], "smoke")["latched"], Value::Null);
+    rig.stop().await;
+    let faults: Vec<Value> = bodies(dir.path(), &["zone_fault"])
+        .iter()
+        .map(|b| b["fault"].clone())
+        .collect();
+    assert_eq!(faults, ["open".into(), Value::Null, "noise".into()]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_latched_alarm_survives_a_restart_with_its_relay_on() {
+    let dir = tempfile::tempdir().unwrap();
+    staff(dir.path());
+    let rig = Rig::start(dir.path()).await;
+    assert_eq!(rig.control.line("panic press").await["ok"], true);
+    rig.stop().await;
+
+    let rig = Rig::start(dir.path()).await;
+    let state = rig.control.line("state").await["state"].clone();
+    assert!(zone(&state, "panic")["latched"].is_string());
+    assert_eq!(state["outputs"]["alarm_relay"], true);
+    // The board's zone is latched too: a press now raises nothing new.
+    assert_eq!(rig.control.line("panic press").await["ok"], true);
+    assert_eq!(rig.control.line("panic release").await["ok"], true);
+    let reset = rig.control.line("alarm reset panic 0101 2468").await;
+    assert_eq!(reset["ok"], true, "{reset}");
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let state = rig.control.line("state").await["state"].clone();
+    assert_eq!(state["outputs"]["alarm_relay"], false);
+    // Pressed again after the reset: a new alarm.
+    assert_eq!(rig.control.line("panic press").await["ok"], true);
+    let state = rig.control.line("state").await["state"].clone();
+    assert!(zone(&state, "panic")["latched"].is_string());
+    rig.stop().await;
+    assert_eq!(bodies(dir.path(), &["alarm_raised"]).len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn ten_wrong_pins_lock_a_member_out_and_the_manager_still_resets() {
+    let dir = tempfile::tempdir().unwrap();
+    staff(dir.path());
+    let rig = Rig::start(dir.path()).await;
+    for line in ["panic press", "panic release"] {
+        assert_eq!(rig.control.line(line).await["ok"], true);
+    }
+    let mut errors = Vec::new();
+    for _ in 0..5 {
+        errors.push(rig.control.line("alarm reset panic 0101 1111").await["error"].clone());
+    }
+    assert!(
+        errors[4]
+            .as_str()
+            .unwrap()
+            .starts_with("locked out after repeated wrong PINs until"),
+        "{errors:?}"
+    );
+    // Locked: even the right PIN is refused for five minutes.
+    let locked = rig.control.line("alarm reset panic 0101 2468").await;
+    assert!(
+        locked["error"].as_str().unwrap().starts_with("locked out"),
+        "{locked}"
+    );
+    // The manager resets it.
+    let reset = rig.control.line("alarm reset panic 0001 13579").await;
+    assert_eq!(reset["ok"], true, "{reset}");
+    rig.stop().await;
+}

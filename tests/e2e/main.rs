@@ -9,5 +9,6 @@ mod support;
 mod bad_input;
 mod evaluator;
 mod printer;
+mod safety;
 mod screens;
 mod tickets;

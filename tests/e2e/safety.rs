@@ -1,0 +1,118 @@
+//! The safety zones through the real binary and the real UI: the panic alarm
+//! leaves the public screen as it was, pixel for pixel; a smoke alarm covers
+//! it with the evacuation screen until a manager resets it.
+
+use std::path::Path;
+
+use crate::support::{Station, TEST_CONFIG, kiosk};
+
+/// The screenshot's pixels.
+fn pixels(path: &Path) -> Vec<u8> {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    buf
+}
+
+#[test]
+fn a_panic_alarm_never_changes_the_public_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &[]);
+    assert_eq!(station.take_ticket('A'), "A001");
+    let before = dir.path().join("before.png");
+    let during = dir.path().join("during.png");
+    station.ok(&format!("screenshot {}", before.display()));
+    station.ok("panic press");
+    station.ok(&format!("screenshot {}", during.display()));
+    let state = station.state();
+    assert!(
+        state["station"]["zones"][0]["latched"].is_string(),
+        "{state}"
+    );
+    assert_eq!(state["outputs"]["alarm_relay"], true);
+    assert_eq!(state["screen"]["screen"], "home");
+    assert!(
+        pixels(&before) == pixels(&during),
+        "the public screen changed during a panic alarm"
+    );
+    assert!(station.quit().success());
+}
+
+#[test]
+fn smoke_covers_the_lobby_with_the_evacuation_screen_until_a_manager_resets_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // Confirmation 0 s, so that the test does not wait five.
+    std::fs::create_dir_all(dir.path()).unwrap();
+    std::fs::write(
+        dir.path().join("board.toml"),
+        board::profile::SIMULATED.replace("confirm_seconds = 5", "confirm_seconds = 0"),
+    )
+    .unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!("{TEST_CONFIG}[board]\nprofile = \"board.toml\"\n[ui]\nexits = [\"正门 Main entrance\", \"东侧门 East door\"]\n"),
+    )
+    .unwrap();
+    let out = kiosk()
+        .args([
+            "staff",
+            "add",
+            "0001",
+            "--name",
+            "李站长",
+            "--role",
+            "manager",
+            "--data",
+        ])
+        .arg(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"13579\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut station = Station::start(dir.path(), &["--config", config.to_str().unwrap()]);
+    station.ok("smoke on");
+    let state = station.state();
+    assert_eq!(state["screen"]["screen"], "evacuate", "{}", state["screen"]);
+    assert_eq!(state["outputs"]["siren_relay"], true);
+    // The evacuation screen takes every touch: no ticket.
+    station.send("tap category-A");
+    assert!(station.state()["tickets"].as_array().unwrap().is_empty());
+    let shot = dir.path().join("evacuate.png");
+    station.ok(&format!("screenshot {}", shot.display()));
+    // Mostly the exit-sign green.
+    let px = pixels(&shot);
+    let green = px
+        .chunks(4)
+        .filter(|p| p[0] < 0x20 && p[1] > 0x60 && p[1] < 0x80 && p[2] > 0x30 && p[2] < 0x48)
+        .count();
+    assert!(green * 2 > px.len() / 4, "{green} of {}", px.len() / 4);
+    // Still smoke: refused. Clear: reset, and the lobby is back.
+    let refused = station.send("alarm reset smoke 0001 13579");
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("still reports the alarm"),
+        "{refused}"
+    );
+    station.ok("smoke off");
+    station.ok("alarm reset smoke 0001 13579");
+    let state = station.state();
+    assert_eq!(state["screen"]["screen"], "home");
+    assert_eq!(state["outputs"]["siren_relay"], false);
+    assert_eq!(station.take_ticket('A'), "A001");
+    assert!(station.quit().success());
+}

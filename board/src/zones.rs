@@ -201,6 +201,47 @@ mod tests {
     }
 
     #[test]
+    fn a_gas_sensor_warns_only_after_its_warm_up_and_its_reading_persists() {
+        let profile = BoardProfile::parse(
+            "gas.toml",
+            "name = \"gas\"\n[[zone]]\nname = \"kitchen-gas\"\nrole = \"gas\"\ninput = { kind = \"contact\", pin = 17, active = \"closed\" }\nwarm_up_seconds = 120\n",
+        )
+        .unwrap();
+        let mut zones = Zones::new(&profile, &[]);
+        let gas = zones.find("gas").unwrap();
+        // Warming up: the sensor reads high, and nothing is said.
+        assert!(
+            zones
+                .read(gas, ZoneRead::Reading(Reading::Active), s(10))
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(zones.deadline(), None);
+        // Warm: a reading that persists 10 s is a warning.
+        let out = zones
+            .read(gas, ZoneRead::Reading(Reading::Active), s(130))
+            .unwrap();
+        assert_eq!(
+            out,
+            [Input::Zone {
+                zone: gas,
+                signal: ZoneSignal::Active { active: true }
+            }]
+        );
+        assert_eq!(
+            zones.tick(s(140)),
+            [Input::Zone {
+                zone: gas,
+                signal: ZoneSignal::Alarm
+            }]
+        );
+        assert!(
+            zones.read(gas, ZoneRead::Value(3.0), s(141)).is_err(),
+            "a contact has no value"
+        );
+    }
+
+    #[test]
     fn zones_are_found_by_name_or_role_and_unknown_ones_are_named() {
         let zones = Zones::new(&BoardProfile::simulated(), &[]);
         assert_eq!(zones.find("smoke"), Ok(1));

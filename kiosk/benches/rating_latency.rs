@@ -71,7 +71,10 @@ fn main() {
         printer: None,
         sim_printer: None,
         printer_port: None,
-        screen: Arc::new(NoScreen(Some(Mutex::new(screen_tx)))),
+        screen: Arc::new(NoScreen {
+            thanks: Some(Mutex::new(screen_tx)),
+            ..NoScreen::default()
+        }),
         info: config.station.clone(),
         clock: Clock::starting_at("2026-11-30T01:00:00Z".parse().unwrap()),
         events: tx.clone(),

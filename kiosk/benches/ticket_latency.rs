@@ -110,7 +110,7 @@ fn main() {
         printer: Some(printer),
         sim_printer: None,
         printer_port: None,
-        screen: Arc::new(NoScreen(None)),
+        screen: Arc::new(NoScreen::default()),
         info: config.station.clone(),
         clock: Clock::starting_at(monday),
         events: tx.clone(),

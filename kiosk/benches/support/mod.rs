@@ -8,17 +8,30 @@ use std::time::{Duration, Instant};
 
 use kiosk::app::{PrintState, Screen, ScreenJob, ScreenView, TicketView};
 
-/// A screen that shows nothing; given a sender, it notes when it is asked to
-/// thank a citizen.
-pub struct NoScreen(pub Option<Mutex<Sender<Instant>>>);
+/// A screen that shows nothing; given senders, it notes when it is asked to
+/// thank a citizen and when it is first told to evacuate.
+#[derive(Default)]
+pub struct NoScreen {
+    pub thanks: Option<Mutex<Sender<Instant>>>,
+    pub evacuate: Option<Mutex<(bool, Sender<Instant>)>>,
+}
 
 impl Screen for NoScreen {
-    fn show_view(&self, _: ScreenView) {}
+    fn show_view(&self, view: ScreenView) {
+        if let Some(e) = &self.evacuate
+            && let Ok(mut e) = e.lock()
+        {
+            if view.evacuate && !e.0 {
+                let _ = e.1.send(Instant::now());
+            }
+            e.0 = view.evacuate;
+        }
+    }
     fn show_ticket(&self, _: TicketView) {}
     fn print_state(&self, _: String, _: PrintState) {}
     fn problem(&self, _: bool) {}
     fn thank(&self, _: u8) {
-        if let Some(tx) = &self.0 {
+        if let Some(tx) = &self.thanks {
             let _ = tx.lock().map(|tx| tx.send(Instant::now()));
         }
     }

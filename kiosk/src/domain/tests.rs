@@ -1694,3 +1694,37 @@ fn latched_alarms_survive_a_rebuild_and_a_new_day() {
     next.issue(a(), false);
     assert_eq!(next.station.latched_zones(), ["panic"]);
 }
+
+#[test]
+fn a_gas_sensor_only_ever_warns_staff() {
+    let mut run = Run::new(Settings {
+        zones: vec![ZoneInfo {
+            name: "gas".into(),
+            role: ZoneRole::Gas,
+            reset_role: None,
+        }],
+        ..Settings::default()
+    });
+    let d = signal(&mut run, 0, ZoneSignal::Alarm);
+    assert!(d.effects.contains(&Effect::Notify(Notice::Alarm {
+        zone: "gas".into(),
+        role: ZoneRole::Gas
+    })));
+    let view = run.station.view(run.now);
+    assert!(!view.evacuate);
+    assert_eq!(
+        view.outputs,
+        OutputState {
+            alarm_relay: false,
+            siren_relay: false,
+            buzzer: BuzzerPattern::Off
+        }
+    );
+    run.issue(a(), false);
+    // Any staff member clears the warning once the reading is normal.
+    run.go(Command::ResetAlarm {
+        zone: 0,
+        role: StaffRole::Staff,
+    })
+    .unwrap();
+}

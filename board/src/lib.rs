@@ -13,6 +13,8 @@
 //!   machines to alarms and faults.
 //! - [`sim`]: the simulated board's parts, first of all the virtual printer.
 
+#[cfg(feature = "ads1115")]
+pub mod adc;
 pub mod card;
 pub mod command;
 pub mod keys;

@@ -81,6 +81,7 @@ fn main() {
         profile: config.printer.profile.clone(),
         logo: None,
         cards,
+        zones: None,
     });
     runtime.block_on(core.prepare());
     let task = runtime.spawn(core.run(rx));

@@ -47,6 +47,7 @@ fn main() {
         config.calendar.clone(),
         config.settings.clone(),
     );
+    let (zone_tx, zone_rx) = tokio::sync::mpsc::unbounded_channel();
     let mut core = Core::new(CoreParts {
         station,
         writer: Writer::start(store).unwrap(),
@@ -63,10 +64,10 @@ fn main() {
         profile: config.printer.profile.clone(),
         logo: None,
         cards: Cards::none(),
+        zones: Some(zone_tx.clone()),
     });
     runtime.block_on(core.prepare());
     let task = runtime.spawn(core.run(rx));
-    let (zone_tx, zone_rx) = tokio::sync::mpsc::unbounded_channel();
     runtime.spawn(zones::run(
         config.board.clone(),
         Vec::new(),

@@ -117,6 +117,7 @@ fn main() {
         profile: config.printer.profile.clone(),
         logo: None,
         cards: Cards::none(),
+        zones: None,
     });
     runtime.block_on(core.prepare());
     let task = runtime.spawn(core.run(rx));

@@ -46,6 +46,20 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
     lobby.set_serving(ModelRc::from(Rc::new(VecModel::from(serving))));
     lobby.set_issuing(view.issuing);
     lobby.set_evacuate(view.evacuate);
+    let alarms: Vec<AlarmItem> = view
+        .alarms
+        .iter()
+        .map(|a| AlarmItem {
+            zone: a.zone.clone().into(),
+            label: a.label.clone().into(),
+            state: a.state.clone().into(),
+            latched: a.latched,
+            acknowledged: a.acknowledged,
+            fault: a.fault,
+        })
+        .collect();
+    lobby.set_alarms_latched(view.alarms.iter().filter(|a| a.latched).count() as i32);
+    lobby.set_alarms(ModelRc::from(Rc::new(VecModel::from(alarms))));
     lobby.set_next_open(view.next_open.clone().into());
     lobby.set_notice(view.notice.clone().into());
     lobby.set_time(view.time.clone().into());
@@ -236,6 +250,20 @@ impl app::Screen for SlintScreen {
         self.post(move |w| show_problem(&w, closed));
     }
 
+    fn staff(&self, outcome: app::StaffOutcome) {
+        self.post(move |w| {
+            let lobby = w.global::<Lobby>();
+            match outcome {
+                app::StaffOutcome::SignedIn { name } => {
+                    lobby.set_staff_name(name.into());
+                    lobby.set_staff_message("".into());
+                    lobby.set_screen(Screen::Staff);
+                }
+                app::StaffOutcome::Message(text) => lobby.set_staff_message(text.into()),
+            }
+        });
+    }
+
     fn thank(&self, window: u8) {
         self.post(move |w| {
             let lobby = w.global::<Lobby>();
@@ -273,6 +301,8 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
     let ticket = lobby.get_ticket();
     let screen = match lobby.get_screen() {
         _ if lobby.get_evacuate() => "evacuate",
+        Screen::StaffLogin => "staff_login",
+        Screen::Staff => "staff",
         Screen::Home if lobby.get_issuing() => "home",
         Screen::Home => "closed",
         Screen::Priority => "priority",

@@ -127,20 +127,14 @@ impl Control {
                     Ok(z) => z,
                     Err(e) => return fail(e),
                 };
-                let answer = self
-                    .ask(|reply| Event::Alarm {
-                        reset,
-                        zone,
-                        staff,
-                        pin,
-                        reply,
-                    })
-                    .await;
-                // The board's own latch follows the station's.
-                if reset && answer["ok"] == true {
-                    let _ = self.zones.send(ZoneRequest::Reset { zone });
-                }
-                answer
+                self.ask(|reply| Event::Alarm {
+                    reset,
+                    zone,
+                    staff,
+                    pin,
+                    reply,
+                })
+                .await
             }
             Command::Edge { pin, pressed } => {
                 self.ask_keys(|reply| KeyEvent::Edge {

@@ -13,14 +13,15 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
 
 use super::{
-    Cards, CategoryRow, Clock, Event, Outputs, PrintJob, PrintState, PrinterWorker, Screen,
-    ScreenView, ServingRow, TicketView, Writer,
+    AlarmRow, Cards, CategoryRow, Clock, Event, Outputs, PrintJob, PrintState, PrinterWorker,
+    Screen, ScreenView, ServingRow, StaffOutcome, TicketView, Writer, ZoneRequest,
 };
 use crate::config::StationInfo;
 use crate::documents::{self, Locale, Press, StoredLogo};
 use crate::domain::{
     Actor, CategoryId, Command, Effect, Notice, PrintOutcome, PrinterHealth, Record, Rejection,
-    Station, StationView, TicketCode, TicketSlip, WindowNo, ZoneFault, ZoneRole, ZoneSignal,
+    StaffRole, Station, StationView, TicketCode, TicketSlip, WindowNo, ZoneFault, ZoneRole,
+    ZoneSignal, ZoneView,
 };
 use crate::store::StoreError;
 use drivers::profile::Profile;
@@ -68,6 +69,10 @@ pub struct Core {
     locale: Locale,
     cards: Cards,
     outputs: Outputs,
+    /// The board's zone task, whose latches follow the station's resets.
+    zones: Option<UnboundedSender<ZoneRequest>>,
+    /// Staff mode on the touchscreen: who is signed in.
+    session: Option<(String, StaffRole)>,
 }
 
 /// What the loop is built from.
@@ -87,6 +92,8 @@ pub struct CoreParts {
     pub logo: Option<StoredLogo>,
     /// The windows' card displays.
     pub cards: Cards,
+    /// The board's zone task, told when an alarm is reset.
+    pub zones: Option<UnboundedSender<ZoneRequest>>,
 }
 
 impl Core {
@@ -111,6 +118,8 @@ impl Core {
             locale: Locale::Zh,
             cards: parts.cards,
             outputs: Outputs::default(),
+            zones: parts.zones,
+            session: None,
         }
     }
 
@@ -220,6 +229,13 @@ impl Core {
             } => {
                 let result = self.alarm(reset, zone, staff, pin).await;
                 let _ = reply.send(result);
+            }
+            Event::StaffLogin { staff, pin } => self.staff_login(staff, pin).await,
+            Event::StaffAlarm { zone, reset } => self.staff_alarm(zone, reset).await,
+            Event::StaffExit => {
+                if let Some((staff, _)) = self.session.take() {
+                    tracing::info!("staff {staff} left staff mode");
+                }
             }
             Event::Calendar(calendar, reply) => {
                 let years: Vec<String> = calendar.years().map(|y| y.to_string()).collect();
@@ -420,24 +436,93 @@ impl Core {
         staff: String,
         pin: String,
     ) -> Result<(), String> {
-        let now = self.clock.now();
-        let role = match self.writer.check_pin(staff.clone(), pin, now).await {
-            Ok(Ok(role)) => role,
-            Ok(Err(refusal)) => {
-                tracing::warn!(
-                    "staff {staff}: PIN refused for an alarm {}: {refusal}",
-                    if reset { "reset" } else { "acknowledgement" }
-                );
-                return Err(refusal.to_string());
-            }
-            Err(e) => return Err(e.to_string()),
+        let what = if reset {
+            "alarm reset"
+        } else {
+            "alarm acknowledgement"
         };
+        let (role, _) = self.check_pin(&staff, pin, what).await?;
+        self.alarm_as(reset, zone, staff, role).await
+    }
+
+    /// Checks a PIN on the writer thread; a refusal is logged (never the PIN).
+    async fn check_pin(
+        &mut self,
+        staff: &str,
+        pin: String,
+        what: &str,
+    ) -> Result<(StaffRole, String), String> {
+        let now = self.clock.now();
+        match self.writer.check_pin(staff.to_string(), pin, now).await {
+            Ok(Ok(member)) => Ok(member),
+            Ok(Err(refusal)) => {
+                tracing::warn!("staff {staff}: PIN refused for {what}: {refusal}");
+                Err(refusal.to_string())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// An alarm acknowledged or reset by a staff member whose PIN was checked;
+    /// after a reset, the board's zone latch follows.
+    async fn alarm_as(
+        &mut self,
+        reset: bool,
+        zone: u8,
+        staff: String,
+        role: StaffRole,
+    ) -> Result<(), String> {
         let command = if reset {
             Command::ResetAlarm { zone, role }
         } else {
             Command::AcknowledgeAlarm { zone }
         };
-        self.command(command, Actor::Staff { id: staff }).await
+        self.command(command, Actor::Staff { id: staff }).await?;
+        if reset && let Some(zones) = &self.zones {
+            let _ = zones.send(ZoneRequest::Reset { zone });
+        }
+        Ok(())
+    }
+
+    /// Staff mode: sign in with a PIN.
+    async fn staff_login(&mut self, staff: String, pin: String) {
+        match self.check_pin(&staff, pin, "staff mode").await {
+            Ok((role, name)) => {
+                tracing::info!(
+                    "staff {staff} ({}) signed in on the touchscreen",
+                    role.word()
+                );
+                self.screen.staff(StaffOutcome::SignedIn {
+                    name: format!("{name} ({staff})"),
+                });
+                self.session = Some((staff, role));
+            }
+            Err(e) => self.screen.staff(StaffOutcome::Message(e)),
+        }
+    }
+
+    /// Staff mode: acknowledge or reset a zone's alarm as the signed-in member.
+    async fn staff_alarm(&mut self, zone: String, reset: bool) {
+        let Some((staff, role)) = self.session.clone() else {
+            self.screen
+                .staff(StaffOutcome::Message("sign in first · 请先登录".into()));
+            return;
+        };
+        let Some(number) = self
+            .station
+            .settings()
+            .zones
+            .iter()
+            .position(|z| z.name == zone)
+        else {
+            return;
+        };
+        let message = match self.alarm_as(reset, number as u8, staff, role).await {
+            Ok(()) if reset => format!("已复位 zone `{zone}` reset"),
+            Ok(()) => format!("已确认 zone `{zone}` acknowledged"),
+            Err(e) => e,
+        };
+        self.screen.staff(StaffOutcome::Message(message));
     }
 
     async fn printed(&mut self, ticket: crate::domain::TicketCode, outcome: PrintOutcome) {
@@ -628,6 +713,7 @@ impl Core {
                 .collect(),
             issuing: v.issuing && !v.evacuate,
             evacuate: v.evacuate,
+            alarms: v.zones.iter().map(alarm_row).collect(),
             next_open: v.next_open.clone().unwrap_or_default(),
             notice: notice.join("  |  "),
             time: format!("{:02}:{:02}", local.hour(), local.minute()),
@@ -750,6 +836,40 @@ fn refuse(event: Event) {
 fn log_record(record: &Record) {
     let body = serde_json::to_string(&record.fact).unwrap_or_default();
     tracing::info!("journal: {} by {} {body}", record.fact.kind(), record.actor);
+}
+
+/// A zone as staff mode lists it.
+fn alarm_row(z: &ZoneView) -> AlarmRow {
+    let label = match z.info.role {
+        ZoneRole::Panic => format!("紧急报警 Panic · {}", z.info.name),
+        ZoneRole::Smoke => format!("烟感 Smoke · {}", z.info.name),
+        ZoneRole::Gas => format!("燃气 Gas · {}", z.info.name),
+    };
+    let mut state = Vec::new();
+    if z.state.latched.is_some() {
+        state.push(if z.state.acknowledged {
+            "报警已确认 alarm acknowledged".to_string()
+        } else {
+            "报警 ALARM".to_string()
+        });
+    }
+    if z.state.active {
+        state.push("输入仍在报警 input still active".into());
+    }
+    if let Some(fault) = z.state.fault {
+        state.push(format!("故障 fault: {}", fault.text()));
+    }
+    if state.is_empty() {
+        state.push("正常 normal".into());
+    }
+    AlarmRow {
+        zone: z.info.name.clone(),
+        label,
+        state: state.join(" · "),
+        latched: z.state.latched.is_some(),
+        acknowledged: z.state.acknowledged,
+        fault: z.state.fault.is_some(),
+    }
 }
 
 /// A fault as the domain names it.

@@ -85,6 +85,12 @@ pub enum Event {
         pin: String,
         reply: oneshot::Sender<Result<(), String>>,
     },
+    /// Staff mode: a staff member signs in with their PIN.
+    StaffLogin { staff: String, pin: String },
+    /// Staff mode: the signed-in member acknowledges or resets a zone's alarm.
+    StaffAlarm { zone: String, reset: bool },
+    /// Staff mode ended (exit, or the idle time).
+    StaffExit,
     /// A newer holiday calendar: deadlines counted from now on use it.
     Calendar(
         crate::domain::HolidayCalendar,
@@ -127,12 +133,34 @@ pub struct ScreenView {
     pub issuing: bool,
     /// A smoke alarm is latched: the evacuation screen covers everything.
     pub evacuate: bool,
+    /// The safety zones, for staff mode only.
+    pub alarms: Vec<AlarmRow>,
     pub next_open: String,
     /// A line for staff; empty when all is well.
     pub notice: String,
     pub time: String,
     pub date_zh: String,
     pub date_en: String,
+}
+
+/// A safety zone as staff mode lists it.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct AlarmRow {
+    pub zone: String,
+    pub label: String,
+    pub state: String,
+    pub latched: bool,
+    pub acknowledged: bool,
+    pub fault: bool,
+}
+
+/// What staff mode shows after a staff action.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum StaffOutcome {
+    /// Signed in: the alarms screen, with the member's name.
+    SignedIn { name: String },
+    /// A line for the staff member: a refusal, or what was done.
+    Message(String),
 }
 
 /// Where a shown ticket's printing stands.
@@ -173,6 +201,8 @@ pub trait Screen: Send + Sync + 'static {
     fn problem(&self, closed: bool);
     /// A citizen rated the service at a window: thank them.
     fn thank(&self, window: u8);
+    /// Staff mode: signed in, or a line to show.
+    fn staff(&self, outcome: StaffOutcome);
     /// Runs a job on the UI thread (taps, screenshots, barriers).
     fn run(&self, job: ScreenJob);
     /// Ends the UI event loop.

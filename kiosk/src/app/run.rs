@@ -202,6 +202,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     let writer = Writer::start(store).map_err(RunError::Thread)?;
     let screen: Arc<dyn Screen> = Arc::new(SlintScreen::new(&window));
     let clock = options.clock.map_or_else(Clock::system, Clock::starting_at);
+    let (zones, zone_requests) = tokio::sync::mpsc::unbounded_channel();
     let mut core = Core::new(CoreParts {
         station,
         writer,
@@ -215,6 +216,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         profile: config.printer.profile.clone(),
         logo,
         cards,
+        zones: Some(zones.clone()),
     });
     runtime.block_on(core.prepare());
     let core_task = runtime.spawn(core.run(rx));
@@ -225,7 +227,6 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         key_requests,
         tx.clone(),
     ));
-    let (zones, zone_requests) = tokio::sync::mpsc::unbounded_channel();
     runtime.spawn(super::zones::run(
         config.board.clone(),
         latched,
@@ -437,6 +438,34 @@ fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<
         });
     });
     lobby.on_language_changed(ui::select_language);
+    let events = tx.clone();
+    lobby.on_staff_login(move |staff, pin| {
+        let _ = events.send(Event::StaffLogin {
+            staff: staff.to_string(),
+            pin: pin.to_string(),
+        });
+    });
+    let events = tx.clone();
+    lobby.on_staff_alarm(move |zone, reset| {
+        let _ = events.send(Event::StaffAlarm {
+            zone: zone.to_string(),
+            reset,
+        });
+    });
+    let events = tx.clone();
+    let weak = window.as_weak();
+    lobby.on_staff_exit(move || {
+        if let Some(w) = weak.upgrade() {
+            let lobby = w.global::<Lobby>();
+            lobby.set_staff_entry_id("".into());
+            lobby.set_staff_entry_pin("".into());
+            lobby.set_staff_pin_step(false);
+            lobby.set_staff_message("".into());
+            lobby.set_staff_name("".into());
+            lobby.set_screen(ui::Screen::Home);
+        }
+        let _ = events.send(Event::StaffExit);
+    });
     let events = tx.clone();
     lobby.on_sim_key(move |text| {
         if let Some(input) = sim_key(&text) {

@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use crate::domain::{Record, StaffRole};
 use crate::store::{PinRefusal, Resume, Store, StoreError};
 
-type PinAnswer = Result<Result<StaffRole, PinRefusal>, StoreError>;
+type PinAnswer = Result<Result<(StaffRole, String), PinRefusal>, StoreError>;
 
 enum Request {
     Commit(Vec<Record>, mpsc::Sender<Result<(), StoreError>>),
@@ -88,14 +88,9 @@ impl Writer {
         wait(answer).await
     }
 
-    /// Checks a staff member's PIN (counting wrong ones): their role, or why
-    /// not.
-    pub async fn check_pin(
-        &self,
-        staff: String,
-        pin: String,
-        now: Timestamp,
-    ) -> Result<Result<StaffRole, PinRefusal>, StoreError> {
+    /// Checks a staff member's PIN (counting wrong ones): their role and
+    /// name, or why not.
+    pub async fn check_pin(&self, staff: String, pin: String, now: Timestamp) -> PinAnswer {
         let (reply, answer) = mpsc::channel();
         self.send(Request::CheckPin {
             staff,

@@ -190,7 +190,7 @@ impl Store {
         id: &str,
         pin: &str,
         now: Timestamp,
-    ) -> Result<Result<StaffRole, PinRefusal>, StoreError> {
+    ) -> Result<Result<(StaffRole, String), PinRefusal>, StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::from_sql(&path, e);
         let tx = self
@@ -199,7 +199,7 @@ impl Store {
             .map_err(sql)?;
         let row = tx
             .query_row(
-                "SELECT role, pin_hash, failures, locked_until_ms, hard_locked, disabled FROM staff WHERE id = ?1",
+                "SELECT role, pin_hash, failures, locked_until_ms, hard_locked, disabled, name FROM staff WHERE id = ?1",
                 [id],
                 |r| {
                     Ok((
@@ -209,12 +209,13 @@ impl Store {
                         r.get::<_, Option<i64>>(3)?,
                         r.get::<_, bool>(4)?,
                         r.get::<_, bool>(5)?,
+                        r.get::<_, String>(6)?,
                     ))
                 },
             )
             .optional()
             .map_err(sql)?;
-        let Some((role, pin_hash, failures, locked_until, hard, disabled)) = row else {
+        let Some((role, pin_hash, failures, locked_until, hard, disabled, name)) = row else {
             // An unknown number costs the same time as a wrong PIN.
             let _ = hash("0000");
             return Ok(Err(PinRefusal::Wrong { left: SOFT_LIMIT }));
@@ -243,7 +244,7 @@ impl Store {
                 [id],
             )
             .map_err(sql)?;
-            Ok(role_of(&role))
+            Ok((role_of(&role), name))
         } else {
             let failures = failures + 1;
             let (locked, hard) = if failures >= HARD_LIMIT {

@@ -621,7 +621,7 @@ fn staff_pins_are_hashed_counted_and_locked_out() {
     let at = |s: i64| t0.checked_add(jiff::SignedDuration::from_secs(s)).unwrap();
     assert_eq!(
         store.check_pin("0101", "2468", t0).unwrap(),
-        Ok(StaffRole::Staff)
+        Ok((StaffRole::Staff, "王芳".to_string()))
     );
     assert_eq!(
         store.check_pin("9999", "2468", t0).unwrap(),
@@ -659,7 +659,7 @@ fn staff_pins_are_hashed_counted_and_locked_out() {
     );
     assert_eq!(
         store.check_pin("0001", "13579", at(9999)).unwrap(),
-        Ok(StaffRole::Manager)
+        Ok((StaffRole::Manager, "李站长".to_string()))
     );
     let listed = store.list_staff().unwrap();
     assert_eq!(listed[1].id, "0101");
@@ -668,7 +668,7 @@ fn staff_pins_are_hashed_counted_and_locked_out() {
     store.unlock_staff("0101").unwrap();
     assert_eq!(
         store.check_pin("0101", "2468", at(10_000)).unwrap(),
-        Ok(StaffRole::Staff)
+        Ok((StaffRole::Staff, "王芳".to_string()))
     );
     store.set_pin("0101", "97531").unwrap();
     assert!(
@@ -679,6 +679,6 @@ fn staff_pins_are_hashed_counted_and_locked_out() {
     );
     assert_eq!(
         store.check_pin("0101", "97531", at(10_002)).unwrap(),
-        Ok(StaffRole::Staff)
+        Ok((StaffRole::Staff, "王芳".to_string()))
     );
 }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use board::command::{When, parse_scenario};
 use kiosk::app::{
     Cards, Clock, Control, Core, CoreParts, Event, PrintState, Screen, ScreenJob, ScreenOps,
-    ScreenView, TicketView, Writer, keys, zones,
+    ScreenView, StaffOutcome, TicketView, Writer, keys, zones,
 };
 use kiosk::config::Config;
 use kiosk::domain::Station;
@@ -55,6 +55,7 @@ impl Screen for NoScreen {
     fn print_state(&self, _: String, _: PrintState) {}
     fn problem(&self, _: bool) {}
     fn thank(&self, _: u8) {}
+    fn staff(&self, _: StaffOutcome) {}
     fn run(&self, job: ScreenJob) {
         job(&NoOps);
     }
@@ -81,6 +82,7 @@ impl Rig {
             config.settings.clone(),
         ));
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let (zone_tx, zone_rx) = tokio::sync::mpsc::unbounded_channel();
         let screen = Arc::new(NoScreen::default());
         let mut core = Core::new(CoreParts {
             station,
@@ -95,13 +97,13 @@ impl Rig {
             profile: config.printer.profile.clone(),
             logo: None,
             cards: Cards::simulated(&config.board, &dir.join("cards")).unwrap(),
+            zones: Some(zone_tx.clone()),
         });
         core.prepare().await;
         let latched = core.latched_zones();
         let core = tokio::spawn(core.run(rx));
         let (key_tx, key_rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(keys::run(config.board.clone(), key_rx, tx.clone()));
-        let (zone_tx, zone_rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(zones::run(
             config.board.clone(),
             latched,

@@ -36,6 +36,32 @@ pub enum ZoneRead {
     Value(f32),
 }
 
+/// What a contact backend's levels mean for a zone (`closed`: the contact is
+/// closed now; `fault_closed`: the fault contact, where there is one). A loop
+/// zone has no contacts: its backend reads values instead.
+pub fn contact_reading(wiring: &ZoneWiring, closed: bool, fault_closed: bool) -> Option<Reading> {
+    match *wiring {
+        ZoneWiring::Contact { active_open, .. } => Some(if closed != active_open {
+            Reading::Active
+        } else {
+            Reading::Normal
+        }),
+        ZoneWiring::ContactWithFault {
+            active_open,
+            fault_active_open,
+            ..
+        } => Some(if closed != active_open {
+            // An alarm is never hidden behind the detector's fault contact.
+            Reading::Active
+        } else if fault_closed != fault_active_open {
+            Reading::Fault(FaultKind::Detector)
+        } else {
+            Reading::Normal
+        }),
+        ZoneWiring::Loop { .. } => None,
+    }
+}
+
 struct Entry {
     spec: ZoneSpec,
     zone: Zone,
@@ -239,6 +265,37 @@ mod tests {
             zones.read(gas, ZoneRead::Value(3.0), s(141)).is_err(),
             "a contact has no value"
         );
+    }
+
+    #[test]
+    fn contact_levels_read_by_wiring_and_an_alarm_outranks_the_fault_contact() {
+        let nc = ZoneWiring::Contact {
+            pin: 1,
+            active_open: true,
+        };
+        assert_eq!(contact_reading(&nc, true, false), Some(Reading::Normal));
+        assert_eq!(contact_reading(&nc, false, false), Some(Reading::Active));
+        let with_fault = ZoneWiring::ContactWithFault {
+            pin: 1,
+            active_open: false,
+            fault_pin: 2,
+            fault_active_open: true,
+        };
+        assert_eq!(
+            contact_reading(&with_fault, false, true),
+            Some(Reading::Normal)
+        );
+        assert_eq!(
+            contact_reading(&with_fault, false, false),
+            Some(Reading::Fault(FaultKind::Detector))
+        );
+        assert_eq!(
+            contact_reading(&with_fault, true, false),
+            Some(Reading::Active)
+        );
+        let profile = BoardProfile::simulated();
+        let smoke = profile.zone("smoke").unwrap();
+        assert_eq!(contact_reading(&smoke.wiring, true, true), None);
     }
 
     #[test]

@@ -24,7 +24,35 @@ pub mod profile;
 pub mod sim;
 pub mod zones;
 
+use std::fmt;
+
 use serde::Serialize;
+
+/// A problem in a file a technician wrote (settings, catalog, calendar, board
+/// profile), located as precisely as the file allows: `file:line: field
+/// `name`: what is wrong`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct FileError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub field: Option<String>,
+    pub problem: String,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+impl std::error::Error for FileError {}
 
 /// A staff keypad key at a window.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]

@@ -15,7 +15,6 @@
 //! named.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 use std::time::Duration;
 
@@ -28,28 +27,7 @@ use toml::Spanned;
 pub const SIMULATED: &str = include_str!("../profiles/simulated.toml");
 
 /// A profile refused, with where and why.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct ProfileError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub field: Option<String>,
-    pub problem: String,
-}
-
-impl fmt::Display for ProfileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ": field `{field}`")?;
-        }
-        write!(f, ": {}", self.problem)
-    }
-}
-
-impl std::error::Error for ProfileError {}
+pub type ProfileError = crate::FileError;
 
 /// A window's card display.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -42,27 +42,9 @@ pub const DEFAULT_CALENDAR: &[(&str, &str)] = &[
     ),
 ];
 
-/// A problem in a file, located as precisely as the file allows.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub struct ConfigError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub field: Option<String>,
-    pub problem: String,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if let Some(field) = &self.field {
-            write!(f, ": field `{field}`")?;
-        }
-        write!(f, ": {}", self.problem)
-    }
-}
+/// A problem in a file, located as precisely as the file allows (the one
+/// error type of every file a technician writes; see `board::FileError`).
+pub use board::FileError as ConfigError;
 
 /// One text file being read, for locating problems in it.
 struct Source<'a> {
@@ -711,14 +693,7 @@ impl Config {
             Some(p) => {
                 let path = base.unwrap_or(Path::new(".")).join(p.get_ref());
                 let text = read(&path)?;
-                BoardProfile::parse(&path.display().to_string(), &text).map_err(|e| {
-                    ConfigError {
-                        file: e.file,
-                        line: e.line,
-                        field: e.field,
-                        problem: e.problem,
-                    }
-                })?
+                BoardProfile::parse(&path.display().to_string(), &text)?
             }
         };
         settings.zones = board

@@ -105,13 +105,7 @@ impl Control {
                 {
                     return fail(STOPPED);
                 }
-                let answer = answer.await.unwrap_or_else(|_| Err(STOPPED.into()));
-                self.barrier().await;
-                self.screen_barrier().await;
-                match answer {
-                    Ok(()) => ok(),
-                    Err(e) => fail(e),
-                }
+                self.forwarded(answer).await
             }
             Command::Alarm {
                 reset,
@@ -227,6 +221,12 @@ impl Control {
         if self.keys.send(request(reply)).is_err() {
             return fail(STOPPED);
         }
+        self.forwarded(answer).await
+    }
+
+    /// A board task's answer, once the station loop has handled what the task
+    /// forwarded to it and the screen shows it.
+    async fn forwarded(&self, answer: oneshot::Receiver<Result<(), String>>) -> Value {
         let answer = answer.await.unwrap_or_else(|_| Err(STOPPED.into()));
         self.barrier().await;
         self.screen_barrier().await;

@@ -300,9 +300,10 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
     let lobby = window.global::<Lobby>();
     let ticket = lobby.get_ticket();
     let screen = match lobby.get_screen() {
-        _ if lobby.get_evacuate() => "evacuate",
+        // Staff mode shows above the evacuation screen.
         Screen::StaffLogin => "staff_login",
         Screen::Staff => "staff",
+        _ if lobby.get_evacuate() => "evacuate",
         Screen::Home if lobby.get_issuing() => "home",
         Screen::Home => "closed",
         Screen::Priority => "priority",

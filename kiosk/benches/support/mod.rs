@@ -2,6 +2,8 @@
 //! path to the printer or the database, not the renderer), the run's size and
 //! database folder, the runtime, and how latencies are reported.
 
+#![allow(dead_code)] // each bench uses its own share of these
+
 use std::sync::Mutex;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};

@@ -11,6 +11,7 @@
 mod calendar;
 mod case;
 mod catalog;
+mod complaint;
 mod hours;
 mod safety;
 mod station;
@@ -24,6 +25,7 @@ pub use case::{Case, CaseNo, CaseSource, Overdue, StaffRef, Stage, StageEntry};
 pub use catalog::{
     Catalog, CatalogError, Category, CategoryId, Days, Hours, Policy, Session, Settings, WindowNo,
 };
+pub use complaint::{MAX_TEXT, Phone, PhoneError, Topic, normalise_text};
 pub use hours::{Ticketing, ticketing_state};
 pub use safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,

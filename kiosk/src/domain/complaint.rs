@@ -1,0 +1,264 @@
+//! What a citizen files in the complaint box: the topic (the regulations'
+//! complaint scope), an optional window, optional text, and an optional mobile
+//! number for the callback — each checked here, before anything is recorded.
+//!
+//! A mobile number is personal data: its `Display` and `Debug` show it masked
+//! (`138****5678`), so it cannot slip into a log line or a journal entry by
+//! formatting; only [`Phone::full`] gives the digits, for the case itself.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+/// What a complaint is about (便民服务投诉管理办法 §四), plus "other".
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Topic {
+    /// 服务态度
+    Attitude,
+    /// 办事效率
+    Efficiency,
+    /// 办件手续
+    Procedure,
+    /// 收费情况
+    Fees,
+    /// 办理结果
+    Outcome,
+    /// 其他
+    Other,
+}
+
+impl Topic {
+    pub const ALL: [Topic; 6] = [
+        Topic::Attitude,
+        Topic::Efficiency,
+        Topic::Procedure,
+        Topic::Fees,
+        Topic::Outcome,
+        Topic::Other,
+    ];
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Topic::Attitude => "服务态度",
+            Topic::Efficiency => "办事效率",
+            Topic::Procedure => "办件手续",
+            Topic::Fees => "收费情况",
+            Topic::Outcome => "办理结果",
+            Topic::Other => "其他",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Topic::Attitude => "Staff attitude",
+            Topic::Efficiency => "Speed of service",
+            Topic::Procedure => "Procedures and papers",
+            Topic::Fees => "Fees",
+            Topic::Outcome => "The result",
+            Topic::Other => "Something else",
+        }
+    }
+}
+
+/// A mainland China mobile number: 11 digits, starting 13–19.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Phone(String);
+
+/// Why a mobile number was refused (the number itself is not repeated).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, thiserror::Error)]
+pub enum PhoneError {
+    #[error("a mobile number has 11 digits")]
+    Length,
+    #[error("a mobile number has digits only")]
+    NotDigits,
+    #[error("a mainland mobile number starts with 13 to 19")]
+    Prefix,
+}
+
+impl Phone {
+    /// Reads a number as typed; spaces and dashes between digits are allowed.
+    pub fn parse(typed: &str) -> Result<Self, PhoneError> {
+        let digits: String = typed.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(PhoneError::NotDigits);
+        }
+        if digits.len() != 11 {
+            return Err(PhoneError::Length);
+        }
+        if !digits.starts_with('1') || !matches!(digits.as_bytes()[1], b'3'..=b'9') {
+            return Err(PhoneError::Prefix);
+        }
+        Ok(Self(digits))
+    }
+
+    /// `138****5678`: what every view but the case itself shows.
+    pub fn masked(&self) -> String {
+        format!("{}****{}", &self.0[..3], &self.0[7..])
+    }
+
+    /// The digits, for the case file and the callback only.
+    pub fn full(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+impl fmt::Debug for Phone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Phone({})", self.masked())
+    }
+}
+
+impl TryFrom<String> for Phone {
+    type Error = PhoneError;
+    fn try_from(text: String) -> Result<Self, PhoneError> {
+        Phone::parse(&text)
+    }
+}
+
+impl From<Phone> for String {
+    fn from(p: Phone) -> String {
+        p.0
+    }
+}
+
+/// The longest complaint text, in characters.
+pub const MAX_TEXT: usize = 300;
+
+/// Complaint text as stored: NFC, no control characters (line breaks become
+/// spaces), runs of spaces collapsed, trimmed, at most `max` characters.
+/// Returns the text and whether it had to be cut.
+pub fn normalise_text(raw: &str, max: usize) -> (String, bool) {
+    let mut out = String::new();
+    let mut space = false;
+    for c in raw.nfc() {
+        let c = if c.is_control() || c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
+        if c == ' ' {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.push(c);
+    }
+    let count = out.chars().count();
+    if count > max {
+        let cut: String = out.chars().take(max).collect();
+        (cut.trim_end().to_string(), true)
+    } else {
+        (out, false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mobile_numbers_are_checked_and_shown_masked() {
+        let p = Phone::parse("138 1234-5678").unwrap();
+        assert_eq!(p.full(), "13812345678");
+        assert_eq!(p.masked(), "138****5678");
+        assert_eq!(p.to_string(), "138****5678");
+        assert_eq!(format!("{p:?}"), "Phone(138****5678)");
+        let table = [
+            ("1381234567", PhoneError::Length),
+            ("138123456789", PhoneError::Length),
+            ("1381234567a", PhoneError::NotDigits),
+            ("12812345678", PhoneError::Prefix),
+            ("23812345678", PhoneError::Prefix),
+            ("", PhoneError::Length),
+            ("１３８１２３４５６７８", PhoneError::NotDigits),
+        ];
+        for (typed, error) in table {
+            assert_eq!(Phone::parse(typed), Err(error), "{typed}");
+        }
+        // Errors never repeat the digits.
+        assert!(!PhoneError::Prefix.to_string().contains("128"));
+    }
+
+    #[test]
+    fn text_is_normalised_and_cut_to_length() {
+        assert_eq!(
+            normalise_text("  窗口\t工作人员\n\n态度不好\u{7}  ", 300),
+            ("窗口 工作人员 态度不好".to_string(), false)
+        );
+        // Decomposed é becomes one character.
+        assert_eq!(normalise_text("Cafe\u{301}", 300).0, "Café");
+        let (cut, was_cut) = normalise_text(&"好".repeat(310), MAX_TEXT);
+        assert!(was_cut);
+        assert_eq!(cut.chars().count(), MAX_TEXT);
+        assert_eq!(normalise_text("", 300), (String::new(), false));
+    }
+
+    #[test]
+    fn topics_are_the_regulations_scope() {
+        let zh: Vec<&str> = Topic::ALL.iter().map(|t| t.zh()).collect();
+        assert_eq!(
+            zh,
+            [
+                "服务态度",
+                "办事效率",
+                "办件手续",
+                "收费情况",
+                "办理结果",
+                "其他"
+            ]
+        );
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        proptest! {
+            /// Whatever is typed: NFC, no control characters, no leading,
+            /// trailing or doubled spaces, never longer than allowed, and
+            /// normalising again changes nothing.
+            #[test]
+            fn normalised_text_keeps_its_promises(raw in any::<String>(), max in 0usize..50) {
+                let (text, _) = normalise_text(&raw, max);
+                prop_assert!(text.chars().count() <= max);
+                prop_assert!(!text.chars().any(char::is_control));
+                prop_assert!(!text.starts_with(' ') && !text.contains("  "));
+                prop_assert!(unicode_normalization::is_nfc(&text));
+                prop_assert!(!text.ends_with(' '));
+                let (again, cut) = normalise_text(&text, max);
+                prop_assert_eq!(again, text);
+                prop_assert!(!cut);
+            }
+
+            /// A number parses exactly when it is 11 digits starting 13–19,
+            /// and the mask hides the middle four.
+            #[test]
+            fn phones_parse_by_the_rule(digits in "[0-9]{9,12}") {
+                let ok = digits.len() == 11
+                    && digits.starts_with('1')
+                    && matches!(digits.as_bytes()[1], b'3'..=b'9');
+                match Phone::parse(&digits) {
+                    Ok(p) => {
+                        prop_assert!(ok);
+                        prop_assert_eq!(p.masked().len(), 11);
+                        prop_assert_eq!(&p.masked()[3..7], "****");
+                    }
+                    Err(_) => prop_assert!(!ok),
+                }
+            }
+        }
+    }
+}

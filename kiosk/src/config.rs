@@ -191,6 +191,13 @@ struct RawConfig {
     store: RawStore,
     board: RawBoard,
     window: Vec<Spanned<RawWindow>>,
+    complaints: RawComplaints,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawComplaints {
+    answer_days: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -427,6 +434,13 @@ impl Config {
             )?,
             staff: BTreeMap::new(),
             zones: Vec::new(),
+            answer_days: src.in_range(
+                &raw.complaints.answer_days,
+                "complaints.answer_days",
+                1..=30,
+                defaults.answer_days,
+                " working days",
+            )?,
         };
 
         let u = raw.ui;

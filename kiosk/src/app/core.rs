@@ -267,7 +267,11 @@ impl Core {
         if decision.records.is_empty() {
             return Ok(decision.effects);
         }
-        match self.writer.commit(decision.records.clone()).await {
+        match self
+            .writer
+            .commit(decision.records.clone(), decision.contacts.clone())
+            .await
+        {
             Ok(()) => {
                 self.store_fault = None;
                 for record in &decision.records {
@@ -593,6 +597,11 @@ impl Core {
                     }
                     tracing::warn!("staff notice: {}", notice_text(&notice));
                 }
+                // The complaint box's screens and receipt come with the rest
+                // of the complaint issue; the case is filed and journaled.
+                Effect::ComplaintFiled {
+                    case, answer_by, ..
+                } => tracing::info!("complaint {case} filed; answer by {}", answer_by.date),
                 // The window's card and the lobby screen thank the citizen.
                 Effect::Thank { window, level } => {
                     tracing::info!("window {window}: rated {level}; thanking the citizen");

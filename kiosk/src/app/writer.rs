@@ -11,13 +11,17 @@ use std::thread::JoinHandle;
 
 use jiff::Timestamp;
 
-use crate::domain::{Record, StaffRole};
+use crate::domain::{CaseNo, Phone, Record, StaffRole};
 use crate::store::{PinRefusal, Resume, Store, StoreError};
 
 type PinAnswer = Result<Result<(StaffRole, String), PinRefusal>, StoreError>;
 
 enum Request {
-    Commit(Vec<Record>, mpsc::Sender<Result<(), StoreError>>),
+    Commit(
+        Vec<Record>,
+        Vec<(CaseNo, Phone)>,
+        mpsc::Sender<Result<(), StoreError>>,
+    ),
     Resume(mpsc::Sender<Result<Resume, StoreError>>),
     CheckPin {
         staff: String,
@@ -43,8 +47,8 @@ impl Writer {
             .spawn(move || {
                 for request in rx {
                     match request {
-                        Request::Commit(records, reply) => {
-                            let _ = reply.send(store.commit(&records).map(|_| ()));
+                        Request::Commit(records, contacts, reply) => {
+                            let _ = reply.send(store.commit_with(&records, &contacts).map(|_| ()));
                         }
                         Request::Resume(reply) => {
                             let _ = reply.send(store.resume());
@@ -74,10 +78,15 @@ impl Writer {
         })
     }
 
-    /// Commits records; returns when they are on disk or have failed.
-    pub async fn commit(&self, records: Vec<Record>) -> Result<(), StoreError> {
+    /// Commits records, and the callback numbers of cases they open; returns
+    /// when they are on disk or have failed.
+    pub async fn commit(
+        &self,
+        records: Vec<Record>,
+        contacts: Vec<(CaseNo, Phone)>,
+    ) -> Result<(), StoreError> {
         let (reply, answer) = mpsc::channel();
-        self.send(Request::Commit(records, reply))?;
+        self.send(Request::Commit(records, contacts, reply))?;
         wait(answer).await
     }
 

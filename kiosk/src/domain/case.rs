@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::calendar::Deadline;
 use super::catalog::WindowNo;
+use super::complaint::Topic;
 use super::station::{Actor, Fact, Record};
 use super::ticket::TicketCode;
 
@@ -69,6 +70,14 @@ impl From<CaseNo> for String {
 pub enum CaseSource {
     /// A bad rating (1 非常不满意 or 2 不满意) on a window's evaluator.
     Rating { level: u8 },
+    /// The complaint box: what it is about and what the citizen wrote
+    /// (normalised; mobile numbers in it masked). `callback`: the citizen
+    /// left a number, which is kept with the case only, never here.
+    Complaint {
+        topic: Topic,
+        text: String,
+        callback: bool,
+    },
 }
 
 /// The regulations' stages, in order (便民服务投诉管理办法 §六, §七).

@@ -335,6 +335,9 @@ pub struct Settings {
     pub staff: BTreeMap<WindowNo, StaffRef>,
     /// The safety zones, in the board profile's order.
     pub zones: Vec<ZoneInfo>,
+    /// A complaint is answered within this many working days (the receipt
+    /// promises the date).
+    pub answer_days: u32,
 }
 
 impl Default for Settings {
@@ -354,6 +357,7 @@ impl Default for Settings {
             rectify_days: 15,
             staff: BTreeMap::new(),
             zones: Vec::new(),
+            answer_days: 5,
         }
     }
 }

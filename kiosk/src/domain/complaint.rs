@@ -130,6 +130,32 @@ impl From<Phone> for String {
     }
 }
 
+/// Digit runs that read as a mainland mobile number, masked (`138****5678`):
+/// a number typed into the free text is personal data like the one in the
+/// number field.
+pub fn mask_phones(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run: String = chars[start..i].iter().collect();
+            match Phone::parse(&run) {
+                Ok(phone) => out.push_str(&phone.masked()),
+                Err(_) => out.push_str(&run),
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
 /// The longest complaint text, in characters.
 pub const MAX_TEXT: usize = 300;
 
@@ -203,6 +229,19 @@ mod tests {
         assert!(was_cut);
         assert_eq!(cut.chars().count(), MAX_TEXT);
         assert_eq!(normalise_text("", 300), (String::new(), false));
+    }
+
+    #[test]
+    fn mobile_numbers_typed_into_the_text_are_masked() {
+        assert_eq!(
+            mask_phones("请打13812345678联系我，工号0101"),
+            "请打138****5678联系我，工号0101"
+        );
+        assert_eq!(
+            mask_phones("138123456789"),
+            "138123456789",
+            "12 digits is not a phone"
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub use case::{Case, CaseNo, CaseSource, Overdue, StaffRef, Stage, StageEntry};
 pub use catalog::{
     Catalog, CatalogError, Category, CategoryId, Days, Hours, Policy, Session, Settings, WindowNo,
 };
-pub use complaint::{MAX_TEXT, Phone, PhoneError, Topic, normalise_text};
+pub use complaint::{MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text};
 pub use hours::{Ticketing, ticketing_state};
 pub use safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::calendar::{Deadline, HolidayCalendar};
 use super::case::{Case, CaseNo, CaseSource, Overdue, StaffRef, Stage};
 use super::catalog::{Catalog, Category, CategoryId, Policy, Settings, WindowNo, hhmm};
+use super::complaint::{MAX_TEXT, Phone, Topic, mask_phones, normalise_text};
 use super::hours::{Ticketing, ticketing_state};
 use super::safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
@@ -107,6 +108,13 @@ pub enum Command {
     },
     /// What the board says about a safety zone (its number in the profile).
     Zone { zone: u8, signal: ZoneSignal },
+    /// A citizen files a complaint at the complaint box.
+    FileComplaint {
+        topic: Topic,
+        window: Option<WindowNo>,
+        text: String,
+        phone: Option<Phone>,
+    },
     /// Staff acknowledge a latched alarm: the buzzer goes quiet; the alarm
     /// stays latched.
     AcknowledgeAlarm { zone: u8 },
@@ -530,6 +538,14 @@ pub enum Effect {
     Notify(Notice),
     /// Thank the citizen who rated (the window's card, the lobby screen).
     Thank { window: WindowNo, level: u8 },
+    /// A complaint was filed: show its number and print its receipt.
+    ComplaintFiled {
+        case: CaseNo,
+        topic: Topic,
+        window: Option<WindowNo>,
+        answer_by: Deadline,
+        working_days: u32,
+    },
 }
 
 /// Records to journal and effects to carry out after they are committed.
@@ -537,6 +553,9 @@ pub enum Effect {
 pub struct Decision {
     pub records: Vec<Record>,
     pub effects: Vec<Effect>,
+    /// Callback numbers for cases opened by these records: committed in the
+    /// same transaction, but kept with the case only, never in the journal.
+    pub contacts: Vec<(CaseNo, Phone)>,
 }
 
 /// Why a command was refused. Nothing was recorded.
@@ -1623,6 +1642,55 @@ impl Scratch {
                 }
                 Ok(())
             }
+            Command::FileComplaint {
+                topic,
+                window,
+                ref text,
+                ref phone,
+            } => {
+                if let Some(w) = window {
+                    self.window(w)?;
+                }
+                let (text, _) = normalise_text(text, MAX_TEXT);
+                let text = mask_phones(&text);
+                let day = self
+                    .station
+                    .day
+                    .unwrap_or_else(|| self.station.business_day(self.now));
+                let case = self.next_case_no(day);
+                let settings = &self.station.settings;
+                let answer_by = self
+                    .station
+                    .calendar
+                    .add_working_days(day, settings.answer_days);
+                let fact = Fact::CaseOpened {
+                    case,
+                    source: CaseSource::Complaint {
+                        topic,
+                        text,
+                        callback: phone.is_some(),
+                    },
+                    window,
+                    staff: window.and_then(|w| settings.staff.get(&w).cloned()),
+                    ticket: None,
+                    callback_due: answer_by,
+                    rectify_due: answer_by,
+                    note: format!("投诉箱 complaint box: {} {}", topic.zh(), topic.en()),
+                };
+                let working_days = settings.answer_days;
+                self.record(fact);
+                if let Some(phone) = phone {
+                    self.decision.contacts.push((case, phone.clone()));
+                }
+                self.effect(Effect::ComplaintFiled {
+                    case,
+                    topic,
+                    window,
+                    answer_by,
+                    working_days,
+                });
+                Ok(())
+            }
             Command::Zone { zone, signal } => {
                 let (info, state) = self.zone(zone)?;
                 let name = info.name.clone();
@@ -1968,11 +2036,7 @@ impl Scratch {
             .station
             .day
             .unwrap_or_else(|| self.station.business_day(self.now));
-        let year = day.year();
-        let case = CaseNo {
-            year,
-            seq: self.station.case_seq.get(&year).copied().unwrap_or(0) + 1,
-        };
+        let case = self.next_case_no(day);
         let settings = &self.station.settings;
         let calendar = &self.station.calendar;
         let fact = Fact::CaseOpened {
@@ -1994,6 +2058,15 @@ impl Scratch {
         };
         self.record(fact);
         case
+    }
+
+    /// The next case number of the business day's year.
+    fn next_case_no(&self, day: Date) -> CaseNo {
+        let year = day.year();
+        CaseNo {
+            year,
+            seq: self.station.case_seq.get(&year).copied().unwrap_or(0) + 1,
+        }
     }
 
     fn call_next(&mut self, window: WindowNo) -> Result<(), Rejection> {

@@ -1728,3 +1728,74 @@ fn a_gas_sensor_only_ever_warns_staff() {
     })
     .unwrap();
 }
+
+#[test]
+fn a_complaint_opens_a_case_whose_journal_entry_never_holds_the_number() {
+    let mut run = Run::strict().at("2026-11-27T10:00");
+    let phone = Phone::parse("13812345678").unwrap();
+    let d = run
+        .go(Command::FileComplaint {
+            topic: Topic::Attitude,
+            window: Some(w(2)),
+            text: "  工作人员态度差\n请回电 13812345678 ".into(),
+            phone: Some(phone.clone()),
+        })
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["day_opened", "case_opened"]);
+    let case = CaseNo { year: 2026, seq: 1 };
+    assert_eq!(d.contacts, [(case, phone)]);
+    // Friday 27 November: five working days from Monday is Friday 4 December.
+    let answer_by = Deadline {
+        date: date("2026-12-04"),
+        provisional: false,
+    };
+    assert_eq!(
+        d.effects,
+        [Effect::ComplaintFiled {
+            case,
+            topic: Topic::Attitude,
+            window: Some(w(2)),
+            answer_by,
+            working_days: 5
+        }]
+    );
+    let c = run.station.case(case).unwrap();
+    assert_eq!(
+        c.source,
+        CaseSource::Complaint {
+            topic: Topic::Attitude,
+            text: "工作人员态度差 请回电 138****5678".into(),
+            callback: true
+        }
+    );
+    assert_eq!(c.callback_due, answer_by);
+    // The journal entry, as stored, has no trace of the number.
+    let body = serde_json::to_string(&d.records[1]).unwrap();
+    assert!(
+        !body.contains("13812345678") && !body.contains("1234"),
+        "{body}"
+    );
+    // A window that does not exist is refused; no window is fine.
+    assert!(matches!(
+        run.go(Command::FileComplaint {
+            topic: Topic::Other,
+            window: Some(w(9)),
+            text: String::new(),
+            phone: None,
+        }),
+        Err(Rejection::UnknownWindow(..))
+    ));
+    let d = run
+        .go(Command::FileComplaint {
+            topic: Topic::Fees,
+            window: None,
+            text: String::new(),
+            phone: None,
+        })
+        .unwrap();
+    assert!(d.contacts.is_empty());
+    assert_eq!(
+        d.records[0].fact.case(),
+        Some(CaseNo { year: 2026, seq: 2 })
+    );
+}

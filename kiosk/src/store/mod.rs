@@ -16,9 +16,9 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, params};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, params};
 
-use crate::domain::{Actor, Case, CategoryId, Fact, Record, Station};
+use crate::domain::{Actor, Case, CaseNo, CategoryId, Fact, Phone, Record, Station};
 
 pub use log::{LogEntry, LogFilter};
 pub use staff::{HARD_LIMIT, PinRefusal, SOFT_LIMIT, StaffError, StaffMember};
@@ -43,6 +43,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_journal_and_tickets.sql"),
     include_str!("migrations/0002_cases.sql"),
     include_str!("migrations/0003_staff.sql"),
+    include_str!("migrations/0004_case_contacts.sql"),
 ];
 
 /// The schema version this program writes.
@@ -323,6 +324,17 @@ impl Store {
     /// this returns `Ok`, the records are on disk (`synchronous=FULL`) and may be
     /// acknowledged. Returns the journal sequence numbers given.
     pub fn commit(&mut self, records: &[Record]) -> Result<Vec<i64>, StoreError> {
+        self.commit_with(records, &[])
+    }
+
+    /// [`Store::commit`], plus the callback numbers of cases the records open,
+    /// in the same transaction: kept with the case only (`case_contacts`),
+    /// never in the journal.
+    pub fn commit_with(
+        &mut self,
+        records: &[Record],
+        contacts: &[(CaseNo, Phone)],
+    ) -> Result<Vec<i64>, StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::from_sql(&path, e);
         let tx = self
@@ -348,6 +360,13 @@ impl Store {
                 }
                 e => sql(e),
             })?;
+        }
+        for (case, phone) in contacts {
+            tx.execute(
+                "INSERT INTO case_contacts (case_no, phone) VALUES (?1, ?2)",
+                params![case.to_string(), phone.full()],
+            )
+            .map_err(sql)?;
         }
         tx.commit().map_err(sql)?;
         Ok(seqs)
@@ -490,6 +509,21 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(sql)?;
         Ok(numbers)
+    }
+
+    /// The callback number a complainant left with a case (the case file and
+    /// the callback only; every other view shows it masked).
+    pub fn case_contact(&self, case: CaseNo) -> Result<Option<Phone>, StoreError> {
+        let phone: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT phone FROM case_contacts WHERE case_no = ?1",
+                [case.to_string()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| StoreError::from_sql(&self.path, e))?;
+        Ok(phone.and_then(|p| Phone::parse(&p).ok()))
     }
 
     /// A case as it stands, open or archived.

@@ -682,3 +682,52 @@ fn staff_pins_are_hashed_counted_and_locked_out() {
         Ok((StaffRole::Staff, "王芳".to_string()))
     );
 }
+
+#[test]
+fn a_complainants_number_is_kept_with_the_case_and_never_in_the_journal() {
+    use crate::domain::{CaseNo, Command, Phone, Topic};
+    let (_dir, path) = temp();
+    let config = crate::config::Config::builtin().unwrap();
+    let station = Station::new(config.catalog, config.calendar, config.settings);
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let now: Timestamp = "2026-11-30T02:00:00Z".parse().unwrap();
+    let d = station
+        .decide(
+            &Command::FileComplaint {
+                topic: Topic::Efficiency,
+                window: None,
+                text: "等太久".into(),
+                phone: Some(Phone::parse("13912345678").unwrap()),
+            },
+            &Actor::Citizen,
+            now,
+        )
+        .unwrap();
+    store.commit_with(&d.records, &d.contacts).unwrap();
+    let case = CaseNo { year: 2026, seq: 1 };
+    assert_eq!(
+        store
+            .case_contact(case)
+            .unwrap()
+            .map(|p| p.full().to_string()),
+        Some("13912345678".to_string())
+    );
+    assert_eq!(
+        store.case_contact(CaseNo { year: 2026, seq: 2 }).unwrap(),
+        None
+    );
+    // Nowhere in the journal or the case's own JSON.
+    let conn = store.connection();
+    let leaks: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM journal WHERE body LIKE '%12345678%' OR actor LIKE '%12345678%')
+                  + (SELECT count(*) FROM cases WHERE body LIKE '%12345678%')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(leaks, 0);
+    // The case reads back after a restart.
+    let resume = store.resume().unwrap();
+    assert_eq!(resume.open_cases.len(), 1);
+}

@@ -39,6 +39,33 @@ pub struct FileError {
     pub problem: String,
 }
 
+impl FileError {
+    /// A problem at byte `span` of `text` (the file `file`), located by line.
+    pub fn at(
+        file: &str,
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        field: Option<String>,
+        problem: impl Into<String>,
+    ) -> Self {
+        Self {
+            file: file.to_string(),
+            line: span.map(|s| line_at(text, s.start)),
+            field,
+            problem: problem.into(),
+        }
+    }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+pub fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;

@@ -247,10 +247,7 @@ type Span = Range<usize>;
 
 impl Reader<'_> {
     fn line(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1
+        crate::line_at(self.text, offset)
     }
 
     fn error(
@@ -259,12 +256,7 @@ impl Reader<'_> {
         field: Option<String>,
         problem: impl Into<String>,
     ) -> ProfileError {
-        ProfileError {
-            file: self.file.to_string(),
-            line: span.map(|s| self.line(s.start)),
-            field,
-            problem: problem.into(),
-        }
+        ProfileError::at(self.file, self.text, span, field, problem)
     }
 
     /// A GPIO line for `owner`, which no other input or output uses.

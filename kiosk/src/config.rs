@@ -53,25 +53,19 @@ struct Source<'a> {
 }
 
 impl Source<'_> {
-    fn line_of(&self, offset: usize) -> usize {
-        self.text[..offset.min(self.text.len())]
-            .matches('\n')
-            .count()
-            + 1
-    }
-
     fn error(
         &self,
         span: Option<Range<usize>>,
         field: Option<&str>,
         problem: impl Into<String>,
     ) -> ConfigError {
-        ConfigError {
-            file: self.name.clone(),
-            line: span.map(|s| self.line_of(s.start)),
-            field: field.map(str::to_string),
-            problem: problem.into(),
-        }
+        ConfigError::at(
+            &self.name,
+            self.text,
+            span,
+            field.map(str::to_string),
+            problem,
+        )
     }
 
     /// A number field that must lie in `range` (`default` when absent); `unit`
@@ -969,7 +963,7 @@ pub fn read_calendar_file(name: &str, text: &str) -> Result<CalendarYear, Config
 fn line_of_key(text: &str, key: &str, n: usize) -> Option<usize> {
     let quoted = format!("\"{key}\"");
     let (offset, _) = text.match_indices(&quoted).nth(n)?;
-    Some(text[..offset].matches('\n').count() + 1)
+    Some(board::line_at(text, offset))
 }
 
 /// Adds one holiday-cn style calendar file, replacing what the calendar had

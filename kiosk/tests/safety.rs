@@ -50,7 +50,7 @@ async fn a_panic_alarm_is_silent_latched_and_reset_only_with_the_button_released
     staff(dir.path());
     let rig = Rig::start(dir.path()).await;
     rig.take_ticket('A').await;
-    let before = rig.screen.last.lock().unwrap().clone().unwrap();
+    let before = rig.screen.last().unwrap();
     let answers = rig.answers("panic.txt").await;
     let state = &answers[1].1["state"];
     assert!(zone(state, "panic")["latched"].is_string(), "{state}");
@@ -155,7 +155,7 @@ async fn smoke_is_confirmed_evacuates_and_only_a_manager_resets_it_once_clear() 
         serde_json::json!(["A001"]),
         "the queue waits on"
     );
-    assert!(!rig.screen.last.lock().unwrap().clone().unwrap().evacuate);
+    assert!(!rig.screen.last().unwrap().evacuate);
     rig.stop().await;
     // The 3-second smoke was never an alarm.
     assert_eq!(
@@ -170,11 +170,11 @@ async fn smoke_is_confirmed_evacuates_and_only_a_manager_resets_it_once_clear() 
 async fn a_cut_loop_is_a_fault_within_10_s_and_never_masks_the_panic_button() {
     let dir = tempfile::tempdir().unwrap();
     let rig = Rig::start(dir.path()).await;
-    let before = rig.screen.last.lock().unwrap().clone().unwrap();
+    let before = rig.screen.last().unwrap();
     let states = rig.scenario("fault-elsewhere.txt").await;
     assert_eq!(zone(&states[0], "smoke")["fault"], "open");
     assert_eq!(states[0]["outputs"]["buzzer"], "fault");
-    let after = rig.screen.last.lock().unwrap().clone().unwrap();
+    let after = rig.screen.last().unwrap();
     assert_eq!(after.evacuate, before.evacuate);
     assert_eq!(after.issuing, before.issuing);
     // The panic alarm while the smoke loop is cut.

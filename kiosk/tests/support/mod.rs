@@ -20,12 +20,18 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// A screen that shows nothing but remembers the last view it was given.
+/// A screen that shows nothing but remembers every view it was given.
 #[derive(Default)]
 pub struct NoScreen {
-    pub last: Mutex<Option<ScreenView>>,
     /// Every view shown, in order.
     pub shown: Mutex<Vec<ScreenView>>,
+}
+
+impl NoScreen {
+    /// The view shown last.
+    pub fn last(&self) -> Option<ScreenView> {
+        self.shown.lock().ok()?.last().cloned()
+    }
 }
 
 struct NoOps;
@@ -45,10 +51,7 @@ impl ScreenOps for NoOps {
 impl Screen for NoScreen {
     fn show_view(&self, view: ScreenView) {
         if let Ok(mut shown) = self.shown.lock() {
-            shown.push(view.clone());
-        }
-        if let Ok(mut last) = self.last.lock() {
-            *last = Some(view);
+            shown.push(view);
         }
     }
     fn show_ticket(&self, _: TicketView) {}

@@ -74,12 +74,16 @@ pub enum StaffAction {
     Reprint { ticket: String },
     /// Call at a paused window again.
     Reopen { window: u8 },
-    /// Move a case on to its next stage, saying what was done.
+    /// Move a case on to its next stage, saying what was done (反馈: and
+    /// whether the answer was oral or written).
     AdvanceCase {
         case: String,
         stage: String,
         note: String,
+        answer: Option<String>,
     },
+    /// The complainant disagrees with the answer: check the case again.
+    ReopenCase { case: String, note: String },
 }
 
 /// One command.
@@ -103,6 +107,14 @@ pub enum Command {
     },
     /// A staff action without a keypad key.
     Staff(StaffAction),
+    /// The station manager extends a case's deadline, with their PIN.
+    ExtendCase {
+        case: String,
+        days: u32,
+        staff: String,
+        pin: String,
+        reason: String,
+    },
     /// Save a PNG of the current screen.
     Screenshot(PathBuf),
     /// Print the station's state (queue, windows, printer) as JSON.
@@ -260,15 +272,48 @@ fn parse_plain(line: &str) -> Result<Command, String> {
             Ok(Command::Edge { pin, pressed })
         }
         "case" => {
-            arity(
-                3,
-                "case NUMBER STAGE \"NOTE\" (STAGE: registered, handled, answered, archived)",
-            )?;
-            Ok(Command::Staff(StaffAction::AdvanceCase {
-                case: words[1].clone(),
-                stage: words[2].clone(),
-                note: words[3].clone(),
-            }))
+            const USAGE: &str = "case NUMBER STAGE \"NOTE\" (STAGE: registered, handled, archived), \
+                case NUMBER answered oral|written \"NOTE\", case NUMBER reopen \"NOTE\", \
+                case NUMBER extend DAYS STAFF-NUMBER PIN \"REASON\"";
+            match words.get(2).map(String::as_str) {
+                Some("extend") => {
+                    arity(6, USAGE)?;
+                    let days = words[3]
+                        .parse()
+                        .map_err(|_| format!("`{}` is not a number of working days", words[3]))?;
+                    Ok(Command::ExtendCase {
+                        case: words[1].clone(),
+                        days,
+                        staff: words[4].clone(),
+                        pin: words[5].clone(),
+                        reason: words[6].clone(),
+                    })
+                }
+                Some("reopen") => {
+                    arity(3, USAGE)?;
+                    Ok(Command::Staff(StaffAction::ReopenCase {
+                        case: words[1].clone(),
+                        note: words[3].clone(),
+                    }))
+                }
+                Some("answered") if words.len() == 5 => {
+                    Ok(Command::Staff(StaffAction::AdvanceCase {
+                        case: words[1].clone(),
+                        stage: words[2].clone(),
+                        note: words[4].clone(),
+                        answer: Some(words[3].clone()),
+                    }))
+                }
+                _ => {
+                    arity(3, USAGE)?;
+                    Ok(Command::Staff(StaffAction::AdvanceCase {
+                        case: words[1].clone(),
+                        stage: words[2].clone(),
+                        note: words[3].clone(),
+                        answer: None,
+                    }))
+                }
+            }
         }
         "panic" => {
             arity(1, "panic press|release")?;
@@ -457,6 +502,9 @@ struct Json {
     case: Option<String>,
     stage: Option<String>,
     note: Option<String>,
+    answer: Option<String>,
+    days: Option<u32>,
+    reason: Option<String>,
     label: Option<String>,
     x: Option<f32>,
     y: Option<f32>,
@@ -499,12 +547,30 @@ fn parse_json(line: &str) -> Result<Command, String> {
             quote(&value_text(j.pin.as_ref()).ok_or_else(|| need("pin"))?),
             j.state.as_deref().ok_or_else(|| need("state"))?
         ),
-        "case" => format!(
-            "case {} {} {}",
-            quote(&j.case.clone().ok_or_else(|| need("case"))?),
-            quote(&j.stage.clone().ok_or_else(|| need("stage"))?),
-            quote(&j.note.clone().unwrap_or_default())
-        ),
+        "case" => {
+            let case = quote(&j.case.clone().ok_or_else(|| need("case"))?);
+            let stage = j.stage.clone().ok_or_else(|| need("stage"))?;
+            match (stage.as_str(), &j.answer) {
+                ("extend", _) => format!(
+                    "case {case} extend {} {} {} {}",
+                    j.days.ok_or_else(|| need("days"))?,
+                    quote(&j.staff.clone().ok_or_else(|| need("staff"))?),
+                    quote(&value_text(j.pin.as_ref()).ok_or_else(|| need("pin"))?),
+                    quote(&j.reason.clone().unwrap_or_default())
+                ),
+                (_, Some(answer)) => format!(
+                    "case {case} {} {} {}",
+                    quote(&stage),
+                    quote(answer),
+                    quote(&j.note.clone().unwrap_or_default())
+                ),
+                _ => format!(
+                    "case {case} {} {}",
+                    quote(&stage),
+                    quote(&j.note.clone().unwrap_or_default())
+                ),
+            }
+        }
         "alarm" => format!(
             "alarm {} {} {} {}",
             j.action.as_deref().ok_or_else(|| need("action"))?,
@@ -724,7 +790,37 @@ mod tests {
                     case: "2026-0001".into(),
                     stage: "registered".into(),
                     note: "站长已到窗口".into(),
+                    answer: None,
                 }),
+            ),
+            (
+                "case 2026-0001 answered written \"书面答复已寄出\"",
+                r#"{"cmd":"case","case":"2026-0001","stage":"answered","answer":"written","note":"书面答复已寄出"}"#,
+                Command::Staff(StaffAction::AdvanceCase {
+                    case: "2026-0001".into(),
+                    stage: "answered".into(),
+                    note: "书面答复已寄出".into(),
+                    answer: Some("written".into()),
+                }),
+            ),
+            (
+                "case 2026-0001 reopen \"群众不认可处理结果\"",
+                r#"{"cmd":"case","case":"2026-0001","stage":"reopen","note":"群众不认可处理结果"}"#,
+                Command::Staff(StaffAction::ReopenCase {
+                    case: "2026-0001".into(),
+                    note: "群众不认可处理结果".into(),
+                }),
+            ),
+            (
+                "case 2026-0001 extend 10 0001 2468 \"需县医保局核实\"",
+                r#"{"cmd":"case","case":"2026-0001","stage":"extend","days":10,"staff":"0001","pin":"2468","reason":"需县医保局核实"}"#,
+                Command::ExtendCase {
+                    case: "2026-0001".into(),
+                    days: 10,
+                    staff: "0001".into(),
+                    pin: "2468".into(),
+                    reason: "需县医保局核实".into(),
+                },
             ),
             (
                 "panic press",

@@ -116,6 +116,8 @@ pub struct StationInfo {
 pub struct UiSettings {
     pub english_first: bool,
     pub idle: Duration,
+    /// The complaint box's screens wait longer: typing takes time.
+    pub complaint_idle: Duration,
     pub ticket_screen: Duration,
     pub headless_size: (u32, u32),
     /// The exits the evacuation screen names, each "中文 English".
@@ -192,6 +194,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields, default)]
 struct RawComplaints {
     answer_days: Option<Spanned<u32>>,
+    phone_retention_days: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -239,6 +242,7 @@ struct RawWindow {
 struct RawUi {
     language: Option<Spanned<String>>,
     idle_seconds: Option<Spanned<u64>>,
+    complaint_idle_seconds: Option<Spanned<u64>>,
     ticket_seconds: Option<Spanned<u64>>,
     headless_size: Option<Spanned<String>>,
     exits: Option<Spanned<Vec<String>>>,
@@ -435,6 +439,13 @@ impl Config {
                 defaults.answer_days,
                 " working days",
             )?,
+            phone_retention_days: src.in_range(
+                &raw.complaints.phone_retention_days,
+                "complaints.phone_retention_days",
+                1..=3650,
+                defaults.phone_retention_days,
+                " days",
+            )?,
         };
 
         let u = raw.ui;
@@ -470,6 +481,12 @@ impl Config {
         let ui = UiSettings {
             english_first,
             idle: seconds(&u.idle_seconds, "ui.idle_seconds", 5..=600, 30)?,
+            complaint_idle: seconds(
+                &u.complaint_idle_seconds,
+                "ui.complaint_idle_seconds",
+                5..=600,
+                90,
+            )?,
             ticket_screen: seconds(&u.ticket_seconds, "ui.ticket_seconds", 5..=120, 20)?,
             headless_size,
             exits: match &u.exits {

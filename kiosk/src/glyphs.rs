@@ -42,6 +42,10 @@ fn shown() -> BTreeSet<char> {
         include_str!("../ui/ticket.slint"),
         include_str!("../ui/widgets.slint"),
         include_str!("../ui/lobby.slint"),
+        include_str!("../ui/complaint.slint"),
+        include_str!("../ui/staff.slint"),
+        include_str!("form.rs"),
+        include_str!("ui.rs"),
         include_str!("../ui/translations/en/LC_MESSAGES/kiosk.po"),
         include_str!("../../assets/catalog.toml"),
         include_str!("../../assets/kiosk.toml"),
@@ -114,6 +118,7 @@ fn every_translated_string_has_an_english_entry() {
         include_str!("../ui/home.slint"),
         include_str!("../ui/ticket.slint"),
         include_str!("../ui/widgets.slint"),
+        include_str!("../ui/complaint.slint"),
     ];
     let mut missing = Vec::new();
     for source in sources {

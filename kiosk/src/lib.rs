@@ -8,6 +8,7 @@ pub mod config;
 pub mod data;
 pub mod documents;
 pub mod domain;
+pub mod form;
 pub mod pinyin;
 pub mod store;
 pub mod ui;

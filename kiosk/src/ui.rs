@@ -5,6 +5,7 @@
 //! Everything here runs on the Slint thread. The runtime reaches it through
 //! [`SlintScreen`], which only posts closures to the event loop and never blocks.
 
+use std::cell::RefCell;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -13,7 +14,11 @@ use i_slint_backend_testing::{ElementHandle, ElementRoot};
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, ModelRc, VecModel};
 
-use crate::app::{self, PrintState, ScreenOps, ScreenView, TicketView};
+use crate::app::{
+    self, ComplaintOutcome, PrintState, ReceiptView, ScreenOps, ScreenView, TicketView,
+};
+use crate::domain::{MAX_TEXT, Phone, Topic};
+use crate::form::{ComplaintForm, Keyboard, PHRASES};
 
 slint::include_modules!();
 
@@ -100,13 +105,231 @@ fn print_code(state: PrintState) -> i32 {
     }
 }
 
-/// Updates the print line when the ticket on screen is the one that printed.
+/// Updates the print line when the ticket (or the complaint receipt) on
+/// screen is the one that printed.
 pub fn set_print_state(window: &KioskWindow, code: &str, state: PrintState) {
     let lobby = window.global::<Lobby>();
     let mut ticket = lobby.get_ticket();
     if ticket.code == code {
         ticket.print = print_code(state);
         lobby.set_ticket(ticket);
+    }
+    let mut receipt = lobby.get_receipt();
+    if receipt.case == code {
+        receipt.print = print_code(state);
+        lobby.set_receipt(receipt);
+    }
+}
+
+/// A complaint the citizen confirmed, for the station.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    pub topic: Topic,
+    pub window: Option<u8>,
+    pub text: String,
+    pub phone: Option<Phone>,
+    pub form: u64,
+    pub english: bool,
+}
+
+/// How much of the text the text box shows: its end.
+const TAIL: usize = 60;
+
+/// Shows the form's state on the complaint screens.
+fn show_form(lobby: &Lobby<'_>, form: &ComplaintForm) {
+    let v = form.view();
+    let count = v.text.chars().count();
+    let tail: String = if count > TAIL {
+        let rest: String = v.text.chars().skip(count - TAIL + 1).collect();
+        format!("…{rest}")
+    } else {
+        v.text.clone()
+    };
+    lobby.set_form_text(v.text.into());
+    lobby.set_form_text_tail(tail.into());
+    lobby.set_form_count(v.count as i32);
+    lobby.set_form_letters(v.letters.into());
+    let candidates: Vec<slint::SharedString> = v.candidates.into_iter().map(Into::into).collect();
+    lobby.set_form_candidates(ModelRc::from(Rc::new(VecModel::from(candidates))));
+    lobby.set_form_earlier(v.earlier);
+    lobby.set_form_later(v.later);
+    lobby.set_form_keyboard(form.keyboard.index());
+    lobby.set_form_phone(v.phone.into());
+    lobby.set_form_phone_masked(v.phone_masked.into());
+    lobby.set_form_phone_error(v.phone_error.into());
+}
+
+/// A number for a new form: the station finds a second submit of it.
+fn form_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64);
+    // Strictly increasing even if the clock repeats itself.
+    let mut last = LAST.load(Ordering::Relaxed);
+    loop {
+        let next = now.max(last + 1);
+        match LAST.compare_exchange(last, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return next,
+            Err(seen) => last = seen,
+        }
+    }
+}
+
+/// Connects the complaint screens to a form kept here, on the Slint thread;
+/// `submit` gets the confirmed complaint (once per form).
+pub fn wire_complaint(window: &KioskWindow, submit: impl Fn(Submission) + 'static) {
+    let form = Rc::new(RefCell::new(ComplaintForm::default()));
+    let lobby = window.global::<Lobby>();
+    let phrases: Vec<PhraseItem> = PHRASES
+        .iter()
+        .map(|(zh, en)| PhraseItem {
+            zh: (*zh).into(),
+            en: (*en).into(),
+        })
+        .collect();
+    lobby.set_phrases(ModelRc::from(Rc::new(VecModel::from(phrases))));
+    lobby.set_form_max(MAX_TEXT as i32);
+
+    // Each touch changes the form, then the screens show it.
+    let on = |change: Rc<dyn Fn(&mut ComplaintForm)>| {
+        let form = Rc::clone(&form);
+        let weak = window.as_weak();
+        move || {
+            if let Some(w) = weak.upgrade() {
+                change(&mut form.borrow_mut());
+                show_form(&w.global::<Lobby>(), &form.borrow());
+            }
+        }
+    };
+    let start = on(Rc::new(|f| *f = ComplaintForm::new(form_id())));
+    let weak = window.as_weak();
+    lobby.on_complaint_start(move || {
+        if let Some(w) = weak.upgrade() {
+            let lobby = w.global::<Lobby>();
+            lobby.set_form_topic(0);
+            lobby.set_form_window(0);
+            lobby.set_form_message("".into());
+            lobby.set_busy(false);
+        }
+        start();
+    });
+    let f = Rc::clone(&form);
+    let weak = window.as_weak();
+    lobby.on_form_key(move |key| {
+        if let Some(w) = weak.upgrade() {
+            f.borrow_mut().key(&key);
+            show_form(&w.global::<Lobby>(), &f.borrow());
+        }
+    });
+    let f = Rc::clone(&form);
+    let weak = window.as_weak();
+    lobby.on_form_pick(move |i| {
+        if let Some(w) = weak.upgrade() {
+            f.borrow_mut().pick(usize::try_from(i).unwrap_or(0));
+            show_form(&w.global::<Lobby>(), &f.borrow());
+        }
+    });
+    let f = Rc::clone(&form);
+    let weak = window.as_weak();
+    lobby.on_form_turn(move |forward| {
+        if let Some(w) = weak.upgrade() {
+            f.borrow_mut().turn(forward);
+            show_form(&w.global::<Lobby>(), &f.borrow());
+        }
+    });
+    let f = Rc::clone(&form);
+    let weak = window.as_weak();
+    lobby.on_form_switch(move |i| {
+        if let Some(w) = weak.upgrade() {
+            f.borrow_mut().switch(Keyboard::from_index(i));
+            show_form(&w.global::<Lobby>(), &f.borrow());
+        }
+    });
+    let f = Rc::clone(&form);
+    let weak = window.as_weak();
+    lobby.on_form_phrase(move |phrase| {
+        if let Some(w) = weak.upgrade() {
+            f.borrow_mut().phrase(&phrase);
+            show_form(&w.global::<Lobby>(), &f.borrow());
+        }
+    });
+    lobby.on_form_clear(on(Rc::new(ComplaintForm::clear_text)));
+    lobby.on_form_text_done(on(Rc::new(ComplaintForm::finish_text)));
+    lobby.on_form_anonymous_chosen(on(Rc::new(ComplaintForm::stay_anonymous)));
+    let f = Rc::clone(&form);
+    let weak = window.as_weak();
+    lobby.on_form_phone_key(move |key| {
+        if let Some(w) = weak.upgrade() {
+            f.borrow_mut().phone_key(&key);
+            show_form(&w.global::<Lobby>(), &f.borrow());
+        }
+    });
+    let f = Rc::clone(&form);
+    let weak = window.as_weak();
+    lobby.on_form_phone_done(move || {
+        let ok = f.borrow_mut().check_phone().is_ok();
+        if let Some(w) = weak.upgrade() {
+            show_form(&w.global::<Lobby>(), &f.borrow());
+        }
+        ok
+    });
+    let f = Rc::clone(&form);
+    let weak = window.as_weak();
+    lobby.on_complaint_submit(move || {
+        let Some(w) = weak.upgrade() else { return };
+        let lobby = w.global::<Lobby>();
+        let mut form = f.borrow_mut();
+        let topic = usize::try_from(lobby.get_form_topic())
+            .ok()
+            .and_then(|i| Topic::ALL.get(i).copied());
+        let (Some(topic), false) = (topic, form.submitted) else {
+            return;
+        };
+        form.submitted = true;
+        submit(Submission {
+            topic,
+            window: u8::try_from(lobby.get_form_window())
+                .ok()
+                .filter(|w| *w > 0),
+            text: form.text().to_string(),
+            phone: if form.anonymous { None } else { form.phone() },
+            form: form.form,
+            english: lobby.get_english(),
+        });
+    });
+}
+
+/// How long the case number stays on screen.
+const RECEIPT_SECONDS: i32 = 45;
+
+/// The station filed the complaint (its number, large) or could not.
+pub fn show_complaint(window: &KioskWindow, outcome: &ComplaintOutcome) {
+    let lobby = window.global::<Lobby>();
+    lobby.set_busy(false);
+    match outcome {
+        ComplaintOutcome::Filed(ReceiptView {
+            case,
+            answer_by,
+            working_days,
+            provisional: _,
+            print,
+        }) => {
+            lobby.set_receipt(ReceiptInfo {
+                case: case.clone().into(),
+                answer_by: answer_by.clone().into(),
+                days: *working_days as i32,
+                print: print_code(*print),
+            });
+            lobby.set_seconds_left(RECEIPT_SECONDS);
+            lobby.set_screen(Screen::ComplaintDone);
+        }
+        ComplaintOutcome::Refused(why) => {
+            lobby.set_form_message(
+                format!("未能提交，请联系工作人员 Not filed, please ask staff: {why}").into(),
+            );
+        }
     }
 }
 
@@ -264,6 +487,10 @@ impl app::Screen for SlintScreen {
         });
     }
 
+    fn complaint(&self, outcome: ComplaintOutcome) {
+        self.post(move |w| show_complaint(&w, &outcome));
+    }
+
     fn thank(&self, window: u8) {
         self.post(move |w| {
             let lobby = w.global::<Lobby>();
@@ -295,6 +522,16 @@ impl ScreenOps for KioskWindow {
     }
 }
 
+fn print_name(code: i32) -> &'static str {
+    match code {
+        0 => "printing",
+        1 => "printed",
+        4 => "held",
+        2 => "failed",
+        _ => "no_printer",
+    }
+}
+
 /// What the screen shows, for the `state` command.
 pub fn describe(window: &KioskWindow) -> serde_json::Value {
     let lobby = window.global::<Lobby>();
@@ -309,14 +546,14 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         Screen::Priority => "priority",
         Screen::Ticket => "ticket",
         Screen::Problem => "problem",
+        Screen::ComplaintTopic => "complaint_topic",
+        Screen::ComplaintWindow => "complaint_window",
+        Screen::ComplaintText => "complaint_text",
+        Screen::ComplaintPhone => "complaint_phone",
+        Screen::ComplaintConfirm => "complaint_confirm",
+        Screen::ComplaintDone => "complaint_done",
     };
-    let print = match ticket.print {
-        0 => "printing",
-        1 => "printed",
-        4 => "held",
-        2 => "failed",
-        _ => "no_printer",
-    };
+    let print = print_name(ticket.print);
     let size = window.window().size();
     serde_json::json!({
         "screen": screen,
@@ -324,6 +561,10 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         "print": if screen == "ticket" { print } else { "" },
         "notice": lobby.get_notice().to_string(),
         "thanks_window": lobby.get_thanks_window(),
+        "receipt": if screen == "complaint_done" { lobby.get_receipt().case.to_string() } else { String::new() },
+        "receipt_print": if screen == "complaint_done" { print_name(lobby.get_receipt().print) } else { "" },
+        "form_text": lobby.get_form_text().to_string(),
+        "form_letters": lobby.get_form_letters().to_string(),
         "english": lobby.get_english(),
         "width": size.width,
         "height": size.height,

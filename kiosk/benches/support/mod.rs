@@ -8,7 +8,9 @@ use std::sync::Mutex;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
-use kiosk::app::{PrintState, Screen, ScreenJob, ScreenView, StaffOutcome, TicketView};
+use kiosk::app::{
+    ComplaintOutcome, PrintState, Screen, ScreenJob, ScreenView, StaffOutcome, TicketView,
+};
 
 /// A screen that shows nothing; given senders, it notes when it is asked to
 /// thank a citizen and when it is first told to evacuate.
@@ -33,6 +35,7 @@ impl Screen for NoScreen {
     fn print_state(&self, _: String, _: PrintState) {}
     fn problem(&self, _: bool) {}
     fn staff(&self, _: StaffOutcome) {}
+    fn complaint(&self, _: ComplaintOutcome) {}
     fn thank(&self, _: u8) {
         if let Some(tx) = &self.thanks {
             let _ = tx.lock().map(|tx| tx.send(Instant::now()));

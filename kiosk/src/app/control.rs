@@ -139,6 +139,23 @@ impl Control {
                 .await
             }
             Command::Input(input) => self.ask(|reply| Event::Input(input, Some(reply))).await,
+            Command::ExtendCase {
+                case,
+                days,
+                staff,
+                pin,
+                reason,
+            } => {
+                self.ask(|reply| Event::ExtendCase {
+                    case,
+                    days,
+                    staff,
+                    pin,
+                    reason,
+                    reply,
+                })
+                .await
+            }
             Command::Staff(action) => match staff_command(action) {
                 Ok(command) => {
                     self.ask(|reply| Event::Command {
@@ -386,11 +403,26 @@ fn staff_command(action: StaffAction) -> Result<domain::Command, String> {
         StaffAction::Reprint { ticket } => domain::Command::Reprint {
             ticket: ticket.parse::<TicketCode>()?,
         },
-        StaffAction::AdvanceCase { case, stage, note } => domain::Command::AdvanceCase {
+        StaffAction::AdvanceCase {
+            case,
+            stage,
+            note,
+            answer,
+        } => domain::Command::AdvanceCase {
             case: case.parse()?,
             stage: domain::Stage::parse(&stage).ok_or_else(|| {
                 format!("`{stage}` is not a stage; use registered, handled, answered or archived")
             })?,
+            note,
+            answer: match answer {
+                None => None,
+                Some(a) => Some(domain::Answer::parse(&a).ok_or_else(|| {
+                    format!("`{a}` is not how a citizen is answered; use oral or written")
+                })?),
+            },
+        },
+        StaffAction::ReopenCase { case, note } => domain::Command::ReopenCase {
+            case: case.parse()?,
             note,
         },
     })

@@ -13,15 +13,16 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
 
 use super::{
-    AlarmRow, Cards, CategoryRow, Clock, Event, Outputs, PrintJob, PrintState, PrinterWorker,
-    Screen, ScreenView, ServingRow, StaffOutcome, TicketView, Writer, ZoneRequest,
+    AlarmRow, Cards, CategoryRow, Clock, ComplaintOutcome, Event, JobKey, Outputs, PrintJob,
+    PrintState, PrinterWorker, ReceiptView, Screen, ScreenView, ServingRow, StaffOutcome,
+    TicketView, Writer, ZoneRequest,
 };
 use crate::config::StationInfo;
 use crate::documents::{self, Locale, Press, StoredLogo};
 use crate::domain::{
-    Actor, CategoryId, Command, Effect, Notice, PrintOutcome, PrinterHealth, Record, Rejection,
-    StaffRole, Station, StationView, TicketCode, TicketSlip, WindowNo, ZoneFault, ZoneRole,
-    ZoneSignal, ZoneView,
+    Actor, CaseDocument, CaseNo, CategoryId, Command, Deadline, Effect, Notice, Phone,
+    PrintOutcome, PrinterHealth, Record, Rejection, StaffRole, Station, StationView, TicketSlip,
+    Topic, WindowNo, ZoneFault, ZoneRole, ZoneSignal, ZoneView,
 };
 use crate::store::StoreError;
 use drivers::profile::Profile;
@@ -56,9 +57,11 @@ pub struct Core {
     clock: Clock,
     events: UnboundedSender<Event>,
     /// Jobs waiting for a printer fault to clear.
-    held: Vec<TicketCode>,
-    /// Tickets with a job at the printer worker (queued, printing or held).
-    pending: Vec<TicketCode>,
+    held: Vec<JobKey>,
+    /// Jobs at the printer worker (queued, printing or held).
+    pending: Vec<JobKey>,
+    /// When callback numbers past their retention were last looked for.
+    purged: Option<Timestamp>,
     /// `settle` waiters, and whether held jobs count as settled for them.
     settle: Vec<(bool, oneshot::Sender<()>)>,
     last_view: Option<ScreenView>,
@@ -110,6 +113,7 @@ impl Core {
             events: parts.events,
             held: Vec::new(),
             pending: Vec::new(),
+            purged: None,
             settle: Vec::new(),
             last_view: None,
             store_fault: None,
@@ -186,15 +190,37 @@ impl Core {
                     let _ = reply.send(result);
                 }
             }
-            Event::Printed { ticket, outcome } => self.printed(ticket, outcome).await,
-            Event::PrintHeld { ticket, reason } => {
-                tracing::warn!("ticket {ticket} held until the printer recovers: {reason}");
-                if !self.held.contains(&ticket) {
-                    self.held.push(ticket);
+            Event::Printed { job, outcome } => self.printed(job, outcome).await,
+            Event::PrintHeld { job, reason } => {
+                tracing::warn!("{job} held until the printer recovers: {reason}");
+                if !self.held.contains(&job) {
+                    self.held.push(job);
                 }
-                self.screen
-                    .print_state(ticket.to_string(), PrintState::Held);
+                self.screen.print_state(job.code(), PrintState::Held);
                 self.settle_waiters();
+            }
+            Event::FileComplaint {
+                topic,
+                window,
+                text,
+                phone,
+                form,
+                english,
+            } => {
+                self.locale = if english { Locale::En } else { Locale::Zh };
+                self.file_complaint(topic, window, text, phone, form).await;
+                self.locale = Locale::Zh;
+            }
+            Event::ExtendCase {
+                case,
+                days,
+                staff,
+                pin,
+                reason,
+                reply,
+            } => {
+                let result = self.extend_case(case, days, staff, pin, reason).await;
+                let _ = reply.send(result);
             }
             Event::PrinterHealth(health) => {
                 match self
@@ -247,6 +273,7 @@ impl Core {
                 if let Err(f) = self.exec(Command::Tick, Actor::System).await {
                     tracing::error!("{}", f.message());
                 }
+                self.purge_contacts().await;
                 // The station loop answers ticks and the database takes
                 // commits: the heartbeat goes on.
                 self.outputs.beat(self.store_fault.is_none());
@@ -349,9 +376,9 @@ impl Core {
         // A ticket still at the printer prints by itself once it can: a reprint
         // now would come out twice.
         if let Command::Reprint { ticket } = &command
-            && self.pending.contains(ticket)
+            && self.pending.contains(&JobKey::Ticket(*ticket))
         {
-            let why = if self.held.contains(ticket) {
+            let why = if self.held.contains(&JobKey::Ticket(*ticket)) {
                 "is waiting for the printer to recover"
             } else {
                 "is being printed"
@@ -449,6 +476,93 @@ impl Core {
         self.alarm_as(reset, zone, staff, role).await
     }
 
+    /// A complaint confirmed on the touchscreen: filed as a case, then its
+    /// receipt printed and its number shown.
+    async fn file_complaint(
+        &mut self,
+        topic: Topic,
+        window: Option<u8>,
+        text: String,
+        phone: Option<Phone>,
+        form: u64,
+    ) {
+        let command = Command::FileComplaint {
+            topic,
+            window: window.and_then(WindowNo::new),
+            text,
+            phone,
+            form,
+        };
+        match self.exec(command, Actor::Citizen).await {
+            Ok(effects) => self.perform(effects),
+            Err(f) => {
+                let message = f.message();
+                tracing::warn!("complaint not filed: {message}");
+                self.screen.complaint(ComplaintOutcome::Refused(message));
+            }
+        }
+        self.push_view();
+    }
+
+    /// The manager extends a case's deadline (the PIN says who and in what
+    /// role); the written notice prints.
+    async fn extend_case(
+        &mut self,
+        case: String,
+        working_days: u32,
+        staff: String,
+        pin: String,
+        reason: String,
+    ) -> Result<(), String> {
+        let case: CaseNo = case.parse()?;
+        let (role, _) = self.check_pin(&staff, pin, "a case extension").await?;
+        self.command(
+            Command::ExtendCase {
+                case,
+                working_days,
+                reason,
+                role,
+            },
+            Actor::Staff { id: staff },
+        )
+        .await
+    }
+
+    /// Deletes callback numbers whose retention ran out, once an hour; each
+    /// deletion is journaled.
+    async fn purge_contacts(&mut self) {
+        let now = self.clock.now();
+        if self
+            .purged
+            .is_some_and(|last| now.duration_since(last).as_secs() < 3600)
+        {
+            return;
+        }
+        self.purged = Some(now);
+        let days = i64::from(self.station.settings().phone_retention_days);
+        let Ok(by) = now.checked_sub(jiff::SignedDuration::from_hours(24 * days)) else {
+            return;
+        };
+        let cases = match self.writer.expired_contacts(by).await {
+            Ok(cases) if cases.is_empty() => return,
+            Ok(cases) => cases,
+            Err(e) => {
+                tracing::error!("cannot look for callback numbers past retention: {e}");
+                return;
+            }
+        };
+        let n = cases.len();
+        match self
+            .exec(Command::ForgetContacts { cases }, Actor::System)
+            .await
+        {
+            Ok(_) => tracing::info!(
+                "deleted {n} callback number(s) {days} days after their case was filed"
+            ),
+            Err(f) => tracing::error!("cannot delete callback numbers: {}", f.message()),
+        }
+    }
+
     /// Checks a PIN on the writer thread; a refusal is logged (never the PIN).
     async fn check_pin(
         &mut self,
@@ -529,26 +643,28 @@ impl Core {
         self.screen.staff(StaffOutcome::Message(message));
     }
 
-    async fn printed(&mut self, ticket: crate::domain::TicketCode, outcome: PrintOutcome) {
+    async fn printed(&mut self, job: JobKey, outcome: PrintOutcome) {
         let state = match outcome {
             PrintOutcome::Printed { .. } => PrintState::Printed,
             PrintOutcome::Failed { .. } => PrintState::Failed,
         };
-        match self
-            .exec(Command::PrintOutcome { ticket, outcome }, Actor::System)
-            .await
-        {
+        let command = match job {
+            JobKey::Ticket(ticket) => Command::PrintOutcome { ticket, outcome },
+            JobKey::Case(case, document) => Command::CasePrinted {
+                case,
+                document,
+                outcome,
+            },
+        };
+        match self.exec(command, Actor::System).await {
             Ok(effects) => self.perform(effects),
-            Err(f) => tracing::error!(
-                "cannot record the print outcome of {ticket}: {}",
-                f.message()
-            ),
+            Err(f) => tracing::error!("cannot record the print outcome of {job}: {}", f.message()),
         }
-        self.held.retain(|t| *t != ticket);
-        if let Some(i) = self.pending.iter().position(|t| *t == ticket) {
+        self.held.retain(|t| *t != job);
+        if let Some(i) = self.pending.iter().position(|t| *t == job) {
             self.pending.remove(i);
         }
-        self.screen.print_state(ticket.to_string(), state);
+        self.screen.print_state(job.code(), state);
         self.push_view();
         self.settle_waiters();
     }
@@ -597,11 +713,65 @@ impl Core {
                     }
                     tracing::warn!("staff notice: {}", notice_text(&notice));
                 }
-                // The complaint box's screens and receipt come with the rest
-                // of the complaint issue; the case is filed and journaled.
                 Effect::ComplaintFiled {
-                    case, answer_by, ..
-                } => tracing::info!("complaint {case} filed; answer by {}", answer_by.date),
+                    again: true, case, ..
+                } => {
+                    tracing::info!("complaint form submitted again: case {case} is already open");
+                }
+                Effect::ComplaintFiled {
+                    case,
+                    topic,
+                    window,
+                    filed_at,
+                    answer_by,
+                    working_days,
+                    again: false,
+                } => {
+                    tracing::info!("complaint {case} filed; answer by {}", answer_by.date);
+                    let facts = documents::ReceiptFacts {
+                        case_no: case.to_string(),
+                        filed_local: self.station.local(filed_at),
+                        topic_zh: topic.zh().into(),
+                        topic_en: topic.en().into(),
+                        window: window.map(WindowNo::get),
+                        answer_by: answer_by.date.to_string(),
+                        working_days,
+                        provisional: answer_by.provisional,
+                    };
+                    let document = documents::complaint_receipt(&facts, &self.info, self.locale);
+                    let printing =
+                        self.submit(JobKey::Case(case, CaseDocument::Receipt), &document);
+                    self.screen.complaint(ComplaintOutcome::Filed(ReceiptView {
+                        case: case.to_string(),
+                        answer_by: answer_by.date.to_string(),
+                        working_days,
+                        provisional: answer_by.provisional,
+                        print: if printing {
+                            PrintState::Printing
+                        } else {
+                            PrintState::NoPrinter
+                        },
+                    }));
+                }
+                Effect::CaseExtended {
+                    case,
+                    reason,
+                    was,
+                    now_due,
+                    by,
+                } => {
+                    tracing::info!("case {case} extended to {}", now_due.date);
+                    let facts = documents::NoticeFacts {
+                        case_no: case.to_string(),
+                        reason,
+                        old_deadline: deadline_text(was),
+                        new_deadline: deadline_text(now_due),
+                        issued_local: self.station.local(self.clock.now()),
+                        manager: by.to_string(),
+                    };
+                    let document = documents::case_notice(&facts, &self.info, Locale::Zh);
+                    self.submit(JobKey::Case(case, CaseDocument::ExtensionNotice), &document);
+                }
                 // The window's card and the lobby screen thank the citizen.
                 Effect::Thank { window, level } => {
                     tracing::info!("window {window}: rated {level}; thanking the citizen");
@@ -613,37 +783,44 @@ impl Core {
     }
 
     fn print(&mut self, slip: &TicketSlip) {
-        let Some(printer) = &self.printer else { return };
+        let document = documents::ticket(slip, &self.info, self.locale);
+        self.submit(JobKey::Ticket(slip.code), &document);
+    }
+
+    /// Hands a document to the printer worker; false when there is no printer.
+    fn submit(&mut self, key: JobKey, document: &documents::Document) -> bool {
+        let Some(printer) = &self.printer else {
+            return false;
+        };
         let press = Press {
             profile: &self.profile,
             logo: self.logo.as_ref(),
         };
-        let document = documents::ticket(slip, &self.info, self.locale);
         let encoded = document.escpos(press);
         let paper_time =
             self.profile.print_time(document.paper_dots(press)) + self.profile.cut_time();
         if !encoded.replaced.is_empty() {
             tracing::warn!(
-                "ticket {}: characters the printer cannot print were replaced: {:?}",
-                slip.code,
+                "{key}: characters the printer cannot print were replaced: {:?}",
                 encoded.replaced
             );
         }
         let job = PrintJob {
-            ticket: slip.code,
+            job: key,
             encoded,
             paper_time,
             queued_at: std::time::Instant::now(),
         };
-        self.pending.push(slip.code);
+        self.pending.push(key);
         if !printer.submit(job) {
             let _ = self.events.send(Event::Printed {
-                ticket: slip.code,
+                job: key,
                 outcome: PrintOutcome::Failed {
                     reason: "the printer worker has stopped".into(),
                 },
             });
         }
+        true
     }
 
     fn ticket_view(&self, slip: &TicketSlip) -> TicketView {
@@ -766,7 +943,7 @@ impl Core {
             "printer": {
                 "port": self.printer_port,
                 "outstanding": self.pending.len(),
-                "held": self.held.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+                "held": self.held.iter().map(JobKey::code).collect::<Vec<_>>(),
                 "model": self.profile.id,
                 "health": view.printer,
                 "fault": view.printer_fault,
@@ -802,7 +979,7 @@ impl Core {
             loop {
                 tokio::select! {
                     e = events.recv() => match e {
-                        Some(Event::Printed { ticket, outcome }) => self.printed(ticket, outcome).await,
+                        Some(Event::Printed { job, outcome }) => self.printed(job, outcome).await,
                         Some(Event::PrinterStopped) | None => break,
                         Some(other) => refuse(other),
                     },
@@ -835,10 +1012,22 @@ fn refuse(event: Event) {
         } => {
             let _ = reply.send(Err(stopping()));
         }
-        Event::SimPrinter(_, reply) | Event::Calendar(_, reply) | Event::Alarm { reply, .. } => {
+        Event::SimPrinter(_, reply)
+        | Event::Calendar(_, reply)
+        | Event::Alarm { reply, .. }
+        | Event::ExtendCase { reply, .. } => {
             let _ = reply.send(Err(stopping()));
         }
         _ => {}
+    }
+}
+
+/// `2026-12-07`, marked when counted without the year's holiday list.
+fn deadline_text(d: Deadline) -> String {
+    if d.provisional {
+        format!("{} (暂按周一至周五 provisional)", d.date)
+    } else {
+        d.date.to_string()
     }
 }
 

@@ -35,7 +35,38 @@ pub use run::{Display, RunError, RunOptions, printer_port, run, sim_model, trans
 pub use writer::Writer;
 pub use zones::ZoneRequest;
 
-use crate::domain::{Actor, Command, PrintOutcome, PrinterHealth, TicketCode};
+use crate::domain::{
+    Actor, CaseDocument, CaseNo, Command, Phone, PrintOutcome, PrinterHealth, TicketCode, Topic,
+};
+
+/// What a print job is for: a queue ticket, or a case's document.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum JobKey {
+    Ticket(TicketCode),
+    Case(CaseNo, CaseDocument),
+}
+
+impl std::fmt::Display for JobKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JobKey::Ticket(t) => write!(f, "ticket {t}"),
+            JobKey::Case(c, CaseDocument::Receipt) => write!(f, "receipt of case {c}"),
+            JobKey::Case(c, CaseDocument::ExtensionNotice) => {
+                write!(f, "extension notice of case {c}")
+            }
+        }
+    }
+}
+
+impl JobKey {
+    /// What the screen knows the job by: the ticket's code or the case number.
+    pub fn code(&self) -> String {
+        match self {
+            JobKey::Ticket(t) => t.to_string(),
+            JobKey::Case(c, _) => c.to_string(),
+        }
+    }
+}
 
 /// Everything the station loop reacts to.
 pub enum Event {
@@ -56,12 +87,29 @@ pub enum Event {
         reply: Option<oneshot::Sender<Result<(), String>>>,
     },
     /// The printer worker finished a job.
-    Printed {
-        ticket: TicketCode,
-        outcome: PrintOutcome,
-    },
+    Printed { job: JobKey, outcome: PrintOutcome },
     /// A job waits for a printer fault to clear; the ticket is valid.
-    PrintHeld { ticket: TicketCode, reason: String },
+    PrintHeld { job: JobKey, reason: String },
+    /// A citizen confirmed a complaint on the touchscreen; `english` when the
+    /// screen was in English (the receipt is printed English first).
+    FileComplaint {
+        topic: Topic,
+        window: Option<u8>,
+        text: String,
+        phone: Option<Phone>,
+        form: u64,
+        english: bool,
+    },
+    /// The station manager extends a case's deadline; the PIN is checked
+    /// first.
+    ExtendCase {
+        case: String,
+        days: u32,
+        staff: String,
+        pin: String,
+        reason: String,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
     /// The printer's state changed.
     PrinterHealth(PrinterHealth),
     /// The printer worker has exited.
@@ -174,6 +222,26 @@ pub enum PrintState {
     Held,
 }
 
+/// The complaint box's last screen: the case number, large.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ReceiptView {
+    pub case: String,
+    /// `2026-12-07`.
+    pub answer_by: String,
+    pub working_days: u32,
+    /// Counted over a year without an official holiday list.
+    pub provisional: bool,
+    pub print: PrintState,
+}
+
+/// What became of a complaint the citizen confirmed.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum ComplaintOutcome {
+    Filed(ReceiptView),
+    /// Not filed (the database refused it): ask staff.
+    Refused(String),
+}
+
 /// The ticket screen's data.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct TicketView {
@@ -203,6 +271,8 @@ pub trait Screen: Send + Sync + 'static {
     fn thank(&self, window: u8);
     /// Staff mode: signed in, or a line to show.
     fn staff(&self, outcome: StaffOutcome);
+    /// The complaint box: the complaint was filed (its case number), or not.
+    fn complaint(&self, outcome: ComplaintOutcome);
     /// Runs a job on the UI thread (taps, screenshots, barriers).
     fn run(&self, job: ScreenJob);
     /// Ends the UI event loop.

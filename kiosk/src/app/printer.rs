@@ -31,12 +31,12 @@ use drivers::status::{Fault, Health};
 use drivers::transport::{self, Port, Printer, TransportError};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::Event;
-use crate::domain::{PrintOutcome, PrinterFault, PrinterHealth, TicketCode};
+use super::{Event, JobKey};
+use crate::domain::{PrintOutcome, PrinterFault, PrinterHealth};
 
 /// One document to print.
 pub struct PrintJob {
-    pub ticket: TicketCode,
+    pub job: JobKey,
     pub encoded: Encoded,
     /// The time the printer needs for the paper and the cut at full speed.
     pub paper_time: Duration,
@@ -240,7 +240,7 @@ impl Worker {
                     self.report(problem.health.clone());
                     if held.is_none() {
                         let _ = self.events.send(Event::PrintHeld {
-                            ticket: job.ticket,
+                            job: job.job,
                             reason: reason.clone(),
                         });
                     }
@@ -269,10 +269,10 @@ impl Worker {
             }
         };
         if let PrintOutcome::Failed { reason } = &outcome {
-            tracing::warn!("ticket {} not printed: {reason}", job.ticket);
+            tracing::warn!("{} not printed: {reason}", job.job);
         }
         let _ = self.events.send(Event::Printed {
-            ticket: job.ticket,
+            job: job.job,
             outcome,
         });
     }

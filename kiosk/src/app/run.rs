@@ -320,6 +320,16 @@ fn configure_screen(window: &KioskWindow, config: &Config) {
     lobby.set_idle_seconds(config.ui.idle.as_secs() as i32);
     lobby.set_ticket_seconds(config.ui.ticket_screen.as_secs() as i32);
     lobby.set_seconds_left(config.ui.idle.as_secs() as i32);
+    lobby.set_complaint_idle_seconds(config.ui.complaint_idle.as_secs() as i32);
+    let windows: Vec<i32> = config
+        .catalog
+        .windows()
+        .into_iter()
+        .map(|w| i32::from(w.get()))
+        .collect();
+    lobby.set_window_numbers(slint::ModelRc::from(std::rc::Rc::new(
+        slint::VecModel::from(windows),
+    )));
     lobby.set_simulated(config.printer.port == PrinterPort::Simulated);
     let exits: Vec<slint::SharedString> =
         config.ui.exits.iter().map(|e| e.as_str().into()).collect();
@@ -465,6 +475,17 @@ fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<
             lobby.set_screen(ui::Screen::Home);
         }
         let _ = events.send(Event::StaffExit);
+    });
+    let events = tx.clone();
+    ui::wire_complaint(window, move |s| {
+        let _ = events.send(Event::FileComplaint {
+            topic: s.topic,
+            window: s.window,
+            text: s.text,
+            phone: s.phone,
+            form: s.form,
+            english: s.english,
+        });
     });
     let events = tx.clone();
     lobby.on_sim_key(move |text| {

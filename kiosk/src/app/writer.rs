@@ -29,6 +29,7 @@ enum Request {
         now: Timestamp,
         reply: mpsc::Sender<PinAnswer>,
     },
+    ExpiredContacts(Timestamp, mpsc::Sender<Result<Vec<CaseNo>, StoreError>>),
 }
 
 /// Handle to the writer thread. Dropping it (after [`Writer::close`]) ends the
@@ -60,6 +61,9 @@ impl Writer {
                             reply,
                         } => {
                             let _ = reply.send(store.check_pin(&staff, &pin, now));
+                        }
+                        Request::ExpiredContacts(by, reply) => {
+                            let _ = reply.send(store.expired_contacts(by));
                         }
                     }
                 }
@@ -107,6 +111,17 @@ impl Writer {
             now,
             reply,
         })?;
+        wait(answer).await
+    }
+
+    /// The cases whose callback number is due for deletion: filed at or
+    /// before `archived_by`.
+    pub async fn expired_contacts(
+        &self,
+        archived_by: Timestamp,
+    ) -> Result<Vec<CaseNo>, StoreError> {
+        let (reply, answer) = mpsc::channel();
+        self.send(Request::ExpiredContacts(archived_by, reply))?;
         wait(answer).await
     }
 

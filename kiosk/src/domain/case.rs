@@ -77,7 +77,81 @@ pub enum CaseSource {
         topic: Topic,
         text: String,
         callback: bool,
+        /// The touchscreen's form this complaint came from: a second submit
+        /// of the same form (a double tap) finds this case instead of opening
+        /// another. 0 when unknown.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        form: u64,
     },
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// How the citizen was answered (反馈): 口头投诉以口头答复为主，书面投诉应书面答复
+/// (便民服务投诉管理办法 §六(三)2).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    /// 口头: in person or by telephone.
+    Oral,
+    /// 书面: in writing.
+    Written,
+}
+
+impl Answer {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Answer::Oral => "口头答复",
+            Answer::Written => "书面答复",
+        }
+    }
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Answer::Oral => "oral",
+            Answer::Written => "written",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Answer::Oral, Answer::Written]
+            .into_iter()
+            .find(|a| a.word() == text || a.zh() == text || a.zh().starts_with(text))
+    }
+}
+
+/// A document printed for a case.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseDocument {
+    /// The complaint receipt (投诉受理回执) the citizen takes away.
+    Receipt,
+    /// The written notice of an extension (延期办理告知书).
+    ExtensionNotice,
+}
+
+impl CaseDocument {
+    pub fn zh(self) -> &'static str {
+        match self {
+            CaseDocument::Receipt => "投诉受理回执",
+            CaseDocument::ExtensionNotice => "延期办理告知书",
+        }
+    }
+}
+
+/// A deadline extended by the station manager (经领导同意后，可适当延期).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Extension {
+    pub at: Timestamp,
+    pub by: Actor,
+    pub reason: String,
+    pub working_days: u32,
+    /// The deadline before and after: the callback's while the citizen has
+    /// not been answered, else the rectification's.
+    pub was: Deadline,
+    pub now_due: Deadline,
 }
 
 /// The regulations' stages, in order (便民服务投诉管理办法 §六, §七).
@@ -162,6 +236,13 @@ pub struct StageEntry {
     pub by: Actor,
     /// What was done or found; empty only where the stage needs no words.
     pub note: String,
+    /// 反馈: how the citizen was answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<Answer>,
+    /// The complainant disagreed with the answer: the case went back to 登记
+    /// to be checked again (投诉人对处理意见不服的，须重新进行核实).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reopened: bool,
 }
 
 /// Which deadlines a case has missed, as of a day.
@@ -195,6 +276,8 @@ pub struct Case {
     /// By when the window's rectification is done and the case filed (整改).
     pub rectify_due: Deadline,
     pub history: Vec<StageEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Extension>,
 }
 
 impl Case {
@@ -227,34 +310,87 @@ impl Case {
                 at: record.at,
                 by: record.actor.clone(),
                 note: note.clone(),
+                answer: None,
+                reopened: false,
             }],
+            extensions: Vec::new(),
         })
     }
 
-    /// Applies a `CaseAdvanced` record for this case. A step already in the
-    /// history is not added again (replay after seeding).
-    pub fn advance(&mut self, record: &Record) {
-        if let Fact::CaseAdvanced {
-            case,
-            step,
+    /// Applies a record that moves this case on (advanced, reopened,
+    /// extended). A step already in the history is not applied again (replay
+    /// after seeding).
+    pub fn apply(&mut self, record: &Record) {
+        let entry = |stage: Stage, note: &String, answer, reopened| StageEntry {
             stage,
-            note,
-        } = &record.fact
-            && *case == self.no
-            && usize::from(*step) == self.history.len()
-        {
-            self.history.push(StageEntry {
-                stage: *stage,
-                at: record.at,
-                by: record.actor.clone(),
-                note: note.clone(),
-            });
+            at: record.at,
+            by: record.actor.clone(),
+            note: note.clone(),
+            answer,
+            reopened,
+        };
+        match &record.fact {
+            Fact::CaseAdvanced {
+                case,
+                step,
+                stage,
+                note,
+                answer,
+            } if *case == self.no && usize::from(*step) == self.history.len() => {
+                self.history.push(entry(*stage, note, *answer, false));
+            }
+            Fact::CaseReopened {
+                case,
+                step,
+                note,
+                callback_due,
+                rectify_due,
+            } if *case == self.no && usize::from(*step) == self.history.len() => {
+                self.history
+                    .push(entry(Stage::Registered, note, None, true));
+                self.callback_due = *callback_due;
+                self.rectify_due = *rectify_due;
+            }
+            Fact::CaseExtended {
+                case,
+                index,
+                reason,
+                working_days,
+                callback_due,
+                rectify_due,
+            } if *case == self.no && usize::from(*index) == self.extensions.len() => {
+                let answered = self.stage() >= Stage::Answered;
+                let (was, now_due) = if answered {
+                    (self.rectify_due, *rectify_due)
+                } else {
+                    (self.callback_due, *callback_due)
+                };
+                self.extensions.push(Extension {
+                    at: record.at,
+                    by: record.actor.clone(),
+                    reason: reason.clone(),
+                    working_days: *working_days,
+                    was,
+                    now_due,
+                });
+                self.callback_due = *callback_due;
+                self.rectify_due = *rectify_due;
+            }
+            _ => {}
         }
     }
 
     /// The stage reached.
     pub fn stage(&self) -> Stage {
         self.history.last().map_or(Stage::Accepted, |e| e.stage)
+    }
+
+    /// When the case was last filed (存档), if it is now.
+    pub fn archived_at(&self) -> Option<Timestamp> {
+        self.history
+            .last()
+            .filter(|e| e.stage == Stage::Archived)
+            .map(|e| e.at)
     }
 
     pub fn is_open(&self) -> bool {

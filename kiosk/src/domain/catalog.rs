@@ -338,6 +338,9 @@ pub struct Settings {
     /// A complaint is answered within this many working days (the receipt
     /// promises the date).
     pub answer_days: u32,
+    /// A complainant's callback number is deleted this many days after the
+    /// case is filed (存档).
+    pub phone_retention_days: u32,
 }
 
 impl Default for Settings {
@@ -358,6 +361,7 @@ impl Default for Settings {
             staff: BTreeMap::new(),
             zones: Vec::new(),
             answer_days: 5,
+            phone_retention_days: 180,
         }
     }
 }

@@ -159,13 +159,23 @@ pub fn mask_phones(text: &str) -> String {
 /// The longest complaint text, in characters.
 pub const MAX_TEXT: usize = 300;
 
+/// The longest staff note on a case (a stage, a reason, a reopening).
+pub const MAX_NOTE: usize = 500;
+
+/// Invisible characters that change how text around them reads: bidi
+/// overrides and isolates (a right-to-left mark can make a case read
+/// backwards), zero-width spaces and joiners, the byte-order mark.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
 /// Complaint text as stored: NFC, no control characters (line breaks become
 /// spaces), runs of spaces collapsed, trimmed, at most `max` characters.
 /// Returns the text and whether it had to be cut.
 pub fn normalise_text(raw: &str, max: usize) -> (String, bool) {
     let mut out = String::new();
     let mut space = false;
-    for c in raw.nfc() {
+    for c in raw.chars().filter(|c| !is_format(*c)).nfc() {
         let c = if c.is_control() || c.is_whitespace() {
             ' '
         } else {
@@ -232,6 +242,21 @@ mod tests {
     }
 
     #[test]
+    fn pasted_garbage_is_made_safe() {
+        // Ten thousand characters: cut to the limit.
+        let (text, cut) = normalise_text(&"投诉".repeat(5_000), MAX_TEXT);
+        assert!(cut && text.chars().count() == MAX_TEXT);
+        // A right-to-left override would make the case read backwards; zero
+        // width characters hide things. Both go; emoji stay (they are what
+        // the citizen wrote).
+        assert_eq!(
+            normalise_text("\u{202E}态度差\u{200F}\u{200B}😠\u{FEFF}", 300).0,
+            "态度差😠"
+        );
+        assert_eq!(normalise_text("a\u{0}b\u{1b}[31mc", 300).0, "a b [31mc");
+    }
+
+    #[test]
     fn mobile_numbers_typed_into_the_text_are_masked() {
         assert_eq!(
             mask_phones("请打13812345678联系我，工号0101"),
@@ -274,6 +299,7 @@ mod tests {
                 let (text, _) = normalise_text(&raw, max);
                 prop_assert!(text.chars().count() <= max);
                 prop_assert!(!text.chars().any(char::is_control));
+                prop_assert!(!text.chars().any(is_format));
                 prop_assert!(!text.starts_with(' ') && !text.contains("  "));
                 prop_assert!(unicode_normalization::is_nfc(&text));
                 prop_assert!(!text.ends_with(' '));

@@ -21,11 +21,13 @@ mod ticket;
 mod tests;
 
 pub use calendar::{CalendarDay, CalendarError, Deadline, HolidayCalendar};
-pub use case::{Case, CaseNo, CaseSource, Overdue, StaffRef, Stage, StageEntry};
+pub use case::{
+    Answer, Case, CaseDocument, CaseNo, CaseSource, Extension, Overdue, StaffRef, Stage, StageEntry,
+};
 pub use catalog::{
     Catalog, CatalogError, Category, CategoryId, Days, Hours, Policy, Session, Settings, WindowNo,
 };
-pub use complaint::{MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text};
+pub use complaint::{MAX_NOTE, MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text};
 pub use hours::{Ticketing, ticketing_state};
 pub use safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,

@@ -14,9 +14,9 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{Deadline, HolidayCalendar};
-use super::case::{Case, CaseNo, CaseSource, Overdue, StaffRef, Stage};
+use super::case::{Answer, Case, CaseDocument, CaseNo, CaseSource, Overdue, StaffRef, Stage};
 use super::catalog::{Catalog, Category, CategoryId, Policy, Settings, WindowNo, hhmm};
-use super::complaint::{MAX_TEXT, Phone, Topic, mask_phones, normalise_text};
+use super::complaint::{MAX_NOTE, MAX_TEXT, Phone, Topic, mask_phones, normalise_text};
 use super::hours::{Ticketing, ticketing_state};
 use super::safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
@@ -105,7 +105,30 @@ pub enum Command {
         case: CaseNo,
         stage: Stage,
         note: String,
+        /// 反馈 only: how the citizen was answered (required for a complaint).
+        answer: Option<Answer>,
     },
+    /// The station manager extends an open case's deadline by some working
+    /// days, with a reason; a written notice is printed.
+    ExtendCase {
+        case: CaseNo,
+        working_days: u32,
+        reason: String,
+        /// The role of the staff member (whose PIN the shell checked).
+        role: StaffRole,
+    },
+    /// The complainant disagrees with the answer: the case goes back to 登记
+    /// to be checked again, with new deadlines.
+    ReopenCase { case: CaseNo, note: String },
+    /// The printer finished (or could not finish) a case's document.
+    CasePrinted {
+        case: CaseNo,
+        document: CaseDocument,
+        outcome: PrintOutcome,
+    },
+    /// Deletes the callback numbers of these cases (their retention period
+    /// ran out); the store found them.
+    ForgetContacts { cases: Vec<CaseNo> },
     /// What the board says about a safety zone (its number in the profile).
     Zone { zone: u8, signal: ZoneSignal },
     /// A citizen files a complaint at the complaint box.
@@ -114,6 +137,9 @@ pub enum Command {
         window: Option<WindowNo>,
         text: String,
         phone: Option<Phone>,
+        /// The touchscreen form it was typed into (0: none): filing the same
+        /// form again finds the case already opened.
+        form: u64,
     },
     /// Staff acknowledge a latched alarm: the buzzer goes quiet; the alarm
     /// stays latched.
@@ -351,6 +377,39 @@ pub enum Fact {
         step: u16,
         stage: Stage,
         note: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answer: Option<Answer>,
+    },
+    /// The complainant disagreed with the answer: back to 登记 (at `step`),
+    /// with new deadlines.
+    CaseReopened {
+        case: CaseNo,
+        step: u16,
+        note: String,
+        callback_due: Deadline,
+        rectify_due: Deadline,
+    },
+    /// The manager extended the case's deadlines (`index`: the case's
+    /// extensions before this one).
+    CaseExtended {
+        case: CaseNo,
+        index: u16,
+        reason: String,
+        working_days: u32,
+        callback_due: Deadline,
+        rectify_due: Deadline,
+    },
+    /// A case's document was printed, or could not be.
+    CasePrinted {
+        case: CaseNo,
+        document: CaseDocument,
+        #[serde(flatten)]
+        outcome: PrintOutcome,
+    },
+    /// A case's callback number was deleted: its retention period after the
+    /// case was filed ran out. The number itself was never journaled.
+    ContactDeleted {
+        case: CaseNo,
     },
 }
 
@@ -387,6 +446,10 @@ impl Fact {
             Fact::ZoneFaulted { .. } => "zone_fault",
             Fact::CaseOpened { .. } => "case_opened",
             Fact::CaseAdvanced { .. } => "case_advanced",
+            Fact::CaseReopened { .. } => "case_reopened",
+            Fact::CaseExtended { .. } => "case_extended",
+            Fact::CasePrinted { .. } => "case_printed",
+            Fact::ContactDeleted { .. } => "contact_deleted",
         }
     }
 
@@ -434,7 +497,12 @@ impl Fact {
     /// The case the fact is about, if any.
     pub fn case(&self) -> Option<CaseNo> {
         match self {
-            Fact::CaseOpened { case, .. } | Fact::CaseAdvanced { case, .. } => Some(*case),
+            Fact::CaseOpened { case, .. }
+            | Fact::CaseAdvanced { case, .. }
+            | Fact::CaseReopened { case, .. }
+            | Fact::CaseExtended { case, .. }
+            | Fact::CasePrinted { case, .. }
+            | Fact::ContactDeleted { case } => Some(*case),
             _ => None,
         }
     }
@@ -539,12 +607,25 @@ pub enum Effect {
     /// Thank the citizen who rated (the window's card, the lobby screen).
     Thank { window: WindowNo, level: u8 },
     /// A complaint was filed: show its number and print its receipt.
+    /// `again`: the same form was submitted twice; the case was opened the
+    /// first time (show it, do not print a second receipt).
     ComplaintFiled {
         case: CaseNo,
         topic: Topic,
         window: Option<WindowNo>,
+        filed_at: Timestamp,
         answer_by: Deadline,
         working_days: u32,
+        again: bool,
+    },
+    /// A case's deadline was extended: print the written notice.
+    CaseExtended {
+        case: CaseNo,
+        reason: String,
+        was: Deadline,
+        now_due: Deadline,
+        /// The manager who approved it.
+        by: Actor,
     },
 }
 
@@ -606,6 +687,15 @@ pub enum Rejection {
     },
     #[error("stage {0} needs a note saying what was done")]
     NoteNeeded(Stage),
+    #[error("case {0} is a complaint: say how the citizen was answered (oral or written)")]
+    AnswerNeeded(CaseNo),
+    #[error("extending a case needs the manager role (经领导同意)")]
+    ExtensionRole,
+    #[error("an extension needs a reason and 1 to 60 working days")]
+    ExtensionTerms,
+    #[error("case {case} is at {at}; it can be reopened once the citizen has been answered")]
+    NotAnswered { case: CaseNo, at: Stage },
+
     #[error("there is no safety zone number {0}")]
     UnknownZone(u8),
     #[error("zone `{0}` has no alarm to acknowledge or reset")]
@@ -969,8 +1059,8 @@ impl Station {
                         ..WindowState::default()
                     };
                 }
-                // Cases outlive the day; yesterday's archived ones are in the store.
-                self.cases.retain(|_, c| c.is_open());
+                // Cases outlive the day; archived ones stay too, so that a
+                // complainant who disagrees can have theirs reopened.
             }
             Fact::TicketIssued {
                 ticket,
@@ -1149,11 +1239,14 @@ impl Station {
                     self.cases.insert(*case, opened);
                 }
             }
-            Fact::CaseAdvanced { case, .. } => {
+            Fact::CaseAdvanced { case, .. }
+            | Fact::CaseReopened { case, .. }
+            | Fact::CaseExtended { case, .. } => {
                 if let Some(c) = self.cases.get_mut(case) {
-                    c.advance(record);
+                    c.apply(record);
                 }
             }
+            Fact::CasePrinted { .. } | Fact::ContactDeleted { .. } => {}
         }
     }
 
@@ -1647,9 +1740,31 @@ impl Scratch {
                 window,
                 ref text,
                 ref phone,
+                form,
             } => {
                 if let Some(w) = window {
                     self.window(w)?;
+                }
+                // The same form submitted again (a double tap, a retry): the
+                // case is already open.
+                let earlier = self.station.cases.values().find(|c| {
+                    form != 0
+                        && matches!(c.source, CaseSource::Complaint { form: f, .. } if f == form)
+                });
+                if let Some(c) = earlier {
+                    let working_days = self.station.settings.answer_days;
+                    let (case, window, answer_by) = (c.no, c.window, c.callback_due);
+                    let filed_at = c.history.first().map_or(self.now, |e| e.at);
+                    self.effect(Effect::ComplaintFiled {
+                        case,
+                        topic,
+                        window,
+                        filed_at,
+                        answer_by,
+                        working_days,
+                        again: true,
+                    });
+                    return Ok(());
                 }
                 let (text, _) = normalise_text(text, MAX_TEXT);
                 let text = mask_phones(&text);
@@ -1669,6 +1784,7 @@ impl Scratch {
                         topic,
                         text,
                         callback: phone.is_some(),
+                        form,
                     },
                     window,
                     staff: window.and_then(|w| settings.staff.get(&w).cloned()),
@@ -1686,8 +1802,10 @@ impl Scratch {
                     case,
                     topic,
                     window,
+                    filed_at: self.now,
                     answer_by,
                     working_days,
+                    again: false,
                 });
                 Ok(())
             }
@@ -1762,6 +1880,7 @@ impl Scratch {
                 case,
                 stage,
                 ref note,
+                answer,
             } => {
                 let c = self
                     .station
@@ -1777,9 +1896,19 @@ impl Scratch {
                         next: at.next(),
                     });
                 }
-                let note = note.trim().to_string();
+                let (note, _) = normalise_text(note, MAX_NOTE);
+                let note = mask_phones(&note);
                 if note.is_empty() && stage != Stage::Archived {
                     return Err(Rejection::NoteNeeded(stage));
+                }
+                let complaint = matches!(c.source, CaseSource::Complaint { .. });
+                let answer = if stage == Stage::Answered {
+                    answer
+                } else {
+                    None
+                };
+                if stage == Stage::Answered && complaint && answer.is_none() {
+                    return Err(Rejection::AnswerNeeded(case));
                 }
                 let step = u16::try_from(c.history.len()).unwrap_or(u16::MAX);
                 self.record(Fact::CaseAdvanced {
@@ -1787,7 +1916,115 @@ impl Scratch {
                     step,
                     stage,
                     note,
+                    answer,
                 });
+                Ok(())
+            }
+            Command::ExtendCase {
+                case,
+                working_days,
+                ref reason,
+                role,
+            } => {
+                if role != StaffRole::Manager {
+                    return Err(Rejection::ExtensionRole);
+                }
+                let c = self
+                    .station
+                    .cases
+                    .get(&case)
+                    .filter(|c| c.is_open())
+                    .ok_or(Rejection::UnknownCase(case))?;
+                let (reason, _) = normalise_text(reason, MAX_NOTE);
+                let reason = mask_phones(&reason);
+                if reason.is_empty() || !(1..=60).contains(&working_days) {
+                    return Err(Rejection::ExtensionTerms);
+                }
+                let calendar = &self.station.calendar;
+                let answered = c.stage() >= Stage::Answered;
+                let later = |d: Deadline| calendar.add_working_days(d.date, working_days);
+                let callback_due = if answered {
+                    c.callback_due
+                } else {
+                    later(c.callback_due)
+                };
+                // The rectification is never due before the answer.
+                let rectify_due = Some(later(c.rectify_due))
+                    .filter(|r| r.date >= callback_due.date)
+                    .unwrap_or(callback_due);
+                let (was, now_due) = if answered {
+                    (c.rectify_due, rectify_due)
+                } else {
+                    (c.callback_due, callback_due)
+                };
+                let index = u16::try_from(c.extensions.len()).unwrap_or(u16::MAX);
+                self.record(Fact::CaseExtended {
+                    case,
+                    index,
+                    reason: reason.clone(),
+                    working_days,
+                    callback_due,
+                    rectify_due,
+                });
+                let by = self.actor.clone();
+                self.effect(Effect::CaseExtended {
+                    case,
+                    reason,
+                    was,
+                    now_due,
+                    by,
+                });
+                Ok(())
+            }
+            Command::ReopenCase { case, ref note } => {
+                let c = self
+                    .station
+                    .cases
+                    .get(&case)
+                    .ok_or(Rejection::UnknownCase(case))?;
+                if c.stage() < Stage::Answered {
+                    return Err(Rejection::NotAnswered {
+                        case,
+                        at: c.stage(),
+                    });
+                }
+                let (note, _) = normalise_text(note, MAX_NOTE);
+                let note = mask_phones(&note);
+                if note.is_empty() {
+                    return Err(Rejection::NoteNeeded(Stage::Registered));
+                }
+                let step = u16::try_from(c.history.len()).unwrap_or(u16::MAX);
+                let day = self.station.business_day(self.now);
+                let settings = &self.station.settings;
+                let due = self
+                    .station
+                    .calendar
+                    .add_working_days(day, settings.answer_days);
+                self.record(Fact::CaseReopened {
+                    case,
+                    step,
+                    note,
+                    callback_due: due,
+                    rectify_due: due,
+                });
+                Ok(())
+            }
+            Command::CasePrinted {
+                case,
+                document,
+                ref outcome,
+            } => {
+                self.record(Fact::CasePrinted {
+                    case,
+                    document,
+                    outcome: outcome.clone(),
+                });
+                Ok(())
+            }
+            Command::ForgetContacts { ref cases } => {
+                for case in cases {
+                    self.record(Fact::ContactDeleted { case: *case });
+                }
                 Ok(())
             }
             Command::PrintOutcome {

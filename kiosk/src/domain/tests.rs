@@ -1181,6 +1181,7 @@ fn a_case_moves_through_the_five_stages_in_order_with_who_and_what() {
             case,
             stage,
             note: note.into(),
+            answer: Some(crate::domain::Answer::Oral),
         })
     };
     // No skipping ahead, no going back, no stage without saying what was done.
@@ -1246,6 +1247,7 @@ fn overdue_cases_are_flagged_per_deadline() {
             case,
             stage,
             note: note.into(),
+            answer: Some(crate::domain::Answer::Oral),
         })
         .unwrap();
     }
@@ -1266,6 +1268,7 @@ fn case_numbers_run_on_across_days_and_restarts_and_replay_is_idempotent() {
         case: first,
         stage: Stage::Registered,
         note: "登记".into(),
+        answer: Some(crate::domain::Answer::Oral),
     })
     .unwrap();
     // A restart: the store hands back the open case as it stands and the
@@ -1447,6 +1450,7 @@ mod properties {
                             case: c.case.no,
                             stage: if flag { c.stage.next().unwrap_or(Stage::Archived) } else { Stage::ALL[usize::from(cat_index)] },
                             note: "noted".into(),
+                            answer: Some(crate::domain::Answer::Oral),
                         },
                         None => Command::Tick,
                     },
@@ -1739,6 +1743,7 @@ fn a_complaint_opens_a_case_whose_journal_entry_never_holds_the_number() {
             window: Some(w(2)),
             text: "  工作人员态度差\n请回电 13812345678 ".into(),
             phone: Some(phone.clone()),
+            form: 0,
         })
         .unwrap();
     assert_eq!(Run::kinds(&d), ["day_opened", "case_opened"]);
@@ -1755,8 +1760,10 @@ fn a_complaint_opens_a_case_whose_journal_entry_never_holds_the_number() {
             case,
             topic: Topic::Attitude,
             window: Some(w(2)),
+            filed_at: at("2026-11-27T10:00"),
             answer_by,
-            working_days: 5
+            working_days: 5,
+            again: false,
         }]
     );
     let c = run.station.case(case).unwrap();
@@ -1765,7 +1772,8 @@ fn a_complaint_opens_a_case_whose_journal_entry_never_holds_the_number() {
         CaseSource::Complaint {
             topic: Topic::Attitude,
             text: "工作人员态度差 请回电 138****5678".into(),
-            callback: true
+            callback: true,
+            form: 0,
         }
     );
     assert_eq!(c.callback_due, answer_by);
@@ -1782,6 +1790,7 @@ fn a_complaint_opens_a_case_whose_journal_entry_never_holds_the_number() {
             window: Some(w(9)),
             text: String::new(),
             phone: None,
+            form: 0,
         }),
         Err(Rejection::UnknownWindow(..))
     ));
@@ -1791,6 +1800,7 @@ fn a_complaint_opens_a_case_whose_journal_entry_never_holds_the_number() {
             window: None,
             text: String::new(),
             phone: None,
+            form: 0,
         })
         .unwrap();
     assert!(d.contacts.is_empty());
@@ -1798,4 +1808,216 @@ fn a_complaint_opens_a_case_whose_journal_entry_never_holds_the_number() {
         d.records[0].fact.case(),
         Some(CaseNo { year: 2026, seq: 2 })
     );
+}
+
+fn file(run: &mut Run, form: u64) -> CaseNo {
+    let d = run
+        .go(Command::FileComplaint {
+            topic: Topic::Procedure,
+            window: None,
+            text: "材料要求没有一次说清楚".into(),
+            phone: None,
+            form,
+        })
+        .unwrap();
+    match d.effects.last() {
+        Some(Effect::ComplaintFiled { case, .. }) => *case,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_answer_date_counts_working_days_across_holidays_and_makeup_days() {
+    // (filed at, answer by): five working days from the next day.
+    let table = [
+        // Sunday 20 September 2026 is a makeup working day before 中秋/国庆.
+        ("2026-09-16T10:00", "2026-09-22"),
+        // 国庆 (as this file's calendar has it: 1, 2 and 5 October off).
+        ("2026-09-29T10:00", "2026-10-09"),
+        // Saturday 10 October is worked.
+        ("2026-10-08T10:00", "2026-10-14"),
+        // Filed on a Saturday: counting starts on Sunday, which is off.
+        ("2026-11-28T10:00", "2026-12-04"),
+    ];
+    for (filed, due) in table {
+        let mut run = Run::strict().at(filed);
+        let case = file(&mut run, 0);
+        let c = run.station.case(case).unwrap();
+        assert_eq!(c.callback_due.date, date(due), "filed {filed}");
+        assert!(!c.callback_due.provisional);
+    }
+}
+
+#[test]
+fn the_same_form_files_one_case() {
+    let mut run = Run::strict().at("2026-11-30T10:00");
+    let first = file(&mut run, 42);
+    let d = run
+        .go(Command::FileComplaint {
+            topic: Topic::Procedure,
+            window: None,
+            text: "再点一次".into(),
+            phone: None,
+            form: 42,
+        })
+        .unwrap();
+    assert!(d.records.is_empty(), "nothing new is journaled");
+    assert!(matches!(
+        d.effects.as_slice(),
+        [Effect::ComplaintFiled { case, again: true, .. }] if *case == first
+    ));
+    // Without a form number (the control socket, a test) each is a case.
+    assert_ne!(file(&mut run, 0), file(&mut run, 0));
+}
+
+#[test]
+fn a_complaint_is_answered_orally_or_in_writing_and_reopened_only_after_the_answer() {
+    let mut run = Run::strict().at("2026-11-30T10:00");
+    let case = file(&mut run, 0);
+    let advance = |run: &mut Run, stage, answer| {
+        run.go(Command::AdvanceCase {
+            case,
+            stage,
+            note: "done".into(),
+            answer,
+        })
+    };
+    let reopen = |run: &mut Run, note: &str| {
+        run.go(Command::ReopenCase {
+            case,
+            note: note.into(),
+        })
+    };
+    assert_eq!(
+        reopen(&mut run, "不认可"),
+        Err(Rejection::NotAnswered {
+            case,
+            at: Stage::Accepted
+        })
+    );
+    advance(&mut run, Stage::Registered, None).unwrap();
+    advance(&mut run, Stage::Handled, None).unwrap();
+    assert_eq!(
+        advance(&mut run, Stage::Answered, None),
+        Err(Rejection::AnswerNeeded(case))
+    );
+    advance(&mut run, Stage::Answered, Some(Answer::Written)).unwrap();
+    advance(&mut run, Stage::Archived, None).unwrap();
+    assert!(run.station.view(run.now).cases.is_empty());
+    // A month later the complainant disagrees: the filed case comes back.
+    run.now = at("2026-12-30T10:00");
+    assert_eq!(
+        reopen(&mut run, "  "),
+        Err(Rejection::NoteNeeded(Stage::Registered))
+    );
+    let d = reopen(&mut run, "投诉人不认可，重新核实 13812345678").unwrap();
+    assert_eq!(
+        Run::kinds(&d),
+        ["day_closed", "day_opened", "case_reopened"]
+    );
+    let c = run.station.case(case).unwrap();
+    assert_eq!(c.stage(), Stage::Registered);
+    let last = c.history.last().unwrap();
+    assert!(last.reopened);
+    assert_eq!(last.note, "投诉人不认可，重新核实 138****5678");
+    assert_eq!(c.history[3].answer, Some(Answer::Written));
+    // Five working days from 31 December, over New Year 2027 (provisional:
+    // the 2027 holidays are not in the calendar).
+    assert_eq!(c.callback_due.date, date("2027-01-06"));
+    assert!(c.callback_due.provisional);
+    assert_eq!(run.station.view(run.now).cases.len(), 1);
+    // A rating's case needs no answer form.
+    let (mut rated, rcase) = bad_rating_at("2026-11-30T09:00", Settings::default());
+    for stage in [Stage::Registered, Stage::Handled, Stage::Answered] {
+        rated
+            .go(Command::AdvanceCase {
+                case: rcase,
+                stage,
+                note: "ok".into(),
+                answer: None,
+            })
+            .unwrap();
+    }
+}
+
+#[test]
+fn only_the_manager_extends_a_case_with_a_reason_and_a_notice_follows() {
+    let mut run = Run::strict().at("2026-11-30T10:00");
+    let case = file(&mut run, 0);
+    let extend = |run: &mut Run, role, days, reason: &str| {
+        run.go(Command::ExtendCase {
+            case,
+            working_days: days,
+            reason: reason.into(),
+            role,
+        })
+    };
+    assert_eq!(
+        extend(&mut run, StaffRole::Staff, 5, "需核实"),
+        Err(Rejection::ExtensionRole)
+    );
+    assert_eq!(
+        extend(&mut run, StaffRole::Technician, 5, "需核实"),
+        Err(Rejection::ExtensionRole)
+    );
+    for (days, reason) in [(0, "需核实"), (61, "需核实"), (5, " \n ")] {
+        assert_eq!(
+            extend(&mut run, StaffRole::Manager, days, reason),
+            Err(Rejection::ExtensionTerms),
+            "{days} {reason:?}"
+        );
+    }
+    let d = extend(&mut run, StaffRole::Manager, 5, "需县民政局核实").unwrap();
+    assert_eq!(Run::kinds(&d), ["case_extended"]);
+    let was = Deadline {
+        date: date("2026-12-07"),
+        provisional: false,
+    };
+    let now_due = Deadline {
+        date: date("2026-12-14"),
+        provisional: false,
+    };
+    assert_eq!(
+        d.effects,
+        [Effect::CaseExtended {
+            case,
+            reason: "需县民政局核实".into(),
+            was,
+            now_due,
+            by: Actor::Technician,
+        }]
+    );
+    let c = run.station.case(case).unwrap();
+    assert_eq!((c.callback_due, c.rectify_due), (now_due, now_due));
+    assert_eq!(c.extensions.len(), 1);
+    assert_eq!(
+        (c.extensions[0].was, c.extensions[0].now_due),
+        (was, now_due)
+    );
+    // Replaying the record (a restart) does not extend twice.
+    let mut again = c.clone();
+    again.apply(&d.records[0]);
+    assert_eq!(again, *c);
+    // Overdue is judged against the extended date.
+    assert!(
+        !run.station.view(at("2026-12-10T10:00")).cases[0]
+            .overdue
+            .any()
+    );
+    assert!(
+        run.station.view(at("2026-12-15T10:00")).cases[0]
+            .overdue
+            .callback
+    );
+}
+
+#[test]
+fn forgetting_callback_numbers_journals_each_case_without_the_number() {
+    let mut run = Run::strict().at("2026-11-30T10:00");
+    let case = file(&mut run, 0);
+    let d = run
+        .go(Command::ForgetContacts { cases: vec![case] })
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["contact_deleted"]);
+    assert_eq!(d.records[0].fact.case(), Some(case));
 }

@@ -474,13 +474,19 @@ impl Store {
         Ok(latched)
     }
 
-    /// Cases not yet archived, in number order.
+    /// Cases not yet archived, and those of the latest two years (an
+    /// archived case is reopened when the complainant disagrees), in number
+    /// order.
     fn open_cases(&self) -> Result<Vec<Case>, StoreError> {
         let sql = |e| StoreError::from_sql(&self.path, e);
         let mut open = Vec::new();
         let mut stmt = self
             .conn
-            .prepare("SELECT number, body FROM cases WHERE stage != 'archived' ORDER BY year, seq")
+            .prepare(
+                "SELECT number, body FROM cases
+                 WHERE stage != 'archived' OR year >= (SELECT max(year) FROM cases) - 1
+                 ORDER BY year, seq",
+            )
             .map_err(sql)?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
@@ -527,6 +533,31 @@ impl Store {
     }
 
     /// A case as it stands, open or archived.
+    /// Cases with a callback number whose retention ran out: filed (存档)
+    /// at or before `archived_by`.
+    pub fn expired_contacts(&self, archived_by: Timestamp) -> Result<Vec<CaseNo>, StoreError> {
+        let sql = |e| StoreError::from_sql(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT c.number, c.body FROM cases c JOIN case_contacts k ON k.case_no = c.number
+                 WHERE c.stage = 'archived' ORDER BY c.year, c.seq",
+            )
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sql)?;
+        let mut expired = Vec::new();
+        for row in rows {
+            let (number, body) = row.map_err(sql)?;
+            let case = decode_case(&self.path, &number, &body)?;
+            if case.archived_at().is_some_and(|at| at <= archived_by) {
+                expired.push(case.no);
+            }
+        }
+        Ok(expired)
+    }
+
     pub fn case(&self, number: &str) -> Result<Option<Case>, StoreError> {
         let body: Option<String> = self
             .conn
@@ -703,7 +734,17 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::AlarmReset { .. }
         | Fact::ZoneFaulted { .. }
         | Fact::PrintFailed { .. } => {}
-        Fact::CaseOpened { .. } | Fact::CaseAdvanced { .. } => project_case(tx, record)?,
+        Fact::CaseOpened { .. }
+        | Fact::CaseAdvanced { .. }
+        | Fact::CaseReopened { .. }
+        | Fact::CaseExtended { .. } => project_case(tx, record)?,
+        Fact::CasePrinted { .. } => {}
+        Fact::ContactDeleted { case } => {
+            tx.execute(
+                "DELETE FROM case_contacts WHERE case_no = ?1",
+                [case.to_string()],
+            )?;
+        }
     }
     Ok(())
 }
@@ -734,7 +775,9 @@ fn project_case(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
                 write(&case)?;
             }
         }
-        Fact::CaseAdvanced { case, .. } => {
+        Fact::CaseAdvanced { case, .. }
+        | Fact::CaseReopened { case, .. }
+        | Fact::CaseExtended { case, .. } => {
             let body: String = tx.query_row(
                 "SELECT body FROM cases WHERE number = ?1",
                 [case.to_string()],
@@ -747,7 +790,7 @@ fn project_case(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
                     Box::new(e),
                 )
             })?;
-            current.advance(record);
+            current.apply(record);
             write(&current)?;
         }
         _ => {}

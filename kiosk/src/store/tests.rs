@@ -507,6 +507,7 @@ fn cases_outlive_their_day_and_a_restart() {
         case: first,
         stage,
         note: note.into(),
+        answer: None,
     };
     go(
         &mut store,
@@ -698,6 +699,7 @@ fn a_complainants_number_is_kept_with_the_case_and_never_in_the_journal() {
                 window: None,
                 text: "等太久".into(),
                 phone: Some(Phone::parse("13912345678").unwrap()),
+                form: 0,
             },
             &Actor::Citizen,
             now,

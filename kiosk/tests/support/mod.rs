@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 
 use board::command::{When, parse_scenario};
 use kiosk::app::{
-    Cards, Clock, Control, Core, CoreParts, Event, PrintState, Screen, ScreenJob, ScreenOps,
-    ScreenView, StaffOutcome, TicketView, Writer, keys, zones,
+    Cards, Clock, ComplaintOutcome, Control, Core, CoreParts, Event, PrintState, Screen, ScreenJob,
+    ScreenOps, ScreenView, StaffOutcome, TicketView, Writer, keys, zones,
 };
 use kiosk::config::Config;
 use kiosk::domain::Station;
@@ -25,6 +25,8 @@ use tokio::task::JoinHandle;
 pub struct NoScreen {
     /// Every view shown, in order.
     pub shown: Mutex<Vec<ScreenView>>,
+    /// What became of each complaint, in order.
+    pub complaints: Mutex<Vec<ComplaintOutcome>>,
 }
 
 impl NoScreen {
@@ -59,6 +61,11 @@ impl Screen for NoScreen {
     fn problem(&self, _: bool) {}
     fn thank(&self, _: u8) {}
     fn staff(&self, _: StaffOutcome) {}
+    fn complaint(&self, outcome: ComplaintOutcome) {
+        if let Ok(mut c) = self.complaints.lock() {
+            c.push(outcome);
+        }
+    }
     fn run(&self, job: ScreenJob) {
         job(&NoOps);
     }
@@ -77,6 +84,11 @@ impl Rig {
     /// Starts (or restarts) the station; the clock reads Monday 30 November
     /// 2026, 09:00 in Shanghai.
     pub async fn start(dir: &Path) -> Self {
+        Self::start_at(dir, "2026-11-30T01:00:00Z").await
+    }
+
+    /// Starts (or restarts) the station with the clock at `utc`.
+    pub async fn start_at(dir: &Path, utc: &str) -> Self {
         let config = Config::builtin().unwrap();
         let store = Store::open(&dir.join("kiosk.db"), &config.store).unwrap();
         let station = store.resume().unwrap().rebuild(Station::new(
@@ -95,7 +107,7 @@ impl Rig {
             printer_port: None,
             screen: Arc::clone(&screen) as Arc<dyn Screen>,
             info: config.station.clone(),
-            clock: Clock::starting_at("2026-11-30T01:00:00Z".parse().unwrap()),
+            clock: Clock::starting_at(utc.parse().unwrap()),
             events: tx.clone(),
             profile: config.printer.profile.clone(),
             logo: None,
@@ -140,6 +152,20 @@ impl Rig {
         let (reply, done) = oneshot::channel();
         self.events.send(Event::Barrier(reply)).unwrap();
         done.await.unwrap();
+    }
+
+    /// Sends an event and waits until the station has handled it.
+    pub async fn send(&self, event: Event) {
+        self.events.send(event).unwrap();
+        let (reply, done) = oneshot::channel();
+        self.events.send(Event::Barrier(reply)).unwrap();
+        done.await.unwrap();
+    }
+
+    /// Runs one control command line; returns its answer.
+    pub async fn command(&self, line: &str) -> Value {
+        let command = board::command::parse(line).unwrap();
+        self.control.execute(command).await
     }
 
     /// Runs a scenario file from `tests/scenarios/`; returns the answers of

@@ -42,6 +42,39 @@ enum Command {
     /// Staff and their PINs (alarm resets, later the staff console).
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Cases (bad ratings, complaints): list them, export one as one file.
+    #[command(subcommand)]
+    Case(CaseCommand),
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// List the cases: number, source, stage, deadlines, overdue.
+    List {
+        #[command(flatten)]
+        data: DataArg,
+        /// Settings file (for the time zone).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Export one case as one self-contained HTML file (一案一卷): its facts,
+    /// stages, extensions and journal entries. The callback number is masked
+    /// unless a manager exports it (`--manager ID`, PIN on standard input).
+    Export {
+        /// The case number, such as 2026-0007.
+        number: String,
+        /// Where to write it; by default case-NUMBER.html here.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The manager's staff number: the callback number is shown in full.
+        #[arg(long, value_name = "ID")]
+        manager: Option<String>,
+        #[command(flatten)]
+        data: DataArg,
+        /// Settings file (station name, time zone).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -296,7 +329,105 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         Some(Command::Printer(command)) => printer(command),
         Some(Command::Calendar(command)) => calendar(command),
         Some(Command::Staff(command)) => staff(command),
+        Some(Command::Case(command)) => case(command),
     }
+}
+
+fn case(command: CaseCommand) -> Result<ExitCode> {
+    use kiosk::documents::case_file::{Contact, Export, case_html};
+    use kiosk::domain::{CaseSource, StaffRole};
+    match command {
+        CaseCommand::List { data, config } => {
+            let config = Config::load(config.as_deref())?;
+            let today = config
+                .settings
+                .time_zone
+                .to_datetime(Timestamp::now())
+                .date();
+            let store = data.store()?;
+            println!(
+                "{:<10} {:<24} {:<6} {:<16} {:<11} overdue",
+                "case", "source", "window", "stage", "answer by"
+            );
+            for c in store.all_cases()? {
+                let source = match &c.source {
+                    CaseSource::Rating { level } => format!("rating {level}"),
+                    CaseSource::Complaint { topic, .. } => format!("complaint {}", topic.zh()),
+                };
+                let overdue = c.overdue(today);
+                println!(
+                    "{:<10} {:<24} {:<6} {:<16} {:<11} {}",
+                    c.no,
+                    source,
+                    c.window.map(|w| w.to_string()).unwrap_or_default(),
+                    c.stage().to_string(),
+                    c.callback_due.date.to_string(),
+                    match (overdue.callback, overdue.rectification) {
+                        (true, _) => "answer",
+                        (false, true) => "rectification",
+                        _ => "",
+                    }
+                );
+            }
+        }
+        CaseCommand::Export {
+            number,
+            out,
+            manager,
+            data,
+            config,
+        } => {
+            let config = Config::load(config.as_deref())?;
+            let no: kiosk::domain::CaseNo = number.parse().map_err(anyhow::Error::msg)?;
+            let mut store = data.store()?;
+            let Some(case) = store.case(&no.to_string())? else {
+                bail!("there is no case {no}; `kiosk case list` shows the cases");
+            };
+            let by = match &manager {
+                None => "未授权 not a manager: callback number masked".to_string(),
+                Some(id) => {
+                    let pin = read_pin()?;
+                    match store.check_pin(id, &pin, Timestamp::now())? {
+                        Ok((StaffRole::Manager, name)) => format!("站长 manager {name} ({id})"),
+                        Ok((role, _)) => bail!(
+                            "{id} is {}: only a manager exports a case with its callback number",
+                            role.word()
+                        ),
+                        Err(refusal) => bail!("{id}: {refusal}"),
+                    }
+                }
+            };
+            let contact = match (&case.source, store.case_contact(no)?) {
+                (_, Some(phone)) => Contact::Kept {
+                    phone,
+                    full: manager.is_some(),
+                },
+                (CaseSource::Complaint { callback: true, .. }, None) => Contact::Deleted,
+                _ => Contact::None,
+            };
+            let entries = LogFilter {
+                case: Some(no.to_string()),
+                ..LogFilter::default()
+            }
+            .read(store.connection())?;
+            let html = case_html(
+                &case,
+                &contact,
+                &entries,
+                &Export {
+                    station: &config.station,
+                    tz: &config.settings.time_zone,
+                    at: Timestamp::now(),
+                    by,
+                },
+            );
+            let out = out.unwrap_or_else(|| PathBuf::from(format!("case-{no}.html")));
+            std::fs::write(&out, html)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!("case {no} written to {}", out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One line from standard input: a PIN, never echoed or logged.

@@ -708,5 +708,7 @@ fn sample_notice() -> NoticeFacts {
     }
 }
 
+pub mod case_file;
+
 #[cfg(test)]
 mod tests;

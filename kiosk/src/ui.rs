@@ -563,8 +563,11 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         "thanks_window": lobby.get_thanks_window(),
         "receipt": if screen == "complaint_done" { lobby.get_receipt().case.to_string() } else { String::new() },
         "receipt_print": if screen == "complaint_done" { print_name(lobby.get_receipt().print) } else { "" },
-        "form_text": lobby.get_form_text().to_string(),
+        // The complaint form's progress, never its text or number (a
+        // scenario's `state` answers are logged).
+        "form_count": lobby.get_form_count(),
         "form_letters": lobby.get_form_letters().to_string(),
+        "form_phone_error": lobby.get_form_phone_error() != "",
         "english": lobby.get_english(),
         "width": size.width,
         "height": size.height,

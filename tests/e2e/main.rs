@@ -7,6 +7,7 @@
 mod support;
 
 mod bad_input;
+mod complaints;
 mod evaluator;
 mod printer;
 mod safety;

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{Station, TEST_CONFIG, kiosk};
+use crate::support::{Station, TEST_CONFIG, add_staff, kiosk};
 
 /// The screenshot's pixels.
 fn pixels(path: &Path) -> Vec<u8> {
@@ -100,31 +100,6 @@ fn smoke_covers_the_lobby_with_the_evacuation_screen_until_a_manager_resets_it()
     assert_eq!(state["outputs"]["siren_relay"], false);
     assert_eq!(station.take_ticket('A'), "A001");
     assert!(station.quit().success());
-}
-
-/// `kiosk staff add ID --name NAME --role ROLE` with the PIN on standard input.
-fn add_staff(data: &Path, id: &str, name: &str, role: &str, pin: &str) {
-    use std::io::Write;
-    let mut child = kiosk()
-        .args(["staff", "add", id, "--name", name, "--role", role, "--data"])
-        .arg(data)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{pin}\n").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Types digits on the staff PIN pad, then OK.

@@ -33,6 +33,12 @@ impl Station {
     /// Starts `kiosk run --headless` on `data` with extra arguments and waits for
     /// its `ready` line.
     pub fn start(data: &Path, extra: &[&str]) -> Station {
+        Self::start_logging(data, extra, None)
+    }
+
+    /// [`Station::start`], with everything the kiosk logs (at `debug`)
+    /// written to `log`.
+    pub fn start_logging(data: &Path, extra: &[&str], log: Option<&Path>) -> Station {
         let mut command = kiosk();
         command.args(["run", "--headless", "--data"]).arg(data);
         if !extra.contains(&"--clock") {
@@ -44,16 +50,20 @@ impl Station {
             std::fs::write(&config, TEST_CONFIG).unwrap();
             command.arg("--config").arg(config);
         }
-        let mut child = command
-            .args(extra)
-            .env(
-                "RUST_LOG",
-                std::env::var("KIOSK_TEST_LOG").unwrap_or_else(|_| "error".into()),
-            )
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the kiosk binary starts");
+        command.args(extra).stdout(Stdio::piped());
+        match log {
+            None => command
+                .env(
+                    "RUST_LOG",
+                    std::env::var("KIOSK_TEST_LOG").unwrap_or_else(|_| "error".into()),
+                )
+                .stderr(Stdio::inherit()),
+            Some(path) => command
+                .env("RUST_LOG", "debug")
+                .env("NO_COLOR", "1")
+                .stderr(std::fs::File::create(path).unwrap()),
+        };
+        let mut child = command.spawn().expect("the kiosk binary starts");
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
         stdout
@@ -187,4 +197,29 @@ pub fn kinds(entries: &[Value]) -> Vec<String> {
         .iter()
         .map(|e| e["kind"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// `kiosk staff add ID --name NAME --role ROLE` with the PIN on standard input.
+pub fn add_staff(data: &Path, id: &str, name: &str, role: &str, pin: &str) {
+    use std::io::Write;
+    let mut child = kiosk()
+        .args(["staff", "add", id, "--name", name, "--role", role, "--data"])
+        .arg(data)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pin}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -533,6 +533,24 @@ impl Store {
     }
 
     /// A case as it stands, open or archived.
+    /// Every case, in number order.
+    pub fn all_cases(&self) -> Result<Vec<Case>, StoreError> {
+        let sql = |e| StoreError::from_sql(&self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare("SELECT number, body FROM cases ORDER BY year, seq")
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sql)?;
+        let mut cases = Vec::new();
+        for row in rows {
+            let (number, body) = row.map_err(sql)?;
+            cases.push(decode_case(&self.path, &number, &body)?);
+        }
+        Ok(cases)
+    }
+
     /// Cases with a callback number whose retention ran out: filed (存档)
     /// at or before `archived_by`.
     pub fn expired_contacts(&self, archived_by: Timestamp) -> Result<Vec<CaseNo>, StoreError> {

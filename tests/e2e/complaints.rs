@@ -1,0 +1,248 @@
+//! The complaint box through the real binary and the real UI, touch by touch:
+//! a complaint typed in pinyin with a callback number, its receipt on the
+//! virtual printer, the case moved on and extended with a printed notice, the
+//! case exported; and nowhere — log lines, journal, receipt, a staff export —
+//! the number, except a manager's export. Cancel and the idle time file
+//! nothing; with no printer the case is filed and its number shown.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::support::{Station, TEST_CONFIG, add_staff, journal, kinds, kiosk};
+
+/// The callback number left in the form, and one typed into the text.
+const CALLBACK: &str = "13912345678";
+const IN_TEXT: &str = "13812345678";
+
+fn tap(station: &mut Station, ids: &[&str]) {
+    for id in ids {
+        station.ok(&format!("tap {id}"));
+    }
+}
+
+fn keys(station: &mut Station, prefix: &str, typed: &str) {
+    for c in typed.chars() {
+        station.ok(&format!("tap {prefix}{c}"));
+    }
+}
+
+/// Every printed job's text, concatenated.
+fn printed(jobs: &Path) -> String {
+    let mut out = String::new();
+    let mut names: Vec<_> = std::fs::read_dir(jobs)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    names.sort();
+    for name in names {
+        out.push_str(&std::fs::read_to_string(name).unwrap());
+    }
+    out
+}
+
+fn export(data: &Path, out: &Path, manager: Option<(&str, &str)>) -> String {
+    use std::io::Write;
+    let mut command = kiosk();
+    command
+        .args(["case", "export", "2026-0001", "--data"])
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    if let Some((id, _)) = manager {
+        command.args(["--manager", id]);
+    }
+    let mut child = command.spawn().unwrap();
+    let pin = manager.map_or(String::new(), |(_, pin)| format!("{pin}\n"));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(pin.as_bytes())
+        .unwrap();
+    let result = child.wait_with_output().unwrap();
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    std::fs::read_to_string(out).unwrap()
+}
+
+#[test]
+fn a_complaint_typed_by_touch_is_filed_once_with_a_receipt_and_its_number_stays_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    add_staff(&data, "0001", "李站长", "manager", "13579");
+    add_staff(&data, "0101", "王芳", "staff", "2468");
+    let log = dir.path().join("kiosk.log");
+    let mut station = Station::start_logging(&data, &[], Some(&log));
+
+    tap(&mut station, &["complaint", "topic-1", "window-2"]);
+    assert_eq!(station.screen()["screen"], "complaint_text");
+    // dengdai → 等待, the most frequent word for those letters.
+    keys(&mut station, "key-", "dengdai");
+    assert_eq!(station.screen()["form_letters"], "deng'dai");
+    tap(
+        &mut station,
+        &["candidate-0", "key-mode-phrases", "key-phrase-0"],
+    );
+    // A number typed into the text is masked when the case is opened.
+    tap(&mut station, &["key-mode-digits"]);
+    keys(&mut station, "key-", IN_TEXT);
+    assert_eq!(station.screen()["form_count"], 2 + 1 + 6 + 11);
+    tap(&mut station, &["form-next"]);
+
+    // Ten digits are refused with a message; the twelfth is not taken.
+    keys(&mut station, "key-phone-", &CALLBACK[..10]);
+    tap(&mut station, &["form-phone-next"]);
+    let screen = station.screen();
+    assert_eq!(screen["screen"], "complaint_phone");
+    assert_eq!(screen["form_phone_error"], true);
+    keys(&mut station, "key-phone-", "89");
+    tap(&mut station, &["form-phone-next"]);
+    assert_eq!(station.screen()["screen"], "complaint_confirm");
+
+    // A double tap on submit: the second finds the button disabled or the
+    // receipt screen; either way one case.
+    station.ok("tap form-submit");
+    station.send("tap form-submit");
+    station.ok("settle");
+    let screen = station.screen();
+    assert_eq!(screen["screen"], "complaint_done");
+    assert_eq!(screen["receipt"], "2026-0001");
+    assert_eq!(screen["receipt_print"], "printed");
+
+    // Staff move the case on; the manager extends it and the notice prints.
+    station.ok(r#"case 2026-0001 registered "与投诉人通话""#);
+    let refused = station.send(r#"case 2026-0001 extend 5 0101 2468 "需核实""#);
+    assert_eq!(refused["ok"], false, "{refused}");
+    station.ok(r#"case 2026-0001 extend 5 0001 13579 "需县医保局核实""#);
+    station.ok("settle");
+    assert!(station.quit().success());
+
+    let paper = printed(&data.join("printer"));
+    assert!(paper.contains("投诉受理回执"), "{paper}");
+    assert!(paper.contains("2026-0001") && paper.contains("2026-12-07"));
+    assert!(paper.contains("延期办理告知书") && paper.contains("需县医保局核实"));
+
+    let entries = journal(&data, &["--case", "2026-0001"]);
+    assert_eq!(
+        kinds(&entries),
+        [
+            "case_opened",
+            "case_printed",
+            "case_advanced",
+            "case_extended",
+            "case_printed"
+        ]
+    );
+    let opened = &entries[0]["body"];
+    assert_eq!(opened["topic"], "efficiency");
+    assert_eq!(opened["window"], 2);
+    assert_eq!(opened["callback"], true);
+    assert_eq!(opened["text"], "等待，等候时间太长138****5678");
+
+    let staff_copy = export(&data, &dir.path().join("case.html"), None);
+    assert!(staff_copy.contains("139****5678"));
+    let manager_copy = export(
+        &data,
+        &dir.path().join("case-manager.html"),
+        Some(("0001", "13579")),
+    );
+    assert!(manager_copy.contains(CALLBACK));
+    assert!(!manager_copy.contains("<script") && manager_copy.contains("需县医保局核实"));
+
+    // The number is nowhere but the case and the manager's copy.
+    let everything = [
+        ("the log", std::fs::read_to_string(&log).unwrap()),
+        (
+            "the journal",
+            journal(&data, &[])
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<String>(),
+        ),
+        ("the printed paper", paper),
+        ("the staff export", staff_copy),
+    ];
+    for (place, text) in everything {
+        assert!(text.len() > 100, "{place} was read");
+        for number in [CALLBACK, IN_TEXT] {
+            assert!(!text.contains(number), "{number} in {place}");
+        }
+    }
+    assert!(
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("complaint 2026-0001 filed"),
+        "the log does record the complaint"
+    );
+}
+
+/// The idle time of the complaint screens, shortened for the test.
+fn short_idle(data: &Path) -> std::path::PathBuf {
+    std::fs::create_dir_all(data).unwrap();
+    let config = data.join("short-idle.toml");
+    std::fs::write(
+        &config,
+        format!("{TEST_CONFIG}[ui]\ncomplaint_idle_seconds = 5\n"),
+    )
+    .unwrap();
+    config
+}
+
+#[test]
+fn cancel_and_walking_away_file_nothing_and_without_a_printer_the_number_is_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = short_idle(dir.path());
+    let config = config.to_str().unwrap();
+    let mut station = Station::start(dir.path(), &["--config", config, "--printer", "none"]);
+
+    // Cancel from each step goes home.
+    tap(&mut station, &["complaint", "form-cancel"]);
+    assert_eq!(station.screen()["screen"], "home");
+    tap(&mut station, &["complaint", "topic-0", "window-1", "key-h"]);
+    tap(
+        &mut station,
+        &["form-next", "form-anonymous", "form-cancel"],
+    );
+    assert_eq!(station.screen()["screen"], "home");
+
+    // Walking away in the middle of typing: home after the idle time.
+    tap(
+        &mut station,
+        &["complaint", "topic-0", "window-unsure", "key-h"],
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while station.screen()["screen"] != "home" {
+        assert!(Instant::now() < deadline, "still on the complaint screen");
+        station.ok("wait 200ms");
+    }
+    assert!(
+        !kinds(&journal(dir.path(), &[])).contains(&"case_opened".to_string()),
+        "nothing was filed"
+    );
+
+    // A new form starts empty, and with no printer the case is filed and its
+    // number shown large.
+    tap(&mut station, &["complaint", "topic-5", "window-unsure"]);
+    assert_eq!(station.screen()["form_count"], 0);
+    tap(
+        &mut station,
+        &["form-next", "form-anonymous", "form-submit"],
+    );
+    station.ok("settle");
+    let screen = station.screen();
+    assert_eq!(screen["screen"], "complaint_done");
+    assert_eq!(screen["receipt"], "2026-0001");
+    assert_eq!(screen["receipt_print"], "no_printer");
+    assert!(station.quit().success());
+    let entries = journal(dir.path(), &["--kind", "case_opened"]);
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["body"]["callback"], false);
+    assert_eq!(entries[0]["body"]["text"], "");
+}

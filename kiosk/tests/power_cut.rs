@@ -37,7 +37,9 @@ use std::time::Instant;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use kiosk::config::Config;
-use kiosk::domain::{Actor, CategoryId, Command, Fact, Record, Station, TicketCode, WindowNo};
+use kiosk::domain::{
+    Actor, CategoryId, Command, Fact, Phone, Record, Station, TicketCode, Topic, WindowNo,
+};
 use kiosk::store::{Resume, Store};
 
 /// Power cuts per test.
@@ -80,6 +82,11 @@ fn full_sync_loses_nothing_across_a_thousand_power_cuts() {
         "too little acknowledged to mean much: {} records, {} tickets",
         t.records_acked,
         t.tickets_acked
+    );
+    assert!(
+        t.complaints_acked >= 50,
+        "only {} complaints acknowledged",
+        t.complaints_acked
     );
 }
 
@@ -158,6 +165,8 @@ struct Totals {
     commits_acked: usize,
     records_acked: usize,
     tickets_acked: usize,
+    /// Complaints filed with a callback number and acknowledged.
+    complaints_acked: usize,
     /// Acknowledged records missing (or different) after a power cut.
     lost_records: usize,
     /// Rows of `tickets`, or `ticket_issued` journal entries, for the same number.
@@ -209,6 +218,8 @@ struct Book {
     durable_unacked: usize,
     /// Journal rows neither acknowledged nor explained, at the last check.
     unexplained: usize,
+    /// Acknowledged complaints' callback numbers: (case, digits).
+    contacts: Vec<(String, String)>,
 }
 
 fn run(h: &Harness) -> Totals {
@@ -254,9 +265,15 @@ fn run(h: &Harness) -> Totals {
                 (STEP_MS.0 + rng.below(STEP_MS.1 - STEP_MS.0 + 1)) as i64,
             );
             let ops_before = vfs::ops(h.disk);
-            match store.commit(&decision.records) {
+            match store.commit_with(&decision.records, &decision.contacts) {
                 Ok(seqs) => {
                     r.t.commits_acked += 1;
+                    for (case, phone) in &decision.contacts {
+                        r.t.complaints_acked += 1;
+                        r.book
+                            .contacts
+                            .push((case.to_string(), phone.full().to_string()));
+                    }
                     for (record, seq) in decision.records.iter().zip(seqs) {
                         station.apply(record);
                         r.acknowledge(record, seq, cycle);
@@ -288,7 +305,7 @@ fn run(h: &Harness) -> Totals {
     let t = r.t;
     eprintln!(
         "{}: {} power cuts in {:.1} s; {} commands ({} rejected), {} commits, {} records \
-         and {} tickets acknowledged; lost {} records; {} duplicate numbers, {} numbers \
+         and {} tickets and {} complaints acknowledged; lost {} records; {} duplicate numbers, {} numbers \
          issued again, {} checks with numbering behind; {} integrity failures; {} failed \
          commits found durable, {} unexplained journal rows; clock reached {}",
         h.name,
@@ -299,6 +316,7 @@ fn run(h: &Harness) -> Totals {
         t.commits_acked,
         t.records_acked,
         t.tickets_acked,
+        t.complaints_acked,
         t.lost_records,
         t.duplicate_numbers,
         t.reissued_numbers,
@@ -401,6 +419,19 @@ fn pick(rng: &mut Rng) -> (Command, Actor) {
         }
         40..75 => (Command::CallNext { window }, keypad),
         75..90 => (Command::Complete { window }, keypad),
+        // The complaint box: a case opens, its callback number beside it.
+        90..94 => {
+            let phone = Phone::parse(&format!("139{:08}", rng.below(100_000_000)))
+                .expect("139 and eight digits is a mobile number");
+            let command = Command::FileComplaint {
+                topic: Topic::Efficiency,
+                window: Some(window),
+                text: "等候时间太长".into(),
+                phone: Some(phone),
+                form: rng.next(),
+            };
+            (command, Actor::Citizen)
+        }
         _ => (Command::Skip { window }, keypad),
     }
 }
@@ -492,6 +523,35 @@ fn check_store(store: &Store, journal: &[Record], cycle: usize, book: &mut Book,
         t.duplicate_numbers += (twice_in_tickets + twice_in_journal) as usize;
         t.example(format!(
             "cycle {cycle}: {twice_in_tickets} numbers twice in tickets, {twice_in_journal} in the journal"
+        ));
+    }
+    // (e) Each case once, and every acknowledged callback number with its
+    // case.
+    let opened = count("SELECT count(*) FROM journal WHERE kind = 'case_opened'");
+    let cases = count("SELECT count(*) FROM cases");
+    assert_eq!(
+        opened, cases,
+        "cycle {cycle}: the cases table and the journal disagree"
+    );
+    let mut lost_contacts = Vec::new();
+    book.contacts.retain(|(case, phone)| {
+        let kept: Option<String> = conn
+            .query_row(
+                "SELECT phone FROM case_contacts WHERE case_no = ?1",
+                [case],
+                |r| r.get(0),
+            )
+            .ok();
+        let found = kept.as_deref() == Some(phone.as_str());
+        if !found {
+            lost_contacts.push(case.clone());
+        }
+        found
+    });
+    if !lost_contacts.is_empty() {
+        t.lost_records += lost_contacts.len();
+        t.example(format!(
+            "cycle {cycle}: cases {lost_contacts:?} lost their callback number"
         ));
     }
     let issued = count("SELECT count(*) FROM journal WHERE kind = 'ticket_issued'");

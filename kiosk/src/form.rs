@@ -196,7 +196,13 @@ impl ComplaintForm {
                 // Anything else ends the composition first, as a phone's
                 // keyboard does.
                 self.commit();
-                if k.chars().count() == 1 && !k.chars().any(char::is_control) {
+                // One character; not a control, not a key code in the
+                // private use area (arrows, function keys).
+                let typed = k.chars().count() == 1
+                    && !k
+                        .chars()
+                        .any(|c| c.is_control() || ('\u{E000}'..='\u{F8FF}').contains(&c));
+                if typed {
                     self.append(k);
                 }
             }

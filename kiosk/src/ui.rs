@@ -157,6 +157,8 @@ fn show_form(lobby: &Lobby<'_>, form: &ComplaintForm) {
     lobby.set_form_phone(v.phone.into());
     lobby.set_form_phone_masked(v.phone_masked.into());
     lobby.set_form_phone_error(v.phone_error.into());
+    // Every touch of the form restarts the idle time.
+    lobby.set_seconds_left(lobby.get_complaint_idle_seconds());
 }
 
 /// A number for a new form: the station finds a second submit of it.
@@ -325,9 +327,11 @@ pub fn show_complaint(window: &KioskWindow, outcome: &ComplaintOutcome) {
             lobby.set_seconds_left(RECEIPT_SECONDS);
             lobby.set_screen(Screen::ComplaintDone);
         }
-        ComplaintOutcome::Refused(why) => {
+        // The reason is for the technician (it is logged); the citizen is
+        // asked to fetch staff.
+        ComplaintOutcome::Refused(_) => {
             lobby.set_form_message(
-                format!("未能提交，请联系工作人员 Not filed, please ask staff: {why}").into(),
+                "未能提交，请联系工作人员 Not filed: please ask the staff".into(),
             );
         }
     }
@@ -579,6 +583,7 @@ mod tests {
     use std::time::Duration;
 
     use i_slint_backend_testing::mock_elapsed_time;
+    use slint::Model;
 
     use super::*;
 
@@ -664,5 +669,77 @@ mod tests {
         key("1");
         key("q");
         assert_eq!(*typed.borrow(), "1q");
+    }
+
+    #[test]
+    fn the_complaint_form_submits_once_and_walking_away_files_nothing() {
+        i_slint_backend_testing::init_no_event_loop();
+        let window = KioskWindow::new().unwrap();
+        let lobby = window.global::<Lobby>();
+        lobby.set_complaint_idle_seconds(90);
+        let sent = Rc::new(RefCell::new(Vec::<Submission>::new()));
+        let sink = Rc::clone(&sent);
+        wire_complaint(&window, move |s| sink.borrow_mut().push(s));
+
+        // Walking away while typing: home after the idle time, nothing sent.
+        lobby.invoke_complaint_start();
+        lobby.set_screen(Screen::ComplaintText);
+        for k in ["h", "a", "o"] {
+            lobby.invoke_form_key(k.into());
+        }
+        assert_eq!(lobby.get_form_letters(), "hao");
+        assert_eq!(
+            lobby.get_form_candidates().row_data(0).as_deref(),
+            Some("好"),
+            "the most frequent character for hao"
+        );
+        seconds(60);
+        lobby.invoke_form_key("back".into());
+        seconds(60);
+        assert_eq!(
+            lobby.get_screen(),
+            Screen::ComplaintText,
+            "a key restarts the idle time"
+        );
+        seconds(31);
+        assert_eq!(lobby.get_screen(), Screen::Home);
+        assert!(sent.borrow().is_empty());
+
+        // A new form starts empty; a double submit sends once.
+        lobby.invoke_complaint_start();
+        assert_eq!(lobby.get_form_letters(), "");
+        assert_eq!(lobby.get_form_count(), 0);
+        lobby.set_form_topic(3);
+        lobby.set_form_window(2);
+        lobby.invoke_form_phrase(PHRASES[4].0.into());
+        for d in "13912345678".chars() {
+            lobby.invoke_form_phone_key(d.to_string().into());
+        }
+        assert!(lobby.invoke_form_phone_done());
+        assert_eq!(lobby.get_form_phone_masked(), "139****5678");
+        lobby.invoke_complaint_submit();
+        lobby.invoke_complaint_submit();
+        let sent = sent.borrow();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].topic, Topic::Fees);
+        assert_eq!(sent[0].window, Some(2));
+        assert_eq!(sent[0].text, PHRASES[4].0);
+        assert_eq!(sent[0].phone.as_ref().map(Phone::full), Some("13912345678"));
+
+        // The station's answer shows the number; the printer's updates it.
+        show_complaint(
+            &window,
+            &ComplaintOutcome::Filed(ReceiptView {
+                case: "2026-0004".into(),
+                answer_by: "2026-12-07".into(),
+                working_days: 5,
+                provisional: false,
+                print: PrintState::Printing,
+            }),
+        );
+        assert_eq!(lobby.get_screen(), Screen::ComplaintDone);
+        set_print_state(&window, "2026-0004", PrintState::Failed);
+        assert_eq!(lobby.get_receipt().print, 2);
+        assert_eq!(describe(&window)["receipt_print"], "failed");
     }
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{Station, TEST_CONFIG, add_staff, kiosk};
+use crate::support::{Station, TEST_CONFIG, add_staff};
 
 /// The screenshot's pixels.
 fn pixels(path: &Path) -> Vec<u8> {

@@ -91,8 +91,6 @@ pub struct ComplaintForm {
     phone: String,
     pub anonymous: bool,
     phone_error: Option<PhoneError>,
-    /// Sent to the station: further submits are ignored until it answers.
-    pub submitted: bool,
 }
 
 /// What the form's screens show.
@@ -160,6 +158,10 @@ impl ComplaintForm {
                     break;
                 }
             }
+            // Letters no candidate stands for are kept as typed.
+            let rest = std::mem::take(&mut self.letters);
+            self.append(&rest);
+            self.lookup();
         }
     }
 
@@ -434,10 +436,13 @@ mod tests {
         typed(&mut f, "hao");
         f.key("。");
         assert_eq!(f.text(), "窗口3，ok好。");
-        // Letters that spell no syllable are kept as typed.
+        // Letters that do not split into syllables are kept as typed.
         typed(&mut f, "v");
         f.finish_text();
         assert_eq!(f.text(), "窗口3，ok好。v");
+        typed(&mut f, "haov");
+        f.finish_text();
+        assert_eq!(f.text(), "窗口3，ok好。vhaov");
     }
 
     #[test]

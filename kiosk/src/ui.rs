@@ -213,6 +213,7 @@ pub fn wire_complaint(window: &KioskWindow, submit: impl Fn(Submission) + 'stati
             lobby.set_form_topic(0);
             lobby.set_form_window(0);
             lobby.set_form_message("".into());
+            lobby.set_form_sent(false);
             lobby.set_busy(false);
         }
         start();
@@ -282,14 +283,16 @@ pub fn wire_complaint(window: &KioskWindow, submit: impl Fn(Submission) + 'stati
     lobby.on_complaint_submit(move || {
         let Some(w) = weak.upgrade() else { return };
         let lobby = w.global::<Lobby>();
-        let mut form = f.borrow_mut();
+        let form = f.borrow();
         let topic = usize::try_from(lobby.get_form_topic())
             .ok()
             .and_then(|i| Topic::ALL.get(i).copied());
-        let (Some(topic), false) = (topic, form.submitted) else {
+        // Sent once until the station answers (it also knows the form's
+        // number, so even a second send files one case).
+        let (Some(topic), false) = (topic, lobby.get_form_sent()) else {
             return;
         };
-        form.submitted = true;
+        lobby.set_form_sent(true);
         submit(Submission {
             topic,
             window: u8::try_from(lobby.get_form_window())
@@ -310,6 +313,7 @@ const RECEIPT_SECONDS: i32 = 45;
 pub fn show_complaint(window: &KioskWindow, outcome: &ComplaintOutcome) {
     let lobby = window.global::<Lobby>();
     lobby.set_busy(false);
+    lobby.set_form_sent(false);
     match outcome {
         ComplaintOutcome::Filed(ReceiptView {
             case,
@@ -324,8 +328,12 @@ pub fn show_complaint(window: &KioskWindow, outcome: &ComplaintOutcome) {
                 days: *working_days as i32,
                 print: print_code(*print),
             });
-            lobby.set_seconds_left(RECEIPT_SECONDS);
-            lobby.set_screen(Screen::ComplaintDone);
+            // Only over the read-back: a citizen who gave up waiting has
+            // moved on, and the next one must not get this number.
+            if lobby.get_screen() == Screen::ComplaintConfirm {
+                lobby.set_seconds_left(RECEIPT_SECONDS);
+                lobby.set_screen(Screen::ComplaintDone);
+            }
         }
         // The reason is for the technician (it is logged); the citizen is
         // asked to fetch staff.
@@ -726,7 +734,20 @@ mod tests {
         assert_eq!(sent[0].text, PHRASES[4].0);
         assert_eq!(sent[0].phone.as_ref().map(Phone::full), Some("13912345678"));
 
-        // The station's answer shows the number; the printer's updates it.
+        // The station's answer shows the number over the read-back only
+        // (not over whatever the next citizen is doing); the printer's
+        // answer updates it.
+        lobby.set_screen(Screen::Home);
+        let answer = ComplaintOutcome::Filed(ReceiptView {
+            case: "2026-0004".into(),
+            answer_by: "2026-12-07".into(),
+            working_days: 5,
+            provisional: false,
+            print: PrintState::Printing,
+        });
+        show_complaint(&window, &answer);
+        assert_eq!(lobby.get_screen(), Screen::Home);
+        lobby.set_screen(Screen::ComplaintConfirm);
         show_complaint(
             &window,
             &ComplaintOutcome::Filed(ReceiptView {

@@ -62,6 +62,8 @@ pub struct Core {
     pending: Vec<JobKey>,
     /// When callback numbers past their retention were last looked for.
     purged: Option<Timestamp>,
+    /// Numbers case documents' print jobs.
+    serial: u32,
     /// `settle` waiters, and whether held jobs count as settled for them.
     settle: Vec<(bool, oneshot::Sender<()>)>,
     last_view: Option<ScreenView>,
@@ -114,6 +116,7 @@ impl Core {
             held: Vec::new(),
             pending: Vec::new(),
             purged: None,
+            serial: 0,
             settle: Vec::new(),
             last_view: None,
             store_fault: None,
@@ -650,7 +653,7 @@ impl Core {
         };
         let command = match job {
             JobKey::Ticket(ticket) => Command::PrintOutcome { ticket, outcome },
-            JobKey::Case(case, document) => Command::CasePrinted {
+            JobKey::Case { case, document, .. } => Command::CasePrinted {
                 case,
                 document,
                 outcome,
@@ -664,7 +667,16 @@ impl Core {
         if let Some(i) = self.pending.iter().position(|t| *t == job) {
             self.pending.remove(i);
         }
-        self.screen.print_state(job.code(), state);
+        // The screen shows tickets and receipts; a notice is for staff.
+        if !matches!(
+            job,
+            JobKey::Case {
+                document: CaseDocument::ExtensionNotice,
+                ..
+            }
+        ) {
+            self.screen.print_state(job.code(), state);
+        }
         self.push_view();
         self.settle_waiters();
     }
@@ -713,10 +725,30 @@ impl Core {
                     }
                     tracing::warn!("staff notice: {}", notice_text(&notice));
                 }
+                // The same form again: show its case (the screen waits for an
+                // answer); the receipt is not printed twice.
                 Effect::ComplaintFiled {
-                    again: true, case, ..
+                    again: true,
+                    case,
+                    answer_by,
+                    working_days,
+                    ..
                 } => {
                     tracing::info!("complaint form submitted again: case {case} is already open");
+                    let printing = self.pending.iter().any(|j| {
+                        matches!(j, JobKey::Case { case: c, document: CaseDocument::Receipt, .. } if *c == case)
+                    });
+                    self.screen.complaint(ComplaintOutcome::Filed(ReceiptView {
+                        case: case.to_string(),
+                        answer_by: answer_by.date.to_string(),
+                        working_days,
+                        provisional: answer_by.provisional,
+                        print: if printing {
+                            PrintState::Printing
+                        } else {
+                            PrintState::Printed
+                        },
+                    }));
                 }
                 Effect::ComplaintFiled {
                     case,
@@ -739,8 +771,8 @@ impl Core {
                         provisional: answer_by.provisional,
                     };
                     let document = documents::complaint_receipt(&facts, &self.info, self.locale);
-                    let printing =
-                        self.submit(JobKey::Case(case, CaseDocument::Receipt), &document);
+                    let key = self.case_job(case, CaseDocument::Receipt);
+                    let printing = self.submit(key, &document);
                     self.screen.complaint(ComplaintOutcome::Filed(ReceiptView {
                         case: case.to_string(),
                         answer_by: answer_by.date.to_string(),
@@ -770,7 +802,8 @@ impl Core {
                         manager: by.to_string(),
                     };
                     let document = documents::case_notice(&facts, &self.info, Locale::Zh);
-                    self.submit(JobKey::Case(case, CaseDocument::ExtensionNotice), &document);
+                    let key = self.case_job(case, CaseDocument::ExtensionNotice);
+                    self.submit(key, &document);
                 }
                 // The window's card and the lobby screen thank the citizen.
                 Effect::Thank { window, level } => {
@@ -785,6 +818,15 @@ impl Core {
     fn print(&mut self, slip: &TicketSlip) {
         let document = documents::ticket(slip, &self.info, self.locale);
         self.submit(JobKey::Ticket(slip.code), &document);
+    }
+
+    fn case_job(&mut self, case: CaseNo, document: CaseDocument) -> JobKey {
+        self.serial += 1;
+        JobKey::Case {
+            case,
+            document,
+            serial: self.serial,
+        }
     }
 
     /// Hands a document to the printer worker; false when there is no printer.

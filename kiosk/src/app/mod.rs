@@ -43,17 +43,28 @@ use crate::domain::{
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum JobKey {
     Ticket(TicketCode),
-    Case(CaseNo, CaseDocument),
+    /// `serial` tells two documents of one case apart (two extensions).
+    Case {
+        case: CaseNo,
+        document: CaseDocument,
+        serial: u32,
+    },
 }
 
 impl std::fmt::Display for JobKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             JobKey::Ticket(t) => write!(f, "ticket {t}"),
-            JobKey::Case(c, CaseDocument::Receipt) => write!(f, "receipt of case {c}"),
-            JobKey::Case(c, CaseDocument::ExtensionNotice) => {
-                write!(f, "extension notice of case {c}")
-            }
+            JobKey::Case {
+                case,
+                document: CaseDocument::Receipt,
+                ..
+            } => write!(f, "receipt of case {case}"),
+            JobKey::Case {
+                case,
+                document: CaseDocument::ExtensionNotice,
+                ..
+            } => write!(f, "extension notice of case {case}"),
         }
     }
 }
@@ -63,7 +74,7 @@ impl JobKey {
     pub fn code(&self) -> String {
         match self {
             JobKey::Ticket(t) => t.to_string(),
-            JobKey::Case(c, _) => c.to_string(),
+            JobKey::Case { case, .. } => case.to_string(),
         }
     }
 }

@@ -130,30 +130,70 @@ impl From<Phone> for String {
     }
 }
 
-/// Digit runs that read as a mainland mobile number, masked (`138****5678`):
-/// a number typed into the free text is personal data like the one in the
-/// number field.
+/// A digit, ASCII or full-width (as a Chinese keyboard types it).
+fn digit(c: char) -> Option<char> {
+    match c {
+        '0'..='9' => Some(c),
+        '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')),
+        _ => None,
+    }
+}
+
+/// Numbers that read as a mainland mobile number, masked (`138****5678`): a
+/// number typed into free text is personal data like the one in the number
+/// field. Digits may be full-width and grouped by spaces, dashes or dots
+/// (`138-1234-5678`), and may carry the country code (`+86`, `0086`).
 pub fn mask_phones(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::new();
     let mut i = 0;
     while i < chars.len() {
-        if chars[i].is_ascii_digit() {
-            let start = i;
-            while i < chars.len() && chars[i].is_ascii_digit() {
-                i += 1;
-            }
-            let run: String = chars[start..i].iter().collect();
-            match Phone::parse(&run) {
-                Ok(phone) => out.push_str(&phone.masked()),
-                Err(_) => out.push_str(&run),
-            }
-        } else {
+        if digit(chars[i]).is_none() {
             out.push(chars[i]);
             i += 1;
+            continue;
+        }
+        // A run of digits, single separators allowed between them.
+        let start = i;
+        let mut end = i;
+        let mut digits = String::new();
+        while i < chars.len() {
+            if let Some(d) = digit(chars[i]) {
+                digits.push(d);
+                i += 1;
+                end = i;
+            } else if matches!(chars[i], ' ' | '-' | '.' | '\u{3000}')
+                && chars.get(i + 1).copied().and_then(digit).is_some()
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        i = end;
+        let number = ["", "86", "0086"].iter().find_map(|prefix| {
+            digits
+                .strip_prefix(prefix)
+                .and_then(|rest| Phone::parse(rest).ok())
+                .map(|p| (prefix, p))
+        });
+        match number {
+            Some((prefix, phone)) => {
+                out.push_str(prefix);
+                out.push_str(&phone.masked());
+            }
+            None => out.extend(&chars[start..end]),
         }
     }
     out
+}
+
+/// Free text as a case keeps it: mobile numbers masked (before the text is
+/// cut, so that no half number survives, and again after invisible characters
+/// between digits are gone), then normalised and cut to `max` characters.
+pub fn private_text(raw: &str, max: usize) -> String {
+    let (text, _) = normalise_text(&mask_phones(raw), max);
+    mask_phones(&text)
 }
 
 /// The longest complaint text, in characters.
@@ -266,6 +306,27 @@ mod tests {
             mask_phones("138123456789"),
             "138123456789",
             "12 digits is not a phone"
+        );
+        // Grouped, full-width, with the country code: still a phone.
+        for typed in [
+            "138-1234-5678",
+            "138 1234 5678",
+            "138.1234.5678",
+            "１３８１２３４５６７８",
+            "+86 138 1234 5678",
+            "0086-13812345678",
+        ] {
+            let masked = mask_phones(&format!("电话{typed}谢谢"));
+            assert!(masked.contains("138****5678"), "{typed}: {masked}");
+            assert!(
+                !masked.contains("1234") && !masked.contains("１２３４"),
+                "{masked}"
+            );
+        }
+        // Dates and amounts stay as they are.
+        assert_eq!(
+            mask_phones("2026-11-30 收费 20.50 元"),
+            "2026-11-30 收费 20.50 元"
         );
     }
 

@@ -27,7 +27,9 @@ pub use case::{
 pub use catalog::{
     Catalog, CatalogError, Category, CategoryId, Days, Hours, Policy, Session, Settings, WindowNo,
 };
-pub use complaint::{MAX_NOTE, MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text};
+pub use complaint::{
+    MAX_NOTE, MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text, private_text,
+};
 pub use hours::{Ticketing, ticketing_state};
 pub use safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::calendar::{Deadline, HolidayCalendar};
 use super::case::{Answer, Case, CaseDocument, CaseNo, CaseSource, Overdue, StaffRef, Stage};
 use super::catalog::{Catalog, Category, CategoryId, Policy, Settings, WindowNo, hhmm};
-use super::complaint::{MAX_NOTE, MAX_TEXT, Phone, Topic, mask_phones, normalise_text};
+use super::complaint::{MAX_NOTE, MAX_TEXT, Phone, Topic, private_text};
 use super::hours::{Ticketing, ticketing_state};
 use super::safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
@@ -1766,8 +1766,7 @@ impl Scratch {
                     });
                     return Ok(());
                 }
-                let (text, _) = normalise_text(text, MAX_TEXT);
-                let text = mask_phones(&text);
+                let text = private_text(text, MAX_TEXT);
                 let day = self
                     .station
                     .day
@@ -1896,8 +1895,7 @@ impl Scratch {
                         next: at.next(),
                     });
                 }
-                let (note, _) = normalise_text(note, MAX_NOTE);
-                let note = mask_phones(&note);
+                let note = private_text(note, MAX_NOTE);
                 if note.is_empty() && stage != Stage::Archived {
                     return Err(Rejection::NoteNeeded(stage));
                 }
@@ -1935,8 +1933,7 @@ impl Scratch {
                     .get(&case)
                     .filter(|c| c.is_open())
                     .ok_or(Rejection::UnknownCase(case))?;
-                let (reason, _) = normalise_text(reason, MAX_NOTE);
-                let reason = mask_phones(&reason);
+                let reason = private_text(reason, MAX_NOTE);
                 if reason.is_empty() || !(1..=60).contains(&working_days) {
                     return Err(Rejection::ExtensionTerms);
                 }
@@ -1988,24 +1985,25 @@ impl Scratch {
                         at: c.stage(),
                     });
                 }
-                let (note, _) = normalise_text(note, MAX_NOTE);
-                let note = mask_phones(&note);
+                let note = private_text(note, MAX_NOTE);
                 if note.is_empty() {
                     return Err(Rejection::NoteNeeded(Stage::Registered));
                 }
                 let step = u16::try_from(c.history.len()).unwrap_or(u16::MAX);
+                // Due again as a new case of its kind would be, from today.
                 let day = self.station.business_day(self.now);
                 let settings = &self.station.settings;
-                let due = self
-                    .station
-                    .calendar
-                    .add_working_days(day, settings.answer_days);
+                let (callback, rectify) = match c.source {
+                    CaseSource::Complaint { .. } => (settings.answer_days, settings.answer_days),
+                    CaseSource::Rating { .. } => (settings.callback_days, settings.rectify_days),
+                };
+                let calendar = &self.station.calendar;
                 self.record(Fact::CaseReopened {
                     case,
                     step,
                     note,
-                    callback_due: due,
-                    rectify_due: due,
+                    callback_due: calendar.add_working_days(day, callback),
+                    rectify_due: calendar.add_working_days(day, rectify),
                 });
                 Ok(())
             }

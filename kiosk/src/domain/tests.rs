@@ -1938,6 +1938,17 @@ fn a_complaint_is_answered_orally_or_in_writing_and_reopened_only_after_the_answ
             })
             .unwrap();
     }
+    // Reopened, a rating's case is due again as a new one would be: the
+    // callback in 1 working day, the rectification in 15.
+    rated
+        .go(Command::ReopenCase {
+            case: rcase,
+            note: "群众仍不满意".into(),
+        })
+        .unwrap();
+    let c = rated.station.case(rcase).unwrap();
+    assert_eq!(c.callback_due.date, date("2026-12-01"));
+    assert_eq!(c.rectify_due.date, date("2026-12-21"));
 }
 
 #[test]

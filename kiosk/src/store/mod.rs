@@ -197,6 +197,9 @@ fn prepare(
         .map_err(sql)?;
     conn.pragma_update(None, "foreign_keys", true)
         .map_err(sql)?;
+    // A deleted callback number is overwritten, not left in a free page.
+    conn.pragma_update(None, "secure_delete", true)
+        .map_err(sql)?;
     migrate(path, &conn)?;
     Ok(conn)
 }
@@ -369,6 +372,15 @@ impl Store {
             .map_err(sql)?;
         }
         tx.commit().map_err(sql)?;
+        // A deleted number's old page may still sit in the write-ahead log:
+        // fold the log into the database and empty it.
+        if records
+            .iter()
+            .any(|r| matches!(r.fact, Fact::ContactDeleted { .. }))
+            && let Err(e) = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        {
+            tracing::warn!("after deleting callback numbers, the log was not emptied: {e}");
+        }
         Ok(seqs)
     }
 
@@ -532,7 +544,6 @@ impl Store {
         Ok(phone.and_then(|p| Phone::parse(&p).ok()))
     }
 
-    /// A case as it stands, open or archived.
     /// Every case, in number order.
     pub fn all_cases(&self) -> Result<Vec<Case>, StoreError> {
         let sql = |e| StoreError::from_sql(&self.path, e);
@@ -576,6 +587,7 @@ impl Store {
         Ok(expired)
     }
 
+    /// A case as it stands, open or archived.
     pub fn case(&self, number: &str) -> Result<Option<Case>, StoreError> {
         let body: Option<String> = self
             .conn

@@ -45,6 +45,12 @@ enum Command {
     /// Cases (bad ratings, complaints): list them, export one as one file.
     #[command(subcommand)]
     Case(CaseCommand),
+    /// Check the journal's hash chain: exits 1 and names the first entry
+    /// that was edited, deleted or moved; prints the chain's head to keep.
+    VerifyLog {
+        #[command(flatten)]
+        data: DataArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -330,6 +336,40 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         Some(Command::Calendar(command)) => calendar(command),
         Some(Command::Staff(command)) => staff(command),
         Some(Command::Case(command)) => case(command),
+        Some(Command::VerifyLog { data }) => verify_log(data),
+    }
+}
+
+fn verify_log(data: DataArg) -> Result<ExitCode> {
+    let dir = match data.data {
+        Some(d) => d,
+        None => DataDir::default_path()?,
+    };
+    let db = dir.join("kiosk.db");
+    if !db.exists() {
+        bail!(
+            "there is no journal at {} — pass --data with the station's data folder",
+            db.display()
+        );
+    }
+    let conn = store::open_read_only(&db, &kiosk::store::StoreSettings::default())?;
+    let verdict = store::chain::verify(&conn)
+        .with_context(|| format!("reading the journal in {}", db.display()))?;
+    match verdict.first_break {
+        None => {
+            println!(
+                "journal intact: {} entries, chain head {}",
+                verdict.entries, verdict.head
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(b) => {
+            println!(
+                "journal BROKEN at {b}; {} entries read, chain head {}",
+                verdict.entries, verdict.head
+            );
+            Ok(ExitCode::from(1))
+        }
     }
 }
 

@@ -471,6 +471,18 @@ fn check_store(store: &Store, journal: &[Record], cycle: usize, book: &mut Book,
         t.integrity_failures += 1;
         t.example(format!("cycle {cycle}: integrity check: {e}"));
     }
+    // The hash chain survives a power cut whole.
+    match kiosk::store::chain::verify(conn) {
+        Ok(v) if v.first_break.is_none() => {}
+        Ok(v) => {
+            t.integrity_failures += 1;
+            t.example(format!("cycle {cycle}: hash chain: {:?}", v.first_break));
+        }
+        Err(e) => {
+            t.integrity_failures += 1;
+            t.example(format!("cycle {cycle}: hash chain unreadable: {e}"));
+        }
+    }
 
     // (a) Every acknowledged record is there, equal, under the sequence number its
     // commit returned. The whole run is one business day, so `resume` reads the

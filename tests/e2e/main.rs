@@ -9,6 +9,7 @@ mod support;
 mod bad_input;
 mod complaints;
 mod evaluator;
+mod journal;
 mod printer;
 mod safety;
 mod screens;

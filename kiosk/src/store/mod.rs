@@ -8,6 +8,7 @@
 //! connections. This module knows SQL and the domain's records; it knows nothing
 //! of the UI, the printer or tokio.
 
+pub mod chain;
 mod log;
 mod staff;
 
@@ -44,7 +45,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_cases.sql"),
     include_str!("migrations/0003_staff.sql"),
     include_str!("migrations/0004_case_contacts.sql"),
+    include_str!("migrations/0005_journal_chain.sql"),
 ];
+
+/// The version whose migration chains the rows already written.
+const CHAIN_VERSION: u32 = 5;
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -242,10 +247,14 @@ fn migrate(path: &Path, conn: &Connection) -> Result<(), StoreError> {
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let next = i + 1;
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {next};\nCOMMIT;"
-        ))
-        .map_err(|e| {
+        let step = || -> rusqlite::Result<()> {
+            conn.execute_batch(&format!("BEGIN IMMEDIATE;\n{sql}"))?;
+            if next as u32 == CHAIN_VERSION {
+                chain::backfill(conn)?;
+            }
+            conn.execute_batch(&format!("PRAGMA user_version = {next};\nCOMMIT;"))
+        };
+        step().map_err(|e| {
             let _ = conn.execute_batch("ROLLBACK");
             StoreError::from_sql(path, e)
         })?;
@@ -639,24 +648,46 @@ impl Store {
     }
 }
 
+/// Appends a record as the next link of the journal's hash chain.
 fn append(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<i64> {
     let actor = serde_json::to_string(&record.actor).unwrap_or_else(|_| "{}".into());
     let body = serde_json::to_string(&record.fact).unwrap_or_else(|_| "{}".into());
+    let (last, prev) = chain::head(tx)?;
+    let seq = last + 1;
+    let at = record.at.to_string();
+    let day = record.day.to_string();
+    let ticket = record.fact.ticket().map(|t| t.to_string());
+    let window = record.fact.window().map(|w| i64::from(w.get()));
+    let row = chain::Row {
+        seq,
+        at: &at,
+        at_ms: record.at.as_millisecond(),
+        day: &day,
+        kind: record.fact.kind(),
+        actor: &actor,
+        ticket: ticket.as_deref(),
+        window,
+        body: &body,
+    };
+    let hash = chain::hash(&prev, &row);
     tx.prepare_cached(
-        "INSERT INTO journal (at, at_ms, day, kind, actor, ticket, window_no, body)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO journal (seq, at, at_ms, day, kind, actor, ticket, window_no, body, prev, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
-        record.at.to_string(),
-        record.at.as_millisecond(),
-        record.day.to_string(),
-        record.fact.kind(),
+        seq,
+        at,
+        row.at_ms,
+        day,
+        row.kind,
         actor,
-        record.fact.ticket().map(|t| t.to_string()),
-        record.fact.window().map(|w| w.get()),
+        ticket,
+        window,
         body,
+        prev.as_slice(),
+        hash.as_slice(),
     ])?;
-    Ok(tx.last_insert_rowid())
+    Ok(seq)
 }
 
 /// Keeps the `tickets` table in step with the journal.

@@ -433,6 +433,10 @@ fn a_frozen_version_1_database_upgrades_and_resumes() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
+    // The rows written before the chain existed are chained by the upgrade.
+    let verdict = chain::verify(store.connection()).unwrap();
+    assert_eq!(verdict.first_break, None);
+    assert!(verdict.entries >= 5);
     let resume = store.resume().unwrap();
     let kinds: Vec<&str> = resume.records.iter().map(|r| r.fact.kind()).collect();
     assert_eq!(
@@ -732,4 +736,91 @@ fn a_complainants_number_is_kept_with_the_case_and_never_in_the_journal() {
     // The case reads back after a restart.
     let resume = store.resume().unwrap();
     assert_eq!(resume.open_cases.len(), 1);
+}
+
+/// A journal of six entries, chained.
+fn chained() -> (tempfile::TempDir, PathBuf) {
+    let (dir, path) = temp();
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    for (i, code) in ["A001", "A002", "B001", "A003", "C001", "A004"]
+        .iter()
+        .enumerate()
+    {
+        store
+            .commit(&[issued(&format!("2026-11-30T01:0{i}:00Z"), code)])
+            .unwrap();
+    }
+    let verdict = chain::verify(store.connection()).unwrap();
+    assert_eq!((verdict.entries, verdict.first_break), (6, None));
+    assert_eq!(verdict.head.len(), 64);
+    (dir, path)
+}
+
+/// Tampers with the file as someone with a SQLite tool would (triggers off).
+fn tamper(path: &Path, sql: &str) -> chain::Verdict {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(&format!(
+        "DROP TRIGGER journal_is_append_only_update;
+         DROP TRIGGER journal_is_append_only_delete;
+         {sql}"
+    ))
+    .unwrap();
+    chain::verify(&conn).unwrap()
+}
+
+#[test]
+fn the_hash_chain_names_an_edited_entry() {
+    let (_dir, path) = chained();
+    let v = tamper(
+        &path,
+        "UPDATE journal SET body = replace(body, 'B001', 'B009') WHERE seq = 3",
+    );
+    let b = v.first_break.unwrap();
+    assert_eq!(
+        (b.seq, b.kind.as_str(), b.problem),
+        (3, "ticket_issued", chain::Problem::Edited)
+    );
+    assert!(
+        b.to_string().contains("changed after it was written"),
+        "{b}"
+    );
+    // A column outside the body counts as much.
+    let (_dir, path) = chained();
+    let v = tamper(&path, "UPDATE journal SET window_no = 2 WHERE seq = 5");
+    assert_eq!(v.first_break.unwrap().seq, 5);
+}
+
+#[test]
+fn the_hash_chain_names_a_deleted_entry() {
+    let (_dir, path) = chained();
+    let v = tamper(&path, "DELETE FROM journal WHERE seq = 4");
+    let b = v.first_break.unwrap();
+    assert_eq!(
+        (b.seq, b.problem),
+        (5, chain::Problem::Missing { after: 3 })
+    );
+    assert!(b.to_string().contains("entries 4–4 are missing"), "{b}");
+    // Closing the gap does not hide it.
+    let (_dir, path) = chained();
+    let v = tamper(
+        &path,
+        "DELETE FROM journal WHERE seq = 4;
+         UPDATE journal SET seq = seq - 1 WHERE seq > 4;",
+    );
+    let b = v.first_break.unwrap();
+    assert_eq!((b.seq, b.problem), (4, chain::Problem::OutOfPlace));
+}
+
+#[test]
+fn the_hash_chain_names_a_reordered_entry() {
+    let (_dir, path) = chained();
+    let v = tamper(
+        &path,
+        "UPDATE journal SET seq = 100 WHERE seq = 2;
+         UPDATE journal SET seq = 2 WHERE seq = 3;
+         UPDATE journal SET seq = 3 WHERE seq = 100;",
+    );
+    let b = v.first_break.unwrap();
+    assert_eq!((b.seq, b.problem), (2, chain::Problem::OutOfPlace));
+    assert!(b.to_string().contains("does not follow"), "{b}");
 }

@@ -51,6 +51,47 @@ enum Command {
         #[command(flatten)]
         data: DataArg,
     },
+    /// The figures of a day or a month: tickets by category and window,
+    /// waiting and service times, no-shows, ratings, cases.
+    Report(ReportArgs),
+    /// The journal of a range of days as CSV or JSON, with progress.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// One business day, 2026-11-30.
+    #[arg(long, conflicts_with = "month")]
+    day: Option<String>,
+    /// One month, 2026-11.
+    #[arg(long)]
+    month: Option<String>,
+    /// The report as JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    data: DataArg,
+    /// Settings file (for the time zone).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// First business day, 2026-11-01.
+    #[arg(long)]
+    from: String,
+    /// Last business day, 2026-11-30.
+    #[arg(long)]
+    to: String,
+    /// csv or json.
+    #[arg(long, default_value = "csv")]
+    format: String,
+    /// Where to write it; standard output by default.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    data: DataArg,
 }
 
 #[derive(Subcommand)]
@@ -337,10 +378,13 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         Some(Command::Staff(command)) => staff(command),
         Some(Command::Case(command)) => case(command),
         Some(Command::VerifyLog { data }) => verify_log(data),
+        Some(Command::Report(args)) => report(args),
+        Some(Command::Export(args)) => export(args),
     }
 }
 
-fn verify_log(data: DataArg) -> Result<ExitCode> {
+/// The journal of the data folder, opened for reading.
+fn read_journal(data: DataArg) -> Result<rusqlite::Connection> {
     let dir = match data.data {
         Some(d) => d,
         None => DataDir::default_path()?,
@@ -352,9 +396,149 @@ fn verify_log(data: DataArg) -> Result<ExitCode> {
             db.display()
         );
     }
-    let conn = store::open_read_only(&db, &kiosk::store::StoreSettings::default())?;
-    let verdict = store::chain::verify(&conn)
-        .with_context(|| format!("reading the journal in {}", db.display()))?;
+    Ok(store::open_read_only(
+        &db,
+        &kiosk::store::StoreSettings::default(),
+    )?)
+}
+
+fn parse_day(text: &str, what: &str) -> Result<jiff::civil::Date> {
+    text.trim()
+        .parse()
+        .with_context(|| format!("{what}: `{text}` is not a day such as 2026-11-30"))
+}
+
+/// The longest range an export or report covers.
+const MAX_DAYS: i32 = 366 * 2;
+
+fn day_range(from: jiff::civil::Date, to: jiff::civil::Date) -> Result<()> {
+    if from > to {
+        bail!("the range is reversed: {from} is after {to}");
+    }
+    let days = (to - from).get_days();
+    if days >= MAX_DAYS {
+        bail!(
+            "{from} to {to} spans {} days; export at most two years at a time",
+            days + 1
+        );
+    }
+    Ok(())
+}
+
+fn minutes(seconds: Option<u32>) -> String {
+    seconds.map_or_else(|| "—".into(), |s| format!("{}:{:02}", s / 60, s % 60))
+}
+
+fn report(args: ReportArgs) -> Result<ExitCode> {
+    let config = Config::load(args.config.as_deref())?;
+    let (from, to) = match (&args.day, &args.month) {
+        (Some(d), None) => {
+            let d = parse_day(d, "--day")?;
+            (d, d)
+        }
+        (None, Some(m)) => {
+            let first = parse_day(&format!("{}-01", m.trim()), "--month")
+                .with_context(|| format!("--month: `{m}` is not a month such as 2026-11"))?;
+            (first, first.last_of_month())
+        }
+        _ => bail!("say which: --day 2026-11-30 or --month 2026-11"),
+    };
+    let conn = read_journal(args.data)?;
+    let r = store::report::report(&conn, from, to, &config.settings.time_zone)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} — {from} to {to}", config.station.name_zh)?;
+    let line = |l: &store::report::TicketLine| {
+        format!(
+            "{:<8} issued {:>5}  served {:>5}  no-show {:>4}  unserved {:>4}  wait mean {:>6}  p90 {:>6}  service mean {:>6}",
+            l.key,
+            l.issued,
+            l.served,
+            l.no_show,
+            l.unserved,
+            minutes(l.wait_mean),
+            minutes(l.wait_p90),
+            minutes(l.service_mean)
+        )
+    };
+    writeln!(out, "\nTickets\n{}", line(&r.total))?;
+    writeln!(out, "\nBy category")?;
+    for l in &r.by_category {
+        writeln!(out, "{}", line(l))?;
+    }
+    writeln!(out, "\nBy window")?;
+    for l in &r.by_window {
+        writeln!(out, "{}", line(l))?;
+    }
+    let rating = |l: &store::report::RatingLine| {
+        format!(
+            "{:<8} 5:{} 4:{} 3:{} 2:{} 1:{}  total {}  satisfaction {}",
+            l.key,
+            l.levels[4],
+            l.levels[3],
+            l.levels[2],
+            l.levels[1],
+            l.levels[0],
+            l.total,
+            l.satisfaction
+                .map_or_else(|| "—".into(), |s| format!("{s:.1} %"))
+        )
+    };
+    writeln!(out, "\nRatings\n{}", rating(&r.ratings))?;
+    for l in &r.ratings_by_window {
+        writeln!(out, "window {}", rating(l))?;
+    }
+    let c = &r.cases;
+    writeln!(
+        out,
+        "\nCases: opened {} (ratings {}, complaints {}); filed {} ({} on time); open and overdue {}",
+        c.opened, c.from_ratings, c.from_complaints, c.closed, c.closed_on_time, c.overdue
+    )?;
+    writeln!(out, "\n{}", r.rating_coding)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(args: ExportArgs) -> Result<ExitCode> {
+    let from = parse_day(&args.from, "--from")?;
+    let to = parse_day(&args.to, "--to")?;
+    day_range(from, to)?;
+    let format = store::export::Format::parse(&args.format)
+        .with_context(|| format!("--format: `{}` is not csv or json", args.format))?;
+    let conn = read_journal(args.data)?;
+    let mut file;
+    let mut stdout;
+    let out: &mut dyn Write = match &args.out {
+        Some(path) => {
+            file = std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+            );
+            &mut file
+        }
+        None => {
+            stdout = std::io::stdout().lock();
+            &mut stdout
+        }
+    };
+    let n = store::export::export(&conn, from, to, format, out, |done, total| {
+        eprintln!("exported {done} of {total} entries");
+    })?;
+    out.flush()?;
+    if let Some(path) = &args.out {
+        eprintln!(
+            "{n} entries from {from} to {to} written to {}",
+            path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify_log(data: DataArg) -> Result<ExitCode> {
+    let conn = read_journal(data)?;
+    let verdict = store::chain::verify(&conn).context("reading the journal")?;
     match verdict.first_break {
         None => {
             println!(

@@ -76,3 +76,85 @@ fn verify_log_passes_what_the_station_wrote_and_names_each_kind_of_tampering() {
         );
     }
 }
+
+fn run(args: &[&str], data: &Path) -> (bool, String, String) {
+    let out = kiosk().args(args).arg("--data").arg(data).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn report_and_export_read_the_journal_and_refuse_bad_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    journal_written(dir.path());
+    let (ok, out, err) = run(&["report", "--day", "2026-11-30"], dir.path());
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("issued     4") && out.contains("rating levels: 5 = 非常满意"),
+        "{out}"
+    );
+    let (ok, out, _) = run(&["report", "--month", "2026-11", "--json"], dir.path());
+    assert!(ok);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["total"]["issued"], 4);
+    assert_eq!(json["to"], "2026-11-30");
+
+    let (ok, out, err) = run(
+        &[
+            "export",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert!(ok, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let entries = json["entries"].as_array().unwrap();
+    assert!(entries.len() >= 6);
+    assert!(
+        err.contains(&format!("exported {0} of {0} entries", entries.len())),
+        "{err}"
+    );
+
+    for (args, says) in [
+        (
+            &["export", "--from", "2026-12-01", "--to", "2026-11-01"][..],
+            "the range is reversed",
+        ),
+        (
+            &["export", "--from", "2016-11-01", "--to", "2026-11-01"][..],
+            "export at most two years",
+        ),
+        (
+            &[
+                "export",
+                "--from",
+                "2026-11-01",
+                "--to",
+                "2026-11-30",
+                "--format",
+                "xml",
+            ][..],
+            "is not csv or json",
+        ),
+        (
+            &["export", "--from", "30/11/2026", "--to", "2026-11-30"][..],
+            "is not a day such as",
+        ),
+        (
+            &["report", "--month", "2026-13"][..],
+            "is not a month such as 2026-11",
+        ),
+        (&["report"][..], "--day 2026-11-30 or --month 2026-11"),
+    ] {
+        let (ok, _, err) = run(args, dir.path());
+        assert!(!ok && err.contains(says), "{args:?}: {err}");
+    }
+}

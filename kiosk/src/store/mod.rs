@@ -9,7 +9,9 @@
 //! of the UI, the printer or tokio.
 
 pub mod chain;
+pub mod export;
 mod log;
+pub mod report;
 mod staff;
 
 use std::path::{Path, PathBuf};

@@ -824,3 +824,162 @@ fn the_hash_chain_names_a_reordered_entry() {
     assert_eq!((b.seq, b.problem), (2, chain::Problem::OutOfPlace));
     assert!(b.to_string().contains("does not follow"), "{b}");
 }
+
+#[test]
+fn the_report_counts_waits_no_shows_ratings_and_cases_and_the_export_states_its_coding() {
+    use crate::domain::{CategoryId, Command};
+    let (_dir, path) = temp();
+    let config = crate::config::Config::builtin().unwrap();
+    let mut station = Station::new(config.catalog, config.calendar, config.settings.clone());
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let a = CategoryId::new('A').unwrap();
+    let issue = |category| Command::Issue {
+        category,
+        priority: false,
+    };
+    let s = &mut station;
+    go(&mut store, s, issue(a), "2026-11-30T09:00:00");
+    go(&mut store, s, issue(a), "2026-11-30T09:01:00");
+    go(
+        &mut store,
+        s,
+        issue(CategoryId::new('B').unwrap()),
+        "2026-11-30T09:02:00",
+    );
+    // A001 waits 5 minutes and is served in 5; a 5 and a 1.
+    go(
+        &mut store,
+        s,
+        Command::CallNext { window: w(1) },
+        "2026-11-30T09:05:00",
+    );
+    go(
+        &mut store,
+        s,
+        Command::Complete { window: w(1) },
+        "2026-11-30T09:10:00",
+    );
+    go(
+        &mut store,
+        s,
+        Command::Rate {
+            window: w(1),
+            level: 5,
+        },
+        "2026-11-30T09:10:05",
+    );
+    // A002 waits 19 minutes and does not come.
+    go(
+        &mut store,
+        s,
+        Command::CallNext { window: w(1) },
+        "2026-11-30T09:20:00",
+    );
+    go(
+        &mut store,
+        s,
+        Command::Skip { window: w(1) },
+        "2026-11-30T09:22:00",
+    );
+    // B001 is served at window 2 and rated 1: a case.
+    go(
+        &mut store,
+        s,
+        Command::CallNext { window: w(2) },
+        "2026-11-30T09:30:00",
+    );
+    go(
+        &mut store,
+        s,
+        Command::Complete { window: w(2) },
+        "2026-11-30T09:31:00",
+    );
+    go(
+        &mut store,
+        s,
+        Command::Rate {
+            window: w(2),
+            level: 1,
+        },
+        "2026-11-30T09:31:05",
+    );
+
+    let tz = config.settings.time_zone.clone();
+    let day: Date = "2026-11-30".parse().unwrap();
+    let r = report::report(store.connection(), day, day, &tz).unwrap();
+    assert_eq!((r.total.issued, r.total.served, r.total.no_show), (3, 2, 1));
+    // Waits 300, 1140 and 1680 s: the mean, and the 90th percentile (nearest rank).
+    assert_eq!(r.total.wait_mean, Some((300 + 1140 + 1680) / 3));
+    assert_eq!(r.total.wait_p90, Some(1680));
+    assert_eq!(r.total.service_mean, Some((300 + 60) / 2));
+    let a_line = &r.by_category[0];
+    assert_eq!(
+        (a_line.key.as_str(), a_line.issued, a_line.no_show),
+        ("A", 2, 1)
+    );
+    assert_eq!(r.ratings.levels, [1, 0, 0, 0, 1]);
+    assert_eq!(r.ratings.satisfaction, Some(50.0));
+    assert_eq!(r.ratings_by_window.len(), 2);
+    assert_eq!((r.cases.opened, r.cases.from_ratings), (1, 1));
+    // Nothing on other days.
+    let next: Date = "2026-12-01".parse().unwrap();
+    assert_eq!(
+        report::report(store.connection(), next, next, &tz)
+            .unwrap()
+            .total
+            .issued,
+        0
+    );
+
+    // The export: the coding first, then every entry of the day, as CSV or JSON.
+    let mut csv_bytes = Vec::new();
+    let mut calls = Vec::new();
+    let n = export::export(
+        store.connection(),
+        day,
+        day,
+        export::Format::Csv,
+        &mut csv_bytes,
+        |d, t| calls.push((d, t)),
+    )
+    .unwrap();
+    let text = String::from_utf8(csv_bytes).unwrap();
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("# rating levels: 5 = 非常满意")
+    );
+    let body = lines.collect::<Vec<_>>().join("\n");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len() as u64, n);
+    assert_eq!(calls.last(), Some(&(n, n)));
+    assert!(
+        rows.iter()
+            .any(|r| &r[3] == "ticket_rated" && r[7].contains("\"level\":1"))
+    );
+    assert!(
+        rows.iter().all(|r| r[8].len() == 64),
+        "each row with its chain hash"
+    );
+    let mut json_bytes = Vec::new();
+    export::export(
+        store.connection(),
+        day,
+        day,
+        export::Format::Json,
+        &mut json_bytes,
+        |_, _| {},
+    )
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json_bytes).unwrap();
+    assert_eq!(json["entries"].as_array().unwrap().len() as u64, n);
+    assert!(
+        json["rating_coding"]
+            .as_str()
+            .unwrap()
+            .contains("非常不满意")
+    );
+}

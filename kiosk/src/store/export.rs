@@ -40,7 +40,7 @@ pub enum ExportError {
 }
 
 enum Sink<'a> {
-    Csv(csv::Writer<&'a mut dyn Write>),
+    Csv(Box<csv::Writer<&'a mut dyn Write>>),
     Json(&'a mut dyn Write),
 }
 
@@ -80,7 +80,7 @@ pub fn export(
             w.write_record([
                 "seq", "at", "day", "kind", "actor", "ticket", "window", "body", "hash",
             ])?;
-            Sink::Csv(w)
+            Sink::Csv(Box::new(w))
         }
         Format::Json => {
             write!(
@@ -138,7 +138,7 @@ pub fn export(
             }
         }
         done += 1;
-        if done % 10_000 == 0 {
+        if done.is_multiple_of(10_000) {
             progress(done, total);
         }
     }

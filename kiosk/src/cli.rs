@@ -832,6 +832,8 @@ fn logs(args: LogsArgs) -> Result<ExitCode> {
         case: args.case,
         day: args.day,
         limit: args.limit,
+        before: None,
+        staff: None,
     };
     let entries = filter.read(&conn)?;
     let mut out = std::io::stdout().lock();

@@ -174,6 +174,16 @@ pub struct Config {
     /// The board profile: evaluator keys, their pins and filters, card
     /// displays.
     pub board: BoardProfile,
+    /// The staff console: whether it runs, where it listens.
+    pub console: crate::console::ConsoleSettings,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawConsole {
+    enabled: Option<bool>,
+    listen: Option<Spanned<String>>,
+    session_minutes: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -188,6 +198,7 @@ struct RawConfig {
     board: RawBoard,
     window: Vec<Spanned<RawWindow>>,
     complaints: RawComplaints,
+    console: RawConsole,
 }
 
 #[derive(Deserialize, Default)]
@@ -655,6 +666,29 @@ impl Config {
         let store = StoreSettings {
             busy_timeout: Duration::from_millis(raw.store.busy_timeout_ms.unwrap_or(5000)),
         };
+        let defaults = crate::console::ConsoleSettings::default();
+        let console = crate::console::ConsoleSettings {
+            enabled: raw.console.enabled.unwrap_or(defaults.enabled),
+            listen: match &raw.console.listen {
+                None => defaults.listen,
+                Some(l) => l.get_ref().trim().parse().map_err(|_| {
+                    src.error(
+                        Some(l.span()),
+                        Some("console.listen"),
+                        "expected an address and port such as \"127.0.0.1:8080\" (or the station network's address)",
+                    )
+                })?,
+            },
+            session_idle: Duration::from_secs(
+                60 * src.in_range(
+                    &raw.console.session_minutes,
+                    "console.session_minutes",
+                    1..=480,
+                    30,
+                    " minutes",
+                )?,
+            ),
+        };
 
         let catalog = match s
             .catalog
@@ -764,6 +798,7 @@ impl Config {
             printer,
             store,
             board,
+            console,
         })
     }
 }

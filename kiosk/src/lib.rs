@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod config;
+pub mod console;
 pub mod data;
 pub mod documents;
 pub mod domain;

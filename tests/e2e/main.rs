@@ -8,6 +8,7 @@ mod support;
 
 mod bad_input;
 mod complaints;
+mod console;
 mod evaluator;
 mod journal;
 mod printer;

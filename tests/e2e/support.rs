@@ -15,7 +15,8 @@ pub const MONDAY_9AM: &str = "2026-11-30 09:00";
 /// The settings of a test station unless a test brings its own: the simulated
 /// printer prints at once instead of at paper speed, and the printer's status
 /// is checked every second, so that a cleared fault is noticed quickly.
-pub const TEST_CONFIG: &str = "[printer]\nsimulate_timing = false\npoll_seconds = 1\n";
+pub const TEST_CONFIG: &str =
+    "[console]\nlisten = \"127.0.0.1:0\"\n[printer]\nsimulate_timing = false\npoll_seconds = 1\n";
 
 pub fn kiosk() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kiosk"))
@@ -26,6 +27,8 @@ pub struct Station {
     child: Option<Child>,
     socket: BufReader<UnixStream>,
     pub data: PathBuf,
+    /// The staff console's address, `http://127.0.0.1:PORT`, when it runs.
+    pub console: Option<String>,
     _stdout: BufReader<ChildStdout>,
 }
 
@@ -69,11 +72,20 @@ impl Station {
         stdout
             .read_line(&mut line)
             .expect("the kiosk prints a ready line");
-        let socket = line
-            .trim()
-            .strip_prefix("ready control=")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
+        let fields: Vec<&str> = line.trim().split(' ').collect();
+        let field = |name: &str| {
+            fields
+                .iter()
+                .find_map(|f| f.strip_prefix(name))
+                .map(str::to_string)
+        };
+        assert_eq!(
+            fields.first(),
+            Some(&"ready"),
+            "unexpected first line {line:?}"
+        );
+        let socket = field("control=").unwrap_or_else(|| panic!("no control socket in {line:?}"));
+        let console = field("console=");
         let stream = UnixStream::connect(&socket).expect("the control socket accepts");
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
@@ -82,6 +94,7 @@ impl Station {
             child: Some(child),
             socket: BufReader::new(stream),
             data: data.to_path_buf(),
+            console,
             _stdout: stdout,
         }
     }

@@ -260,6 +260,13 @@ impl Core {
                 let _ = reply.send(result);
             }
             Event::StaffLogin { staff, pin } => self.staff_login(staff, pin).await,
+            Event::CheckPin { staff, pin, reply } => {
+                let result = self.check_pin(&staff, pin, "the staff console").await;
+                if result.is_ok() {
+                    tracing::info!("staff {staff} signed in to the staff console");
+                }
+                let _ = reply.send(result);
+            }
             Event::StaffAlarm { zone, reset } => self.staff_alarm(zone, reset).await,
             Event::StaffExit => {
                 if let Some((staff, _)) = self.session.take() {

@@ -144,6 +144,13 @@ pub enum Event {
         pin: String,
         reply: oneshot::Sender<Result<(), String>>,
     },
+    /// The staff console: checks a member's PIN (counting wrong ones); their
+    /// role and name, or why not.
+    CheckPin {
+        staff: String,
+        pin: String,
+        reply: oneshot::Sender<Result<(crate::domain::StaffRole, String), String>>,
+    },
     /// Staff mode: a staff member signs in with their PIN.
     StaffLogin { staff: String, pin: String },
     /// Staff mode: the signed-in member acknowledges or resets a zone's alarm.

@@ -257,6 +257,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         runtime.spawn(Arc::clone(&control).run_scenario(name, steps));
     }
     runtime.spawn(signals(tx.clone()));
+    let console = start_console(&runtime, &config, data.database(), &tx);
 
     window.show().map_err(|e| RunError::Ui(e.to_string()))?;
     // One line on standard output says the station takes commands now; scripts
@@ -264,7 +265,14 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "ready control={}", socket.display());
+        match &console {
+            Some(url) => {
+                let _ = writeln!(out, "ready control={} console={url}", socket.display());
+            }
+            None => {
+                let _ = writeln!(out, "ready control={}", socket.display());
+            }
+        }
         let _ = out.flush();
     }
     if options.first_frame_exit {
@@ -289,6 +297,42 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     drop(window);
     core_result.map_err(|e| RunError::Crashed(e.to_string()))?;
     ui_result.map_err(|e| RunError::Ui(e.to_string()))
+}
+
+/// Starts the staff console when it is enabled; its address, or `None`. A
+/// port that cannot be had leaves the station running without it.
+fn start_console(
+    runtime: &tokio::runtime::Runtime,
+    config: &Config,
+    database: std::path::PathBuf,
+    tx: &tokio::sync::mpsc::UnboundedSender<Event>,
+) -> Option<String> {
+    let settings = &config.console;
+    if !settings.enabled {
+        return None;
+    }
+    let listener = match runtime.block_on(tokio::net::TcpListener::bind(settings.listen)) {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(
+                "the staff console cannot listen on {}: {e}; the station runs without it (set console.listen to a free port)",
+                settings.listen
+            );
+            return None;
+        }
+    };
+    let addr = listener.local_addr().ok()?;
+    let state = crate::console::ConsoleState::new(
+        tx.clone(),
+        database,
+        config.store.clone(),
+        config.settings.time_zone.clone(),
+        config.station.clone(),
+        settings.session_idle,
+    );
+    runtime.spawn(crate::console::serve(listener, state));
+    tracing::info!("staff console http://{addr}");
+    Some(format!("http://{addr}"))
 }
 
 /// The headless screen: Slint's testing platform with its real software

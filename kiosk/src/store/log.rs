@@ -24,6 +24,10 @@ pub struct LogFilter {
     pub day: Option<String>,
     /// At most this many entries, the latest ones (still printed oldest first).
     pub limit: Option<u32>,
+    /// Only entries before this sequence number (the next page back).
+    pub before: Option<i64>,
+    /// Only what this staff member did.
+    pub staff: Option<String>,
 }
 
 /// One journal entry as shown to people.
@@ -61,6 +65,16 @@ impl LogFilter {
                 Value::Integer(t.as_millisecond()),
                 &mut clauses,
             );
+        }
+        if let Some(s) = &self.staff {
+            arg(
+                "json_extract(actor, '$.id') = ?",
+                Value::Text(s.clone()),
+                &mut clauses,
+            );
+        }
+        if let Some(b) = self.before {
+            arg("seq < ?", Value::Integer(b), &mut clauses);
         }
         if let Some(w) = self.window {
             arg("window_no = ?", Value::Integer(w.into()), &mut clauses);

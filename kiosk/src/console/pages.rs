@@ -1,0 +1,472 @@
+//! The staff console's pages, drawn with maud: every value is escaped by
+//! the template. Chinese first with English beside it, like the kiosk.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde_json::Value;
+
+use super::{LogQuery, Session};
+use crate::config::StationInfo;
+use crate::domain::{Case, CaseSource, StaffRole, Stage};
+use crate::store::LogEntry;
+
+/// The kinds of journal entry the log page filters by.
+pub const KINDS: &[&str] = &[
+    "day_opened",
+    "day_closed",
+    "ticket_issued",
+    "ticket_called",
+    "ticket_recalled",
+    "ticket_skipped",
+    "ticket_requeued",
+    "ticket_transferred",
+    "ticket_completed",
+    "ticket_printed",
+    "ticket_reprinted",
+    "print_failed",
+    "printer_changed",
+    "window_opened",
+    "window_paused",
+    "rating_armed",
+    "ticket_rated",
+    "ticket_unrated",
+    "rating_ignored",
+    "evaluator_fault",
+    "clock_behind",
+    "clock_recovered",
+    "zone_input",
+    "alarm_raised",
+    "alarm_acknowledged",
+    "alarm_reset",
+    "zone_fault",
+    "case_opened",
+    "case_advanced",
+    "case_reopened",
+    "case_extended",
+    "case_printed",
+    "contact_deleted",
+];
+
+const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;margin:0;color:#111827;background:#eef2f7}\
+nav{background:#0b3a82;padding:.5rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}\
+nav a,nav button{color:#fff;font-weight:700;text-decoration:none;background:none;border:0;font-size:1rem;cursor:pointer}\
+nav .who{margin-left:auto;color:#d6e4ff}main{padding:1rem;max-width:72rem;margin:auto}\
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #cbd5e1;padding:.3rem .5rem;text-align:left;vertical-align:top}\
+th{background:#e2e8f0}.late{color:#b71c1c;font-weight:700}.ok{color:#1b5e20;font-weight:700}\
+.msg{background:#fff3cd;border:1px solid #ffb300;padding:.5rem;margin:.5rem 0}\
+.err{background:#fde7e7;border:1px solid #b71c1c;padding:.5rem;margin:.5rem 0}\
+.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{background:#fff;padding:.75rem;border-radius:8px;min-width:14rem;flex:1}\
+button.big{font-size:1.2rem;padding:.6rem 1.2rem;margin:.2rem;border-radius:8px;border:0;background:#0d47a1;color:#fff;font-weight:700}\
+input,select,textarea{font-size:1rem;padding:.3rem;margin:.2rem}pre{white-space:pre-wrap}";
+
+fn layout(session: Option<&Session>, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · 工作台 Staff console" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                @if let Some(s) = session {
+                    nav {
+                        a href="/" { "今日 Today" }
+                        a href="/window" { "窗口 Window" }
+                        a href="/log" { "日志 Log" }
+                        a href="/cases" { "案件 Cases" }
+                        span.who { (s.name) " (" (s.staff) ", " (s.role.word()) ")" }
+                        form method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(s.csrf);
+                            button type="submit" { "退出 Sign out" }
+                        }
+                    }
+                }
+                main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+pub fn message(session: Option<&Session>, text: &str) -> Markup {
+    layout(session, "工作台 Staff console", html! { p.err { (text) } })
+}
+
+pub fn login(station: &StationInfo, error: Option<&str>) -> Markup {
+    layout(
+        None,
+        &format!("{} 工作台 Staff console", station.name_zh),
+        html! {
+            @if let Some(e) = error { p.err { (e) } }
+            form method="post" action="/login" {
+                p { label { "工号 Staff number " input name="staff" autocomplete="username" required maxlength="16"; } }
+                p { label { "密码 PIN " input name="pin" type="password" inputmode="numeric" autocomplete="current-password" required maxlength="16"; } }
+                p { button.big type="submit" { "登录 Sign in" } }
+            }
+        },
+    )
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Null => "—".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The part of today's page that refreshes itself.
+pub fn today_live(state: &Value) -> Markup {
+    let station = &state["station"];
+    let empty = Vec::new();
+    let list = |v: &Value| v.as_array().unwrap_or(&empty).clone();
+    html! {
+        p { "时间 Time: " strong { (text(&state["local"])) } }
+        div.cards {
+            div.card {
+                h3 { "排队 Queues" }
+                table {
+                    tr { th { "业务 Category" } th { "等候 Waiting" } th { "预计 Wait" } }
+                    @for c in list(&station["categories"]) {
+                        tr {
+                            td { (text(&c["id"])) " " (text(&c["zh"])) }
+                            td { (text(&c["waiting"])) }
+                            td { @if c["wait_minutes"].is_null() { "—" } @else { (text(&c["wait_minutes"])) " min" } }
+                        }
+                    }
+                }
+            }
+            div.card {
+                h3 { "窗口 Windows" }
+                table {
+                    tr { th { "窗口" } th { "正在办理 Serving" } th { "评价 Ratings 5…1" } }
+                    @for w in list(&station["windows"]) {
+                        tr {
+                            td { (text(&w["window"])) }
+                            td { @if w["paused"] == true { "暂停 paused" } @else { (text(&w["ticket"])) } }
+                            td {
+                                @let r = list(&w["ratings"]);
+                                @for level in (0..5).rev() { (r.get(level).map(text).unwrap_or_default()) " " }
+                            }
+                        }
+                    }
+                }
+            }
+            div.card {
+                h3 { "设备 Devices" }
+                p { "打印机 Printer: " (text(&state["printer"]["health"]["state"])) }
+                @if !state["printer"]["fault"].is_null() { p.late { (text(&state["printer"]["fault"])) } }
+                @for z in list(&station["zones"]) {
+                    p class=(if z["latched"].is_null() { "" } else { "late" }) {
+                        (text(&z["label"])) ": "
+                        @if z["latched"].is_null() { "正常 normal" } @else { "报警 ALARM latched" }
+                        @if !z["fault"].is_null() { " · 故障 fault " (text(&z["fault"])) }
+                    }
+                }
+                @if !state["store_fault"].is_null() { p.late { "数据库 Database: " (text(&state["store_fault"])) } }
+            }
+        }
+        h3 { "未结案件 Open cases" }
+        table {
+            tr { th { "案件 Case" } th { "阶段 Stage" } th { "答复期限 Answer by" } th { "超期 Overdue" } }
+            @for c in list(&station["cases"]) {
+                tr {
+                    td { a href=(format!("/cases/{}", text(&c["no"]))) { (text(&c["no"])) } }
+                    td { (text(&c["stage"])) }
+                    td { (text(&c["callback_due"]["date"])) }
+                    td.late { @if c["overdue"]["callback"] == true { "答复 answer " } @if c["overdue"]["rectification"] == true { "整改 rectification" } }
+                }
+            }
+        }
+    }
+}
+
+pub fn today(session: &Session, state: &Value) -> Markup {
+    layout(
+        Some(session),
+        "今日 Today",
+        html! {
+            div #live { (today_live(state)) }
+            script { (PreEscaped("setInterval(function(){fetch('/today/live').then(function(r){return r.ok?r.text():null}).then(function(t){if(t){var d=new DOMParser().parseFromString(t,'text/html');var m=d.querySelector('main');document.getElementById('live').innerHTML=m?m.innerHTML:t}})},3000);")) }
+        },
+    )
+}
+
+pub fn window(
+    session: &Session,
+    state: &Value,
+    window: Option<crate::domain::WindowNo>,
+    done: Option<&str>,
+) -> Markup {
+    let empty = Vec::new();
+    let windows = state["station"]["windows"].as_array().unwrap_or(&empty);
+    let categories = state["station"]["categories"].as_array().unwrap_or(&empty);
+    let current = window.and_then(|w| {
+        windows
+            .iter()
+            .find(|x| x["window"].as_u64() == Some(u64::from(w.get())))
+    });
+    html! {
+        (layout(Some(session), "窗口工作台 Window console", html! {
+            @match done {
+                Some("ok") => p.msg { "已完成 Done" },
+                Some(e) => p.err { (e) },
+                None => {},
+            }
+            form method="get" action="/window" {
+                label { "窗口 Window " select name="w" {
+                    @for w in windows {
+                        @let n = text(&w["window"]);
+                        option value=(n) selected[window.map(|x| x.get().to_string()) == Some(n.clone())] { (n) }
+                    }
+                } }
+                button type="submit" { "选择 Choose" }
+            }
+            @if let (Some(w), Some(cur)) = (window, current) {
+                h2 { (w.get()) " 号窗口 Window " (w.get()) ": "
+                    @if cur["paused"] == true { "暂停 paused" } @else { (text(&cur["ticket"])) } }
+                form method="post" action="/window" {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    input type="hidden" name="w" value=(w.get());
+                    button.big name="action" value="call" { "叫号 Call next" }
+                    button.big name="action" value="recall" { "重呼 Recall" }
+                    button.big name="action" value="complete" { "完成 Complete" }
+                    button.big name="action" value="skip" { "过号 Skip" }
+                    @if cur["paused"] == true {
+                        button.big name="action" value="open" { "开始 Open" }
+                    } @else {
+                        button.big name="action" value="pause" { "暂停 Pause" }
+                    }
+                    br;
+                    label { "转到 Transfer to " select name="to" {
+                        option value="" { "—" }
+                        @for c in categories {
+                            option value=(text(&c["id"])) { (text(&c["id"])) " " (text(&c["zh"])) }
+                        }
+                    } }
+                    button.big name="action" value="transfer" { "转办 Transfer" }
+                }
+            }
+        }))
+    }
+}
+
+fn local(at: &str, tz: &TimeZone) -> String {
+    at.parse::<jiff::Timestamp>()
+        .map(|t| tz.to_datetime(t).strftime("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}
+
+fn who(actor: &Value) -> String {
+    match actor["by"].as_str() {
+        Some("staff") => format!("staff {}", text(&actor["id"])),
+        Some("keypad") => format!("keypad {}", text(&actor["window"])),
+        Some("evaluator") => format!("evaluator {}", text(&actor["window"])),
+        Some(other) => other.to_string(),
+        None => actor.to_string(),
+    }
+}
+
+pub fn log(
+    session: &Session,
+    q: &LogQuery,
+    entries: &[LogEntry],
+    error: Option<&str>,
+    tz: &TimeZone,
+) -> Markup {
+    let older = entries.last().map(|e| e.seq);
+    let with_before = |before: i64| {
+        let pairs = [
+            ("from", &q.from),
+            ("to", &q.to),
+            ("kind", &q.kind),
+            ("window", &q.window),
+            ("ticket", &q.ticket),
+            ("case", &q.case),
+            ("staff", &q.staff),
+        ];
+        let mut url = String::from("/log?");
+        for (k, v) in pairs {
+            url.push_str(&format!("{k}={}&", super::urlencode(v)));
+        }
+        url.push_str(&format!("before={before}"));
+        url
+    };
+    layout(
+        Some(session),
+        "日志 Log",
+        html! {
+            form method="get" action="/log" {
+                label { "从 From " input type="date" name="from" value=(q.from); }
+                label { "到 To " input type="date" name="to" value=(q.to); }
+                label { "类别 Kind " select name="kind" {
+                    option value="" { "全部 all" }
+                    @for k in KINDS { option value=(k) selected[q.kind == *k] { (k) } }
+                } }
+                label { "窗口 Window " input name="window" size="3" value=(q.window); }
+                label { "票号 Ticket " input name="ticket" size="6" value=(q.ticket); }
+                label { "案件 Case " input name="case" size="10" value=(q.case); }
+                label { "工号 Staff " input name="staff" size="6" value=(q.staff); }
+                button type="submit" { "筛选 Filter" }
+            }
+            @if let Some(e) = error { p.err { (e) } }
+            table {
+                tr { th { "#" } th { "时间 Time" } th { "类别 Kind" } th { "经办 By" } th { "票号" } th { "窗口" } th { "详情 Details" } }
+                @for e in entries {
+                    tr {
+                        td { a href=(format!("/log/{}", e.seq)) { (e.seq) } }
+                        td { (local(&e.at, tz)) }
+                        td { (e.kind) }
+                        td { (who(&e.actor)) }
+                        td { (e.ticket.clone().unwrap_or_default()) }
+                        td { (e.window.map(|w| w.to_string()).unwrap_or_default()) }
+                        td { (e.body.to_string()) }
+                    }
+                }
+            }
+            @if entries.is_empty() && error.is_none() { p { "没有记录 Nothing matches" } }
+            @if let (Some(o), true) = (older, entries.len() as u32 >= super::PAGE) {
+                p { a href=(with_before(o)) { "更早 Older →" } }
+            }
+        },
+    )
+}
+
+pub fn log_entry(session: &Session, e: &LogEntry, tz: &TimeZone) -> Markup {
+    layout(
+        Some(session),
+        &format!("记录 Entry #{}", e.seq),
+        html! {
+            table {
+                tr { th { "时间 Time" } td { (local(&e.at, tz)) " (" (e.at) ")" } }
+                tr { th { "营业日 Day" } td { (e.day) } }
+                tr { th { "类别 Kind" } td { (e.kind) } }
+                tr { th { "经办 By" } td { (who(&e.actor)) } }
+                tr { th { "内容 Entry" } td { pre { (serde_json::to_string_pretty(&e.body).unwrap_or_default()) } } }
+            }
+            p { a href="/log" { "← 日志 Log" } }
+        },
+    )
+}
+
+fn overdue_text(case: &Case, today: Date) -> &'static str {
+    let o = case.overdue(today);
+    match (o.callback, o.rectification) {
+        (true, true) => "答复、整改超期 answer and rectification overdue",
+        (true, false) => "答复超期 answer overdue",
+        (false, true) => "整改超期 rectification overdue",
+        _ => "",
+    }
+}
+
+fn source(case: &Case) -> String {
+    match &case.source {
+        CaseSource::Rating { level } => format!("差评 rating {level}"),
+        CaseSource::Complaint { topic, .. } => format!("投诉 {}", topic.zh()),
+    }
+}
+
+pub fn cases(session: &Session, cases: &[Case], today: Date) -> Markup {
+    layout(
+        Some(session),
+        "案件 Cases",
+        html! {
+            table {
+                tr { th { "案件 Case" } th { "来源 Source" } th { "窗口" } th { "阶段 Stage" } th { "答复期限" } th { "整改期限" } th { "超期 Overdue" } }
+                @for c in cases {
+                    tr {
+                        td { a href=(format!("/cases/{}", c.no)) { (c.no) } }
+                        td { (source(c)) }
+                        td { (c.window.map(|w| w.to_string()).unwrap_or_default()) }
+                        td { (c.stage().to_string()) }
+                        td { (c.callback_due.date) }
+                        td { (c.rectify_due.date) }
+                        td.late { (overdue_text(c, today)) }
+                    }
+                }
+            }
+            @if cases.is_empty() { p { "没有案件 No cases" } }
+        },
+    )
+}
+
+pub fn case(session: &Session, c: &Case, today: Date, done: Option<&str>, tz: &TimeZone) -> Markup {
+    let next = c.stage().next();
+    let manager = session.role == StaffRole::Manager;
+    let form = |action: &str, inner: Markup| {
+        html! {
+            form method="post" action=(format!("/cases/{}/{action}", c.no)) {
+                input type="hidden" name="csrf" value=(session.csrf);
+                (inner)
+            }
+        }
+    };
+    layout(
+        Some(session),
+        &format!("案件 Case {}", c.no),
+        html! {
+            @match done {
+                Some("ok") => p.msg { "已完成 Done" },
+                Some(e) => p.err { (e) },
+                None => {},
+            }
+            table {
+                tr { th { "来源 Source" } td { (source(c)) } }
+                tr { th { "窗口 Window" } td { (c.window.map(|w| w.to_string()).unwrap_or_else(|| "—".into())) } }
+                @if let CaseSource::Complaint { text, callback, .. } = &c.source {
+                    tr { th { "内容 Text" } td { (text) } }
+                    tr { th { "回电 Callback" } td { @if *callback { "留有号码（仅站长导出可见）number kept, manager's export only" } @else { "匿名 anonymous" } } }
+                }
+                tr { th { "答复期限 Answer by" } td { (c.callback_due.date) } }
+                tr { th { "整改期限 Rectify by" } td { (c.rectify_due.date) } }
+                tr { th { "超期 Overdue" } td.late { (overdue_text(c, today)) } }
+            }
+            h2 { "办理过程 Stages" }
+            table {
+                tr { th { "阶段" } th { "时间" } th { "经办" } th { "情况" } }
+                @for e in &c.history {
+                    tr {
+                        td { (e.stage.to_string()) @if e.reopened { " · 重新核实 reopened" } @if let Some(a) = e.answer { " · " (a.zh()) } }
+                        td { (tz.to_datetime(e.at).strftime("%Y-%m-%d %H:%M").to_string()) }
+                        td { (e.by.to_string()) }
+                        td { (e.note) }
+                    }
+                }
+            }
+            @if let Some(stage) = next {
+                h3 { "下一阶段 Next: " (stage.to_string()) }
+                (form("advance", html! {
+                    input type="hidden" name="stage" value=(stage.word());
+                    textarea name="note" rows="2" cols="60" maxlength="500" placeholder="情况 What was done" {}
+                    @if stage == Stage::Answered {
+                        select name="answer" { option value="" { "答复方式 Answer" } option value="oral" { "口头 oral" } option value="written" { "书面 written" } }
+                    }
+                    button.big type="submit" { "提交 Save" }
+                }))
+            }
+            @if c.stage() >= Stage::Answered {
+                h3 { "群众不认可：重新核实 Reopen" }
+                (form("reopen", html! {
+                    textarea name="note" rows="2" cols="60" maxlength="500" {}
+                    button.big type="submit" { "重新核实 Reopen" }
+                }))
+            }
+            @if manager && c.is_open() {
+                h3 { "延期 Extend (站长 manager)" }
+                (form("extend", html! {
+                    label { "工作日 Working days " input name="days" size="3" value="5"; }
+                    textarea name="note" rows="2" cols="60" maxlength="500" placeholder="理由 Reason" {}
+                    button.big type="submit" { "延期并打印告知书 Extend and print the notice" }
+                }))
+            }
+            @if manager {
+                p { a href=(format!("/cases/{}/export", c.no)) { "导出案卷 Export the case file" } }
+            }
+        },
+    )
+}

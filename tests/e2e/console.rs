@@ -1,0 +1,282 @@
+//! The staff console over HTTP against the real binary: sign-in with real
+//! PINs (wrong ones counted, lockout, a flood from one address refused), the
+//! session cookie's flags, CSRF on every change, the window console calling a
+//! ticket the lobby board then shows, roles (window staff see no phone number
+//! and cannot export), a session ended by a PIN change, escaping of what staff
+//! type, bad filters, path traversal and an oversized request.
+
+use std::path::Path;
+
+use crate::support::{Station, add_staff, kiosk};
+
+/// A browser without one: cookies by hand, redirects not followed.
+struct Client {
+    base: String,
+    agent: ureq::Agent,
+    cookie: Option<String>,
+}
+
+/// Status, headers we look at, body.
+struct Reply {
+    status: u16,
+    location: Option<String>,
+    set_cookie: Option<String>,
+    body: String,
+}
+
+impl Client {
+    fn new(base: &str) -> Self {
+        Self {
+            base: base.to_string(),
+            agent: ureq::AgentBuilder::new().redirects(0).build(),
+            cookie: None,
+        }
+    }
+
+    fn reply(result: Result<ureq::Response, ureq::Error>) -> Reply {
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("no answer: {e}"),
+        };
+        Reply {
+            status: response.status(),
+            location: response.header("location").map(str::to_string),
+            set_cookie: response.header("set-cookie").map(str::to_string),
+            body: response.into_string().unwrap_or_default(),
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        let mut request = self.agent.get(&format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            request = request.set("Cookie", c);
+        }
+        Self::reply(request.call())
+    }
+
+    fn post(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let mut request = self.agent.post(&format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            request = request.set("Cookie", c);
+        }
+        Self::reply(request.send_form(form))
+    }
+
+    /// Signs in; the reply of the sign-in request.
+    fn login(&mut self, staff: &str, pin: &str) -> Reply {
+        let r = self.post("/login", &[("staff", staff), ("pin", pin)]);
+        if let Some(c) = &r.set_cookie {
+            self.cookie = c.split(';').next().map(str::to_string);
+        }
+        r
+    }
+
+    /// The CSRF token of the page at `path`.
+    fn csrf(&self, path: &str) -> String {
+        let body = self.get(path).body;
+        let at = body
+            .find("name=\"csrf\" value=\"")
+            .unwrap_or_else(|| panic!("no CSRF field on {path}: {body}"));
+        body[at + 19..].split('"').next().unwrap().to_string()
+    }
+}
+
+fn passwd(data: &Path, id: &str, pin: &str) {
+    use std::io::Write;
+    let mut child = kiosk()
+        .args(["staff", "passwd", id, "--data"])
+        .arg(data)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{pin}\n").as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_staff(data, "0101", "王芳", "staff", "2468");
+    add_staff(data, "0001", "李站长", "manager", "13579");
+    let mut station = Station::start(data, &[]);
+    let base = station.console.clone().expect("the console runs");
+    station.take_ticket('A');
+
+    // Not signed in: every page sends the browser to sign in.
+    let anonymous = Client::new(&base);
+    for path in ["/", "/window", "/log", "/cases"] {
+        let r = anonymous.get(path);
+        assert_eq!(
+            (r.status, r.location.as_deref()),
+            (303, Some("/login")),
+            "{path}"
+        );
+    }
+    assert!(anonymous.get("/login").body.contains("工号 Staff number"));
+
+    // A wrong PIN is refused and counted like at the kiosk.
+    let mut staff = Client::new(&base);
+    let r = staff.login("0101", "0000");
+    assert_eq!(r.status, 401);
+    assert!(
+        r.body.contains("unknown staff number or wrong PIN"),
+        "{}",
+        r.body
+    );
+    assert!(r.set_cookie.is_none());
+
+    // The right one: a session cookie only scripts cannot read, same site only.
+    let r = staff.login("0101", "2468");
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/")));
+    let cookie = r.set_cookie.unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let today = staff.get("/");
+    assert_eq!(today.status, 200);
+    assert!(today.body.contains("排队 Queues") && today.body.contains("王芳"));
+    assert!(staff.get("/today/live").body.contains("A 社保医保"));
+
+    // The window console calls the ticket; without the form's token nothing
+    // happens.
+    let r = staff.post(
+        "/window",
+        &[("w", "1"), ("action", "call"), ("csrf", "forged")],
+    );
+    assert_eq!(r.status, 403);
+    assert!(station.state()["station"]["windows"][0]["ticket"].is_null());
+    let csrf = staff.csrf("/window?w=1");
+    let r = staff.post(
+        "/window",
+        &[("w", "1"), ("action", "call"), ("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(station.state()["station"]["windows"][0]["ticket"], "A001");
+    assert_eq!(station.screen()["screen"], "home");
+    let calls = crate::support::journal(data, &["--kind", "ticket_called"]);
+    assert_eq!(
+        calls[0]["actor"]["id"], "0101",
+        "the call is journaled as 0101's"
+    );
+
+    // A complaint with a callback number, for the case pages.
+    station.ok("tap complaint");
+    station.ok("tap topic-0");
+    station.ok("tap window-1");
+    station.ok("tap form-next");
+    for d in "13912345678".chars() {
+        station.ok(&format!("tap key-phone-{d}"));
+    }
+    station.ok("tap form-phone-next");
+    station.ok("tap form-submit");
+    station.ok("settle");
+
+    // Window staff move the case; what they type is shown escaped.
+    let csrf = staff.csrf("/cases/2026-0001");
+    let r = staff.post(
+        "/cases/2026-0001/advance",
+        &[
+            ("csrf", &csrf),
+            ("stage", "registered"),
+            ("note", "<script>alert('x')</script> 已登记 ' OR 1=1 --"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let page = staff.get("/cases/2026-0001").body;
+    assert!(page.contains("&lt;script&gt;alert("), "{page}");
+    assert!(!page.contains("<script>alert"), "unescaped");
+    assert!(!page.contains("13912345678") && !page.contains("139****5678"));
+    // Window staff may neither extend nor export.
+    let r = staff.post(
+        "/cases/2026-0001/extend",
+        &[("csrf", &csrf), ("days", "5"), ("note", "x")],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(staff.get("/cases/2026-0001/export").status, 403);
+
+    // The manager may, and the export carries the number.
+    let mut manager = Client::new(&base);
+    assert_eq!(manager.login("0001", "13579").status, 303);
+    let csrf = manager.csrf("/cases/2026-0001");
+    let r = manager.post(
+        "/cases/2026-0001/extend",
+        &[("csrf", &csrf), ("days", "5"), ("note", "需核实")],
+    );
+    assert_eq!(r.location.as_deref(), Some("/cases/2026-0001?done=ok"));
+    let export = manager.get("/cases/2026-0001/export");
+    assert_eq!(export.status, 200);
+    assert!(export.body.contains("13912345678"));
+    assert!(export.body.contains("&lt;script&gt;"));
+
+    // The log: filters work; a bad one says what is wrong.
+    let log = staff.get("/log?kind=ticket_called");
+    assert!(log.body.contains("ticket_called") && !log.body.contains("<td>ticket_issued</td>"));
+    assert!(staff.get("/log?staff=0001").body.contains("case_extended"));
+    for (query, says) in [
+        ("from=2026-12-01&to=2026-11-01", "the range is reversed"),
+        ("kind=drop_table", "is not a kind of entry"),
+        ("ticket=A001%27%20OR%201%3D1--", "ticket:"),
+        ("window=0", "is not a window number"),
+        ("window=%3Cb%3E", "is not a window number"),
+        ("case=..%2F..", "is not a case number"),
+    ] {
+        let r = staff.get(&format!("/log?{query}"));
+        assert_eq!(r.status, 400, "{query}");
+        assert!(r.body.contains(says), "{query}: {}", r.body);
+    }
+    // Unknown ids and paths that try to leave the console.
+    assert_eq!(staff.get("/log/999999").status, 404);
+    assert_eq!(staff.get("/cases/2026-9999").status, 404);
+    assert_eq!(staff.get("/cases/..%2F..%2Fetc%2Fpasswd").status, 404);
+    assert_eq!(staff.get("/../../etc/passwd").status, 404);
+    // An oversized form is refused before it is read.
+    let big = "x".repeat(64 * 1024);
+    assert_eq!(
+        staff
+            .post("/login", &[("staff", &big), ("pin", "1")])
+            .status,
+        413
+    );
+
+    // A new PIN ends the sessions signed in with the old one.
+    passwd(data, "0101", "8642");
+    let r = staff.get("/");
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/login")));
+
+    assert!(station.quit().success());
+}
+
+#[test]
+fn a_sign_in_flood_from_one_address_is_refused_and_five_wrong_pins_lock_out() {
+    let dir = tempfile::tempdir().unwrap();
+    add_staff(dir.path(), "0101", "王芳", "staff", "2468");
+    let station = Station::start(dir.path(), &[]);
+    let mut client = Client::new(station.console.as_ref().unwrap());
+    for _ in 0..5 {
+        assert_eq!(client.login("0101", "1111").status, 401);
+    }
+    let r = client.login("0101", "2468");
+    assert_eq!(r.status, 401, "locked out even with the right PIN");
+    assert!(r.body.contains("locked"), "{}", r.body);
+    let mut last = 0;
+    for _ in 0..10 {
+        last = client.login("0102", "1111").status;
+    }
+    assert_eq!(last, 429, "the address is slowed down");
+    assert!(
+        client
+            .login("0101", "2468")
+            .body
+            .contains("Too many attempts")
+    );
+    assert!(station.quit().success());
+}

@@ -163,7 +163,7 @@ pub fn today_live(state: &Value) -> Markup {
                 @if !state["printer"]["fault"].is_null() { p.late { (text(&state["printer"]["fault"])) } }
                 @for z in list(&station["zones"]) {
                     p class=(if z["latched"].is_null() { "" } else { "late" }) {
-                        (text(&z["label"])) ": "
+                        (text(&z["name"])) " (" (text(&z["role"])) "): "
                         @if z["latched"].is_null() { "正常 normal" } @else { "报警 ALARM latched" }
                         @if !z["fault"].is_null() { " · 故障 fault " (text(&z["fault"])) }
                     }

@@ -1,0 +1,203 @@
+//! The staff console in a real browser: Debian's Chromium, headless, driven
+//! through chromedriver (WebDriver). Sign in, call a ticket from the window
+//! console and see the lobby board show it, move a case on, and be locked out
+//! after five wrong PINs. `scripts/deps` installs chromium and
+//! chromium-driver.
+//!
+//! With `KIOSK_CONSOLE_SHOTS=DIR` the pages are saved there as PNGs (the
+//! README's pictures of the console come from this).
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::support::{Station, add_staff};
+
+/// chromedriver on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn driver() -> Driver {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver runs (scripts/deps installs chromium and chromium-driver)");
+    // Ready when it accepts connections.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Driver {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+async fn browser(driver: &Driver) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                     "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN"]
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("a Chromium session")
+}
+
+async fn shot(c: &Client, name: &str) {
+    if let Some(dir) = std::env::var_os("KIOSK_CONSOLE_SHOTS") {
+        let png = c.screenshot().await.unwrap();
+        std::fs::write(std::path::Path::new(&dir).join(name), png).unwrap();
+    }
+}
+
+async fn sign_in(c: &Client, base: &str, staff: &str, pin: &str) -> String {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Css("input[name=staff]"))
+        .await
+        .unwrap()
+        .send_keys(staff)
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=pin]"))
+        .await
+        .unwrap()
+        .send_keys(pin)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.source().await.unwrap()
+}
+
+#[test]
+fn the_console_in_chromium_calls_a_ticket_moves_a_case_and_locks_out_wrong_pins() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_staff(data, "0001", "李站长", "manager", "13579");
+    add_staff(data, "0101", "王芳", "staff", "2468");
+    let mut station = Station::start(data, &[]);
+    let base = station.console.clone().expect("the console runs");
+    station.take_ticket('A');
+    // A complaint to handle.
+    for id in [
+        "complaint",
+        "topic-2",
+        "window-unsure",
+        "form-next",
+        "form-anonymous",
+        "form-submit",
+    ] {
+        station.ok(&format!("tap {id}"));
+    }
+    station.ok("settle");
+    station.ok("tap form-done");
+
+    let driver = driver();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let c = browser(&driver).await;
+        let page = sign_in(&c, &base, "0001", "13579").await;
+        assert!(page.contains("排队 Queues"), "{page}");
+        shot(&c, "console-today.png").await;
+
+        // The window console calls A001; the lobby board shows it.
+        c.goto(&format!("{base}/window?w=1")).await.unwrap();
+        c.find(Locator::Css("button[value=call]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let page = c.source().await.unwrap();
+        assert!(
+            page.contains("已完成 Done") && page.contains("A001"),
+            "{page}"
+        );
+        shot(&c, "console-window.png").await;
+        let state = station.state();
+        assert_eq!(state["station"]["windows"][0]["ticket"], "A001");
+
+        // The case: registered from its page.
+        c.goto(&format!("{base}/cases")).await.unwrap();
+        c.find(Locator::LinkText("2026-0001"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        c.find(Locator::Css("form[action$=advance] textarea"))
+            .await
+            .unwrap()
+            .send_keys("站长已与窗口核实")
+            .await
+            .unwrap();
+        c.find(Locator::Css("form[action$=advance] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let page = c.source().await.unwrap();
+        assert!(
+            page.contains("站长已与窗口核实") && page.contains("登记 registered"),
+            "{page}"
+        );
+        shot(&c, "console-case.png").await;
+        c.goto(&format!("{base}/log")).await.unwrap();
+        shot(&c, "console-log.png").await;
+
+        // Signed out, five wrong PINs lock window staff out.
+        c.find(Locator::Css("nav button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        for _ in 0..5 {
+            let page = sign_in(&c, &base, "0101", "1111").await;
+            assert!(
+                page.contains("wrong PIN") || page.contains("locked"),
+                "{page}"
+            );
+        }
+        let page = sign_in(&c, &base, "0101", "2468").await;
+        assert!(page.contains("locked"), "{page}");
+        c.close().await.unwrap();
+    });
+    let entries = crate::support::journal(data, &["--case", "2026-0001"]);
+    assert_eq!(entries.last().unwrap()["actor"]["id"], "0001");
+    assert!(station.quit().success());
+}

@@ -151,6 +151,18 @@ enum StaffCommand {
         #[command(flatten)]
         data: DataArg,
     },
+    /// Disable a member who left: their PIN is refused everywhere.
+    Disable {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Enable a disabled member again.
+    Enable {
+        id: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
     /// List staff: number, name, role, wrong PINs, lockouts.
     List {
         #[command(flatten)]
@@ -686,6 +698,14 @@ fn staff(command: StaffCommand) -> Result<ExitCode> {
         StaffCommand::Unlock { id, data } => {
             data.store()?.unlock_staff(&id)?;
             println!("{id} unlocked");
+        }
+        StaffCommand::Disable { id, data } => {
+            data.store()?.set_staff_disabled(&id, true)?;
+            println!("{id} disabled");
+        }
+        StaffCommand::Enable { id, data } => {
+            data.store()?.set_staff_disabled(&id, false)?;
+            println!("{id} enabled");
         }
         StaffCommand::List { data } => {
             for m in data.store()?.list_staff()? {

@@ -96,6 +96,17 @@ async fn sign_in(c: &Client, base: &str, staff: &str, pin: &str) -> String {
         .click()
         .await
         .unwrap();
+    // The next page has either the console's menu or the refusal.
+    settled(c, "nav, p.err").await
+}
+
+/// Waits for the page the last click led to (it shows `css`); its source.
+async fn settled(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no `{css}` on the page: {e}"));
     c.source().await.unwrap()
 }
 
@@ -141,7 +152,7 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_and_locks_out_wrong_pins(
             .click()
             .await
             .unwrap();
-        let page = c.source().await.unwrap();
+        let page = settled(&c, "p.msg, p.err").await;
         assert!(
             page.contains("已完成 Done") && page.contains("A001"),
             "{page}"
@@ -158,6 +169,7 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_and_locks_out_wrong_pins(
             .click()
             .await
             .unwrap();
+        settled(&c, "form[action$=advance] textarea").await;
         c.find(Locator::Css("form[action$=advance] textarea"))
             .await
             .unwrap()
@@ -170,7 +182,7 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_and_locks_out_wrong_pins(
             .click()
             .await
             .unwrap();
-        let page = c.source().await.unwrap();
+        let page = settled(&c, "p.msg, p.err").await;
         assert!(
             page.contains("站长已与窗口核实") && page.contains("登记 registered"),
             "{page}"
@@ -186,6 +198,7 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_and_locks_out_wrong_pins(
             .click()
             .await
             .unwrap();
+        settled(&c, "input[name=pin]").await;
         for _ in 0..5 {
             let page = sign_in(&c, &base, "0101", "1111").await;
             assert!(

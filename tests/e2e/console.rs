@@ -251,6 +251,19 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
     passwd(data, "0101", "8642");
     let r = staff.get("/");
     assert_eq!((r.status, r.location.as_deref()), (303, Some("/login")));
+    // Disabling a member ends their session and refuses their PIN.
+    let status = kiosk()
+        .args(["staff", "disable", "0001", "--data"])
+        .arg(data)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let r = manager.get("/");
+    assert_eq!((r.status, r.location.as_deref()), (303, Some("/login")));
+    let r = manager.login("0001", "13579");
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("disabled"), "{}", r.body);
 
     assert!(station.quit().success());
 }

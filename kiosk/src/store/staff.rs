@@ -156,6 +156,23 @@ impl Store {
         Ok(())
     }
 
+    /// Disables a member (they left the station) or enables them again. A
+    /// disabled member's PIN is refused everywhere and their console sessions
+    /// end.
+    pub fn set_staff_disabled(&mut self, id: &str, disabled: bool) -> Result<(), StaffError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE staff SET disabled = ?2 WHERE id = ?1",
+                params![id, disabled],
+            )
+            .map_err(|e| StoreError::from_sql(&self.path, e))?;
+        if changed == 0 {
+            return Err(StaffError::Unknown(id.to_string()));
+        }
+        Ok(())
+    }
+
     /// Every staff member, by number.
     pub fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
         let sql = |e| StoreError::from_sql(&self.path, e);

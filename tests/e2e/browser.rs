@@ -190,6 +190,12 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_and_locks_out_wrong_pins(
         shot(&c, "console-case.png").await;
         c.goto(&format!("{base}/log")).await.unwrap();
         shot(&c, "console-log.png").await;
+        c.goto(&format!("{base}/reports?day=2026-11-30"))
+            .await
+            .unwrap();
+        let page = c.source().await.unwrap();
+        assert!(page.contains("<svg") && page.contains("导出 CSV"), "{page}");
+        shot(&c, "console-reports.png").await;
 
         // Signed out, five wrong PINs lock window staff out.
         c.find(Locator::Css("nav button[type=submit]"))

@@ -247,6 +247,37 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
         413
     );
 
+    // Reports: everyone sees the figures and the chart; only the manager
+    // downloads the journal, which states its rating coding.
+    let report = staff.get("/reports?day=2026-11-30");
+    assert_eq!(report.status, 200);
+    assert!(report.body.contains("<svg") && report.body.contains("满意率 Satisfaction"));
+    assert!(
+        !report.body.contains("/reports/export"),
+        "no export link for window staff"
+    );
+    assert_eq!(staff.get("/reports/export?day=2026-11-30").status, 403);
+    let csv = manager.get("/reports/export?from=2026-11-01&to=2026-11-30&format=csv");
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.body.starts_with("# rating levels: 5 = 非常满意"),
+        "{}",
+        &csv.body[..80]
+    );
+    assert!(csv.body.contains("ticket_called") && !csv.body.contains("13912345678"));
+    for query in [
+        "from=2026-12-01&to=2026-11-01",
+        "from=2016-01-01&to=2026-01-01",
+        "month=2026-13",
+        "day=2026-11-30&month=2026-11",
+    ] {
+        assert_eq!(
+            manager.get(&format!("/reports?{query}")).status,
+            400,
+            "{query}"
+        );
+    }
+
     // A new PIN ends the sessions signed in with the old one.
     passwd(data, "0101", "8642");
     let r = staff.get("/");

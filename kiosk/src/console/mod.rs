@@ -11,6 +11,7 @@
 //! time, on sign-out, and when the member's PIN changes or they are disabled.
 //! Sign-in attempts are limited per address.
 
+mod chart;
 mod pages;
 
 use std::collections::HashMap;
@@ -245,6 +246,8 @@ pub fn router(state: Shared) -> Router {
         .route("/cases/{no}/reopen", post(case_reopen))
         .route("/cases/{no}/extend", post(case_extend))
         .route("/cases/{no}/export", get(case_export))
+        .route("/reports", get(reports_page))
+        .route("/reports/export", get(reports_export))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
@@ -984,6 +987,150 @@ async fn case_export(
             Some(&session),
             "没有这个案件 No such case",
         ),
+        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct ReportQuery {
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    format: String,
+}
+
+/// The days a report form names: a day, a month, or (for exports) a range of
+/// at most two years; today when nothing is given.
+fn report_days(
+    q: &ReportQuery,
+    tz: &TimeZone,
+) -> Result<(jiff::civil::Date, jiff::civil::Date), String> {
+    let parse = |text: &str, what: &str| -> Result<jiff::civil::Date, String> {
+        text.trim()
+            .parse()
+            .map_err(|_| format!("{what}: `{}` is not a day such as 2026-11-30", text.trim()))
+    };
+    let (from, to) = match (q.day.trim(), q.month.trim(), q.from.trim(), q.to.trim()) {
+        ("", "", "", "") => {
+            let today = tz.to_datetime(jiff::Timestamp::now()).date();
+            (today, today)
+        }
+        (d, "", "", "") => {
+            let d = parse(d, "day")?;
+            (d, d)
+        }
+        ("", m, "", "") => {
+            let first = parse(&format!("{m}-01"), "month")
+                .map_err(|_| format!("month: `{m}` is not a month such as 2026-11"))?;
+            (first, first.last_of_month())
+        }
+        ("", "", f, t) => (parse(f, "from")?, parse(t, "to")?),
+        _ => return Err("give a day, a month, or from and to".into()),
+    };
+    if from > to {
+        return Err(format!("the range is reversed: {from} is after {to}"));
+    }
+    if (to - from).get_days() >= 366 * 2 {
+        return Err(format!(
+            "{from} to {to} is more than two years; ask for less"
+        ));
+    }
+    Ok((from, to))
+}
+
+async fn reports_page(
+    State(st): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let session = signed_in!(st, headers);
+    let (from, to) = match report_days(&q, &st.tz) {
+        Ok(r) => r,
+        Err(e) => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                pages::reports(&session, &q.day, &q.month, None, "", Some(&e)),
+            );
+        }
+    };
+    let tz = st.tz.clone();
+    let report = st
+        .read(move |conn| store::report::report(conn, from, to, &tz).map_err(|e| e.to_string()))
+        .await;
+    match report {
+        Ok(r) => {
+            let svg = chart::daily_bars(&r.daily, 720, 220).unwrap_or_default();
+            page(
+                StatusCode::OK,
+                pages::reports(&session, &q.day, &q.month, Some(&r), &svg, None),
+            )
+        }
+        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
+    }
+}
+
+async fn reports_export(
+    State(st): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Response {
+    let session = signed_in!(st, headers);
+    if session.role != StaffRole::Manager {
+        return refused(
+            StatusCode::FORBIDDEN,
+            Some(&session),
+            "导出需要站长 Exports are for the manager",
+        );
+    }
+    let (from, to) = match report_days(&q, &st.tz) {
+        Ok(r) => r,
+        Err(e) => return refused(StatusCode::BAD_REQUEST, Some(&session), &e),
+    };
+    let Some(format) = store::export::Format::parse(if q.format.is_empty() {
+        "csv"
+    } else {
+        &q.format
+    }) else {
+        return refused(
+            StatusCode::BAD_REQUEST,
+            Some(&session),
+            "format: csv or json",
+        );
+    };
+    let bytes = st
+        .read(move |conn| {
+            let mut out = Vec::new();
+            store::export::export(conn, from, to, format, &mut out, |_, _| {})
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        })
+        .await;
+    match bytes {
+        Ok(bytes) => {
+            tracing::info!(
+                "staff {} exported the journal {from} to {to}",
+                session.staff
+            );
+            let (kind, ext) = match format {
+                store::export::Format::Csv => ("text/csv; charset=utf-8", "csv"),
+                store::export::Format::Json => ("application/json", "json"),
+            };
+            let mut r = bytes.into_response();
+            let h = r.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+            if let Ok(v) = HeaderValue::from_str(&format!(
+                "attachment; filename=\"journal-{from}-{to}.{ext}\""
+            )) {
+                h.insert(header::CONTENT_DISPOSITION, v);
+            }
+            r
+        }
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }
 }

@@ -77,6 +77,7 @@ fn layout(session: Option<&Session>, title: &str, body: Markup) -> Markup {
                         a href="/window" { "窗口 Window" }
                         a href="/log" { "日志 Log" }
                         a href="/cases" { "案件 Cases" }
+                        a href="/reports" { "报表 Reports" }
                         span.who { (s.name) " (" (s.staff) ", " (s.role.word()) ")" }
                         form method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(s.csrf);
@@ -466,6 +467,76 @@ pub fn case(session: &Session, c: &Case, today: Date, done: Option<&str>, tz: &T
             }
             @if manager {
                 p { a href=(format!("/cases/{}/export", c.no)) { "导出案卷 Export the case file" } }
+            }
+        },
+    )
+}
+
+fn minutes(seconds: Option<u32>) -> String {
+    seconds.map_or_else(|| "—".into(), |s| format!("{}:{:02}", s / 60, s % 60))
+}
+
+pub fn reports(
+    session: &Session,
+    day: &str,
+    month: &str,
+    report: Option<&crate::store::report::Report>,
+    svg: &str,
+    error: Option<&str>,
+) -> Markup {
+    let tickets = |l: &crate::store::report::TicketLine| {
+        html! {
+            tr {
+                td { (l.key) } td { (l.issued) } td { (l.served) } td { (l.no_show) } td { (l.unserved) }
+                td { (minutes(l.wait_mean)) } td { (minutes(l.wait_p90)) } td { (minutes(l.service_mean)) }
+            }
+        }
+    };
+    let head = html! { tr { th { "" } th { "取号 Issued" } th { "办结 Served" } th { "过号 No-show" } th { "未办 Unserved" } th { "平均等候 Wait" } th { "90% 等候 p90" } th { "平均办理 Service" } } };
+    layout(
+        Some(session),
+        "报表 Reports",
+        html! {
+            form method="get" action="/reports" {
+                label { "日 Day " input type="date" name="day" value=(day); }
+                " 或 or "
+                label { "月 Month " input type="month" name="month" value=(month); }
+                button type="submit" { "查看 Show" }
+            }
+            @if let Some(e) = error { p.err { (e) } }
+            @if let Some(r) = report {
+                h2 { (r.from) " — " (r.to) }
+                @if session.role == StaffRole::Manager {
+                    p {
+                        a href=(format!("/reports/export?from={}&to={}&format=csv", r.from, r.to)) { "导出 CSV" }
+                        " · "
+                        a href=(format!("/reports/export?from={}&to={}&format=json", r.from, r.to)) { "导出 JSON" }
+                    }
+                }
+                h3 { "每日取号（浅）与办结（深） Issued (light) and served (dark) per day" }
+                div.chart { (PreEscaped(svg)) }
+                table { tr { th { "日 Day" } th { "取号 Issued" } th { "办结 Served" } }
+                    @for (d, i, s) in &r.daily { tr { td { (d) } td { (i) } td { (s) } } } }
+                h3 { "取号 Tickets" }
+                table { (head) (tickets(&r.total)) }
+                h3 { "按业务 By category" }
+                table { (head) @for l in &r.by_category { (tickets(l)) } }
+                h3 { "按窗口 By window" }
+                table { (head) @for l in &r.by_window { (tickets(l)) } }
+                h3 { "评价 Ratings" }
+                table {
+                    tr { th { "窗口" } th { "5 非常满意" } th { "4 满意" } th { "3 基本满意" } th { "2 不满意" } th { "1 非常不满意" } th { "满意率 Satisfaction" } }
+                    @for l in std::iter::once(&r.ratings).chain(&r.ratings_by_window) {
+                        tr {
+                            td { (l.key) }
+                            @for level in (0..5).rev() { td { (l.levels[level]) } }
+                            td { (l.satisfaction.map_or_else(|| "—".into(), |s| format!("{s:.1} %"))) }
+                        }
+                    }
+                }
+                h3 { "案件 Cases" }
+                p { "受理 opened " (r.cases.opened) "（差评 " (r.cases.from_ratings) "，投诉 " (r.cases.from_complaints) "）；存档 filed " (r.cases.closed) "，按期 on time " (r.cases.closed_on_time) "；超期未结 open and overdue " (r.cases.overdue) }
+                p.muted { (r.rating_coding) }
             }
         },
     )

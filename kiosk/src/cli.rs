@@ -570,7 +570,7 @@ fn verify_log(data: DataArg) -> Result<ExitCode> {
 }
 
 fn case(command: CaseCommand) -> Result<ExitCode> {
-    use kiosk::documents::case_file::{Contact, Export, case_html};
+    use kiosk::documents::case_file::{self, Export};
     use kiosk::domain::{CaseSource, StaffRole};
     match command {
         CaseCommand::List { data, config } => {
@@ -616,9 +616,9 @@ fn case(command: CaseCommand) -> Result<ExitCode> {
             let config = Config::load(config.as_deref())?;
             let no: kiosk::domain::CaseNo = number.parse().map_err(anyhow::Error::msg)?;
             let mut store = data.store()?;
-            let Some(case) = store.case(&no.to_string())? else {
+            if store.case(&no.to_string())?.is_none() {
                 bail!("there is no case {no}; `kiosk case list` shows the cases");
-            };
+            }
             let by = match &manager {
                 None => "未授权 not a manager: callback number masked".to_string(),
                 Some(id) => {
@@ -633,30 +633,18 @@ fn case(command: CaseCommand) -> Result<ExitCode> {
                     }
                 }
             };
-            let contact = match (&case.source, store.case_contact(no)?) {
-                (_, Some(phone)) => Contact::Kept {
-                    phone,
-                    full: manager.is_some(),
-                },
-                (CaseSource::Complaint { callback: true, .. }, None) => Contact::Deleted,
-                _ => Contact::None,
-            };
-            let entries = LogFilter {
-                case: Some(no.to_string()),
-                ..LogFilter::default()
-            }
-            .read(store.connection())?;
-            let html = case_html(
-                &case,
-                &contact,
-                &entries,
+            let html = case_file::render(
+                store.connection(),
+                no,
+                manager.is_some(),
                 &Export {
                     station: &config.station,
                     tz: &config.settings.time_zone,
                     at: Timestamp::now(),
                     by,
                 },
-            );
+            )?
+            .with_context(|| format!("there is no case {no}"))?;
             let out = out.unwrap_or_else(|| PathBuf::from(format!("case-{no}.html")));
             std::fs::write(&out, html)
                 .with_context(|| format!("cannot write {}", out.display()))?;

@@ -11,23 +11,11 @@ use std::path::Path;
 
 use kiosk::app::{ComplaintOutcome, Event};
 use kiosk::config::Config;
-use kiosk::domain::{CaseNo, Phone, StaffRole, Topic};
+use kiosk::domain::{CaseNo, Phone, Topic};
 use kiosk::store::Store;
-use support::{Rig, bodies, journal};
+use support::{Rig, bodies, journal, staff};
 
 const NUMBER: &str = "13812345678";
-
-/// Window staff 0101 (PIN 2468) and the manager 0001 (PIN 13579).
-fn staff(dir: &Path) {
-    let config = Config::builtin().unwrap();
-    let mut store = Store::open(&dir.join("kiosk.db"), &config.store).unwrap();
-    store
-        .add_staff("0101", "王芳", StaffRole::Staff, "2468")
-        .unwrap();
-    store
-        .add_staff("0001", "李站长", StaffRole::Manager, "13579")
-        .unwrap();
-}
 
 fn complaint(form: u64, phone: Option<&str>) -> Event {
     Event::FileComplaint {

@@ -8,23 +8,8 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
-use kiosk::config::Config;
-use kiosk::domain::StaffRole;
-use kiosk::store::Store;
 use serde_json::Value;
-use support::{Rig, bodies, journal};
-
-/// Window staff 0101 (PIN 2468) and the manager 0001 (PIN 13579).
-fn staff(dir: &Path) {
-    let config = Config::builtin().unwrap();
-    let mut store = Store::open(&dir.join("kiosk.db"), &config.store).unwrap();
-    store
-        .add_staff("0101", "王芳", StaffRole::Staff, "2468")
-        .unwrap();
-    store
-        .add_staff("0001", "李站长", StaffRole::Manager, "13579")
-        .unwrap();
-}
+use support::{Rig, bodies, journal, staff};
 
 fn zone<'a>(state: &'a Value, name: &str) -> &'a Value {
     state["station"]["zones"]

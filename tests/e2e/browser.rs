@@ -90,14 +90,19 @@ async fn sign_in(c: &Client, base: &str, staff: &str, pin: &str) -> String {
         .send_keys(pin)
         .await
         .unwrap();
-    c.find(Locator::Css("button[type=submit]"))
+    click(c, "button[type=submit]").await;
+    // The next page has either the console's menu or the refusal.
+    settled(c, "nav, p.err").await
+}
+
+/// Clicks the element `css` finds.
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
         .await
-        .unwrap()
+        .unwrap_or_else(|e| panic!("no `{css}` on the page: {e}"))
         .click()
         .await
         .unwrap();
-    // The next page has either the console's menu or the refusal.
-    settled(c, "nav, p.err").await
 }
 
 /// Waits for the page the last click led to (it shows `css`); its source.
@@ -146,12 +151,7 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_and_locks_out_wrong_pins(
 
         // The window console calls A001; the lobby board shows it.
         c.goto(&format!("{base}/window?w=1")).await.unwrap();
-        c.find(Locator::Css("button[value=call]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "button[value=call]").await;
         let page = settled(&c, "p.msg, p.err").await;
         assert!(
             page.contains("已完成 Done") && page.contains("A001"),
@@ -176,12 +176,7 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_and_locks_out_wrong_pins(
             .send_keys("站长已与窗口核实")
             .await
             .unwrap();
-        c.find(Locator::Css("form[action$=advance] button"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "form[action$=advance] button").await;
         let page = settled(&c, "p.msg, p.err").await;
         assert!(
             page.contains("站长已与窗口核实") && page.contains("登记 registered"),
@@ -198,12 +193,7 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_and_locks_out_wrong_pins(
         shot(&c, "console-reports.png").await;
 
         // Signed out, five wrong PINs lock window staff out.
-        c.find(Locator::Css("nav button[type=submit]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "nav button[type=submit]").await;
         settled(&c, "input[name=pin]").await;
         for _ in 0..5 {
             let page = sign_in(&c, &base, "0101", "1111").await;

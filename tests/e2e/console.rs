@@ -5,9 +5,7 @@
 //! and cannot export), a session ended by a PIN change, escaping of what staff
 //! type, bad filters, path traversal and an oversized request.
 
-use std::path::Path;
-
-use crate::support::{Station, add_staff, kiosk};
+use crate::support::{Station, add_staff, kiosk, staff_with_pin};
 
 /// A browser without one: cookies by hand, redirects not followed.
 struct Client {
@@ -80,24 +78,6 @@ impl Client {
             .unwrap_or_else(|| panic!("no CSRF field on {path}: {body}"));
         body[at + 19..].split('"').next().unwrap().to_string()
     }
-}
-
-fn passwd(data: &Path, id: &str, pin: &str) {
-    use std::io::Write;
-    let mut child = kiosk()
-        .args(["staff", "passwd", id, "--data"])
-        .arg(data)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{pin}\n").as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
 }
 
 #[test]
@@ -291,7 +271,7 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
     }
 
     // A new PIN ends the sessions signed in with the old one.
-    passwd(data, "0101", "8642");
+    staff_with_pin(data, &["passwd", "0101"], "8642");
     let r = staff.get("/");
     assert_eq!((r.status, r.location.as_deref()), (303, Some("/login")));
     // Disabling a member ends their session and refuses their PIN.

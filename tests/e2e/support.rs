@@ -214,9 +214,17 @@ pub fn kinds(entries: &[Value]) -> Vec<String> {
 
 /// `kiosk staff add ID --name NAME --role ROLE` with the PIN on standard input.
 pub fn add_staff(data: &Path, id: &str, name: &str, role: &str, pin: &str) {
+    staff_with_pin(data, &["add", id, "--name", name, "--role", role], pin);
+}
+
+/// `kiosk staff ARGS --data DATA` with the PIN on standard input; it must
+/// succeed.
+pub fn staff_with_pin(data: &Path, args: &[&str], pin: &str) {
     use std::io::Write;
     let mut child = kiosk()
-        .args(["staff", "add", id, "--name", name, "--role", role, "--data"])
+        .arg("staff")
+        .args(args)
+        .arg("--data")
         .arg(data)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

@@ -745,17 +745,13 @@ impl Core {
                     let printing = self.pending.iter().any(|j| {
                         matches!(j, JobKey::Case { case: c, document: CaseDocument::Receipt, .. } if *c == case)
                     });
-                    self.screen.complaint(ComplaintOutcome::Filed(ReceiptView {
-                        case: case.to_string(),
-                        answer_by: answer_by.date.to_string(),
-                        working_days,
-                        provisional: answer_by.provisional,
-                        print: if printing {
-                            PrintState::Printing
-                        } else {
-                            PrintState::Printed
-                        },
-                    }));
+                    let print = if printing {
+                        PrintState::Printing
+                    } else {
+                        PrintState::Printed
+                    };
+                    self.screen
+                        .complaint(filed(case, answer_by, working_days, print));
                 }
                 Effect::ComplaintFiled {
                     case,
@@ -780,17 +776,13 @@ impl Core {
                     let document = documents::complaint_receipt(&facts, &self.info, self.locale);
                     let key = self.case_job(case, CaseDocument::Receipt);
                     let printing = self.submit(key, &document);
-                    self.screen.complaint(ComplaintOutcome::Filed(ReceiptView {
-                        case: case.to_string(),
-                        answer_by: answer_by.date.to_string(),
-                        working_days,
-                        provisional: answer_by.provisional,
-                        print: if printing {
-                            PrintState::Printing
-                        } else {
-                            PrintState::NoPrinter
-                        },
-                    }));
+                    let print = if printing {
+                        PrintState::Printing
+                    } else {
+                        PrintState::NoPrinter
+                    };
+                    self.screen
+                        .complaint(filed(case, answer_by, working_days, print));
                 }
                 Effect::CaseExtended {
                     case,
@@ -1069,6 +1061,22 @@ fn refuse(event: Event) {
         }
         _ => {}
     }
+}
+
+/// The complaint box's last screen for a filed case.
+fn filed(
+    case: CaseNo,
+    answer_by: Deadline,
+    working_days: u32,
+    print: PrintState,
+) -> ComplaintOutcome {
+    ComplaintOutcome::Filed(ReceiptView {
+        case: case.to_string(),
+        answer_by: answer_by.date.to_string(),
+        working_days,
+        provisional: answer_by.provisional,
+        print,
+    })
 }
 
 /// `2026-12-07`, marked when counted without the year's holiday list.

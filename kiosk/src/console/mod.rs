@@ -743,19 +743,8 @@ struct Done {
 
 async fn load_case(st: &ConsoleState, no: &str) -> Result<Option<crate::domain::Case>, String> {
     let no: CaseNo = no.parse()?;
-    st.read(move |conn| {
-        use rusqlite::OptionalExtension;
-        let body: Option<String> = conn
-            .query_row(
-                "SELECT body FROM cases WHERE number = ?1",
-                [no.to_string()],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| e.to_string())?;
-        Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
-    })
-    .await
+    st.read(move |conn| store::read_case(conn, &no.to_string()).map_err(|e| e.to_string()))
+        .await
 }
 
 async fn case_page(
@@ -771,11 +760,7 @@ async fn case_page(
             StatusCode::OK,
             pages::case(&session, &case, today, q.done.as_deref(), &st.tz),
         ),
-        Ok(None) | Err(_) => refused(
-            StatusCode::NOT_FOUND,
-            Some(&session),
-            "没有这个案件 No such case",
-        ),
+        Ok(None) | Err(_) => no_such_case(&session),
     }
 }
 
@@ -803,11 +788,7 @@ async fn case_command(
         return r;
     }
     let Ok(case) = no.parse::<CaseNo>() else {
-        return refused(
-            StatusCode::NOT_FOUND,
-            Some(session),
-            "没有这个案件 No such case",
-        );
+        return no_such_case(session);
     };
     let done = match make(case, form) {
         Ok(command) => match st.command(command, &session.staff).await {
@@ -863,12 +844,9 @@ async fn case_extend(
     Form(form): Form<CaseForm>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    if session.role != StaffRole::Manager {
-        return refused(
-            StatusCode::FORBIDDEN,
-            Some(&session),
-            "延期需要站长 Extending a case needs the manager",
-        );
+    if let Some(r) = manager_only(&session, "延期需要站长 Extending a case needs the manager")
+    {
+        return r;
     }
     let role = session.role;
     case_command(&st, &session, &no, &form, |case, f| {
@@ -892,74 +870,23 @@ async fn case_export(
     UrlPath(no): UrlPath<String>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    if session.role != StaffRole::Manager {
-        return refused(
-            StatusCode::FORBIDDEN,
-            Some(&session),
-            "导出需要站长 Exports are for the manager",
-        );
+    if let Some(r) = manager_only(&session, EXPORTS) {
+        return r;
     }
     let Ok(no) = no.parse::<CaseNo>() else {
-        return refused(
-            StatusCode::NOT_FOUND,
-            Some(&session),
-            "没有这个案件 No such case",
-        );
+        return no_such_case(&session);
     };
     let (tz, station) = (st.tz.clone(), st.station.clone());
     let by = format!("站长 manager {} ({})", session.name, session.staff);
     let html = st
         .read(move |conn| {
-            use crate::documents::case_file::{Contact, Export, case_html};
-            use rusqlite::OptionalExtension;
-            let Some(body) = conn
-                .query_row(
-                    "SELECT body FROM cases WHERE number = ?1",
-                    [no.to_string()],
-                    |r| r.get::<_, String>(0),
-                )
-                .optional()
-                .map_err(|e| e.to_string())?
-            else {
-                return Ok(None);
+            let export = crate::documents::case_file::Export {
+                station: &station,
+                tz: &tz,
+                at: jiff::Timestamp::now(),
+                by,
             };
-            let case: crate::domain::Case =
-                serde_json::from_str(&body).map_err(|e| e.to_string())?;
-            let phone: Option<String> = conn
-                .query_row(
-                    "SELECT phone FROM case_contacts WHERE case_no = ?1",
-                    [no.to_string()],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(|e| e.to_string())?;
-            let contact = match (
-                phone.and_then(|p| crate::domain::Phone::parse(&p).ok()),
-                &case.source,
-            ) {
-                (Some(phone), _) => Contact::Kept { phone, full: true },
-                (None, crate::domain::CaseSource::Complaint { callback: true, .. }) => {
-                    Contact::Deleted
-                }
-                _ => Contact::None,
-            };
-            let entries = LogFilter {
-                case: Some(no.to_string()),
-                ..LogFilter::default()
-            }
-            .read(conn)
-            .map_err(|e| e.to_string())?;
-            Ok(Some(case_html(
-                &case,
-                &contact,
-                &entries,
-                &Export {
-                    station: &station,
-                    tz: &tz,
-                    at: jiff::Timestamp::now(),
-                    by,
-                },
-            )))
+            crate::documents::case_file::render(conn, no, true, &export).map_err(|e| e.to_string())
         })
         .await;
     match html {
@@ -968,27 +895,42 @@ async fn case_export(
                 "staff {} exported case {no} from the console",
                 session.staff
             );
-            let mut r = html.into_response();
-            let h = r.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            if let Ok(v) =
-                HeaderValue::from_str(&format!("attachment; filename=\"case-{no}.html\""))
-            {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            r
+            download(
+                html.into_bytes(),
+                "text/html; charset=utf-8",
+                &format!("case-{no}.html"),
+            )
         }
-        Ok(None) => refused(
-            StatusCode::NOT_FOUND,
-            Some(&session),
-            "没有这个案件 No such case",
-        ),
+        Ok(None) => no_such_case(&session),
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }
+}
+
+/// The refusal of an action only the manager may take, if it is one.
+fn manager_only(session: &Session, why: &str) -> Option<Response> {
+    (session.role != StaffRole::Manager).then(|| refused(StatusCode::FORBIDDEN, Some(session), why))
+}
+
+const EXPORTS: &str = "导出需要站长 Exports are for the manager";
+
+fn no_such_case(session: &Session) -> Response {
+    refused(
+        StatusCode::NOT_FOUND,
+        Some(session),
+        "没有这个案件 No such case",
+    )
+}
+
+/// A file to save, not a page to show.
+fn download(bytes: Vec<u8>, kind: &'static str, name: &str) -> Response {
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
 }
 
 #[derive(Deserialize, Default)]
@@ -1081,12 +1023,8 @@ async fn reports_export(
     Query(q): Query<ReportQuery>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    if session.role != StaffRole::Manager {
-        return refused(
-            StatusCode::FORBIDDEN,
-            Some(&session),
-            "导出需要站长 Exports are for the manager",
-        );
+    if let Some(r) = manager_only(&session, EXPORTS) {
+        return r;
     }
     let (from, to) = match report_days(&q, &st.tz) {
         Ok(r) => r,
@@ -1121,15 +1059,7 @@ async fn reports_export(
                 store::export::Format::Csv => ("text/csv; charset=utf-8", "csv"),
                 store::export::Format::Json => ("application/json", "json"),
             };
-            let mut r = bytes.into_response();
-            let h = r.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-            if let Ok(v) = HeaderValue::from_str(&format!(
-                "attachment; filename=\"journal-{from}-{to}.{ext}\""
-            )) {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            r
+            download(bytes, kind, &format!("journal-{from}-{to}.{ext}"))
         }
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }

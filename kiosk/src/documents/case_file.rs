@@ -12,8 +12,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::config::StationInfo;
-use crate::domain::{Case, CaseSource, Phone, Stage};
-use crate::store::LogEntry;
+use crate::domain::{Case, CaseNo, CaseSource, Phone, Stage};
+use crate::store::{self, LogEntry, LogFilter, StoreError};
 
 /// What the file says about the callback number.
 #[derive(Clone, Debug)]
@@ -60,6 +60,30 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid #9ca3af;padding
 text-align:left;vertical-align:top}th{background:#eef2f7;width:12rem}\
 .late{color:#b71c1c;font-weight:700}.muted{color:#4b5563}pre{white-space:pre-wrap;margin:0;font-size:.85rem}\
 @media print{body{margin:0}}";
+
+/// The case file of case `no` as the database holds it, or `None` when there
+/// is no such case; `full`: the callback number in full (a manager's export).
+pub fn render(
+    conn: &rusqlite::Connection,
+    no: CaseNo,
+    full: bool,
+    export: &Export<'_>,
+) -> Result<Option<String>, StoreError> {
+    let Some(case) = store::read_case(conn, &no.to_string())? else {
+        return Ok(None);
+    };
+    let contact = match (store::read_contact(conn, no)?, &case.source) {
+        (Some(phone), _) => Contact::Kept { phone, full },
+        (None, CaseSource::Complaint { callback: true, .. }) => Contact::Deleted,
+        _ => Contact::None,
+    };
+    let entries = LogFilter {
+        case: Some(no.to_string()),
+        ..LogFilter::default()
+    }
+    .read(conn)?;
+    Ok(Some(case_html(&case, &contact, &entries, export)))
+}
 
 /// The case as one self-contained HTML page.
 pub fn case_html(

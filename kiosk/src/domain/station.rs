@@ -1767,10 +1767,7 @@ impl Scratch {
                     return Ok(());
                 }
                 let text = private_text(text, MAX_TEXT);
-                let day = self
-                    .station
-                    .day
-                    .unwrap_or_else(|| self.station.business_day(self.now));
+                let day = self.case_day();
                 let case = self.next_case_no(day);
                 let settings = &self.station.settings;
                 let answer_by = self
@@ -2267,10 +2264,7 @@ impl Scratch {
     /// Opens the case a bad rating calls for: the callback and rectification
     /// deadlines count in working days from the day after.
     fn open_rating_case(&mut self, ticket: TicketCode, window: WindowNo, level: u8) -> CaseNo {
-        let day = self
-            .station
-            .day
-            .unwrap_or_else(|| self.station.business_day(self.now));
+        let day = self.case_day();
         let case = self.next_case_no(day);
         let settings = &self.station.settings;
         let calendar = &self.station.calendar;
@@ -2293,6 +2287,13 @@ impl Scratch {
         };
         self.record(fact);
         case
+    }
+
+    /// The business day a case opened now belongs to.
+    fn case_day(&self) -> Date {
+        self.station
+            .day
+            .unwrap_or_else(|| self.station.business_day(self.now))
     }
 
     /// The next case number of the business day's year.

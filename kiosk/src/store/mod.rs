@@ -543,16 +543,7 @@ impl Store {
     /// The callback number a complainant left with a case (the case file and
     /// the callback only; every other view shows it masked).
     pub fn case_contact(&self, case: CaseNo) -> Result<Option<Phone>, StoreError> {
-        let phone: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT phone FROM case_contacts WHERE case_no = ?1",
-                [case.to_string()],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| StoreError::from_sql(&self.path, e))?;
-        Ok(phone.and_then(|p| Phone::parse(&p).ok()))
+        read_contact(&self.conn, case)
     }
 
     /// Every case, in number order.
@@ -600,19 +591,7 @@ impl Store {
 
     /// A case as it stands, open or archived.
     pub fn case(&self, number: &str) -> Result<Option<Case>, StoreError> {
-        let body: Option<String> = self
-            .conn
-            .query_row("SELECT body FROM cases WHERE number = ?1", [number], |r| {
-                r.get(0)
-            })
-            .map(Some)
-            .or_else(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                e => Err(e),
-            })
-            .map_err(|e| StoreError::from_sql(&self.path, e))?;
-        body.map(|b| decode_case(&self.path, number, &b))
-            .transpose()
+        read_case(&self.conn, number)
     }
 
     /// The instant of the last journal entry, if any.
@@ -859,6 +838,33 @@ fn project_case(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         _ => {}
     }
     Ok(())
+}
+
+/// A case as it stands, open or archived, on any connection (the console
+/// reads through read-only ones).
+pub fn read_case(conn: &Connection, number: &str) -> Result<Option<Case>, StoreError> {
+    let path = PathBuf::from(conn.path().unwrap_or_default());
+    let body: Option<String> = conn
+        .query_row("SELECT body FROM cases WHERE number = ?1", [number], |r| {
+            r.get(0)
+        })
+        .optional()
+        .map_err(|e| StoreError::from_sql(&path, e))?;
+    body.map(|b| decode_case(&path, number, &b)).transpose()
+}
+
+/// A case's callback number, if one is kept.
+pub fn read_contact(conn: &Connection, case: CaseNo) -> Result<Option<Phone>, StoreError> {
+    let path = PathBuf::from(conn.path().unwrap_or_default());
+    let phone: Option<String> = conn
+        .query_row(
+            "SELECT phone FROM case_contacts WHERE case_no = ?1",
+            [case.to_string()],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| StoreError::from_sql(&path, e))?;
+    Ok(phone.and_then(|p| Phone::parse(&p).ok()))
 }
 
 fn decode_case(path: &Path, number: &str, body: &str) -> Result<Case, StoreError> {

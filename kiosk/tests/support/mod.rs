@@ -207,6 +207,18 @@ impl Rig {
     }
 }
 
+/// Window staff 0101 (PIN 2468) and the manager 0001 (PIN 13579).
+pub fn staff(dir: &Path) {
+    let config = Config::builtin().unwrap();
+    let mut store = Store::open(&dir.join("kiosk.db"), &config.store).unwrap();
+    store
+        .add_staff("0101", "王芳", kiosk::domain::StaffRole::Staff, "2468")
+        .unwrap();
+    store
+        .add_staff("0001", "李站长", kiosk::domain::StaffRole::Manager, "13579")
+        .unwrap();
+}
+
 /// The journal as (kind, body) pairs, in order.
 pub fn journal(dir: &Path) -> Vec<(String, Value)> {
     let conn = rusqlite::Connection::open(dir.join("kiosk.db")).unwrap();

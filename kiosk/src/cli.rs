@@ -465,7 +465,7 @@ fn report(args: ReportArgs) -> Result<ExitCode> {
     writeln!(out, "{} — {from} to {to}", config.station.name_zh)?;
     let line = |l: &store::report::TicketLine| {
         format!(
-            "{:<8} issued {:>5}  served {:>5}  no-show {:>4}  unserved {:>4}  wait mean {:>6}  p90 {:>6}  service mean {:>6}",
+            "{:<8} issued {:>5}  served {:>5}  no-show {:>4}  unserved {:>4}  wait mean {:>6}  p90 {:>6}  service mean {:>6}  back-entered {:>4}",
             l.key,
             l.issued,
             l.served,
@@ -473,7 +473,8 @@ fn report(args: ReportArgs) -> Result<ExitCode> {
             l.unserved,
             minutes(l.wait_mean),
             minutes(l.wait_p90),
-            minutes(l.service_mean)
+            minutes(l.service_mean),
+            l.back_entered
         )
     };
     writeln!(out, "\nTickets\n{}", line(&r.total))?;

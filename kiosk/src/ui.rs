@@ -65,6 +65,17 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
         .collect();
     lobby.set_alarms_latched(view.alarms.iter().filter(|a| a.latched).count() as i32);
     lobby.set_alarms(ModelRc::from(Rc::new(VecModel::from(alarms))));
+    lobby.set_printer_state(view.printer.clone().into());
+    lobby.set_printer_ok(view.printer_ok);
+    let summary: Vec<SummaryItem> = view
+        .summary
+        .iter()
+        .map(|r| SummaryItem {
+            label: r.label.clone().into(),
+            value: r.value.clone().into(),
+        })
+        .collect();
+    lobby.set_summary(ModelRc::from(Rc::new(VecModel::from(summary))));
     lobby.set_next_open(view.next_open.clone().into());
     lobby.set_notice(view.notice.clone().into());
     lobby.set_time(view.time.clone().into());
@@ -492,6 +503,7 @@ impl app::Screen for SlintScreen {
                 app::StaffOutcome::SignedIn { name } => {
                     lobby.set_staff_name(name.into());
                     lobby.set_staff_message("".into());
+                    lobby.set_staff_tab(0);
                     lobby.set_screen(Screen::Staff);
                 }
                 app::StaffOutcome::Message(text) => lobby.set_staff_message(text.into()),
@@ -581,6 +593,21 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         "form_letters": lobby.get_form_letters().to_string(),
         "form_phone_error": lobby.get_form_phone_error() != "",
         "english": lobby.get_english(),
+        // Staff mode's page and what it says.
+        "staff": if screen == "staff" {
+            use slint::Model;
+            serde_json::json!({
+                "tab": lobby.get_staff_tab(),
+                "message": lobby.get_staff_message().to_string(),
+                "printer": lobby.get_printer_state().to_string(),
+                "printer_ok": lobby.get_printer_ok(),
+                "summary": lobby.get_summary().iter()
+                    .map(|r| (r.label.to_string(), r.value.to_string()))
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            })
+        } else {
+            serde_json::Value::Null
+        },
         "width": size.width,
         "height": size.height,
     })

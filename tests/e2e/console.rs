@@ -316,3 +316,134 @@ fn a_sign_in_flood_from_one_address_is_refused_and_five_wrong_pins_lock_out() {
     );
     assert!(station.quit().success());
 }
+
+#[test]
+fn back_entry_from_the_console_is_marked_everywhere_and_bad_forms_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_staff(data, "0101", "王芳", "staff", "2468");
+    let station = Station::start(data, &[]);
+    let base = station.console.clone().expect("the console runs");
+    let mut staff = Client::new(&base);
+    assert_eq!(staff.login("0101", "0000").status, 401);
+    assert_eq!(staff.login("0101", "2468").status, 303);
+    let page = staff.get("/backentry");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("还没有补录 None yet"), "{}", page.body);
+    let csrf = staff.csrf("/backentry");
+    let form = |day: &'static str, start: &'static str, end: &'static str| {
+        vec![
+            ("category", "A"),
+            ("window", "2"),
+            ("day", day),
+            ("start", start),
+            ("end", end),
+            ("register_no", "手工-03"),
+            ("note", "<b>社保认证</b> 13812345678"),
+        ]
+    };
+    let post = |client: &Client, csrf: &str, fields: &[(&str, &str)]| {
+        let mut all = vec![("csrf", csrf)];
+        all.extend_from_slice(fields);
+        client.post("/backentry", &all)
+    };
+
+    // Without the form's token: refused.
+    let r = post(&staff, "", &form("2026-11-30", "08:10", "08:25"));
+    assert_eq!(r.status, 403);
+    // Bad forms: each refused with its reason, nothing journaled.
+    for (fields, reason) in [
+        (form("2026-11-30", "08:25", "08:10"), "back-entry's times"),
+        (form("2026-12-30", "08:10", "08:25"), "back-entry's times"),
+        (form("2016-11-30", "08:10", "08:25"), "back-entry's times"),
+        (form("30.11.2026", "08:10", "08:25"), "not a day"),
+        (form("2026-11-30", "8h10", "08:25"), "not a time"),
+        (
+            vec![
+                ("category", "Q"),
+                ("window", "2"),
+                ("day", "2026-11-30"),
+                ("start", "08:10"),
+                ("end", "08:25"),
+            ],
+            "no category Q",
+        ),
+        (
+            vec![
+                ("category", "A"),
+                ("window", "77"),
+                ("day", "2026-11-30"),
+                ("start", "08:10"),
+                ("end", "08:25"),
+            ],
+            "no window 77",
+        ),
+    ] {
+        let r = post(&staff, &csrf, &fields);
+        assert_eq!(r.status, 303, "{fields:?}");
+        let shown = staff.get(r.location.as_deref().unwrap());
+        assert!(shown.body.contains(reason), "{reason}: {}", shown.body);
+    }
+    // A malformed form (a field missing) is refused before anything runs.
+    let r = post(&staff, &csrf, &[("category", "A")]);
+    assert!(r.status == 400 || r.status == 422, "{}", r.status);
+
+    let r = post(&staff, &csrf, &form("2026-11-30", "08:10", "08:25"));
+    let shown = staff.get(r.location.as_deref().unwrap());
+    assert!(shown.body.contains("已录入 Entered"), "{}", shown.body);
+    // Shown escaped, the number masked, with its real times and the mark.
+    assert!(shown.body.contains("&lt;b&gt;社保认证"), "{}", shown.body);
+    assert!(!shown.body.contains("13812345678"));
+    assert!(
+        shown
+            .body
+            .contains("2026-11-30 08:10:00 – 2026-11-30 08:25:00")
+    );
+    // Twice is refused.
+    let r = post(&staff, &csrf, &form("2026-11-30", "08:10", "08:25"));
+    let shown = staff.get(r.location.as_deref().unwrap());
+    assert!(
+        shown.body.contains("already back-entered"),
+        "{}",
+        shown.body
+    );
+
+    // The log marks it; the report counts it; the chain is intact.
+    let log = staff.get("/log?kind=back_entered");
+    assert!(log.body.contains("class=\"badge\">补录"), "{}", log.body);
+    assert_eq!(
+        log.body.matches("<td><span class=\"badge\">补录").count(),
+        1
+    );
+    // The wrong PIN and the sign-in are journaled under the number typed.
+    let signed_in = staff.get("/log?kind=staff_signed_in&staff=0101");
+    assert!(
+        signed_in
+            .body
+            .contains("&quot;place&quot;:&quot;console&quot;"),
+        "{}",
+        signed_in.body
+    );
+    let refused = staff.get("/log?kind=pin_refused&staff=0101");
+    assert!(refused.body.contains("wrong PIN"), "{}", refused.body);
+    assert!(!refused.body.contains("0000"), "the PIN typed is not kept");
+    let report = staff.get("/reports?day=2026-11-30");
+    assert!(report.body.contains("其中补录 Back-entered"));
+    assert!(
+        report.body.contains("<span class=\"badge\">1</span>"),
+        "{}",
+        report.body
+    );
+    let chain = staff.get("/log/verify");
+    assert!(chain.body.contains("完整 Intact"), "{}", chain.body);
+    drop(station);
+    let out = kiosk()
+        .args(["report", "--day", "2026-11-30", "--json", "--data"])
+        .arg(data)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["total"]["issued"], 1);
+    assert_eq!(report["total"]["back_entered"], 1);
+    assert_eq!(report["total"]["service_mean"], 15 * 60);
+}

@@ -15,4 +15,5 @@ mod journal;
 mod printer;
 mod safety;
 mod screens;
+mod staff_mode;
 mod tickets;

@@ -14,15 +14,15 @@ use tokio::sync::oneshot;
 
 use super::{
     AlarmRow, Cards, CategoryRow, Clock, ComplaintOutcome, Event, JobKey, Outputs, PrintJob,
-    PrintState, PrinterWorker, ReceiptView, Screen, ScreenView, ServingRow, StaffOutcome,
-    TicketView, Writer, ZoneRequest,
+    PrintState, PrinterWorker, ReceiptView, Screen, ScreenView, ServingRow, StaffAction,
+    StaffOutcome, SummaryRow, TicketView, Writer, ZoneRequest,
 };
 use crate::config::StationInfo;
 use crate::documents::{self, Locale, Press, StoredLogo};
 use crate::domain::{
     Actor, CaseDocument, CaseNo, CategoryId, Command, Deadline, Effect, Notice, Phone,
-    PrintOutcome, PrinterHealth, Record, Rejection, StaffRole, Station, StationView, TicketSlip,
-    Topic, WindowNo, ZoneFault, ZoneRole, ZoneSignal, ZoneView,
+    PrintOutcome, PrinterHealth, Record, Rejection, SignInPlace, StaffRole, Station, StationView,
+    TicketSlip, Topic, WindowNo, ZoneFault, ZoneRole, ZoneSignal, ZoneView,
 };
 use crate::store::StoreError;
 use drivers::profile::Profile;
@@ -261,13 +261,14 @@ impl Core {
             }
             Event::StaffLogin { staff, pin } => self.staff_login(staff, pin).await,
             Event::CheckPin { staff, pin, reply } => {
-                let result = self.check_pin(&staff, pin, "the staff console").await;
+                let result = self.check_pin(&staff, pin, SignInPlace::Console).await;
                 if result.is_ok() {
                     tracing::info!("staff {staff} signed in to the staff console");
                 }
                 let _ = reply.send(result);
             }
             Event::StaffAlarm { zone, reset } => self.staff_alarm(zone, reset).await,
+            Event::StaffAction(action) => self.staff_action(action).await,
             Event::StaffExit => {
                 if let Some((staff, _)) = self.session.take() {
                     tracing::info!("staff {staff} left staff mode");
@@ -477,12 +478,7 @@ impl Core {
         staff: String,
         pin: String,
     ) -> Result<(), String> {
-        let what = if reset {
-            "alarm reset"
-        } else {
-            "alarm acknowledgement"
-        };
-        let (role, _) = self.check_pin(&staff, pin, what).await?;
+        let (role, _) = self.check_pin(&staff, pin, SignInPlace::Command).await?;
         self.alarm_as(reset, zone, staff, role).await
     }
 
@@ -525,7 +521,7 @@ impl Core {
         reason: String,
     ) -> Result<(), String> {
         let case: CaseNo = case.parse()?;
-        let (role, _) = self.check_pin(&staff, pin, "a case extension").await?;
+        let (role, _) = self.check_pin(&staff, pin, SignInPlace::Command).await?;
         self.command(
             Command::ExtendCase {
                 case,
@@ -574,21 +570,38 @@ impl Core {
     }
 
     /// Checks a PIN on the writer thread; a refusal is logged (never the PIN).
+    /// Checks a PIN typed at `place` and journals the outcome: every
+    /// refusal, and a sign-in to the console or staff mode (a PIN given
+    /// with a command is followed by that command's own record).
     async fn check_pin(
         &mut self,
         staff: &str,
         pin: String,
-        what: &str,
+        place: SignInPlace,
     ) -> Result<(StaffRole, String), String> {
         let now = self.clock.now();
-        match self.writer.check_pin(staff.to_string(), pin, now).await {
-            Ok(Ok(member)) => Ok(member),
+        let (result, refused) = match self.writer.check_pin(staff.to_string(), pin, now).await {
+            Ok(Ok(member)) => (Ok(member), None),
             Ok(Err(refusal)) => {
-                tracing::warn!("staff {staff}: PIN refused for {what}: {refusal}");
-                Err(refusal.to_string())
+                tracing::warn!("staff {staff}: PIN refused ({}): {refusal}", place.word());
+                (Err(refusal.to_string()), Some(refusal.to_string()))
             }
-            Err(e) => Err(e.to_string()),
+            Err(e) => return Err(e.to_string()),
+        };
+        if refused.is_some() || place != SignInPlace::Command {
+            let actor = Actor::Staff {
+                id: staff.to_string(),
+            };
+            let note = Command::NoteSignIn {
+                staff: staff.to_string(),
+                place,
+                refused,
+            };
+            if let Err(f) = self.exec(note, actor).await {
+                tracing::error!("journaling a sign-in: {}", f.message());
+            }
         }
+        result
     }
 
     /// An alarm acknowledged or reset by a staff member whose PIN was checked;
@@ -614,7 +627,7 @@ impl Core {
 
     /// Staff mode: sign in with a PIN.
     async fn staff_login(&mut self, staff: String, pin: String) {
-        match self.check_pin(&staff, pin, "staff mode").await {
+        match self.check_pin(&staff, pin, SignInPlace::Touchscreen).await {
             Ok((role, name)) => {
                 tracing::info!(
                     "staff {staff} ({}) signed in on the touchscreen",
@@ -653,12 +666,117 @@ impl Core {
         self.screen.staff(StaffOutcome::Message(message));
     }
 
+    /// Staff mode: paper change, reprint or back-entry, as the signed-in
+    /// member; the outcome is shown in staff mode.
+    async fn staff_action(&mut self, action: StaffAction) {
+        let Some((staff, _)) = self.session.clone() else {
+            self.screen
+                .staff(StaffOutcome::Message("sign in first · 请先登录".into()));
+            return;
+        };
+        let (command, done) = match self.staff_command(action) {
+            Ok(c) => c,
+            Err(e) => {
+                self.screen.staff(StaffOutcome::Message(e));
+                return;
+            }
+        };
+        let message = match self.command(command, Actor::Staff { id: staff }).await {
+            Ok(()) => done,
+            Err(e) => e,
+        };
+        self.screen.staff(StaffOutcome::Message(message));
+    }
+
+    /// The domain command for a staff-mode action, and what to say when it
+    /// is done.
+    fn staff_command(&self, action: StaffAction) -> Result<(Command, String), String> {
+        Ok(match action {
+            StaffAction::PaperChanged => (
+                Command::PaperChanged,
+                "正在打印测试页 · Printing a test page".into(),
+            ),
+            StaffAction::Reprint(code) => {
+                let ticket: crate::domain::TicketCode = code
+                    .trim()
+                    .parse()
+                    .map_err(|e| format!("票号不对 Not a ticket number: {e}"))?;
+                (
+                    Command::Reprint { ticket },
+                    format!("已补打 {ticket} · {ticket} printed again"),
+                )
+            }
+            StaffAction::BackEntry {
+                category,
+                window,
+                yesterday,
+                start_minutes,
+                minutes,
+            } => {
+                let category = CategoryId::parse(&category)
+                    .ok_or_else(|| "请选择业务 Choose a category".to_string())?;
+                let window = WindowNo::new(window)
+                    .ok_or_else(|| "请选择窗口 Choose a window".to_string())?;
+                let tz = &self.station.settings().time_zone;
+                let mut day = self.station.business_day(self.clock.now());
+                if yesterday {
+                    day = day.yesterday().map_err(|e| e.to_string())?;
+                }
+                let start = jiff::civil::Time::new(
+                    i8::try_from(start_minutes / 60 % 24).unwrap_or(0),
+                    i8::try_from(start_minutes % 60).unwrap_or(0),
+                    0,
+                    0,
+                )
+                .map_err(|e| e.to_string())?;
+                let started = tz
+                    .to_ambiguous_timestamp(day.to_datetime(start))
+                    .compatible()
+                    .map_err(|e| e.to_string())?;
+                let finished = started
+                    .checked_add(jiff::SignedDuration::from_mins(i64::from(minutes)))
+                    .map_err(|e| e.to_string())?;
+                let local = format!("{:02}:{:02}", start.hour(), start.minute());
+                (
+                    Command::BackEnter(crate::domain::BackEntry {
+                        category,
+                        window,
+                        started,
+                        finished,
+                        register_no: String::new(),
+                        note: String::new(),
+                    }),
+                    format!(
+                        "已补录 Back-entered: {category} · 窗口 window {window} · {local} · {minutes} min"
+                    ),
+                )
+            }
+        })
+    }
+
     async fn printed(&mut self, job: JobKey, outcome: PrintOutcome) {
         let state = match outcome {
             PrintOutcome::Printed { .. } => PrintState::Printed,
             PrintOutcome::Failed { .. } => PrintState::Failed,
         };
         let command = match job {
+            JobKey::TestPage { .. } => {
+                let message = match &outcome {
+                    PrintOutcome::Printed { .. } => {
+                        "测试页已打印，打印机正常 · Test page printed: the printer works"
+                            .to_string()
+                    }
+                    PrintOutcome::Failed { reason } => {
+                        format!("测试页未能打印 · Test page not printed: {reason}")
+                    }
+                };
+                tracing::info!("{message}");
+                self.screen.staff(StaffOutcome::Message(message));
+                self.pending.retain(|t| *t != job);
+                self.held.retain(|t| *t != job);
+                self.settle_waiters();
+                return;
+            }
             JobKey::Ticket(ticket) => Command::PrintOutcome { ticket, outcome },
             JobKey::Case { case, document, .. } => Command::CasePrinted {
                 case,
@@ -710,6 +828,24 @@ impl Core {
                     self.screen.show_ticket(view);
                 }
                 Effect::PrintTicket(slip) => self.print(&slip),
+                Effect::PrintTestPage => {
+                    self.serial += 1;
+                    let press = Press {
+                        profile: &self.profile,
+                        logo: self.logo.as_ref(),
+                    };
+                    let page = documents::test_page(press, &self.info);
+                    if !self.submit(
+                        JobKey::TestPage {
+                            serial: self.serial,
+                        },
+                        &page,
+                    ) {
+                        self.screen.staff(StaffOutcome::Message(
+                            "没有打印机 · No printer is configured".into(),
+                        ));
+                    }
+                }
                 Effect::Announce {
                     ticket,
                     window,
@@ -941,6 +1077,11 @@ impl Core {
             issuing: v.issuing && !v.evacuate,
             evacuate: v.evacuate,
             alarms: v.zones.iter().map(alarm_row).collect(),
+            printer: printer_line(v, self.printer.is_some()),
+            printer_ok: self.printer.is_some()
+                && matches!(v.printer, PrinterHealth::Ready | PrinterHealth::PaperLow)
+                && v.printer_fault.is_none(),
+            summary: self.summary(v),
             next_open: v.next_open.clone().unwrap_or_default(),
             notice: notice.join("  |  "),
             time: format!("{:02}:{:02}", local.hour(), local.minute()),
@@ -952,6 +1093,48 @@ impl Core {
                 MONTH_EN[(date.month() - 1) as usize]
             ),
         }
+    }
+
+    /// Today's figures for staff mode.
+    fn summary(&self, v: &StationView) -> Vec<SummaryRow> {
+        let tickets = self.station.tickets();
+        let count = |state: &str| tickets.iter().filter(|t| t.state.name() == state).count();
+        let mut levels = [0u32; 5];
+        for w in &v.windows {
+            for (sum, n) in levels.iter_mut().zip(w.ratings) {
+                *sum += n;
+            }
+        }
+        let rated: u32 = levels.iter().sum();
+        let satisfaction = if rated == 0 {
+            "—".to_string()
+        } else {
+            format!(
+                "{:.0} %",
+                f64::from(levels[3] + levels[4]) * 100.0 / f64::from(rated)
+            )
+        };
+        let overdue = v.cases.iter().filter(|c| c.overdue.any()).count();
+        let row = |label: &str, value: String| SummaryRow {
+            label: label.into(),
+            value,
+        };
+        vec![
+            row("取号 Tickets issued", tickets.len().to_string()),
+            row("办结 Served", count("completed").to_string()),
+            row("等候中 Waiting", count("waiting").to_string()),
+            row("过号 No-show", count("skipped").to_string()),
+            row("评价 Ratings", rated.to_string()),
+            row("满意率 Satisfaction", satisfaction),
+            row(
+                "未结案件 Open cases",
+                format!("{} (超期 overdue {overdue})", v.cases.len()),
+            ),
+            row(
+                "补录 Back-entered",
+                self.station.back_entries_today().to_string(),
+            ),
+        ]
     }
 
     fn push_view(&mut self) {
@@ -1091,6 +1274,34 @@ fn deadline_text(d: Deadline) -> String {
 fn log_record(record: &Record) {
     let body = serde_json::to_string(&record.fact).unwrap_or_default();
     tracing::info!("journal: {} by {} {body}", record.fact.kind(), record.actor);
+}
+
+/// The printer in words for staff mode: its state and what to do.
+fn printer_line(v: &StationView, configured: bool) -> String {
+    if !configured {
+        return "没有配置打印机 · No printer is configured".into();
+    }
+    match &v.printer {
+        PrinterHealth::Ready => match &v.printer_fault {
+            None => "正常 · Ready".into(),
+            Some(f) => format!("上一张未能打印 · The last job failed: {f}"),
+        },
+        PrinterHealth::PaperLow => {
+            "纸将用完：请准备新纸卷 · Paper low: have a new roll ready".into()
+        }
+        PrinterHealth::Fault { fault, detail } => {
+            use crate::domain::PrinterFault as F;
+            match fault {
+                F::PaperOut => "缺纸：请换新纸卷 · Out of paper: load a new roll".into(),
+                F::CoverOpen => "纸仓盖未合上 · The cover is open: press it shut".into(),
+                F::Unplugged => {
+                    "未连接：检查电源和数据线 · Not connected: check power and cable".into()
+                }
+                // The rest need the technician's detail.
+                _ => format!("无法打印 · Cannot print: {detail}"),
+            }
+        }
+    }
 }
 
 /// A zone as staff mode lists it.

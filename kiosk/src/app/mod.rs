@@ -49,6 +49,10 @@ pub enum JobKey {
         document: CaseDocument,
         serial: u32,
     },
+    /// The test page staff print after changing the paper.
+    TestPage {
+        serial: u32,
+    },
 }
 
 impl std::fmt::Display for JobKey {
@@ -65,6 +69,7 @@ impl std::fmt::Display for JobKey {
                 document: CaseDocument::ExtensionNotice,
                 ..
             } => write!(f, "extension notice of case {case}"),
+            JobKey::TestPage { .. } => write!(f, "test page"),
         }
     }
 }
@@ -75,6 +80,7 @@ impl JobKey {
         match self {
             JobKey::Ticket(t) => t.to_string(),
             JobKey::Case { case, .. } => case.to_string(),
+            JobKey::TestPage { .. } => "test-page".into(),
         }
     }
 }
@@ -155,6 +161,8 @@ pub enum Event {
     StaffLogin { staff: String, pin: String },
     /// Staff mode: the signed-in member acknowledges or resets a zone's alarm.
     StaffAlarm { zone: String, reset: bool },
+    /// Staff mode: the signed-in member asks for something at the kiosk.
+    StaffAction(StaffAction),
     /// Staff mode ended (exit, or the idle time).
     StaffExit,
     /// A newer holiday calendar: deadlines counted from now on use it.
@@ -201,6 +209,12 @@ pub struct ScreenView {
     pub evacuate: bool,
     /// The safety zones, for staff mode only.
     pub alarms: Vec<AlarmRow>,
+    /// The printer's state in words, for staff mode; `printer_ok` when it
+    /// prints.
+    pub printer: String,
+    pub printer_ok: bool,
+    /// Today's figures, for staff mode.
+    pub summary: Vec<SummaryRow>,
     pub next_open: String,
     /// A line for staff; empty when all is well.
     pub notice: String,
@@ -218,6 +232,32 @@ pub struct AlarmRow {
     pub latched: bool,
     pub acknowledged: bool,
     pub fault: bool,
+}
+
+/// What staff do in staff mode besides the alarms.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum StaffAction {
+    /// A new paper roll is in: print a test page.
+    PaperChanged,
+    /// Print a ticket again, by its code (`A012`).
+    Reprint(String),
+    /// A matter handled by hand during an outage (补录): today's business
+    /// day or the day before, its start in minutes after midnight, and how
+    /// long it took.
+    BackEntry {
+        category: String,
+        window: u8,
+        yesterday: bool,
+        start_minutes: u32,
+        minutes: u32,
+    },
+}
+
+/// Today's figures for staff mode.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct SummaryRow {
+    pub label: String,
+    pub value: String,
 }
 
 /// What staff mode shows after a staff action.

@@ -11,7 +11,8 @@ use slint::ComponentHandle;
 
 use super::core::CoreParts;
 use super::{
-    Cards, Clock, Control, Core, Event, PrinterSetup, PrinterWorker, Screen, Writer, control,
+    Cards, Clock, Control, Core, Event, PrinterSetup, PrinterWorker, Screen, StaffAction, Writer,
+    control,
 };
 use crate::config::{Config, ConfigError, PrinterPort, PrinterSettings};
 use crate::data::{DataDir, DataError};
@@ -516,9 +517,30 @@ fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<
             lobby.set_staff_pin_step(false);
             lobby.set_staff_message("".into());
             lobby.set_staff_name("".into());
+            lobby.set_reprint_code("".into());
+            lobby.set_back_category("".into());
+            lobby.set_back_window(0);
             lobby.set_screen(ui::Screen::Home);
         }
         let _ = events.send(Event::StaffExit);
+    });
+    let events = tx.clone();
+    lobby.on_staff_paper_changed(move || {
+        let _ = events.send(Event::StaffAction(StaffAction::PaperChanged));
+    });
+    let events = tx.clone();
+    lobby.on_staff_reprint(move |code| {
+        let _ = events.send(Event::StaffAction(StaffAction::Reprint(code.to_string())));
+    });
+    let events = tx.clone();
+    lobby.on_staff_back_entry(move |category, window, yesterday, start, minutes| {
+        let _ = events.send(Event::StaffAction(StaffAction::BackEntry {
+            category: category.to_string(),
+            window: u8::try_from(window).unwrap_or(0),
+            yesterday,
+            start_minutes: u32::try_from(start).unwrap_or(0),
+            minutes: u32::try_from(minutes).unwrap_or(0),
+        }));
     });
     let events = tx.clone();
     ui::wire_complaint(window, move |s| {

@@ -32,7 +32,9 @@ use tokio::sync::oneshot;
 
 use crate::app::Event;
 use crate::config::StationInfo;
-use crate::domain::{Actor, Answer, CaseNo, CategoryId, Command, StaffRole, Stage, WindowNo};
+use crate::domain::{
+    Actor, Answer, BackEntry, CaseNo, CategoryId, Command, StaffRole, Stage, WindowNo,
+};
 use crate::store::{self, LogFilter, StoreSettings};
 
 /// Where the console listens and how long a session lasts.
@@ -239,7 +241,9 @@ pub fn router(state: Shared) -> Router {
         .route("/logout", post(logout))
         .route("/window", get(window_page).post(window_action))
         .route("/log", get(log_page))
+        .route("/log/verify", get(log_verify))
         .route("/log/{seq}", get(log_entry))
+        .route("/backentry", get(back_entry_page).post(back_entry))
         .route("/cases", get(cases_page))
         .route("/cases/{no}", get(case_page))
         .route("/cases/{no}/advance", post(case_advance))
@@ -711,6 +715,132 @@ async fn log_entry(
         ),
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }
+}
+
+/// Walks the hash chain, as `kiosk verify-log` does.
+async fn log_verify(State(st): State<Shared>, headers: HeaderMap) -> Response {
+    let session = signed_in!(st, headers);
+    let verdict = st
+        .read(|conn| store::chain::verify(conn).map_err(|e| e.to_string()))
+        .await;
+    match verdict {
+        Ok(v) => page(StatusCode::OK, pages::chain(&session, &v)),
+        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+/// Back-entries shown under the form.
+const LATEST_BACK_ENTRIES: u32 = 30;
+
+async fn back_entry_page(
+    State(st): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<DoneQuery>,
+) -> Response {
+    let session = signed_in!(st, headers);
+    let entries = st
+        .read(|conn| {
+            let mut entries = LogFilter {
+                kinds: vec!["back_entered".into()],
+                limit: Some(LATEST_BACK_ENTRIES),
+                ..LogFilter::default()
+            }
+            .read(conn)
+            .map_err(|e| e.to_string())?;
+            entries.reverse();
+            Ok(entries)
+        })
+        .await;
+    let today = st.tz.to_datetime(jiff::Timestamp::now()).date().to_string();
+    match (st.state().await, entries) {
+        (Ok(state), Ok(entries)) => page(
+            StatusCode::OK,
+            pages::back_entry(
+                &session,
+                &state,
+                &today,
+                &entries,
+                q.done.as_deref(),
+                &st.tz,
+            ),
+        ),
+        (Err(e), _) | (_, Err(e)) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
+    }
+}
+
+#[derive(Deserialize)]
+struct BackEntryForm {
+    csrf: String,
+    category: String,
+    window: String,
+    day: String,
+    start: String,
+    end: String,
+    #[serde(default)]
+    register_no: String,
+    #[serde(default)]
+    note: String,
+}
+
+impl BackEntryForm {
+    /// The entry, or what is wrong with the form.
+    fn entry(&self, tz: &TimeZone) -> Result<BackEntry, String> {
+        let category = CategoryId::parse(self.category.trim())
+            .ok_or_else(|| format!("业务 category: `{}` is not a category", self.category))?;
+        let window = self
+            .window
+            .trim()
+            .parse::<u8>()
+            .ok()
+            .and_then(WindowNo::new)
+            .ok_or_else(|| format!("窗口 window: `{}` is not a window number", self.window))?;
+        let day: jiff::civil::Date = self
+            .day
+            .trim()
+            .parse()
+            .map_err(|_| format!("日期 day: `{}` is not a day such as 2026-11-30", self.day))?;
+        let at = |text: &str, what: &str| -> Result<jiff::Timestamp, String> {
+            let time: jiff::civil::Time = text
+                .trim()
+                .parse()
+                .map_err(|_| format!("{what}: `{text}` is not a time such as 09:30"))?;
+            tz.to_ambiguous_timestamp(day.to_datetime(time))
+                .compatible()
+                .map_err(|e| e.to_string())
+        };
+        Ok(BackEntry {
+            category,
+            window,
+            started: at(&self.start, "开始 started")?,
+            finished: at(&self.end, "结束 finished")?,
+            register_no: self.register_no.clone(),
+            note: self.note.clone(),
+        })
+    }
+}
+
+async fn back_entry(
+    State(st): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<BackEntryForm>,
+) -> Response {
+    let session = signed_in!(st, headers);
+    if let Some(r) = csrf_refused(&session, &form.csrf) {
+        return r;
+    }
+    let done = match form.entry(&st.tz) {
+        Ok(entry) => match st.command(Command::BackEnter(entry), &session.staff).await {
+            Ok(()) => "ok".to_string(),
+            Err(e) => e,
+        },
+        Err(e) => e,
+    };
+    Redirect::to(&format!("/backentry?done={}", urlencode(&done))).into_response()
 }
 
 async fn cases_page(State(st): State<Shared>, headers: HeaderMap) -> Response {

@@ -24,6 +24,7 @@ pub const KINDS: &[&str] = &[
     "ticket_completed",
     "ticket_printed",
     "ticket_reprinted",
+    "paper_changed",
     "print_failed",
     "printer_changed",
     "window_opened",
@@ -46,6 +47,9 @@ pub const KINDS: &[&str] = &[
     "case_extended",
     "case_printed",
     "contact_deleted",
+    "back_entered",
+    "staff_signed_in",
+    "pin_refused",
 ];
 
 const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;margin:0;color:#111827;background:#eef2f7}\
@@ -58,7 +62,8 @@ th{background:#e2e8f0}.late{color:#b71c1c;font-weight:700}.ok{color:#1b5e20;font
 .err{background:#fde7e7;border:1px solid #b71c1c;padding:.5rem;margin:.5rem 0}\
 .cards{display:flex;gap:1rem;flex-wrap:wrap}.card{background:#fff;padding:.75rem;border-radius:8px;min-width:14rem;flex:1}\
 button.big{font-size:1.2rem;padding:.6rem 1.2rem;margin:.2rem;border-radius:8px;border:0;background:#0d47a1;color:#fff;font-weight:700}\
-input,select,textarea{font-size:1rem;padding:.3rem;margin:.2rem}pre{white-space:pre-wrap}";
+input,select,textarea{font-size:1rem;padding:.3rem;margin:.2rem}pre{white-space:pre-wrap}\
+.badge{background:#6a1b9a;color:#fff;border-radius:4px;padding:0 .4rem;font-weight:700;margin-right:.3rem}";
 
 fn layout(session: Option<&Session>, title: &str, body: Markup) -> Markup {
     html! {
@@ -78,6 +83,7 @@ fn layout(session: Option<&Session>, title: &str, body: Markup) -> Markup {
                         a href="/log" { "日志 Log" }
                         a href="/cases" { "案件 Cases" }
                         a href="/reports" { "报表 Reports" }
+                        a href="/backentry" { "补录 Back-entry" }
                         span.who { (s.name) " (" (s.staff) ", " (s.role.word()) ")" }
                         form method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(s.csrf);
@@ -322,7 +328,7 @@ pub fn log(
                     tr {
                         td { a href=(format!("/log/{}", e.seq)) { (e.seq) } }
                         td { (local(&e.at, tz)) }
-                        td { (e.kind) }
+                        td { (kind_cell(&e.kind)) }
                         td { (who(&e.actor)) }
                         td { (e.ticket.clone().unwrap_or_default()) }
                         td { (e.window.map(|w| w.to_string()).unwrap_or_default()) }
@@ -331,9 +337,105 @@ pub fn log(
                 }
             }
             @if entries.is_empty() && error.is_none() { p { "没有记录 Nothing matches" } }
+            p { a href="/log/verify" { "校验哈希链 Check the journal's hash chain" } }
             @if let (Some(o), true) = (older, entries.len() as u32 >= super::PAGE) {
                 p { a href=(with_before(o)) { "更早 Older →" } }
             }
+        },
+    )
+}
+
+/// A journal entry's kind; a back-entry carries the 补录 mark.
+fn kind_cell(kind: &str) -> Markup {
+    html! {
+        @if kind == "back_entered" { span.badge { "补录" } }
+        (kind)
+    }
+}
+
+/// The hash chain's state, as `kiosk verify-log` reports it.
+pub fn chain(session: &Session, verdict: &crate::store::chain::Verdict) -> Markup {
+    layout(
+        Some(session),
+        "日志校验 Journal check",
+        html! {
+            @match &verdict.first_break {
+                None => p.msg { span.ok { "完整 Intact" } ": " (verdict.entries) " 条记录，哈希链无断点 entries, the hash chain unbroken." },
+                Some(b) => p.err {
+                    "哈希链断开 The chain breaks at " (b.to_string())
+                    ". 请联系技术员，保留数据库文件。 Call the technician and keep the database file as it is."
+                },
+            }
+            table {
+                tr { th { "记录数 Entries" } td { (verdict.entries) } }
+                tr { th { "链头 Head" } td { code { (verdict.head) } } }
+            }
+            p.muted { "将链头抄在别处（如每月报表上），之后可核对日志未被整体替换。 Copy the head somewhere else (the monthly report, say) to check later that the journal was not replaced as a whole." }
+            p { a href="/log" { "← 日志 Log" } }
+        },
+    )
+}
+
+/// The back-entry form and the latest back-entries.
+pub fn back_entry(
+    session: &Session,
+    state: &Value,
+    today: &str,
+    entries: &[LogEntry],
+    done: Option<&str>,
+    tz: &TimeZone,
+) -> Markup {
+    let empty = Vec::new();
+    let windows = state["station"]["windows"].as_array().unwrap_or(&empty);
+    let categories = state["station"]["categories"].as_array().unwrap_or(&empty);
+    let local_of = |v: &Value| v.as_str().map(|t| local(t, tz)).unwrap_or_default();
+    layout(
+        Some(session),
+        "补录 Back-entry",
+        html! {
+            p { "停电或故障时人工登记的事项，恢复后在此录入真实时间；记录标记为补录，计入报表。 Matters registered by hand during an outage: enter them with their real times. They are marked as back-entered everywhere and count in the reports." }
+            @match done {
+                Some("ok") => p.msg { "已录入 Entered" },
+                Some(e) => p.err { (e) },
+                None => {},
+            }
+            form method="post" action="/backentry" {
+                input type="hidden" name="csrf" value=(session.csrf);
+                p {
+                    label { "业务 Category " select name="category" {
+                        @for c in categories { option value=(text(&c["id"])) { (text(&c["id"])) " " (text(&c["zh"])) } }
+                    } }
+                    label { "窗口 Window " select name="window" {
+                        @for w in windows { option value=(text(&w["window"])) { (text(&w["window"])) } }
+                    } }
+                }
+                p {
+                    label { "日期 Day " input type="date" name="day" value=(today) required; }
+                    label { "开始 Started " input type="time" name="start" required; }
+                    label { "结束 Finished " input type="time" name="end" required; }
+                }
+                p {
+                    label { "登记簿编号 Register no. " input name="register_no" size="10" maxlength="16"; }
+                    label { "事项 Matter " input name="note" size="40" maxlength="300" placeholder="如：社保认证 e.g. pension check"; }
+                }
+                p { button.big type="submit" { "录入 Enter" } }
+            }
+            h2 { "最近补录 Latest back-entries" }
+            table {
+                tr { th { "#" } th { "办理时间 Handled" } th { "业务" } th { "窗口" } th { "编号 No." } th { "事项 Matter" } th { "录入 Entered by, at" } }
+                @for e in entries {
+                    tr {
+                        td { a href=(format!("/log/{}", e.seq)) { (e.seq) } }
+                        td { span.badge { "补录" } (local_of(&e.body["started"])) " – " (local_of(&e.body["finished"])) }
+                        td { (text(&e.body["category"])) }
+                        td { (e.window.map(|w| w.to_string()).unwrap_or_default()) }
+                        td { (text(&e.body["register_no"])) }
+                        td { (text(&e.body["note"])) }
+                        td { (who(&e.actor)) ", " (local(&e.at, tz)) }
+                    }
+                }
+            }
+            @if entries.is_empty() { p { "还没有补录 None yet" } }
         },
     )
 }
@@ -346,7 +448,7 @@ pub fn log_entry(session: &Session, e: &LogEntry, tz: &TimeZone) -> Markup {
             table {
                 tr { th { "时间 Time" } td { (local(&e.at, tz)) " (" (e.at) ")" } }
                 tr { th { "营业日 Day" } td { (e.day) } }
-                tr { th { "类别 Kind" } td { (e.kind) } }
+                tr { th { "类别 Kind" } td { (kind_cell(&e.kind)) } }
                 tr { th { "经办 By" } td { (who(&e.actor)) } }
                 tr { th { "内容 Entry" } td { pre { (serde_json::to_string_pretty(&e.body).unwrap_or_default()) } } }
             }
@@ -489,10 +591,11 @@ pub fn reports(
             tr {
                 td { (l.key) } td { (l.issued) } td { (l.served) } td { (l.no_show) } td { (l.unserved) }
                 td { (minutes(l.wait_mean)) } td { (minutes(l.wait_p90)) } td { (minutes(l.service_mean)) }
+                td { @if l.back_entered > 0 { span.badge { (l.back_entered) } } @else { "0" } }
             }
         }
     };
-    let head = html! { tr { th { "" } th { "取号 Issued" } th { "办结 Served" } th { "过号 No-show" } th { "未办 Unserved" } th { "平均等候 Wait" } th { "90% 等候 p90" } th { "平均办理 Service" } } };
+    let head = html! { tr { th { "" } th { "取号 Issued" } th { "办结 Served" } th { "过号 No-show" } th { "未办 Unserved" } th { "平均等候 Wait" } th { "90% 等候 p90" } th { "平均办理 Service" } th { "其中补录 Back-entered" } } };
     layout(
         Some(session),
         "报表 Reports",
@@ -536,6 +639,7 @@ pub fn reports(
                 }
                 h3 { "案件 Cases" }
                 p { "受理 opened " (r.cases.opened) "（差评 " (r.cases.from_ratings) "，投诉 " (r.cases.from_complaints) "）；存档 filed " (r.cases.closed) "，按期 on time " (r.cases.closed_on_time) "；超期未结 open and overdue " (r.cases.overdue) }
+                p.muted { "补录：停电时人工登记、事后录入的事项，计入取号与办结，无等候时间。 Back-entered: matters registered by hand during an outage and entered afterwards; counted as issued and served, with no waiting time." }
                 p.muted { (r.rating_coding) }
             }
         },

@@ -90,6 +90,8 @@ pub enum Command {
     PrinterHealth(PrinterHealth),
     /// Staff print a ticket again under its own number.
     Reprint { ticket: TicketCode },
+    /// Staff put a new paper roll in: a test page prints to prove it.
+    PaperChanged,
     /// A key on a window's evaluator: a rating level, 1 (非常不满意) to 5
     /// (非常满意).
     Rate { window: WindowNo, level: u8 },
@@ -153,6 +155,60 @@ pub enum Command {
     /// The kiosk has just started: rating times still open from before the
     /// restart end.
     Started,
+    /// A matter handled by hand while the kiosk was down (人工登记), entered
+    /// afterwards with its real times (补录).
+    BackEnter(BackEntry),
+    /// A staff member signed in (`refused`: None), or a PIN was refused,
+    /// somewhere that needs a PIN.
+    NoteSignIn {
+        staff: String,
+        place: SignInPlace,
+        refused: Option<String>,
+    },
+}
+
+/// What a back-entry says: the matter as the hand register has it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct BackEntry {
+    pub category: CategoryId,
+    pub window: WindowNo,
+    /// When the window began serving the citizen.
+    pub started: Timestamp,
+    /// When it finished.
+    pub finished: Timestamp,
+    /// The number written in the hand register (may be empty).
+    pub register_no: String,
+    /// What the matter was (no personal data; numbers are masked).
+    pub note: String,
+}
+
+/// How far back a matter may be back-entered.
+pub const BACK_ENTRY_DAYS: i64 = 31;
+/// The longest a back-entered matter may have taken.
+pub const BACK_ENTRY_MAX_HOURS: i64 = 12;
+/// The longest hand-register number kept.
+const MAX_REGISTER_NO: usize = 16;
+
+/// Where a PIN was typed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInPlace {
+    /// The staff web console.
+    Console,
+    /// Staff mode on the touchscreen.
+    Touchscreen,
+    /// A PIN given with a command (alarm reset, extension, export).
+    Command,
+}
+
+impl SignInPlace {
+    pub fn word(self) -> &'static str {
+        match self {
+            SignInPlace::Console => "console",
+            SignInPlace::Touchscreen => "touchscreen",
+            SignInPlace::Command => "command",
+        }
+    }
 }
 
 /// How a print job ended, as the printer worker reports it.
@@ -297,6 +353,8 @@ pub enum Fact {
     TicketReprinted {
         ticket: TicketCode,
     },
+    /// Staff put a new paper roll in.
+    PaperChanged,
     /// The window's evaluator takes a rating for this ticket until `until`.
     RatingArmed {
         ticket: TicketCode,
@@ -411,6 +469,31 @@ pub enum Fact {
     ContactDeleted {
         case: CaseNo,
     },
+    /// A matter handled by hand during an outage, entered afterwards (补录):
+    /// `started`/`finished` are its real times, `handled_day` the business
+    /// day it counts for; the entry's own time is when it was entered.
+    BackEntered {
+        category: CategoryId,
+        window: WindowNo,
+        started: Timestamp,
+        finished: Timestamp,
+        handled_day: Date,
+        service_seconds: u32,
+        register_no: String,
+        note: String,
+    },
+    /// A staff member signed in to the console or staff mode.
+    StaffSignedIn {
+        staff: String,
+        place: SignInPlace,
+    },
+    /// A PIN was refused (wrong, locked out, unknown number); the staff
+    /// number is what was typed.
+    PinRefused {
+        staff: String,
+        place: SignInPlace,
+        reason: String,
+    },
 }
 
 impl Fact {
@@ -433,6 +516,7 @@ impl Fact {
             Fact::TicketPrinted { .. } => "ticket_printed",
             Fact::PrintFailed { .. } => "print_failed",
             Fact::TicketReprinted { .. } => "ticket_reprinted",
+            Fact::PaperChanged => "paper_changed",
             Fact::RatingArmed { .. } => "rating_armed",
             Fact::TicketRated { .. } => "ticket_rated",
             Fact::TicketUnrated { .. } => "ticket_unrated",
@@ -450,6 +534,9 @@ impl Fact {
             Fact::CaseExtended { .. } => "case_extended",
             Fact::CasePrinted { .. } => "case_printed",
             Fact::ContactDeleted { .. } => "contact_deleted",
+            Fact::BackEntered { .. } => "back_entered",
+            Fact::StaffSignedIn { .. } => "staff_signed_in",
+            Fact::PinRefused { .. } => "pin_refused",
         }
     }
 
@@ -488,7 +575,8 @@ impl Fact {
             | Fact::TicketRated { window, .. }
             | Fact::TicketUnrated { window, .. }
             | Fact::RatingIgnored { window, .. }
-            | Fact::EvaluatorFault { window, .. } => Some(*window),
+            | Fact::EvaluatorFault { window, .. }
+            | Fact::BackEntered { window, .. } => Some(*window),
             Fact::CaseOpened { window, .. } => *window,
             _ => None,
         }
@@ -618,6 +706,8 @@ pub enum Effect {
         working_days: u32,
         again: bool,
     },
+    /// Print the printer's test page (after a paper change).
+    PrintTestPage,
     /// A case's deadline was extended: print the written notice.
     CaseExtended {
         case: CaseNo,
@@ -718,6 +808,12 @@ pub enum Rejection {
         window: WindowNo,
         ticket: TicketCode,
     },
+    #[error(
+        "a back-entry's times must be in the past, start before they finish, span at most {BACK_ENTRY_MAX_HOURS} hours and lie within the last {BACK_ENTRY_DAYS} days"
+    )]
+    BackEntryTimes,
+    #[error("window {window}'s matter started {started} is already back-entered")]
+    BackEnteredTwice { window: WindowNo, started: String },
 }
 
 #[derive(Clone, Default, PartialEq, Eq, Debug)]
@@ -831,6 +927,9 @@ pub struct Station {
     case_seq: BTreeMap<i16, u32>,
     /// The safety zones, in the order of `settings.zones`.
     zones: Vec<ZoneState>,
+    /// Matters back-entered today, by window and start: entering one twice
+    /// (a double submit) is refused.
+    back_entries: std::collections::BTreeSet<(WindowNo, Timestamp)>,
 }
 
 impl Station {
@@ -861,6 +960,7 @@ impl Station {
             cases: BTreeMap::new(),
             case_seq: BTreeMap::new(),
             zones: vec![ZoneState::default(); zone_count],
+            back_entries: Default::default(),
         }
     }
 
@@ -1016,6 +1116,11 @@ impl Station {
     }
 
     /// The latest instant the station has recorded; time never runs back behind it.
+    /// How many matters were back-entered this business day.
+    pub fn back_entries_today(&self) -> usize {
+        self.back_entries.len()
+    }
+
     pub fn high_water(&self) -> Option<Timestamp> {
         self.high_water
     }
@@ -1051,6 +1156,7 @@ impl Station {
                 self.tickets.clear();
                 self.ratings.clear();
                 self.counters.clear();
+                self.back_entries.clear();
                 self.next_order = 0;
                 for w in self.windows.values_mut() {
                     // A stuck key stays stuck overnight.
@@ -1246,7 +1352,16 @@ impl Station {
                     c.apply(record);
                 }
             }
-            Fact::CasePrinted { .. } | Fact::ContactDeleted { .. } => {}
+            Fact::BackEntered {
+                window, started, ..
+            } => {
+                self.back_entries.insert((*window, *started));
+            }
+            Fact::CasePrinted { .. }
+            | Fact::ContactDeleted { .. }
+            | Fact::PaperChanged
+            | Fact::StaffSignedIn { .. }
+            | Fact::PinRefused { .. } => {}
         }
     }
 
@@ -2081,7 +2196,32 @@ impl Scratch {
                 self.effect(Effect::PrintTicket(slip));
                 Ok(())
             }
+            Command::PaperChanged => {
+                self.record(Fact::PaperChanged);
+                self.effect(Effect::PrintTestPage);
+                Ok(())
+            }
             Command::Issue { category, priority } => self.issue(category, priority),
+            Command::BackEnter(ref entry) => self.back_enter(entry),
+            Command::NoteSignIn {
+                ref staff,
+                place,
+                ref refused,
+            } => {
+                let staff: String = staff.chars().take(16).collect();
+                match refused {
+                    None => self.record(Fact::StaffSignedIn { staff, place }),
+                    Some(reason) => self.record_as(
+                        Actor::System,
+                        Fact::PinRefused {
+                            staff,
+                            place,
+                            reason: reason.clone(),
+                        },
+                    ),
+                }
+                Ok(())
+            }
             Command::CallNext { window } => self.call_next(window),
             Command::Recall { window } => {
                 let ticket = self.current(window)?;
@@ -2208,6 +2348,46 @@ impl Scratch {
                 Ok(())
             }
         }
+    }
+
+    fn back_enter(&mut self, entry: &BackEntry) -> Result<(), Rejection> {
+        self.station
+            .catalog
+            .category(entry.category)
+            .ok_or_else(|| {
+                Rejection::UnknownCategory(entry.category, self.station.category_list())
+            })?;
+        self.window(entry.window)?;
+        let service = entry.finished.duration_since(entry.started).as_secs();
+        let oldest = self.now.as_second() - BACK_ENTRY_DAYS * 86_400;
+        if !(0..=BACK_ENTRY_MAX_HOURS * 3600).contains(&service)
+            || entry.finished > self.now
+            || entry.started.as_second() < oldest
+        {
+            return Err(Rejection::BackEntryTimes);
+        }
+        if self
+            .station
+            .back_entries
+            .contains(&(entry.window, entry.started))
+        {
+            return Err(Rejection::BackEnteredTwice {
+                window: entry.window,
+                started: self.station.local(entry.started),
+            });
+        }
+        let register_no = private_text(&entry.register_no, MAX_REGISTER_NO);
+        self.record(Fact::BackEntered {
+            category: entry.category,
+            window: entry.window,
+            started: entry.started,
+            finished: entry.finished,
+            handled_day: self.station.business_day(entry.started),
+            service_seconds: u32::try_from(service).unwrap_or(u32::MAX),
+            register_no,
+            note: private_text(&entry.note, MAX_NOTE),
+        });
+        Ok(())
     }
 
     fn issue(&mut self, category: CategoryId, priority: bool) -> Result<(), Rejection> {

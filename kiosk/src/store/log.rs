@@ -68,7 +68,8 @@ impl LogFilter {
         }
         if let Some(s) = &self.staff {
             arg(
-                "json_extract(actor, '$.id') = ?",
+                // A refused PIN names the staff number typed in its body.
+                "(json_extract(actor, '$.id') = ? OR json_extract(body, '$.staff') = ?)",
                 Value::Text(s.clone()),
                 &mut clauses,
             );

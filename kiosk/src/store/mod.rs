@@ -775,7 +775,13 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::AlarmAcknowledged { .. }
         | Fact::AlarmReset { .. }
         | Fact::ZoneFaulted { .. }
-        | Fact::PrintFailed { .. } => {}
+        | Fact::PrintFailed { .. }
+        // Back-entries stay in the journal only: reports read them there,
+        // marked, beside the tickets.
+        | Fact::BackEntered { .. }
+        | Fact::PaperChanged
+        | Fact::StaffSignedIn { .. }
+        | Fact::PinRefused { .. } => {}
         Fact::CaseOpened { .. }
         | Fact::CaseAdvanced { .. }
         | Fact::CaseReopened { .. }

@@ -32,6 +32,9 @@ pub struct TicketLine {
     pub wait_p90: Option<u32>,
     /// Call → complete, in seconds.
     pub service_mean: Option<u32>,
+    /// Of `issued` and `served`: matters handled by hand during an outage
+    /// and back-entered (补录); they have no waiting time.
+    pub back_entered: u32,
 }
 
 /// Ratings of one window (or all).
@@ -81,6 +84,7 @@ struct Acc {
     served: u32,
     no_show: u32,
     unserved: u32,
+    back_entered: u32,
     waits: Vec<u32>,
     service: Vec<u32>,
 }
@@ -106,6 +110,7 @@ impl Acc {
             wait_mean: mean(&self.waits),
             wait_p90: p90,
             service_mean: mean(&self.service),
+            back_entered: self.back_entered,
         }
     }
 }
@@ -164,6 +169,36 @@ pub fn report(
         );
         if let Some(w) = window {
             note(by_window.entry(w).or_default(), &state, wait, service);
+        }
+    }
+
+    // Matters back-entered after an outage count on the day they were
+    // handled, served, with their service time and without a wait.
+    let mut stmt = conn
+        .prepare(
+            "SELECT json_extract(body, '$.handled_day'), json_extract(body, '$.category'),
+                    window_no, json_extract(body, '$.service_seconds')
+             FROM journal WHERE kind = 'back_entered'
+               AND json_extract(body, '$.handled_day') BETWEEN ?1 AND ?2",
+        )
+        .map_err(sql)?;
+    let mut rows = stmt.query([&f, &t]).map_err(sql)?;
+    while let Some(r) = rows.next().map_err(sql)? {
+        let day: String = r.get(0).map_err(sql)?;
+        let category: String = r.get(1).map_err(sql)?;
+        let window: Option<i64> = r.get(2).map_err(sql)?;
+        let service: Option<i64> = r.get(3).map_err(sql)?;
+        let d = daily.entry(day).or_default();
+        d.0 += 1;
+        d.1 += 1;
+        let back = |acc: &mut Acc| {
+            acc.back_entered += 1;
+            note(acc, "completed", None, service);
+        };
+        back(&mut total);
+        back(by_category.entry(category).or_default());
+        if let Some(w) = window {
+            back(by_window.entry(w).or_default());
         }
     }
 

@@ -931,6 +931,42 @@ fn the_report_counts_waits_no_shows_ratings_and_cases_and_the_export_states_its_
         0
     );
 
+    // A matter handled by hand on the 30th, back-entered the next morning:
+    // it counts for the 30th, served, marked, with no wait.
+    go(
+        &mut store,
+        s,
+        Command::BackEnter(crate::domain::BackEntry {
+            category: a,
+            window: w(2),
+            started: "2026-11-30T14:00:00+08:00".parse().unwrap(),
+            finished: "2026-11-30T14:10:00+08:00".parse().unwrap(),
+            register_no: "7".into(),
+            note: String::new(),
+        }),
+        "2026-12-01T08:40:00",
+    );
+    let r = report::report(store.connection(), day, day, &tz).unwrap();
+    assert_eq!(
+        (r.total.issued, r.total.served, r.total.back_entered),
+        (4, 3, 1)
+    );
+    assert_eq!(r.total.wait_mean, Some((300 + 1140 + 1680) / 3));
+    assert_eq!(r.total.service_mean, Some((300 + 60 + 600) / 3));
+    assert_eq!(
+        (r.by_category[0].issued, r.by_category[0].back_entered),
+        (3, 1)
+    );
+    assert_eq!(r.by_window[1].back_entered, 1);
+    assert_eq!(r.daily, vec![("2026-11-30".to_string(), 4, 3)]);
+    assert_eq!(
+        report::report(store.connection(), next, next, &tz)
+            .unwrap()
+            .total
+            .issued,
+        0
+    );
+
     // The export: the coding first, then every entry of the day, as CSV or JSON.
     let mut csv_bytes = Vec::new();
     let mut calls = Vec::new();

@@ -1,0 +1,173 @@
+//! Staff mode on the touchscreen beyond the alarms, through the real binary
+//! and UI: the printer's state and a paper change, a reprint, today's
+//! figures, and back-entry (补录); every action journaled under the member.
+
+use crate::support::{Station, add_staff, journal, kinds};
+
+fn pad(station: &mut Station, digits: &str) {
+    for d in digits.chars() {
+        station.ok(&format!("tap staff-key-{d}"));
+    }
+    station.ok("tap staff-key-ok");
+}
+
+fn staff(station: &mut Station) -> serde_json::Value {
+    station.screen()["staff"].clone()
+}
+
+fn printed(station: &mut Station) -> (u64, String) {
+    let sim = station.state()["printer"]["simulated"].clone();
+    (
+        sim["jobs"].as_u64().unwrap(),
+        sim["last_job"]["text"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+#[test]
+fn staff_mode_changes_paper_reprints_shows_today_and_back_enters() {
+    let dir = tempfile::tempdir().unwrap();
+    add_staff(dir.path(), "0101", "王芳", "staff", "2468");
+    let mut station = Station::start(dir.path(), &[]);
+    assert_eq!(station.take_ticket('A'), "A001");
+    assert_eq!(station.take_ticket('A'), "A002");
+    station.ok("key 1 call");
+    station.ok("settle");
+    // The roll runs out: the next ticket waits for paper.
+    station.ok("printer paper-out");
+    assert_eq!(station.take_ticket('B'), "B001");
+    station.ok("settle held");
+
+    for _ in 0..5 {
+        station.ok("tap staff-entry");
+    }
+    pad(&mut station, "0101");
+    pad(&mut station, "9999");
+    pad(&mut station, "2468");
+    assert_eq!(station.screen()["screen"], "staff");
+    let shots = std::env::var_os("KIOSK_STAFF_SHOTS").map(std::path::PathBuf::from);
+    let shot = |station: &mut Station, name: &str| {
+        if let Some(d) = &shots {
+            station.ok(&format!("screenshot {}", d.join(name).display()));
+        }
+    };
+
+    // The printer: out of paper, then a new roll and a test page.
+    station.ok("tap staff-tab-printer");
+    let s = staff(&mut station);
+    assert_eq!(s["tab"], 1);
+    assert_eq!(s["printer_ok"], false, "{s}");
+    assert!(s["printer"].as_str().unwrap().contains("缺纸"), "{s}");
+    shot(&mut station, "staff-printer.png");
+    station.ok("printer paper-load");
+    station.ok("settle");
+    let (jobs, text) = printed(&mut station);
+    assert!(text.contains("B001"), "the held ticket printed: {text}");
+    station.ok("tap staff-paper-changed");
+    station.ok("settle");
+    let (after, text) = printed(&mut station);
+    assert_eq!(after, jobs + 1);
+    assert!(text.contains("打印机测试页"), "{text}");
+    let s = staff(&mut station);
+    assert!(
+        s["message"].as_str().unwrap().contains("测试页已打印"),
+        "{s}"
+    );
+    assert_eq!(s["printer_ok"], true, "{s}");
+
+    // Reprint A002 from the keypad; a ticket that does not exist is refused.
+    station.ok("tap staff-tab-reprint");
+    for tap in [
+        "staff-reprint-cat-A",
+        "staff-reprint-key-0",
+        "staff-reprint-key-0",
+        "staff-reprint-key-2",
+    ] {
+        station.ok(&format!("tap {tap}"));
+    }
+    shot(&mut station, "staff-reprint.png");
+    station.ok("tap staff-reprint-go");
+    station.ok("settle");
+    let (_, text) = printed(&mut station);
+    assert!(
+        text.contains("A002") && text.contains("补打 REPRINT"),
+        "{text}"
+    );
+    for tap in [
+        "staff-reprint-cat-A",
+        "staff-reprint-key-0",
+        "staff-reprint-key-9",
+        "staff-reprint-key-9",
+    ] {
+        station.ok(&format!("tap {tap}"));
+    }
+    station.ok("tap staff-reprint-go");
+    let s = staff(&mut station);
+    assert!(
+        s["message"].as_str().unwrap().contains("no ticket A099"),
+        "{s}"
+    );
+
+    // Back-entry: A at window 2, today 08:00 for 20 minutes; twice is refused.
+    station.ok("tap staff-tab-back");
+    for tap in [
+        "back-cat-A",
+        "back-window-2",
+        "back-start-hour-down",
+        "back-minutes-up",
+    ] {
+        station.ok(&format!("tap {tap}"));
+    }
+    shot(&mut station, "staff-back-entry.png");
+    station.ok("tap back-enter");
+    let s = staff(&mut station);
+    assert!(s["message"].as_str().unwrap().contains("已补录"), "{s}");
+    station.ok("tap back-enter");
+    let s = staff(&mut station);
+    assert!(
+        s["message"]
+            .as_str()
+            .unwrap()
+            .contains("already back-entered"),
+        "{s}"
+    );
+
+    // Today's figures include it.
+    station.ok("tap staff-tab-today");
+    let s = staff(&mut station);
+    assert_eq!(s["summary"]["取号 Tickets issued"], "3", "{s}");
+    assert_eq!(s["summary"]["等候中 Waiting"], "2", "{s}");
+    assert_eq!(s["summary"]["补录 Back-entered"], "1", "{s}");
+    shot(&mut station, "staff-today.png");
+    station.ok("tap staff-exit");
+    assert_eq!(station.screen()["screen"], "home");
+    assert!(station.quit().success());
+
+    // Everything is in the journal, under the member who did it.
+    let all = journal(dir.path(), &[]);
+    let by = |kind: &str| -> Vec<serde_json::Value> {
+        all.iter().filter(|e| e["kind"] == kind).cloned().collect()
+    };
+    let refused = by("pin_refused");
+    assert_eq!(refused.len(), 1, "{:?}", kinds(&all));
+    assert_eq!(refused[0]["body"]["staff"], "0101");
+    assert_eq!(refused[0]["body"]["place"], "touchscreen");
+    let signed_in = by("staff_signed_in");
+    assert_eq!(signed_in.len(), 1);
+    let member = serde_json::json!({"by": "staff", "id": "0101"});
+    for kind in [
+        "staff_signed_in",
+        "paper_changed",
+        "ticket_reprinted",
+        "back_entered",
+    ] {
+        let entries = by(kind);
+        assert_eq!(entries.len(), 1, "{kind}");
+        assert_eq!(entries[0]["actor"], member, "{kind}");
+    }
+    let back = &by("back_entered")[0];
+    assert_eq!(back["window"], 2);
+    assert_eq!(back["body"]["category"], "A");
+    assert_eq!(back["body"]["service_seconds"], 20 * 60);
+    assert_eq!(back["body"]["started"], "2026-11-30T00:00:00Z");
+    assert!(!serde_json::to_string(&all).unwrap().contains("2468"));
+}

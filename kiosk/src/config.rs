@@ -184,6 +184,9 @@ struct RawConsole {
     enabled: Option<bool>,
     listen: Option<Spanned<String>>,
     session_minutes: Option<Spanned<u64>>,
+    /// PEM certificate chain and private key: serve HTTPS.
+    tls_cert: Option<Spanned<String>>,
+    tls_key: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -688,6 +691,33 @@ impl Config {
                     " minutes",
                 )?,
             ),
+            tls: match (&raw.console.tls_cert, &raw.console.tls_key) {
+                (None, None) => None,
+                (Some(c), None) => {
+                    return Err(src.error(
+                        Some(c.span()),
+                        Some("console.tls_key"),
+                        "tls_cert needs tls_key too: the certificate's private key (PEM)",
+                    ));
+                }
+                (None, Some(k)) => {
+                    return Err(src.error(
+                        Some(k.span()),
+                        Some("console.tls_cert"),
+                        "tls_key needs tls_cert too: the certificate chain (PEM)",
+                    ));
+                }
+                (Some(c), Some(k)) => {
+                    let at = |p: &Spanned<String>| base.unwrap_or(Path::new(".")).join(p.get_ref());
+                    let files = crate::console::TlsFiles {
+                        cert: at(c),
+                        key: at(k),
+                    };
+                    crate::console::tls::server_config(&files.cert, &files.key)
+                        .map_err(|e| src.error(Some(c.span()), Some("console.tls_cert"), e))?;
+                    Some(files)
+                }
+            },
         };
 
         let catalog = match s

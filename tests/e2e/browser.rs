@@ -116,7 +116,7 @@ async fn settled(c: &Client, css: &str) -> String {
 }
 
 #[test]
-fn the_console_in_chromium_calls_a_ticket_moves_a_case_and_locks_out_wrong_pins() {
+fn the_console_in_chromium_calls_a_ticket_moves_a_case_exports_and_locks_out_wrong_pins() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     add_staff(data, "0001", "李站长", "manager", "13579");
@@ -191,6 +191,20 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_and_locks_out_wrong_pins(
         let page = c.source().await.unwrap();
         assert!(page.contains("<svg") && page.contains("导出 CSV"), "{page}");
         shot(&c, "console-reports.png").await;
+        // The manager's export, fetched by the page itself with its session.
+        let csv = c
+            .execute(
+                "return fetch('/reports/export?from=2026-11-30&to=2026-11-30&format=csv').then(r => r.text())",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let csv = csv.as_str().unwrap_or_default();
+        assert!(csv.starts_with("# rating levels: 5 = 非常满意"), "{csv}");
+        assert!(csv.contains("ticket_called") && csv.contains("case_advanced"), "{csv}");
+        c.goto(&format!("{base}/backentry")).await.unwrap();
+        settled(&c, "form[action='/backentry']").await;
+        shot(&c, "console-backentry.png").await;
 
         // Signed out, five wrong PINs lock window staff out.
         click(&c, "nav button[type=submit]").await;

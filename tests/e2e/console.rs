@@ -330,6 +330,12 @@ fn back_entry_from_the_console_is_marked_everywhere_and_bad_forms_change_nothing
     let page = staff.get("/backentry");
     assert_eq!(page.status, 200);
     assert!(page.body.contains("还没有补录 None yet"), "{}", page.body);
+    // The form starts on the station's day (its clock is simulated here).
+    assert!(
+        page.body.contains("name=\"day\" value=\"2026-11-30\""),
+        "{}",
+        page.body
+    );
     let csrf = staff.csrf("/backentry");
     let form = |day: &'static str, start: &'static str, end: &'static str| {
         vec![

@@ -10,6 +10,7 @@ mod bad_input;
 mod browser;
 mod complaints;
 mod console;
+mod console_tls;
 mod evaluator;
 mod journal;
 mod printer;

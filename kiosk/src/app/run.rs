@@ -312,6 +312,19 @@ fn start_console(
     if !settings.enabled {
         return None;
     }
+    // Checked when the settings were read; a file changed since is reported.
+    let tls = match &settings.tls {
+        None => None,
+        Some(files) => match crate::console::tls::server_config(&files.cert, &files.key) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                tracing::error!(
+                    "the staff console cannot use its certificate: {e}; the station runs without the console"
+                );
+                return None;
+            }
+        },
+    };
     let listener = match runtime.block_on(tokio::net::TcpListener::bind(settings.listen)) {
         Ok(l) => l,
         Err(e) => {
@@ -330,10 +343,12 @@ fn start_console(
         config.settings.time_zone.clone(),
         config.station.clone(),
         settings.session_idle,
+        tls.is_some(),
     );
-    runtime.spawn(crate::console::serve(listener, state));
-    tracing::info!("staff console http://{addr}");
-    Some(format!("http://{addr}"))
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    runtime.spawn(crate::console::serve(listener, tls, state));
+    tracing::info!("staff console {scheme}://{addr}");
+    Some(format!("{scheme}://{addr}"))
 }
 
 /// The headless screen: Slint's testing platform with its real software

@@ -13,6 +13,7 @@
 
 mod chart;
 mod pages;
+pub mod tls;
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -44,6 +45,16 @@ pub struct ConsoleSettings {
     pub listen: SocketAddr,
     /// A session ends after this long without a request.
     pub session_idle: Duration,
+    /// Serve HTTPS with this certificate chain and key (PEM files), checked
+    /// when the settings are read.
+    pub tls: Option<TlsFiles>,
+}
+
+/// The certificate chain and private key the console serves HTTPS with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 impl Default for ConsoleSettings {
@@ -52,6 +63,7 @@ impl Default for ConsoleSettings {
             enabled: true,
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             session_idle: Duration::from_secs(30 * 60),
+            tls: None,
         }
     }
 }
@@ -85,6 +97,8 @@ pub struct ConsoleState {
     tz: TimeZone,
     station: StationInfo,
     idle: Duration,
+    /// Served over HTTPS: the session cookie is marked `Secure`.
+    secure: bool,
     sessions: Mutex<HashMap<String, Session>>,
     attempts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
 }
@@ -99,6 +113,7 @@ impl ConsoleState {
         tz: TimeZone,
         station: StationInfo,
         idle: Duration,
+        secure: bool,
     ) -> Shared {
         Arc::new(Self {
             events,
@@ -107,6 +122,7 @@ impl ConsoleState {
             tz,
             station,
             idle,
+            secure,
             sessions: Mutex::new(HashMap::new()),
             attempts: Mutex::new(HashMap::new()),
         })
@@ -257,10 +273,22 @@ pub fn router(state: Shared) -> Router {
         .with_state(state)
 }
 
-/// Serves the console until the runtime stops.
-pub async fn serve(listener: tokio::net::TcpListener, state: Shared) {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    if let Err(e) = axum::serve(listener, app).await {
+/// Serves the console until the runtime stops: HTTPS when given a TLS
+/// configuration, else plain HTTP.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
+    state: Shared,
+) {
+    let app = router(state).into_make_service_with_connect_info::<tls::Peer>();
+    let result = match tls {
+        None => axum::serve(listener, app).await,
+        Some(config) => match tls::TlsListener::new(listener, config) {
+            Ok(listener) => axum::serve(listener, app).await,
+            Err(e) => Err(e),
+        },
+    };
+    if let Err(e) = result {
         tracing::error!("the staff console stopped: {e}");
     }
 }
@@ -308,7 +336,7 @@ async fn login_page(State(st): State<Shared>) -> Response {
 
 async fn login(
     State(st): State<Shared>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ConnectInfo(tls::Peer(addr)): ConnectInfo<tls::Peer>,
     Form(form): Form<LoginForm>,
 ) -> Response {
     if !st.attempt(addr.ip()) {
@@ -378,8 +406,9 @@ async fn login(
         s.insert(token.clone(), session);
     }
     let mut r = Redirect::to("/").into_response();
+    let secure = if st.secure { "; Secure" } else { "" };
     if let Ok(v) = HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/"
+        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/{secure}"
     )) {
         r.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -756,19 +785,26 @@ async fn back_entry_page(
             Ok(entries)
         })
         .await;
-    let today = st.tz.to_datetime(jiff::Timestamp::now()).date().to_string();
     match (st.state().await, entries) {
-        (Ok(state), Ok(entries)) => page(
-            StatusCode::OK,
-            pages::back_entry(
-                &session,
-                &state,
-                &today,
-                &entries,
-                q.done.as_deref(),
-                &st.tz,
-            ),
-        ),
+        (Ok(state), Ok(entries)) => {
+            // The station's today (its clock may be simulated).
+            let now = state["now"]
+                .as_str()
+                .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                .unwrap_or_else(jiff::Timestamp::now);
+            let today = st.tz.to_datetime(now).date().to_string();
+            page(
+                StatusCode::OK,
+                pages::back_entry(
+                    &session,
+                    &state,
+                    &today,
+                    &entries,
+                    q.done.as_deref(),
+                    &st.tz,
+                ),
+            )
+        }
         (Err(e), _) | (_, Err(e)) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }
 }

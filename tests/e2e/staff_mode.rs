@@ -57,7 +57,7 @@ fn staff_mode_changes_paper_reprints_shows_today_and_back_enters() {
     assert_eq!(s["tab"], 1);
     assert_eq!(s["printer_ok"], false, "{s}");
     assert!(s["printer"].as_str().unwrap().contains("缺纸"), "{s}");
-    shot(&mut station, "staff-printer.png");
+    shot(&mut station, "staff-printer-800x480.png");
     station.ok("printer paper-load");
     station.ok("settle");
     let (jobs, text) = printed(&mut station);
@@ -84,7 +84,7 @@ fn staff_mode_changes_paper_reprints_shows_today_and_back_enters() {
     ] {
         station.ok(&format!("tap {tap}"));
     }
-    shot(&mut station, "staff-reprint.png");
+    shot(&mut station, "staff-reprint-800x480.png");
     station.ok("tap staff-reprint-go");
     station.ok("settle");
     let (_, text) = printed(&mut station);
@@ -117,7 +117,7 @@ fn staff_mode_changes_paper_reprints_shows_today_and_back_enters() {
     ] {
         station.ok(&format!("tap {tap}"));
     }
-    shot(&mut station, "staff-back-entry.png");
+    shot(&mut station, "staff-back-entry-800x480.png");
     station.ok("tap back-enter");
     let s = staff(&mut station);
     assert!(s["message"].as_str().unwrap().contains("已补录"), "{s}");
@@ -137,7 +137,7 @@ fn staff_mode_changes_paper_reprints_shows_today_and_back_enters() {
     assert_eq!(s["summary"]["取号 Tickets issued"], "3", "{s}");
     assert_eq!(s["summary"]["等候中 Waiting"], "2", "{s}");
     assert_eq!(s["summary"]["补录 Back-entered"], "1", "{s}");
-    shot(&mut station, "staff-today.png");
+    shot(&mut station, "staff-today-800x480.png");
     station.ok("tap staff-exit");
     assert_eq!(station.screen()["screen"], "home");
     assert!(station.quit().success());

@@ -44,8 +44,8 @@ pub struct LogEntry {
 }
 
 impl LogFilter {
-    /// Reads the matching entries, oldest first.
-    pub fn read(&self, conn: &Connection) -> Result<Vec<LogEntry>, StoreError> {
+    /// The query and its arguments.
+    fn query(&self) -> (String, Vec<Value>) {
         let mut clauses = Vec::new();
         let mut args: Vec<Value> = Vec::new();
         let mut arg = |clause: &str, value: Value, clauses: &mut Vec<String>| {
@@ -69,7 +69,8 @@ impl LogFilter {
         if let Some(s) = &self.staff {
             arg(
                 // A refused PIN names the staff number typed in its body.
-                "(json_extract(actor, '$.id') = ? OR json_extract(body, '$.staff') = ?)",
+                // The expression is the one `journal_by_staff` indexes.
+                "coalesce(json_extract(actor, '$.id'), json_extract(body, '$.staff')) = ?",
                 Value::Text(s.clone()),
                 &mut clauses,
             );
@@ -92,7 +93,8 @@ impl LogFilter {
         }
         if let Some(c) = &self.case {
             arg(
-                "kind LIKE 'case\\_%' ESCAPE '\\' AND json_extract(body, '$.case') = ?",
+                // `journal_by_case` indexes the expression.
+                "json_extract(body, '$.case') = ? AND kind LIKE 'case\\_%' ESCAPE '\\'",
                 Value::Text(c.trim().to_string()),
                 &mut clauses,
             );
@@ -117,6 +119,29 @@ impl LogFilter {
                  {filter} ORDER BY seq DESC {limit})
              ORDER BY seq"
         );
+        (sql, args)
+    }
+
+    /// How SQLite will run the query (`EXPLAIN QUERY PLAN`), one step a line.
+    pub fn plan(&self, conn: &Connection) -> Result<String, StoreError> {
+        let (sql, args) = self.query();
+        let path = std::path::PathBuf::from(conn.path().unwrap_or_default());
+        let wrap = |e| StoreError::from_sql(&path, e);
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .map_err(wrap)?;
+        let steps = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+            .map_err(wrap)?;
+        Ok(steps
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(wrap)?
+            .join("\n"))
+    }
+
+    /// Reads the matching entries, oldest first.
+    pub fn read(&self, conn: &Connection) -> Result<Vec<LogEntry>, StoreError> {
+        let (sql, args) = self.query();
         let path = std::path::PathBuf::from(conn.path().unwrap_or_default());
         let wrap = |e| StoreError::from_sql(&path, e);
         let mut stmt = conn.prepare(&sql).map_err(wrap)?;

@@ -48,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_staff.sql"),
     include_str!("migrations/0004_case_contacts.sql"),
     include_str!("migrations/0005_journal_chain.sql"),
+    include_str!("migrations/0006_journal_lookups.sql"),
 ];
 
 /// The version whose migration chains the rows already written.

@@ -204,13 +204,27 @@ pub fn report(
 
     let mut levels = [0u32; 5];
     let mut levels_by_window: BTreeMap<i64, [u32; 5]> = BTreeMap::new();
+    // The business day is the local date of the entry's time: the same days
+    // as a span of time, which the (kind, time) index finds directly.
+    let midnight = |d: Date| {
+        tz.to_ambiguous_timestamp(d.to_datetime(jiff::civil::Time::midnight()))
+            .compatible()
+            .map(|t| t.as_millisecond())
+    };
+    let (since, until) = match (midnight(from), to.tomorrow().map(midnight)) {
+        (Ok(s), Ok(Ok(u))) => (s, u),
+        _ => (i64::MIN, i64::MAX),
+    };
     let mut stmt = conn
         .prepare(
             "SELECT window_no, json_extract(body, '$.level') FROM journal
-             WHERE kind = 'ticket_rated' AND day BETWEEN ?1 AND ?2",
+             WHERE kind = 'ticket_rated' AND at_ms >= ?3 AND at_ms < ?4
+               AND day BETWEEN ?1 AND ?2",
         )
         .map_err(sql)?;
-    let mut rows = stmt.query([&f, &t]).map_err(sql)?;
+    let mut rows = stmt
+        .query(rusqlite::params![&f, &t, since, until])
+        .map_err(sql)?;
     while let Some(r) = rows.next().map_err(sql)? {
         let window: Option<i64> = r.get(0).map_err(sql)?;
         let level: Option<i64> = r.get(1).map_err(sql)?;

@@ -1019,3 +1019,32 @@ fn the_report_counts_waits_no_shows_ratings_and_cases_and_the_export_states_its_
             .contains("非常不满意")
     );
 }
+
+#[test]
+fn the_log_filters_by_staff_case_and_kind_through_their_indexes() {
+    let (_dir, path) = temp();
+    let store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let conn = store.connection();
+    let plan = |filter: LogFilter| filter.plan(conn).unwrap();
+    let staff = plan(LogFilter {
+        staff: Some("0001".into()),
+        limit: Some(50),
+        ..LogFilter::default()
+    });
+    assert!(staff.contains("journal_by_staff"), "{staff}");
+    let case = plan(LogFilter {
+        case: Some("2026-0003".into()),
+        limit: Some(50),
+        ..LogFilter::default()
+    });
+    assert!(case.contains("journal_by_case"), "{case}");
+    let kind = plan(LogFilter {
+        kinds: vec!["ticket_rated".into()],
+        limit: Some(50),
+        ..LogFilter::default()
+    });
+    assert!(kind.contains("journal_by_kind_seq"), "{kind}");
+    // The index gives the newest first: the one sort is of the page's 50
+    // rows back into oldest-first order.
+    assert_eq!(kind.matches("TEMP B-TREE").count(), 1, "{kind}");
+}

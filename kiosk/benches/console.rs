@@ -1,0 +1,381 @@
+//! The staff console against a year of journal: the log page with each of its
+//! filters, the monthly report, and every page's size.
+//!
+//! A station's year is made first through the real domain and store: from
+//! 2026-01-05, every working day, a ticket every 36 seconds through both
+//! sessions (issued, printed, called, completed, rated), a back-entry and a
+//! staff sign-in a day, a bad rating now and then (a case) — until the
+//! journal holds the number of entries asked for (default 1,000,000). Then
+//! the real `kiosk run` serves the console on that data folder and a client
+//! on loopback signs in and times each page from request to the last byte of
+//! the answer (an upper bound on the server's time). Run:
+//! `cargo bench -p kiosk --bench console [-- ENTRIES]`.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use jiff::civil::{Date, Time, Weekday};
+use jiff::{SignedDuration, Timestamp};
+use kiosk::config::Config;
+use kiosk::domain::{
+    Actor, BackEntry, CategoryId, Command, Fact, PrintOutcome, Record, SignInPlace, StaffRole,
+    Station, WindowNo,
+};
+use kiosk::store::Store;
+
+/// Requests timed per page, after warm-up.
+const ROUNDS: usize = 100;
+const WARM_UP: usize = 5;
+
+/// A small deterministic generator for ratings.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+/// Decides a command at `at`; its records (if it was not refused) join the
+/// day's batch.
+fn go(
+    station: &mut Station,
+    batch: &mut Vec<Record>,
+    command: Command,
+    actor: Actor,
+    at: Timestamp,
+) {
+    if let Ok(d) = station.decide(&command, &actor, at) {
+        for r in &d.records {
+            station.apply(r);
+        }
+        batch.extend(d.records);
+    }
+}
+
+/// Makes the year; returns the entries written and the last day.
+fn make_year(store: &mut Store, config: &Config, entries: u64) -> (u64, Date) {
+    let mut station = Station::new(
+        config.catalog.clone(),
+        config.calendar.clone(),
+        config.settings.clone(),
+    );
+    let tz = config.settings.time_zone.clone();
+    let categories: Vec<(CategoryId, WindowNo)> = config
+        .catalog
+        .categories()
+        .iter()
+        .map(|c| (c.id, c.windows[0]))
+        .collect();
+    let mut rng = Lcg(7);
+    let mut written = 0u64;
+    let mut day: Date = "2026-01-05".parse().expect("a date");
+    let mut last = day;
+    let mut n = 0usize;
+    while written < entries {
+        if matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday)
+            || !config.calendar.is_working_day(day)
+        {
+            day = day.tomorrow().expect("a later day");
+            continue;
+        }
+        let mut batch = Vec::new();
+        let at = |t: &str| {
+            tz.to_timestamp(day.to_datetime(t.parse::<Time>().expect("a time")))
+                .expect("a time on the day")
+        };
+        let sign_in = at("08:25");
+        go(
+            &mut station,
+            &mut batch,
+            Command::NoteSignIn {
+                staff: "0001".into(),
+                place: SignInPlace::Console,
+                refused: None,
+            },
+            Actor::Staff { id: "0001".into() },
+            sign_in,
+        );
+        for (open, close) in [("08:30", "11:59"), ("14:00", "17:29")] {
+            let mut t = at(open);
+            let end = at(close);
+            while t < end {
+                let (category, window) = categories[n % categories.len()];
+                n += 1;
+                let second = |s: i64| t + SignedDuration::from_secs(s);
+                let before = batch.len();
+                go(
+                    &mut station,
+                    &mut batch,
+                    Command::Issue {
+                        category,
+                        priority: n.is_multiple_of(9),
+                    },
+                    Actor::Citizen,
+                    t,
+                );
+                let ticket = batch[before..].iter().find_map(|r| match r.fact {
+                    Fact::TicketIssued { ticket, .. } => Some(ticket),
+                    _ => None,
+                });
+                if let Some(ticket) = ticket {
+                    go(
+                        &mut station,
+                        &mut batch,
+                        Command::PrintOutcome {
+                            ticket,
+                            outcome: PrintOutcome::Printed {
+                                bytes: 330,
+                                after_fault: false,
+                            },
+                        },
+                        Actor::System,
+                        second(2),
+                    );
+                }
+                let keypad = Actor::Keypad { window };
+                go(
+                    &mut station,
+                    &mut batch,
+                    Command::CallNext { window },
+                    keypad.clone(),
+                    second(5),
+                );
+                go(
+                    &mut station,
+                    &mut batch,
+                    Command::Complete { window },
+                    keypad,
+                    second(30),
+                );
+                let level = match rng.next() % 1000 {
+                    0 => 1,
+                    1..=40 => 3,
+                    41..=300 => 4,
+                    _ => 5,
+                };
+                go(
+                    &mut station,
+                    &mut batch,
+                    Command::Rate { window, level },
+                    Actor::Evaluator { window },
+                    second(33),
+                );
+                t = second(36);
+            }
+        }
+        let (category, window) = categories[0];
+        go(
+            &mut station,
+            &mut batch,
+            Command::BackEnter(BackEntry {
+                category,
+                window,
+                started: at("12:10"),
+                finished: at("12:25"),
+                register_no: format!("{n}"),
+                note: "停电人工登记".into(),
+            }),
+            Actor::Staff { id: "0001".into() },
+            at("17:45"),
+        );
+        go(
+            &mut station,
+            &mut batch,
+            Command::Tick,
+            Actor::System,
+            at("18:00"),
+        );
+        written += batch.len() as u64;
+        store.commit(&batch).expect("a day commits");
+        last = day;
+        day = day.tomorrow().expect("a later day");
+    }
+    (written, last)
+}
+
+/// A signed-in client of the console.
+struct Client {
+    base: String,
+    agent: ureq::Agent,
+    cookie: String,
+}
+
+impl Client {
+    fn sign_in(base: &str) -> Self {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        let r = agent
+            .post(&format!("{base}/login"))
+            .send_form(&[("staff", "0001"), ("pin", "13579")])
+            .expect("signed in");
+        let cookie = r
+            .header("set-cookie")
+            .and_then(|c| c.split(';').next())
+            .expect("a session cookie")
+            .to_string();
+        Self {
+            base: base.to_string(),
+            agent,
+            cookie,
+        }
+    }
+
+    /// The page's status and body, and how long it took.
+    fn get(&self, path: &str) -> (u16, String, Duration) {
+        let started = Instant::now();
+        let r = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .set("Cookie", &self.cookie)
+            .call();
+        let r = match r {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{path}: {e}"),
+        };
+        let status = r.status();
+        let body = r.into_string().expect("a text page");
+        (status, body, started.elapsed())
+    }
+
+    fn time(&self, label: &str, path: &str) -> usize {
+        for _ in 0..WARM_UP {
+            self.get(path);
+        }
+        let mut times = Vec::with_capacity(ROUNDS);
+        let mut bytes = 0;
+        for _ in 0..ROUNDS {
+            let (status, body, took) = self.get(path);
+            assert_eq!(status, 200, "{path}: {body}");
+            bytes = body.len();
+            times.push(took);
+        }
+        support::report(&format!("{label} — {path} ({bytes} bytes)"), times);
+        bytes
+    }
+}
+
+fn main() {
+    let entries: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = support::database_dir();
+    let config = Config::builtin().expect("the built-in config");
+    let db = dir.path().join("kiosk.db");
+    let mut store = Store::open(&db, &config.store).expect("the database opens");
+    store
+        .add_staff("0001", "站长", StaffRole::Manager, "13579")
+        .expect("a manager");
+    let started = Instant::now();
+    let (written, last) = make_year(&mut store, &config, entries);
+    drop(store);
+    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "made {written} journal entries through {last} in {:.1} s; database {:.0} MB",
+        started.elapsed().as_secs_f64(),
+        size as f64 / 1e6
+    );
+
+    let settings = dir.path().join("bench-kiosk.toml");
+    std::fs::write(
+        &settings,
+        "[console]\nlisten = \"127.0.0.1:0\"\n[printer]\nsimulate_timing = false\n",
+    )
+    .expect("settings written");
+    let clock = format!("{} 09:00", last.tomorrow().expect("a day after"));
+    let mut child = Process::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(["run", "--headless", "--clock", &clock, "--data"])
+        .arg(dir.path())
+        .arg("--config")
+        .arg(&settings)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("kiosk runs");
+    let mut ready = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut ready)
+        .expect("a ready line");
+    let base = ready
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("console="))
+        .unwrap_or_else(|| panic!("no console in `{ready}`"))
+        .to_string();
+    let client = Client::sign_in(&base);
+
+    // The last whole month.
+    let month = &last
+        .first_of_month()
+        .yesterday()
+        .expect("a day before")
+        .to_string()[..7];
+    let mid = last.first_of_month().to_string();
+    let deep = written / 2;
+    println!("\nLog page, 50 entries, newest first (bar: 50 ms p99)");
+    for (label, path) in [
+        ("no filter".to_string(), "/log".to_string()),
+        ("kind".into(), "/log?kind=ticket_rated".into()),
+        ("rare kind".into(), "/log?kind=back_entered".into()),
+        ("window".into(), "/log?window=2".into()),
+        (
+            "ticket (every day's A123)".into(),
+            "/log?ticket=A123".into(),
+        ),
+        ("staff".into(), "/log?staff=0001".into()),
+        ("case".into(), format!("/log?case={}-0003", last.year())),
+        (
+            "a month and a kind".into(),
+            format!("/log?from={mid}&to={last}&kind=ticket_called"),
+        ),
+        (
+            "window and kind, a day".into(),
+            format!("/log?from={last}&to={last}&window=1&kind=ticket_completed"),
+        ),
+        (
+            "a page deep in the year".into(),
+            format!("/log?before={deep}"),
+        ),
+        (
+            "a page deep in the year, window 3".into(),
+            format!("/log?before={deep}&window=3"),
+        ),
+    ] {
+        client.time(&label, &path);
+    }
+
+    println!("\nReports with a year in the journal (bar: 1 s)");
+    client.time("month", &format!("/reports?month={month}"));
+    client.time("day", &format!("/reports?day={last}"));
+
+    println!("\nEvery page's size (bar: 200 KB)");
+    for path in [
+        "/".to_string(),
+        "/today/live".into(),
+        "/window?w=1".into(),
+        "/log".into(),
+        "/log/1".into(),
+        "/cases".into(),
+        format!("/reports?month={month}"),
+        "/backentry".into(),
+        "/login".into(),
+    ] {
+        let (status, body, _) = client.get(&path);
+        println!("  {path}: {status}, {} bytes", body.len());
+    }
+    let (_, body, took) = client.get("/log/verify");
+    println!(
+        "  /log/verify: {} bytes, {:.2} s (walks the whole chain)",
+        body.len(),
+        took.as_secs_f64()
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}

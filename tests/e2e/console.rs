@@ -147,6 +147,15 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
         calls[0]["actor"]["id"], "0101",
         "the call is journaled as 0101's"
     );
+    // Today's page: who works at window 1 now, and today's figures (one
+    // ticket issued and called, so a wait is known).
+    let live = staff.get("/today/live").body;
+    assert!(live.contains("<td>1</td><td>王芳 (0101)</td>"), "{live}");
+    assert!(live.contains("<th>90% 等候 p90 wait</th>"), "{live}");
+    assert!(
+        live.contains("<tr><td>1</td><td>0</td><td>0</td><td>0</td><td>0:"),
+        "{live}"
+    );
 
     // A complaint with a callback number, for the case pages.
     station.ok("tap complaint");
@@ -322,7 +331,7 @@ fn back_entry_from_the_console_is_marked_everywhere_and_bad_forms_change_nothing
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     add_staff(data, "0101", "王芳", "staff", "2468");
-    let station = Station::start(data, &[]);
+    let mut station = Station::start(data, &[]);
     let base = station.console.clone().expect("the console runs");
     let mut staff = Client::new(&base);
     assert_eq!(staff.login("0101", "0000").status, 401);
@@ -442,6 +451,11 @@ fn back_entry_from_the_console_is_marked_everywhere_and_bad_forms_change_nothing
     );
     let chain = staff.get("/log/verify");
     assert!(chain.body.contains("完整 Intact"), "{}", chain.body);
+    // A latched alarm heads today's page.
+    assert!(!staff.get("/today/live").body.contains("报警未复位"));
+    station.ok("panic press");
+    let live = staff.get("/today/live").body;
+    assert!(live.contains("报警未复位 Alarm latched: panic"), "{live}");
     drop(station);
     let out = kiosk()
         .args(["report", "--day", "2026-11-30", "--json", "--data"])

@@ -15,7 +15,7 @@ mod chart;
 mod pages;
 pub mod tls;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -87,6 +87,9 @@ struct Session {
     last_seen: Instant,
     /// The member's PIN hash when they signed in: a new PIN ends the session.
     pin: String,
+    /// The window the member works at, once they chose it in the window
+    /// console.
+    window: Option<WindowNo>,
 }
 
 /// What every request handler shares.
@@ -209,6 +212,48 @@ impl ConsoleState {
             s.last_seen = Instant::now();
         }
         Some((token, session))
+    }
+
+    /// Notes the window a session's member works at.
+    fn set_window(&self, token: &str, window: WindowNo) {
+        if let Ok(mut s) = self.sessions.lock()
+            && let Some(s) = s.get_mut(token)
+        {
+            s.window = Some(window);
+        }
+    }
+
+    /// Who works at which window: members signed in to the console who chose
+    /// a window, their sessions still alive.
+    fn on_duty(&self) -> BTreeMap<u8, Vec<String>> {
+        let mut duty: BTreeMap<u8, Vec<String>> = BTreeMap::new();
+        if let Ok(sessions) = self.sessions.lock() {
+            for s in sessions.values() {
+                if let Some(w) = s.window
+                    && s.last_seen.elapsed() <= self.idle
+                {
+                    let who = format!("{} ({})", s.name, s.staff);
+                    let names = duty.entry(w.get()).or_default();
+                    if !names.contains(&who) {
+                        names.push(who);
+                    }
+                }
+            }
+        }
+        duty
+    }
+
+    /// Today's ticket figures (issued, served, waits), from the database.
+    async fn figures(&self, state: &serde_json::Value) -> Option<store::report::TicketLine> {
+        let day: jiff::civil::Date = state["station"]["day"].as_str()?.parse().ok()?;
+        let tz = self.tz.clone();
+        self.read(move |conn| {
+            store::report::report(conn, day, day, &tz)
+                .map(|r| r.total)
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .ok()
     }
 
     /// Counts a sign-in attempt from `ip`; false when it is over the limit.
@@ -401,6 +446,7 @@ async fn login(
         csrf: self::token(),
         last_seen: Instant::now(),
         pin,
+        window: None,
     };
     if let Ok(mut s) = st.sessions.lock() {
         s.insert(token.clone(), session);
@@ -462,7 +508,13 @@ fn csrf_refused(session: &Session, csrf: &str) -> Option<Response> {
 async fn today(State(st): State<Shared>, headers: HeaderMap) -> Response {
     let session = signed_in!(st, headers);
     match st.state().await {
-        Ok(state) => page(StatusCode::OK, pages::today(&session, &state)),
+        Ok(state) => {
+            let figures = st.figures(&state).await;
+            page(
+                StatusCode::OK,
+                pages::today(&session, &state, figures.as_ref(), &st.on_duty()),
+            )
+        }
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }
 }
@@ -473,7 +525,13 @@ async fn today_live(State(st): State<Shared>, headers: HeaderMap) -> Response {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     match st.state().await {
-        Ok(state) => page(StatusCode::OK, pages::today_live(&state)),
+        Ok(state) => {
+            let figures = st.figures(&state).await;
+            page(
+                StatusCode::OK,
+                pages::today_live(&state, figures.as_ref(), &st.on_duty()),
+            )
+        }
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e).into_response(),
     }
 }
@@ -489,11 +547,18 @@ async fn window_page(
     headers: HeaderMap,
     Query(q): Query<WindowQuery>,
 ) -> Response {
-    let session = signed_in!(st, headers);
+    let Some((token, session)) = st.session(&headers).await else {
+        return to_login();
+    };
     let window =
         q.w.as_deref()
             .and_then(|w| w.parse::<u8>().ok())
             .and_then(WindowNo::new);
+    // Choosing a window signs the member in to it (today's page says who
+    // works where).
+    if let Some(w) = window {
+        st.set_window(&token, w);
+    }
     match st.state().await {
         Ok(state) => page(
             StatusCode::OK,

@@ -1,6 +1,8 @@
 //! The staff console's pages, drawn with maud: every value is escaped by
 //! the template. Chinese first with English beside it, like the kiosk.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -56,7 +58,7 @@ const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microso
 nav{background:#0b3a82;padding:.5rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}\
 nav a,nav button{color:#fff;font-weight:700;text-decoration:none;background:none;border:0;font-size:1rem;cursor:pointer}\
 nav .who{margin-left:auto;color:#d6e4ff}main{padding:1rem;max-width:72rem;margin:auto}\
-table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #cbd5e1;padding:.3rem .5rem;text-align:left;vertical-align:top}\
+table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:.75rem}th,td{border:1px solid #cbd5e1;padding:.3rem .5rem;text-align:left;vertical-align:top}\
 th{background:#e2e8f0}.late{color:#b71c1c;font-weight:700}.ok{color:#1b5e20;font-weight:700}\
 .msg{background:#fff3cd;border:1px solid #ffb300;padding:.5rem;margin:.5rem 0}\
 .err{background:#fde7e7;border:1px solid #b71c1c;padding:.5rem;margin:.5rem 0}\
@@ -127,13 +129,36 @@ fn text(v: &Value) -> String {
     }
 }
 
-/// The part of today's page that refreshes itself.
-pub fn today_live(state: &Value) -> Markup {
+/// The part of today's page that refreshes itself: the station's state,
+/// today's ticket figures, and who works at which window.
+pub fn today_live(
+    state: &Value,
+    figures: Option<&crate::store::report::TicketLine>,
+    on_duty: &BTreeMap<u8, Vec<String>>,
+) -> Markup {
     let station = &state["station"];
     let empty = Vec::new();
     let list = |v: &Value| v.as_array().unwrap_or(&empty).clone();
+    let latched: Vec<String> = list(&station["zones"])
+        .iter()
+        .filter(|z| !z["latched"].is_null())
+        .map(|z| text(&z["name"]))
+        .collect();
     html! {
+        @if !latched.is_empty() {
+            p.err { strong { "报警未复位 Alarm latched: " (latched.join(", ")) } " — 到现场处理后在触摸屏工作人员模式复位 attend, then reset it in staff mode at the kiosk" }
+        }
         p { "时间 Time: " strong { (text(&state["local"])) } }
+        @if let Some(f) = figures {
+            table {
+                tr { th { "取号 Issued" } th { "办结 Served" } th { "过号 No-show" } th { "等候中 Waiting" } th { "平均等候 Mean wait" } th { "90% 等候 p90 wait" } th { "平均办理 Service" } th { "补录 Back-entered" } }
+                tr {
+                    td { (f.issued) } td { (f.served) } td { (f.no_show) } td { (f.unserved) }
+                    td { (minutes(f.wait_mean)) } td { (minutes(f.wait_p90)) } td { (minutes(f.service_mean)) }
+                    td { (f.back_entered) }
+                }
+            }
+        }
         div.cards {
             div.card {
                 h3 { "排队 Queues" }
@@ -151,10 +176,14 @@ pub fn today_live(state: &Value) -> Markup {
             div.card {
                 h3 { "窗口 Windows" }
                 table {
-                    tr { th { "窗口" } th { "正在办理 Serving" } th { "评价 Ratings 5…1" } }
+                    tr { th { "窗口" } th { "值守 On duty" } th { "正在办理 Serving" } th { "评价 Ratings 5…1" } }
                     @for w in list(&station["windows"]) {
                         tr {
                             td { (text(&w["window"])) }
+                            td {
+                                @let n = w["window"].as_u64().and_then(|n| u8::try_from(n).ok()).unwrap_or(0);
+                                (on_duty.get(&n).map(|v| v.join(", ")).unwrap_or_else(|| "—".into()))
+                            }
                             td { @if w["paused"] == true { "暂停 paused" } @else { (text(&w["ticket"])) } }
                             td {
                                 @let r = list(&w["ratings"]);
@@ -193,12 +222,17 @@ pub fn today_live(state: &Value) -> Markup {
     }
 }
 
-pub fn today(session: &Session, state: &Value) -> Markup {
+pub fn today(
+    session: &Session,
+    state: &Value,
+    figures: Option<&crate::store::report::TicketLine>,
+    on_duty: &BTreeMap<u8, Vec<String>>,
+) -> Markup {
     layout(
         Some(session),
         "今日 Today",
         html! {
-            div #live { (today_live(state)) }
+            div #live { (today_live(state, figures, on_duty)) }
             script { (PreEscaped("setInterval(function(){fetch('/today/live').then(function(r){return r.ok?r.text():null}).then(function(t){if(t){var d=new DOMParser().parseFromString(t,'text/html');var m=d.querySelector('main');document.getElementById('live').innerHTML=m?m.innerHTML:t}})},3000);")) }
         },
     )

@@ -24,7 +24,7 @@ use crate::domain::{
     PrintOutcome, PrinterHealth, Record, Rejection, SignInPlace, StaffRole, Station, StationView,
     TicketSlip, Topic, WindowNo, ZoneFault, ZoneRole, ZoneSignal, ZoneView,
 };
-use crate::store::StoreError;
+use crate::store::{PinRefusal, StoreError};
 use drivers::profile::Profile;
 
 /// A called ticket is drawn highlighted on the board this long.
@@ -569,10 +569,11 @@ impl Core {
         }
     }
 
-    /// Checks a PIN on the writer thread; a refusal is logged (never the PIN).
-    /// Checks a PIN typed at `place` and journals the outcome: every
-    /// refusal, and a sign-in to the console or staff mode (a PIN given
-    /// with a command is followed by that command's own record).
+    /// Checks a PIN on the writer thread at `place` and journals the
+    /// outcome: every refusal, and a sign-in to the console or staff mode (a
+    /// PIN given with a command is followed by that command's own record).
+    /// An unknown staff number is noted as `?`, never as typed: it may be a
+    /// PIN typed in the wrong field.
     async fn check_pin(
         &mut self,
         staff: &str,
@@ -580,20 +581,22 @@ impl Core {
         place: SignInPlace,
     ) -> Result<(StaffRole, String), String> {
         let now = self.clock.now();
+        let mut named = staff.to_string();
         let (result, refused) = match self.writer.check_pin(staff.to_string(), pin, now).await {
             Ok(Ok(member)) => (Ok(member), None),
             Ok(Err(refusal)) => {
-                tracing::warn!("staff {staff}: PIN refused ({}): {refusal}", place.word());
+                if refusal == PinRefusal::Unknown {
+                    named = "?".into();
+                }
+                tracing::warn!("staff {named}: PIN refused ({}): {refusal}", place.word());
                 (Err(refusal.to_string()), Some(refusal.to_string()))
             }
             Err(e) => return Err(e.to_string()),
         };
         if refused.is_some() || place != SignInPlace::Command {
-            let actor = Actor::Staff {
-                id: staff.to_string(),
-            };
+            let actor = Actor::Staff { id: named.clone() };
             let note = Command::NoteSignIn {
-                staff: staff.to_string(),
+                staff: named,
                 place,
                 refused,
             };

@@ -35,6 +35,11 @@ pub struct StaffMember {
 /// beyond what a technician needs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, thiserror::Error)]
 pub enum PinRefusal {
+    /// No such staff number. Said the same as a wrong PIN, so that nobody
+    /// learns which numbers exist; told apart only so that what was typed is
+    /// never journaled (it may be a PIN typed in the wrong field).
+    #[error("unknown staff number or wrong PIN")]
+    Unknown,
     #[error("unknown staff number or wrong PIN")]
     Wrong {
         /// Wrong PINs left before the next lockout.
@@ -235,7 +240,7 @@ impl Store {
         let Some((role, pin_hash, failures, locked_until, hard, disabled, name)) = row else {
             // An unknown number costs the same time as a wrong PIN.
             let _ = hash("0000");
-            return Ok(Err(PinRefusal::Wrong { left: SOFT_LIMIT }));
+            return Ok(Err(PinRefusal::Unknown));
         };
         if disabled {
             return Ok(Err(PinRefusal::Disabled));

@@ -630,7 +630,12 @@ fn staff_pins_are_hashed_counted_and_locked_out() {
     );
     assert_eq!(
         store.check_pin("9999", "2468", t0).unwrap(),
-        Err(PinRefusal::Wrong { left: SOFT_LIMIT })
+        Err(PinRefusal::Unknown)
+    );
+    // Said exactly as a wrong PIN.
+    assert_eq!(
+        PinRefusal::Unknown.to_string(),
+        PinRefusal::Wrong { left: SOFT_LIMIT }.to_string()
     );
     // Five wrong PINs lock the member out for five minutes, even with the
     // right PIN.

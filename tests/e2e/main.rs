@@ -6,6 +6,7 @@
 
 mod support;
 
+mod backup;
 mod bad_input;
 mod browser;
 mod complaints;

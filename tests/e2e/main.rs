@@ -18,4 +18,5 @@ mod printer;
 mod safety;
 mod screens;
 mod staff_mode;
+mod systemd;
 mod tickets;

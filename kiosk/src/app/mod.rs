@@ -16,6 +16,7 @@ mod outputs;
 pub mod keys;
 mod printer;
 mod run;
+pub mod systemd;
 mod writer;
 pub mod zones;
 

@@ -276,6 +276,21 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         }
         let _ = out.flush();
     }
+    // Under systemd (Type=notify): ready now, and the watchdog pinged while
+    // the station loop and the screen both answer.
+    let notifier = super::systemd::Notifier::from_env().map(Arc::new);
+    if let Some(n) = &notifier {
+        n.send("READY=1\nSTATUS=taking tickets");
+        if let Some(interval) = super::systemd::watchdog_interval() {
+            tracing::info!("systemd watchdog: {} ms", interval.as_millis());
+            runtime.spawn(super::systemd::watchdog(
+                Arc::clone(n),
+                interval,
+                tx.clone(),
+                Arc::clone(&screen),
+            ));
+        }
+    }
     if options.first_frame_exit {
         let shot = window
             .window()
@@ -290,6 +305,9 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         let _ = tx.send(Event::Shutdown);
     }
     let ui_result = slint::run_event_loop_until_quit();
+    if let Some(n) = &notifier {
+        n.send("STOPPING=1");
+    }
     let _ = tx.send(Event::Shutdown);
     drop(tx);
     let core_result = runtime.block_on(core_task);

@@ -122,6 +122,10 @@ pub struct UiSettings {
     pub headless_size: (u32, u32),
     /// The exits the evacuation screen names, each "中文 English".
     pub exits: Vec<String>,
+    /// The screen's backlight, switched off after hours.
+    pub backlight: crate::app::backlight::BacklightSetting,
+    /// Lit this long before the first session and after the last.
+    pub backlight_margin: Duration,
 }
 
 /// Where tickets are printed.
@@ -260,6 +264,8 @@ struct RawUi {
     ticket_seconds: Option<Spanned<u64>>,
     headless_size: Option<Spanned<String>>,
     exits: Option<Spanned<Vec<String>>>,
+    backlight: Option<Spanned<String>>,
+    backlight_margin_minutes: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -521,6 +527,32 @@ impl Config {
                     exits
                 }
             },
+            backlight: {
+                use crate::app::backlight::BacklightSetting;
+                match u.backlight.as_ref().map(|b| b.get_ref().trim()) {
+                    None | Some("auto") => BacklightSetting::Auto,
+                    Some("none") => BacklightSetting::Off,
+                    Some(path) if path.starts_with("/sys/") => {
+                        BacklightSetting::Device(path.into())
+                    }
+                    Some(other) => {
+                        return Err(src.error(
+                            u.backlight.as_ref().map(|b| b.span()),
+                            Some("ui.backlight"),
+                            format!("`{other}` is not \"auto\", \"none\" or a device folder such as \"/sys/class/backlight/10-0045\""),
+                        ));
+                    }
+                }
+            },
+            backlight_margin: Duration::from_secs(
+                60 * src.in_range(
+                    &u.backlight_margin_minutes,
+                    "ui.backlight_margin_minutes",
+                    0..=240,
+                    30,
+                    " minutes",
+                )?,
+            ),
         };
 
         let p = raw.printer;

@@ -235,3 +235,24 @@ async fn ten_wrong_pins_lock_a_member_out_and_the_manager_still_resets() {
     assert_eq!(reset["ok"], true, "{reset}");
     rig.stop().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn after_hours_the_backlight_is_off_and_a_smoke_alarm_lights_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let sys = tempfile::tempdir().unwrap();
+    let device = sys.path().join("10-0045");
+    std::fs::create_dir_all(&device).unwrap();
+    std::fs::write(device.join("bl_power"), "0\n").unwrap();
+    let power = || std::fs::read_to_string(device.join("bl_power")).unwrap();
+    // Monday 22:00 in Shanghai.
+    let rig = Rig::start_lit(dir.path(), "2026-11-30T14:00:00Z", sys.path()).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    rig.command("state").await;
+    assert_eq!(power(), "4\n", "dark after hours");
+    rig.command("smoke on").await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let state = rig.command("state").await;
+    assert_eq!(state["state"]["station"]["evacuate"], true);
+    assert_eq!(power(), "0\n", "lit for the evacuation");
+    rig.stop().await;
+}

@@ -67,6 +67,9 @@ pub struct Core {
     /// `settle` waiters, and whether held jobs count as settled for them.
     settle: Vec<(bool, oneshot::Sender<()>)>,
     last_view: Option<ScreenView>,
+    /// The screen's backlight and how long before opening and after closing
+    /// it is lit.
+    backlight: Option<(super::backlight::Backlight, jiff::SignedDuration)>,
     store_fault: Option<String>,
     profile: Profile,
     logo: Option<StoredLogo>,
@@ -102,6 +105,17 @@ pub struct CoreParts {
 }
 
 impl Core {
+    /// Lets the station's hours switch the screen's backlight, lit from
+    /// `margin` before opening to `margin` after closing, and during an
+    /// evacuation.
+    pub fn with_backlight(
+        &mut self,
+        backlight: super::backlight::Backlight,
+        margin: jiff::SignedDuration,
+    ) {
+        self.backlight = Some((backlight, margin));
+    }
+
     pub fn new(parts: CoreParts) -> Self {
         Self {
             station: parts.station,
@@ -118,6 +132,7 @@ impl Core {
             purged: None,
             serial: 0,
             settle: Vec::new(),
+            backlight: None,
             last_view: None,
             store_fault: None,
             profile: parts.profile,
@@ -289,6 +304,19 @@ impl Core {
                 // commits: the heartbeat goes on.
                 self.outputs.beat(self.store_fault.is_none());
                 self.push_view();
+                if let Some((backlight, margin)) = &mut self.backlight {
+                    let evacuating = self.last_view.as_ref().is_some_and(|v| v.evacuate);
+                    let hours = self.station.catalog().hours();
+                    let on = evacuating
+                        || super::backlight::lit(
+                            hours,
+                            self.station.calendar(),
+                            self.station.settings(),
+                            *margin,
+                            self.clock.now(),
+                        );
+                    backlight.set(on);
+                }
             }
             Event::Shutdown => {}
         }

@@ -7,6 +7,7 @@
 //! domain, commits the records through the single writer, and only then carries
 //! out the effects (screen, printer, staff notices).
 
+pub mod backlight;
 mod cards;
 mod clock;
 mod control;

@@ -203,6 +203,12 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     let writer = Writer::start(store).map_err(RunError::Thread)?;
     let screen: Arc<dyn Screen> = Arc::new(SlintScreen::new(&window));
     let clock = options.clock.map_or_else(Clock::system, Clock::starting_at);
+    let backlight = super::backlight::Backlight::find(
+        &config.ui.backlight,
+        std::path::Path::new("/sys/class/backlight"),
+    );
+    let backlight_margin =
+        jiff::SignedDuration::try_from(config.ui.backlight_margin).unwrap_or_default();
     let (zones, zone_requests) = tokio::sync::mpsc::unbounded_channel();
     let mut core = Core::new(CoreParts {
         station,
@@ -219,6 +225,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         cards,
         zones: Some(zones.clone()),
     });
+    core.with_backlight(backlight, backlight_margin);
     runtime.block_on(core.prepare());
     let core_task = runtime.spawn(core.run(rx));
 

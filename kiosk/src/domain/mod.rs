@@ -30,7 +30,7 @@ pub use catalog::{
 pub use complaint::{
     MAX_NOTE, MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text, private_text,
 };
-pub use hours::{Ticketing, ticketing_state};
+pub use hours::{Ticketing, is_open_day, ticketing_state};
 pub use safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
     ZoneState,

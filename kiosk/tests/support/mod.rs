@@ -89,6 +89,17 @@ impl Rig {
 
     /// Starts (or restarts) the station with the clock at `utc`.
     pub async fn start_at(dir: &Path, utc: &str) -> Self {
+        Self::start_with(dir, utc, None).await
+    }
+
+    /// [`Rig::start_at`], with the screen's backlight under `backlights`
+    /// (a stand-in for `/sys/class/backlight`), lit 30 minutes either side
+    /// of the hours.
+    pub async fn start_lit(dir: &Path, utc: &str, backlights: &Path) -> Self {
+        Self::start_with(dir, utc, Some(backlights)).await
+    }
+
+    async fn start_with(dir: &Path, utc: &str, backlights: Option<&Path>) -> Self {
         let config = Config::builtin().unwrap();
         let store = Store::open(&dir.join("kiosk.db"), &config.store).unwrap();
         let station = store.resume().unwrap().rebuild(Station::new(
@@ -114,6 +125,15 @@ impl Rig {
             cards: Cards::simulated(&config.board, &dir.join("cards")).unwrap(),
             zones: Some(zone_tx.clone()),
         });
+        if let Some(root) = backlights {
+            core.with_backlight(
+                kiosk::app::backlight::Backlight::find(
+                    &kiosk::app::backlight::BacklightSetting::Auto,
+                    root,
+                ),
+                jiff::SignedDuration::from_mins(30),
+            );
+        }
         core.prepare().await;
         let latched = core.latched_zones();
         let core = tokio::spawn(core.run(rx));

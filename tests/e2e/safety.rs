@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{Station, TEST_CONFIG, add_staff};
+use crate::support::{Station, TEST_CONFIG, add_staff, pad};
 
 /// The screenshot's pixels.
 fn pixels(path: &Path) -> Vec<u8> {
@@ -100,14 +100,6 @@ fn smoke_covers_the_lobby_with_the_evacuation_screen_until_a_manager_resets_it()
     assert_eq!(state["outputs"]["siren_relay"], false);
     assert_eq!(station.take_ticket('A'), "A001");
     assert!(station.quit().success());
-}
-
-/// Types digits on the staff PIN pad, then OK.
-fn pad(station: &mut Station, digits: &str) {
-    for d in digits.chars() {
-        station.ok(&format!("tap staff-key-{d}"));
-    }
-    station.ok("tap staff-key-ok");
 }
 
 #[test]

@@ -2,14 +2,7 @@
 //! and UI: the printer's state and a paper change, a reprint, today's
 //! figures, and back-entry (补录); every action journaled under the member.
 
-use crate::support::{Station, add_staff, journal, kinds};
-
-fn pad(station: &mut Station, digits: &str) {
-    for d in digits.chars() {
-        station.ok(&format!("tap staff-key-{d}"));
-    }
-    station.ok("tap staff-key-ok");
-}
+use crate::support::{Station, add_staff, journal, kinds, pad};
 
 fn staff(station: &mut Station) -> serde_json::Value {
     station.screen()["staff"].clone()

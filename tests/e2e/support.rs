@@ -244,3 +244,11 @@ pub fn staff_with_pin(data: &Path, args: &[&str], pin: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Types digits on the staff PIN pad, then OK.
+pub fn pad(station: &mut Station, digits: &str) {
+    for d in digits.chars() {
+        station.ok(&format!("tap staff-key-{d}"));
+    }
+    station.ok("tap staff-key-ok");
+}

@@ -70,9 +70,7 @@ impl Backlight {
         };
         match &device {
             Some(d) => tracing::info!("backlight {}", d.display()),
-            None if *setting == BacklightSetting::Off => {
-                tracing::info!("backlight: not switched (ui.backlight = \"none\")")
-            }
+            None if *setting == BacklightSetting::Off => {}
             None => tracing::info!(
                 "backlight: none under {}; the screen stays lit after hours",
                 root.display()

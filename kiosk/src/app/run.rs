@@ -203,10 +203,19 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     let writer = Writer::start(store).map_err(RunError::Thread)?;
     let screen: Arc<dyn Screen> = Arc::new(SlintScreen::new(&window));
     let clock = options.clock.map_or_else(Clock::system, Clock::starting_at);
-    let backlight = super::backlight::Backlight::find(
-        &config.ui.backlight,
-        std::path::Path::new("/sys/class/backlight"),
-    );
+    // Only the simulated board is built in so far: there "auto" leaves the
+    // machine's own screen alone (a developer's laptop at a simulated night).
+    let setting = match &config.ui.backlight {
+        super::backlight::BacklightSetting::Auto => {
+            tracing::info!(
+                "backlight: the simulated board leaves this machine's screen alone (set ui.backlight to a device folder to switch one)"
+            );
+            super::backlight::BacklightSetting::Off
+        }
+        other => other.clone(),
+    };
+    let backlight =
+        super::backlight::Backlight::find(&setting, std::path::Path::new("/sys/class/backlight"));
     let backlight_margin =
         jiff::SignedDuration::try_from(config.ui.backlight_margin).unwrap_or_default();
     let (zones, zone_requests) = tokio::sync::mpsc::unbounded_channel();

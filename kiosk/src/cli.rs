@@ -39,7 +39,7 @@ enum Command {
     /// The official holiday calendar: check a newer file and load it.
     #[command(subcommand)]
     Calendar(CalendarCommand),
-    /// Staff and their PINs (alarm resets, later the staff console).
+    /// Staff and their PINs (the console, staff mode, alarm resets, extensions).
     #[command(subcommand)]
     Staff(StaffCommand),
     /// Cases (bad ratings, complaints): list them, export one as one file.

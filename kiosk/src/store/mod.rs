@@ -4,7 +4,7 @@
 //! There is one opener ([`open`]; [`open_with_vfs`] is the same on a named SQLite
 //! VFS, for the power-cut harness) that sets the pragmas every connection needs, and
 //! versioned migrations keyed on `PRAGMA user_version`. A [`Store`] is the single
-//! writer; readers (the `logs` command, later the staff console) open their own
+//! writer; readers (the `logs` command, the staff console, backups) open their own
 //! connections. This module knows SQL and the domain's records; it knows nothing
 //! of the UI, the printer or tokio.
 

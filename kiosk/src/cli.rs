@@ -195,11 +195,28 @@ struct DataArg {
 }
 
 impl DataArg {
-    fn store(self) -> Result<kiosk::store::Store> {
-        let data = match self.data {
+    /// The folder given, or the default one.
+    fn dir(self) -> Result<PathBuf> {
+        Ok(match self.data {
             Some(d) => d,
             None => DataDir::default_path()?,
-        };
+        })
+    }
+
+    /// The station's database, which must exist already.
+    fn journal(self) -> Result<PathBuf> {
+        let db = self.dir()?.join("kiosk.db");
+        if !db.exists() {
+            bail!(
+                "there is no journal at {} — pass --data with the station's data folder",
+                db.display()
+            );
+        }
+        Ok(db)
+    }
+
+    fn store(self) -> Result<kiosk::store::Store> {
+        let data = self.dir()?;
         std::fs::create_dir_all(&data)
             .with_context(|| format!("cannot make the data folder {}", data.display()))?;
         Ok(kiosk::store::Store::open(
@@ -416,17 +433,7 @@ pub fn main(started: Instant) -> Result<ExitCode> {
 
 /// The journal of the data folder, opened for reading.
 fn read_journal(data: DataArg) -> Result<rusqlite::Connection> {
-    let dir = match data.data {
-        Some(d) => d,
-        None => DataDir::default_path()?,
-    };
-    let db = dir.join("kiosk.db");
-    if !db.exists() {
-        bail!(
-            "there is no journal at {} — pass --data with the station's data folder",
-            db.display()
-        );
-    }
+    let db = data.journal()?;
     Ok(store::open_read_only(
         &db,
         &kiosk::store::StoreSettings::default(),
@@ -590,17 +597,7 @@ fn verify_log(data: DataArg) -> Result<ExitCode> {
 }
 
 fn backup(to: &Path, data: DataArg) -> Result<ExitCode> {
-    let dir = match data.data {
-        Some(d) => d,
-        None => DataDir::default_path()?,
-    };
-    let db = dir.join("kiosk.db");
-    if !db.exists() {
-        bail!(
-            "there is no database at {} — pass --data with the station's data folder",
-            db.display()
-        );
-    }
+    let db = data.journal()?;
     let copy = store::backup::backup(&db, &kiosk::store::StoreSettings::default(), to)?;
     println!(
         "backed up {} journal entries ({} bytes, schema {}) to {}; chain head {}",
@@ -614,12 +611,8 @@ fn backup(to: &Path, data: DataArg) -> Result<ExitCode> {
 }
 
 fn restore(from: &Path, data: DataArg) -> Result<ExitCode> {
-    let dir = match data.data {
-        Some(d) => d,
-        None => DataDir::default_path()?,
-    };
     // The station's own lock: refused while it runs.
-    let data = DataDir::open(&dir)?;
+    let data = DataDir::open(&data.dir()?)?;
     let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
     let done = store::backup::restore(
         &data.database(),

@@ -4,6 +4,13 @@
 
 use crate::support::{Station, add_staff, journal, kinds, pad};
 
+/// Touches each of `ids` in turn.
+fn taps(station: &mut Station, ids: &[&str]) {
+    for id in ids {
+        station.ok(&format!("tap {id}"));
+    }
+}
+
 fn staff(station: &mut Station) -> serde_json::Value {
     station.screen()["staff"].clone()
 }
@@ -78,14 +85,15 @@ fn staff_mode_changes_paper_reprints_shows_today_and_back_enters() {
 
     // Reprint A002 from the keypad; a ticket that does not exist is refused.
     station.ok("tap staff-tab-reprint");
-    for tap in [
-        "staff-reprint-cat-A",
-        "staff-reprint-key-0",
-        "staff-reprint-key-0",
-        "staff-reprint-key-2",
-    ] {
-        station.ok(&format!("tap {tap}"));
-    }
+    taps(
+        &mut station,
+        &[
+            "staff-reprint-cat-A",
+            "staff-reprint-key-0",
+            "staff-reprint-key-0",
+            "staff-reprint-key-2",
+        ],
+    );
     shot(&mut station, "staff-reprint-800x480.png");
     station.ok("tap staff-reprint-go");
     station.ok("settle");
@@ -94,14 +102,15 @@ fn staff_mode_changes_paper_reprints_shows_today_and_back_enters() {
         text.contains("A002") && text.contains("补打 REPRINT"),
         "{text}"
     );
-    for tap in [
-        "staff-reprint-cat-A",
-        "staff-reprint-key-0",
-        "staff-reprint-key-9",
-        "staff-reprint-key-9",
-    ] {
-        station.ok(&format!("tap {tap}"));
-    }
+    taps(
+        &mut station,
+        &[
+            "staff-reprint-cat-A",
+            "staff-reprint-key-0",
+            "staff-reprint-key-9",
+            "staff-reprint-key-9",
+        ],
+    );
     station.ok("tap staff-reprint-go");
     let s = staff(&mut station);
     assert!(
@@ -111,14 +120,15 @@ fn staff_mode_changes_paper_reprints_shows_today_and_back_enters() {
 
     // Back-entry: A at window 2, today 08:00 for 20 minutes; twice is refused.
     station.ok("tap staff-tab-back");
-    for tap in [
-        "back-cat-A",
-        "back-window-2",
-        "back-start-hour-down",
-        "back-minutes-up",
-    ] {
-        station.ok(&format!("tap {tap}"));
-    }
+    taps(
+        &mut station,
+        &[
+            "back-cat-A",
+            "back-window-2",
+            "back-start-hour-down",
+            "back-minutes-up",
+        ],
+    );
     shot(&mut station, "staff-back-entry-800x480.png");
     station.ok("tap back-enter");
     let s = staff(&mut station);

@@ -1,13 +1,13 @@
 //! Board profiles and backends: what is wired to which pin, and the simulated
 //! board that stands in for all of it on a laptop or in tests.
 //!
-//! Only this crate knows pin numbers (the GPIO backends arrive with the Pi
-//! issue). Above it, the kiosk sees [`Input`]s and drives outputs; it never asks
+//! Only this crate knows pin numbers. Above it, the kiosk sees [`Input`]s and drives outputs; it never asks
 //! which board produced them.
 //!
 //! - [`command`]: the grammar shared by scenario files and the control socket.
 //! - [`profile`]: board profiles — evaluator keys, their pins, filters and
 //!   card displays.
+//! - [`gpio`]: the Pi's GPIO lines through the profile's backend.
 //! - [`keys`]: raw key edges through the input filters to ratings and faults.
 //! - [`zones`]: safety zone readings through the supervised-zone state
 //!   machines to alarms and faults.
@@ -17,6 +17,7 @@
 pub mod adc;
 pub mod card;
 pub mod command;
+pub mod gpio;
 pub mod keys;
 #[cfg(feature = "ssd1306")]
 pub mod oled;

@@ -26,6 +26,10 @@ use toml::Spanned;
 /// The simulated board's profile, compiled in.
 pub const SIMULATED: &str = include_str!("../profiles/simulated.toml");
 
+/// The reference two-window station on a Pi (docs/wiring.md), compiled in so
+/// that `kiosk doctor` and the package can offer it.
+pub const PI_2_WINDOWS: &str = include_str!("../profiles/pi-2-windows.toml");
+
 /// A profile refused, with where and why.
 pub type ProfileError = crate::FileError;
 
@@ -145,26 +149,179 @@ pub struct Outputs {
     pub heartbeat: Option<u32>,
 }
 
+/// Which board the profile wires: it decides which pins exist.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Model {
+    /// The simulated board: lines 0–63, none reserved.
+    Simulated,
+    /// A Raspberry Pi 4 or 5: the 40-pin header's BCM lines 2–27 (0 and 1
+    /// belong to the HAT identification EEPROM).
+    Pi4,
+    Pi5,
+}
+
+impl Model {
+    pub fn word(self) -> &'static str {
+        match self {
+            Model::Simulated => "simulated",
+            Model::Pi4 => "pi4",
+            Model::Pi5 => "pi5",
+        }
+    }
+
+    /// The GPIO lines a profile may wire.
+    pub fn pins(self) -> std::ops::RangeInclusive<i64> {
+        match self {
+            Model::Simulated => 0..=MAX_PIN,
+            Model::Pi4 | Model::Pi5 => 2..=27,
+        }
+    }
+
+    /// The labels of the GPIO chip that carries the header's lines, as the
+    /// kernel names it (`gpiodetect`).
+    pub fn chip_labels(self) -> &'static [&'static str] {
+        match self {
+            Model::Simulated => &[],
+            Model::Pi4 => &["pinctrl-bcm2711", "pinctrl-bcm2835"],
+            Model::Pi5 => &["pinctrl-rp1"],
+        }
+    }
+}
+
+/// Which GPIO chip a backend opens.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Chip {
+    /// The chip whose label is the model's (the Pi 5's moved from
+    /// `gpiochip4` to `gpiochip0` between kernels).
+    Auto,
+    /// A device such as `/dev/gpiochip0`.
+    Path(String),
+}
+
+/// How the board's pins are reached.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Backend {
+    /// No hardware: edges and readings come from the control socket and
+    /// scenario files.
+    Simulated,
+    /// The Linux GPIO character device (uAPI v2): any Pi, any kernel.
+    Gpiocdev { chip: Chip },
+    /// `rppal` (retired upstream; for boards where it is known to work).
+    Rppal,
+}
+
+impl Backend {
+    pub fn word(&self) -> &'static str {
+        match self {
+            Backend::Simulated => "simulated",
+            Backend::Gpiocdev { .. } => "gpiocdev",
+            Backend::Rppal => "rppal",
+        }
+    }
+}
+
+/// An input pin's internal bias.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Pull {
+    Up,
+    Down,
+    /// An external resistor does it.
+    None,
+}
+
+/// A value given in the profile, with the line it was given on.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct At<T> {
+    pub value: T,
+    pub line: usize,
+}
+
+/// The printer as this board wires it; the kiosk's settings may override
+/// each value.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct PrinterWiring {
+    pub port: Option<At<String>>,
+    pub baud: Option<At<u32>>,
+    /// A printer model of the printer profiles (`kiosk printer models`).
+    pub model: Option<At<String>>,
+}
+
+/// The touchscreen as mounted: how the picture is turned and how touches map
+/// onto it.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Screen {
+    /// Degrees clockwise: 0, 90, 180 or 270.
+    pub rotation: u16,
+    /// libinput's calibration matrix `[a, b, c, d, e, f]` (touch x' = a·x +
+    /// b·y + c, y' = d·x + e·y + f, in screen fractions), when the panel's
+    /// touch does not follow its picture.
+    pub touch_calibration: Option<[f32; 6]>,
+    /// The DRM connector to use, such as "HDMI-A-1" or "DSI-1".
+    pub output: Option<String>,
+}
+
 /// A validated board profile.
 #[derive(Clone, PartialEq, Debug)]
 pub struct BoardProfile {
     /// Where it was read from, for messages.
     pub file: String,
     pub name: String,
+    pub model: Model,
+    pub backend: Backend,
+    /// The evaluator keys' and contacts' bias; keys close to ground against
+    /// the pull-up by default, so a pressed key reads low.
+    pub pull: Pull,
+    /// A key or contact reads active when its line is low.
+    pub active_low: bool,
+    /// The relays and buzzer switch on when their line is low (many relay
+    /// modules).
+    pub outputs_active_low: bool,
     pub evaluators: Vec<Evaluator>,
     pub zones: Vec<ZoneSpec>,
     pub outputs: Outputs,
+    pub printer: PrinterWiring,
+    pub screen: Screen,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
     name: Spanned<String>,
+    board: Option<Spanned<RawBoard>>,
+    printer: Option<RawPrinter>,
+    screen: Option<RawScreen>,
     #[serde(default)]
     evaluator: Vec<Spanned<RawEvaluator>>,
     #[serde(default)]
     zone: Vec<Spanned<RawZone>>,
     outputs: Option<Spanned<RawOutputs>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBoard {
+    model: Option<Spanned<String>>,
+    backend: Option<Spanned<String>>,
+    chip: Option<Spanned<String>>,
+    pull: Option<Spanned<String>>,
+    active: Option<Spanned<String>>,
+    outputs_active: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrinter {
+    port: Option<Spanned<String>>,
+    baud: Option<Spanned<i64>>,
+    model: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScreen {
+    rotation: Option<Spanned<i64>>,
+    touch_calibration: Option<Spanned<Vec<f64>>>,
+    output: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -232,14 +389,14 @@ struct RawOutputs {
     heartbeat: Option<Spanned<i64>>,
 }
 
-/// The highest GPIO line number accepted (the Pi 5's RP1 has 54 lines; the
-/// character device numbers lines per chip).
+/// The highest GPIO line number the simulated board accepts.
 const MAX_PIN: i64 = 63;
 
 /// A profile being read: where problems are, and which pin serves what.
 struct Reader<'a> {
     file: &'a str,
     text: &'a str,
+    model: Model,
     pins: BTreeMap<i64, String>,
 }
 
@@ -262,11 +419,17 @@ impl Reader<'_> {
     /// A GPIO line for `owner`, which no other input or output uses.
     fn pin(&mut self, pin: &Spanned<i64>, field: &str, owner: String) -> Result<u32, ProfileError> {
         let n = *pin.get_ref();
-        if !(0..=MAX_PIN).contains(&n) {
+        let pins = self.model.pins();
+        if !pins.contains(&n) {
             return Err(self.error(
                 Some(pin.span()),
                 Some(field.into()),
-                format!("{n} is not a GPIO line 0–{MAX_PIN}"),
+                format!(
+                    "the {} has no GPIO {n}; its header's lines are {}–{}",
+                    self.model.word(),
+                    pins.start(),
+                    pins.end()
+                ),
             ));
         }
         if let Some(other) = self.pins.get(&n) {
@@ -636,12 +799,270 @@ impl Reader<'_> {
     }
 }
 
+/// The `[board]` table, read.
+struct BoardSection {
+    backend: Backend,
+    pull: Pull,
+    active_low: bool,
+    outputs_active_low: bool,
+}
+
+impl Reader<'_> {
+    /// The `[board]` table: the model (which sets the pins that exist), the
+    /// backend and the levels.
+    fn board(&mut self, b: Option<&Spanned<RawBoard>>) -> Result<BoardSection, ProfileError> {
+        let Some(b) = b.map(Spanned::get_ref) else {
+            return Ok(BoardSection {
+                backend: Backend::Simulated,
+                pull: Pull::Up,
+                active_low: true,
+                outputs_active_low: false,
+            });
+        };
+        let word = |v: &Option<Spanned<String>>,
+                    field: &str,
+                    default: &'static str,
+                    allowed: &[&str]|
+         -> Result<String, ProfileError> {
+            match v {
+                None => Ok(default.to_string()),
+                Some(w) if allowed.contains(&w.get_ref().as_str()) => Ok(w.get_ref().clone()),
+                Some(w) => Err(self.error(
+                    Some(w.span()),
+                    Some(format!("board.{field}")),
+                    format!(
+                        "`{}` is not one of {}",
+                        w.get_ref(),
+                        allowed
+                            .iter()
+                            .map(|a| format!("\"{a}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )),
+            }
+        };
+        let model =
+            match word(&b.model, "model", "simulated", &["simulated", "pi4", "pi5"])?.as_str() {
+                "pi4" => Model::Pi4,
+                "pi5" => Model::Pi5,
+                _ => Model::Simulated,
+            };
+        let default_backend = if model == Model::Simulated {
+            "simulated"
+        } else {
+            "gpiocdev"
+        };
+        let backend = match word(
+            &b.backend,
+            "backend",
+            default_backend,
+            &["simulated", "gpiocdev", "rppal"],
+        )?
+        .as_str()
+        {
+            "gpiocdev" => Backend::Gpiocdev {
+                chip: match &b.chip {
+                    None => Chip::Auto,
+                    Some(c) if c.get_ref() == "auto" => Chip::Auto,
+                    Some(c) if c.get_ref().starts_with("/dev/gpiochip") => {
+                        Chip::Path(c.get_ref().clone())
+                    }
+                    Some(c) => {
+                        return Err(self.error(
+                            Some(c.span()),
+                            Some("board.chip".into()),
+                            format!(
+                                "`{}` is not a GPIO chip; use \"auto\" or a device such as \"/dev/gpiochip0\" (`gpiodetect` lists them)",
+                                c.get_ref()
+                            ),
+                        ));
+                    }
+                },
+            },
+            "rppal" => Backend::Rppal,
+            _ => Backend::Simulated,
+        };
+        let hardware = backend != Backend::Simulated;
+        if hardware && model == Model::Simulated {
+            let span = b.backend.as_ref().map(Spanned::span);
+            return Err(self.error(
+                span,
+                Some("board.model".into()),
+                "a GPIO backend needs the board's model: \"pi4\" or \"pi5\"",
+            ));
+        }
+        if let (false, Some(c)) = (matches!(backend, Backend::Gpiocdev { .. }), &b.chip) {
+            return Err(self.error(
+                Some(c.span()),
+                Some("board.chip".into()),
+                "only the gpiocdev backend opens a chip by name; leave `chip` out",
+            ));
+        }
+        let pull = match word(&b.pull, "pull", "up", &["up", "down", "none"])?.as_str() {
+            "down" => Pull::Down,
+            "none" => Pull::None,
+            _ => Pull::Up,
+        };
+        let active_low = word(&b.active, "active", "low", &["low", "high"])? == "low";
+        let outputs_active_low = word(
+            &b.outputs_active,
+            "outputs_active",
+            "high",
+            &["low", "high"],
+        )? == "low";
+        self.model = model;
+        Ok(BoardSection {
+            backend,
+            pull,
+            active_low,
+            outputs_active_low,
+        })
+    }
+
+    fn printer(&self, p: Option<&RawPrinter>) -> Result<PrinterWiring, ProfileError> {
+        let Some(p) = p else {
+            return Ok(PrinterWiring::default());
+        };
+        let at = |v: &Spanned<String>| At {
+            value: v.get_ref().trim().to_string(),
+            line: self.line(v.span().start),
+        };
+        if let Some(port) = &p.port
+            && port.get_ref().trim().is_empty()
+        {
+            return Err(self.error(
+                Some(port.span()),
+                Some("printer.port".into()),
+                "name the printer's device, such as \"/dev/kiosk-printer\" (the udev rule's name) or \"/dev/ttyUSB0\"",
+            ));
+        }
+        const BAUDS: [i64; 7] = [2400, 4800, 9600, 19200, 38400, 57600, 115200];
+        let baud = match &p.baud {
+            None => None,
+            Some(b) if BAUDS.contains(b.get_ref()) => Some(At {
+                value: *b.get_ref() as u32,
+                line: self.line(b.span().start),
+            }),
+            Some(b) => {
+                return Err(self.error(
+                    Some(b.span()),
+                    Some("printer.baud".into()),
+                    format!(
+                        "{} is not a serial speed a printer uses; use one of {}",
+                        b.get_ref(),
+                        BAUDS.map(|b| b.to_string()).join(", ")
+                    ),
+                ));
+            }
+        };
+        Ok(PrinterWiring {
+            port: p.port.as_ref().map(at),
+            baud,
+            model: p.model.as_ref().map(at),
+        })
+    }
+
+    fn screen(&self, d: Option<&RawScreen>) -> Result<Screen, ProfileError> {
+        let Some(d) = d else {
+            return Ok(Screen::default());
+        };
+        let rotation = match &d.rotation {
+            None => 0,
+            Some(r) if matches!(r.get_ref(), 0 | 90 | 180 | 270) => *r.get_ref() as u16,
+            Some(r) => {
+                return Err(self.error(
+                    Some(r.span()),
+                    Some("screen.rotation".into()),
+                    format!(
+                        "{} is not a rotation; use 0, 90, 180 or 270 (degrees clockwise)",
+                        r.get_ref()
+                    ),
+                ));
+            }
+        };
+        let touch_calibration = match &d.touch_calibration {
+            None => None,
+            Some(m) => {
+                let v = m.get_ref();
+                if v.len() != 6 || v.iter().any(|x| !x.is_finite() || x.abs() > 10.0) {
+                    return Err(self.error(
+                        Some(m.span()),
+                        Some("screen.touch_calibration".into()),
+                        "give libinput's six numbers [a, b, c, d, e, f], each between -10 and 10 (the identity is [1, 0, 0, 0, 1, 0]; see docs/pi.md)",
+                    ));
+                }
+                Some([v[0], v[1], v[2], v[3], v[4], v[5]].map(|x| x as f32))
+            }
+        };
+        let output = match &d.output {
+            None => None,
+            Some(o)
+                if !o.get_ref().trim().is_empty()
+                    && o.get_ref()
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+            {
+                Some(o.get_ref().clone())
+            }
+            Some(o) => {
+                return Err(self.error(
+                    Some(o.span()),
+                    Some("screen.output".into()),
+                    format!(
+                        "`{}` is not a display connector such as \"HDMI-A-1\" or \"DSI-1\"",
+                        o.get_ref()
+                    ),
+                ));
+            }
+        };
+        Ok(Screen {
+            rotation,
+            touch_calibration,
+            output,
+        })
+    }
+
+    /// Pins a Pi's header gives to the buses this profile uses: I2C bus 1
+    /// (the window cards, the ADC) on GPIO 2 and 3, the UART on 14 and 15
+    /// when the printer is on it.
+    fn reserve(&mut self, raw: &Raw, printer: &PrinterWiring) {
+        if self.model == Model::Simulated {
+            return;
+        }
+        let bus1 = |bus: &Option<Spanned<i64>>| bus.as_ref().is_none_or(|b| *b.get_ref() == 1);
+        let i2c = raw.evaluator.iter().any(|e| {
+            e.get_ref()
+                .display
+                .as_ref()
+                .is_some_and(|d| d.get_ref().kind.get_ref() == "ssd1306" && bus1(&d.get_ref().bus))
+        }) || raw.zone.iter().any(|z| {
+            let input = z.get_ref().input.get_ref();
+            input.kind.get_ref() == "loop" && bus1(&input.bus)
+        });
+        if i2c {
+            self.pins
+                .insert(2, "I2C bus 1's SDA (the window cards and the ADC)".into());
+            self.pins
+                .insert(3, "I2C bus 1's SCL (the window cards and the ADC)".into());
+        }
+        let uart = printer.port.as_ref().is_some_and(|p| {
+            ["/dev/serial0", "/dev/ttyAMA0", "/dev/ttyS0"].contains(&p.value.as_str())
+        });
+        if uart {
+            self.pins.insert(14, "the UART's TXD (the printer)".into());
+            self.pins.insert(15, "the UART's RXD (the printer)".into());
+        }
+    }
+}
+
 impl BoardProfile {
     /// Reads a profile; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Self, ProfileError> {
         let mut reader = Reader {
             file,
             text,
+            model: Model::Simulated,
             pins: BTreeMap::new(),
         };
         let raw: Raw = toml::from_str(text)
@@ -654,6 +1075,10 @@ impl BoardProfile {
                 "the profile needs a name",
             ));
         }
+        let board = reader.board(raw.board.as_ref())?;
+        let printer = reader.printer(raw.printer.as_ref())?;
+        let screen = reader.screen(raw.screen.as_ref())?;
+        reader.reserve(&raw, &printer);
         let mut windows: BTreeMap<i64, usize> = BTreeMap::new();
         let mut evaluators = Vec::new();
         for (i, e) in raw.evaluator.iter().enumerate() {
@@ -688,9 +1113,16 @@ impl BoardProfile {
         Ok(Self {
             file: file.to_string(),
             name: name.to_string(),
+            model: reader.model,
+            backend: board.backend,
+            pull: board.pull,
+            active_low: board.active_low,
+            outputs_active_low: board.outputs_active_low,
             evaluators,
             zones,
             outputs,
+            printer,
+            screen,
         })
     }
 
@@ -877,6 +1309,150 @@ mod tests {
     }
 
     #[test]
+    fn the_reference_pi_profile_wires_two_windows_on_the_header() {
+        let p = BoardProfile::parse("pi-2-windows.toml", PI_2_WINDOWS).unwrap();
+        assert_eq!(p.model, Model::Pi4);
+        assert_eq!(p.backend, Backend::Gpiocdev { chip: Chip::Auto });
+        assert_eq!(
+            (p.pull, p.active_low, p.outputs_active_low),
+            (Pull::Up, true, false)
+        );
+        assert_eq!(p.evaluators.len(), 2);
+        assert_eq!(p.printer.port.as_ref().unwrap().value, "/dev/kiosk-printer");
+        assert_eq!(p.printer.baud.as_ref().unwrap().value, 9600);
+        assert_eq!(p.screen.output.as_deref(), Some("DSI-1"));
+        let mut pins: Vec<u32> = p
+            .evaluators
+            .iter()
+            .flat_map(|e| e.keys.iter().map(|(pin, _)| *pin))
+            .chain(
+                [
+                    p.outputs.buzzer,
+                    p.outputs.alarm_relay,
+                    p.outputs.siren_relay,
+                    p.outputs.heartbeat,
+                ]
+                .into_iter()
+                .flatten(),
+            )
+            .collect();
+        pins.sort();
+        assert!(
+            pins.iter().all(|p| (4..=27).contains(p)),
+            "off I2C bus 1's pins: {pins:?}"
+        );
+        pins.dedup();
+        assert_eq!(pins.len(), 14);
+        // The loops' bands as a 4.7 kΩ pull-up to 3.3 V against the loop
+        // sees them: 4.7 kΩ normal, 2.2 kΩ across it when active.
+        let mv = |r: f64| 3300.0 * r / (r + 4700.0);
+        for z in &p.zones {
+            let ZoneWiring::Loop { bands, .. } = z.wiring else {
+                panic!("zone {} is a loop", z.name)
+            };
+            use drivers::zone::{FaultKind, Reading};
+            assert_eq!(bands.classify(mv(4700.0) as f32), Reading::Normal);
+            assert_eq!(
+                bands.classify(mv(1.0 / (1.0 / 4700.0 + 1.0 / 2200.0)) as f32),
+                Reading::Active
+            );
+            assert_eq!(
+                bands.classify(mv(0.0) as f32),
+                Reading::Fault(FaultKind::Short)
+            );
+            assert_eq!(bands.classify(3300.0), Reading::Fault(FaultKind::Open));
+        }
+    }
+
+    #[test]
+    fn pi_profiles_are_refused_with_file_line_and_field() {
+        let pi = |board: &str, rest: &str| {
+            BoardProfile::parse(
+                "pi.toml",
+                &format!("name = \"pi\"\n[board]\n{board}\n{rest}"),
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+        };
+        let keys = |a: u32| {
+            format!(
+                "[[evaluator]]\nwindow = 1\nkeys = [{{ pin = {a}, level = 5 }}, {{ pin = 6, level = 3 }}, {{ pin = 13, level = 1 }}]\n"
+            )
+        };
+        let table = [
+            (
+                pi("model = \"pi4\"", &keys(28)),
+                "pi.toml:6: field `evaluator[0].keys[0].pin`: the pi4 has no GPIO 28; its header's lines are 2–27",
+            ),
+            (
+                pi("model = \"pi5\"", &keys(0)),
+                "pi.toml:6: field `evaluator[0].keys[0].pin`: the pi5 has no GPIO 0; its header's lines are 2–27",
+            ),
+            (
+                pi("model = \"pi4\"\nbackend = \"wiringpi\"", ""),
+                "pi.toml:4: field `board.backend`: `wiringpi` is not one of \"simulated\", \"gpiocdev\", \"rppal\"",
+            ),
+            (
+                pi("model = \"pi3\"", ""),
+                "pi.toml:3: field `board.model`: `pi3` is not one of \"simulated\", \"pi4\", \"pi5\"",
+            ),
+            (
+                pi("backend = \"gpiocdev\"", ""),
+                "pi.toml:3: field `board.model`: a GPIO backend needs the board's model: \"pi4\" or \"pi5\"",
+            ),
+            (
+                pi("model = \"pi4\"\nchip = \"gpiochip0\"", ""),
+                "pi.toml:4: field `board.chip`: `gpiochip0` is not a GPIO chip; use \"auto\" or a device such as \"/dev/gpiochip0\" (`gpiodetect` lists them)",
+            ),
+            (
+                pi("model = \"pi4\"\nbackend = \"rppal\"\nchip = \"auto\"", ""),
+                "pi.toml:5: field `board.chip`: only the gpiocdev backend opens a chip by name; leave `chip` out",
+            ),
+            (
+                pi(
+                    "model = \"pi4\"",
+                    &(keys(3) + "display = { kind = \"ssd1306\" }\n"),
+                ),
+                "pi.toml:6: field `evaluator[0].keys[0].pin`: pin 3 is already wired to I2C bus 1's SCL (the window cards and the ADC); each input and output needs its own pin",
+            ),
+            (
+                pi(
+                    "model = \"pi4\"",
+                    &format!("[printer]\nport = \"/dev/serial0\"\n{}", keys(14)),
+                ),
+                "pi.toml:8: field `evaluator[0].keys[0].pin`: pin 14 is already wired to the UART's TXD (the printer); each input and output needs its own pin",
+            ),
+            (
+                pi("model = \"pi4\"", "[printer]\nbaud = 9601\n"),
+                "pi.toml:5: field `printer.baud`: 9601 is not a serial speed a printer uses; use one of 2400, 4800, 9600, 19200, 38400, 57600, 115200",
+            ),
+            (
+                pi("model = \"pi4\"", "[screen]\nrotation = 45\n"),
+                "pi.toml:5: field `screen.rotation`: 45 is not a rotation; use 0, 90, 180 or 270 (degrees clockwise)",
+            ),
+            (
+                pi(
+                    "model = \"pi4\"",
+                    "[screen]\ntouch_calibration = [1, 0, 0, 0, 1]\n",
+                ),
+                "pi.toml:5: field `screen.touch_calibration`: give libinput's six numbers [a, b, c, d, e, f], each between -10 and 10 (the identity is [1, 0, 0, 0, 1, 0]; see docs/pi.md)",
+            ),
+            (
+                pi(
+                    "model = \"pi4\"",
+                    &(keys(5) + "display = { kind = \"ssd1306\", address = 0x78 }\n"),
+                ),
+                "pi.toml:7: field `evaluator[0].display.address`: 0x78 is not an SSD1306 address; use 0x3C or 0x3D",
+            ),
+        ];
+        for (got, want) in table {
+            assert_eq!(got, Err(want.to_string()));
+        }
+        // Unknown pins on the simulated board stay as wide as its lines.
+        assert!(pi("", &keys(40)).is_ok());
+    }
+
+    #[test]
     fn bad_profiles_are_refused_with_file_line_and_field() {
         let three = |a: &str| {
             format!(
@@ -898,7 +1474,7 @@ mod tests {
             ),
             (
                 three("{ pin = 99, level = 5 }"),
-                "test.toml:5: field `evaluator[0].keys[0].pin`: 99 is not a GPIO line 0–63",
+                "test.toml:5: field `evaluator[0].keys[0].pin`: the simulated has no GPIO 99; its header's lines are 0–63",
             ),
             (
                 three("{ pin = 5, level = 2 }"),

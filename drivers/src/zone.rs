@@ -52,6 +52,9 @@ pub enum FaultKind {
     Noise,
     /// The detector's own fault contact is active.
     Detector,
+    /// The board cannot read the input at all: its GPIO chip or ADC is
+    /// missing, refused or not answering.
+    Unreadable,
 }
 
 impl fmt::Display for FaultKind {
@@ -61,6 +64,7 @@ impl fmt::Display for FaultKind {
             FaultKind::Short => "short circuit",
             FaultKind::Noise => "a reading outside every band (noise or a wrong resistor)",
             FaultKind::Detector => "the detector reports a fault",
+            FaultKind::Unreadable => "the board cannot read it (GPIO or ADC)",
         })
     }
 }

@@ -295,7 +295,6 @@ struct RawStore {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
 struct RawBoard {
-    kind: Option<Spanned<String>>,
     profile: Option<Spanned<String>>,
 }
 
@@ -555,22 +554,55 @@ impl Config {
             ),
         };
 
+        let board = match &raw.board.profile {
+            None => BoardProfile::simulated(),
+            Some(p) => {
+                let path = base.unwrap_or(Path::new(".")).join(p.get_ref());
+                let text = read(&path)?;
+                BoardProfile::parse(&path.display().to_string(), &text)?
+            }
+        };
+        // The printer as the board wires it, where kiosk.toml leaves a value
+        // out; a problem with the board's value is named in the board's file.
+        let wired = &board.printer;
+        let in_board = |line: usize, field: &str, problem: String| ConfigError {
+            file: board.file.clone(),
+            line: Some(line),
+            field: Some(field.to_string()),
+            problem,
+        };
         let p = raw.printer;
-        let port = match p.port.as_ref().map(|p| p.get_ref().as_str()) {
-            None | Some("sim") => PrinterPort::Simulated,
-            Some("none") => PrinterPort::None,
-            Some(path) if path.starts_with("/dev/usb/lp") => PrinterPort::UsbLp(path.into()),
-            Some(path) if path.starts_with('/') => PrinterPort::Serial(path.into()),
-            Some(other) => {
-                return Err(src.error(
-                    p.port.as_ref().map(|p| p.span()),
-                    Some("printer.port"),
-                    format!("`{other}` is not \"sim\", \"none\" or an absolute device path such as \"/dev/ttyUSB0\""),
-                ));
+        let port_word = p
+            .port
+            .as_ref()
+            .map(|p| (p.get_ref().as_str(), None))
+            .or_else(|| {
+                wired
+                    .port
+                    .as_ref()
+                    .map(|w| (w.value.as_str(), Some(w.line)))
+            });
+        let port = match port_word {
+            None | Some(("sim", _)) => PrinterPort::Simulated,
+            Some(("none", _)) => PrinterPort::None,
+            Some((path, _)) if path.starts_with("/dev/usb/lp") => PrinterPort::UsbLp(path.into()),
+            Some((path, _)) if path.starts_with('/') => PrinterPort::Serial(path.into()),
+            Some((other, from_board)) => {
+                let problem = format!(
+                    "`{other}` is not \"sim\", \"none\" or an absolute device path such as \"/dev/ttyUSB0\""
+                );
+                return Err(match from_board {
+                    Some(line) => in_board(line, "printer.port", problem),
+                    None => src.error(
+                        p.port.as_ref().map(|p| p.span()),
+                        Some("printer.port"),
+                        problem,
+                    ),
+                });
             }
         };
         let baud = match &p.baud {
-            None => 9600,
+            None => wired.baud.as_ref().map_or(9600, |b| b.value),
             Some(b) if [2400, 4800, 9600, 19200, 38400, 57600, 115200].contains(b.get_ref()) => {
                 *b.get_ref()
             }
@@ -607,16 +639,21 @@ impl Config {
             }
         };
         let model = p.model.as_ref();
-        let profile = profiles
-            .get(model.map_or("generic-58", |m| m.get_ref()), &profiles_file)
-            .map_err(|e| {
-                src.error(
-                    model.map(|m| m.span()),
-                    Some("printer.model"),
-                    e.to_string(),
-                )
-            })?
-            .clone();
+        let profile = match (model, &wired.model) {
+            (None, Some(w)) => profiles
+                .get(&w.value, &profiles_file)
+                .map_err(|e| in_board(w.line, "printer.model", e.to_string()))?,
+            _ => profiles
+                .get(model.map_or("generic-58", |m| m.get_ref()), &profiles_file)
+                .map_err(|e| {
+                    src.error(
+                        model.map(|m| m.span()),
+                        Some("printer.model"),
+                        e.to_string(),
+                    )
+                })?,
+        }
+        .clone();
         let parity = match p.parity.as_ref().map(|x| x.get_ref().as_str()) {
             None | Some("none") => Parity::None,
             Some("even") => Parity::Even,
@@ -689,15 +726,6 @@ impl Config {
             sim_timing: p.simulate_timing.unwrap_or(true),
             profile,
         };
-        if let Some(kind) = &raw.board.kind
-            && kind.get_ref() != "sim"
-        {
-            return Err(src.error(
-                Some(kind.span()),
-                Some("board.kind"),
-                format!("`{}` is not a board this kiosk knows; only \"sim\" (the simulated board) is built in", kind.get_ref()),
-            ));
-        }
         let store = StoreSettings {
             busy_timeout: Duration::from_millis(raw.store.busy_timeout_ms.unwrap_or(5000)),
         };
@@ -809,14 +837,6 @@ impl Config {
                 ));
             }
         }
-        let board = match &raw.board.profile {
-            None => BoardProfile::simulated(),
-            Some(p) => {
-                let path = base.unwrap_or(Path::new(".")).join(p.get_ref());
-                let text = read(&path)?;
-                BoardProfile::parse(&path.display().to_string(), &text)?
-            }
-        };
         settings.zones = board
             .zones
             .iter()

@@ -29,6 +29,8 @@ pub struct Station {
     pub data: PathBuf,
     /// The staff console's address, `http://127.0.0.1:PORT`, when it runs.
     pub console: Option<String>,
+    /// What the kiosk started without (`degraded: …` lines before `ready`).
+    pub degraded: Vec<String>,
     _stdout: BufReader<ChildStdout>,
 }
 
@@ -68,10 +70,19 @@ impl Station {
         };
         let mut child = command.spawn().expect("the kiosk binary starts");
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        // A station that starts degraded says what is missing first.
+        let mut degraded = Vec::new();
         let mut line = String::new();
-        stdout
-            .read_line(&mut line)
-            .expect("the kiosk prints a ready line");
+        loop {
+            line.clear();
+            stdout
+                .read_line(&mut line)
+                .expect("the kiosk prints a ready line");
+            match line.trim().strip_prefix("degraded: ") {
+                Some(problem) => degraded.push(problem.to_string()),
+                None => break,
+            }
+        }
         let fields: Vec<&str> = line.trim().split(' ').collect();
         let field = |name: &str| {
             fields
@@ -95,6 +106,7 @@ impl Station {
             socket: BufReader::new(stream),
             data: data.to_path_buf(),
             console,
+            degraded,
             _stdout: stdout,
         }
     }

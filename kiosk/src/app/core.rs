@@ -77,6 +77,7 @@ pub struct Core {
     locale: Locale,
     cards: Cards,
     outputs: Outputs,
+    board_problems: Vec<String>,
     /// The board's zone task, whose latches follow the station's resets.
     zones: Option<UnboundedSender<ZoneRequest>>,
     /// Staff mode on the touchscreen: who is signed in.
@@ -105,6 +106,21 @@ pub struct CoreParts {
 }
 
 impl Core {
+    /// What the board's hardware started without, for the `state` command.
+    pub fn with_board_problems(&mut self, problems: Vec<String>) {
+        self.board_problems = problems;
+    }
+
+    /// Drives the board's output lines (a Pi's relays, buzzer and heartbeat)
+    /// from the station's state.
+    pub fn with_output_lines(
+        &mut self,
+        lines: Box<dyn board::gpio::OutputLines>,
+        pins: board::profile::Outputs,
+    ) {
+        self.outputs.drive(lines, pins);
+    }
+
     /// Lets the station's hours switch the screen's backlight, lit from
     /// `margin` before opening to `margin` after closing, and during an
     /// evacuation.
@@ -140,6 +156,7 @@ impl Core {
             locale: Locale::Zh,
             cards: parts.cards,
             outputs: Outputs::default(),
+            board_problems: Vec::new(),
             zones: parts.zones,
             session: None,
         }
@@ -1206,6 +1223,7 @@ impl Core {
             },
             "cards": self.cards.state(),
             "outputs": self.outputs.state(),
+            "board_problems": self.board_problems,
             "store_fault": self.store_fault,
             "notice": self.last_view.as_ref().map(|v| v.notice.clone()).unwrap_or_default(),
         })
@@ -1376,6 +1394,7 @@ fn zone_fault(kind: drivers::zone::FaultKind) -> ZoneFault {
         K::Open => ZoneFault::Open,
         K::Short => ZoneFault::Short,
         K::Noise => ZoneFault::Noise,
+        K::Unreadable => ZoneFault::Unreadable,
         K::Detector => ZoneFault::Detector,
     }
 }

@@ -12,6 +12,7 @@ mod cards;
 mod clock;
 mod control;
 mod core;
+mod hardware;
 mod outputs;
 
 pub mod keys;

@@ -4,20 +4,47 @@
 //! buzzer briefly, and the heartbeat toggles every second while the station is
 //! healthy, for an external watchdog or alarm panel.
 //!
-//! On the simulated board the outputs are kept here and reported by the
-//! `state` command; the Pi's GPIO backend will drive the same levels.
+//! The levels are kept here and reported by the `state` command; on a Pi the
+//! profile's GPIO lines follow them (the buzzer line is on while any pattern
+//! sounds: an active buzzer module beeps by itself).
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
+
+use board::gpio::OutputLines;
 
 use crate::domain::{BuzzerPattern, OutputState};
 
 /// How long a bad rating's beeps last.
 const BEEPS: SignedDuration = SignedDuration::from_secs(3);
 
+/// The board's output lines and which pin is which.
+struct Lines {
+    lines: Box<dyn OutputLines>,
+    pins: board::profile::Outputs,
+    /// The last failure, logged once.
+    failed: Option<String>,
+}
+
+impl Lines {
+    fn set(&mut self, pin: Option<u32>, on: bool) {
+        let Some(pin) = pin else { return };
+        match self.lines.set(pin, on) {
+            Ok(()) => self.failed = None,
+            Err(e) => {
+                let e = e.to_string();
+                if self.failed.as_ref() != Some(&e) {
+                    tracing::error!("outputs: {e}");
+                }
+                self.failed = Some(e);
+            }
+        }
+    }
+}
+
 /// The outputs and what they did.
-#[derive(Debug)]
 pub struct Outputs {
+    lines: Option<Lines>,
     wanted: Option<OutputState>,
     beeps_until: Option<Timestamp>,
     buzzer: BuzzerPattern,
@@ -30,6 +57,7 @@ pub struct Outputs {
 impl Default for Outputs {
     fn default() -> Self {
         Self {
+            lines: None,
             wanted: None,
             beeps_until: None,
             buzzer: BuzzerPattern::Off,
@@ -41,6 +69,15 @@ impl Default for Outputs {
 }
 
 impl Outputs {
+    /// Drives the board's lines from now on.
+    pub fn drive(&mut self, lines: Box<dyn OutputLines>, pins: board::profile::Outputs) {
+        self.lines = Some(Lines {
+            lines,
+            pins,
+            failed: None,
+        });
+    }
+
     /// Brings the outputs in line with the station at `now`.
     pub fn update(&mut self, wanted: OutputState, now: Timestamp) {
         if self.beeps_until.is_some_and(|until| now >= until) {
@@ -70,6 +107,11 @@ impl Outputs {
             self.wanted = Some(wanted);
             self.buzzer = buzzer;
             self.changes += 1;
+            if let Some(l) = &mut self.lines {
+                l.set(l.pins.alarm_relay, wanted.alarm_relay);
+                l.set(l.pins.siren_relay, wanted.siren_relay);
+                l.set(l.pins.buzzer, buzzer != BuzzerPattern::Off);
+            }
         }
     }
 
@@ -84,6 +126,9 @@ impl Outputs {
         if healthy {
             self.heartbeat = !self.heartbeat;
             self.toggles += 1;
+            if let Some(l) = &mut self.lines {
+                l.set(l.pins.heartbeat, self.heartbeat);
+            }
         }
     }
 
@@ -140,6 +185,42 @@ mod tests {
         assert_eq!(o.state()["alarm_relay"], true);
         o.update(QUIET, t(5));
         assert_eq!(o.state()["buzzer"], "off", "the beeps are over by then");
+    }
+
+    /// Output lines that keep what they were told.
+    struct Recorded(std::sync::Arc<std::sync::Mutex<Vec<(u32, bool)>>>);
+
+    impl OutputLines for Recorded {
+        fn set(&mut self, pin: u32, on: bool) -> Result<(), board::gpio::GpioError> {
+            self.0.lock().unwrap().push((pin, on));
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_board_lines_follow_the_relays_buzzer_and_heartbeat() {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut o = Outputs::default();
+        let pins = board::profile::Outputs {
+            buzzer: Some(18),
+            alarm_relay: Some(23),
+            siren_relay: None,
+            heartbeat: Some(4),
+        };
+        o.drive(Box::new(Recorded(seen.clone())), pins);
+        o.update(QUIET, t(0));
+        assert_eq!(*seen.lock().unwrap(), [(23, false), (18, false)]);
+        seen.lock().unwrap().clear();
+        let alarm = OutputState {
+            alarm_relay: true,
+            siren_relay: true,
+            buzzer: BuzzerPattern::Alarm,
+        };
+        o.update(alarm, t(1));
+        o.update(alarm, t(2));
+        o.beat(true);
+        o.beat(false);
+        assert_eq!(*seen.lock().unwrap(), [(23, true), (18, true), (4, true)]);
     }
 
     #[test]

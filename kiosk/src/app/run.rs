@@ -149,6 +149,8 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     };
     if headless {
         init_headless()?;
+    } else {
+        screen_environment(&config.board.screen);
     }
     let window = KioskWindow::new().map_err(|e| RunError::Ui(e.to_string()))?;
     let (width, height) = options.size.unwrap_or(config.ui.headless_size);
@@ -183,12 +185,17 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         ),
         _ => None,
     };
-    // The simulated board draws every window card it has a display for.
-    let cards =
+    let simulated = config.board.backend == board::profile::Backend::Simulated;
+    // The simulated board draws every window card it has a display for; a
+    // Pi's cards are its OLEDs, opened with the rest of its hardware below.
+    let mut cards = if simulated {
         Cards::simulated(&config.board, &data.sim_cards()).map_err(|source| RunError::Cards {
             path: data.sim_cards(),
             source,
-        })?;
+        })?
+    } else {
+        Cards::none()
+    };
     let port = printer_port(&config.printer, &data.sim_printer_port());
     let printer_port = port.as_ref().map(|p| p.path().display().to_string());
     let printer = port
@@ -203,10 +210,10 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     let writer = Writer::start(store).map_err(RunError::Thread)?;
     let screen: Arc<dyn Screen> = Arc::new(SlintScreen::new(&window));
     let clock = options.clock.map_or_else(Clock::system, Clock::starting_at);
-    // Only the simulated board is built in so far: there "auto" leaves the
-    // machine's own screen alone (a developer's laptop at a simulated night).
+    // On the simulated board "auto" leaves the machine's own screen alone (a
+    // developer's laptop at a simulated night).
     let setting = match &config.ui.backlight {
-        super::backlight::BacklightSetting::Auto => {
+        super::backlight::BacklightSetting::Auto if simulated => {
             tracing::info!(
                 "backlight: the simulated board leaves this machine's screen alone (set ui.backlight to a device folder to switch one)"
             );
@@ -219,6 +226,10 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     let backlight_margin =
         jiff::SignedDuration::try_from(config.ui.backlight_margin).unwrap_or_default();
     let (zones, zone_requests) = tokio::sync::mpsc::unbounded_channel();
+    let (keys, key_requests) = tokio::sync::mpsc::unbounded_channel();
+    // A Pi's GPIO lines, loops and card displays; what fails is a problem the
+    // station runs without (and says so), never a reason not to start.
+    let hardware = super::hardware::start(&config.board, keys.clone(), zones.clone(), &mut cards);
     let mut core = Core::new(CoreParts {
         station,
         writer,
@@ -235,10 +246,13 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         zones: Some(zones.clone()),
     });
     core.with_backlight(backlight, backlight_margin);
+    if let Some(lines) = hardware.outputs {
+        core.with_output_lines(lines, config.board.outputs);
+    }
+    core.with_board_problems(hardware.problems.clone());
     runtime.block_on(core.prepare());
     let core_task = runtime.spawn(core.run(rx));
 
-    let (keys, key_requests) = tokio::sync::mpsc::unbounded_channel();
     runtime.spawn(super::keys::run(
         config.board.clone(),
         key_requests,
@@ -282,6 +296,9 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
+        for problem in &hardware.problems {
+            let _ = writeln!(out, "degraded: {problem}");
+        }
         match &console {
             Some(url) => {
                 let _ = writeln!(out, "ready control={} console={url}", socket.display());
@@ -296,7 +313,14 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     // the station loop and the screen both answer.
     let notifier = super::systemd::Notifier::from_env().map(Arc::new);
     if let Some(n) = &notifier {
-        n.send("READY=1\nSTATUS=taking tickets");
+        n.send(&if hardware.problems.is_empty() {
+            "READY=1\nSTATUS=taking tickets".to_string()
+        } else {
+            format!(
+                "READY=1\nSTATUS=taking tickets, degraded: {}",
+                hardware.problems.join("; ")
+            )
+        });
         if let Some(interval) = super::systemd::watchdog_interval() {
             tracing::info!("systemd watchdog: {} ms", interval.as_millis());
             runtime.spawn(super::systemd::watchdog(
@@ -488,6 +512,29 @@ pub fn printer_port(settings: &PrinterSettings, sim_port: &std::path::Path) -> O
         }),
         PrinterPort::UsbLp(path) => Some(Port::UsbLp { path: path.clone() }),
         PrinterPort::None => None,
+    }
+}
+
+/// The profile's screen settings as Slint's LinuxKMS backend reads them
+/// (the picture's rotation, the connector); a variable already set in the
+/// environment wins, so a technician can try a value without editing the
+/// profile. Touch calibration is libinput's, set by a udev rule (docs/pi.md).
+fn screen_environment(screen: &board::profile::Screen) {
+    let mut wanted = Vec::new();
+    if screen.rotation != 0 {
+        wanted.push(("SLINT_KMS_ROTATION", screen.rotation.to_string()));
+    }
+    if let Some(output) = &screen.output {
+        wanted.push(("SLINT_DRM_OUTPUT", output.clone()));
+    }
+    for (name, value) in wanted {
+        if std::env::var_os(name).is_none() {
+            tracing::info!("screen: {name}={value} (from the board profile)");
+            // SAFETY: `run` calls this before it starts any thread (the
+            // runtime, the printer, the board's), so nothing reads the
+            // environment concurrently.
+            unsafe { std::env::set_var(name, value) };
+        }
     }
 }
 

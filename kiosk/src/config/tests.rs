@@ -107,7 +107,7 @@ fn settings_mistakes_name_the_line_and_field() {
         ),
         (
             "[board]\nkind = \"pi5\"\n",
-            "f.toml:2: field `board.kind`: `pi5` is not a board this kiosk knows; only \"sim\" (the simulated board) is built in",
+            "f.toml:2: field `kind`: unknown field `kind`, expected `profile`",
         ),
     ];
     for (text, expected) in table {
@@ -408,4 +408,46 @@ mod properties {
             let _ = add_calendar_file(&mut calendar, "y.json", &text);
         }
     }
+}
+
+#[test]
+fn the_printer_comes_from_the_board_profile_unless_the_settings_name_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let board = board::profile::PI_2_WINDOWS;
+    std::fs::write(dir.path().join("board.toml"), board).unwrap();
+    let load = |text: &str| Config::parse("kiosk.toml", text, Some(dir.path()));
+    let pi = load("[board]\nprofile = \"board.toml\"\n").unwrap();
+    assert_eq!(
+        pi.printer.port,
+        PrinterPort::Serial("/dev/kiosk-printer".into())
+    );
+    assert_eq!(pi.printer.line.baud, 9600);
+    assert_eq!(pi.printer.profile.id, "generic-80");
+    assert_eq!(pi.board.name, "pi-2-windows");
+    // kiosk.toml's values win.
+    let own = load("[printer]\nport = \"/dev/ttyUSB1\"\nbaud = 19200\nmodel = \"generic-58\"\n[board]\nprofile = \"board.toml\"\n").unwrap();
+    assert_eq!(own.printer.port, PrinterPort::Serial("/dev/ttyUSB1".into()));
+    assert_eq!(
+        (own.printer.line.baud, own.printer.profile.id.as_str()),
+        (19200, "generic-58")
+    );
+    // A model the printer profiles lack is named at the board file's line.
+    std::fs::write(
+        dir.path().join("board.toml"),
+        board.replace("model = \"generic-80\"", "model = \"tm-unknown\""),
+    )
+    .unwrap();
+    let err = load("[board]\nprofile = \"board.toml\"\n")
+        .unwrap_err()
+        .to_string();
+    let line = board
+        .lines()
+        .position(|l| l.starts_with("model = \"generic-80\""))
+        .unwrap()
+        + 1;
+    let file = dir.path().join("board.toml").display().to_string();
+    assert!(
+        err.starts_with(&format!("{file}:{line}: field `printer.model`: ")),
+        "{err}"
+    );
 }

@@ -67,6 +67,8 @@ pub enum ZoneFault {
     Short,
     Noise,
     Detector,
+    /// The board cannot read the input (its GPIO chip or ADC).
+    Unreadable,
 }
 
 impl ZoneFault {
@@ -79,6 +81,9 @@ impl ZoneFault {
                 "the loop reads outside every band (noise, a wrong resistor or a failing ADC)"
             }
             ZoneFault::Detector => "the detector reports its own fault",
+            ZoneFault::Unreadable => {
+                "the board cannot read this input (GPIO chip or ADC missing, refused or silent: see the log, run kiosk doctor)"
+            }
         }
     }
 }

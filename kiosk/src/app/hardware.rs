@@ -1,0 +1,332 @@
+//! The Pi's hardware behind the same tasks the simulated board feeds: the
+//! GPIO input lines on a thread of their own (key edges to the key task,
+//! contact levels to the zone task), the ADC's loops read ten times a
+//! second (to the zone task), the window cards on their OLEDs, and the
+//! output lines handed to the station loop.
+//!
+//! Nothing here stops the kiosk: a missing GPIO chip, a permission the kiosk
+//! user lacks, an ADC or display that does not answer is a *problem*,
+//! logged with its fix and listed by `start`; the zones the board cannot
+//! read report the `unreadable` fault, so staff see it in staff mode and the
+//! buzzer sounds the fault pattern, and the rest of the station runs.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use board::gpio::{self, InputLines, OutputLines};
+use board::profile::{Backend, BoardProfile, ZoneWiring};
+use board::zones::{ZoneRead, contact_reading};
+use drivers::zone::{FaultKind, Reading};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::oneshot;
+
+use super::cards::Cards;
+use super::keys::KeyEvent;
+use super::zones::ZoneRequest;
+
+/// How long the input thread waits for edges before it checks whether the
+/// station is still running.
+const EDGE_WAIT: Duration = Duration::from_millis(250);
+/// How often the loops are read.
+#[cfg(feature = "i2c")]
+const LOOP_PERIOD: Duration = Duration::from_millis(100);
+
+/// What `start` opened, and what it could not.
+#[derive(Default)]
+pub struct Hardware {
+    pub outputs: Option<Box<dyn OutputLines>>,
+    /// One line each, with the fix.
+    pub problems: Vec<String>,
+}
+
+/// Starts the board's hardware for `profile` (nothing on the simulated
+/// board).
+pub fn start(
+    profile: &BoardProfile,
+    keys: UnboundedSender<KeyEvent>,
+    zones: UnboundedSender<ZoneRequest>,
+    cards: &mut Cards,
+) -> Hardware {
+    let mut hw = Hardware::default();
+    if profile.backend == Backend::Simulated {
+        return hw;
+    }
+    match gpio::open(profile) {
+        Ok((inputs, outputs)) => {
+            hw.outputs = Some(outputs);
+            let profile = profile.clone();
+            let zones = zones.clone();
+            if let Err(e) = std::thread::Builder::new()
+                .name("gpio-inputs".into())
+                .spawn(move || watch(inputs, &profile, &keys, &zones))
+            {
+                hw.problems
+                    .push(format!("cannot start the GPIO thread: {e}"));
+            }
+        }
+        Err(e) => {
+            hw.problems.push(format!(
+                "GPIO ({} backend): {e}; the evaluator keys, contacts and outputs are out of service",
+                profile.backend.word()
+            ));
+            for z in &profile.zones {
+                if !matches!(z.wiring, ZoneWiring::Loop { .. }) {
+                    unreadable(&zones, &z.name);
+                }
+            }
+        }
+    }
+    loops(profile, &zones, &mut hw.problems);
+    card_displays(profile, cards, &mut hw.problems);
+    for p in &hw.problems {
+        tracing::error!("board: {p}");
+    }
+    hw
+}
+
+/// Tells the zone task that `zone` cannot be read.
+fn unreadable(zones: &UnboundedSender<ZoneRequest>, zone: &str) {
+    let (reply, _) = oneshot::channel();
+    let _ = zones.send(ZoneRequest::Read {
+        zone: zone.to_string(),
+        read: ZoneRead::Reading(Reading::Fault(FaultKind::Unreadable)),
+        reply,
+    });
+}
+
+/// The contact zones' readings from the lines' levels (`closed` by pin).
+fn contact_reads(profile: &BoardProfile, closed: &BTreeMap<u32, bool>) -> Vec<(String, Reading)> {
+    profile
+        .zones
+        .iter()
+        .filter_map(|z| {
+            let (pin, fault_pin) = match z.wiring {
+                ZoneWiring::Contact { pin, .. } => (pin, None),
+                ZoneWiring::ContactWithFault { pin, fault_pin, .. } => (pin, Some(fault_pin)),
+                ZoneWiring::Loop { .. } => return None,
+            };
+            let level = |p: u32| closed.get(&p).copied().unwrap_or(false);
+            let reading = contact_reading(&z.wiring, level(pin), fault_pin.is_some_and(level))?;
+            Some((z.name.clone(), reading))
+        })
+        .collect()
+}
+
+/// The input thread: the levels at start, then every edge, until the
+/// station stops.
+fn watch(
+    mut inputs: Box<dyn InputLines>,
+    profile: &BoardProfile,
+    keys: &UnboundedSender<KeyEvent>,
+    zones: &UnboundedSender<ZoneRequest>,
+) {
+    let key_pins: Vec<u32> = profile
+        .evaluators
+        .iter()
+        .flat_map(|e| e.keys.iter().map(|(pin, _)| *pin))
+        .collect();
+    let send_key = |pin: u32, pressed: bool| {
+        let (reply, _) = oneshot::channel();
+        keys.send(KeyEvent::Edge {
+            pin,
+            pressed,
+            reply,
+        })
+        .is_ok()
+    };
+    let send_zones = |closed: &BTreeMap<u32, bool>| {
+        for (zone, reading) in contact_reads(profile, closed) {
+            let (reply, _) = oneshot::channel();
+            let read = ZoneRead::Reading(reading);
+            if zones.send(ZoneRequest::Read { zone, read, reply }).is_err() {
+                return false;
+            }
+        }
+        true
+    };
+    let mut closed: BTreeMap<u32, bool> = match inputs.levels() {
+        Ok(levels) => levels.into_iter().collect(),
+        Err(e) => {
+            tracing::error!("board: {e}");
+            BTreeMap::new()
+        }
+    };
+    // A key held at start counts as pressed now (a jammed key is found
+    // stuck); every contact zone starts from what it reads.
+    for pin in &key_pins {
+        if closed.get(pin) == Some(&true) && !send_key(*pin, true) {
+            return;
+        }
+    }
+    if !send_zones(&closed) {
+        return;
+    }
+    let mut failing = false;
+    loop {
+        if keys.is_closed() || zones.is_closed() {
+            return;
+        }
+        match inputs.wait(EDGE_WAIT) {
+            Ok(edges) => {
+                failing = false;
+                let mut contacts = false;
+                for edge in edges {
+                    closed.insert(edge.pin, edge.active);
+                    if key_pins.contains(&edge.pin) {
+                        if !send_key(edge.pin, edge.active) {
+                            return;
+                        }
+                    } else {
+                        contacts = true;
+                    }
+                }
+                if contacts && !send_zones(&closed) {
+                    return;
+                }
+            }
+            Err(e) => {
+                if !failing {
+                    tracing::error!("board: {e}");
+                    for z in &profile.zones {
+                        if !matches!(z.wiring, ZoneWiring::Loop { .. }) {
+                            unreadable(zones, &z.name);
+                        }
+                    }
+                }
+                failing = true;
+                std::thread::sleep(EDGE_WAIT);
+            }
+        }
+    }
+}
+
+/// The loop zones, read through their ADCs on a thread of their own.
+#[cfg(feature = "i2c")]
+fn loops(profile: &BoardProfile, zones: &UnboundedSender<ZoneRequest>, problems: &mut Vec<String>) {
+    use board::adc::LoopAdc;
+    let mut adcs: BTreeMap<(u8, u8), Option<LoopAdc>> = BTreeMap::new();
+    let mut wired = Vec::new();
+    for z in &profile.zones {
+        if let ZoneWiring::Loop {
+            bus,
+            address,
+            channel,
+            ..
+        } = z.wiring
+        {
+            let adc = adcs.entry((bus, address)).or_insert_with(|| {
+                LoopAdc::open(bus, address)
+                    .map_err(|e| problems.push(format!("zone {}: {e}", z.name)))
+                    .ok()
+            });
+            if adc.is_some() {
+                wired.push((z.name.clone(), (bus, address), channel));
+            } else {
+                unreadable(zones, &z.name);
+            }
+        }
+    }
+    if wired.is_empty() {
+        return;
+    }
+    let zones = zones.clone();
+    let spawned = std::thread::Builder::new()
+        .name("adc-loops".into())
+        .spawn(move || {
+            let mut silent: BTreeMap<String, String> = BTreeMap::new();
+            loop {
+                let started = std::time::Instant::now();
+                for (zone, adc, channel) in &wired {
+                    let Some(Some(device)) = adcs.get_mut(adc) else {
+                        continue;
+                    };
+                    let read = match device.read_millivolts(*channel) {
+                        Ok(mv) => {
+                            silent.remove(zone);
+                            ZoneRead::Value(mv)
+                        }
+                        Err(e) => {
+                            if silent.insert(zone.clone(), e.clone()).as_ref() != Some(&e) {
+                                tracing::error!("zone {zone}: {e}");
+                            }
+                            ZoneRead::Reading(Reading::Fault(FaultKind::Unreadable))
+                        }
+                    };
+                    let (reply, _) = oneshot::channel();
+                    let zone = zone.clone();
+                    if zones.send(ZoneRequest::Read { zone, read, reply }).is_err() {
+                        return;
+                    }
+                }
+                std::thread::sleep(LOOP_PERIOD.saturating_sub(started.elapsed()));
+            }
+        });
+    if let Err(e) = spawned {
+        problems.push(format!("cannot start the loop-reading thread: {e}"));
+    }
+}
+
+#[cfg(not(feature = "i2c"))]
+fn loops(profile: &BoardProfile, zones: &UnboundedSender<ZoneRequest>, problems: &mut Vec<String>) {
+    for z in &profile.zones {
+        if matches!(z.wiring, ZoneWiring::Loop { .. }) {
+            problems.push(format!(
+                "zone {}: this kiosk was built without I2C (feature `i2c`), so its loop cannot be read",
+                z.name
+            ));
+            unreadable(zones, &z.name);
+        }
+    }
+}
+
+/// The window cards on their displays.
+fn card_displays(profile: &BoardProfile, cards: &mut Cards, problems: &mut Vec<String>) {
+    for e in &profile.evaluators {
+        match e.display {
+            None => {}
+            #[cfg(feature = "i2c")]
+            Some(board::profile::Display::Mono { bus, address }) => {
+                match board::oled::Oled::open(bus, address) {
+                    Ok(oled) => cards.add(e.window, e.levels(), Box::new(oled)),
+                    Err(err) => problems.push(format!("window {}'s card: {err}", e.window)),
+                }
+            }
+            Some(d) => problems.push(format!(
+                "window {}'s card: this kiosk cannot drive a {d:?} display on a Pi; the card stays dark",
+                e.window
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contact_levels_become_zone_readings_with_their_fault_contacts() {
+        let text = "name = \"c\"\n[board]\nmodel = \"pi4\"\n[[zone]]\nname = \"panic\"\nrole = \"panic\"\ninput = { kind = \"contact\", pin = 20, active = \"open\" }\nreset_role = \"staff\"\n[[zone]]\nname = \"smoke\"\nrole = \"smoke\"\ninput = { kind = \"contact-with-fault\", pin = 21, active = \"closed\", fault_pin = 7, fault_active = \"open\" }\nreset_role = \"manager\"\n";
+        let profile = BoardProfile::parse("c.toml", text).unwrap();
+        let closed = |levels: &[(u32, bool)]| levels.iter().copied().collect::<BTreeMap<_, _>>();
+        // Both healthy: the panic loop closed, the smoke contact open, its
+        // fault contact closed.
+        assert_eq!(
+            contact_reads(&profile, &closed(&[(20, true), (21, false), (7, true)])),
+            [
+                ("panic".to_string(), Reading::Normal),
+                ("smoke".to_string(), Reading::Normal)
+            ]
+        );
+        assert_eq!(
+            contact_reads(&profile, &closed(&[(20, false), (21, true), (7, true)])),
+            [
+                ("panic".to_string(), Reading::Active),
+                ("smoke".to_string(), Reading::Active)
+            ]
+        );
+        assert_eq!(
+            contact_reads(&profile, &closed(&[(20, true), (21, false), (7, false)]))[1],
+            ("smoke".to_string(), Reading::Fault(FaultKind::Detector))
+        );
+    }
+}

@@ -212,6 +212,15 @@ impl Printer {
         if !path.exists() {
             return Err(TransportError::Missing(path));
         }
+        // A stable name (the udev rule's /dev/kiosk-printer) may lead to a USB
+        // printer class device, which is no serial line.
+        let usb_lp = std::fs::canonicalize(&path).is_ok_and(|real| {
+            real.starts_with("/dev/usb") && real.to_string_lossy().contains("/lp")
+        });
+        let port = &match port {
+            Port::Serial { path, .. } if usb_lp => Port::UsbLp { path: path.clone() },
+            other => other.clone(),
+        };
         let link = match port {
             Port::Serial { line, .. } => {
                 let p = serialport::new(path.to_string_lossy(), line.baud)

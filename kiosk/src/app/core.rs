@@ -906,6 +906,7 @@ impl Core {
                 Effect::Notify(
                     notice @ (Notice::PrinterRecovered
                     | Notice::ClockRecovered
+                    | Notice::ClockConfirmed
                     | Notice::Printer {
                         health: PrinterHealth::Ready,
                     }),
@@ -1096,6 +1097,10 @@ impl Core {
         }
         if v.clock_behind {
             notice.push("系统时间落后于记录，请工作人员校准 · Clock behind the records — staff please check");
+        } else if v.clock_unconfirmed {
+            notice.push(
+                "系统时间未校准，请工作人员核对 · Clock not synchronised — staff please check",
+            );
         }
         ScreenView {
             categories: v
@@ -1407,6 +1412,15 @@ pub fn notice_text(notice: &Notice) -> String {
             "the system clock is {behind_seconds} s behind the journal; times are held at the last journal entry until it is corrected — check NTP or the real-time clock"
         ),
         Notice::ClockRecovered => "the system clock has caught up with the journal".into(),
+        Notice::ClockUnconfirmed { rtc } => format!(
+            "the system clock is not synchronised ({}); check the time shown and the network — numbers and the journal's order stay safe either way",
+            if *rtc {
+                "a real-time clock kept it"
+            } else {
+                "no real-time clock: after a power cut it may be far off"
+            }
+        ),
+        Notice::ClockConfirmed => "the system clock is synchronised".into(),
         Notice::PrinterFault { ticket, reason } => {
             format!("ticket {ticket} was not printed: {reason}")
         }

@@ -288,6 +288,11 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         runtime.spawn(Arc::clone(&control).run_scenario(name, steps));
     }
     runtime.spawn(signals(tx.clone()));
+    // A Pi's clock may be far off after a power cut without network: staff are
+    // warned until NTP confirms it (a simulated clock or board is left alone).
+    if !simulated && options.clock.is_none() {
+        runtime.spawn(watch_clock_source(tx.clone()));
+    }
     let console = start_console(&runtime, &config, data.database(), &tx);
 
     window.show().map_err(|e| RunError::Ui(e.to_string()))?;
@@ -512,6 +517,36 @@ pub fn printer_port(settings: &PrinterSettings, sim_port: &std::path::Path) -> O
         }),
         PrinterPort::UsbLp(path) => Some(Port::UsbLp { path: path.clone() }),
         PrinterPort::None => None,
+    }
+}
+
+/// Tells the station what the system says of its clock at start and on each
+/// change, checking every minute.
+async fn watch_clock_source(events: tokio::sync::mpsc::UnboundedSender<Event>) {
+    let mut last = None;
+    loop {
+        let read = tokio::task::spawn_blocking(|| {
+            super::clock::clock_source(
+                std::path::Path::new("/run/systemd"),
+                std::path::Path::new("/sys/class/rtc"),
+            )
+        })
+        .await;
+        if let Ok((synchronized, rtc)) = read
+            && last != Some((synchronized, rtc))
+        {
+            last = Some((synchronized, rtc));
+            let command = crate::domain::Command::ClockSource { synchronized, rtc };
+            let event = Event::Command {
+                command,
+                actor: crate::domain::Actor::System,
+                reply: None,
+            };
+            if events.send(event).is_err() {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(60)).await;
     }
 }
 

@@ -38,6 +38,8 @@ pub const KINDS: &[&str] = &[
     "evaluator_fault",
     "clock_behind",
     "clock_recovered",
+    "clock_unconfirmed",
+    "clock_confirmed",
     "zone_input",
     "alarm_raised",
     "alarm_acknowledged",
@@ -147,6 +149,14 @@ pub fn today_live(
     html! {
         @if !latched.is_empty() {
             p.err { strong { "报警未复位 Alarm latched: " (latched.join(", ")) } " — 到现场处理后在触摸屏工作人员模式复位 attend, then reset it in staff mode at the kiosk" }
+        }
+        @if station["clock_behind"] == true {
+            p.err { strong { "系统时间落后于记录 The clock is behind the journal." } " 时间暂按最后一条记录计，号码不会重复 Times are held at the last entry; no number is reused. 检查网络校时或实时时钟 Check NTP or the real-time clock." }
+        } @else if station["clock_unconfirmed"] == true {
+            p.err { strong { "系统时间未校准 The clock is not synchronised." } " 请核对下方时间 Check the time below; 断电后无网络时可能不准 after a power cut without network it may be wrong." }
+        }
+        @for problem in list(&state["board_problems"]) {
+            p.err { strong { "设备未就绪 Board degraded: " } (text(&problem)) }
         }
         p { "时间 Time: " strong { (text(&state["local"])) } }
         @if let Some(f) = figures {

@@ -155,6 +155,14 @@ pub enum Command {
     /// The kiosk has just started: rating times still open from before the
     /// restart end.
     Started,
+    /// What the system says of its clock: whether NTP has synchronised it
+    /// (`None`: it cannot tell) and whether a real-time clock kept it through
+    /// the power cut. A clock nobody confirmed may be wrong either way, so
+    /// staff are warned until it is synchronised.
+    ClockSource {
+        synchronized: Option<bool>,
+        rtc: bool,
+    },
     /// A matter handled by hand while the kiosk was down (人工登记), entered
     /// afterwards with its real times (补录).
     BackEnter(BackEntry),
@@ -341,6 +349,13 @@ pub enum Fact {
     },
     /// The clock has caught up with the journal again.
     ClockRecovered,
+    /// Nothing has confirmed the system clock since the kiosk started (no NTP
+    /// synchronisation; `rtc`: a real-time clock is there at least).
+    ClockUnconfirmed {
+        rtc: bool,
+    },
+    /// NTP has synchronised the clock.
+    ClockConfirmed,
     /// A ticket's job reached the printer.
     TicketPrinted {
         ticket: TicketCode,
@@ -513,6 +528,8 @@ impl Fact {
             Fact::DayClosed { .. } => "day_closed",
             Fact::ClockBehind { .. } => "clock_behind",
             Fact::ClockRecovered => "clock_recovered",
+            Fact::ClockUnconfirmed { .. } => "clock_unconfirmed",
+            Fact::ClockConfirmed => "clock_confirmed",
             Fact::TicketPrinted { .. } => "ticket_printed",
             Fact::PrintFailed { .. } => "print_failed",
             Fact::TicketReprinted { .. } => "ticket_reprinted",
@@ -637,6 +654,12 @@ pub enum Notice {
         behind_seconds: i64,
     },
     ClockRecovered,
+    /// The clock is not synchronised (after a power cut without network, a
+    /// Pi without a real-time clock may be far off).
+    ClockUnconfirmed {
+        rtc: bool,
+    },
+    ClockConfirmed,
     /// The printer failed a job; staff should check it.
     PrinterFault {
         ticket: TicketCode,
@@ -870,6 +893,8 @@ pub struct StationView {
     /// Waiting tickets in queue order per the policy.
     pub waiting: Vec<TicketCode>,
     pub clock_behind: bool,
+    /// Nothing has confirmed the clock (NTP) since the kiosk started.
+    pub clock_unconfirmed: bool,
     /// Why the printer cannot print now, or why the last job failed (until a
     /// job prints again).
     pub printer_fault: Option<String>,
@@ -915,6 +940,7 @@ pub struct Station {
     service: BTreeMap<CategoryId, VecDeque<u32>>,
     high_water: Option<Timestamp>,
     clock_warned: bool,
+    clock_unconfirmed: bool,
     printer_fault: Option<String>,
     printer: PrinterHealth,
     /// Tickets armed for a rating today, with their rating once known
@@ -953,6 +979,7 @@ impl Station {
             service: BTreeMap::new(),
             high_water: None,
             clock_warned: false,
+            clock_unconfirmed: false,
             printer_fault: None,
             printer: PrinterHealth::Ready,
             ratings: BTreeMap::new(),
@@ -1272,6 +1299,8 @@ impl Station {
             }
             Fact::ClockBehind { .. } => self.clock_warned = true,
             Fact::ClockRecovered => self.clock_warned = false,
+            Fact::ClockUnconfirmed { .. } => self.clock_unconfirmed = true,
+            Fact::ClockConfirmed => self.clock_unconfirmed = false,
             Fact::TicketPrinted { .. } => self.printer_fault = None,
             Fact::PrintFailed { reason, .. } => self.printer_fault = Some(reason.clone()),
             Fact::TicketReprinted { .. } | Fact::RatingIgnored { .. } => {}
@@ -1468,6 +1497,7 @@ impl Station {
             windows,
             waiting: waiting.into_iter().map(|t| t.code).collect(),
             clock_behind: self.clock_warned,
+            clock_unconfirmed: self.clock_unconfirmed,
             printer_fault: match &self.printer {
                 PrinterHealth::Fault { detail, .. } => Some(detail.clone()),
                 _ => self.printer_fault.clone(),
@@ -1828,6 +1858,21 @@ impl Scratch {
             Command::Tick => Ok(()),
             Command::Started => {
                 self.disarm_all(UnratedReason::Restart);
+                Ok(())
+            }
+            Command::ClockSource { synchronized, rtc } => {
+                // Journaled once per change.
+                match (synchronized == Some(true), self.station.clock_unconfirmed) {
+                    (true, true) => {
+                        self.record(Fact::ClockConfirmed);
+                        self.effect(Effect::Notify(Notice::ClockConfirmed));
+                    }
+                    (false, false) => {
+                        self.record(Fact::ClockUnconfirmed { rtc });
+                        self.effect(Effect::Notify(Notice::ClockUnconfirmed { rtc }));
+                    }
+                    _ => {}
+                }
                 Ok(())
             }
             Command::EvaluatorFault {

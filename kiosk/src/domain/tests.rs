@@ -742,6 +742,31 @@ fn a_clock_behind_the_journal_never_reuses_numbers() {
 }
 
 #[test]
+fn an_unsynchronised_clock_warns_staff_until_ntp_confirms_it() {
+    let mut run = Run::strict().at("2026-11-30T10:00");
+    let source = |synchronized, rtc| Command::ClockSource { synchronized, rtc };
+    run.go(Command::Tick).unwrap();
+    // Started after a power cut, no network yet, a Pi 4 without an RTC.
+    let d = run.go(source(Some(false), false)).unwrap();
+    assert_eq!(Run::kinds(&d), ["clock_unconfirmed"]);
+    assert!(
+        d.effects
+            .contains(&Effect::Notify(Notice::ClockUnconfirmed { rtc: false }))
+    );
+    assert!(run.station.view(run.now).clock_unconfirmed);
+    // Asked again, nothing new is journaled; a system that cannot tell
+    // counts as unconfirmed.
+    assert!(Run::kinds(&run.go(source(None, true)).unwrap()).is_empty());
+    // Tickets are issued meanwhile, in order.
+    run.issue(a(), false);
+    let d = run.go(source(Some(true), false)).unwrap();
+    assert_eq!(Run::kinds(&d), ["clock_confirmed"]);
+    assert!(d.effects.contains(&Effect::Notify(Notice::ClockConfirmed)));
+    assert!(!run.station.view(run.now).clock_unconfirmed);
+    assert!(Run::kinds(&run.go(source(Some(true), false)).unwrap()).is_empty());
+}
+
+#[test]
 fn replaying_the_journal_rebuilds_the_same_station() {
     let mut run = Run::new(Settings {
         policy: Policy::Alternate { every: 2 },

@@ -764,6 +764,8 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::WindowPaused { .. }
         | Fact::ClockBehind { .. }
         | Fact::ClockRecovered
+        | Fact::ClockUnconfirmed { .. }
+        | Fact::ClockConfirmed
         | Fact::TicketPrinted { .. }
         | Fact::TicketReprinted { .. }
         | Fact::RatingArmed { .. }

@@ -68,6 +68,20 @@ enum Command {
         #[command(flatten)]
         data: DataArg,
     },
+    /// Check a live installation: settings, board, GPIO lines and loops (or
+    /// the running station's view of them), printer, disk, database, clock,
+    /// the kiosk user's groups, the touch calibration rule. Each failure
+    /// comes with its fix; exits 1 when anything failed.
+    Doctor {
+        /// Settings file, as `kiosk run` is given it.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[command(flatten)]
+        data: DataArg,
+        /// Ask this printer port instead of the configured one.
+        #[arg(long, value_name = "PORT")]
+        printer: Option<String>,
+    },
     /// The figures of a day or a month: tickets by category and window,
     /// waiting and service times, no-shows, ratings, cases.
     Report(ReportArgs),
@@ -189,7 +203,8 @@ enum StaffCommand {
 
 #[derive(Args)]
 struct DataArg {
-    /// Data folder of the station.
+    /// Data folder of the station (default: $KIOSK_DATA, an installed
+    /// /var/lib/kiosk, else ~/.local/share/kiosk).
     #[arg(long, value_name = "DIR")]
     data: Option<PathBuf>,
 }
@@ -295,7 +310,8 @@ struct PrinterArgs {
 
 #[derive(Args, Default)]
 struct RunArgs {
-    /// Settings file (see assets/kiosk.toml); the built-in settings when absent.
+    /// Settings file (see assets/kiosk.toml); when absent, the installed
+    /// /etc/kiosk/kiosk.toml if there is one, else the built-in settings.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Data folder: database, virtual printer output, control socket.
@@ -426,6 +442,11 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         Some(Command::VerifyLog { data }) => verify_log(data),
         Some(Command::Backup { to, data }) => backup(&to, data),
         Some(Command::Restore { from, data }) => restore(&from, data),
+        Some(Command::Doctor {
+            config,
+            data,
+            printer,
+        }) => doctor(config, data, printer),
         Some(Command::Report(args)) => report(args),
         Some(Command::Export(args)) => export(args),
     }
@@ -1174,6 +1195,37 @@ fn printer(command: PrinterCommand) -> Result<ExitCode> {
 
 fn yes(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
+}
+
+fn doctor(config: Option<PathBuf>, data: DataArg, printer: Option<String>) -> Result<ExitCode> {
+    use kiosk::doctor::{Places, Verdict, examine};
+    let data = data.dir()?;
+    let places = Places {
+        control: data.join("control.sock"),
+        data,
+        config,
+        run: PathBuf::from("/run/systemd"),
+        rtc: PathBuf::from("/sys/class/rtc"),
+        udev_rules: PathBuf::from("/etc/udev/rules.d"),
+        printer,
+    };
+    let checks = examine(&places);
+    let mut out = std::io::stdout().lock();
+    for check in &checks {
+        writeln!(out, "{check}")?;
+    }
+    let failed = checks.iter().filter(|c| c.verdict == Verdict::Fail).count();
+    let warned = checks.iter().filter(|c| c.verdict == Verdict::Warn).count();
+    writeln!(
+        out,
+        "{} checks: {failed} failed, {warned} to look at",
+        checks.len()
+    )?;
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[cfg(test)]

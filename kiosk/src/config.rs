@@ -27,6 +27,10 @@ use crate::domain::{
 use crate::store::StoreSettings;
 
 /// The built-in settings file, also the documented example.
+/// Where the Debian package installs the settings; every command that takes
+/// `--config` reads them when none is given.
+pub const INSTALLED_CONFIG: &str = "/etc/kiosk/kiosk.toml";
+
 pub const DEFAULT_CONFIG: &str = include_str!("../../assets/kiosk.toml");
 /// The built-in service catalog.
 pub const DEFAULT_CATALOG: &str = include_str!("../../assets/catalog.toml");
@@ -335,9 +339,12 @@ impl Config {
         Self::parse("built-in kiosk.toml", DEFAULT_CONFIG, None)
     }
 
-    /// Reads `path`, or the built-in configuration when `None`.
+    /// Reads `path`; when `None`, the installed settings
+    /// ([`INSTALLED_CONFIG`]) if the package put them there, else the
+    /// built-in ones.
     pub fn load(path: Option<&Path>) -> Result<Self, ConfigError> {
-        let Some(path) = path else {
+        let installed = Path::new(INSTALLED_CONFIG);
+        let Some(path) = path.or(installed.exists().then_some(installed)) else {
             return Self::builtin();
         };
         let text = read(path)?;

@@ -24,6 +24,9 @@ pub enum DataError {
     NoDefault,
 }
 
+/// The data folder of an installed kiosk (the package's, the unit's).
+pub const INSTALLED_DATA: &str = "/var/lib/kiosk";
+
 /// A locked data folder. The lock is released when this is dropped.
 #[derive(Debug)]
 pub struct DataDir {
@@ -42,6 +45,12 @@ impl DataDir {
         };
         if let Some(p) = var("KIOSK_DATA") {
             return Ok(p);
+        }
+        // An installed appliance: the package's data folder, for the
+        // technician's commands as for the service.
+        let installed = Path::new(INSTALLED_DATA);
+        if installed.join("kiosk.db").exists() {
+            return Ok(installed.to_path_buf());
         }
         if let Some(p) = var("XDG_DATA_HOME") {
             return Ok(p.join("kiosk"));

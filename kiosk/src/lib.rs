@@ -7,6 +7,7 @@ pub mod app;
 pub mod config;
 pub mod console;
 pub mod data;
+pub mod doctor;
 pub mod documents;
 pub mod domain;
 pub mod form;

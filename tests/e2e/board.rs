@@ -76,3 +76,144 @@ fn a_pi_profile_without_its_hardware_starts_degraded_and_says_what_to_do() {
     let kinds = crate::support::kinds(&crate::support::journal(&data, &[]));
     assert!(kinds.iter().any(|k| k == "zone_fault"), "{kinds:?}");
 }
+
+/// `kiosk doctor`'s lines as (verdict, check, detail) and its exit code.
+fn doctor(args: &[&str]) -> (Vec<String>, Option<i32>) {
+    let out = crate::support::kiosk()
+        .arg("doctor")
+        .args(args)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    (
+        text.lines().map(str::to_string).collect(),
+        out.status.code(),
+    )
+}
+
+fn line<'a>(lines: &'a [String], start: &str) -> &'a str {
+    lines
+        .iter()
+        .find(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no line starting {start:?} in\n{}", lines.join("\n")))
+}
+
+#[test]
+fn the_doctor_checks_a_stopped_pi_station_and_names_each_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // A station that has run: its database exists.
+    let station = Station::start(&data, &[]);
+    assert!(station.quit().success());
+    let board = board::profile::PI_2_WINDOWS
+        .replace("chip = \"auto\"", "chip = \"/dev/gpiochip99\"")
+        .replace(
+            "output = \"DSI-1\"",
+            "output = \"DSI-1\"\ntouch_calibration = [-1, 0, 1, 0, -1, 1]",
+        );
+    std::fs::write(dir.path().join("board.toml"), board).unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(&config, "[board]\nprofile = \"board.toml\"\n").unwrap();
+    // The printer answers on a pseudo-terminal, as on a USB-serial adapter.
+    let printer = board::sim::printer::VirtualPrinter::start(
+        &dir.path().join("ttyPRINTER"),
+        &dir.path().join("jobs"),
+        board::sim::printer::Model::instant_58mm(),
+    )
+    .unwrap();
+    let port = printer.path().to_str().unwrap().to_string();
+    let (lines, code) = doctor(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--printer",
+        &port,
+    ]);
+    let all = lines.join("\n");
+    assert_eq!(code, Some(1), "{all}");
+    assert!(
+        line(&lines, "ok    settings").ends_with("kiosk.toml"),
+        "{all}"
+    );
+    assert!(
+        line(&lines, "ok    board").contains("pi-2-windows"),
+        "{all}"
+    );
+    assert!(
+        line(&lines, "ok    database").contains("whole, schema 6")
+            && all.contains("chain unbroken"),
+        "{all}"
+    );
+    assert!(
+        line(&lines, "skip  station").contains("not running"),
+        "{all}"
+    );
+    assert!(
+        line(&lines, "FAIL  gpio").contains("/dev/gpiochip99 does not exist — "),
+        "{all}"
+    );
+    assert!(
+        line(&lines, "FAIL  zone").contains("panic: cannot open /dev/i2c-1"),
+        "{all}"
+    );
+    assert!(line(&lines, "ok    printer").contains(&port), "{all}");
+    assert!(
+        line(&lines, "FAIL  touch").contains("98-kiosk-touch.rules"),
+        "{all}"
+    );
+    assert!(
+        all.contains("ENV{LIBINPUT_CALIBRATION_MATRIX}=\"-1 0 1 0 -1 1\""),
+        "the fix gives the rule's line: {all}"
+    );
+    assert!(lines.last().unwrap().contains("failed"), "{all}");
+
+    // The printer unplugged: its failure says what to check.
+    drop(printer);
+    let (lines, _) = doctor(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+        "--printer",
+        &port,
+    ]);
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("FAIL  printer"))
+        .unwrap();
+    assert!(
+        lines[at + 1].contains("check its power and cable"),
+        "{}",
+        lines.join("\n")
+    );
+}
+
+#[test]
+fn the_doctor_reads_a_running_station_through_its_control_socket() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &[]);
+    station.ok("printer paper-out");
+    // The station notices at its next status check.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while station.state()["printer"]["health"]["state"] != "fault" {
+        assert!(Instant::now() < deadline, "the paper-out was never noticed");
+        station.ok("wait 100ms");
+    }
+    let data = dir.path().to_str().unwrap();
+    let (lines, code) = doctor(&["--data", data]);
+    let all = lines.join("\n");
+    assert!(line(&lines, "ok    station").contains("running"), "{all}");
+    assert!(
+        line(&lines, "ok    hardware").contains("all of its board"),
+        "{all}"
+    );
+    assert!(line(&lines, "FAIL  printer").contains("paper"), "{all}");
+    assert!(all.contains("ok    zone       panic: normal"), "{all}");
+    assert!(
+        line(&lines, "skip  clock").contains("simulated clock"),
+        "{all}"
+    );
+    assert_eq!(code, Some(1), "{all}");
+    assert!(station.quit().success());
+}

@@ -28,7 +28,7 @@ use board::command::{PrinterAction, Target};
 use tokio::sync::oneshot;
 
 pub use cards::{Cards, card_for};
-pub use clock::Clock;
+pub use clock::{Clock, clock_source};
 pub use control::Control;
 pub use core::{Core, CoreParts, notice_text};
 pub use keys::KeyEvent;

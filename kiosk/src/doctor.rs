@@ -1,0 +1,814 @@
+//! `kiosk doctor`: checks a live installation and says, for each thing that
+//! fails, what to do.
+//!
+//! When the station runs, its control socket answers, and the doctor reads
+//! the station's own view (the printer's health, the zones, the keys, the
+//! clock, what the board started without): the station holds the lines and
+//! the port, and its view is what staff see. When it does not run, the
+//! doctor opens the hardware itself: the GPIO lines' levels, the loops'
+//! millivolts, the printer's status. Either way it checks the settings, the
+//! disk, the database (integrity, the journal's chain), the clock against
+//! the journal and NTP, the groups the kiosk user needs, and the touch
+//! calibration rule.
+
+use std::fmt;
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use board::profile::{Backend, BoardProfile, Display, ZoneWiring};
+use serde_json::Value;
+
+use crate::config::{Config, PrinterPort};
+
+/// How a check came out.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Verdict {
+    Ok,
+    /// Works, but a technician should look.
+    Warn,
+    /// Does not work.
+    Fail,
+    /// Not checked here (the simulated board, a station running).
+    Skip,
+}
+
+/// One check: what, how it came out, and the fix when it did not pass.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Check {
+    pub name: &'static str,
+    pub verdict: Verdict,
+    pub detail: String,
+    pub fix: Option<String>,
+}
+
+impl Check {
+    fn ok(name: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            name,
+            verdict: Verdict::Ok,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+
+    fn skip(name: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            verdict: Verdict::Skip,
+            ..Self::ok(name, detail)
+        }
+    }
+
+    fn warn(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            name,
+            verdict: Verdict::Warn,
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
+
+    fn fail(name: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            verdict: Verdict::Fail,
+            ..Self::warn(name, detail, fix)
+        }
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = match self.verdict {
+            Verdict::Ok => "ok",
+            Verdict::Warn => "WARN",
+            Verdict::Fail => "FAIL",
+            Verdict::Skip => "skip",
+        };
+        write!(f, "{word:<5} {:<10} {}", self.name, self.detail)?;
+        if let Some(fix) = &self.fix {
+            write!(f, "\n{:16}→ {fix}", "")?;
+        }
+        Ok(())
+    }
+}
+
+/// Where the doctor looks; the defaults are the system's, tests give
+/// folders of their own.
+#[derive(Clone, Debug)]
+pub struct Places {
+    /// The station's data folder.
+    pub data: PathBuf,
+    /// The settings file, when one was given.
+    pub config: Option<PathBuf>,
+    /// The control socket of a running station.
+    pub control: PathBuf,
+    /// `/run/systemd` (timesyncd's mark).
+    pub run: PathBuf,
+    /// `/sys/class/rtc`.
+    pub rtc: PathBuf,
+    /// `/etc/udev/rules.d` (the touch calibration rule).
+    pub udev_rules: PathBuf,
+    /// The printer port to ask instead of the configured one.
+    pub printer: Option<String>,
+}
+
+/// Free space below which the database is in danger, and below which a
+/// technician should clear the disk.
+const DISK_FAIL: u64 = 100 * 1024 * 1024;
+const DISK_WARN: u64 = 1024 * 1024 * 1024;
+
+/// The file the touch calibration rule is written to.
+pub const TOUCH_RULE: &str = "98-kiosk-touch.rules";
+
+/// Runs every check.
+pub fn examine(places: &Places) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let config = match Config::load(places.config.as_deref()) {
+        Ok(c) => {
+            checks.push(Check::ok(
+                "settings",
+                places
+                    .config
+                    .as_ref()
+                    .map_or("the built-in settings".into(), |p| p.display().to_string()),
+            ));
+            c
+        }
+        Err(e) => {
+            checks.push(Check::fail(
+                "settings",
+                e.to_string(),
+                "correct the file at the line named (assets/kiosk.toml documents every setting)",
+            ));
+            return checks;
+        }
+    };
+    let board = &config.board;
+    checks.push(Check::ok(
+        "board",
+        format!(
+            "{} ({}): {} model, {} backend, {} evaluators, {} zones",
+            board.name,
+            board.file,
+            board.model.word(),
+            board.backend.word(),
+            board.evaluators.len(),
+            board.zones.len()
+        ),
+    ));
+    checks.push(disk(&places.data));
+    checks.extend(database(&places.data.join("kiosk.db")));
+    let live = station_state(&places.control);
+    match &live {
+        Some(state) => checks.extend(live_checks(state)),
+        None => {
+            checks.push(Check::skip(
+                "station",
+                format!(
+                    "not running (no answer on {}); checking the hardware directly",
+                    places.control.display()
+                ),
+            ));
+            checks.extend(hardware(board));
+            checks.push(printer(&config, places));
+        }
+    }
+    checks.push(clock(places, live.as_ref()));
+    checks.extend(groups(&config, &own_groups()));
+    checks.push(touch_rule(board, &places.udev_rules));
+    checks
+}
+
+/// The running station's `state`, when its control socket answers.
+fn station_state(socket: &Path) -> Option<Value> {
+    let stream = UnixStream::connect(socket).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    let mut writer = stream.try_clone().ok()?;
+    writer.write_all(b"state\n").ok()?;
+    let mut line = String::new();
+    BufReader::new(stream).read_line(&mut line).ok()?;
+    let answer: Value = serde_json::from_str(&line).ok()?;
+    answer.get("state").cloned().or(Some(answer))
+}
+
+fn disk(data: &Path) -> Check {
+    // A folder not made yet is on the disk of its nearest existing parent.
+    let existing = data.ancestors().find(|p| p.exists()).unwrap_or(data);
+    let free = free_bytes(existing);
+    match free {
+        None => Check::fail(
+            "disk",
+            format!("cannot read the free space of {}", data.display()),
+            "check that the data folder exists (pass --data)",
+        ),
+        Some(n) if n < DISK_FAIL => Check::fail(
+            "disk",
+            format!("{} free on {}", megabytes(n), data.display()),
+            "free space now: the journal cannot grow (old job pictures in sim-printer/, logs with `journalctl --vacuum-size=100M`)",
+        ),
+        Some(n) if n < DISK_WARN => Check::warn(
+            "disk",
+            format!("{} free on {}", megabytes(n), data.display()),
+            "under 1 GB: clear old files or use a larger card",
+        ),
+        Some(n) => Check::ok(
+            "disk",
+            format!("{} free on {}", megabytes(n), data.display()),
+        ),
+    }
+}
+
+fn megabytes(n: u64) -> String {
+    format!("{} MB", n / (1024 * 1024))
+}
+
+/// Free bytes on the filesystem of `path`, from `df`.
+fn free_bytes(path: &Path) -> Option<u64> {
+    let out = std::process::Command::new("df")
+        .args(["-P", "-k"])
+        .arg(path)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kb: u64 = text
+        .lines()
+        .nth(1)?
+        .split_whitespace()
+        .nth(3)?
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+fn database(db: &Path) -> Vec<Check> {
+    if !db.exists() {
+        return vec![Check::warn(
+            "database",
+            format!("{} does not exist yet", db.display()),
+            "the station makes it on its first start; if it ran before, --data names the wrong folder",
+        )];
+    }
+    match crate::store::backup::check(db) {
+        Ok(c) => vec![Check::ok(
+            "database",
+            format!(
+                "{}: whole, schema {}, {} journal entries, chain unbroken",
+                db.display(),
+                c.version,
+                c.entries
+            ),
+        )],
+        Err(e) => vec![Check::fail(
+            "database",
+            e.to_string(),
+            "stop the station and restore the last good backup (`kiosk restore --from FILE`)",
+        )],
+    }
+}
+
+/// The running station's view: what it started without, the printer, the
+/// zones and the keys.
+fn live_checks(state: &Value) -> Vec<Check> {
+    let mut checks = vec![Check::ok("station", "running; reading its own view")];
+    let empty = Vec::new();
+    let problems = state["board_problems"].as_array().unwrap_or(&empty);
+    if problems.is_empty() {
+        checks.push(Check::ok(
+            "hardware",
+            "the station started with all of its board",
+        ));
+    }
+    for p in problems {
+        checks.push(Check::fail(
+            "hardware",
+            p.as_str().unwrap_or_default().to_string(),
+            "see the fix named; then `sudo systemctl restart kiosk`",
+        ));
+    }
+    let printer = &state["printer"];
+    match printer["health"]["state"].as_str() {
+        Some("ready") => checks.push(Check::ok(
+            "printer",
+            format!("ready on {}", text(&printer["port"])),
+        )),
+        Some("paper_low") => checks.push(Check::warn(
+            "printer",
+            "paper low",
+            "change the roll, then 换好纸了 in staff mode",
+        )),
+        _ if printer["port"].is_null() => {
+            checks.push(Check::warn("printer", "no printer (printer.port = \"none\")", "set printer.port"))
+        }
+        _ => checks.push(Check::fail(
+            "printer",
+            text(&printer["health"]["detail"]),
+            "check the printer's power, paper, cover and cable; `kiosk printer status` once the station is stopped",
+        )),
+    }
+    for z in state["station"]["zones"].as_array().unwrap_or(&empty) {
+        let name = text(&z["name"]);
+        let check = if !z["fault"].is_null() {
+            Check::fail(
+                "zone",
+                format!("{name}: fault {}", text(&z["fault"])),
+                "check the loop's wiring and its end-of-line resistor (docs/wiring.md)",
+            )
+        } else if !z["latched"].is_null() {
+            Check::warn(
+                "zone",
+                format!("{name}: alarm latched"),
+                "attend, then reset it in staff mode",
+            )
+        } else if z["active"] == true {
+            Check::warn(
+                "zone",
+                format!("{name}: input active"),
+                "find out why it reads active",
+            )
+        } else {
+            Check::ok("zone", format!("{name}: normal"))
+        };
+        checks.push(check);
+    }
+    for w in state["station"]["windows"].as_array().unwrap_or(&empty) {
+        let stuck = w["stuck_keys"].as_array().unwrap_or(&empty);
+        if !stuck.is_empty() {
+            checks.push(Check::fail(
+                "keys",
+                format!(
+                    "window {}: keys stuck: {}",
+                    w["window"],
+                    stuck.iter().map(text).collect::<Vec<_>>().join(", ")
+                ),
+                "free or replace the key; a key wired to the wrong pin reads pressed",
+            ));
+        }
+    }
+    checks
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The hardware opened here (the station does not run).
+fn hardware(board: &BoardProfile) -> Vec<Check> {
+    if board.backend == Backend::Simulated {
+        return vec![Check::skip("gpio", "the simulated board has no hardware")];
+    }
+    let mut checks = Vec::new();
+    match board::gpio::open(board) {
+        Err(e) => checks.push(Check::fail(
+            "gpio",
+            e.to_string(),
+            "see above; `gpioinfo` shows the lines and who holds them",
+        )),
+        Ok((mut inputs, _outputs)) => match inputs.levels() {
+            Err(e) => checks.push(Check::fail("gpio", e.to_string(), "check the chip")),
+            Ok(levels) => {
+                let active = |pin: u32| levels.iter().any(|(p, a)| *p == pin && *a);
+                checks.push(Check::ok(
+                    "gpio",
+                    format!("{} inputs and the outputs opened", levels.len()),
+                ));
+                for e in &board.evaluators {
+                    let held: Vec<String> = e
+                        .keys
+                        .iter()
+                        .filter(|(pin, _)| active(*pin))
+                        .map(|(pin, level)| format!("key {level} (GPIO {pin})"))
+                        .collect();
+                    checks.push(if held.is_empty() {
+                        Check::ok("keys", format!("window {}: every key released", e.window))
+                    } else {
+                        Check::fail(
+                            "keys",
+                            format!("window {}: {} read pressed at rest", e.window, held.join(", ")),
+                            "a stuck key, or a key wired to 3.3 V instead of ground (board.active and board.pull)",
+                        )
+                    });
+                }
+                for z in &board.zones {
+                    let (pin, fault_pin) = match z.wiring {
+                        ZoneWiring::Contact { pin, .. } => (pin, None),
+                        ZoneWiring::ContactWithFault { pin, fault_pin, .. } => {
+                            (pin, Some(fault_pin))
+                        }
+                        ZoneWiring::Loop { .. } => continue,
+                    };
+                    let reading = board::zones::contact_reading(
+                        &z.wiring,
+                        active(pin),
+                        fault_pin.is_some_and(active),
+                    );
+                    checks.push(zone_reading(&z.name, reading, None));
+                }
+            }
+        },
+    }
+    checks.extend(loops(board));
+    checks
+}
+
+fn zone_reading(name: &str, reading: Option<drivers::zone::Reading>, value: Option<f32>) -> Check {
+    use drivers::zone::Reading;
+    let value = value.map(|v| format!(" ({v:.0} mV)")).unwrap_or_default();
+    match reading {
+        Some(Reading::Normal) => Check::ok("zone", format!("{name}: normal{value}")),
+        Some(Reading::Active) => Check::warn(
+            "zone",
+            format!("{name}: active{value}"),
+            "the button is held or the detector reports: find out why before starting",
+        ),
+        Some(Reading::Fault(f)) => Check::fail(
+            "zone",
+            format!("{name}: {f}{value}"),
+            "check the loop's wiring and its end-of-line resistor (docs/wiring.md)",
+        ),
+        None => Check::skip("zone", format!("{name}: not a contact")),
+    }
+}
+
+#[cfg(feature = "i2c")]
+fn loops(board: &BoardProfile) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for z in &board.zones {
+        if let ZoneWiring::Loop {
+            bus,
+            address,
+            channel,
+            bands,
+        } = z.wiring
+        {
+            let read = board::adc::LoopAdc::open(bus, address)
+                .and_then(|mut adc| adc.read_millivolts(channel));
+            checks.push(match read {
+                Ok(mv) => zone_reading(&z.name, Some(bands.classify(mv)), Some(mv)),
+                Err(e) => Check::fail(
+                    "zone",
+                    format!("{}: {e}", z.name),
+                    "enable I2C (raspi-config), check the ADC's wiring and address (`i2cdetect -y 1`)",
+                ),
+            });
+        }
+    }
+    for e in &board.evaluators {
+        if let Some(Display::Mono { bus, address }) = e.display {
+            let path = format!("/dev/i2c-{bus}");
+            checks.push(match std::fs::File::open(&path) {
+                Ok(_) => Check::ok(
+                    "card",
+                    format!("window {}: {path} opens (the display at {address:#04x} is drawn when the station runs)", e.window),
+                ),
+                Err(err) => Check::fail(
+                    "card",
+                    format!("window {}: cannot open {path}: {err}", e.window),
+                    "enable I2C (raspi-config) and add the kiosk user to the i2c group",
+                ),
+            });
+        }
+    }
+    checks
+}
+
+#[cfg(not(feature = "i2c"))]
+fn loops(board: &BoardProfile) -> Vec<Check> {
+    board
+        .zones
+        .iter()
+        .filter(|z| matches!(z.wiring, ZoneWiring::Loop { .. }))
+        .map(|z| {
+            Check::fail(
+                "zone",
+                format!("{}: this kiosk was built without I2C", z.name),
+                "install the package built for the Pi",
+            )
+        })
+        .collect()
+}
+
+/// Asks the printer for its status.
+fn printer(config: &Config, places: &Places) -> Check {
+    let mut settings = config.printer.clone();
+    if let Some(port) = &places.printer {
+        settings.port = PrinterPort::Serial(port.into());
+    }
+    let port = match &settings.port {
+        PrinterPort::None => {
+            return Check::warn(
+                "printer",
+                "printing is off (printer.port = \"none\")",
+                "set printer.port",
+            );
+        }
+        PrinterPort::Simulated => {
+            return Check::skip(
+                "printer",
+                "the simulated printer (`kiosk printer status` starts one to ask)",
+            );
+        }
+        _ => crate::app::printer_port(&settings, Path::new("")),
+    };
+    let Some(port) = port else {
+        return Check::skip("printer", "no printer");
+    };
+    let opened =
+        drivers::transport::Printer::open(&port, crate::app::transport_settings(&settings));
+    let health = opened.and_then(|mut p| p.health());
+    match health {
+        Ok(h) => match h.fault() {
+            None if h.paper_near_end => Check::warn(
+                "printer",
+                format!("{} on {}: paper low", settings.profile.id, port.describe()),
+                "change the roll soon",
+            ),
+            None => Check::ok(
+                "printer",
+                format!("{} on {}: {h}", settings.profile.id, port.describe()),
+            ),
+            Some(_) => Check::fail(
+                "printer",
+                format!("{} on {}: {h}", settings.profile.id, port.describe()),
+                "close the cover, load paper, put it online",
+            ),
+        },
+        Err(e) => Check::fail(
+            "printer",
+            e.to_string(),
+            "check its power and cable; a USB-serial printer is /dev/kiosk-printer through packaging/99-kiosk.rules; the kiosk user needs the dialout group",
+        ),
+    }
+}
+
+/// The clock against the journal's last entry and NTP.
+fn clock(places: &Places, live: Option<&Value>) -> Check {
+    if live.is_some_and(|s| s["simulated_clock"] == true) {
+        return Check::skip("clock", "the station runs on a simulated clock");
+    }
+    let (synchronized, rtc) = crate::app::clock_source(&places.run, &places.rtc);
+    let last = last_entry(&places.data.join("kiosk.db"));
+    let now = jiff::Timestamp::now();
+    if let Some(last) = last
+        && now < last
+    {
+        return Check::fail(
+            "clock",
+            format!("the clock reads {now}, before the journal's last entry {last}"),
+            "set the time (network, or `sudo date -s`); the station holds its times at the journal's until then and never reuses numbers",
+        );
+    }
+    if live.is_some_and(|s| s["station"]["clock_behind"] == true) {
+        return Check::fail(
+            "clock",
+            "the station reports the clock behind its journal",
+            "set the time; times are held at the journal's last entry until then",
+        );
+    }
+    let rtc_word = if rtc {
+        "a real-time clock"
+    } else {
+        "no real-time clock"
+    };
+    match synchronized {
+        Some(true) => Check::ok("clock", format!("synchronised by NTP; {rtc_word}")),
+        Some(false) => Check::warn(
+            "clock",
+            format!("not synchronised; {rtc_word}"),
+            "give the Pi network access and enable NTP (`sudo timedatectl set-ntp true`); without an RTC the date after a power cut may be wrong",
+        ),
+        None => Check::warn(
+            "clock",
+            format!("cannot tell whether NTP synchronised it; {rtc_word}"),
+            "`timedatectl` shows the state; enable systemd-timesyncd or chrony",
+        ),
+    }
+}
+
+/// The journal's last entry's time, read-only.
+fn last_entry(db: &Path) -> Option<jiff::Timestamp> {
+    let conn = crate::store::open_read_only(db, &crate::store::StoreSettings::default()).ok()?;
+    let ms: i64 = conn
+        .query_row("SELECT max(at_ms) FROM journal", [], |r| r.get(0))
+        .ok()?;
+    jiff::Timestamp::from_millisecond(ms).ok()
+}
+
+/// The groups this process is in, by name.
+fn own_groups() -> Option<(bool, Vec<String>)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let uid_root = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        == Some("0");
+    let gids: Vec<String> = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Groups:"))?
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    let table = std::fs::read_to_string("/etc/group").unwrap_or_default();
+    let names = table
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split(':');
+            let name = f.next()?;
+            let gid = f.nth(1)?;
+            gids.iter().any(|g| g == gid).then(|| name.to_string())
+        })
+        .collect();
+    Some((uid_root, names))
+}
+
+/// The groups the kiosk user needs for this board, and whether it has them.
+pub fn groups(config: &Config, own: &Option<(bool, Vec<String>)>) -> Vec<Check> {
+    let board = &config.board;
+    if board.backend == Backend::Simulated {
+        return vec![Check::skip("groups", "the simulated board needs none")];
+    }
+    let Some((root, have)) = own else {
+        return vec![Check::skip("groups", "cannot read this process's groups")];
+    };
+    if *root {
+        return vec![Check::warn(
+            "groups",
+            "running as root, so permissions are not what the station sees",
+            "run as the kiosk user: `sudo -u kiosk kiosk doctor`",
+        )];
+    }
+    let i2c = board
+        .zones
+        .iter()
+        .any(|z| matches!(z.wiring, ZoneWiring::Loop { .. }))
+        || board
+            .evaluators
+            .iter()
+            .any(|e| matches!(e.display, Some(Display::Mono { .. })));
+    let serial = matches!(
+        config.printer.port,
+        PrinterPort::Serial(_) | PrinterPort::UsbLp(_)
+    );
+    let needed = [
+        ("gpio", true, "the GPIO lines"),
+        ("i2c", i2c, "the window cards and the ADC"),
+        ("dialout", serial, "the printer"),
+        ("video", true, "the screen and its backlight"),
+        ("input", true, "the touchscreen"),
+    ];
+    let missing: Vec<String> = needed
+        .iter()
+        .filter(|(g, wanted, _)| *wanted && !have.iter().any(|h| h == g))
+        .map(|(g, _, what)| format!("{g} ({what})"))
+        .collect();
+    if missing.is_empty() {
+        vec![Check::ok("groups", format!("in {}", have.join(", ")))]
+    } else {
+        vec![Check::fail(
+            "groups",
+            format!("not in {}", missing.join(", ")),
+            format!(
+                "`sudo usermod -aG {} kiosk`, then restart the kiosk (the package's unit adds them as SupplementaryGroups)",
+                needed
+                    .iter()
+                    .filter(|(g, wanted, _)| *wanted && !have.iter().any(|h| h == g))
+                    .map(|(g, _, _)| *g)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        )]
+    }
+}
+
+/// The udev rule that gives libinput the profile's touch calibration.
+pub fn touch_rule_line(matrix: [f32; 6]) -> String {
+    let m: Vec<String> = matrix.iter().map(|v| format!("{v}")).collect();
+    format!(
+        "ENV{{ID_INPUT_TOUCHSCREEN}}==\"1\", ENV{{LIBINPUT_CALIBRATION_MATRIX}}=\"{}\"",
+        m.join(" ")
+    )
+}
+
+fn touch_rule(board: &BoardProfile, rules: &Path) -> Check {
+    let Some(matrix) = board.screen.touch_calibration else {
+        return Check::ok(
+            "touch",
+            "no calibration asked for (touches follow the picture)",
+        );
+    };
+    let line = touch_rule_line(matrix);
+    let path = rules.join(TOUCH_RULE);
+    let present = std::fs::read_to_string(&path).is_ok_and(|t| t.lines().any(|l| l.trim() == line));
+    if present {
+        Check::ok(
+            "touch",
+            format!("{} applies the profile's matrix", path.display()),
+        )
+    } else {
+        Check::fail(
+            "touch",
+            format!("{} does not apply the profile's matrix", path.display()),
+            format!(
+                "write this line to it, then `sudo udevadm control --reload && sudo udevadm trigger` and restart the kiosk: {line}"
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pi_config() -> Config {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("board.toml"), board::profile::PI_2_WINDOWS).unwrap();
+        Config::parse(
+            "kiosk.toml",
+            "[board]\nprofile = \"board.toml\"\n",
+            Some(dir.path()),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_groups_a_pi_needs_are_named_with_the_command_that_adds_them() {
+        let config = pi_config();
+        let own = Some((
+            false,
+            vec!["kiosk".to_string(), "gpio".into(), "video".into()],
+        ));
+        let checks = groups(&config, &own);
+        assert_eq!(checks[0].verdict, Verdict::Fail);
+        assert_eq!(
+            checks[0].detail,
+            "not in i2c (the window cards and the ADC), dialout (the printer), input (the touchscreen)"
+        );
+        assert!(
+            checks[0]
+                .fix
+                .as_ref()
+                .unwrap()
+                .starts_with("`sudo usermod -aG i2c,dialout,input kiosk`")
+        );
+        let all = ["gpio", "i2c", "dialout", "video", "input"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(groups(&config, &Some((false, all)))[0].verdict, Verdict::Ok);
+        assert_eq!(
+            groups(&config, &Some((true, vec![])))[0].verdict,
+            Verdict::Warn
+        );
+        let sim = Config::builtin().unwrap();
+        assert_eq!(groups(&sim, &own)[0].verdict, Verdict::Skip);
+    }
+
+    #[test]
+    fn the_touch_rule_is_checked_against_the_profile_and_printed_when_missing() {
+        let mut board = pi_config().board;
+        let rules = tempfile::tempdir().unwrap();
+        assert_eq!(touch_rule(&board, rules.path()).verdict, Verdict::Ok);
+        board.screen.touch_calibration = Some([-1.0, 0.0, 1.0, 0.0, -1.0, 1.0]);
+        let missing = touch_rule(&board, rules.path());
+        assert_eq!(missing.verdict, Verdict::Fail);
+        let line =
+            "ENV{ID_INPUT_TOUCHSCREEN}==\"1\", ENV{LIBINPUT_CALIBRATION_MATRIX}=\"-1 0 1 0 -1 1\"";
+        assert!(missing.fix.as_ref().unwrap().ends_with(line), "{missing}");
+        std::fs::write(rules.path().join(TOUCH_RULE), format!("# kiosk\n{line}\n")).unwrap();
+        assert_eq!(touch_rule(&board, rules.path()).verdict, Verdict::Ok);
+    }
+
+    #[test]
+    fn a_running_stations_faults_are_failures_with_their_fixes() {
+        let state = serde_json::json!({
+            "board_problems": ["GPIO (gpiocdev backend): permission denied on /dev/gpiochip0"],
+            "printer": { "port": "/dev/kiosk-printer", "health": { "state": "fault", "detail": "paper out" } },
+            "station": {
+                "zones": [
+                    { "name": "panic", "fault": null, "latched": null, "active": false },
+                    { "name": "smoke", "fault": "open", "latched": null, "active": false }
+                ],
+                "windows": [ { "window": 1, "stuck_keys": [5] } ]
+            }
+        });
+        let checks = live_checks(&state);
+        let lines: Vec<String> = checks
+            .iter()
+            .map(|c| format!("{:?} {} {}", c.verdict, c.name, c.detail))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "Ok station running; reading its own view",
+                "Fail hardware GPIO (gpiocdev backend): permission denied on /dev/gpiochip0",
+                "Fail printer paper out",
+                "Ok zone panic: normal",
+                "Fail zone smoke: fault open",
+                "Fail keys window 1: keys stuck: 5",
+            ]
+        );
+    }
+}

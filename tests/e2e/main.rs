@@ -15,6 +15,7 @@ mod console;
 mod console_tls;
 mod evaluator;
 mod journal;
+mod package;
 mod printer;
 mod safety;
 mod screens;

@@ -1053,3 +1053,94 @@ fn the_log_filters_by_staff_case_and_kind_through_their_indexes() {
     // rows back into oldest-first order.
     assert_eq!(kind.matches("TEMP B-TREE").count(), 1, "{kind}");
 }
+
+#[test]
+fn frozen_databases_of_versions_3_to_6_upgrade_and_resume_whole() {
+    use crate::domain::{CaseNo, StaffRole};
+    let fixtures = [
+        (3, include_str!("fixtures/v3.sql"), 8, 1),
+        (4, include_str!("fixtures/v4.sql"), 9, 2),
+        (5, include_str!("fixtures/v5.sql"), 9, 2),
+        (6, include_str!("fixtures/v6.sql"), 10, 2),
+    ];
+    for (version, sql, entries, cases) in fixtures {
+        let (_dir, path) = temp();
+        Connection::open(&path).unwrap().execute_batch(sql).unwrap();
+        let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+        let now: u32 = store
+            .connection()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(now, SCHEMA_VERSION, "v{version}");
+        store.integrity_check().unwrap();
+        // Every row is there and chained, whether the chain was written
+        // with it (v5, v6) or by the upgrade (v3, v4).
+        let verdict = chain::verify(store.connection()).unwrap();
+        assert_eq!(verdict.first_break, None, "v{version}");
+        assert_eq!(verdict.entries, entries, "v{version}");
+        let resume = store.resume().unwrap();
+        assert_eq!(resume.open_cases.len(), cases, "v{version}");
+        assert_eq!(
+            resume.case_numbers,
+            [(2026, cases as u32)],
+            "v{version}: the next case number follows"
+        );
+        let first = CaseNo { year: 2026, seq: 1 };
+        assert_eq!(
+            store.case("2026-0001").unwrap().map(|c| c.history.len()),
+            Some(2),
+            "v{version}"
+        );
+        // The complaint's callback number stayed beside its case.
+        if version >= 4 {
+            let second = CaseNo { year: 2026, seq: 2 };
+            assert_eq!(
+                store
+                    .case_contact(second)
+                    .unwrap()
+                    .map(|p| p.full().to_string()),
+                Some("13912345678".into()),
+                "v{version}"
+            );
+        }
+        assert_eq!(store.case_contact(first).unwrap(), None);
+        // PINs set under the old version still work.
+        let at = "2026-11-30T02:00:00Z".parse().unwrap();
+        let manager = store.check_pin("0001", "13579", at).unwrap();
+        assert_eq!(
+            manager.map(|(role, _)| role),
+            Ok(StaffRole::Manager),
+            "v{version}"
+        );
+        if version == 6 {
+            assert!(
+                resume
+                    .records
+                    .iter()
+                    .any(|r| r.fact.kind() == "back_entered"),
+                "v6 keeps its back-entry"
+            );
+        }
+        // And the upgraded database takes new records on its chain.
+        let config = crate::config::Config::builtin().unwrap();
+        let blank = Station::new(config.catalog, config.calendar, config.settings);
+        let mut station = resume.rebuild(blank);
+        go(
+            &mut store,
+            &mut station,
+            crate::domain::Command::Issue {
+                category: crate::domain::CategoryId::new('A').unwrap(),
+                priority: false,
+            },
+            "2026-11-30T10:00",
+        );
+        let verdict = chain::verify(store.connection()).unwrap();
+        assert_eq!((verdict.first_break, verdict.entries), (None, entries + 1));
+        let codes: Vec<String> = station
+            .tickets()
+            .iter()
+            .map(|t| t.code.to_string())
+            .collect();
+        assert_eq!(codes, ["A001", "A002"], "v{version}: numbering goes on");
+    }
+}

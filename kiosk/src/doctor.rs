@@ -287,6 +287,13 @@ fn live_checks(state: &Value) -> Vec<Check> {
             "see the fix named; then `sudo systemctl restart kiosk`",
         ));
     }
+    if let Some(fault) = state["store_fault"].as_str() {
+        checks.push(Check::fail(
+            "writing",
+            fault.to_string(),
+            "the station cannot record: fix what the message names (space, the card), then it records again by itself",
+        ));
+    }
     let printer = &state["printer"];
     match printer["health"]["state"].as_str() {
         Some("ready") => checks.push(Check::ok(

@@ -112,6 +112,103 @@ fn normal_sync_is_caught_losing_acknowledged_records() {
 /// The dirty-block bookkeeping of the simulated disk against a naive model that
 /// copies the whole file at every sync.
 #[test]
+fn a_full_disk_and_a_read_only_file_system_refuse_records_clearly_and_recover() {
+    vfs::register();
+    let config = Config::builtin().expect("the built-in settings load");
+    let disk = "/power-cut/full-disk";
+    let path = PathBuf::from(format!("{disk}/kiosk.db"));
+    let mut store = Store::open_with_vfs(&path, &config.store, vfs::NAME).unwrap();
+    let mut station = rebuild(&config, store.resume().unwrap());
+    let mut now: Timestamp = START.parse().unwrap();
+    let a = CategoryId::new('A').unwrap();
+    let mut issue = |store: &mut Store, station: &mut Station, now: Timestamp| {
+        let d = station
+            .decide(
+                &Command::Issue {
+                    category: a,
+                    priority: false,
+                },
+                &Actor::Citizen,
+                now,
+            )
+            .expect("ticketing is open");
+        let result = store.commit_with(&d.records, &d.contacts);
+        if result.is_ok() {
+            for r in &d.records {
+                station.apply(r);
+            }
+        }
+        result.map(|_| d.records.iter().find_map(|r| r.fact.ticket()))
+    };
+    let mut issued = Vec::new();
+    for _ in 0..20 {
+        now += SignedDuration::from_secs(30);
+        issued.push(issue(&mut store, &mut station, now).unwrap().unwrap());
+    }
+
+    // The disk fills up: the record is refused with the fix, and what was
+    // acknowledged stays whole.
+    vfs::set_spare(disk, Some(0));
+    let mut refused = None;
+    for _ in 0..200 {
+        now += SignedDuration::from_secs(30);
+        match issue(&mut store, &mut station, now) {
+            Ok(t) => issued.push(t.unwrap()),
+            Err(e) => {
+                refused = Some(e);
+                break;
+            }
+        }
+    }
+    let refused = refused.expect("a full disk refuses a record");
+    assert!(
+        refused.to_string().starts_with(&format!(
+            "the disk holding {} is full — free space",
+            path.display()
+        )),
+        "{refused}"
+    );
+    // As the station loop does after a failed commit: rebuild from the disk.
+    station = rebuild(&config, store.resume().unwrap());
+    store.integrity_check().unwrap();
+
+    // The file system goes read-only mid-operation.
+    vfs::set_spare(disk, None);
+    vfs::set_read_only(disk, true);
+    now += SignedDuration::from_secs(30);
+    let refused = issue(&mut store, &mut station, now).expect_err("a read-only disk refuses");
+    assert!(
+        refused.to_string().contains("cannot be written")
+            && refused.to_string().contains("read-only"),
+        "{refused}"
+    );
+    station = rebuild(&config, store.resume().unwrap());
+
+    // Space and writing come back: the same connection takes records again,
+    // numbering goes on after the last acknowledged number, nothing is lost.
+    vfs::set_read_only(disk, false);
+    now += SignedDuration::from_secs(30);
+    let next = issue(&mut store, &mut station, now).unwrap().unwrap();
+    assert_eq!(next.number, issued.last().unwrap().number + 1);
+    issued.push(next);
+    drop(store);
+    vfs::power_cut(disk).unwrap();
+    let store = Store::open_with_vfs(&path, &config.store, vfs::NAME).unwrap();
+    store.integrity_check().unwrap();
+    let resume = store.resume().unwrap();
+    let journaled: Vec<TicketCode> = resume
+        .records
+        .iter()
+        .filter(|r| r.fact.kind() == "ticket_issued")
+        .filter_map(|r| r.fact.ticket())
+        .collect();
+    assert_eq!(
+        journaled, issued,
+        "every acknowledged ticket, once, in order"
+    );
+}
+
+#[test]
 fn the_simulated_disk_keeps_exactly_what_was_synced() {
     let mut rng = Rng::new(7);
     let mut file = vfs::FileData::default();
@@ -690,6 +787,12 @@ mod vfs {
         remaining: Option<u64>,
         /// Set when the switch tripped: the "process" is dead until the power cut.
         trip: Option<Trip>,
+        /// The disk's size: a write that would grow its files past it fails
+        /// with `SQLITE_FULL`, as the OS's `ENOSPC` does.
+        capacity: Option<usize>,
+        /// The file system went read-only (an SD card's errors remount it):
+        /// every write, sync and truncate fails as an I/O error.
+        read_only: bool,
     }
 
     /// One region of WAL-index shared memory. The memory is owned here and only
@@ -857,6 +960,31 @@ mod vfs {
             }
         }
 
+        fn read_only(&self, disk: Option<&str>) -> bool {
+            disk.and_then(|d| self.disks.get(d))
+                .is_some_and(|d| d.read_only)
+        }
+
+        /// Why a write to file `id` reaching `end` must fail on `disk`, if it
+        /// must: a read-only file system, or no room left.
+        fn refuse_write(&self, disk: Option<&str>, id: u64, end: usize) -> Option<c_int> {
+            let name = disk?;
+            let d = self.disks.get(name)?;
+            if d.read_only {
+                return Some(ffi::SQLITE_IOERR_WRITE);
+            }
+            let capacity = d.capacity?;
+            let grows = end.saturating_sub(self.files.get(&id).map_or(0, |f| f.current.len()));
+            let used: usize = self
+                .names
+                .iter()
+                .filter(|(n, _)| disk_of(n).as_deref() == Some(name))
+                .filter_map(|(_, id)| self.files.get(id))
+                .map(|f| f.current.len())
+                .sum();
+            (used + grows > capacity).then_some(ffi::SQLITE_FULL)
+        }
+
         fn unlink(&mut self, path: &str) {
             if let Some(id) = self.names.remove(path) {
                 if let Some(f) = self.files.get_mut(&id) {
@@ -964,6 +1092,29 @@ mod vfs {
 
     /// Arms the crash switch of `disk`: `after` more mutating operations go
     /// through, the next one kills the process.
+    /// Limits `disk` to what its files hold now plus `spare` bytes (`None`:
+    /// no limit).
+    pub fn set_spare(disk: &str, spare: Option<usize>) {
+        let mut reg = registry();
+        let used: usize = reg
+            .names
+            .iter()
+            .filter(|(n, _)| disk_of(n).as_deref() == Some(disk))
+            .filter_map(|(_, id)| reg.files.get(id))
+            .map(|f| f.current.len())
+            .sum();
+        reg.disks.entry(disk.to_owned()).or_default().capacity = spare.map(|s| used + s);
+    }
+
+    /// Remounts `disk` read-only, or read-write again.
+    pub fn set_read_only(disk: &str, read_only: bool) {
+        registry()
+            .disks
+            .entry(disk.to_owned())
+            .or_default()
+            .read_only = read_only;
+    }
+
     pub fn arm(disk: &str, after: u64) {
         registry()
             .disks
@@ -1340,6 +1491,9 @@ mod vfs {
             if !reg.mutate(disk.as_deref(), Op::Write, &path) {
                 return ffi::SQLITE_IOERR_WRITE;
             }
+            if let Some(rc) = reg.refuse_write(disk.as_deref(), id, offset + amount) {
+                return rc;
+            }
             match reg.files.get_mut(&id) {
                 Some(f) => {
                     f.write_at(offset, data);
@@ -1394,6 +1548,9 @@ mod vfs {
                 return ffi::SQLITE_IOERR_FSYNC;
             };
             if !reg.mutate(disk.as_deref(), Op::Sync, &path) {
+                return ffi::SQLITE_IOERR_FSYNC;
+            }
+            if reg.read_only(disk.as_deref()) {
                 return ffi::SQLITE_IOERR_FSYNC;
             }
             match reg.files.get_mut(&id) {

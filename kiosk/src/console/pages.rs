@@ -155,6 +155,9 @@ pub fn today_live(
         } @else if station["clock_unconfirmed"] == true {
             p.err { strong { "系统时间未校准 The clock is not synchronised." } " 请核对下方时间 Check the time below; 断电后无网络时可能不准 after a power cut without network it may be wrong." }
         }
+        @if !state["store_fault"].is_null() {
+            p.err { strong { "数据库无法写入 The database cannot be written: " } (text(&state["store_fault"])) }
+        }
         @for problem in list(&state["board_problems"]) {
             p.err { strong { "设备未就绪 Board degraded: " } (text(&problem)) }
         }

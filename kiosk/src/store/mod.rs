@@ -84,6 +84,12 @@ pub enum StoreError {
         "the database {path} is read-only — check the file's owner and that the file system is mounted read-write"
     )]
     ReadOnly { path: PathBuf },
+    /// Writing failed below SQLite: a failing card, or a file system that
+    /// went read-only.
+    #[error(
+        "the database {path} cannot be written (an I/O error: the storage is failing or its file system went read-only) — check `dmesg`, free space and the card; replace a failing card after a backup; the record was not written"
+    )]
+    Io { path: PathBuf },
     /// The file is damaged or not a database.
     #[error(
         "the database {path} is damaged or not a kiosk database ({source}) — restore it from a backup or move it aside to start afresh"
@@ -141,6 +147,7 @@ impl StoreError {
             }
             Some(ErrorCode::DiskFull) => StoreError::Full { path },
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+            Some(ErrorCode::SystemIoFailure) => StoreError::Io { path },
             Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
                 StoreError::Corrupt { path, source }
             }

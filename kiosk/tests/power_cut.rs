@@ -38,12 +38,21 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use kiosk::config::Config;
 use kiosk::domain::{
-    Actor, CategoryId, Command, Fact, Phone, Record, Station, TicketCode, Topic, WindowNo,
+    Actor, CategoryId, Command, Fact, Phone, Record, StaffRole, Station, TicketCode, Topic,
+    WindowNo, ZoneSignal,
 };
 use kiosk::store::{Resume, Store};
 
-/// Power cuts per test.
+/// Power cuts per test; `KIOSK_POWER_CUTS` sets more for a long run
+/// (`KIOSK_POWER_CUTS=10000 cargo test --release -p kiosk --test power_cut`).
 const CYCLES: usize = 1_000;
+
+fn cycles() -> usize {
+    std::env::var("KIOSK_POWER_CUTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(CYCLES, |n: usize| n.max(CYCLES))
+}
 /// A fresh database file every so many power cuts, so that rebuilding and checking
 /// the journal after each cut (linear in its length) keeps the run short.
 const CYCLES_PER_FILE: usize = 250;
@@ -87,6 +96,12 @@ fn full_sync_loses_nothing_across_a_thousand_power_cuts() {
         t.complaints_acked >= 50,
         "only {} complaints acknowledged",
         t.complaints_acked
+    );
+    assert!(
+        t.ratings_acked >= 50 && t.alarms_acked >= 20,
+        "only {} ratings and {} alarms acknowledged",
+        t.ratings_acked,
+        t.alarms_acked
     );
 }
 
@@ -264,6 +279,10 @@ struct Totals {
     tickets_acked: usize,
     /// Complaints filed with a callback number and acknowledged.
     complaints_acked: usize,
+    /// Evaluator ratings acknowledged.
+    ratings_acked: usize,
+    /// Alarms raised and acknowledged (latched).
+    alarms_acked: usize,
     /// Acknowledged records missing (or different) after a power cut.
     lost_records: usize,
     /// Rows of `tickets`, or `ticket_issued` journal entries, for the same number.
@@ -334,7 +353,8 @@ fn run(h: &Harness) -> Totals {
     let mut clock = start;
     let mut path = PathBuf::new();
 
-    for cycle in 0..CYCLES {
+    let cycles = cycles();
+    for cycle in 0..cycles {
         let fresh = cycle % CYCLES_PER_FILE == 0;
         if fresh {
             path = PathBuf::from(format!("{}/kiosk-{}.db", h.disk, cycle / CYCLES_PER_FILE));
@@ -392,7 +412,7 @@ fn run(h: &Harness) -> Totals {
         drop(store);
         vfs::power_cut(h.disk).unwrap_or_else(|e| panic!("{}: {e}", h.name));
         r.t.cycles += 1;
-        if (cycle + 1) % CYCLES_PER_FILE == 0 || cycle + 1 == CYCLES {
+        if (cycle + 1) % CYCLES_PER_FILE == 0 || cycle + 1 == cycles {
             // The last power cut on this file is checked too.
             r.reopen(&path, true, cycle + 1, clock);
             r.t.unexplained_rows += r.book.unexplained;
@@ -402,7 +422,7 @@ fn run(h: &Harness) -> Totals {
     let t = r.t;
     eprintln!(
         "{}: {} power cuts in {:.1} s; {} commands ({} rejected), {} commits, {} records \
-         and {} tickets and {} complaints acknowledged; lost {} records; {} duplicate numbers, {} numbers \
+         and {} tickets, {} ratings, {} alarms and {} complaints acknowledged; lost {} records; {} duplicate numbers, {} numbers \
          issued again, {} checks with numbering behind; {} integrity failures; {} failed \
          commits found durable, {} unexplained journal rows; clock reached {}",
         h.name,
@@ -413,6 +433,8 @@ fn run(h: &Harness) -> Totals {
         t.commits_acked,
         t.records_acked,
         t.tickets_acked,
+        t.ratings_acked,
+        t.alarms_acked,
         t.complaints_acked,
         t.lost_records,
         t.duplicate_numbers,
@@ -475,6 +497,11 @@ impl Run<'_> {
     fn acknowledge(&mut self, record: &Record, seq: i64, cycle: usize) {
         let (book, t) = (&mut self.book, &mut self.t);
         t.records_acked += 1;
+        match record.fact.kind() {
+            "ticket_rated" => t.ratings_acked += 1,
+            "alarm_raised" => t.alarms_acked += 1,
+            _ => {}
+        }
         if let Fact::TicketIssued { ticket, .. } = &record.fact {
             t.tickets_acked += 1;
             let top = book.highest.entry(ticket.category).or_default();
@@ -508,14 +535,19 @@ fn pick(rng: &mut Rng) -> (Command, Actor) {
     let window = WindowNo::new(1 + rng.below(3) as u8).expect("windows 1–3 exist");
     let keypad = Actor::Keypad { window };
     match rng.below(100) {
-        0..40 => {
+        0..38 => {
             let letter = ['A', 'B', 'C', 'D', 'E'][rng.below(5) as usize];
             let category = CategoryId::new(letter).expect("a capital letter");
             let priority = rng.below(8) == 0;
             (Command::Issue { category, priority }, Actor::Citizen)
         }
-        40..75 => (Command::CallNext { window }, keypad),
-        75..90 => (Command::Complete { window }, keypad),
+        38..70 => (Command::CallNext { window }, keypad),
+        70..84 => (Command::Complete { window }, keypad),
+        // The evaluator: counts while the window is armed (after a complete).
+        84..90 => {
+            let level = 1 + rng.below(5) as u8;
+            (Command::Rate { window, level }, Actor::Evaluator { window })
+        }
         // The complaint box: a case opens, its callback number beside it.
         90..94 => {
             let phone = Phone::parse(&format!("139{:08}", rng.below(100_000_000)))
@@ -529,6 +561,21 @@ fn pick(rng: &mut Rng) -> (Command, Actor) {
             };
             (command, Actor::Citizen)
         }
+        // The panic button, and the manager resetting it.
+        94..96 => (
+            Command::Zone {
+                zone: 0,
+                signal: ZoneSignal::Alarm,
+            },
+            Actor::System,
+        ),
+        96..97 => (
+            Command::ResetAlarm {
+                zone: 0,
+                role: StaffRole::Manager,
+            },
+            Actor::Staff { id: "0001".into() },
+        ),
         _ => (Command::Skip { window }, keypad),
     }
 }

@@ -132,13 +132,16 @@ pub enum Command {
     CalendarReload,
     /// Stop the station cleanly, as SIGTERM would.
     Quit,
+    /// Fault injection: the screen's thread stops answering for this long (a
+    /// hung UI), so the watchdog must stop being told.
+    HangUi(Duration),
 }
 
 const ZONE_USAGE: &str =
     "zone NAME normal|active|open|short|noise|fault|OHMS (what the zone's input reads)";
 
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit";
+pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -410,6 +413,14 @@ fn parse_plain(line: &str) -> Result<Command, String> {
             } else {
                 Err("usage: calendar reload".into())
             }
+        }
+        "hang" => {
+            const USAGE: &str = "hang ui DURATION (such as 20s)";
+            arity(2, USAGE)?;
+            if words[1] != "ui" {
+                return Err(format!("usage: {USAGE}"));
+            }
+            Ok(Command::HangUi(parse_duration(&words[2])?))
         }
         "screenshot" => {
             arity(1, "screenshot FILE.png")?;

@@ -95,3 +95,45 @@ fn a_watchdog_meant_for_another_process_is_left_alone() {
     assert_eq!(next(&systemd), "STOPPING=1");
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn a_hung_screen_stops_the_watchdog_pings_until_it_answers_again() {
+    let dir = tempfile::tempdir().unwrap();
+    // 400 ms: a ping every 200 ms; systemd would restart after 400 ms of
+    // silence.
+    let (mut child, socket, systemd) = start(dir.path(), &[("WATCHDOG_USEC", "400000")]);
+    assert!(next(&systemd).starts_with("READY=1"));
+    assert_eq!(next(&systemd), "WATCHDOG=1");
+    let mut control = UnixStream::connect(&socket).unwrap();
+    control.write_all(b"hang ui 2s\n").unwrap();
+    let mut answer = String::new();
+    BufReader::new(control.try_clone().unwrap())
+        .read_line(&mut answer)
+        .unwrap();
+    assert!(answer.contains("\"ok\":true"), "{answer}");
+    let hung = std::time::Instant::now();
+    // A ping already on its way may still come; then silence while the screen
+    // hangs, far longer than the watchdog allows.
+    let mut last = hung;
+    let resumed = loop {
+        assert_eq!(next(&systemd), "WATCHDOG=1");
+        let now = std::time::Instant::now();
+        if now - last > Duration::from_millis(1_200) {
+            break now - last;
+        }
+        last = now;
+        assert!(
+            hung.elapsed() < Duration::from_secs(10),
+            "the pings never stopped"
+        );
+    };
+    assert!(
+        resumed >= Duration::from_millis(1_200),
+        "pings went on while the screen hung: a gap of only {resumed:?}"
+    );
+    // Answering again, the screen is pinged for once more.
+    assert_eq!(next(&systemd), "WATCHDOG=1");
+    quit(&socket);
+    let _ = std::iter::repeat_with(|| next(&systemd)).find(|m| m == "STOPPING=1");
+    assert!(child.wait().unwrap().success());
+}

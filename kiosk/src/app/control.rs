@@ -225,6 +225,14 @@ impl Control {
                 let _ = self.events.send(Event::Shutdown);
                 ok()
             }
+            Command::HangUi(d) => {
+                tracing::warn!(
+                    "fault injection: the screen's thread hangs for {} ms",
+                    d.as_millis()
+                );
+                self.screen.run(Box::new(move |_| std::thread::sleep(d)));
+                ok()
+            }
         }
     }
 

@@ -2,8 +2,8 @@
 //! filters here, on tokio's clock, and what the filters decide goes to the
 //! station loop as board inputs.
 //!
-//! The simulated board's `edge` command feeds it now; the Pi's GPIO backends
-//! will feed the same [`KeyEvent`]s with the time they saw each edge. A press
+//! The simulated board's `edge` command and a Pi's GPIO input thread
+//! (`hardware.rs`) feed it the same [`KeyEvent`]s, timed as they arrive. A press
 //! that settles later (the stable filter) or a key that becomes stuck is found
 //! by sleeping until the filters' next deadline — under paused tokio time in
 //! tests, so bouncy edge trains run exactly and instantly.

@@ -2,8 +2,8 @@
 //! supervised-zone state machines here, on tokio's clock, and the alarms,
 //! faults and input changes they decide go to the station loop.
 //!
-//! The simulated board's `zone`, `panic` and `smoke` commands feed it now; the
-//! Pi's GPIO and ADC backends will feed the same requests. A smoke alarm that
+//! The simulated board's `zone`, `panic` and `smoke` commands and a Pi's
+//! GPIO and ADC readers (`hardware.rs`) feed the same requests. A smoke alarm that
 //! is confirmed later, or a fault that has lasted, is found by sleeping until
 //! the zones' next deadline — under paused tokio time in tests.
 

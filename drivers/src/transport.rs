@@ -103,7 +103,7 @@ pub struct Settings {
 pub enum TransportError {
     /// The device does not exist.
     #[error(
-        "printer port {0} does not exist — check the printer's cable and power, and the port in kiosk.toml"
+        "printer port {0} does not exist — check the printer's cable and power, and the port in kiosk.toml or the board profile"
     )]
     Missing(PathBuf),
     /// The device exists but this user may not open it.
@@ -776,6 +776,29 @@ mod tests {
     use super::*;
     use serialport::TTYPort;
 
+    #[test]
+    fn a_port_the_kiosk_user_may_not_open_names_the_group_to_join() {
+        let denied = io_error(
+            Path::new("/dev/kiosk-printer"),
+            io::Error::from(io::ErrorKind::PermissionDenied),
+        );
+        assert_eq!(
+            denied.to_string(),
+            "cannot open printer port /dev/kiosk-printer: permission denied — add the kiosk user to the dialout group (serial) or lp group (USB)"
+        );
+        let serial = serial_error(
+            Path::new("/dev/ttyUSB0"),
+            serialport::Error::new(
+                serialport::ErrorKind::Io(io::ErrorKind::PermissionDenied),
+                "Permission denied",
+            ),
+        );
+        assert!(
+            matches!(serial, TransportError::Permission(_)),
+            "{serial:?}"
+        );
+    }
+
     fn settings() -> Settings {
         Settings {
             write_timeout: Duration::from_secs(2),
@@ -822,7 +845,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             err.to_string(),
-            "printer port /dev/ttyNOPE9 does not exist — check the printer's cable and power, and the port in kiosk.toml"
+            "printer port /dev/ttyNOPE9 does not exist — check the printer's cable and power, and the port in kiosk.toml or the board profile"
         );
     }
 

@@ -28,7 +28,8 @@
 //! The model drops *all* unsynced writes; a real disk may keep any subset of them
 //! or tear a sector, which is not simulated here. The clock runs on through one
 //! Monday morning session; every 250 cuts the station starts on a fresh database
-//! file, only to keep the re-reading of the journal after each cut quick.
+//! file (and its morning again), only to keep the re-reading of the journal after
+//! each cut quick.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -136,7 +137,7 @@ fn a_full_disk_and_a_read_only_file_system_refuse_records_clearly_and_recover() 
     let mut station = rebuild(&config, store.resume().unwrap());
     let mut now: Timestamp = START.parse().unwrap();
     let a = CategoryId::new('A').unwrap();
-    let mut issue = |store: &mut Store, station: &mut Station, now: Timestamp| {
+    let issue = |store: &mut Store, station: &mut Station, now: Timestamp| {
         let d = station
             .decide(
                 &Command::Issue {
@@ -359,6 +360,9 @@ fn run(h: &Harness) -> Totals {
         if fresh {
             path = PathBuf::from(format!("{}/kiosk-{}.db", h.disk, cycle / CYCLES_PER_FILE));
             r.book = Book::default();
+            // A fresh file starts its own Monday morning, so a long run never
+            // leaves the session.
+            clock = start;
         }
         let (mut store, mut station) = r.reopen(&path, !fresh, cycle, clock);
 

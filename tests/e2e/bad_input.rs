@@ -149,7 +149,7 @@ fn a_missing_printer_port_still_issues_tickets() {
     assert_eq!(state["printer"]["held"], serde_json::json!(["B001"]));
     assert_eq!(
         state["printer"]["fault"],
-        "printer port /dev/ttyKIOSKNONE0 does not exist — check the printer's cable and power, and the port in kiosk.toml"
+        "printer port /dev/ttyKIOSKNONE0 does not exist — check the printer's cable and power, and the port in kiosk.toml or the board profile"
     );
     assert!(station.quit().success());
 }

@@ -20,6 +20,7 @@ fn a_pi_profile_without_its_hardware_starts_degraded_and_says_what_to_do() {
         format!("{TEST_CONFIG}[board]\nprofile = \"board.toml\"\n"),
     )
     .unwrap();
+    crate::support::add_staff(&data, "0001", "李站长", "manager", "13579");
     let mut station = Station::start(&data, &["--config", config.to_str().unwrap()]);
 
     let said = station.degraded.join("\n");
@@ -71,6 +72,17 @@ fn a_pi_profile_without_its_hardware_starts_degraded_and_says_what_to_do() {
     assert!(
         zones.iter().all(|z| z["latched"].is_null()),
         "a fault is not an alarm"
+    );
+    // The staff console's today page says what the board started without.
+    let mut console = crate::console::Client::new(station.console.as_deref().unwrap());
+    console.login("0001", "13579");
+    let today = console.get("/");
+    assert_eq!(today.status, 200);
+    assert!(
+        today.body.contains("设备未就绪 Board degraded")
+            && today.body.contains("/dev/gpiochip99 does not exist"),
+        "{}",
+        today.body
     );
     assert!(station.quit().success());
     let kinds = crate::support::kinds(&crate::support::journal(&data, &[]));

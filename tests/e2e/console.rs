@@ -8,22 +8,22 @@
 use crate::support::{Station, add_staff, kiosk, staff_with_pin};
 
 /// A browser without one: cookies by hand, redirects not followed.
-struct Client {
+pub(crate) struct Client {
     base: String,
     agent: ureq::Agent,
     cookie: Option<String>,
 }
 
 /// Status, headers we look at, body.
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     location: Option<String>,
     set_cookie: Option<String>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Client {
-    fn new(base: &str) -> Self {
+    pub(crate) fn new(base: &str) -> Self {
         Self {
             base: base.to_string(),
             agent: ureq::AgentBuilder::new().redirects(0).build(),
@@ -45,7 +45,7 @@ impl Client {
         }
     }
 
-    fn get(&self, path: &str) -> Reply {
+    pub(crate) fn get(&self, path: &str) -> Reply {
         let mut request = self.agent.get(&format!("{}{path}", self.base));
         if let Some(c) = &self.cookie {
             request = request.set("Cookie", c);
@@ -62,7 +62,7 @@ impl Client {
     }
 
     /// Signs in; the reply of the sign-in request.
-    fn login(&mut self, staff: &str, pin: &str) -> Reply {
+    pub(crate) fn login(&mut self, staff: &str, pin: &str) -> Reply {
         let r = self.post("/login", &[("staff", staff), ("pin", pin)]);
         if let Some(c) = &r.set_cookie {
             self.cookie = c.split(';').next().map(str::to_string);

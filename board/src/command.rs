@@ -962,17 +962,27 @@ mod tests {
     }
 
     #[test]
+    fn a_hung_screen_is_injected_for_a_duration() {
+        assert_eq!(
+            parse("hang ui 2s"),
+            Ok(Command::HangUi(Duration::from_secs(2)))
+        );
+    }
+
+    #[test]
     fn malformed_commands_say_what_was_expected() {
         let table = [
             (
                 "",
-                "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
+                "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
             ),
             (
                 "dance",
-                "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
+                "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
             ),
             ("key 1", "usage: key WINDOW call|recall|skip|complete"),
+            ("hang screen 2s", "usage: hang ui DURATION (such as 20s)"),
+            ("hang ui", "usage: hang ui DURATION (such as 20s)"),
             ("key 0 call", "expected a window number 1–99"),
             (
                 "key 1 dance",
@@ -1012,7 +1022,7 @@ mod tests {
             (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
             (
                 r#"{"cmd":"fly"}"#,
-                "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit",
+                "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
             ),
         ];
         for (line, message) in table {
@@ -1071,7 +1081,7 @@ mod tests {
         );
         assert_eq!(
             parse_scenario("visit.txt", "tapp category-A\n"),
-            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, quit".into())
+            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit".into())
         );
     }
 }

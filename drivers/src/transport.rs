@@ -108,7 +108,7 @@ pub enum TransportError {
     Missing(PathBuf),
     /// The device exists but this user may not open it.
     #[error(
-        "cannot open printer port {0}: permission denied — add the kiosk user to the dialout group (serial) or lp group (USB)"
+        "cannot open printer port {0}: permission denied — add the kiosk user to the dialout group (the package's udev rules give serial and USB printers to it)"
     )]
     Permission(PathBuf),
     /// The device is in use by another program.
@@ -784,7 +784,7 @@ mod tests {
         );
         assert_eq!(
             denied.to_string(),
-            "cannot open printer port /dev/kiosk-printer: permission denied — add the kiosk user to the dialout group (serial) or lp group (USB)"
+            "cannot open printer port /dev/kiosk-printer: permission denied — add the kiosk user to the dialout group (the package's udev rules give serial and USB printers to it)"
         );
         let serial = serial_error(
             Path::new("/dev/ttyUSB0"),

@@ -317,11 +317,8 @@ fn live_checks(state: &Value) -> Vec<Check> {
     for z in state["station"]["zones"].as_array().unwrap_or(&empty) {
         let name = text(&z["name"]);
         let check = if !z["fault"].is_null() {
-            Check::fail(
-                "zone",
-                format!("{name}: fault {}", text(&z["fault"])),
-                "check the loop's wiring and its end-of-line resistor (docs/wiring.md)",
-            )
+            let fault = text(&z["fault"]);
+            Check::fail("zone", format!("{name}: fault {fault}"), fault_fix(&fault))
         } else if !z["latched"].is_null() {
             Check::warn(
                 "zone",
@@ -435,9 +432,24 @@ fn zone_reading(name: &str, reading: Option<drivers::zone::Reading>, value: Opti
         Some(Reading::Fault(f)) => Check::fail(
             "zone",
             format!("{name}: {f}{value}"),
-            "check the loop's wiring and its end-of-line resistor (docs/wiring.md)",
+            fault_fix(match f {
+                drivers::zone::FaultKind::Detector => "detector",
+                drivers::zone::FaultKind::Unreadable => "unreadable",
+                _ => "loop",
+            }),
         ),
         None => Check::skip("zone", format!("{name}: not a contact")),
+    }
+}
+
+/// What to do about a zone's fault, by its kind (as the journal names it).
+fn fault_fix(kind: &str) -> &'static str {
+    match kind {
+        "unreadable" => {
+            "the board cannot read it: see the hardware lines above; `gpioinfo` and `i2cdetect -y 1` show what the kernel sees"
+        }
+        "detector" => "the detector reports its own fault: service or replace the detector",
+        _ => "check the loop's wiring and its end-of-line resistor (docs/wiring.md)",
     }
 }
 
@@ -577,7 +589,7 @@ fn clock(places: &Places, live: Option<&Value>) -> Check {
         );
     }
     let rtc_word = if rtc {
-        "a real-time clock"
+        "a real-time clock (it keeps time through a power cut only with its battery)"
     } else {
         "no real-time clock"
     };

@@ -125,8 +125,8 @@ fn normal_sync_is_caught_losing_acknowledged_records() {
     assert_eq!(t.duplicate_numbers, 0, "ticket numbers twice: {e:?}");
 }
 
-/// The dirty-block bookkeeping of the simulated disk against a naive model that
-/// copies the whole file at every sync.
+/// A disk that fills up, then a file system that turns read-only, under a
+/// running store: refused with the fix, whole, and writing again after.
 #[test]
 fn a_full_disk_and_a_read_only_file_system_refuse_records_clearly_and_recover() {
     vfs::register();
@@ -224,6 +224,8 @@ fn a_full_disk_and_a_read_only_file_system_refuse_records_clearly_and_recover() 
     );
 }
 
+/// The dirty-block bookkeeping of the simulated disk against a naive model that
+/// copies the whole file at every sync.
 #[test]
 fn the_simulated_disk_keeps_exactly_what_was_synced() {
     let mut rng = Rng::new(7);
@@ -1141,8 +1143,6 @@ mod vfs {
         assert_eq!(rc, ffi::SQLITE_OK, "cannot register the power-cut VFS");
     }
 
-    /// Arms the crash switch of `disk`: `after` more mutating operations go
-    /// through, the next one kills the process.
     /// Limits `disk` to what its files hold now plus `spare` bytes (`None`:
     /// no limit).
     pub fn set_spare(disk: &str, spare: Option<usize>) {
@@ -1166,6 +1166,8 @@ mod vfs {
             .read_only = read_only;
     }
 
+    /// Arms the crash switch of `disk`: `after` more mutating operations go
+    /// through, the next one kills the process.
     pub fn arm(disk: &str, after: u64) {
         registry()
             .disks
@@ -1371,7 +1373,7 @@ mod vfs {
             if !reg.names.contains_key(&path) {
                 return ffi::SQLITE_IOERR_DELETE_NOENT;
             }
-            if !reg.mutate(disk.as_deref(), Op::Delete, &path) {
+            if !reg.mutate(disk.as_deref(), Op::Delete, &path) || reg.read_only(disk.as_deref()) {
                 return ffi::SQLITE_IOERR_DELETE;
             }
             reg.unlink(&path);
@@ -1573,7 +1575,7 @@ mod vfs {
             else {
                 return ffi::SQLITE_IOERR_TRUNCATE;
             };
-            if !reg.mutate(disk.as_deref(), Op::Truncate, &path) {
+            if !reg.mutate(disk.as_deref(), Op::Truncate, &path) || reg.read_only(disk.as_deref()) {
                 return ffi::SQLITE_IOERR_TRUNCATE;
             }
             match reg.files.get_mut(&id) {

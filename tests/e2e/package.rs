@@ -68,6 +68,10 @@ fn the_package_installs_the_appliance_with_its_settings_unit_and_rules() {
     let unit = std::fs::read_to_string(root.join("lib/systemd/system/kiosk.service")).unwrap();
     assert!(unit.contains("ExecStart=/usr/bin/kiosk run --config /etc/kiosk/kiosk.toml"));
     assert!(unit.contains("Type=notify") && unit.contains("WatchdogSec="));
+    assert!(
+        unit.contains("Environment=SLINT_BACKEND=linuxkms-software"),
+        "the screen, without a desktop"
+    );
 
     // The packaged binary reads the packaged settings: the Pi's board
     // profile and its printer.

@@ -11,14 +11,21 @@ use super::{Edge, GpioError, InputLines, Opened, OutputLines, Plan};
 use crate::profile::Pull;
 
 fn failed(what: String, e: rppal::gpio::Error) -> GpioError {
+    use rppal::gpio::Error as E;
     match e {
-        rppal::gpio::Error::Io(io) => GpioError::io(std::path::Path::new("/dev/gpiochip0"), &io),
-        rppal::gpio::Error::PinUsed(pin) | rppal::gpio::Error::PinNotAvailable(pin) => {
-            GpioError::Busy {
-                what: format!("GPIO {pin}"),
-            }
-        }
-        other => GpioError::Other(format!("{what}: {other} (rppal)")),
+        E::PermissionDenied(path) => GpioError::Permission(path.into()),
+        E::PinUsed(pin) => GpioError::Busy {
+            what: format!("GPIO {pin}"),
+        },
+        E::PinNotAvailable(pin) => GpioError::Other(format!(
+            "{what}: rppal says this board has no GPIO {pin} — check board.model and the pin"
+        )),
+        E::UnknownModel => GpioError::Other(
+            "rppal does not know this board's model (it is retired upstream) — use backend = \"gpiocdev\"".into(),
+        ),
+        other => GpioError::Other(format!(
+            "{what}: {other} (rppal) — backend = \"gpiocdev\" is the maintained one"
+        )),
     }
 }
 

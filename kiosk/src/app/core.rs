@@ -1415,7 +1415,7 @@ pub fn notice_text(notice: &Notice) -> String {
         Notice::ClockUnconfirmed { rtc } => format!(
             "the system clock is not synchronised ({}); check the time shown and the network — numbers and the journal's order stay safe either way",
             if *rtc {
-                "a real-time clock kept it"
+                "there is a real-time clock, which keeps time through a power cut only with its battery"
             } else {
                 "no real-time clock: after a power cut it may be far off"
             }

@@ -105,6 +105,10 @@ fn contact_reads(profile: &BoardProfile, closed: &BTreeMap<u32, bool>) -> Vec<(S
                 ZoneWiring::ContactWithFault { pin, fault_pin, .. } => (pin, Some(fault_pin)),
                 ZoneWiring::Loop { .. } => return None,
             };
+            // A line the backend did not report cannot be trusted either way.
+            if !closed.contains_key(&pin) || fault_pin.is_some_and(|p| !closed.contains_key(&p)) {
+                return Some((z.name.clone(), Reading::Fault(FaultKind::Unreadable)));
+            }
             let level = |p: u32| closed.get(&p).copied().unwrap_or(false);
             let reading = contact_reading(&z.wiring, level(pin), fault_pin.is_some_and(level))?;
             Some((z.name.clone(), reading))
@@ -144,31 +148,58 @@ fn watch(
         }
         true
     };
-    let mut closed: BTreeMap<u32, bool> = match inputs.levels() {
-        Ok(levels) => levels.into_iter().collect(),
-        Err(e) => {
-            tracing::error!("board: {e}");
-            BTreeMap::new()
+    let contacts_unreadable = || {
+        for z in &profile.zones {
+            if !matches!(z.wiring, ZoneWiring::Loop { .. }) {
+                unreadable(zones, &z.name);
+            }
         }
     };
-    // A key held at start counts as pressed now (a jammed key is found
-    // stuck); every contact zone starts from what it reads.
-    for pin in &key_pins {
-        if closed.get(pin) == Some(&true) && !send_key(*pin, true) {
-            return;
+    // Every line's level, read afresh: keys whose level changed since
+    // `closed` are sent as edges (a key held at start counts as pressed, so a
+    // jammed one is found stuck; one released while the lines could not be
+    // read is released), every contact zone as it reads now. `Some(false)`:
+    // the station is gone; `None`: the levels could not be read.
+    let resync = |closed: &mut BTreeMap<u32, bool>, inputs: &mut Box<dyn InputLines>| match inputs
+        .levels()
+    {
+        Ok(levels) => {
+            let now: BTreeMap<u32, bool> = levels.into_iter().collect();
+            for pin in &key_pins {
+                let level = now.get(pin).copied().unwrap_or(false);
+                if closed.get(pin).copied().unwrap_or(false) != level && !send_key(*pin, level) {
+                    return Some(false);
+                }
+            }
+            *closed = now;
+            Some(send_zones(closed))
         }
-    }
-    if !send_zones(&closed) {
-        return;
-    }
-    let mut failing = false;
+        Err(e) => {
+            tracing::error!("board: {e}");
+            contacts_unreadable();
+            None
+        }
+    };
+    let mut closed: BTreeMap<u32, bool> = BTreeMap::new();
+    let mut failing = match resync(&mut closed, &mut inputs) {
+        Some(false) => return,
+        Some(true) => false,
+        None => true,
+    };
     loop {
         if keys.is_closed() || zones.is_closed() {
             return;
         }
         match inputs.wait(EDGE_WAIT) {
+            Ok(_) if failing => {
+                // Reading again: the levels now, not the edges of the gap.
+                match resync(&mut closed, &mut inputs) {
+                    Some(false) => return,
+                    Some(true) => failing = false,
+                    None => std::thread::sleep(EDGE_WAIT),
+                }
+            }
             Ok(edges) => {
-                failing = false;
                 let mut contacts = false;
                 for edge in edges {
                     closed.insert(edge.pin, edge.active);
@@ -187,11 +218,7 @@ fn watch(
             Err(e) => {
                 if !failing {
                     tracing::error!("board: {e}");
-                    for z in &profile.zones {
-                        if !matches!(z.wiring, ZoneWiring::Loop { .. }) {
-                            unreadable(zones, &z.name);
-                        }
-                    }
+                    contacts_unreadable();
                 }
                 failing = true;
                 std::thread::sleep(EDGE_WAIT);
@@ -327,6 +354,15 @@ mod tests {
         assert_eq!(
             contact_reads(&profile, &closed(&[(20, true), (21, false), (7, false)]))[1],
             ("smoke".to_string(), Reading::Fault(FaultKind::Detector))
+        );
+        // Levels that could not be read are no reading at all: never the
+        // open contact that would raise a panic alarm.
+        assert_eq!(
+            contact_reads(&profile, &closed(&[(21, false)])),
+            [
+                ("panic".to_string(), Reading::Fault(FaultKind::Unreadable)),
+                ("smoke".to_string(), Reading::Fault(FaultKind::Unreadable))
+            ]
         );
     }
 }

@@ -5,8 +5,15 @@
 //! healthy, for an external watchdog or alarm panel.
 //!
 //! The levels are kept here and reported by the `state` command; on a Pi the
-//! profile's GPIO lines follow them (the buzzer line is on while any pattern
-//! sounds: an active buzzer module beeps by itself).
+//! profile's GPIO lines follow them: a line that could not be set is set
+//! again at the next change or heartbeat, and the buzzer line plays its
+//! pattern's cadence on a thread of its own (continuous for an alarm, a short
+//! beep every ten seconds for a fault, three short beeps for a bad rating).
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
@@ -18,26 +25,123 @@ use crate::domain::{BuzzerPattern, OutputState};
 /// How long a bad rating's beeps last.
 const BEEPS: SignedDuration = SignedDuration::from_secs(3);
 
+/// The board's output lines, shared by the station loop and the buzzer's
+/// thread, with the level each pin was last set to and its last failure.
+struct Driven {
+    lines: Box<dyn OutputLines>,
+    applied: BTreeMap<u32, bool>,
+    failed: BTreeMap<u32, String>,
+}
+
+impl Driven {
+    /// Sets `pin` unless it is at `on` already; a failure is logged once per
+    /// pin and message, and tried again at the next call.
+    fn set(&mut self, pin: u32, on: bool) {
+        if self.applied.get(&pin) == Some(&on) {
+            return;
+        }
+        match self.lines.set(pin, on) {
+            Ok(()) => {
+                self.applied.insert(pin, on);
+                if self.failed.remove(&pin).is_some() {
+                    tracing::info!("outputs: GPIO {pin} is driven again");
+                }
+            }
+            Err(e) => {
+                let e = e.to_string();
+                if self.failed.get(&pin) != Some(&e) {
+                    tracing::error!("outputs: {e}");
+                }
+                self.applied.remove(&pin);
+                self.failed.insert(pin, e);
+            }
+        }
+    }
+}
+
+/// Locks the lines; a thread that panicked while holding them left nothing
+/// half-done that matters (levels are set again anyway).
+fn lock(driven: &Mutex<Driven>) -> std::sync::MutexGuard<'_, Driven> {
+    driven.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// The board's output lines and which pin is which.
 struct Lines {
-    lines: Box<dyn OutputLines>,
+    driven: Arc<Mutex<Driven>>,
     pins: board::profile::Outputs,
-    /// The last failure, logged once.
-    failed: Option<String>,
+    /// The buzzer's thread, told each new pattern.
+    buzzer: Option<Sender<BuzzerPattern>>,
 }
 
 impl Lines {
-    fn set(&mut self, pin: Option<u32>, on: bool) {
-        let Some(pin) = pin else { return };
-        match self.lines.set(pin, on) {
-            Ok(()) => self.failed = None,
-            Err(e) => {
-                let e = e.to_string();
-                if self.failed.as_ref() != Some(&e) {
-                    tracing::error!("outputs: {e}");
-                }
-                self.failed = Some(e);
+    fn set(&self, pin: Option<u32>, on: bool) {
+        if let Some(pin) = pin {
+            lock(&self.driven).set(pin, on);
+        }
+    }
+}
+
+/// A pattern's cadence: `(on, for how long)` steps, and whether they repeat.
+pub fn cadence(pattern: BuzzerPattern) -> (&'static [(bool, Duration)], bool) {
+    const BEEP: Duration = Duration::from_millis(150);
+    const OFF: [(bool, Duration); 1] = [(false, Duration::MAX)];
+    const ON: [(bool, Duration); 1] = [(true, Duration::MAX)];
+    const FAULT: [(bool, Duration); 2] = [
+        (true, Duration::from_millis(200)),
+        (false, Duration::from_millis(9_800)),
+    ];
+    const BAD: [(bool, Duration); 6] = [
+        (true, BEEP),
+        (false, BEEP),
+        (true, BEEP),
+        (false, BEEP),
+        (true, BEEP),
+        (false, Duration::MAX),
+    ];
+    match pattern {
+        BuzzerPattern::Off => (&OFF, false),
+        BuzzerPattern::Alarm => (&ON, false),
+        BuzzerPattern::Fault => (&FAULT, true),
+        BuzzerPattern::BadRating => (&BAD, false),
+    }
+}
+
+/// The buzzer's thread: plays the latest pattern until told another, and
+/// ends when the outputs are dropped.
+fn play(driven: Arc<Mutex<Driven>>, pin: u32, patterns: Receiver<BuzzerPattern>) {
+    let mut pattern = BuzzerPattern::Off;
+    loop {
+        let (steps, repeat) = cadence(pattern);
+        match steps_until_told(&driven, pin, steps, repeat, &patterns) {
+            Some(next) => pattern = next,
+            None => return,
+        }
+    }
+}
+
+/// Plays `steps` (again and again when `repeat`, else holding the last)
+/// until a new pattern comes: that pattern, or `None` once the outputs are
+/// gone.
+fn steps_until_told(
+    driven: &Mutex<Driven>,
+    pin: u32,
+    steps: &[(bool, Duration)],
+    repeat: bool,
+    patterns: &Receiver<BuzzerPattern>,
+) -> Option<BuzzerPattern> {
+    // A step "for ever" waits an hour at a time.
+    const LONGEST: Duration = Duration::from_secs(3600);
+    loop {
+        for &(on, length) in steps {
+            lock(driven).set(pin, on);
+            match patterns.recv_timeout(length.min(LONGEST)) {
+                Ok(next) => return Some(next),
+                Err(RecvTimeoutError::Disconnected) => return None,
+                Err(RecvTimeoutError::Timeout) => {}
             }
+        }
+        if !repeat {
+            return patterns.recv().ok();
         }
     }
 }
@@ -71,11 +175,37 @@ impl Default for Outputs {
 impl Outputs {
     /// Drives the board's lines from now on.
     pub fn drive(&mut self, lines: Box<dyn OutputLines>, pins: board::profile::Outputs) {
-        self.lines = Some(Lines {
+        let driven = Arc::new(Mutex::new(Driven {
             lines,
-            pins,
-            failed: None,
+            applied: BTreeMap::new(),
+            failed: BTreeMap::new(),
+        }));
+        let buzzer = pins.buzzer.and_then(|pin| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let shared = Arc::clone(&driven);
+            std::thread::Builder::new()
+                .name("buzzer".into())
+                .spawn(move || play(shared, pin, rx))
+                .map_err(|e| tracing::error!("outputs: cannot start the buzzer's thread: {e}"))
+                .ok()
+                .map(|_| tx)
         });
+        self.lines = Some(Lines {
+            driven,
+            pins,
+            buzzer,
+        });
+        if let Some(wanted) = self.wanted {
+            self.apply(wanted);
+        }
+    }
+
+    /// Sets the relays to `wanted` (those already there are left alone).
+    fn apply(&self, wanted: OutputState) {
+        if let Some(l) = &self.lines {
+            l.set(l.pins.alarm_relay, wanted.alarm_relay);
+            l.set(l.pins.siren_relay, wanted.siren_relay);
+        }
     }
 
     /// Brings the outputs in line with the station at `now`.
@@ -104,15 +234,17 @@ impl Outputs {
             if self.buzzer != buzzer {
                 tracing::info!("buzzer {buzzer:?}");
             }
+            if self.buzzer != buzzer
+                && let Some(tx) = self.lines.as_ref().and_then(|l| l.buzzer.as_ref())
+            {
+                let _ = tx.send(buzzer);
+            }
             self.wanted = Some(wanted);
             self.buzzer = buzzer;
             self.changes += 1;
-            if let Some(l) = &mut self.lines {
-                l.set(l.pins.alarm_relay, wanted.alarm_relay);
-                l.set(l.pins.siren_relay, wanted.siren_relay);
-                l.set(l.pins.buzzer, buzzer != BuzzerPattern::Off);
-            }
         }
+        // Also a relay whose line failed last time is set again.
+        self.apply(wanted);
     }
 
     /// A bad rating: three short beeps, unless something louder sounds.
@@ -126,7 +258,7 @@ impl Outputs {
         if healthy {
             self.heartbeat = !self.heartbeat;
             self.toggles += 1;
-            if let Some(l) = &mut self.lines {
+            if let Some(l) = &self.lines {
                 l.set(l.pins.heartbeat, self.heartbeat);
             }
         }
@@ -187,40 +319,123 @@ mod tests {
         assert_eq!(o.state()["buzzer"], "off", "the beeps are over by then");
     }
 
-    /// Output lines that keep what they were told.
-    struct Recorded(std::sync::Arc<std::sync::Mutex<Vec<(u32, bool)>>>);
+    /// Output lines that report each level set, and fail while `broken`.
+    struct Recorded {
+        seen: std::sync::mpsc::Sender<(u32, bool)>,
+        broken: Arc<std::sync::atomic::AtomicBool>,
+    }
 
     impl OutputLines for Recorded {
         fn set(&mut self, pin: u32, on: bool) -> Result<(), board::gpio::GpioError> {
-            self.0.lock().unwrap().push((pin, on));
+            if self.broken.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(board::gpio::GpioError::Other(format!("GPIO {pin}: broken")));
+            }
+            let _ = self.seen.send((pin, on));
             Ok(())
         }
     }
 
+    fn recorded() -> (
+        Box<Recorded>,
+        std::sync::mpsc::Receiver<(u32, bool)>,
+        Arc<std::sync::atomic::AtomicBool>,
+    ) {
+        let (seen, rx) = std::sync::mpsc::channel();
+        let broken = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let lines = Recorded {
+            seen,
+            broken: Arc::clone(&broken),
+        };
+        (Box::new(lines), rx, broken)
+    }
+
+    const ALARM: OutputState = OutputState {
+        alarm_relay: true,
+        siren_relay: true,
+        buzzer: BuzzerPattern::Alarm,
+    };
+
     #[test]
-    fn the_board_lines_follow_the_relays_buzzer_and_heartbeat() {
-        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    fn the_relays_and_heartbeat_follow_and_a_failed_line_is_set_again() {
+        let (lines, seen, broken) = recorded();
+        let mut o = Outputs::default();
+        let pins = board::profile::Outputs {
+            buzzer: None,
+            alarm_relay: Some(23),
+            siren_relay: Some(24),
+            heartbeat: Some(4),
+        };
+        o.drive(lines, pins);
+        o.update(QUIET, t(0));
+        o.update(ALARM, t(1));
+        o.update(ALARM, t(2));
+        o.beat(true);
+        o.beat(false);
+        let got: Vec<_> = seen.try_iter().collect();
+        assert_eq!(
+            got,
+            [(23, false), (24, false), (23, true), (24, true), (4, true)]
+        );
+        // The relay's line fails as the alarm ends; it is set at the next
+        // update, though nothing changed by then.
+        broken.store(true, std::sync::atomic::Ordering::SeqCst);
+        o.update(QUIET, t(3));
+        assert!(seen.try_iter().next().is_none());
+        broken.store(false, std::sync::atomic::Ordering::SeqCst);
+        o.update(QUIET, t(4));
+        assert_eq!(
+            seen.try_iter().collect::<Vec<_>>(),
+            [(23, false), (24, false)]
+        );
+    }
+
+    #[test]
+    fn each_buzzer_pattern_has_its_cadence() {
+        let total = |steps: &[(bool, Duration)]| steps.iter().map(|(_, d)| *d).sum::<Duration>();
+        let (fault, repeat) = cadence(BuzzerPattern::Fault);
+        assert!(repeat);
+        assert_eq!(
+            total(fault),
+            Duration::from_secs(10),
+            "a beep every ten seconds"
+        );
+        assert_eq!(fault[0], (true, Duration::from_millis(200)));
+        let (bad, repeat) = cadence(BuzzerPattern::BadRating);
+        assert!(!repeat);
+        assert_eq!(bad.iter().filter(|(on, _)| *on).count(), 3, "three beeps");
+        assert_eq!(bad.last(), Some(&(false, Duration::MAX)), "then quiet");
+        assert_eq!(cadence(BuzzerPattern::Alarm).0, [(true, Duration::MAX)]);
+        assert_eq!(cadence(BuzzerPattern::Off).0, [(false, Duration::MAX)]);
+    }
+
+    #[test]
+    fn the_buzzer_plays_the_pattern_it_is_told_until_told_another() {
+        let (lines, seen, _) = recorded();
         let mut o = Outputs::default();
         let pins = board::profile::Outputs {
             buzzer: Some(18),
-            alarm_relay: Some(23),
-            siren_relay: None,
-            heartbeat: Some(4),
+            ..board::profile::Outputs::default()
         };
-        o.drive(Box::new(Recorded(seen.clone())), pins);
+        o.drive(lines, pins);
+        let next = || {
+            seen.recv_timeout(Duration::from_secs(5))
+                .expect("the buzzer is set")
+        };
+        assert_eq!(next(), (18, false), "quiet at start");
+        o.bad_rating(t(0));
         o.update(QUIET, t(0));
-        assert_eq!(*seen.lock().unwrap(), [(23, false), (18, false)]);
-        seen.lock().unwrap().clear();
-        let alarm = OutputState {
-            alarm_relay: true,
-            siren_relay: true,
-            buzzer: BuzzerPattern::Alarm,
-        };
-        o.update(alarm, t(1));
-        o.update(alarm, t(2));
-        o.beat(true);
-        o.beat(false);
-        assert_eq!(*seen.lock().unwrap(), [(23, true), (18, true), (4, true)]);
+        let beeps: Vec<_> = (0..5).map(|_| next()).collect();
+        assert_eq!(
+            beeps,
+            [(18, true), (18, false), (18, true), (18, false), (18, true)]
+        );
+        assert_eq!(next(), (18, false), "and quiet after the third");
+        o.update(ALARM, t(1));
+        assert_eq!(next(), (18, true), "an alarm sounds on");
+        assert!(
+            seen.recv_timeout(Duration::from_millis(400)).is_err(),
+            "continuously"
+        );
     }
 
     #[test]

@@ -140,12 +140,18 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         }
     };
 
+    // A Pi's board always has its touchscreen: with no desktop, Slint draws
+    // through LinuxKMS. The simulated board runs headless where no display is.
+    let on_pi = config.board.backend != board::profile::Backend::Simulated;
     let headless = match options.display {
         Display::Headless => true,
         Display::Window => false,
-        Display::Auto => ["DISPLAY", "WAYLAND_DISPLAY", "SLINT_BACKEND"]
-            .iter()
-            .all(|v| std::env::var_os(v).is_none_or(|x| x.is_empty())),
+        Display::Auto => {
+            !on_pi
+                && ["DISPLAY", "WAYLAND_DISPLAY", "SLINT_BACKEND"]
+                    .iter()
+                    .all(|v| std::env::var_os(v).is_none_or(|x| x.is_empty()))
+        }
     };
     if headless {
         init_headless()?;

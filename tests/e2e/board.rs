@@ -41,10 +41,15 @@ fn a_pi_profile_without_its_hardware_starts_degraded_and_says_what_to_do() {
         said.contains("window 1's card: cannot open /dev/i2c-1"),
         "{said}"
     );
+    assert!(
+        said.contains("printer: /dev/kiosk-printer does not exist — check the printer's power"),
+        "{said}"
+    );
     let state = station.state();
+    // The board's problems stay in the state; the printer's is its health.
     assert_eq!(
         state["board_problems"].as_array().map(Vec::len),
-        Some(station.degraded.len()),
+        Some(station.degraded.len() - 1),
         "{state}"
     );
 

@@ -204,6 +204,15 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     };
     let port = printer_port(&config.printer, &data.sim_printer_port());
     let printer_port = port.as_ref().map(|p| p.path().display().to_string());
+    // A printer missing at start is said at start too (the station shows its
+    // state from then on, and prints once it is plugged in).
+    let printer_missing = match &config.printer.port {
+        PrinterPort::Serial(path) | PrinterPort::UsbLp(path) if !path.exists() => Some(format!(
+            "printer: {} does not exist — check the printer's power and cable (a USB-serial printer is /dev/kiosk-printer through the udev rules); tickets are shown on screen and held until it answers",
+            path.display()
+        )),
+        _ => None,
+    };
     let printer = port
         .map(|p| PrinterWorker::start(printer_setup(&config.printer, p), tx.clone()))
         .transpose()
@@ -307,7 +316,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
-        for problem in &hardware.problems {
+        for problem in hardware.problems.iter().chain(&printer_missing) {
             let _ = writeln!(out, "degraded: {problem}");
         }
         match &console {

@@ -77,7 +77,7 @@ pub struct Core {
     locale: Locale,
     cards: Cards,
     outputs: Outputs,
-    board_problems: Vec<String>,
+    board_problems: super::hardware::Problems,
     /// The board's zone task, whose latches follow the station's resets.
     zones: Option<UnboundedSender<ZoneRequest>>,
     /// Staff mode on the touchscreen: who is signed in.
@@ -107,7 +107,7 @@ pub struct CoreParts {
 
 impl Core {
     /// What the board's hardware started without, for the `state` command.
-    pub fn with_board_problems(&mut self, problems: Vec<String>) {
+    pub fn with_board_problems(&mut self, problems: super::hardware::Problems) {
         self.board_problems = problems;
     }
 
@@ -156,7 +156,7 @@ impl Core {
             locale: Locale::Zh,
             cards: parts.cards,
             outputs: Outputs::default(),
-            board_problems: Vec::new(),
+            board_problems: Default::default(),
             zones: parts.zones,
             session: None,
         }
@@ -1228,7 +1228,7 @@ impl Core {
             },
             "cards": self.cards.state(),
             "outputs": self.outputs.state(),
-            "board_problems": self.board_problems,
+            "board_problems": self.board_problems.now(),
             "store_fault": self.store_fault,
             "notice": self.last_view.as_ref().map(|v| v.notice.clone()).unwrap_or_default(),
         })

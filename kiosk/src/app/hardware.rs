@@ -1,7 +1,8 @@
 //! The Pi's hardware behind the same tasks the simulated board feeds: the
 //! GPIO input lines on a thread of their own (key edges to the key task,
 //! contact levels to the zone task), the ADC's loops read ten times a
-//! second (to the zone task), the window cards on their OLEDs, and the
+//! second (to the zone task; an ADC that does not answer is opened again
+//! every 10 s, and its problem cleared once it does), the window cards on their OLEDs, and the
 //! output lines handed to the station loop.
 //!
 //! Nothing here stops the kiosk: a missing GPIO chip, a permission the kiosk
@@ -11,6 +12,7 @@
 //! buzzer sounds the fault pattern, and the rest of the station runs.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use board::gpio::{self, InputLines, OutputLines};
@@ -30,13 +32,42 @@ const EDGE_WAIT: Duration = Duration::from_millis(250);
 /// How often the loops are read.
 #[cfg(feature = "i2c")]
 const LOOP_PERIOD: Duration = Duration::from_millis(100);
+/// How often an ADC that does not answer is opened again.
+#[cfg(feature = "i2c")]
+const ADC_RETRY: Duration = Duration::from_secs(10);
 
 /// What `start` opened, and what it could not.
 #[derive(Default)]
 pub struct Hardware {
     pub outputs: Option<Box<dyn OutputLines>>,
-    /// One line each, with the fix.
-    pub problems: Vec<String>,
+    /// What the board is without now, by source, one line each with the fix;
+    /// a part that answers again (an ADC) takes its line out.
+    pub problems: Problems,
+}
+
+/// The board's problems, shared with the threads that may clear them.
+#[derive(Clone, Default)]
+pub struct Problems(Arc<Mutex<BTreeMap<String, String>>>);
+
+impl Problems {
+    fn set(&self, source: String, problem: String) {
+        tracing::error!("board: {problem}");
+        self.map().insert(source, problem);
+    }
+
+    /// Takes out every problem whose source starts with `prefix`.
+    fn clear(&self, prefix: &str) {
+        self.map().retain(|source, _| !source.starts_with(prefix));
+    }
+
+    fn map(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, String>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The problems now, in order of source.
+    pub fn now(&self) -> Vec<String> {
+        self.map().values().cloned().collect()
+    }
 }
 
 /// Starts the board's hardware for `profile` (nothing on the simulated
@@ -61,14 +92,17 @@ pub fn start(
                 .spawn(move || watch(inputs, &profile, &keys, &zones))
             {
                 hw.problems
-                    .push(format!("cannot start the GPIO thread: {e}"));
+                    .set("gpio".into(), format!("cannot start the GPIO thread: {e}"));
             }
         }
         Err(e) => {
-            hw.problems.push(format!(
-                "GPIO ({} backend): {e}; the evaluator keys, contacts and outputs are out of service",
-                profile.backend.word()
-            ));
+            hw.problems.set(
+                "gpio".into(),
+                format!(
+                    "GPIO ({} backend): {e}; the evaluator keys, contacts and outputs are out of service",
+                    profile.backend.word()
+                ),
+            );
             for z in &profile.zones {
                 if !matches!(z.wiring, ZoneWiring::Loop { .. }) {
                     unreadable(&zones, &z.name);
@@ -76,11 +110,8 @@ pub fn start(
             }
         }
     }
-    loops(profile, &zones, &mut hw.problems);
-    card_displays(profile, cards, &mut hw.problems);
-    for p in &hw.problems {
-        tracing::error!("board: {p}");
-    }
+    loops(profile, &zones, &hw.problems);
+    card_displays(profile, cards, &hw.problems);
     hw
 }
 
@@ -229,9 +260,9 @@ fn watch(
 
 /// The loop zones, read through their ADCs on a thread of their own.
 #[cfg(feature = "i2c")]
-fn loops(profile: &BoardProfile, zones: &UnboundedSender<ZoneRequest>, problems: &mut Vec<String>) {
+fn loops(profile: &BoardProfile, zones: &UnboundedSender<ZoneRequest>, problems: &Problems) {
     use board::adc::LoopAdc;
-    let mut adcs: BTreeMap<(u8, u8), Option<LoopAdc>> = BTreeMap::new();
+    let mut adcs: BTreeMap<(u8, u8), Result<LoopAdc, String>> = BTreeMap::new();
     let mut wired = Vec::new();
     for z in &profile.zones {
         if let ZoneWiring::Loop {
@@ -241,43 +272,61 @@ fn loops(profile: &BoardProfile, zones: &UnboundedSender<ZoneRequest>, problems:
             ..
         } = z.wiring
         {
-            let adc = adcs.entry((bus, address)).or_insert_with(|| {
-                LoopAdc::open(bus, address)
-                    .map_err(|e| problems.push(format!("zone {}: {e}", z.name)))
-                    .ok()
-            });
-            if adc.is_some() {
-                wired.push((z.name.clone(), (bus, address), channel));
-            } else {
+            let adc = adcs
+                .entry((bus, address))
+                .or_insert_with(|| LoopAdc::open(bus, address).map_err(|e| e.to_string()));
+            if let Err(e) = adc {
+                problems.set(
+                    adc_source(bus, address, &z.name),
+                    format!("zone {}: {e}", z.name),
+                );
                 unreadable(zones, &z.name);
             }
+            wired.push((z.name.clone(), (bus, address), channel));
         }
     }
     if wired.is_empty() {
         return;
     }
     let zones = zones.clone();
+    let cleared = problems.clone();
     let spawned = std::thread::Builder::new()
         .name("adc-loops".into())
         .spawn(move || {
             let mut silent: BTreeMap<String, String> = BTreeMap::new();
+            let mut next_try = std::time::Instant::now() + ADC_RETRY;
             loop {
                 let started = std::time::Instant::now();
+                // An ADC that did not answer at start (a loose cable, I2C
+                // switched on later) is opened again now and then; once it
+                // answers, its zones are read and its problems cleared.
+                if started >= next_try {
+                    next_try = started + ADC_RETRY;
+                    for (&(bus, address), slot) in adcs.iter_mut().filter(|(_, s)| s.is_err()) {
+                        if let Ok(adc) = LoopAdc::open(bus, address) {
+                            tracing::info!(
+                                "the ADC on /dev/i2c-{bus} at {address:#04x} answers now"
+                            );
+                            cleared.clear(&adc_source(bus, address, ""));
+                            *slot = Ok(adc);
+                        }
+                    }
+                }
                 for (zone, adc, channel) in &wired {
-                    let Some(Some(device)) = adcs.get_mut(adc) else {
-                        continue;
-                    };
-                    let read = match device.read_millivolts(*channel) {
-                        Ok(mv) => {
-                            silent.remove(zone);
-                            ZoneRead::Value(mv)
-                        }
-                        Err(e) => {
-                            if silent.insert(zone.clone(), e.clone()).as_ref() != Some(&e) {
-                                tracing::error!("zone {zone}: {e}");
+                    let read = match adcs.get_mut(adc) {
+                        Some(Ok(device)) => match device.read_millivolts(*channel) {
+                            Ok(mv) => {
+                                silent.remove(zone);
+                                ZoneRead::Value(mv)
                             }
-                            ZoneRead::Reading(Reading::Fault(FaultKind::Unreadable))
-                        }
+                            Err(e) => {
+                                if silent.insert(zone.clone(), e.clone()).as_ref() != Some(&e) {
+                                    tracing::error!("zone {zone}: {e}");
+                                }
+                                ZoneRead::Reading(Reading::Fault(FaultKind::Unreadable))
+                            }
+                        },
+                        _ => ZoneRead::Reading(Reading::Fault(FaultKind::Unreadable)),
                     };
                     let (reply, _) = oneshot::channel();
                     let zone = zone.clone();
@@ -289,25 +338,37 @@ fn loops(profile: &BoardProfile, zones: &UnboundedSender<ZoneRequest>, problems:
             }
         });
     if let Err(e) = spawned {
-        problems.push(format!("cannot start the loop-reading thread: {e}"));
+        problems.set(
+            "adc thread".into(),
+            format!("cannot start the loop-reading thread: {e}"),
+        );
     }
 }
 
+/// The source of an ADC's problems (`zone` empty: all of its zones).
+#[cfg(feature = "i2c")]
+fn adc_source(bus: u8, address: u8, zone: &str) -> String {
+    format!("adc {bus} {address:#04x} {zone}")
+}
+
 #[cfg(not(feature = "i2c"))]
-fn loops(profile: &BoardProfile, zones: &UnboundedSender<ZoneRequest>, problems: &mut Vec<String>) {
+fn loops(profile: &BoardProfile, zones: &UnboundedSender<ZoneRequest>, problems: &Problems) {
     for z in &profile.zones {
         if matches!(z.wiring, ZoneWiring::Loop { .. }) {
-            problems.push(format!(
-                "zone {}: this kiosk was built without I2C (feature `i2c`), so its loop cannot be read",
-                z.name
-            ));
+            problems.set(
+                format!("adc {}", z.name),
+                format!(
+                    "zone {}: this kiosk was built without I2C (feature `i2c`), so its loop cannot be read",
+                    z.name
+                ),
+            );
             unreadable(zones, &z.name);
         }
     }
 }
 
 /// The window cards on their displays.
-fn card_displays(profile: &BoardProfile, cards: &mut Cards, problems: &mut Vec<String>) {
+fn card_displays(profile: &BoardProfile, cards: &mut Cards, problems: &Problems) {
     for e in &profile.evaluators {
         match e.display {
             None => {}
@@ -315,13 +376,19 @@ fn card_displays(profile: &BoardProfile, cards: &mut Cards, problems: &mut Vec<S
             Some(board::profile::Display::Mono { bus, address }) => {
                 match board::oled::Oled::open(bus, address) {
                     Ok(oled) => cards.add(e.window, e.levels(), Box::new(oled)),
-                    Err(err) => problems.push(format!("window {}'s card: {err}", e.window)),
+                    Err(err) => problems.set(
+                        format!("card {:02}", e.window),
+                        format!("window {}'s card: {err}", e.window),
+                    ),
                 }
             }
-            Some(d) => problems.push(format!(
-                "window {}'s card: this kiosk cannot drive a {d:?} display on a Pi; the card stays dark",
-                e.window
-            )),
+            Some(d) => problems.set(
+                format!("card {:02}", e.window),
+                format!(
+                    "window {}'s card: this kiosk cannot drive a {d:?} display on a Pi; the card stays dark",
+                    e.window
+                ),
+            ),
         }
     }
 }
@@ -329,6 +396,21 @@ fn card_displays(profile: &BoardProfile, cards: &mut Cards, problems: &mut Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "i2c")]
+    #[test]
+    fn an_adc_that_answers_again_takes_out_its_zones_problems_only() {
+        let problems = Problems::default();
+        problems.set(adc_source(1, 0x48, "panic"), "zone panic: no ADC".into());
+        problems.set(adc_source(1, 0x48, "smoke"), "zone smoke: no ADC".into());
+        problems.set(adc_source(1, 0x49, "gas"), "zone gas: no ADC".into());
+        problems.set("card 01".into(), "window 1's card: no display".into());
+        problems.clear(&adc_source(1, 0x48, ""));
+        assert_eq!(
+            problems.now(),
+            ["zone gas: no ADC", "window 1's card: no display"]
+        );
+    }
 
     #[test]
     fn contact_levels_become_zone_readings_with_their_fault_contacts() {

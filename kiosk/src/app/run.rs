@@ -265,6 +265,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         core.with_output_lines(lines, config.board.outputs);
     }
     core.with_board_problems(hardware.problems.clone());
+    let problems_at_start = hardware.problems.now();
     runtime.block_on(core.prepare());
     let core_task = runtime.spawn(core.run(rx));
 
@@ -316,7 +317,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
-        for problem in hardware.problems.iter().chain(&printer_missing) {
+        for problem in problems_at_start.iter().chain(&printer_missing) {
             let _ = writeln!(out, "degraded: {problem}");
         }
         match &console {
@@ -333,12 +334,12 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     // the station loop and the screen both answer.
     let notifier = super::systemd::Notifier::from_env().map(Arc::new);
     if let Some(n) = &notifier {
-        n.send(&if hardware.problems.is_empty() {
+        n.send(&if problems_at_start.is_empty() {
             "READY=1\nSTATUS=taking tickets".to_string()
         } else {
             format!(
                 "READY=1\nSTATUS=taking tickets, degraded: {}",
-                hardware.problems.join("; ")
+                problems_at_start.join("; ")
             )
         });
         if let Some(interval) = super::systemd::watchdog_interval() {

@@ -142,12 +142,12 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
 
     // A Pi's board always has its touchscreen: with no desktop, Slint draws
     // through LinuxKMS. The simulated board runs headless where no display is.
-    let on_pi = config.board.backend != board::profile::Backend::Simulated;
+    let simulated = config.board.backend == board::profile::Backend::Simulated;
     let headless = match options.display {
         Display::Headless => true,
         Display::Window => false,
         Display::Auto => {
-            !on_pi
+            simulated
                 && ["DISPLAY", "WAYLAND_DISPLAY", "SLINT_BACKEND"]
                     .iter()
                     .all(|v| std::env::var_os(v).is_none_or(|x| x.is_empty()))
@@ -191,7 +191,6 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         ),
         _ => None,
     };
-    let simulated = config.board.backend == board::profile::Backend::Simulated;
     // The simulated board draws every window card it has a display for; a
     // Pi's cards are its OLEDs, opened with the rest of its hardware below.
     let mut cards = if simulated {

@@ -12,12 +12,25 @@ use std::time::Duration;
 
 use drivers::input::{Key, KeyEvent};
 
-use crate::Input;
-use crate::profile::BoardProfile;
+use crate::profile::{BoardProfile, KEYPAD_LOCKOUT};
+use crate::{Input, StaffKey};
+
+/// A staff key held this long is only logged: a window's work never waits
+/// on it, and nothing is rated.
+const KEYPAD_STUCK: Duration = Duration::from_secs(60);
+
+/// What a key gives when pressed.
+#[derive(Clone, Copy)]
+enum Gives {
+    /// An evaluator's rating level.
+    Level(u8),
+    /// A staff keypad's action.
+    Staff(StaffKey),
+}
 
 struct Wired {
     window: u8,
-    level: u8,
+    gives: Gives,
     key: Key,
 }
 
@@ -40,12 +53,28 @@ impl Keys {
                     pin,
                     Wired {
                         window: e.window,
-                        level,
+                        gives: Gives::Level(level),
                         key: Key::new(e.filter, e.stuck_after, now),
                     },
                 );
             }
             levels.insert(e.window, e.levels());
+        }
+        for k in &profile.keypads {
+            for &(pin, staff) in &k.keys {
+                pins.insert(
+                    pin,
+                    Wired {
+                        window: k.window,
+                        gives: Gives::Staff(staff),
+                        key: Key::new(
+                            drivers::input::Filter::Leading(KEYPAD_LOCKOUT),
+                            KEYPAD_STUCK,
+                            now,
+                        ),
+                    },
+                );
+            }
         }
         Self {
             pins,
@@ -60,7 +89,7 @@ impl Keys {
         if !self.pins.contains_key(&pin) {
             let wired: Vec<String> = self.pins.keys().map(u32::to_string).collect();
             return Err(format!(
-                "pin {pin} is not wired to an evaluator key in {}; its key pins are {}",
+                "pin {pin} is not wired to a key in {}; its key pins are {}",
                 self.profile,
                 wired.join(", ")
             ));
@@ -68,7 +97,7 @@ impl Keys {
         let mut out = self.settle(at);
         if let Some(w) = self.pins.get_mut(&pin) {
             let events = w.key.edge(pressed, at);
-            out.extend(events.into_iter().map(|e| (e, w.window, w.level)));
+            out.extend(events.into_iter().map(|e| (e, w.window, w.gives)));
         }
         Ok(Self::inputs(out))
     }
@@ -105,15 +134,15 @@ impl Keys {
         Ok(Input::EvaluatorKey { window, level })
     }
 
-    fn settle(&mut self, now: Duration) -> Vec<(KeyEvent, u8, u8)> {
+    fn settle(&mut self, now: Duration) -> Vec<(KeyEvent, u8, Gives)> {
         let mut out = Vec::new();
         for w in self.pins.values_mut() {
-            out.extend(w.key.tick(now).into_iter().map(|e| (e, w.window, w.level)));
+            out.extend(w.key.tick(now).into_iter().map(|e| (e, w.window, w.gives)));
         }
         out
     }
 
-    fn inputs(mut events: Vec<(KeyEvent, u8, u8)>) -> Vec<Input> {
+    fn inputs(mut events: Vec<(KeyEvent, u8, Gives)>) -> Vec<Input> {
         let at = |e: &KeyEvent| match *e {
             KeyEvent::Pressed { at }
             | KeyEvent::Released { at }
@@ -123,19 +152,25 @@ impl Keys {
         events.sort_by_key(|(e, _, _)| at(e));
         events
             .into_iter()
-            .filter_map(|(e, window, level)| match e {
-                KeyEvent::Pressed { .. } => Some(Input::EvaluatorKey { window, level }),
-                KeyEvent::Released { .. } => None,
-                KeyEvent::Stuck { .. } => Some(Input::EvaluatorStuck {
+            .filter_map(|(e, window, gives)| match (e, gives) {
+                (KeyEvent::Pressed { .. }, Gives::Level(level)) => {
+                    Some(Input::EvaluatorKey { window, level })
+                }
+                (KeyEvent::Pressed { .. }, Gives::Staff(key)) => {
+                    Some(Input::StaffKey { window, key })
+                }
+                (KeyEvent::Released { .. }, _) => None,
+                (KeyEvent::Stuck { .. }, Gives::Level(level)) => Some(Input::EvaluatorStuck {
                     window,
                     level,
                     stuck: true,
                 }),
-                KeyEvent::Unstuck { .. } => Some(Input::EvaluatorStuck {
+                (KeyEvent::Unstuck { .. }, Gives::Level(level)) => Some(Input::EvaluatorStuck {
                     window,
                     level,
                     stuck: false,
                 }),
+                (KeyEvent::Stuck { .. } | KeyEvent::Unstuck { .. }, Gives::Staff(_)) => None,
             })
             .collect()
     }
@@ -224,10 +259,55 @@ mod tests {
     }
 
     #[test]
+    fn a_staff_keypad_key_counts_at_its_first_edge_once_per_press() {
+        let mut keys = Keys::new(&BoardProfile::simulated(), ms(0));
+        // Window 1's call key (pin 30) bounces on press and release.
+        let mut got = Vec::new();
+        for (at, pressed) in [
+            (10, true),
+            (11, false),
+            (12, true),
+            (90, false),
+            (92, true),
+            (93, false),
+        ] {
+            got.extend(keys.edge(30, pressed, ms(at)).unwrap());
+        }
+        got.extend(keys.tick(ms(500)));
+        assert_eq!(
+            got,
+            [Input::StaffKey {
+                window: 1,
+                key: StaffKey::CallNext
+            }],
+            "the bounce within the lockout is one press"
+        );
+        // Pressed again later: a second call; complete is its own key.
+        let again = keys.edge(30, true, ms(1_000)).unwrap();
+        assert_eq!(
+            again,
+            [Input::StaffKey {
+                window: 1,
+                key: StaffKey::CallNext
+            }]
+        );
+        let complete = keys.edge(33, true, ms(1_100)).unwrap();
+        assert_eq!(
+            complete,
+            [Input::StaffKey {
+                window: 1,
+                key: StaffKey::Complete
+            }]
+        );
+        // Held a minute and more, a staff key is no fault to rate.
+        assert!(keys.tick(ms(70_000)).is_empty());
+    }
+
+    #[test]
     fn unknown_pins_and_missing_levels_are_refused_by_name() {
         let mut keys = Keys::new(&BoardProfile::simulated(), ms(0));
         let e = keys.edge(4, true, ms(1)).unwrap_err();
-        assert!(e.starts_with("pin 4 is not wired to an evaluator key in built-in board profile simulated.toml; its key pins are 5, 6, 12,"), "{e}");
+        assert!(e.starts_with("pin 4 is not wired to a key in built-in board profile simulated.toml; its key pins are 5, 6, 12,"), "{e}");
         assert_eq!(
             keys.press(3, 4).unwrap_err(),
             "window 3's evaluator has no key for level 4; its keys give 5, 3, 1"

@@ -63,6 +63,19 @@ impl Evaluator {
     }
 }
 
+/// A window's staff keypad (呼叫器): which pin each key is wired to.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Keypad {
+    pub window: u8,
+    /// The line the window was named on, for messages about it.
+    pub window_line: usize,
+    pub keys: Vec<(u32, crate::StaffKey)>,
+}
+
+/// A staff key counts at its first edge, then ignores the contact's bounce
+/// for this long.
+pub const KEYPAD_LOCKOUT: Duration = Duration::from_millis(50);
+
 /// What a safety zone is for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ZoneRole {
@@ -277,6 +290,8 @@ pub struct BoardProfile {
     /// modules).
     pub outputs_active_low: bool,
     pub evaluators: Vec<Evaluator>,
+    /// The windows' staff keypads.
+    pub keypads: Vec<Keypad>,
     pub zones: Vec<ZoneSpec>,
     pub outputs: Outputs,
     pub printer: PrinterWiring,
@@ -292,6 +307,8 @@ struct Raw {
     screen: Option<RawScreen>,
     #[serde(default)]
     evaluator: Vec<Spanned<RawEvaluator>>,
+    #[serde(default)]
+    keypad: Vec<Spanned<RawKeypad>>,
     #[serde(default)]
     zone: Vec<Spanned<RawZone>>,
     outputs: Option<Spanned<RawOutputs>>,
@@ -333,6 +350,16 @@ struct RawEvaluator {
     debounce_ms: Option<Spanned<i64>>,
     stuck_seconds: Option<Spanned<i64>>,
     display: Option<Spanned<RawDisplay>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKeypad {
+    window: Spanned<i64>,
+    call: Option<Spanned<i64>>,
+    recall: Option<Spanned<i64>>,
+    skip: Option<Spanned<i64>>,
+    complete: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -565,6 +592,45 @@ impl Reader<'_> {
             filter,
             stuck_after: Duration::from_secs(stuck as u64),
             display,
+        })
+    }
+
+    fn keypad(&mut self, i: usize, k: &RawKeypad, span: Span) -> Result<Keypad, ProfileError> {
+        let window = *k.window.get_ref();
+        let window_no = u8::try_from(window)
+            .ok()
+            .filter(|w| (1..=99).contains(w))
+            .ok_or_else(|| {
+                self.error(
+                    Some(k.window.span()),
+                    Some(format!("keypad[{i}].window")),
+                    format!("{window} is not a window number 1–99"),
+                )
+            })?;
+        let mut keys = Vec::new();
+        for (pin, key) in [
+            (&k.call, crate::StaffKey::CallNext),
+            (&k.recall, crate::StaffKey::Recall),
+            (&k.skip, crate::StaffKey::Skip),
+            (&k.complete, crate::StaffKey::Complete),
+        ] {
+            if let Some(pin) = pin {
+                let field = format!("keypad[{i}].{}", key.word());
+                let owner = format!("window {window_no}'s {} key", key.word());
+                keys.push((self.pin(pin, &field, owner)?, key));
+            }
+        }
+        if keys.is_empty() {
+            return Err(self.error(
+                Some(span),
+                Some(format!("keypad[{i}]")),
+                "a keypad needs at least one key: call, recall, skip or complete = PIN",
+            ));
+        }
+        Ok(Keypad {
+            window: window_no,
+            window_line: self.line(k.window.span().start),
+            keys,
         })
     }
 
@@ -1092,6 +1158,21 @@ impl BoardProfile {
             }
             evaluators.push(reader.evaluator(i, e.get_ref())?);
         }
+        let mut keypads: Vec<Keypad> = Vec::new();
+        for (i, k) in raw.keypad.iter().enumerate() {
+            let keypad = reader.keypad(i, k.get_ref(), k.span())?;
+            if let Some(j) = keypads.iter().position(|o| o.window == keypad.window) {
+                return Err(reader.error(
+                    Some(k.get_ref().window.span()),
+                    Some(format!("keypad[{i}].window")),
+                    format!(
+                        "window {} already has a keypad (keypad[{j}])",
+                        keypad.window
+                    ),
+                ));
+            }
+            keypads.push(keypad);
+        }
         let mut zones: Vec<ZoneSpec> = Vec::new();
         for (i, z) in raw.zone.iter().enumerate() {
             let zone = reader.zone(i, z.get_ref(), z.span())?;
@@ -1119,6 +1200,7 @@ impl BoardProfile {
             active_low: board.active_low,
             outputs_active_low: board.outputs_active_low,
             evaluators,
+            keypads,
             zones,
             outputs,
             printer,
@@ -1318,6 +1400,10 @@ mod tests {
             (Pull::Up, true, false)
         );
         assert_eq!(p.evaluators.len(), 2);
+        assert_eq!(
+            p.keypads.iter().map(|k| k.keys.len()).collect::<Vec<_>>(),
+            [4, 4]
+        );
         assert_eq!(p.printer.port.as_ref().unwrap().value, "/dev/kiosk-printer");
         assert_eq!(p.printer.baud.as_ref().unwrap().value, 9600);
         assert_eq!(p.screen.output.as_deref(), Some("DSI-1"));
@@ -1325,6 +1411,11 @@ mod tests {
             .evaluators
             .iter()
             .flat_map(|e| e.keys.iter().map(|(pin, _)| *pin))
+            .chain(
+                p.keypads
+                    .iter()
+                    .flat_map(|k| k.keys.iter().map(|(pin, _)| *pin)),
+            )
             .chain(
                 [
                     p.outputs.buzzer,
@@ -1342,7 +1433,7 @@ mod tests {
             "off I2C bus 1's pins: {pins:?}"
         );
         pins.dedup();
-        assert_eq!(pins.len(), 14);
+        assert_eq!(pins.len(), 22);
         // The loops' bands as a 4.7 kΩ pull-up to 3.3 V against the loop
         // sees them: 4.7 kΩ normal, 2.2 kΩ across it when active.
         let mv = |r: f64| 3300.0 * r / (r + 4700.0);
@@ -1425,6 +1516,24 @@ mod tests {
             (
                 pi("model = \"pi4\"", "[printer]\nbaud = 9601\n"),
                 "pi.toml:5: field `printer.baud`: 9601 is not a serial speed a printer uses; use one of 2400, 4800, 9600, 19200, 38400, 57600, 115200",
+            ),
+            (
+                pi(
+                    "model = \"pi4\"",
+                    &(keys(5) + "[[keypad]]\nwindow = 1\ncall = 6\n"),
+                ),
+                "pi.toml:9: field `keypad[0].call`: pin 6 is already wired to evaluator[0].keys[1]; each input and output needs its own pin",
+            ),
+            (
+                pi("model = \"pi4\"", "[[keypad]]\nwindow = 2\n"),
+                "pi.toml:4: field `keypad[0]`: a keypad needs at least one key: call, recall, skip or complete = PIN",
+            ),
+            (
+                pi(
+                    "model = \"pi4\"",
+                    "[[keypad]]\nwindow = 2\ncall = 20\n[[keypad]]\nwindow = 2\nskip = 21\n",
+                ),
+                "pi.toml:8: field `keypad[1].window`: window 2 already has a keypad (keypad[0])",
             ),
             (
                 pi("model = \"pi4\"", "[screen]\nrotation = 45\n"),

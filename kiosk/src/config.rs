@@ -860,15 +860,26 @@ impl Config {
                 }),
             })
             .collect();
-        for (i, e) in board.evaluators.iter().enumerate() {
-            if !WindowNo::new(e.window).is_some_and(|w| catalog.windows().contains(&w)) {
+        let placed = board
+            .evaluators
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (format!("evaluator[{i}].window"), e.window, e.window_line))
+            .chain(
+                board
+                    .keypads
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| (format!("keypad[{i}].window"), k.window, k.window_line)),
+            );
+        for (field, window, line) in placed {
+            if !WindowNo::new(window).is_some_and(|w| catalog.windows().contains(&w)) {
                 return Err(ConfigError {
                     file: board.file.clone(),
-                    line: Some(e.window_line),
-                    field: Some(format!("evaluator[{i}].window")),
+                    line: Some(line),
+                    field: Some(field),
                     problem: format!(
-                        "the catalog has no window {}; its windows are {}",
-                        e.window,
+                        "the catalog has no window {window}; its windows are {}",
                         window_list(&catalog)
                     ),
                 });

@@ -234,3 +234,28 @@ fn the_doctor_reads_a_running_station_through_its_control_socket() {
     assert_eq!(code, Some(1), "{all}");
     assert!(station.quit().success());
 }
+
+#[test]
+fn a_wired_staff_keypad_calls_and_completes_through_the_key_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &[]);
+    assert_eq!(station.take_ticket('A'), "A001");
+    // Window 1's keypad on the simulated board: call on pin 30, complete on
+    // 33 (the filter's bounce handling is timed in board::keys' tests).
+    station.ok("edge 30 down");
+    station.ok("edge 30 up");
+    station.ok("settle");
+    let window = station.state()["station"]["windows"][0].clone();
+    assert_eq!(window["ticket"], "A001", "called: {window}");
+    assert!(station.waiting().is_empty());
+    station.ok("edge 33 down");
+    station.ok("edge 33 up");
+    station.ok("settle");
+    let window = station.state()["station"]["windows"][0].clone();
+    assert!(window["ticket"].is_null(), "completed: {window}");
+    assert!(
+        !window["armed"].is_null(),
+        "the evaluator asks for a rating: {window}"
+    );
+    assert!(station.quit().success());
+}

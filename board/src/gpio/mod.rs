@@ -54,6 +54,14 @@ impl Plan {
                 });
             }
         }
+        for k in &profile.keypads {
+            for (pin, key) in &k.keys {
+                inputs.push(Line {
+                    pin: *pin,
+                    what: format!("window {}'s keypad key {}", k.window, key.word()),
+                });
+            }
+        }
         for z in &profile.zones {
             match z.wiring {
                 ZoneWiring::Contact { pin, .. } => inputs.push(Line {
@@ -211,15 +219,14 @@ pub fn pick_chip(
 
 /// Opens the profile's lines with its backend.
 pub fn open(profile: &BoardProfile) -> Result<Opened, GpioError> {
-    let plan = Plan::of(profile);
     match &profile.backend {
         Backend::Simulated => Err(GpioError::Simulated),
         #[cfg(feature = "gpiocdev")]
-        Backend::Gpiocdev { chip } => cdev::open(&plan, chip, profile.model),
+        Backend::Gpiocdev { chip } => cdev::open(&Plan::of(profile), chip, profile.model),
         #[cfg(not(feature = "gpiocdev"))]
         Backend::Gpiocdev { .. } => Err(GpioError::NotBuilt("gpiocdev")),
         #[cfg(feature = "rppal")]
-        Backend::Rppal => rppal::open(&plan),
+        Backend::Rppal => rppal::open(&Plan::of(profile)),
         #[cfg(not(feature = "rppal"))]
         Backend::Rppal => Err(GpioError::NotBuilt("rppal")),
     }
@@ -235,7 +242,13 @@ mod tests {
         let p = BoardProfile::parse("pi-2-windows.toml", PI_2_WINDOWS).unwrap();
         let plan = Plan::of(&p);
         let pins: Vec<u32> = plan.inputs.iter().map(|l| l.pin).collect();
-        assert_eq!(pins, [5, 6, 13, 19, 26, 17, 27, 22, 12, 16]);
+        assert_eq!(
+            pins,
+            [
+                5, 6, 13, 19, 26, 17, 27, 22, 12, 16, 20, 21, 7, 8, 9, 10, 11, 25
+            ]
+        );
+        assert_eq!(plan.what(8), "GPIO 8 (window 1's keypad key complete)");
         let outs: Vec<u32> = plan.outputs.iter().map(|l| l.pin).collect();
         assert_eq!(outs, [18, 23, 24, 4]);
         assert_eq!(plan.what(26), "GPIO 26 (window 1's evaluator key 1)");

@@ -155,10 +155,17 @@ fn watch(
     keys: &UnboundedSender<KeyEvent>,
     zones: &UnboundedSender<ZoneRequest>,
 ) {
+    // Evaluator keys and staff keypads go through the key task's filters.
     let key_pins: Vec<u32> = profile
         .evaluators
         .iter()
         .flat_map(|e| e.keys.iter().map(|(pin, _)| *pin))
+        .chain(
+            profile
+                .keypads
+                .iter()
+                .flat_map(|k| k.keys.iter().map(|(pin, _)| *pin)),
+        )
         .collect();
     let send_key = |pin: u32, pressed: bool| {
         let (reply, _) = oneshot::channel();

@@ -213,7 +213,7 @@ async fn an_unwired_pin_and_a_missing_level_are_refused_by_name() {
         answer["error"]
             .as_str()
             .unwrap()
-            .starts_with("pin 4 is not wired to an evaluator key"),
+            .starts_with("pin 4 is not wired to a key"),
         "{answer}"
     );
     let answer = rig.control.line("rate 3 2").await;

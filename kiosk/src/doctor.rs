@@ -679,28 +679,26 @@ pub fn groups(config: &Config, own: &Option<(bool, Vec<String>)>) -> Vec<Check> 
         ("video", true, "the screen and its backlight"),
         ("input", true, "the touchscreen"),
     ];
-    let missing: Vec<String> = needed
+    let missing: Vec<_> = needed
         .iter()
         .filter(|(g, wanted, _)| *wanted && !have.iter().any(|h| h == g))
-        .map(|(g, _, what)| format!("{g} ({what})"))
         .collect();
     if missing.is_empty() {
-        vec![Check::ok("groups", format!("in {}", have.join(", ")))]
-    } else {
-        vec![Check::fail(
-            "groups",
-            format!("not in {}", missing.join(", ")),
-            format!(
-                "`sudo usermod -aG {} kiosk`, then restart the kiosk (the package's unit adds them as SupplementaryGroups)",
-                needed
-                    .iter()
-                    .filter(|(g, wanted, _)| *wanted && !have.iter().any(|h| h == g))
-                    .map(|(g, _, _)| *g)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            ),
-        )]
+        return vec![Check::ok("groups", format!("in {}", have.join(", ")))];
     }
+    let named: Vec<String> = missing
+        .iter()
+        .map(|(g, _, what)| format!("{g} ({what})"))
+        .collect();
+    let groups: Vec<&str> = missing.iter().map(|(g, _, _)| *g).collect();
+    vec![Check::fail(
+        "groups",
+        format!("not in {}", named.join(", ")),
+        format!(
+            "`sudo usermod -aG {} kiosk`, then restart the kiosk (the package's unit adds them as SupplementaryGroups)",
+            groups.join(",")
+        ),
+    )]
 }
 
 /// The udev rule that gives libinput the profile's touch calibration.

@@ -103,11 +103,7 @@ pub fn start(
                     profile.backend.word()
                 ),
             );
-            for z in &profile.zones {
-                if !matches!(z.wiring, ZoneWiring::Loop { .. }) {
-                    unreadable(&zones, &z.name);
-                }
-            }
+            contacts_unreadable(profile, &zones);
         }
     }
     loops(profile, &zones, &hw.problems);
@@ -123,6 +119,15 @@ fn unreadable(zones: &UnboundedSender<ZoneRequest>, zone: &str) {
         read: ZoneRead::Reading(Reading::Fault(FaultKind::Unreadable)),
         reply,
     });
+}
+
+/// Tells the zone task that none of the contact zones can be read.
+fn contacts_unreadable(profile: &BoardProfile, zones: &UnboundedSender<ZoneRequest>) {
+    for z in &profile.zones {
+        if !matches!(z.wiring, ZoneWiring::Loop { .. }) {
+            unreadable(zones, &z.name);
+        }
+    }
 }
 
 /// The contact zones' readings from the lines' levels (`closed` by pin).
@@ -186,13 +191,6 @@ fn watch(
         }
         true
     };
-    let contacts_unreadable = || {
-        for z in &profile.zones {
-            if !matches!(z.wiring, ZoneWiring::Loop { .. }) {
-                unreadable(zones, &z.name);
-            }
-        }
-    };
     // Every line's level, read afresh: keys whose level changed since
     // `closed` are sent as edges (a key held at start counts as pressed, so a
     // jammed one is found stuck; one released while the lines could not be
@@ -214,7 +212,7 @@ fn watch(
         }
         Err(e) => {
             tracing::error!("board: {e}");
-            contacts_unreadable();
+            contacts_unreadable(profile, zones);
             None
         }
     };
@@ -256,7 +254,7 @@ fn watch(
             Err(e) => {
                 if !failing {
                     tracing::error!("board: {e}");
-                    contacts_unreadable();
+                    contacts_unreadable(profile, zones);
                 }
                 failing = true;
                 std::thread::sleep(EDGE_WAIT);

@@ -33,6 +33,10 @@ pub enum Target {
 pub enum PrinterAction {
     /// The cable is pulled: the port disappears.
     Unplug,
+    /// The cable is pulled just after the next cut: that paper comes out
+    /// whole, but the printer's answer to its end marker never reaches the
+    /// kiosk.
+    UnplugAfterCut,
     /// The cable is back.
     Plug,
     /// The roll is empty now.
@@ -58,7 +62,7 @@ pub enum PrinterAction {
 }
 
 /// The printer words, for messages.
-pub const PRINTER_WORDS: &str = "unplug, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off";
+pub const PRINTER_WORDS: &str = "unplug, unplug-after-cut, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off";
 
 /// A staff action that has no keypad key (the staff console will offer these; the
 /// control socket offers them to technicians and tests now).
@@ -449,6 +453,7 @@ fn parse_plain(line: &str) -> Result<Command, String> {
             };
             match word.as_str() {
                 "unplug" => one(PrinterAction::Unplug),
+                "unplug-after-cut" => one(PrinterAction::UnplugAfterCut),
                 "plug" => one(PrinterAction::Plug),
                 "paper-out" => one(PrinterAction::PaperOut),
                 "paper-low" => one(PrinterAction::PaperLow),
@@ -1005,7 +1010,7 @@ mod tests {
             ),
             (
                 "printer explode",
-                "`explode` is not a printer action; use unplug, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
+                "`explode` is not a printer action; use unplug, unplug-after-cut, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
             ),
             (
                 "printer paper-end-in lots",
@@ -1013,11 +1018,11 @@ mod tests {
             ),
             (
                 "printer stall maybe",
-                "usage: printer unplug, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
+                "usage: printer unplug, unplug-after-cut, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
             ),
             (
                 "printer paper-out now",
-                "usage: printer unplug, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
+                "usage: printer unplug, unplug-after-cut, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
             ),
             (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
             (

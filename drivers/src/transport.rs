@@ -123,6 +123,12 @@ pub enum TransportError {
         sent: usize,
         total: usize,
     },
+    /// The device went away while the kiosk asked the printer something or
+    /// waited for its answer (no job bytes were being written).
+    #[error(
+        "printer port {path} went away while the kiosk waited for the printer's answer — check the cable; a ticket it did not confirm is printed again, marked 补打"
+    )]
+    Gone { path: PathBuf },
     /// The printer did not take the data in time.
     #[error(
         "printer on {path} took only {sent} of {total} bytes in {timeout:?} — is it offline, out of paper or its cover open?"
@@ -504,7 +510,8 @@ impl Printer {
         }
         self.clear_input();
         let request = kind.request();
-        self.write_all(&request, 0, request.len(), &AtomicBool::new(false))?;
+        self.write_all(&request, 0, request.len(), &AtomicBool::new(false))
+            .map_err(asking)?;
         let byte = self.read_answer(self.settings.reply_timeout, |b| b & 0x93 == 0x12, true)?;
         status::decode(kind, byte).map_err(|e| TransportError::BadReply {
             port: self.port.describe(),
@@ -529,7 +536,8 @@ impl Printer {
     /// Turns automatic status back on or off.
     pub fn set_auto_status(&mut self, on: bool) -> Result<(), TransportError> {
         let bytes = escpos::encode(&[Command::AutoStatus(on)]).bytes;
-        self.write_all(&bytes, 0, bytes.len(), &AtomicBool::new(false))?;
+        self.write_all(&bytes, 0, bytes.len(), &AtomicBool::new(false))
+            .map_err(asking)?;
         self.auto_status_on = on;
         Ok(())
     }
@@ -555,7 +563,8 @@ impl Printer {
         self.marker_answers.clear();
         self.markers_unanswered = 0;
         let marker = escpos::encode(&[Command::EndMarker]).bytes;
-        self.write_all(&marker, 0, marker.len(), &AtomicBool::new(false))?;
+        self.write_all(&marker, 0, marker.len(), &AtomicBool::new(false))
+            .map_err(asking)?;
         self.markers_unanswered += 1;
         Ok(())
     }
@@ -682,13 +691,7 @@ impl Printer {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     std::thread::sleep(Duration::from_millis(10).min(left));
                 }
-                Err(e) if vanished(&e) => {
-                    return Err(TransportError::Vanished {
-                        path,
-                        sent: 0,
-                        total: 0,
-                    });
-                }
+                Err(e) if vanished(&e) => return Err(TransportError::Gone { path }),
                 Err(source) => return Err(TransportError::Io { path, source }),
             }
         }
@@ -726,6 +729,15 @@ impl Printer {
                 self.marker_answers.push_back(byte);
             }
         }
+    }
+}
+
+/// A port that vanished while a question (not a job) was written: there are
+/// no job bytes to count.
+fn asking(e: TransportError) -> TransportError {
+    match e {
+        TransportError::Vanished { path, .. } => TransportError::Gone { path },
+        e => e,
     }
 }
 
@@ -891,6 +903,23 @@ mod tests {
             .send(&job(b"A001"), &AtomicBool::new(false))
             .unwrap_err();
         assert!(matches!(err, TransportError::Vanished { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_port_gone_while_an_answer_is_awaited_says_so_without_made_up_counts() {
+        let (master, mut printer) = pair(settings());
+        printer.send_end_marker().unwrap();
+        drop(master);
+        let err = printer
+            .wait_end_marker(Duration::from_secs(2))
+            .unwrap_err();
+        assert!(matches!(err, TransportError::Gone { .. }), "{err}");
+        let message = err.to_string();
+        assert!(message.contains("went away while the kiosk waited"), "{message}");
+        assert!(!message.contains(" of "), "{message}");
+        // Asking the status of a port that is gone is the same.
+        let err = printer.health().unwrap_err();
+        assert!(matches!(err, TransportError::Gone { .. }), "{err}");
     }
 
     #[test]

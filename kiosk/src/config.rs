@@ -285,6 +285,7 @@ struct RawPrinter {
     status_timeout_ms: Option<Spanned<u64>>,
     hold_seconds: Option<Spanned<u64>>,
     poll_seconds: Option<Spanned<u64>>,
+    reprint_unconfirmed_minutes: Option<Spanned<u32>>,
     auto_status: Option<bool>,
     logo: Option<bool>,
     simulate_timing: Option<bool>,
@@ -471,6 +472,13 @@ impl Config {
                 1..=3650,
                 defaults.phone_retention_days,
                 " days",
+            )?,
+            reprint_unconfirmed_minutes: src.in_range(
+                &raw.printer.reprint_unconfirmed_minutes,
+                "printer.reprint_unconfirmed_minutes",
+                0..=30,
+                defaults.reprint_unconfirmed_minutes,
+                " minutes",
             )?,
         };
 

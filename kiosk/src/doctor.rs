@@ -174,6 +174,7 @@ pub fn examine(places: &Places) -> Vec<Check> {
             checks.push(printer(&config, places));
         }
     }
+    checks.push(unconfirmed_prints(&config, places, live.as_ref()));
     checks.push(clock(places, live.as_ref()));
     checks.extend(groups(&config, &own_groups()));
     checks.push(touch_rule(board, &places.udev_rules));
@@ -605,6 +606,92 @@ fn clock(places: &Places, live: Option<&Value>) -> Check {
             format!("cannot tell whether NTP synchronised it; {rtc_word}"),
             "`timedatectl` shows the state; enable systemd-timesyncd or chrony",
         ),
+    }
+}
+
+/// Tickets and case papers the printer never confirmed before a crash: the
+/// running station's list, or — stopped — what its journal leaves open
+/// (decided at its next start).
+fn unconfirmed_prints(config: &Config, places: &Places, live: Option<&Value>) -> Check {
+    const FIX: &str = "their numbers are valid: print one again when a citizen asks (staff mode 补打, the console, or `reprint A001` on the control socket)";
+    if let Some(state) = live {
+        let listed: Vec<String> = state["station"]["unconfirmed_prints"]
+            .as_array()
+            .map(|a| a.iter().map(unconfirmed_name).collect())
+            .unwrap_or_default();
+        return if listed.is_empty() {
+            Check::ok(
+                "printing",
+                "every paper asked of the printer is accounted for",
+            )
+        } else {
+            Check::warn(
+                "printing",
+                format!(
+                    "may not have printed (lost in a restart): {}",
+                    listed.join(", ")
+                ),
+                FIX,
+            )
+        };
+    }
+    let db = places.data.join("kiosk.db");
+    let station = crate::store::open_read_only(&db, &config.store)
+        .and_then(|conn| crate::store::resume(&conn, &db))
+        .map(|resume| {
+            resume.rebuild(crate::domain::Station::new(
+                config.catalog.clone(),
+                config.calendar.clone(),
+                config.settings.clone(),
+            ))
+        });
+    let station = match station {
+        Ok(s) => s,
+        Err(e) => return Check::skip("printing", format!("cannot read the journal: {e}")),
+    };
+    let view = station.view(jiff::Timestamp::now());
+    let mut lines: Vec<String> = view
+        .unconfirmed_prints
+        .iter()
+        .map(|p| p.paper.to_string())
+        .collect();
+    let outstanding: Vec<String> = station
+        .outstanding_prints()
+        .iter()
+        .map(|(p, _)| p.to_string())
+        .collect();
+    if lines.is_empty() && outstanding.is_empty() {
+        return Check::ok(
+            "printing",
+            "every paper asked of the printer is accounted for",
+        );
+    }
+    if !lines.is_empty() {
+        lines = vec![format!(
+            "may not have printed (lost in a restart): {}",
+            lines.join(", ")
+        )];
+    }
+    if !outstanding.is_empty() {
+        lines.push(format!(
+            "not confirmed by the printer when the station stopped: {} — at its next start the station prints recent ones again (marked 补打) and lists the others",
+            outstanding.join(", ")
+        ));
+    }
+    Check::warn("printing", lines.join("; "), FIX)
+}
+
+/// A listed paper from the state's JSON: `A003` or `2026-0007 投诉受理回执`.
+fn unconfirmed_name(v: &Value) -> String {
+    match (
+        v["ticket"].as_str(),
+        v["case"].as_str(),
+        v["document"].as_str(),
+    ) {
+        (Some(t), _, _) => t.to_string(),
+        (_, Some(c), Some("receipt")) => format!("{c} 投诉受理回执"),
+        (_, Some(c), _) => format!("{c} 延期办理告知书"),
+        _ => text(v),
     }
 }
 

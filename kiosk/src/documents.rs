@@ -167,7 +167,26 @@ enum Row {
 /// QR module size in dots: about 25 mm for a short payload on either paper.
 const QR_MODULE: u8 = 6;
 
+/// The mark of a paper printed again (by staff, after a restart, or after
+/// a delivery the printer never confirmed).
+pub const REPRINT_MARK: &str = "补打 REPRINT";
+
 impl Document {
+    /// The same document marked 补打 REPRINT under its header, so that a
+    /// second copy is never taken for a first. Marking twice changes nothing.
+    pub fn reprinted(mut self) -> Self {
+        let mark = Block::Text(REPRINT_MARK.into(), Style::BODY.size(2).bold());
+        if !self.blocks.contains(&mark) {
+            let after_header = self
+                .blocks
+                .iter()
+                .position(|b| *b == Block::Rule)
+                .map_or(0, |i| i + 1);
+            self.blocks.insert(after_header, mark);
+        }
+        self
+    }
+
     fn rows(&self, press: Press<'_>) -> Vec<Row> {
         let columns = usize::from(press.profile.columns);
         let mut rows = Vec::new();
@@ -475,9 +494,6 @@ pub fn ticket(slip: &TicketSlip, station: &StationInfo, locale: Locale) -> Docum
         Block::Text(wait2, Style::BODY),
         Block::Text(slip.issued_local.clone(), Style::BODY),
     ]);
-    if slip.reprint {
-        blocks.push(Block::Text("补打 REPRINT".into(), Style::BODY.bold()));
-    }
     let day = slip.issued_local.split(' ').next().unwrap_or_default();
     blocks.extend([
         Block::Qr(format!("{day} {}", slip.code)),
@@ -487,9 +503,14 @@ pub fn ticket(slip: &TicketSlip, station: &StationInfo, locale: Locale) -> Docum
             Style::BODY,
         ),
     ]);
-    Document {
+    let document = Document {
         kind: "ticket",
         blocks,
+    };
+    if slip.reprint {
+        document.reprinted()
+    } else {
+        document
     }
 }
 

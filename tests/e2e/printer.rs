@@ -468,3 +468,201 @@ fn technicians_ask_the_printer_and_print_a_test_page() {
         "{stderr}"
     );
 }
+
+/// Every job the virtual printer has kept in the data folder, across runs, as
+/// text, in order.
+fn printed_papers(data: &std::path::Path) -> Vec<String> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(data.join("printer"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_ticket_cut_but_never_confirmed_comes_out_again_marked_and_journaled_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &[]);
+    // The paper comes out whole; the cable goes before the printer answers the
+    // end marker that follows it.
+    station.ok("printer unplug-after-cut");
+    station.ok("tap category-A");
+    station.ok("settle held");
+    let fault = station.state()["printer"]["fault"].clone();
+    let fault = fault.as_str().unwrap();
+    assert!(
+        fault.contains("went away while the kiosk waited for the printer's answer"),
+        "{fault}"
+    );
+    assert!(!fault.contains("0 of 0"), "{fault}");
+    station.ok("printer plug");
+    station.ok("settle");
+    assert_eq!(station.screen()["print"], "printed");
+    assert!(station.quit().success());
+
+    let papers = printed_papers(dir.path());
+    assert_eq!(papers.len(), 2, "{papers:?}");
+    assert!(papers[0].contains("A001\n") && !papers[0].contains("补打"));
+    assert!(
+        papers[1].contains("A001\n") && papers[1].contains("补打 REPRINT"),
+        "the second copy is marked: {}",
+        papers[1]
+    );
+    let resent = journal(dir.path(), &["--kind", "print_resent"]);
+    assert_eq!(resent.len(), 1, "{resent:?}");
+    assert_eq!(resent[0]["ticket"], "A001");
+    assert_eq!(bodies(dir.path(), "ticket_printed").len(), 1);
+}
+
+/// Settings for the crash tests: a printer that takes the time a real one
+/// takes, so that tickets are still at it when the kiosk is killed.
+fn paced_config(dir: &std::path::Path, reprint_minutes: u32) -> std::path::PathBuf {
+    let config = dir.join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[console]\nlisten = \"127.0.0.1:0\"\n[printer]\nsimulate_timing = true\npoll_seconds = 1\nreprint_unconfirmed_minutes = {reprint_minutes}\n"
+        ),
+    )
+    .unwrap();
+    config
+}
+
+/// Takes tickets by touch without waiting for them to print; returns once the
+/// station has committed them all.
+fn take_quickly(station: &mut Station, categories: &[char]) {
+    for c in categories {
+        station.ok(&format!("tap category-{c}"));
+        station.ok("tap done");
+    }
+    let issued = station.state()["tickets"].as_array().unwrap().len();
+    assert_eq!(issued, categories.len());
+}
+
+#[test]
+fn tickets_a_crash_left_unprinted_are_printed_again_marked_once_the_kiosk_is_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = paced_config(dir.path(), 2);
+    let data = dir.path().join("data");
+    let args = ["--config", config.to_str().unwrap()];
+    let mut station = Station::start(&data, &args);
+    take_quickly(&mut station, &['A', 'A', 'B']);
+    station.kill();
+
+    let before: Vec<String> = bodies(&data, "ticket_printed")
+        .iter()
+        .map(|b| b["ticket"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        before.len() < 3,
+        "the paced printer cannot have printed three tickets yet: {before:?}"
+    );
+    let mut station = Station::start(&data, &args);
+    station.ok("settle");
+    assert!(station.quit().success());
+
+    // Every ticket came out: those printed before the crash once, the others
+    // again after it, marked 补打.
+    let papers = printed_papers(&data);
+    for code in ["A001", "A002", "B001"] {
+        let copies: Vec<&String> = papers
+            .iter()
+            .filter(|p| p.contains(&format!("{code}\n")))
+            .collect();
+        assert!(!copies.is_empty(), "{code} never printed: {papers:?}");
+        if !before.contains(&code.to_string()) {
+            assert!(
+                copies.iter().any(|p| p.contains("补打 REPRINT")),
+                "{code} printed again unmarked: {copies:?}"
+            );
+        }
+    }
+    // Each decision is journaled.
+    let decided = bodies(&data, "print_unconfirmed");
+    let reprinted: Vec<&str> = decided
+        .iter()
+        .filter(|b| b["decision"] == "reprinted")
+        .map(|b| b["ticket"].as_str().unwrap())
+        .collect();
+    let mut lacking: Vec<&str> = ["A001", "A002", "B001"]
+        .into_iter()
+        .filter(|c| !before.iter().any(|b| b == c))
+        .collect();
+    lacking.sort();
+    let mut reprinted_sorted = reprinted.clone();
+    reprinted_sorted.sort();
+    assert_eq!(reprinted_sorted, lacking, "{decided:?}");
+    let printed: Vec<String> = bodies(&data, "ticket_printed")
+        .iter()
+        .map(|b| b["ticket"].as_str().unwrap().to_string())
+        .collect();
+    for code in lacking {
+        assert!(printed.iter().any(|p| p == code), "{code}: {printed:?}");
+    }
+}
+
+#[test]
+fn tickets_a_crash_left_unprinted_too_long_ago_are_listed_for_staff_until_called() {
+    let dir = tempfile::tempdir().unwrap();
+    // 0: nothing is printed again unasked; everything is listed.
+    let config = paced_config(dir.path(), 0);
+    let data = dir.path().join("data");
+    let args = ["--config", config.to_str().unwrap()];
+    let mut station = Station::start(&data, &args);
+    take_quickly(&mut station, &['A', 'A', 'B']);
+    station.kill();
+    let printed_before = bodies(&data, "ticket_printed").len();
+
+    let mut station = Station::start(&data, &args);
+    let state = station.state();
+    let listed: Vec<String> = state["station"]["unconfirmed_prints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["ticket"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(listed.len(), 3 - printed_before, "{state}");
+    let notice = station.screen()["notice"].as_str().unwrap().to_string();
+    assert!(
+        notice.contains("可能未打印") && notice.contains(&listed[0]),
+        "{notice}"
+    );
+    // The doctor, asked while the station runs, lists them too.
+    let out = kiosk()
+        .args(["doctor", "--data"])
+        .arg(&data)
+        .args(["--config", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("may not have printed") && report.contains(&listed[0]),
+        "{report}"
+    );
+    // Calling the ticket: the citizen reached the window; the line goes.
+    station.ok("key 1 call");
+    let state = station.state();
+    let called = state["station"]["windows"][0]["ticket"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let still: Vec<&str> = state["station"]["unconfirmed_prints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["ticket"].as_str().unwrap())
+        .collect();
+    assert!(!still.contains(&called.as_str()), "{still:?}");
+    assert!(station.quit().success());
+    let decided = bodies(&data, "print_unconfirmed");
+    assert_eq!(decided.len(), listed.len());
+    assert!(
+        decided.iter().all(|b| b["decision"] == "listed"),
+        "{decided:?}"
+    );
+}

@@ -173,6 +173,13 @@ impl Station {
         self.child.take().unwrap().wait().unwrap()
     }
 
+    /// Kills the kiosk at once (SIGKILL), as a crash would, and waits for it.
+    pub fn kill(mut self) {
+        let mut child = self.child.take().unwrap();
+        child.kill().unwrap();
+        let _ = child.wait();
+    }
+
     /// The process id, for signals.
     pub fn pid(&self) -> u32 {
         self.child.as_ref().unwrap().id()

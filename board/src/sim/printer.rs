@@ -18,9 +18,13 @@
 //!
 //! Each job, ended by a cut, is kept and written as `job-NNNN.bin` (raw bytes),
 //! `.txt` (the paper as text), `.dump` (commands as tokens) and `.png` (a picture
-//! of the paper). Faults are injected through [`VirtualPrinter::act`]; `unplug`
-//! makes the port vanish, mid-job if need be, and the job in progress is lost
-//! with the printer's power, as on a real one.
+//! of the paper). Numbers go on from the highest job already in the folder, so
+//! a restarted kiosk never overwrites what an earlier run printed: the folder
+//! is the paper that came out. Faults are injected through
+//! [`VirtualPrinter::act`]; `unplug` makes the port vanish, mid-job if need be,
+//! and the job in progress is lost with the printer's power, as on a real one;
+//! `unplug-after-cut` pulls the cable the moment the next paper is cut, before
+//! the printer answers what follows it (its end marker).
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
@@ -69,7 +73,8 @@ impl Model {
 /// One printed job as the virtual printer saw it.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Job {
-    /// 1 for the first job since the printer started.
+    /// The job's number in its folder: one more than the highest there
+    /// when it was printed.
     pub number: usize,
     pub bytes: usize,
     /// The printed lines' text.
@@ -164,6 +169,10 @@ struct State {
     job_dots: u64,
     /// Status answers sent (real-time and end markers).
     answers: usize,
+    /// The number the next job gets.
+    next_number: usize,
+    /// Pull the cable as soon as the next paper is cut.
+    unplug_after_cut: bool,
 }
 
 struct Shared {
@@ -171,6 +180,8 @@ struct Shared {
     changed: Condvar,
     model: Model,
     out_dir: PathBuf,
+    /// The stable path the kiosk opens.
+    link: PathBuf,
 }
 
 impl Shared {
@@ -179,11 +190,15 @@ impl Shared {
     }
 }
 
+/// The printer's end of the line towards the kiosk: gone (`None`) once the
+/// cable is pulled, so that its descriptor closes with the others.
+type Line = Mutex<Option<TTYPort>>;
+
 struct Running {
     stop: Arc<AtomicBool>,
     threads: Vec<JoinHandle<()>>,
     /// The line towards the kiosk, for answers and noise.
-    line: Arc<Mutex<TTYPort>>,
+    line: Arc<Line>,
 }
 
 /// A virtual ESC/POS printer on a pseudo-terminal.
@@ -214,6 +229,7 @@ impl VirtualPrinter {
     /// Starts a printer reachable at `link`, writing jobs into `out_dir`.
     pub fn start(link: &Path, out_dir: &Path, model: Model) -> io::Result<Self> {
         std::fs::create_dir_all(out_dir)?;
+        let next_number = highest_job(out_dir)? + 1;
         let mut printer = Self {
             link: link.to_path_buf(),
             shared: Arc::new(Shared {
@@ -228,10 +244,13 @@ impl VirtualPrinter {
                     decoder: Decoder::default(),
                     job_dots: 0,
                     answers: 0,
+                    next_number,
+                    unplug_after_cut: false,
                 }),
                 changed: Condvar::new(),
                 model,
                 out_dir: out_dir.to_path_buf(),
+                link: link.to_path_buf(),
             }),
             running: None,
         };
@@ -246,6 +265,14 @@ impl VirtualPrinter {
 
     /// Connects the printer: a fresh pseudo-terminal behind the stable path.
     pub fn plug(&mut self) -> io::Result<()> {
+        // The mechanism may have pulled its own cable (`unplug-after-cut`).
+        if self
+            .running
+            .as_ref()
+            .is_some_and(|r| r.stop.load(Ordering::Relaxed))
+        {
+            self.unplug();
+        }
         if self.running.is_some() {
             return Ok(());
         }
@@ -261,9 +288,9 @@ impl VirtualPrinter {
         master
             .set_timeout(Duration::from_millis(20))
             .map_err(io::Error::other)?;
-        let line = Arc::new(Mutex::new(
+        let line = Arc::new(Mutex::new(Some(
             master.try_clone_native().map_err(io::Error::other)?,
-        ));
+        )));
 
         let stop = Arc::new(AtomicBool::new(false));
         self.shared.lock().plugged = true;
@@ -334,6 +361,10 @@ impl VirtualPrinter {
                 return Ok(());
             }
             PrinterAction::Plug => return self.plug(),
+            PrinterAction::UnplugAfterCut => {
+                self.shared.lock().unplug_after_cut = true;
+                return Ok(());
+            }
             PrinterAction::PaperOut => set(&|f| f.paper_out = true),
             PrinterAction::PaperLow => set(&|f| f.paper_low = true),
             PrinterAction::PaperEndIn(mm) => set(&|f| f.paper_left_mm = Some(f64::from(mm))),
@@ -417,15 +448,17 @@ impl Drop for VirtualPrinter {
 }
 
 /// Writes towards the kiosk; a line that is gone takes nothing.
-fn send(line: &Mutex<TTYPort>, bytes: &[u8]) {
+fn send(line: &Line, bytes: &[u8]) {
     let mut line = line.lock().unwrap_or_else(|e| e.into_inner());
-    let _ = line.write_all(bytes);
-    let _ = line.flush();
+    if let Some(line) = line.as_mut() {
+        let _ = line.write_all(bytes);
+        let _ = line.flush();
+    }
 }
 
 /// Sends an automatic status block with the printer's state, when the kiosk
 /// asked for them. The lock is released before writing to the line.
-fn tell_status(state: MutexGuard<'_, State>, line: &Mutex<TTYPort>) {
+fn tell_status(state: MutexGuard<'_, State>, line: &Line) {
     let block = state.auto_status.then(|| state.faults.auto_status());
     let wrong = state.faults.wrong_baud;
     drop(state);
@@ -446,7 +479,7 @@ fn mangle(bytes: &[u8], wrong_baud: bool) -> Vec<u8> {
 
 /// The receiver: line → receive buffer, at the baud rate, answering `DLE EOT n`
 /// on arrival.
-fn receive(master: &mut TTYPort, shared: &Shared, stop: &AtomicBool, line: &Mutex<TTYPort>) {
+fn receive(master: &mut TTYPort, shared: &Shared, stop: &AtomicBool, line: &Line) {
     let model = &shared.model;
     let bytes_per_s = f64::from(model.baud) / 10.0;
     // At most 10 ms of the wire per read, so that pacing is smooth.
@@ -552,7 +585,7 @@ impl WireClock {
 }
 
 /// The mechanism: receive buffer → paper.
-fn print(shared: &Shared, stop: &AtomicBool, line: &Mutex<TTYPort>) {
+fn print(shared: &Shared, stop: &AtomicBool, line: &Line) {
     let model = &shared.model;
     loop {
         let mut s = shared.lock();
@@ -620,7 +653,8 @@ fn print(shared: &Shared, stop: &AtomicBool, line: &Mutex<TTYPort>) {
         }
         for page in pages {
             let mut s = shared.lock();
-            let number = s.jobs.len() + 1;
+            let number = s.next_number;
+            s.next_number += 1;
             let dots = std::mem::take(&mut s.job_dots);
             drop(s);
             let saved = save(&page, number, dots, model, &shared.out_dir);
@@ -634,10 +668,45 @@ fn print(shared: &Shared, stop: &AtomicBool, line: &Mutex<TTYPort>) {
                     ))
                 }
             }
+            let pull = std::mem::take(&mut s.unplug_after_cut);
             drop(s);
             shared.changed.notify_all();
+            if pull {
+                // The paper is out; the cable goes before anything after it
+                // is answered. Both threads stop and the pseudo-terminal
+                // closes, as the port of an unplugged adapter does.
+                stop.store(true, Ordering::Relaxed);
+                line.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let _ = std::fs::remove_file(&shared.link);
+                let mut s = shared.lock();
+                s.plugged = false;
+                s.buffer.clear();
+                s.decoder.reset();
+                s.job_dots = 0;
+                s.auto_status = false;
+                drop(s);
+                shared.changed.notify_all();
+                return;
+            }
         }
     }
+}
+
+/// The highest job number already in `dir` (0 when there is none).
+fn highest_job(dir: &Path) -> io::Result<usize> {
+    let mut highest = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name();
+        let number = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("job-"))
+            .and_then(|n| n.split('.').next())
+            .and_then(|n| n.parse::<usize>().ok());
+        if let Some(n) = number {
+            highest = highest.max(n);
+        }
+    }
+    Ok(highest)
 }
 
 fn save(page: &Page, number: usize, dots: u64, model: &Model, out_dir: &Path) -> io::Result<Job> {
@@ -720,6 +789,50 @@ mod tests {
         assert!(printer.wait_for_jobs(2, Duration::from_secs(5)));
         assert_eq!(printer.status().jobs, 2);
         assert_eq!(printer.status().unknown_commands, 0);
+    }
+
+    #[test]
+    fn a_restarted_printer_numbers_on_and_never_overwrites_a_job() {
+        let dir = tempfile::tempdir().unwrap();
+        for (run, expected) in [(1, "job-0001"), (2, "job-0002")] {
+            let printer = printer(dir.path(), Model::instant_58mm());
+            let mut port = open(printer.path());
+            port.write_all(format!("run {run}\n\x1dVB\x00").as_bytes())
+                .unwrap();
+            assert!(printer.wait_for_jobs(1, Duration::from_secs(5)));
+            let job = &printer.jobs()[0];
+            assert_eq!(job.files.file_name().unwrap(), expected);
+            drop(port);
+            drop(printer);
+        }
+        let first = std::fs::read_to_string(dir.path().join("jobs/job-0001.txt")).unwrap();
+        assert!(first.starts_with("run 1"), "{first}");
+    }
+
+    #[test]
+    fn unplugged_after_the_cut_the_paper_is_out_and_its_end_marker_never_answered() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut printer = printer(dir.path(), Model::instant_58mm());
+        let link = printer.path().to_path_buf();
+        let mut port = open(&link);
+        printer.act(PrinterAction::UnplugAfterCut).unwrap();
+        port.write_all(b"A001\n\x1dVB\x00\x1dr\x01").unwrap();
+        assert!(printer.wait_for_jobs(1, Duration::from_secs(5)));
+        assert_eq!(printer.jobs()[0].lines, ["A001"]);
+        // The answer never comes: the line is gone.
+        let mut answer = [0u8; 1];
+        let read = port.read(&mut answer);
+        assert!(
+            !matches!(read, Ok(1)),
+            "answered {answer:?} after the cable was pulled"
+        );
+        assert!(!printer.status().plugged);
+        assert!(!link.exists());
+        // Plugged again, it prints as before.
+        printer.act(PrinterAction::Plug).unwrap();
+        let mut port = open(&link);
+        port.write_all(b"A002\n\x1dVB\x00").unwrap();
+        assert!(printer.wait_for_jobs(2, Duration::from_secs(5)));
     }
 
     #[test]

@@ -222,6 +222,7 @@ mod tests {
                 siren_relay: false,
                 buzzer: crate::domain::BuzzerPattern::Off,
             },
+            unconfirmed_prints: Vec::new(),
         };
         let now: Timestamp = "2026-11-30T01:00:00Z".parse().unwrap();
         cards.update(&station, &BTreeMap::new(), now);

@@ -20,7 +20,7 @@ use super::{
 use crate::config::StationInfo;
 use crate::documents::{self, Locale, Press, StoredLogo};
 use crate::domain::{
-    Actor, CaseDocument, CaseNo, CategoryId, Command, Deadline, Effect, Notice, Phone,
+    Actor, CaseDocument, CaseNo, CategoryId, Command, Deadline, Effect, Notice, Paper, Phone,
     PrintOutcome, PrinterHealth, Record, Rejection, SignInPlace, StaffRole, Station, StationView,
     TicketSlip, Topic, WindowNo, ZoneFault, ZoneRole, ZoneSignal, ZoneView,
 };
@@ -167,8 +167,12 @@ impl Core {
     /// behind the journal, and posts the first view to the screen ahead of
     /// anything the control socket may ask.
     pub async fn prepare(&mut self) {
-        if let Err(f) = self.exec(Command::Started, Actor::System).await {
-            tracing::error!("{}", f.message());
+        let started = Command::Started {
+            printer: self.printer.is_some(),
+        };
+        match self.exec(started, Actor::System).await {
+            Ok(effects) => self.perform(effects),
+            Err(f) => tracing::error!("{}", f.message()),
         }
         self.handle(Event::Tick).await;
     }
@@ -226,6 +230,22 @@ impl Core {
                 }
             }
             Event::Printed { job, outcome } => self.printed(job, outcome).await,
+            Event::PrintResent { job } => {
+                if let Some(paper) = job.paper() {
+                    tracing::warn!(
+                        "{job}: the printer's port went away before it confirmed the print; sending it again marked 补打"
+                    );
+                    if let Err(f) = self
+                        .exec(Command::PrintResent { paper }, Actor::System)
+                        .await
+                    {
+                        tracing::error!(
+                            "cannot journal the second print of {job}: {}",
+                            f.message()
+                        );
+                    }
+                }
+            }
             Event::PrintHeld { job, reason } => {
                 tracing::warn!("{job} held until the printer recovers: {reason}");
                 if !self.held.contains(&job) {
@@ -429,18 +449,23 @@ impl Core {
     }
 
     async fn command(&mut self, command: Command, actor: Actor) -> Result<(), String> {
-        // A ticket still at the printer prints by itself once it can: a reprint
+        // A paper still at the printer prints by itself once it can: a reprint
         // now would come out twice.
-        if let Command::Reprint { ticket } = &command
-            && self.pending.contains(&JobKey::Ticket(*ticket))
+        let reprint = match command {
+            Command::Reprint { ticket } => Some(Paper::Ticket { ticket }),
+            Command::ReprintCase { case, document } => Some(Paper::Case { case, document }),
+            _ => None,
+        };
+        if let Some(paper) = reprint
+            && let Some(job) = self.pending.iter().find(|j| j.paper() == Some(paper))
         {
-            let why = if self.held.contains(&JobKey::Ticket(*ticket)) {
+            let why = if self.held.contains(job) {
                 "is waiting for the printer to recover"
             } else {
                 "is being printed"
             };
             return Err(format!(
-                "{ticket} {why}; it prints by itself — reprint it once it has printed or was given up"
+                "{paper} {why}; it prints by itself — reprint it once it has printed or was given up"
             ));
         }
         let result = match self.exec(command, actor).await {
@@ -940,27 +965,13 @@ impl Core {
                 }
                 Effect::ComplaintFiled {
                     case,
-                    topic,
-                    window,
-                    filed_at,
                     answer_by,
                     working_days,
                     again: false,
+                    ..
                 } => {
                     tracing::info!("complaint {case} filed; answer by {}", answer_by.date);
-                    let facts = documents::ReceiptFacts {
-                        case_no: case.to_string(),
-                        filed_local: self.station.local(filed_at),
-                        topic_zh: topic.zh().into(),
-                        topic_en: topic.en().into(),
-                        window: window.map(WindowNo::get),
-                        answer_by: answer_by.date.to_string(),
-                        working_days,
-                        provisional: answer_by.provisional,
-                    };
-                    let document = documents::complaint_receipt(&facts, &self.info, self.locale);
-                    let key = self.case_job(case, CaseDocument::Receipt);
-                    let printing = self.submit(key, &document);
+                    let printing = self.print_case(case, CaseDocument::Receipt, false);
                     let print = if printing {
                         PrintState::Printing
                     } else {
@@ -969,25 +980,13 @@ impl Core {
                     self.screen
                         .complaint(filed(case, answer_by, working_days, print));
                 }
-                Effect::CaseExtended {
-                    case,
-                    reason,
-                    was,
-                    now_due,
-                    by,
-                } => {
+                Effect::CaseExtended { case, now_due, .. } => {
                     tracing::info!("case {case} extended to {}", now_due.date);
-                    let facts = documents::NoticeFacts {
-                        case_no: case.to_string(),
-                        reason,
-                        old_deadline: deadline_text(was),
-                        new_deadline: deadline_text(now_due),
-                        issued_local: self.station.local(self.clock.now()),
-                        manager: by.to_string(),
-                    };
-                    let document = documents::case_notice(&facts, &self.info, Locale::Zh);
-                    let key = self.case_job(case, CaseDocument::ExtensionNotice);
-                    self.submit(key, &document);
+                    self.print_case(case, CaseDocument::ExtensionNotice, false);
+                }
+                Effect::ReprintCase { case, document } => {
+                    tracing::info!("case {case}: printing its {} again", document.zh());
+                    self.print_case(case, document, true);
                 }
                 // The window's card and the lobby screen thank the citizen.
                 Effect::Thank { window, level } => {
@@ -1002,6 +1001,58 @@ impl Core {
     fn print(&mut self, slip: &TicketSlip) {
         let document = documents::ticket(slip, &self.info, self.locale);
         self.submit(JobKey::Ticket(slip.code), &document);
+    }
+
+    /// Prints a case's document as the case stands (`reprint`: marked 补打);
+    /// false when there is no printer or no such document.
+    fn print_case(&mut self, case: CaseNo, document: CaseDocument, reprint: bool) -> bool {
+        let Some(paper) = self.case_document(case, document) else {
+            tracing::error!("case {case} has no {} to print", document.zh());
+            return false;
+        };
+        let paper = if reprint { paper.reprinted() } else { paper };
+        let key = self.case_job(case, document);
+        self.submit(key, &paper)
+    }
+
+    /// A case's receipt or extension notice, from the case as the station
+    /// holds it.
+    fn case_document(&self, case: CaseNo, document: CaseDocument) -> Option<documents::Document> {
+        let c = self.station.case(case)?;
+        match document {
+            CaseDocument::Receipt => {
+                let crate::domain::CaseSource::Complaint { topic, .. } = c.source else {
+                    return None;
+                };
+                let facts = documents::ReceiptFacts {
+                    case_no: case.to_string(),
+                    filed_local: self.station.local(c.history.first()?.at),
+                    topic_zh: topic.zh().into(),
+                    topic_en: topic.en().into(),
+                    window: c.window.map(WindowNo::get),
+                    answer_by: c.callback_due.date.to_string(),
+                    working_days: self.station.settings().answer_days,
+                    provisional: c.callback_due.provisional,
+                };
+                Some(documents::complaint_receipt(
+                    &facts,
+                    &self.info,
+                    self.locale,
+                ))
+            }
+            CaseDocument::ExtensionNotice => {
+                let e = c.extensions.last()?;
+                let facts = documents::NoticeFacts {
+                    case_no: case.to_string(),
+                    reason: e.reason.clone(),
+                    old_deadline: deadline_text(e.was),
+                    new_deadline: deadline_text(e.now_due),
+                    issued_local: self.station.local(e.at),
+                    manager: e.by.to_string(),
+                };
+                Some(documents::case_notice(&facts, &self.info, Locale::Zh))
+            }
+        }
     }
 
     fn case_job(&mut self, case: CaseNo, document: CaseDocument) -> JobKey {
@@ -1023,6 +1074,9 @@ impl Core {
             logo: self.logo.as_ref(),
         };
         let encoded = document.escpos(press);
+        // Sent instead when the printer took the paper and lost its port
+        // before confirming it: the first copy may have come out.
+        let resend = document.clone().reprinted().escpos(press);
         let paper_time =
             self.profile.print_time(document.paper_dots(press)) + self.profile.cut_time();
         if !encoded.replaced.is_empty() {
@@ -1034,6 +1088,7 @@ impl Core {
         let job = PrintJob {
             job: key,
             encoded,
+            resend,
             paper_time,
             queued_at: std::time::Instant::now(),
         };
@@ -1094,6 +1149,20 @@ impl Core {
             PrinterHealth::Ready if v.printer_fault.is_some() => notice
                 .push("打印机无法出票，请工作人员检查 · Printer cannot print — staff please check"),
             PrinterHealth::Ready => {}
+        }
+        let unconfirmed;
+        if !v.unconfirmed_prints.is_empty() {
+            let names: Vec<String> = v
+                .unconfirmed_prints
+                .iter()
+                .map(|p| p.paper.to_string())
+                .collect();
+            unconfirmed = format!(
+                "可能未打印：{}（号码有效） · May not have printed: {} (numbers valid)",
+                names.join("、"),
+                names.join(", ")
+            );
+            notice.push(&unconfirmed);
         }
         if v.clock_behind {
             notice.push("系统时间落后于记录，请工作人员校准 · Clock behind the records — staff please check");
@@ -1466,6 +1535,29 @@ pub fn notice_text(notice: &Notice) -> String {
         ),
         Notice::ZoneFault { zone, fault: None } => {
             format!("zone `{zone}` is repaired: its wiring reads normal again")
+        }
+        Notice::PrintsUnconfirmed { reprinted, listed } => {
+            let names = |papers: &[Paper]| {
+                papers
+                    .iter()
+                    .map(Paper::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let mut parts = Vec::new();
+            if !reprinted.is_empty() {
+                parts.push(format!("printed again marked 补打: {}", names(reprinted)));
+            }
+            if !listed.is_empty() {
+                parts.push(format!(
+                    "may not have printed (too long ago to print again unasked; the numbers are valid — reprint if a citizen asks): {}",
+                    names(listed)
+                ));
+            }
+            format!(
+                "the kiosk restarted before the printer confirmed some papers: {}",
+                parts.join("; ")
+            )
         }
         Notice::Printer { health } => match health {
             PrinterHealth::Ready => "the printer is ready".into(),

@@ -39,7 +39,8 @@ pub use writer::Writer;
 pub use zones::ZoneRequest;
 
 use crate::domain::{
-    Actor, CaseDocument, CaseNo, Command, Phone, PrintOutcome, PrinterHealth, TicketCode, Topic,
+    Actor, CaseDocument, CaseNo, Command, Paper, Phone, PrintOutcome, PrinterHealth, TicketCode,
+    Topic,
 };
 
 /// What a print job is for: a queue ticket, or a case's document.
@@ -78,6 +79,15 @@ impl std::fmt::Display for JobKey {
 }
 
 impl JobKey {
+    /// The paper the journal knows the job as (the test page is none).
+    pub fn paper(&self) -> Option<Paper> {
+        match *self {
+            JobKey::Ticket(ticket) => Some(Paper::Ticket { ticket }),
+            JobKey::Case { case, document, .. } => Some(Paper::Case { case, document }),
+            JobKey::TestPage { .. } => None,
+        }
+    }
+
     /// What the screen knows the job by: the ticket's code or the case number.
     pub fn code(&self) -> String {
         match self {
@@ -110,6 +120,9 @@ pub enum Event {
     Printed { job: JobKey, outcome: PrintOutcome },
     /// A job waits for a printer fault to clear; the ticket is valid.
     PrintHeld { job: JobKey, reason: String },
+    /// The printer's port went away after the printer took (part of) a job
+    /// and before it confirmed it: the job is sent again, marked 补打.
+    PrintResent { job: JobKey },
     /// A citizen confirmed a complaint on the touchscreen; `english` when the
     /// screen was in English (the receipt is printed English first).
     FileComplaint {

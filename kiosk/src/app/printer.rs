@@ -9,7 +9,9 @@
 //! valid and on screen, staff are told, and the worker asks again every poll
 //! interval. When the fault clears the job resumes where it stopped — bytes the
 //! printer kept are not sent twice — or, if the printer lost them (unplugged,
-//! switched off), is printed again whole under the same number. A job held
+//! switched off), is printed again whole under the same number — marked 补打
+//! when the printer had taken any of it, since what it took may have come out
+//! (the station journals that second print). A job held
 //! longer than the hold time (counted from the touch) is given up — unless the
 //! printer already holds part of it and says why it stopped (paper, cover,
 //! offline): that part prints by itself when the fault clears, so giving up
@@ -38,6 +40,9 @@ use crate::domain::{PrintOutcome, PrinterFault, PrinterHealth};
 pub struct PrintJob {
     pub job: JobKey,
     pub encoded: Encoded,
+    /// The same paper marked 补打, sent instead when the printer lost its
+    /// port after taking some of the job and before confirming it.
+    pub resend: Encoded,
     /// The time the printer needs for the paper and the cut at full speed.
     pub paper_time: Duration,
     /// When the job was made: the hold time counts from here, so a ticket
@@ -153,6 +158,29 @@ struct Progress {
     sent: usize,
     /// The end marker was sent and is still to be answered.
     marker: bool,
+    /// Send the copy marked 补打: an earlier copy may have come out.
+    resend: bool,
+    /// The station was told of this copy (a second print, journaled).
+    told: bool,
+}
+
+impl Progress {
+    /// The printer lost what it had: start again — with the marked copy if
+    /// the printer took any of this one (it may have printed it).
+    fn lost(&self) -> Self {
+        if self.sent > 0 || self.marker {
+            Progress {
+                resend: true,
+                ..Progress::default()
+            }
+        } else {
+            Progress {
+                resend: self.resend,
+                told: self.told,
+                ..Progress::default()
+            }
+        }
+    }
 }
 
 struct Worker {
@@ -223,14 +251,19 @@ impl Worker {
             match self.attempt(&job, &mut progress) {
                 Ok(health) => {
                     self.report(health);
+                    let sent = if progress.resend {
+                        &job.resend
+                    } else {
+                        &job.encoded
+                    };
                     break PrintOutcome::Printed {
-                        bytes: job.encoded.bytes.len() as u32,
+                        bytes: sent.bytes.len() as u32,
                         after_fault: held.is_some(),
                     };
                 }
                 Err(problem) => {
                     if problem.lost {
-                        progress = Progress::default();
+                        progress = progress.lost();
                         self.printer = None;
                     }
                     let reason = match &problem.health {
@@ -293,16 +326,25 @@ impl Worker {
         }
         let stop = Arc::clone(&self.stop);
         let bound = self.bound(job);
+        let bytes = if progress.resend {
+            &job.resend
+        } else {
+            &job.encoded
+        };
+        if progress.resend && !progress.told {
+            progress.told = true;
+            let _ = self.events.send(Event::PrintResent { job: job.job });
+        }
         let printer = self.open()?;
         if !progress.marker {
-            if let Err(e) = printer.send_from(&job.encoded, progress.sent, &stop) {
+            if let Err(e) = printer.send_from(bytes, progress.sent, &stop) {
                 if let TransportError::Timeout { sent, .. } = e {
                     // The printer stopped taking bytes; it keeps the ones it took.
                     progress.sent = sent;
                 }
                 return Err(problem(&e));
             }
-            progress.sent = job.encoded.bytes.len();
+            progress.sent = bytes.bytes.len();
         }
         if !progress.marker {
             printer.send_end_marker().map_err(|e| problem(&e))?;
@@ -394,9 +436,9 @@ fn of_fault(f: Fault) -> PrinterHealth {
 /// What a transport error means for the job and for staff.
 fn problem(e: &TransportError) -> Problem {
     let (kind, lost) = match e {
-        TransportError::Missing(_) | TransportError::Vanished { .. } => {
-            (PrinterFault::Unplugged, true)
-        }
+        TransportError::Missing(_)
+        | TransportError::Vanished { .. }
+        | TransportError::Gone { .. } => (PrinterFault::Unplugged, true),
         // Silence does not prove the printer lost anything (a full buffer on a
         // 3-wire line, a printer busy or switched off): resend nothing yet. If
         // it was switched off, its end marker is never answered and the job

@@ -123,7 +123,7 @@ impl Answer {
 }
 
 /// A document printed for a case.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseDocument {
     /// The complaint receipt (投诉受理回执) the citizen takes away.

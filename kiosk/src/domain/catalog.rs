@@ -341,6 +341,11 @@ pub struct Settings {
     /// A complainant's callback number is deleted this many days after the
     /// case is filed (存档).
     pub phone_retention_days: u32,
+    /// After a restart, a paper asked of the printer this many minutes ago
+    /// or less whose outcome was lost is printed again (marked 补打): the
+    /// citizen is probably still at the kiosk. Older ones are listed for
+    /// staff. 0 lists them all.
+    pub reprint_unconfirmed_minutes: u32,
 }
 
 impl Default for Settings {
@@ -362,6 +367,7 @@ impl Default for Settings {
             zones: Vec::new(),
             answer_days: 5,
             phone_retention_days: 180,
+            reprint_unconfirmed_minutes: 2,
         }
     }
 }

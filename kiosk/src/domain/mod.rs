@@ -13,6 +13,7 @@ mod case;
 mod catalog;
 mod complaint;
 mod hours;
+mod printing;
 mod safety;
 mod station;
 mod ticket;
@@ -31,6 +32,7 @@ pub use complaint::{
     MAX_NOTE, MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text, private_text,
 };
 pub use hours::{Ticketing, is_open_day, ticketing_state};
+pub use printing::{Paper, Unconfirmed, UnconfirmedPaper};
 pub use safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
     ZoneState,

@@ -18,6 +18,7 @@ use super::case::{Answer, Case, CaseDocument, CaseNo, CaseSource, Overdue, Staff
 use super::catalog::{Catalog, Category, CategoryId, Policy, Settings, WindowNo, hhmm};
 use super::complaint::{MAX_NOTE, MAX_TEXT, Phone, Topic, private_text};
 use super::hours::{Ticketing, ticketing_state};
+use super::printing::{Paper, Prints, Unconfirmed, UnconfirmedPaper, decide_after_restart};
 use super::safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
     ZoneState,
@@ -90,6 +91,16 @@ pub enum Command {
     PrinterHealth(PrinterHealth),
     /// Staff print a ticket again under its own number.
     Reprint { ticket: TicketCode },
+    /// Staff print a case's document again (a receipt the citizen did not
+    /// get, a notice to hand over).
+    ReprintCase {
+        case: CaseNo,
+        document: CaseDocument,
+    },
+    /// The printer lost its port after it had taken (part of) a paper and
+    /// before it said the paper was printed: the worker sends it again,
+    /// marked 补打.
+    PrintResent { paper: Paper },
     /// Staff put a new paper roll in: a test page prints to prove it.
     PaperChanged,
     /// A key on a window's evaluator: a rating level, 1 (非常不满意) to 5
@@ -153,8 +164,9 @@ pub enum Command {
     /// behind the journal.
     Tick,
     /// The kiosk has just started: rating times still open from before the
-    /// restart end.
-    Started,
+    /// restart end, and papers whose print outcome the journal lacks are
+    /// printed again or listed for staff (`printer`: one is configured).
+    Started { printer: bool },
     /// What the system says of its clock: whether NTP has synchronised it
     /// (`None`: it cannot tell) and whether a real-time clock kept it through
     /// the power cut. A clock nobody confirmed may be wrong either way, so
@@ -484,6 +496,27 @@ pub enum Fact {
     ContactDeleted {
         case: CaseNo,
     },
+    /// After a restart: a paper was asked of the printer at `requested_at`
+    /// and the journal does not say whether it printed; `decision` is what
+    /// the station did about it.
+    PrintUnconfirmed {
+        #[serde(flatten)]
+        paper: Paper,
+        requested_at: Timestamp,
+        decision: Unconfirmed,
+    },
+    /// The printer's port went away after it had taken (part of) a paper
+    /// and before it said the paper was printed: the paper is sent again,
+    /// marked 补打 — a second print, since the first may have come out.
+    PrintResent {
+        #[serde(flatten)]
+        paper: Paper,
+    },
+    /// Staff asked for a case's document to be printed again (marked 补打).
+    CaseReprinted {
+        case: CaseNo,
+        document: CaseDocument,
+    },
     /// A matter handled by hand during an outage, entered afterwards (补录):
     /// `started`/`finished` are its real times, `handled_day` the business
     /// day it counts for; the entry's own time is when it was entered.
@@ -551,6 +584,9 @@ impl Fact {
             Fact::CaseExtended { .. } => "case_extended",
             Fact::CasePrinted { .. } => "case_printed",
             Fact::ContactDeleted { .. } => "contact_deleted",
+            Fact::PrintUnconfirmed { .. } => "print_unconfirmed",
+            Fact::PrintResent { .. } => "print_resent",
+            Fact::CaseReprinted { .. } => "case_reprinted",
             Fact::BackEntered { .. } => "back_entered",
             Fact::StaffSignedIn { .. } => "staff_signed_in",
             Fact::PinRefused { .. } => "pin_refused",
@@ -574,6 +610,7 @@ impl Fact {
             | Fact::TicketUnrated { ticket, .. }
             | Fact::PrintFailed { ticket, .. } => Some(*ticket),
             Fact::CaseOpened { ticket, .. } => *ticket,
+            Fact::PrintUnconfirmed { paper, .. } | Fact::PrintResent { paper } => paper.ticket(),
             _ => None,
         }
     }
@@ -607,7 +644,9 @@ impl Fact {
             | Fact::CaseReopened { case, .. }
             | Fact::CaseExtended { case, .. }
             | Fact::CasePrinted { case, .. }
+            | Fact::CaseReprinted { case, .. }
             | Fact::ContactDeleted { case } => Some(*case),
+            Fact::PrintUnconfirmed { paper, .. } | Fact::PrintResent { paper } => paper.case(),
             _ => None,
         }
     }
@@ -698,6 +737,12 @@ pub enum Notice {
         zone: String,
         fault: Option<ZoneFault>,
     },
+    /// After a restart, papers whose print outcome was lost: those printed
+    /// again (marked 补打) and those listed for staff.
+    PrintsUnconfirmed {
+        reprinted: Vec<Paper>,
+        listed: Vec<Paper>,
+    },
 }
 
 /// What the shell must do once the records of a decision are committed.
@@ -731,6 +776,11 @@ pub enum Effect {
     },
     /// Print the printer's test page (after a paper change).
     PrintTestPage,
+    /// Print a case's document again, marked 补打 (a restart, staff).
+    ReprintCase {
+        case: CaseNo,
+        document: CaseDocument,
+    },
     /// A case's deadline was extended: print the written notice.
     CaseExtended {
         case: CaseNo,
@@ -792,6 +842,11 @@ pub enum Rejection {
     },
     #[error("there is no open case {0}")]
     UnknownCase(CaseNo),
+    #[error("case {case} has no {} to print again", document.zh())]
+    NoSuchDocument {
+        case: CaseNo,
+        document: CaseDocument,
+    },
     #[error("case {case} is at {at}; its next stage is {}", next.map_or("none (it is filed)".to_string(), |s| s.to_string()))]
     StageOrder {
         case: CaseNo,
@@ -906,6 +961,10 @@ pub struct StationView {
     /// A smoke alarm is latched: the public screen shows the evacuation.
     pub evacuate: bool,
     pub outputs: OutputState,
+    /// Papers that may not have printed (their print outcome was lost in a
+    /// restart and they were too old to print again unasked): staff are
+    /// told; the numbers are valid.
+    pub unconfirmed_prints: Vec<UnconfirmedPaper>,
 }
 
 /// A safety zone as staff surfaces show it.
@@ -956,6 +1015,9 @@ pub struct Station {
     /// Matters back-entered today, by window and start: entering one twice
     /// (a double submit) is refused.
     back_entries: std::collections::BTreeSet<(WindowNo, Timestamp)>,
+    /// Papers at the printer without a journaled outcome, and those listed
+    /// for staff after a restart.
+    prints: Prints,
 }
 
 impl Station {
@@ -988,6 +1050,7 @@ impl Station {
             case_seq: BTreeMap::new(),
             zones: vec![ZoneState::default(); zone_count],
             back_entries: Default::default(),
+            prints: Prints::default(),
         }
     }
 
@@ -1148,6 +1211,13 @@ impl Station {
         self.back_entries.len()
     }
 
+    /// Papers handed to the printer whose outcome is not journaled yet (at
+    /// the printer now, or — in a station rebuilt after a crash — lost),
+    /// with when they were asked for.
+    pub fn outstanding_prints(&self) -> Vec<(Paper, Timestamp)> {
+        self.prints.outstanding().collect()
+    }
+
     pub fn high_water(&self) -> Option<Timestamp> {
         self.high_water
     }
@@ -1180,6 +1250,7 @@ impl Station {
             Fact::DayOpened => {
                 self.day = Some(record.day);
                 self.day_closed = false;
+                self.prints.new_day();
                 self.tickets.clear();
                 self.ratings.clear();
                 self.counters.clear();
@@ -1212,8 +1283,14 @@ impl Station {
                     state: TicketState::Waiting,
                 });
                 self.next_order = self.next_order.max(order + ORDER_STEP);
+                self.prints
+                    .requested(Paper::Ticket { ticket: *ticket }, record.at);
             }
             Fact::TicketCalled { ticket, window } => {
+                // The citizen reached the window: their paper no longer
+                // matters.
+                self.prints
+                    .forget_listed(&Paper::Ticket { ticket: *ticket });
                 let priority = self.ticket(*ticket).is_some_and(|t| t.priority);
                 self.set_state(
                     *ticket,
@@ -1301,9 +1378,37 @@ impl Station {
             Fact::ClockRecovered => self.clock_warned = false,
             Fact::ClockUnconfirmed { .. } => self.clock_unconfirmed = true,
             Fact::ClockConfirmed => self.clock_unconfirmed = false,
-            Fact::TicketPrinted { .. } => self.printer_fault = None,
-            Fact::PrintFailed { reason, .. } => self.printer_fault = Some(reason.clone()),
-            Fact::TicketReprinted { .. } | Fact::RatingIgnored { .. } => {}
+            Fact::TicketPrinted { ticket, .. } => {
+                self.printer_fault = None;
+                self.prints.settled(Paper::Ticket { ticket: *ticket }, true);
+            }
+            Fact::PrintFailed { ticket, reason } => {
+                self.printer_fault = Some(reason.clone());
+                self.prints
+                    .settled(Paper::Ticket { ticket: *ticket }, false);
+            }
+            Fact::TicketReprinted { ticket } => {
+                self.prints
+                    .requested(Paper::Ticket { ticket: *ticket }, record.at);
+            }
+            Fact::CaseReprinted { case, document } => {
+                self.prints.requested(
+                    Paper::Case {
+                        case: *case,
+                        document: *document,
+                    },
+                    record.at,
+                );
+            }
+            Fact::PrintUnconfirmed {
+                paper,
+                requested_at,
+                decision,
+            } => match decision {
+                Unconfirmed::Reprinted => self.prints.requested(*paper, record.at),
+                _ => self.prints.decided(*paper, *requested_at, *decision),
+            },
+            Fact::PrintResent { .. } | Fact::RatingIgnored { .. } => {}
             Fact::RatingArmed {
                 ticket,
                 window,
@@ -1366,17 +1471,46 @@ impl Station {
                     z.fault = *fault;
                 }
             }
-            Fact::CaseOpened { case, .. } => {
+            Fact::CaseOpened { case, source, .. } => {
                 self.note_case_no(*case);
                 if !self.cases.contains_key(case)
                     && let Some(opened) = Case::opened(record)
                 {
                     self.cases.insert(*case, opened);
                 }
+                // A complaint's receipt prints as it is filed.
+                if matches!(source, CaseSource::Complaint { .. }) {
+                    self.prints.requested(
+                        Paper::Case {
+                            case: *case,
+                            document: CaseDocument::Receipt,
+                        },
+                        record.at,
+                    );
+                }
             }
-            Fact::CaseAdvanced { case, .. }
-            | Fact::CaseReopened { case, .. }
-            | Fact::CaseExtended { case, .. } => {
+            Fact::CaseAdvanced { case, stage, .. } => {
+                if let Some(c) = self.cases.get_mut(case) {
+                    c.apply(record);
+                }
+                if *stage == Stage::Archived {
+                    self.prints.forget_case(*case);
+                }
+            }
+            Fact::CaseExtended { case, .. } => {
+                if let Some(c) = self.cases.get_mut(case) {
+                    c.apply(record);
+                }
+                // The written notice prints as the case is extended.
+                self.prints.requested(
+                    Paper::Case {
+                        case: *case,
+                        document: CaseDocument::ExtensionNotice,
+                    },
+                    record.at,
+                );
+            }
+            Fact::CaseReopened { case, .. } => {
                 if let Some(c) = self.cases.get_mut(case) {
                     c.apply(record);
                 }
@@ -1386,8 +1520,18 @@ impl Station {
             } => {
                 self.back_entries.insert((*window, *started));
             }
-            Fact::CasePrinted { .. }
-            | Fact::ContactDeleted { .. }
+            Fact::CasePrinted {
+                case,
+                document,
+                outcome,
+            } => self.prints.settled(
+                Paper::Case {
+                    case: *case,
+                    document: *document,
+                },
+                matches!(outcome, PrintOutcome::Printed { .. }),
+            ),
+            Fact::ContactDeleted { .. }
             | Fact::PaperChanged
             | Fact::StaffSignedIn { .. }
             | Fact::PinRefused { .. } => {}
@@ -1515,6 +1659,7 @@ impl Station {
                 .collect(),
             evacuate: self.evacuating().is_some(),
             outputs: self.outputs(),
+            unconfirmed_prints: self.prints.listed(),
             cases: {
                 let today = self.business_day(now);
                 self.cases
@@ -1792,6 +1937,63 @@ impl Scratch {
         }
     }
 
+    /// After a restart: every paper asked of the printer whose outcome the
+    /// journal lacks is printed again (marked 补打) when it was asked for
+    /// moments ago, or listed for staff; the decision is journaled.
+    fn recover_prints(&mut self, printer: bool) {
+        let minutes = i64::from(self.station.settings.reprint_unconfirmed_minutes);
+        let within = jiff::SignedDuration::from_mins(minutes);
+        let outstanding: Vec<(Paper, Timestamp)> = self.station.prints.outstanding().collect();
+        let (mut reprinted, mut listed) = (Vec::new(), Vec::new());
+        for (paper, requested_at) in outstanding {
+            // A ticket still waits for its call: its paper matters. One
+            // already called reached (or was called to) the window by its
+            // number.
+            let still_due = match paper {
+                Paper::Ticket { ticket } => self
+                    .station
+                    .ticket(ticket)
+                    .is_some_and(|t| t.state == TicketState::Waiting),
+                Paper::Case { case, .. } => {
+                    self.station.cases.get(&case).is_some_and(Case::is_open)
+                }
+            };
+            let decision = decide_after_restart(requested_at, self.now, still_due, printer, within);
+            self.record_as(
+                Actor::System,
+                Fact::PrintUnconfirmed {
+                    paper,
+                    requested_at,
+                    decision,
+                },
+            );
+            match decision {
+                Unconfirmed::Reprinted => {
+                    reprinted.push(paper);
+                    match paper {
+                        Paper::Ticket { ticket } => {
+                            if let Some(t) = self.station.ticket(ticket) {
+                                let slip = self.station.slip(t, true);
+                                self.effect(Effect::PrintTicket(slip));
+                            }
+                        }
+                        Paper::Case { case, document } => {
+                            self.effect(Effect::ReprintCase { case, document })
+                        }
+                    }
+                }
+                Unconfirmed::Listed => listed.push(paper),
+                Unconfirmed::NotNeeded | Unconfirmed::NoPrinter => {}
+            }
+        }
+        if !reprinted.is_empty() || !listed.is_empty() {
+            self.effect(Effect::Notify(Notice::PrintsUnconfirmed {
+                reprinted,
+                listed,
+            }));
+        }
+    }
+
     /// Ends every window's rating time, recording its ticket as unrated.
     fn disarm_all(&mut self, reason: UnratedReason) {
         let armed: Vec<(WindowNo, TicketCode)> = self
@@ -1856,8 +2058,30 @@ impl Scratch {
     fn command(&mut self, command: &Command) -> Result<(), Rejection> {
         match *command {
             Command::Tick => Ok(()),
-            Command::Started => {
+            Command::Started { printer } => {
                 self.disarm_all(UnratedReason::Restart);
+                self.recover_prints(printer);
+                Ok(())
+            }
+            Command::PrintResent { paper } => {
+                self.record_as(Actor::System, Fact::PrintResent { paper });
+                Ok(())
+            }
+            Command::ReprintCase { case, document } => {
+                let c = self
+                    .station
+                    .cases
+                    .get(&case)
+                    .ok_or(Rejection::UnknownCase(case))?;
+                let printed = match document {
+                    CaseDocument::Receipt => matches!(c.source, CaseSource::Complaint { .. }),
+                    CaseDocument::ExtensionNotice => !c.extensions.is_empty(),
+                };
+                if !printed {
+                    return Err(Rejection::NoSuchDocument { case, document });
+                }
+                self.record(Fact::CaseReprinted { case, document });
+                self.effect(Effect::ReprintCase { case, document });
                 Ok(())
             }
             Command::ClockSource { synchronized, rtc } => {

@@ -1376,8 +1376,17 @@ fn a_restart_while_armed_ends_the_rating_time_and_never_arms_again() {
     assert_eq!(rebuilt.view(run.now).windows[0].armed, Some(a1));
     run.station = rebuilt;
     run.now = at("2026-11-30T09:00:05");
-    let d = run.go(Command::Started).unwrap();
-    assert_eq!(Run::kinds(&d), ["ticket_unrated"]);
+    let d = run.go(Command::Started { printer: true }).unwrap();
+    // The ticket's print outcome was never journaled either: it was served,
+    // so its paper no longer matters.
+    assert_eq!(Run::kinds(&d), ["ticket_unrated", "print_unconfirmed"]);
+    assert!(matches!(
+        d.records[1].fact,
+        Fact::PrintUnconfirmed {
+            decision: Unconfirmed::NotNeeded,
+            ..
+        }
+    ));
     assert!(matches!(
         d.records[0].fact,
         Fact::TicketUnrated {
@@ -1389,7 +1398,12 @@ fn a_restart_while_armed_ends_the_rating_time_and_never_arms_again() {
     let d = rate(&mut run, 3);
     assert_eq!(Run::kinds(&d), ["rating_ignored"]);
     // A start with nothing armed records nothing.
-    assert!(run.go(Command::Started).unwrap().records.is_empty());
+    assert!(
+        run.go(Command::Started { printer: true })
+            .unwrap()
+            .records
+            .is_empty()
+    );
 }
 
 #[test]
@@ -2186,4 +2200,161 @@ fn sign_ins_and_refused_pins_are_journaled_and_paper_changes_print_a_test_page()
     let d = run.go(Command::PaperChanged).unwrap();
     assert_eq!(Run::kinds(&d).last(), Some(&"paper_changed"));
     assert_eq!(d.effects, vec![Effect::PrintTestPage]);
+}
+
+/// The station as a restart rebuilds it from the journal so far.
+fn restarted(run: &mut Run) {
+    let mut rebuilt = run.station.blank();
+    for record in &run.journal {
+        rebuilt.apply(record);
+    }
+    run.station = rebuilt;
+}
+
+fn printed(run: &mut Run, ticket: TicketCode) {
+    run.go(Command::PrintOutcome {
+        ticket,
+        outcome: PrintOutcome::Printed {
+            bytes: 300,
+            after_fault: false,
+        },
+    })
+    .unwrap();
+}
+
+#[test]
+fn after_a_crash_recent_papers_print_again_marked_and_older_ones_are_listed_for_staff() {
+    let mut run = Run::strict();
+    let a1 = run.issue(a(), false);
+    run.now = at("2026-11-30T09:04");
+    let a2 = run.issue(a(), false);
+    let a3 = run.issue(a(), false);
+    printed(&mut run, a3);
+    let b1 = run.issue(b(), false);
+    run.go(Command::FileComplaint {
+        topic: Topic::Efficiency,
+        window: None,
+        text: String::new(),
+        phone: None,
+        form: 7,
+    })
+    .unwrap();
+    assert_eq!(run.call(2), Some(a1), "strict order calls A001 at window 2");
+    // The kiosk is killed and starts again a minute later.
+    restarted(&mut run);
+    run.now = at("2026-11-30T09:05");
+    let d = run.go(Command::Started { printer: true }).unwrap();
+    let decisions: Vec<(String, Unconfirmed)> = d
+        .records
+        .iter()
+        .filter_map(|r| match &r.fact {
+            Fact::PrintUnconfirmed {
+                paper, decision, ..
+            } => Some((paper.to_string(), *decision)),
+            _ => None,
+        })
+        .collect();
+    // A001 was called before the crash (the citizen reached the window): not
+    // needed. A002 and B001, asked for a minute ago, print again marked; so
+    // does the complaint's receipt.
+    let expect = [
+        (a1, Unconfirmed::NotNeeded),
+        (a2, Unconfirmed::Reprinted),
+        (b1, Unconfirmed::Reprinted),
+    ];
+    for (ticket, decision) in expect {
+        assert!(
+            decisions.contains(&(ticket.to_string(), decision)),
+            "{ticket}: {decisions:?}"
+        );
+    }
+    assert!(decisions.contains(&("2026-0001 投诉受理回执".into(), Unconfirmed::Reprinted)));
+    assert!(
+        !decisions.iter().any(|(p, _)| *p == a3.to_string()),
+        "A003 printed"
+    );
+    let reprints: Vec<String> = d
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::PrintTicket(slip) if slip.reprint => Some(slip.code.to_string()),
+            Effect::ReprintCase { case, .. } => Some(case.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        reprints,
+        [a2.to_string(), b1.to_string(), "2026-0001".into()]
+    );
+    // Nothing is listed: everything was recent or served.
+    assert!(run.station.view(run.now).unconfirmed_prints.is_empty());
+    // The reprints are outstanding again until the printer answers; a second
+    // restart ten minutes later finds them too old and lists them.
+    restarted(&mut run);
+    run.now = at("2026-11-30T09:15");
+    let d = run.go(Command::Started { printer: true }).unwrap();
+    assert_eq!(
+        Run::kinds(&d),
+        [
+            "print_unconfirmed",
+            "print_unconfirmed",
+            "print_unconfirmed"
+        ]
+    );
+    let listed: Vec<String> = run
+        .station
+        .view(run.now)
+        .unconfirmed_prints
+        .iter()
+        .map(|p| p.paper.to_string())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            a2.to_string(),
+            b1.to_string(),
+            "2026-0001 投诉受理回执".into()
+        ]
+    );
+    assert!(d.effects.iter().any(|e| matches!(
+        e,
+        Effect::Notify(Notice::PrintsUnconfirmed { reprinted, listed }) if reprinted.is_empty() && listed.len() == 3
+    )));
+    // Listed papers leave the list when they stop mattering: the ticket is
+    // called, the receipt printed again by staff.
+    run.call(1);
+    run.go(Command::ReprintCase {
+        case: CaseNo { year: 2026, seq: 1 },
+        document: CaseDocument::Receipt,
+    })
+    .unwrap();
+    let listed: Vec<String> = run
+        .station
+        .view(run.now)
+        .unconfirmed_prints
+        .iter()
+        .map(|p| p.paper.to_string())
+        .collect();
+    assert_eq!(listed, [b1.to_string()]);
+    // A rating case has no receipt; a case without extensions no notice.
+    assert!(matches!(
+        run.go(Command::ReprintCase {
+            case: CaseNo { year: 2026, seq: 1 },
+            document: CaseDocument::ExtensionNotice,
+        }),
+        Err(Rejection::NoSuchDocument { .. })
+    ));
+}
+
+#[test]
+fn without_a_printer_after_a_restart_nothing_is_printed_again_and_the_decision_is_kept() {
+    let mut run = Run::strict();
+    let a1 = run.issue(a(), false);
+    restarted(&mut run);
+    let d = run.go(Command::Started { printer: false }).unwrap();
+    assert!(matches!(
+        &d.records[..],
+        [Record { fact: Fact::PrintUnconfirmed { paper: Paper::Ticket { ticket }, decision: Unconfirmed::NoPrinter, .. }, .. }] if *ticket == a1
+    ));
+    assert!(d.effects.is_empty());
 }

@@ -406,7 +406,26 @@ impl Store {
 
     /// Reads what the station needs to resume after a restart.
     pub fn resume(&self) -> Result<Resume, StoreError> {
-        let sql = |e| StoreError::from_sql(&self.path, e);
+        resume(&self.conn, &self.path)
+    }
+}
+
+/// Reads what the station needs to resume, on any connection (`kiosk
+/// doctor` and the command line rebuild the station read-only).
+pub fn resume(conn: &Connection, path: &Path) -> Result<Resume, StoreError> {
+    let store = Reader { conn, path };
+    store.resume()
+}
+
+/// Reads on a connection that may be read-only.
+struct Reader<'a> {
+    conn: &'a Connection,
+    path: &'a Path,
+}
+
+impl Reader<'_> {
+    fn resume(&self) -> Result<Resume, StoreError> {
+        let sql = |e| StoreError::from_sql(self.path, e);
         let mut stmt = self
             .conn
             .prepare(
@@ -429,7 +448,7 @@ impl Store {
         let mut records = Vec::new();
         for row in rows {
             let (seq, at, day, actor, body) = row.map_err(sql)?;
-            records.push(decode(&self.path, seq, &at, &day, &actor, &body)?);
+            records.push(decode(self.path, seq, &at, &day, &actor, &body)?);
         }
         let today = records
             .first()
@@ -475,7 +494,7 @@ impl Store {
     /// Alarms raised and not reset since, on any day: a latched alarm
     /// outlives the day and a restart.
     fn latched_alarms(&self) -> Result<Vec<(String, Timestamp)>, StoreError> {
-        let sql = |e| StoreError::from_sql(&self.path, e);
+        let sql = |e| StoreError::from_sql(self.path, e);
         let mut stmt = self
             .conn
             .prepare(
@@ -510,7 +529,7 @@ impl Store {
     /// archived case is reopened when the complainant disagrees), in number
     /// order.
     fn open_cases(&self) -> Result<Vec<Case>, StoreError> {
-        let sql = |e| StoreError::from_sql(&self.path, e);
+        let sql = |e| StoreError::from_sql(self.path, e);
         let mut open = Vec::new();
         let mut stmt = self
             .conn
@@ -525,14 +544,14 @@ impl Store {
             .map_err(sql)?;
         for row in rows {
             let (number, body) = row.map_err(sql)?;
-            open.push(decode_case(&self.path, &number, &body)?);
+            open.push(decode_case(self.path, &number, &body)?);
         }
         Ok(open)
     }
 
     /// The highest case number given in each year.
     fn case_numbers(&self) -> Result<Vec<(i16, u32)>, StoreError> {
-        let sql = |e| StoreError::from_sql(&self.path, e);
+        let sql = |e| StoreError::from_sql(self.path, e);
         let mut stmt = self
             .conn
             .prepare("SELECT year, max(seq) FROM cases GROUP BY year ORDER BY year")
@@ -548,7 +567,9 @@ impl Store {
             .map_err(sql)?;
         Ok(numbers)
     }
+}
 
+impl Store {
     /// The callback number a complainant left with a case (the case file and
     /// the callback only; every other view shows it masked).
     pub fn case_contact(&self, case: CaseNo) -> Result<Option<Phone>, StoreError> {
@@ -792,7 +813,10 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::BackEntered { .. }
         | Fact::PaperChanged
         | Fact::StaffSignedIn { .. }
-        | Fact::PinRefused { .. } => {}
+        | Fact::PinRefused { .. }
+        | Fact::PrintUnconfirmed { .. }
+        | Fact::PrintResent { .. }
+        | Fact::CaseReprinted { .. } => {}
         Fact::CaseOpened { .. }
         | Fact::CaseAdvanced { .. }
         | Fact::CaseReopened { .. }

@@ -109,6 +109,9 @@ pub enum Command {
         staff: String,
         pin: String,
     },
+    /// A manager confirms, with their PIN, that the system clock is right
+    /// though the journal is ahead of it.
+    ConfirmClock { staff: String, pin: String },
     /// A staff action without a keypad key.
     Staff(StaffAction),
     /// The station manager extends a case's deadline, with their PIN.
@@ -145,7 +148,7 @@ const ZONE_USAGE: &str =
     "zone NAME normal|active|open|short|noise|fault|OHMS (what the zone's input reads)";
 
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit";
+pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -358,6 +361,16 @@ fn parse_plain(line: &str) -> Result<Command, String> {
                 zone: words[2].clone(),
                 staff: words[3].clone(),
                 pin: words[4].clone(),
+            })
+        }
+        "clock" => {
+            arity(3, "clock confirm STAFF-NUMBER PIN")?;
+            if words[1] != "confirm" {
+                return Err(format!("`{}` is not confirm", words[1]));
+            }
+            Ok(Command::ConfirmClock {
+                staff: words[2].clone(),
+                pin: words[3].clone(),
             })
         }
         "zone" => {
@@ -591,6 +604,12 @@ fn parse_json(line: &str) -> Result<Command, String> {
             "alarm {} {} {} {}",
             j.action.as_deref().ok_or_else(|| need("action"))?,
             quote(&j.zone.clone().ok_or_else(|| need("zone"))?),
+            quote(&j.staff.clone().ok_or_else(|| need("staff"))?),
+            quote(&value_text(j.pin.as_ref()).ok_or_else(|| need("pin"))?)
+        ),
+        "clock" => format!(
+            "clock {} {} {}",
+            j.action.as_deref().ok_or_else(|| need("action"))?,
             quote(&j.staff.clone().ok_or_else(|| need("staff"))?),
             quote(&value_text(j.pin.as_ref()).ok_or_else(|| need("pin"))?)
         ),
@@ -979,11 +998,11 @@ mod tests {
         let table = [
             (
                 "",
-                "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
+                "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
             ),
             (
                 "dance",
-                "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
+                "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
             ),
             ("key 1", "usage: key WINDOW call|recall|skip|complete"),
             ("hang screen 2s", "usage: hang ui DURATION (such as 20s)"),
@@ -1027,7 +1046,7 @@ mod tests {
             (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
             (
                 r#"{"cmd":"fly"}"#,
-                "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
+                "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
             ),
         ];
         for (line, message) in table {
@@ -1086,7 +1105,7 @@ mod tests {
         );
         assert_eq!(
             parse_scenario("visit.txt", "tapp category-A\n"),
-            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit".into())
+            Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit".into())
         );
     }
 }

@@ -910,12 +910,13 @@ mod tests {
         let (master, mut printer) = pair(settings());
         printer.send_end_marker().unwrap();
         drop(master);
-        let err = printer
-            .wait_end_marker(Duration::from_secs(2))
-            .unwrap_err();
+        let err = printer.wait_end_marker(Duration::from_secs(2)).unwrap_err();
         assert!(matches!(err, TransportError::Gone { .. }), "{err}");
         let message = err.to_string();
-        assert!(message.contains("went away while the kiosk waited"), "{message}");
+        assert!(
+            message.contains("went away while the kiosk waited"),
+            "{message}"
+        );
         assert!(!message.contains(" of "), "{message}");
         // Asking the status of a port that is gone is the same.
         let err = printer.health().unwrap_err();

@@ -660,12 +660,11 @@ fn case(command: CaseCommand) -> Result<ExitCode> {
     match command {
         CaseCommand::List { data, config } => {
             let config = Config::load(config.as_deref())?;
-            let today = config
-                .settings
-                .time_zone
-                .to_datetime(Timestamp::now())
-                .date();
             let store = data.store()?;
+            // The station's day, not the machine's: they differ while the
+            // clock is behind the journal.
+            let now = store::station_time(store.connection(), Timestamp::now())?;
+            let today = config.settings.time_zone.to_datetime(now).date();
             println!(
                 "{:<10} {:<24} {:<6} {:<16} {:<11} overdue",
                 "case", "source", "window", "stage", "answer by"
@@ -704,11 +703,12 @@ fn case(command: CaseCommand) -> Result<ExitCode> {
             if store.case(&no.to_string())?.is_none() {
                 bail!("there is no case {no}; `kiosk case list` shows the cases");
             }
+            let now = store::station_time(store.connection(), Timestamp::now())?;
             let by = match &manager {
                 None => "未授权 not a manager: callback number masked".to_string(),
                 Some(id) => {
                     let pin = read_pin()?;
-                    match store.check_pin(id, &pin, Timestamp::now())? {
+                    match store.check_pin(id, &pin, now)? {
                         Ok((StaffRole::Manager, name)) => format!("站长 manager {name} ({id})"),
                         Ok((role, _)) => bail!(
                             "{id} is {}: only a manager exports a case with its callback number",
@@ -725,7 +725,7 @@ fn case(command: CaseCommand) -> Result<ExitCode> {
                 &Export {
                     station: &config.station,
                     tz: &config.settings.time_zone,
-                    at: Timestamp::now(),
+                    at: now,
                     by,
                 },
             )?

@@ -210,6 +210,13 @@ struct RawConfig {
     window: Vec<Spanned<RawWindow>>,
     complaints: RawComplaints,
     console: RawConsole,
+    clock: RawClock,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct RawClock {
+    doubt_minutes: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -478,6 +485,13 @@ impl Config {
                 "printer.reprint_unconfirmed_minutes",
                 0..=30,
                 defaults.reprint_unconfirmed_minutes,
+                " minutes",
+            )?,
+            clock_doubt_minutes: src.in_range(
+                &raw.clock.doubt_minutes,
+                "clock.doubt_minutes",
+                1..=1440,
+                defaults.clock_doubt_minutes,
                 " minutes",
             )?,
         };

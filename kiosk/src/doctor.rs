@@ -582,6 +582,19 @@ fn clock(places: &Places, live: Option<&Value>) -> Check {
             "set the time (network, or `sudo date -s`); the station holds its times at the journal's until then and never reuses numbers",
         );
     }
+    if let Some(doubt) = live.map(|s| &s["station"]["clock_doubt"])
+        && !doubt.is_null()
+    {
+        return Check::fail(
+            "clock",
+            format!(
+                "the clock reads {} while the journal's latest entry is {}: the station cannot tell which is wrong and holds its time at the journal's",
+                text(&doubt["clock"]),
+                text(&doubt["journal"])
+            ),
+            "if the clock is right (the journal ran ahead), a manager confirms it in staff mode (系统时间正确) or with `clock confirm STAFF PIN` on the control socket; if not, set the time (network, `sudo date -s`)",
+        );
+    }
     if live.is_some_and(|s| s["station"]["clock_behind"] == true) {
         return Check::fail(
             "clock",
@@ -649,7 +662,10 @@ fn unconfirmed_prints(config: &Config, places: &Places, live: Option<&Value>) ->
         Ok(s) => s,
         Err(e) => return Check::skip("printing", format!("cannot read the journal: {e}")),
     };
-    let view = station.view(jiff::Timestamp::now());
+    let now = crate::store::open_read_only(&db, &config.store)
+        .and_then(|conn| crate::store::station_time(&conn, jiff::Timestamp::now()))
+        .unwrap_or_else(|_| jiff::Timestamp::now());
+    let view = station.view(now);
     let mut lines: Vec<String> = view
         .unconfirmed_prints
         .iter()
@@ -698,8 +714,14 @@ fn unconfirmed_name(v: &Value) -> String {
 /// The journal's last entry's time, read-only.
 fn last_entry(db: &Path) -> Option<jiff::Timestamp> {
     let conn = crate::store::open_read_only(db, &crate::store::StoreSettings::default()).ok()?;
+    // The last entry, not the latest time: after a clock that ran ahead was
+    // corrected, later times stay in the journal, before the correction.
     let ms: i64 = conn
-        .query_row("SELECT max(at_ms) FROM journal", [], |r| r.get(0))
+        .query_row(
+            "SELECT at_ms FROM journal ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
         .ok()?;
     jiff::Timestamp::from_millisecond(ms).ok()
 }

@@ -78,6 +78,7 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
     lobby.set_summary(ModelRc::from(Rc::new(VecModel::from(summary))));
     lobby.set_next_open(view.next_open.clone().into());
     lobby.set_notice(view.notice.clone().into());
+    lobby.set_clock_doubt(view.clock_doubt.clone().into());
     lobby.set_time(view.time.clone().into());
     lobby.set_date_zh(view.date_zh.clone().into());
     lobby.set_date_en(view.date_en.clone().into());
@@ -601,6 +602,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
                 "message": lobby.get_staff_message().to_string(),
                 "printer": lobby.get_printer_state().to_string(),
                 "printer_ok": lobby.get_printer_ok(),
+                "clock_doubt": lobby.get_clock_doubt().to_string(),
                 "summary": lobby.get_summary().iter()
                     .map(|r| (r.label.to_string(), r.value.to_string()))
                     .collect::<std::collections::BTreeMap<_, _>>(),

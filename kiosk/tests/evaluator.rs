@@ -224,3 +224,38 @@ async fn an_unwired_pin_and_a_missing_level_are_refused_by_name() {
     rig.stop().await;
     assert!(rating_kinds(dir.path()).is_empty());
 }
+
+/// Regression (hardening issue, time): while the clock is held behind the
+/// journal, wall time stands still — the rating time must still run out, on
+/// the monotonic clock.
+#[tokio::test(start_paused = true)]
+async fn a_rating_time_runs_out_while_the_clock_is_held_behind_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    // 10:00 in Shanghai: a ticket is taken.
+    let rig = Rig::start_at(dir.path(), "2026-11-30T02:00:00Z").await;
+    rig.take_ticket('A').await;
+    rig.stop().await;
+    // Back at 09:00: the clock is an hour behind the journal and held there.
+    let rig = Rig::start_at(dir.path(), "2026-11-30T01:00:00Z").await;
+    let state = rig.control.line("state").await["state"].clone();
+    assert_eq!(state["station"]["clock_behind"], true, "{state}");
+    for line in ["key 1 call", "key 1 complete"] {
+        assert_eq!(rig.control.line(line).await["ok"], true, "{line}");
+    }
+    // 45 s later a citizen presses 1 (非常不满意): too late to count.
+    tokio::time::sleep(Duration::from_secs(45)).await;
+    assert_eq!(rig.control.line("rate 1 1").await["ok"], true);
+    rig.stop().await;
+    assert_eq!(
+        rating_kinds(dir.path()),
+        ["rating_armed", "ticket_unrated", "rating_ignored"]
+    );
+    assert_eq!(
+        bodies(dir.path(), &["ticket_unrated"])[0]["reason"],
+        "timeout"
+    );
+    assert!(
+        bodies(dir.path(), &["case_opened"]).is_empty(),
+        "a late press opened a bad-rating case"
+    );
+}

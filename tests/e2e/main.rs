@@ -22,3 +22,4 @@ mod screens;
 mod staff_mode;
 mod systemd;
 mod tickets;
+mod time;

@@ -211,6 +211,7 @@ mod tests {
             windows: vec![view()],
             waiting: Vec::new(),
             clock_behind: false,
+            clock_doubt: None,
             clock_unconfirmed: false,
             printer_fault: None,
             printer: crate::domain::PrinterHealth::Ready,

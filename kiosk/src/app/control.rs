@@ -139,6 +139,10 @@ impl Control {
                 .await
             }
             Command::Input(input) => self.ask(|reply| Event::Input(input, Some(reply))).await,
+            Command::ConfirmClock { staff, pin } => {
+                self.ask(|reply| Event::ConfirmClock { staff, pin, reply })
+                    .await
+            }
             Command::ExtendCase {
                 case,
                 days,

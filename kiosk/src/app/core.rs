@@ -20,7 +20,7 @@ use super::{
 use crate::config::StationInfo;
 use crate::documents::{self, Locale, Press, StoredLogo};
 use crate::domain::{
-    Actor, CaseDocument, CaseNo, CategoryId, Command, Deadline, Effect, Notice, Paper, Phone,
+    Actor, CaseDocument, CaseNo, CategoryId, Command, Deadline, Effect, Fact, Notice, Paper, Phone,
     PrintOutcome, PrinterHealth, Record, Rejection, SignInPlace, StaffRole, Station, StationView,
     TicketSlip, Topic, WindowNo, ZoneFault, ZoneRole, ZoneSignal, ZoneView,
 };
@@ -82,6 +82,11 @@ pub struct Core {
     zones: Option<UnboundedSender<ZoneRequest>>,
     /// Staff mode on the touchscreen: who is signed in.
     session: Option<(String, StaffRole)>,
+    /// Each armed window's ticket and when its rating time ends on the
+    /// monotonic clock, which moves while the wall clock is held behind the
+    /// journal.
+    rating_ends:
+        std::collections::BTreeMap<WindowNo, (crate::domain::TicketCode, tokio::time::Instant)>,
 }
 
 /// What the loop is built from.
@@ -159,6 +164,7 @@ impl Core {
             board_problems: Default::default(),
             zones: parts.zones,
             session: None,
+            rating_ends: Default::default(),
         }
     }
 
@@ -277,6 +283,16 @@ impl Core {
                 let result = self.extend_case(case, days, staff, pin, reason).await;
                 let _ = reply.send(result);
             }
+            Event::ConfirmClock { staff, pin, reply } => {
+                let result = match self.check_pin(&staff, pin, SignInPlace::Command).await {
+                    Ok((role, _)) => {
+                        self.command(Command::ConfirmClock { role }, Actor::Staff { id: staff })
+                            .await
+                    }
+                    Err(e) => Err(e),
+                };
+                let _ = reply.send(result);
+            }
             Event::PrinterHealth(health) => {
                 match self
                     .exec(Command::PrinterHealth(health), Actor::System)
@@ -360,8 +376,56 @@ impl Core {
     }
 
     /// Decides, commits, applies. Effects are returned only once the records that
-    /// justify them are on disk.
+    /// justify them are on disk. Rating times that ran out on the monotonic
+    /// clock end first, so that a key pressed after them never counts.
     async fn exec(&mut self, command: Command, actor: Actor) -> Result<Vec<Effect>, Failure> {
+        let now = tokio::time::Instant::now();
+        let ended: Vec<(WindowNo, crate::domain::TicketCode)> = self
+            .rating_ends
+            .iter()
+            .filter(|(_, (_, end))| *end <= now)
+            .map(|(w, (t, _))| (*w, *t))
+            .collect();
+        for (window, ticket) in ended {
+            self.rating_ends.remove(&window);
+            if let Err(f) = self
+                .decide_and_commit(Command::RatingExpired { window, ticket }, Actor::System)
+                .await
+            {
+                tracing::error!("ending the rating time of {ticket}: {}", f.message());
+            }
+        }
+        self.decide_and_commit(command, actor).await
+    }
+
+    /// Notes when each armed window's rating time ends on the monotonic clock.
+    fn track_ratings(&mut self, records: &[Record]) {
+        let seconds = u64::from(self.station.settings().rating_seconds);
+        for r in records {
+            match &r.fact {
+                Fact::RatingArmed { ticket, window, .. } => {
+                    let end = tokio::time::Instant::now() + Duration::from_secs(seconds);
+                    self.rating_ends.insert(*window, (*ticket, end));
+                }
+                Fact::TicketRated { ticket, window, .. }
+                | Fact::TicketUnrated { ticket, window, .. }
+                    if self
+                        .rating_ends
+                        .get(window)
+                        .is_some_and(|(t, _)| t == ticket) =>
+                {
+                    self.rating_ends.remove(window);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    async fn decide_and_commit(
+        &mut self,
+        command: Command,
+        actor: Actor,
+    ) -> Result<Vec<Effect>, Failure> {
         let now = self.clock.now();
         let decision = self
             .station
@@ -379,8 +443,21 @@ impl Core {
                 self.store_fault = None;
                 for record in &decision.records {
                     log_record(record);
-                    self.station.apply(record);
                 }
+                if decision
+                    .records
+                    .iter()
+                    .any(|r| matches!(r.fact, Fact::ClockCorrected { .. }))
+                {
+                    // The station goes back to the clock's business day,
+                    // whose earlier records only the journal holds.
+                    self.reload().await;
+                } else {
+                    for record in &decision.records {
+                        self.station.apply(record);
+                    }
+                }
+                self.track_ratings(&decision.records);
                 Ok(decision.effects)
             }
             Err(e) => {
@@ -396,6 +473,7 @@ impl Core {
                         "the commit reported an error but its records are on disk; going on"
                     );
                     self.store_fault = None;
+                    self.track_ratings(&decision.records);
                     return Ok(decision.effects);
                 }
                 self.push_view();
@@ -742,12 +820,12 @@ impl Core {
     /// Staff mode: paper change, reprint or back-entry, as the signed-in
     /// member; the outcome is shown in staff mode.
     async fn staff_action(&mut self, action: StaffAction) {
-        let Some((staff, _)) = self.session.clone() else {
+        let Some((staff, role)) = self.session.clone() else {
             self.screen
                 .staff(StaffOutcome::Message("sign in first · 请先登录".into()));
             return;
         };
-        let (command, done) = match self.staff_command(action) {
+        let (command, done) = match self.staff_command(action, role) {
             Ok(c) => c,
             Err(e) => {
                 self.screen.staff(StaffOutcome::Message(e));
@@ -763,11 +841,19 @@ impl Core {
 
     /// The domain command for a staff-mode action, and what to say when it
     /// is done.
-    fn staff_command(&self, action: StaffAction) -> Result<(Command, String), String> {
+    fn staff_command(
+        &self,
+        action: StaffAction,
+        role: StaffRole,
+    ) -> Result<(Command, String), String> {
         Ok(match action {
             StaffAction::PaperChanged => (
                 Command::PaperChanged,
                 "正在打印测试页 · Printing a test page".into(),
+            ),
+            StaffAction::ConfirmClock => (
+                Command::ConfirmClock { role },
+                "已按系统时间校准 · The station now keeps the system clock's time".into(),
             ),
             StaffAction::Reprint(code) => {
                 let ticket: crate::domain::TicketCode = code
@@ -931,6 +1017,7 @@ impl Core {
                 Effect::Notify(
                     notice @ (Notice::PrinterRecovered
                     | Notice::ClockRecovered
+                    | Notice::ClockCorrected { .. }
                     | Notice::ClockConfirmed
                     | Notice::Printer {
                         health: PrinterHealth::Ready,
@@ -1164,7 +1251,23 @@ impl Core {
             );
             notice.push(&unconfirmed);
         }
-        if v.clock_behind {
+        let clock_doubt = v
+            .clock_doubt
+            .map(|d| {
+                format!(
+                    "系统时钟 {} 比记录 {} 早 {} 分钟。若系统时钟正确，请站长确认（号码不会重复）· The clock reads {}, the records {}: {} min later. If the clock is right, the manager confirms it (numbers never repeat).",
+                    self.station.local(d.clock),
+                    self.station.local(d.journal),
+                    d.minutes(),
+                    self.station.local(d.clock),
+                    self.station.local(d.journal),
+                    d.minutes()
+                )
+            })
+            .unwrap_or_default();
+        if v.clock_doubt.is_some() {
+            notice.push("系统时间与记录不一致，请站长核对 · Clock and records disagree — manager please check");
+        } else if v.clock_behind {
             notice.push("系统时间落后于记录，请工作人员校准 · Clock behind the records — staff please check");
         } else if v.clock_unconfirmed {
             notice.push(
@@ -1206,6 +1309,7 @@ impl Core {
             summary: self.summary(v),
             next_open: v.next_open.clone().unwrap_or_default(),
             notice: notice.join("  |  "),
+            clock_doubt,
             time: format!("{:02}:{:02}", local.hour(), local.minute()),
             date_zh: format!("{}月{}日 星期{}", date.month(), date.day(), WEEK_ZH[wd]),
             date_en: format!(
@@ -1362,6 +1466,7 @@ fn refuse(event: Event) {
         Event::SimPrinter(_, reply)
         | Event::Calendar(_, reply)
         | Event::Alarm { reply, .. }
+        | Event::ConfirmClock { reply, .. }
         | Event::ExtendCase { reply, .. } => {
             let _ = reply.send(Err(stopping()));
         }
@@ -1481,6 +1586,11 @@ pub fn notice_text(notice: &Notice) -> String {
             "the system clock is {behind_seconds} s behind the journal; times are held at the last journal entry until it is corrected — check NTP or the real-time clock"
         ),
         Notice::ClockRecovered => "the system clock has caught up with the journal".into(),
+        Notice::ClockCorrected { ahead_seconds, ntp } => format!(
+            "the station's time is the system clock's again, {} confirmed it; the journal had run {} min ahead (its later entries stay as written); a business day closed by that clock is open again",
+            if *ntp { "NTP" } else { "a manager" },
+            ahead_seconds / 60
+        ),
         Notice::ClockUnconfirmed { rtc } => format!(
             "the system clock is not synchronised ({}); check the time shown and the network — numbers and the journal's order stay safe either way",
             if *rtc {

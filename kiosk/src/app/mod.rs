@@ -143,6 +143,13 @@ pub enum Event {
         reason: String,
         reply: oneshot::Sender<Result<(), String>>,
     },
+    /// A manager confirms that the system clock is right though the journal
+    /// is ahead of it; the PIN is checked first.
+    ConfirmClock {
+        staff: String,
+        pin: String,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
     /// The printer's state changed.
     PrinterHealth(PrinterHealth),
     /// The printer worker has exited.
@@ -234,6 +241,9 @@ pub struct ScreenView {
     pub next_open: String,
     /// A line for staff; empty when all is well.
     pub notice: String,
+    /// Staff mode: the clock reads far behind the journal (the two times,
+    /// and what confirming does); empty when all is well.
+    pub clock_doubt: String,
     pub time: String,
     pub date_zh: String,
     pub date_en: String,
@@ -257,6 +267,9 @@ pub enum StaffAction {
     PaperChanged,
     /// Print a ticket again, by its code (`A012`).
     Reprint(String),
+    /// The manager confirms the system clock is right (the journal ran
+    /// ahead of it).
+    ConfirmClock,
     /// A matter handled by hand during an outage (补录): today's business
     /// day or the day before, its start in minutes after midnight, and how
     /// long it took.

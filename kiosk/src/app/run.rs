@@ -675,6 +675,10 @@ fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<
         let _ = events.send(Event::StaffAction(StaffAction::PaperChanged));
     });
     let events = tx.clone();
+    lobby.on_staff_confirm_clock(move || {
+        let _ = events.send(Event::StaffAction(StaffAction::ConfirmClock));
+    });
+    let events = tx.clone();
     lobby.on_staff_reprint(move |code| {
         let _ = events.send(Event::StaffAction(StaffAction::Reprint(code.to_string())));
     });

@@ -346,6 +346,11 @@ pub struct Settings {
     /// citizen is probably still at the kiosk. Older ones are listed for
     /// staff. 0 lists them all.
     pub reprint_unconfirmed_minutes: u32,
+    /// A clock behind the journal by more than this many minutes makes the
+    /// station doubt which is wrong: it holds its time at the journal's (as
+    /// for any clock behind it) and asks a manager — or NTP — to confirm the
+    /// clock (ADR 0015).
+    pub clock_doubt_minutes: u32,
 }
 
 impl Default for Settings {
@@ -368,6 +373,7 @@ impl Default for Settings {
             answer_days: 5,
             phone_retention_days: 180,
             reprint_unconfirmed_minutes: 2,
+            clock_doubt_minutes: 10,
         }
     }
 }

@@ -175,6 +175,16 @@ pub enum Command {
         synchronized: Option<bool>,
         rtc: bool,
     },
+    /// A manager (whose PIN the shell checked) confirms that the system
+    /// clock is right and the journal ran ahead of it: the station's time is
+    /// the clock's again (see ADR 0015).
+    ConfirmClock { role: StaffRole },
+    /// A rating time measured on the monotonic clock ran out (while the
+    /// wall clock is held behind the journal it does not move).
+    RatingExpired {
+        window: WindowNo,
+        ticket: TicketCode,
+    },
     /// A matter handled by hand while the kiosk was down (人工登记), entered
     /// afterwards with its real times (补录).
     BackEnter(BackEntry),
@@ -361,6 +371,15 @@ pub enum Fact {
     },
     /// The clock has caught up with the journal again.
     ClockRecovered,
+    /// The journal had run ahead of a clock now confirmed right (by a
+    /// manager's PIN, or `ntp`): the station's time is the clock's from here
+    /// on, though `journal` — the latest time recorded — is later. A business
+    /// day closed "in the future" by that clock opens again.
+    ClockCorrected {
+        journal: Timestamp,
+        #[serde(default)]
+        ntp: bool,
+    },
     /// Nothing has confirmed the system clock since the kiosk started (no NTP
     /// synchronisation; `rtc`: a real-time clock is there at least).
     ClockUnconfirmed {
@@ -561,6 +580,7 @@ impl Fact {
             Fact::DayClosed { .. } => "day_closed",
             Fact::ClockBehind { .. } => "clock_behind",
             Fact::ClockRecovered => "clock_recovered",
+            Fact::ClockCorrected { .. } => "clock_corrected",
             Fact::ClockUnconfirmed { .. } => "clock_unconfirmed",
             Fact::ClockConfirmed => "clock_confirmed",
             Fact::TicketPrinted { .. } => "ticket_printed",
@@ -693,6 +713,12 @@ pub enum Notice {
         behind_seconds: i64,
     },
     ClockRecovered,
+    /// The journal's time was given up for the clock's (a manager confirmed
+    /// it, or NTP did).
+    ClockCorrected {
+        ahead_seconds: i64,
+        ntp: bool,
+    },
     /// The clock is not synchronised (after a power cut without network, a
     /// Pi without a real-time clock may be far off).
     ClockUnconfirmed {
@@ -842,6 +868,10 @@ pub enum Rejection {
     },
     #[error("there is no open case {0}")]
     UnknownCase(CaseNo),
+    #[error("confirming the clock needs the manager role")]
+    ClockRole,
+    #[error("the clock is not behind the journal; there is nothing to confirm")]
+    ClockNotBehind,
     #[error("case {case} has no {} to print again", document.zh())]
     NoSuchDocument {
         case: CaseNo,
@@ -948,6 +978,9 @@ pub struct StationView {
     /// Waiting tickets in queue order per the policy.
     pub waiting: Vec<TicketCode>,
     pub clock_behind: bool,
+    /// The clock reads so far behind the journal that the station cannot
+    /// tell which is wrong: a manager confirms the clock, or NTP does.
+    pub clock_doubt: Option<ClockDoubt>,
     /// Nothing has confirmed the clock (NTP) since the kiosk started.
     pub clock_unconfirmed: bool,
     /// Why the printer cannot print now, or why the last job failed (until a
@@ -965,6 +998,21 @@ pub struct StationView {
     /// restart and they were too old to print again unasked): staff are
     /// told; the numbers are valid.
     pub unconfirmed_prints: Vec<UnconfirmedPaper>,
+}
+
+/// A clock far behind the journal: what it reads and the journal's latest
+/// time.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+pub struct ClockDoubt {
+    pub clock: Timestamp,
+    pub journal: Timestamp,
+}
+
+impl ClockDoubt {
+    /// How far the journal is ahead, in whole minutes.
+    pub fn minutes(&self) -> i64 {
+        self.journal.duration_since(self.clock).as_secs() / 60
+    }
 }
 
 /// A safety zone as staff surfaces show it.
@@ -1018,6 +1066,13 @@ pub struct Station {
     /// Papers at the printer without a journaled outcome, and those listed
     /// for staff after a restart.
     prints: Prints,
+    /// When today closed and the tickets it closed unserved: a day closed by
+    /// a clock that ran ahead opens again once the real time is confirmed.
+    closed: Option<(Timestamp, Vec<TicketCode>)>,
+    /// The highest number of each category on business days after the one
+    /// held — days a clock that ran ahead already opened — so that numbering
+    /// goes on there when the day really comes.
+    later_days: BTreeMap<Date, BTreeMap<CategoryId, u32>>,
 }
 
 impl Station {
@@ -1051,6 +1106,8 @@ impl Station {
             zones: vec![ZoneState::default(); zone_count],
             back_entries: Default::default(),
             prints: Prints::default(),
+            closed: None,
+            later_days: BTreeMap::new(),
         }
     }
 
@@ -1093,6 +1150,21 @@ impl Station {
         for case in open {
             self.note_case_no(case.no);
             self.cases.insert(case.no, case);
+        }
+    }
+
+    /// Seeds the numbers already given on business days after the latest
+    /// one in the journal (a clock ran ahead into them): when such a day
+    /// comes, its numbering goes on above them.
+    pub fn seed_later_days(&mut self, numbers: impl IntoIterator<Item = (Date, CategoryId, u32)>) {
+        for (day, category, number) in numbers {
+            let top = self
+                .later_days
+                .entry(day)
+                .or_default()
+                .entry(category)
+                .or_default();
+            *top = (*top).max(number);
         }
     }
 
@@ -1235,6 +1307,25 @@ impl Station {
             actor: actor.clone(),
             now,
         };
+        // Confirming the clock is about the time itself: it is decided at
+        // the clock's reading, before the hold at the journal's.
+        match *command {
+            Command::ConfirmClock { role } => {
+                if role != StaffRole::Manager {
+                    return Err(Rejection::ClockRole);
+                }
+                scratch.correct_clock(false)?;
+                return Ok(scratch.decision);
+            }
+            Command::ClockSource {
+                synchronized: Some(true),
+                ..
+            } if self.clock_doubt(now).is_some() => {
+                scratch.correct_clock(true)?;
+                return Ok(scratch.decision);
+            }
+            _ => {}
+        }
         scratch.housekeeping();
         scratch.command(command)?;
         Ok(scratch.decision)
@@ -1253,7 +1344,10 @@ impl Station {
                 self.prints.new_day();
                 self.tickets.clear();
                 self.ratings.clear();
-                self.counters.clear();
+                self.closed = None;
+                // A day a clock that ran ahead already opened goes on from
+                // the numbers it gave.
+                self.counters = self.later_days.remove(&record.day).unwrap_or_default();
                 self.back_entries.clear();
                 self.next_order = 0;
                 for w in self.windows.values_mut() {
@@ -1357,7 +1451,8 @@ impl Station {
                 self.windows.entry(*window).or_default().paused = false
             }
             Fact::WindowPaused { window } => self.windows.entry(*window).or_default().paused = true,
-            Fact::DayClosed { .. } => {
+            Fact::DayClosed { unserved } => {
+                self.closed = Some((record.at, unserved.clone()));
                 for t in &mut self.tickets {
                     if matches!(
                         t.state,
@@ -1376,6 +1471,25 @@ impl Station {
             }
             Fact::ClockBehind { .. } => self.clock_warned = true,
             Fact::ClockRecovered => self.clock_warned = false,
+            Fact::ClockCorrected { .. } => {
+                // Time goes on from the confirmed clock, though later times
+                // are already in the journal.
+                self.high_water = Some(record.at);
+                self.clock_warned = false;
+                // A station holding another day is rebuilt from the journal
+                // by the shell; one on the corrected day reopens it if the
+                // clock that ran ahead closed it.
+                if self.day == Some(record.day)
+                    && let Some((_, unserved)) = self.closed.take_if(|(at, _)| *at > record.at)
+                {
+                    for t in &mut self.tickets {
+                        if unserved.contains(&t.code) {
+                            t.state = TicketState::Waiting;
+                        }
+                    }
+                    self.day_closed = false;
+                }
+            }
             Fact::ClockUnconfirmed { .. } => self.clock_unconfirmed = true,
             Fact::ClockConfirmed => self.clock_unconfirmed = false,
             Fact::TicketPrinted { ticket, .. } => {
@@ -1563,8 +1677,20 @@ impl Station {
         (levels, unrated)
     }
 
+    /// The clock at `now` reads further behind the journal than the station
+    /// trusts the journal by (`clock.doubt_minutes`).
+    pub fn clock_doubt(&self, now: Timestamp) -> Option<ClockDoubt> {
+        let journal = self.high_water?;
+        let limit = jiff::SignedDuration::from_mins(i64::from(self.settings.clock_doubt_minutes));
+        (journal.duration_since(now) > limit).then_some(ClockDoubt {
+            clock: now,
+            journal,
+        })
+    }
+
     /// What the lobby screen shows at `now`.
     pub fn view(&self, now: Timestamp) -> StationView {
+        let clock_doubt = self.clock_doubt(now);
         let now = self.high_water.map_or(now, |h| now.max(h));
         let categories: Vec<CategoryView> = self
             .catalog
@@ -1641,6 +1767,7 @@ impl Station {
             windows,
             waiting: waiting.into_iter().map(|t| t.code).collect(),
             clock_behind: self.clock_warned,
+            clock_doubt,
             clock_unconfirmed: self.clock_unconfirmed,
             printer_fault: match &self.printer {
                 PrinterHealth::Fault { detail, .. } => Some(detail.clone()),
@@ -1869,6 +1996,44 @@ impl Scratch {
         self.decision.effects.push(effect);
     }
 
+    /// The clock is confirmed right though the journal is ahead of it: the
+    /// station's time becomes the clock's, on the clock's business day (the
+    /// shell then rebuilds the station from that day's journal). With `ntp`
+    /// the confirmation is NTP's, which also confirms the clock.
+    fn correct_clock(&mut self, ntp: bool) -> Result<(), Rejection> {
+        let journal = self
+            .station
+            .high_water
+            .filter(|high| self.now < *high)
+            .ok_or(Rejection::ClockNotBehind)?;
+        let day = self.station.business_day(self.now);
+        let actor = if ntp {
+            Actor::System
+        } else {
+            self.actor.clone()
+        };
+        let mut facts = vec![(actor, Fact::ClockCorrected { journal, ntp })];
+        if ntp && self.station.clock_unconfirmed {
+            facts.push((Actor::System, Fact::ClockConfirmed));
+        }
+        for (actor, fact) in facts {
+            let record = Record {
+                at: self.now,
+                day,
+                actor,
+                fact,
+            };
+            self.station.apply(&record);
+            self.decision.records.push(record);
+        }
+        let ahead_seconds = journal.duration_since(self.now).as_secs();
+        self.effect(Effect::Notify(Notice::ClockCorrected {
+            ahead_seconds,
+            ntp,
+        }));
+        Ok(())
+    }
+
     /// Rules that run before every command: time never runs backwards, and the
     /// business day rolls over and closes on time.
     fn housekeeping(&mut self) {
@@ -2061,6 +2226,21 @@ impl Scratch {
             Command::Started { printer } => {
                 self.disarm_all(UnratedReason::Restart);
                 self.recover_prints(printer);
+                Ok(())
+            }
+            // Decided before housekeeping (see `decide`).
+            Command::ConfirmClock { .. } => Ok(()),
+            Command::RatingExpired { window, ticket } => {
+                if self.window(window)?.armed.is_some_and(|(t, _)| t == ticket) {
+                    self.record_as(
+                        Actor::System,
+                        Fact::TicketUnrated {
+                            ticket,
+                            window,
+                            reason: UnratedReason::Timeout,
+                        },
+                    );
+                }
                 Ok(())
             }
             Command::PrintResent { paper } => {

@@ -2358,3 +2358,156 @@ fn without_a_printer_after_a_restart_nothing_is_printed_again_and_the_decision_i
     ));
     assert!(d.effects.is_empty());
 }
+
+/// The station as `kiosk run` resumes it from a journal: the records of the
+/// day of the last entry, and the numbers already given on later days.
+fn resumed(run: &mut Run) {
+    let last_day = run.journal.last().unwrap().day;
+    let mut station = run.station.blank();
+    let later = run.journal.iter().filter_map(|r| match r.fact {
+        Fact::TicketIssued { ticket, .. } if r.day > last_day => {
+            Some((r.day, ticket.category, ticket.number))
+        }
+        _ => None,
+    });
+    station.seed_later_days(later.collect::<Vec<_>>());
+    for r in run.journal.iter().filter(|r| r.day == last_day) {
+        station.apply(r);
+    }
+    run.station = station;
+}
+
+fn confirm_clock(run: &mut Run, role: StaffRole) -> Result<Decision, Rejection> {
+    let d = run
+        .station
+        .decide(&Command::ConfirmClock { role }, &Actor::Technician, run.now)?;
+    run.journal.extend(d.records.iter().cloned());
+    // The shell rebuilds the station from the journal after a correction.
+    resumed(run);
+    Ok(d)
+}
+
+#[test]
+fn a_clock_that_ran_ahead_is_confirmed_by_a_manager_and_the_day_it_closed_opens_again() {
+    let mut run = Run::strict();
+    let a1 = run.issue(a(), false);
+    let a2 = run.issue(a(), false);
+    assert_eq!(run.call(1), Some(a1));
+    // The kiosk runs once with its clock set to tomorrow 19:00: today closes
+    // with both tickets unserved, tomorrow opens and closes.
+    run.now = at("2026-12-01T19:00");
+    let d = run.go(Command::Tick).unwrap();
+    assert_eq!(Run::kinds(&d), ["day_closed", "day_opened", "day_closed"]);
+    // Restarted on the real clock, mid-morning: the journal is 33 hours ahead.
+    resumed(&mut run);
+    run.now = at("2026-11-30T10:00");
+    let d = run.go(Command::Tick).unwrap();
+    assert_eq!(Run::kinds(&d), ["clock_behind"]);
+    let view = run.station.view(run.now);
+    assert_eq!(
+        view.clock_doubt,
+        Some(ClockDoubt {
+            clock: at("2026-11-30T10:00"),
+            journal: at("2026-12-01T19:00"),
+        })
+    );
+    assert!(!view.issuing, "held at tomorrow 19:00 it says closed");
+    // Window staff cannot confirm the clock; the manager can.
+    assert_eq!(
+        confirm_clock(&mut run, StaffRole::Staff).unwrap_err(),
+        Rejection::ClockRole
+    );
+    let d = confirm_clock(&mut run, StaffRole::Manager).unwrap();
+    assert_eq!(Run::kinds(&d), ["clock_corrected"]);
+    let r = &d.records[0];
+    assert_eq!((r.at, r.day), (at("2026-11-30T10:00"), date("2026-11-30")));
+    assert!(matches!(
+        d.effects[..],
+        [Effect::Notify(Notice::ClockCorrected {
+            ahead_seconds: 118_800,
+            ntp: false
+        })]
+    ));
+    // Back on today: open, both tickets waiting again, numbering goes on.
+    let view = run.station.view(run.now);
+    assert!(view.issuing);
+    assert_eq!(view.clock_doubt, None);
+    assert!(!view.clock_behind);
+    assert_eq!(view.waiting, [a1, a2]);
+    assert_eq!(run.issue(a(), false), code("A003"));
+    // Time goes on from the clock: no clock_behind on the next command.
+    run.now = at("2026-11-30T10:05");
+    let d = run.go(Command::Tick).unwrap();
+    assert!(d.records.is_empty(), "{:?}", Run::kinds(&d));
+    // Nothing to confirm any more.
+    assert_eq!(
+        confirm_clock(&mut run, StaffRole::Manager).unwrap_err(),
+        Rejection::ClockNotBehind
+    );
+}
+
+#[test]
+fn numbers_a_clock_that_ran_ahead_gave_on_a_later_day_are_not_given_again_that_day() {
+    let mut run = Run::strict();
+    run.issue(a(), false);
+    // Tomorrow morning, by a clock that ran ahead: A001 and A002 of 1 December.
+    run.now = at("2026-12-01T09:00");
+    run.issue(a(), false);
+    run.issue(a(), false);
+    resumed(&mut run);
+    run.now = at("2026-11-30T10:00");
+    confirm_clock(&mut run, StaffRole::Manager).unwrap();
+    assert_eq!(run.issue(a(), false), code("A002"), "30 November goes on");
+    // The real 1 December: its numbering goes on above the two already given.
+    resumed(&mut run);
+    run.now = at("2026-12-01T09:00");
+    assert_eq!(run.issue(a(), false), code("A003"));
+}
+
+#[test]
+fn ntp_confirms_a_clock_far_behind_the_journal_and_a_small_gap_is_only_held() {
+    let mut run = Run::strict();
+    run.issue(a(), false);
+    run.now = at("2026-11-30T09:05");
+    run.go(Command::ClockSource {
+        synchronized: Some(false),
+        rtc: false,
+    })
+    .unwrap();
+    // Five minutes behind: held, no doubt; NTP's word changes nothing yet.
+    run.now = at("2026-11-30T09:00");
+    assert!(run.station.view(run.now).clock_doubt.is_none());
+    let d = run
+        .go(Command::ClockSource {
+            synchronized: Some(true),
+            rtc: false,
+        })
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["clock_behind", "clock_confirmed"]);
+    // Two hours behind, NTP synchronised: the clock is right; the journal ran
+    // ahead. Corrected, by the system.
+    run.now = at("2026-11-30T11:30");
+    run.issue(a(), false);
+    run.go(Command::ClockSource {
+        synchronized: Some(false),
+        rtc: false,
+    })
+    .unwrap();
+    run.now = at("2026-11-30T09:30");
+    assert!(run.station.view(run.now).clock_doubt.is_some());
+    let d = run
+        .go(Command::ClockSource {
+            synchronized: Some(true),
+            rtc: false,
+        })
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["clock_corrected", "clock_confirmed"]);
+    assert!(matches!(
+        d.records[0],
+        Record {
+            actor: Actor::System,
+            fact: Fact::ClockCorrected { ntp: true, .. },
+            ..
+        }
+    ));
+}

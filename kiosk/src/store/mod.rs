@@ -286,6 +286,9 @@ pub struct Resume {
     pub case_numbers: Vec<(i16, u32)>,
     /// Safety alarms still latched, by zone, with when they were raised.
     pub latched_alarms: Vec<(String, Timestamp)>,
+    /// The highest ticket number of each category on business days after
+    /// the one resumed (a clock that ran ahead opened them).
+    pub later_days: Vec<(Date, CategoryId, u32)>,
 }
 
 impl Resume {
@@ -300,6 +303,7 @@ impl Resume {
         }
         station.seed_cases(self.open_cases.iter().cloned(), self.case_numbers.clone());
         station.seed_alarms(self.latched_alarms.iter().cloned());
+        station.seed_later_days(self.later_days.iter().copied());
         for record in &self.records {
             station.apply(record);
         }
@@ -466,7 +470,7 @@ impl Reader<'_> {
             )
             .map_err(sql)?;
         let rows = stmt
-            .query_map([today], |row| {
+            .query_map([&today], |row| {
                 Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
             })
             .map_err(sql)?;
@@ -483,12 +487,42 @@ impl Reader<'_> {
             }
         }
         Ok(Resume {
+            later_days: self.later_days(&today)?,
             records,
             service_times,
             open_cases: self.open_cases()?,
             case_numbers: self.case_numbers()?,
             latched_alarms: self.latched_alarms()?,
         })
+    }
+
+    /// Ticket numbers already given on business days after `day`.
+    fn later_days(&self, day: &str) -> Result<Vec<(Date, CategoryId, u32)>, StoreError> {
+        let sql = |e| StoreError::from_sql(self.path, e);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT day, category, max(number) FROM tickets WHERE day > ?1
+                 GROUP BY day, category ORDER BY day, category",
+            )
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([day], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u32>(2)?,
+                ))
+            })
+            .map_err(sql)?;
+        let mut later = Vec::new();
+        for row in rows {
+            let (day, category, number) = row.map_err(sql)?;
+            if let (Ok(day), Some(category)) = (day.parse(), CategoryId::parse(&category)) {
+                later.push((day, category, number));
+            }
+        }
+        Ok(later)
     }
 
     /// Alarms raised and not reset since, on any day: a latched alarm
@@ -787,6 +821,15 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
                 stmt.execute(params![day, code.to_string(), at])?;
             }
         }
+        // A day closed by a clock that ran ahead opens again: the tickets it
+        // closed unserved after the confirmed time wait again.
+        Fact::ClockCorrected { .. } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'waiting', finished_at_ms = NULL, window_no = NULL
+                 WHERE day = ?1 AND state = 'unserved' AND finished_at_ms > ?2",
+            )?
+            .execute(params![day, at])?;
+        }
         Fact::DayOpened
         | Fact::WindowOpened { .. }
         | Fact::WindowPaused { .. }
@@ -879,6 +922,26 @@ fn project_case(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         _ => {}
     }
     Ok(())
+}
+
+/// The station's time when its clock reads `clock`: never before the
+/// journal's last entry, where the station holds its time while the clock is
+/// behind it (ADR 0015). Views outside the station loop — the command line,
+/// the console, the doctor — judge "today" and "overdue" by it, as the
+/// station does.
+pub fn station_time(conn: &Connection, clock: Timestamp) -> Result<Timestamp, StoreError> {
+    let path = PathBuf::from(conn.path().unwrap_or_default());
+    let last: Option<String> = conn
+        .query_row(
+            "SELECT at FROM journal ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(|e| StoreError::from_sql(&path, e))?;
+    Ok(last
+        .and_then(|at| at.parse::<Timestamp>().ok())
+        .map_or(clock, |last| clock.max(last)))
 }
 
 /// A case as it stands, open or archived, on any connection (the console

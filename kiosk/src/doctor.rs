@@ -298,7 +298,7 @@ pub fn last_backup(data: &Path, now: jiff::Timestamp) -> Check {
     };
     let detail = format!(
         "last good backup {} ({ago}): {}{}, {} journal entries, chain head {}",
-        last.at,
+        last.at.round(jiff::Unit::Second).unwrap_or(last.at),
         last.file.display(),
         if last.encrypted { " (encrypted)" } else { "" },
         last.entries,
@@ -874,7 +874,7 @@ mod tests {
 
         let stick = tempfile::tempdir().unwrap();
         let mut last = LastBackup {
-            at: "2026-12-02T02:30:00Z".parse().unwrap(),
+            at: "2026-12-02T02:30:00.4Z".parse().unwrap(),
             file: stick.path().join("kiosk-20261202T023000Z.db.age"),
             entries: 120,
             head: "c0ffee".into(),

@@ -2,7 +2,7 @@
 //! the library (`kiosk::app`, `kiosk::store`).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -53,21 +53,13 @@ enum Command {
     },
     /// Copy the database to a file (a USB stick, say) while the station
     /// runs, and check the copy: whole, its journal's chain unbroken.
-    Backup {
-        /// The new file; an existing one is never overwritten.
-        #[arg(long, value_name = "FILE")]
-        to: PathBuf,
-        #[command(flatten)]
-        data: DataArg,
-    },
+    /// Encrypted (age) with --passphrase-file or --recipient. With neither
+    /// --to nor --dir, the settings' [backup] (what the daily timer runs).
+    Backup(BackupArgs),
     /// Put a checked backup in place of the database. The station must be
-    /// stopped; the database it replaces is kept beside it.
-    Restore {
-        #[arg(long, value_name = "FILE")]
-        from: PathBuf,
-        #[command(flatten)]
-        data: DataArg,
-    },
+    /// stopped; the database it replaces is kept beside it as a copy that
+    /// `kiosk restore --from` brings back.
+    Restore(RestoreArgs),
     /// Check a live installation: settings, board, GPIO lines and loops (or
     /// the running station's view of them), printer, disk, database, clock,
     /// the kiosk user's groups, the touch calibration rule. Each failure
@@ -87,6 +79,52 @@ enum Command {
     Report(ReportArgs),
     /// The journal of a range of days as CSV or JSON, with progress.
     Export(ExportArgs),
+}
+
+#[derive(Args)]
+struct BackupArgs {
+    /// The new file; an existing one is never overwritten. Ends in .age
+    /// when encrypted.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["dir", "keep"])]
+    to: Option<PathBuf>,
+    /// Into this folder, named by the time, keeping the newest --keep.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// How many good backups the folder keeps (default: the settings', 14).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    keep: Option<u32>,
+    /// Encrypt with the passphrase on this file's first line.
+    #[arg(long, value_name = "FILE", conflicts_with = "recipient")]
+    passphrase_file: Option<PathBuf>,
+    /// Encrypt to this age public key (age1…); repeat for several.
+    #[arg(long, value_name = "AGE1…")]
+    recipient: Vec<String>,
+    /// Settings file ([backup]: folder, how many to keep, encryption).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    data: DataArg,
+}
+
+#[derive(Args)]
+struct RestoreArgs {
+    /// The backup: a copy (with its -wal, if one is beside it) or an
+    /// encrypted .age file.
+    #[arg(long, value_name = "FILE")]
+    from: PathBuf,
+    /// The passphrase of an encrypted backup, on this file's first line.
+    #[arg(long, value_name = "FILE", conflicts_with = "identity")]
+    passphrase_file: Option<PathBuf>,
+    /// The age identity (secret key file) of a backup encrypted to a
+    /// public key.
+    #[arg(long, value_name = "FILE")]
+    identity: Option<PathBuf>,
+    /// Restore even a copy older than the live database, losing the
+    /// journal entries written since (the live database is kept).
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    data: DataArg,
 }
 
 #[derive(Args)]
@@ -440,8 +478,8 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         Some(Command::Staff(command)) => staff(command),
         Some(Command::Case(command)) => case(command),
         Some(Command::VerifyLog { data }) => verify_log(data),
-        Some(Command::Backup { to, data }) => backup(&to, data),
-        Some(Command::Restore { from, data }) => restore(&from, data),
+        Some(Command::Backup(args)) => backup(args),
+        Some(Command::Restore(args)) => restore(args),
         Some(Command::Doctor {
             config,
             data,
@@ -617,39 +655,136 @@ fn verify_log(data: DataArg) -> Result<ExitCode> {
     }
 }
 
-fn backup(to: &Path, data: DataArg) -> Result<ExitCode> {
-    let db = data.journal()?;
-    let copy = store::backup::backup(&db, &kiosk::store::StoreSettings::default(), to)?;
+fn backup(args: BackupArgs) -> Result<ExitCode> {
+    use store::backup::{self, Encrypt, Passphrase};
+    let data = args.data.dir()?;
+    let db = data.join("kiosk.db");
+    if !db.exists() {
+        bail!(
+            "there is no journal at {} — pass --data with the station's data folder",
+            db.display()
+        );
+    }
+    let config = Config::load(args.config.as_deref())?;
+    let settings = &config.backup;
+    // What the command line says, else what the settings say.
+    let encrypt = if let Some(file) = &args.passphrase_file {
+        Some(Encrypt::Passphrase(Passphrase::from_file(file)?))
+    } else if !args.recipient.is_empty() {
+        Some(Encrypt::recipients(&args.recipient)?)
+    } else if let Some(file) = &settings.passphrase_file {
+        Some(Encrypt::Passphrase(Passphrase::from_file(file)?))
+    } else if !settings.recipients.is_empty() {
+        Some(Encrypt::recipients(&settings.recipients)?)
+    } else {
+        None
+    };
+    let now = Timestamp::now();
+    let (file, copy, folder) = match &args.to {
+        Some(to) => (
+            to.clone(),
+            backup::backup(&db, &config.store, to, encrypt.as_ref())?,
+            None,
+        ),
+        None => {
+            let dir = match args.dir.clone().or_else(|| settings.dir.clone()) {
+                Some(dir) => dir,
+                None => {
+                    // The default folder is the station's own; a stick's
+                    // folder must be there already (mounted).
+                    let dir = data.join("backups");
+                    std::fs::create_dir_all(&dir)
+                        .with_context(|| format!("cannot make {}", dir.display()))?;
+                    dir
+                }
+            };
+            let made = backup::backup_into(&db, &config.store, &dir, encrypt.as_ref(), now)?;
+            (made.file, made.checked, Some(dir))
+        }
+    };
     println!(
-        "backed up {} journal entries ({} bytes, schema {}) to {}; chain head {}",
+        "backed up {} journal entries ({} bytes, schema {}{}) to {}; chain head {}",
         copy.entries,
         copy.bytes,
         copy.version,
-        to.display(),
+        if encrypt.is_some() { ", encrypted" } else { "" },
+        file.display(),
         copy.head
     );
+    let last = backup::LastBackup {
+        at: now,
+        file: std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone()),
+        entries: copy.entries,
+        head: copy.head.clone(),
+        bytes: copy.bytes,
+        encrypted: encrypt.is_some(),
+    };
+    if let Err(e) = backup::record(&data, &last) {
+        eprintln!("warning: the backup is good, but `kiosk doctor` will not know of it: {e}");
+    }
+    if let Some(dir) = folder {
+        let keep = args.keep.unwrap_or(settings.keep);
+        let removed = backup::prune(&dir, &file, keep).with_context(|| {
+            format!(
+                "the backup is written, but old backups in {} could not be removed",
+                dir.display()
+            )
+        })?;
+        for old in removed {
+            println!("removed {} (keeping the newest {keep})", old.display());
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-fn restore(from: &Path, data: DataArg) -> Result<ExitCode> {
+fn restore(args: RestoreArgs) -> Result<ExitCode> {
+    use store::backup::{self, Decrypt, Passphrase, RestoreOptions};
+    let key = match (&args.passphrase_file, &args.identity) {
+        (Some(file), _) => Some(Decrypt::Passphrase(Passphrase::from_file(file)?)),
+        (None, Some(file)) => Some(Decrypt::identity_file(file)?),
+        (None, None) => None,
+    };
     // The station's own lock: refused while it runs.
-    let data = DataDir::open(&data.dir()?)?;
+    let data = DataDir::open(&args.data.dir()?)?;
     let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
-    let done = store::backup::restore(
+    let done = backup::restore(
         &data.database(),
         &kiosk::store::StoreSettings::default(),
-        from,
-        &stamp,
+        &args.from,
+        &RestoreOptions {
+            key: key.as_ref(),
+            force: args.force,
+            stamp: &stamp,
+        },
     )?;
+    if done.lost > 0 {
+        eprintln!(
+            "warning: the copy is older than the database it replaced: {} journal entries written after the copy's last one are not in the station now (they are in the kept copy)",
+            done.lost
+        );
+    }
     println!(
-        "restored {} journal entries (schema {}) from {}; chain head {}",
+        "restored {} journal entries (schema {}{}) from {}; chain head {}",
         done.from.entries,
         done.from.version,
-        from.display(),
+        if done.encrypted { ", decrypted" } else { "" },
+        args.from.display(),
         done.from.head
     );
     if let Some(kept) = done.kept {
-        println!("the database it replaced is kept as {}", kept.display());
+        match &kept.check {
+            Ok(c) => println!(
+                "the database it replaced is kept as {} ({} journal entries, chain head {}); to undo: kiosk restore --from {}",
+                kept.path.display(),
+                c.entries,
+                c.head,
+                kept.path.display()
+            ),
+            Err(why) => println!(
+                "the database it replaced is kept as {} ({why})",
+                kept.path.display()
+            ),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

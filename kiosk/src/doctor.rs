@@ -159,6 +159,7 @@ pub fn examine(places: &Places) -> Vec<Check> {
     ));
     checks.push(disk(&places.data));
     checks.extend(database(&places.data.join("kiosk.db")));
+    checks.push(last_backup(&places.data, jiff::Timestamp::now()));
     let live = station_state(&places.control);
     match &live {
         Some(state) => checks.extend(live_checks(state)),
@@ -266,6 +267,69 @@ fn database(db: &Path) -> Vec<Check> {
             e.to_string(),
             "stop the station and restore the last good backup (`kiosk restore --from FILE`)",
         )],
+    }
+}
+
+/// A backup older than this is reported: the daily timer has missed two.
+const BACKUP_STALE: jiff::SignedDuration = jiff::SignedDuration::from_hours(48);
+
+/// The last good backup recorded in the data folder (`kiosk backup`
+/// records it), its age at `now`, and whether it sits on the database's
+/// own disk.
+pub fn last_backup(data: &Path, now: jiff::Timestamp) -> Check {
+    use crate::store::backup;
+    let timer = "enable the daily backup (`sudo systemctl enable --now kiosk-backup.timer`, folder and encryption in [backup] of kiosk.toml), or run `kiosk backup --to FILE`";
+    let last = match backup::last_backup(data) {
+        Ok(Some(last)) => last,
+        Ok(None) => {
+            return Check::warn(
+                "backup",
+                format!("no backup recorded in {}", data.display()),
+                timer,
+            );
+        }
+        Err(e) => return Check::warn("backup", e.to_string(), timer),
+    };
+    let age = now.duration_since(last.at);
+    let hours = age.as_hours();
+    let ago = if hours >= 48 {
+        format!("{} days ago", hours / 24)
+    } else {
+        format!("{hours} h ago")
+    };
+    let detail = format!(
+        "last good backup {} ({ago}): {}{}, {} journal entries, chain head {}",
+        last.at.round(jiff::Unit::Second).unwrap_or(last.at),
+        last.file.display(),
+        if last.encrypted { " (encrypted)" } else { "" },
+        last.entries,
+        last.head
+    );
+    if age > BACKUP_STALE {
+        return Check::warn(
+            "backup",
+            detail,
+            "the daily backup has not succeeded since: `systemctl status kiosk-backup` and `journalctl -u kiosk-backup` say why (a stick not mounted, not writable by the kiosk user, full)",
+        );
+    }
+    if same_disk(&last.file, data) {
+        return Check::warn(
+            "backup",
+            detail,
+            "it is on the same disk as the database, so a failing card loses both: set [backup] dir to a USB stick's folder",
+        );
+    }
+    Check::ok("backup", detail)
+}
+
+/// Whether the folder of `file` is on the same file system as `data`
+/// (false when either cannot be read, such as a stick taken out).
+fn same_disk(file: &Path, data: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let dev = |p: &Path| std::fs::metadata(p).map(|m| m.dev()).ok();
+    match (file.parent().and_then(dev), dev(data)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
     }
 }
 
@@ -905,6 +969,50 @@ mod tests {
         assert!(missing.fix.as_ref().unwrap().ends_with(line), "{missing}");
         std::fs::write(rules.path().join(TOUCH_RULE), format!("# kiosk\n{line}\n")).unwrap();
         assert_eq!(touch_rule(&board, rules.path()).verdict, Verdict::Ok);
+    }
+
+    #[test]
+    fn the_last_good_backup_is_reported_with_its_age_and_disk() {
+        use crate::store::backup::{LastBackup, record};
+        let data = tempfile::tempdir().unwrap();
+        let now: jiff::Timestamp = "2026-12-02T10:00:00Z".parse().unwrap();
+        let none = last_backup(data.path(), now);
+        assert_eq!(none.verdict, Verdict::Warn);
+        assert!(none.detail.starts_with("no backup recorded"), "{none}");
+        assert!(none.fix.unwrap().contains("kiosk-backup.timer"));
+
+        let stick = tempfile::tempdir().unwrap();
+        let mut last = LastBackup {
+            at: "2026-12-02T02:30:00.4Z".parse().unwrap(),
+            file: stick.path().join("kiosk-20261202T023000Z.db.age"),
+            entries: 120,
+            head: "c0ffee".into(),
+            bytes: 4096,
+            encrypted: true,
+        };
+        record(data.path(), &last).unwrap();
+        let check = last_backup(data.path(), now);
+        assert_eq!(
+            check.detail,
+            format!(
+                "last good backup 2026-12-02T02:30:00Z (7 h ago): {}/kiosk-20261202T023000Z.db.age (encrypted), 120 journal entries, chain head c0ffee",
+                stick.path().display()
+            )
+        );
+        // Both temporary folders are on one disk here: a backup beside the
+        // database is worth a warning.
+        assert_eq!(check.verdict, Verdict::Warn, "{check}");
+        assert!(check.fix.unwrap().contains("same disk"));
+        // On a stick that is not mounted now, only its age counts.
+        last.file = PathBuf::from("/nonexistent-stick/kiosk.db");
+        record(data.path(), &last).unwrap();
+        assert_eq!(last_backup(data.path(), now).verdict, Verdict::Ok);
+        last.at = "2026-11-29T02:30:00Z".parse().unwrap();
+        record(data.path(), &last).unwrap();
+        let stale = last_backup(data.path(), now);
+        assert_eq!(stale.verdict, Verdict::Warn);
+        assert!(stale.detail.contains("(3 days ago)"), "{stale}");
+        assert!(stale.fix.unwrap().contains("journalctl -u kiosk-backup"));
     }
 
     #[test]

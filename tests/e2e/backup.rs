@@ -1,8 +1,12 @@
 //! `kiosk backup` while the station runs and `kiosk restore` once it is
 //! stopped, through the real binary: the copy's chain head matches the
 //! journal's, numbering continues from the copy, the replaced database is
-//! kept; damaged, tampered, newer and missing copies are refused and change
-//! nothing; an older schema's copy is migrated.
+//! kept and restoring it undoes the restore; a copy older than the live
+//! database needs --force; a killed station's copy with its `-wal` is
+//! restored whole; encrypted backups need their passphrase; the daily
+//! backup keeps the newest and tells `kiosk doctor`; damaged, tampered,
+//! newer and missing copies are refused and change nothing; an older
+//! schema's copy is migrated.
 
 use std::path::Path;
 
@@ -62,9 +66,18 @@ fn a_backup_taken_while_running_is_restored_once_stopped() {
     assert_eq!(station.take_ticket('A'), "A003");
     station.ok("settle");
     assert!(station.quit().success());
+    let later_head = head(&data);
 
-    let (ok, out, err) = run(&["restore", "--from", &copy_arg], &data);
+    // The copy lacks A003: said before anything changes.
+    let (ok, _, err) = run(&["restore", "--from", &copy_arg], &data);
+    assert!(!ok, "an older copy restored without --force");
+    assert!(err.contains("is older than the live database"), "{err}");
+    assert!(err.contains("pass --force"), "{err}");
+    assert_eq!(head(&data), later_head, "nothing changed");
+
+    let (ok, out, err) = run(&["restore", "--force", "--from", &copy_arg], &data);
     assert!(ok, "{err}");
+    assert!(err.contains("warning: the copy is older"), "{err}");
     assert!(out.contains("the database it replaced is kept as"), "{out}");
     assert_eq!(head(&data), copied_head);
     let kept: Vec<_> = std::fs::read_dir(&data)
@@ -150,4 +163,195 @@ fn a_copy_from_the_first_schema_is_migrated_when_restored() {
     let mut station = Station::start(&data, &[]);
     assert_eq!(station.take_ticket('A'), "A002");
     assert!(station.quit().success());
+}
+
+/// The file named after "to undo: kiosk restore --from ".
+fn undo_file(out: &str) -> String {
+    out.split("to undo: kiosk restore --from ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no undo command in {out}"))
+        .trim()
+        .to_string()
+}
+
+/// Issue: after a `kill -9`, restoring a copy of `kiosk.db` with its
+/// `kiosk.db-wal` said "restored 9 journal entries" and installed none.
+/// Restoring twice in a second overwrote the first kept copy; restoring a
+/// kept copy must undo a restore.
+#[test]
+fn a_killed_stations_copy_is_restored_whole_and_the_restore_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let killed = dir.path().join("killed");
+    let mut station = Station::start(&killed, &[]);
+    for code in ["A001", "A002", "A003"] {
+        assert_eq!(station.take_ticket('A'), code);
+    }
+    station.ok("settle");
+    drop(station); // SIGKILL: the entries are still in the WAL
+    let stick = dir.path().join("stick");
+    std::fs::create_dir_all(&stick).unwrap();
+    for name in ["kiosk.db", "kiosk.db-wal"] {
+        std::fs::copy(killed.join(name), stick.join(name)).unwrap();
+    }
+    let killed_head = head(&killed);
+
+    let data = dir.path().join("data");
+    let mut station = Station::start(&data, &[]);
+    assert_eq!(station.take_ticket('B'), "B001");
+    station.ok("settle");
+    assert!(station.quit().success());
+    let own_head = head(&data);
+    // Both stations' simulated clocks started at 09:00, so which journal
+    // ends later is chance: --force says losing entries is intended.
+    let copy = stick.join("kiosk.db").display().to_string();
+    let (ok, out, err) = run(&["restore", "--force", "--from", &copy], &data);
+    assert!(ok, "{err}");
+    assert_eq!(head(&data), killed_head, "the WAL's entries are installed");
+    let first_kept = undo_file(&out);
+    let mut station = Station::start(&data, &[]);
+    assert_eq!(station.take_ticket('A'), "A004");
+    assert!(station.quit().success());
+    let restored_head = head(&data);
+
+    // Undo, at once (the same second, as often as not). A004 is lost with
+    // it, and said so.
+    let (ok, _, err) = run(&["restore", "--from", &first_kept], &data);
+    assert!(!ok && err.contains("pass --force"), "{err}");
+    let (ok, out, err) = run(&["restore", "--force", "--from", &first_kept], &data);
+    assert!(ok, "{err}");
+    assert_eq!(head(&data), own_head, "the station's own database is back");
+    let second_kept = undo_file(&out);
+    assert_ne!(second_kept, first_kept);
+    assert_eq!(head_of(&first_kept), own_head, "never overwritten");
+    assert_eq!(head_of(&second_kept), restored_head);
+    let mut station = Station::start(&data, &[]);
+    assert_eq!(station.take_ticket('B'), "B002");
+    assert!(station.quit().success());
+}
+
+/// The chain head of a kept copy, as `kiosk restore` would check it: its
+/// data folder is made for the occasion.
+fn head_of(file: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, _, err) = run(&["restore", "--from", file], dir.path());
+    assert!(ok, "{err}");
+    head(dir.path())
+}
+
+#[test]
+fn an_encrypted_backup_is_restored_with_its_passphrase_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut station = Station::start(&data, &[]);
+    assert_eq!(station.take_ticket('A'), "A001");
+    station.ok("settle");
+    let secret = dir.path().join("passphrase");
+    std::fs::write(&secret, "a long passphrase nobody guesses\n").unwrap();
+    let wrong = dir.path().join("wrong");
+    std::fs::write(&wrong, "a short one\n").unwrap();
+    let sealed = dir.path().join("kiosk.db.age");
+    let sealed_arg = sealed.display().to_string();
+    let (ok, out, err) = run(
+        &[
+            "backup",
+            "--to",
+            &sealed_arg,
+            "--passphrase-file",
+            &secret.display().to_string(),
+        ],
+        &data,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains(", encrypted) to "), "{out}");
+    let copied_head = out.rsplit(' ').next().unwrap().trim().to_string();
+    assert!(
+        std::fs::read(&sealed)
+            .unwrap()
+            .starts_with(b"age-encryption.org/v1\n")
+    );
+    assert_eq!(station.take_ticket('A'), "A002");
+    station.ok("settle");
+    assert!(station.quit().success());
+    let before = head(&data);
+
+    for (args, expected) in [
+        (vec![], "is an encrypted backup — pass --passphrase-file"),
+        (
+            vec!["--passphrase-file", wrong.to_str().unwrap()],
+            "the passphrase is wrong",
+        ),
+    ] {
+        let mut all = vec!["restore", "--force", "--from", &sealed_arg];
+        all.extend(args);
+        let (ok, _, err) = run(&all, &data);
+        assert!(!ok && err.contains(expected), "{err}");
+        assert_eq!(head(&data), before, "nothing changed");
+    }
+    let (ok, out, err) = run(
+        &[
+            "restore",
+            "--force",
+            "--from",
+            &sealed_arg,
+            "--passphrase-file",
+            secret.to_str().unwrap(),
+        ],
+        &data,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains(", decrypted) from"), "{out}");
+    assert_eq!(head(&data), copied_head);
+}
+
+#[test]
+fn the_daily_backup_keeps_the_newest_and_tells_the_doctor() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let stick = dir.path().join("stick");
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!("[backup]\ndir = \"{}\"\nkeep = 2\n", stick.display()),
+    )
+    .unwrap();
+    let config_arg = config.display().to_string();
+    let mut station = Station::start(&data, &[]);
+    assert_eq!(station.take_ticket('A'), "A001");
+    station.ok("settle");
+
+    let (ok, _, err) = run(&["backup", "--config", &config_arg], &data);
+    assert!(!ok && err.contains("mount the backup stick"), "{err}");
+    std::fs::create_dir_all(&stick).unwrap();
+    let mut last = String::new();
+    for _ in 0..3 {
+        let (ok, out, err) = run(&["backup", "--config", &config_arg], &data);
+        assert!(ok, "{err}");
+        last = out;
+    }
+    assert!(last.contains("removed "), "{last}");
+    let mut files: Vec<String> = std::fs::read_dir(&stick)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(
+        files
+            .iter()
+            .all(|f| f.starts_with("kiosk-") && f.ends_with(".db"))
+    );
+    assert!(station.quit().success());
+
+    let out = kiosk()
+        .args(["doctor", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    let line = said
+        .lines()
+        .find(|l| l.contains(" backup "))
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(line.contains("last good backup"), "{line}");
+    assert!(line.contains(&stick.display().to_string()), "{line}");
 }

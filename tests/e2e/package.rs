@@ -56,6 +56,8 @@ fn the_package_installs_the_appliance_with_its_settings_unit_and_rules() {
         "etc/kiosk/kiosk.toml",
         "etc/kiosk/board.toml",
         "lib/systemd/system/kiosk.service",
+        "lib/systemd/system/kiosk-backup.service",
+        "lib/systemd/system/kiosk-backup.timer",
         "lib/udev/rules.d/99-kiosk.rules",
         "usr/share/kiosk/profiles/pi-2-windows.toml",
         "usr/share/doc/kiosk/pi.md",
@@ -72,6 +74,54 @@ fn the_package_installs_the_appliance_with_its_settings_unit_and_rules() {
         unit.contains("Environment=SLINT_BACKEND=linuxkms-software"),
         "the screen, without a desktop"
     );
+
+    // The daily backup: as the kiosk user, from the packaged settings, once
+    // a day, a missed night made up at the next start.
+    let service =
+        std::fs::read_to_string(root.join("lib/systemd/system/kiosk-backup.service")).unwrap();
+    for needed in [
+        "Type=oneshot",
+        "User=kiosk",
+        "Environment=KIOSK_DATA=/var/lib/kiosk",
+        "ExecStart=/usr/bin/kiosk backup --config /etc/kiosk/kiosk.toml",
+        "ReadWritePaths=/var/lib/kiosk",
+    ] {
+        assert!(
+            service.contains(needed),
+            "kiosk-backup.service lacks {needed}"
+        );
+    }
+    let timer =
+        std::fs::read_to_string(root.join("lib/systemd/system/kiosk-backup.timer")).unwrap();
+    for needed in [
+        "OnCalendar=*-*-* 02:30:00",
+        "Persistent=true",
+        "WantedBy=timers.target",
+    ] {
+        assert!(timer.contains(needed), "kiosk-backup.timer lacks {needed}");
+    }
+    // The packaged settings document [backup], and the packaged binary
+    // takes them: a backup into the data folder's backups/, recorded for
+    // the doctor.
+    let settings = std::fs::read_to_string(root.join("etc/kiosk/kiosk.toml")).unwrap();
+    assert!(
+        settings.contains("\n[backup]\n"),
+        "kiosk.toml lacks [backup]"
+    );
+    let live = dir.path().join("live");
+    let station = Command::new(root.join("usr/bin/kiosk"))
+        .args(["staff", "list", "--data"])
+        .arg(&live)
+        .output()
+        .unwrap();
+    assert!(station.status.success(), "a database to back up");
+    let said = run(Command::new(root.join("usr/bin/kiosk"))
+        .args(["backup", "--config"])
+        .arg(root.join("etc/kiosk/kiosk.toml"))
+        .arg("--data")
+        .arg(&live));
+    assert!(said.starts_with("backed up 0 journal entries"), "{said}");
+    assert_eq!(std::fs::read_dir(live.join("backups")).unwrap().count(), 1);
 
     // The packaged binary reads the packaged settings: the Pi's board
     // profile and its printer.
@@ -102,6 +152,7 @@ fn the_package_installs_the_appliance_with_its_settings_unit_and_rules() {
         "usermod -a -G gpio,i2c,dialout,video,input kiosk",
         "install -d -o kiosk -g kiosk -m 0750 /var/lib/kiosk",
         "systemctl enable kiosk.service",
+        "systemctl enable --now kiosk-backup.timer",
     ] {
         assert!(postinst.contains(needed), "postinst lacks {needed}");
     }

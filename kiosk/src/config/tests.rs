@@ -106,6 +106,22 @@ fn settings_mistakes_name_the_line_and_field() {
             "f.toml:6: field `window[1].number`: window 1 is listed twice",
         ),
         (
+            "[backup]\ndir = \"stick\"\n",
+            "f.toml:2: field `backup.dir`: must be an absolute folder such as \"/media/kiosk-backup\"",
+        ),
+        (
+            "[backup]\nkeep = 0\n",
+            "f.toml:2: field `backup.keep`: must be 1–1000",
+        ),
+        (
+            "[backup]\nrecipients = [\"age1nope\"]\n",
+            "f.toml:2: field `backup.recipients`: `age1nope` is not an age public key",
+        ),
+        (
+            "[backup]\nrecipients = [\"age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\"]\npassphrase_file = \"p\"\n",
+            "f.toml:3: field `backup.passphrase_file`: give recipients or a passphrase file, not both",
+        ),
+        (
             "[board]\nkind = \"pi5\"\n",
             "f.toml:2: field `kind`: unknown field `kind`, expected `profile`",
         ),
@@ -134,6 +150,29 @@ fn settings_are_read_into_the_domain() {
     assert!(c.ui.english_first);
     assert_eq!(c.ui.headless_size, (1080, 1920));
     assert_eq!(c.printer.port, PrinterPort::UsbLp("/dev/usb/lp0".into()));
+}
+
+#[test]
+fn backup_settings_default_to_the_data_folder_and_resolve_the_passphrase_file() {
+    let c = Config::builtin().unwrap();
+    assert_eq!(
+        c.backup,
+        BackupSettings {
+            dir: None,
+            keep: DEFAULT_BACKUP_KEEP,
+            recipients: vec![],
+            passphrase_file: None,
+        }
+    );
+    let text =
+        "[backup]\ndir = \"/media/stick\"\nkeep = 3\npassphrase_file = \"backup-passphrase\"\n";
+    let c = Config::parse("f.toml", text, Some(Path::new("/etc/kiosk"))).unwrap();
+    assert_eq!(c.backup.dir, Some(PathBuf::from("/media/stick")));
+    assert_eq!(c.backup.keep, 3);
+    assert_eq!(
+        c.backup.passphrase_file,
+        Some(PathBuf::from("/etc/kiosk/backup-passphrase"))
+    );
 }
 
 #[test]

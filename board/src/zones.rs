@@ -68,6 +68,29 @@ struct Entry {
     active: bool,
 }
 
+/// What the station's journal says of a zone at start: the board's state
+/// machines begin there, so that the first live reading reconciles the two
+/// (a repaired fault clears, a released button reads released); a latched
+/// alarm stays latched until reset.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Seed {
+    pub name: String,
+    pub latched: bool,
+    pub active: bool,
+    pub fault: Option<FaultKind>,
+}
+
+impl Seed {
+    /// A zone whose alarm was latched before the restart.
+    pub fn latched(name: &str) -> Self {
+        Self {
+            name: name.into(),
+            latched: true,
+            ..Self::default()
+        }
+    }
+}
+
 /// Every safety zone of a board, in profile order (a zone's number is its
 /// place there).
 pub struct Zones {
@@ -75,16 +98,23 @@ pub struct Zones {
 }
 
 impl Zones {
-    /// The zones of `profile`; those named in `latched` had an alarm latched
-    /// before a restart and stay latched.
-    pub fn new(profile: &BoardProfile, latched: &[String]) -> Self {
+    /// The zones of `profile`, each starting as `seeds` say (by name; a zone
+    /// without a seed reads normal, unlatched, without a fault).
+    pub fn new(profile: &BoardProfile, seeds: &[Seed]) -> Self {
         let entries = profile
             .zones
             .iter()
-            .map(|spec| Entry {
-                zone: Zone::new(spec.kind(), latched.contains(&spec.name)),
-                spec: spec.clone(),
-                active: false,
+            .map(|spec| {
+                let seed = seeds.iter().find(|s| s.name == spec.name);
+                Entry {
+                    zone: Zone::resume(
+                        spec.kind(),
+                        seed.is_some_and(|s| s.latched),
+                        seed.and_then(|s| s.fault),
+                    ),
+                    spec: spec.clone(),
+                    active: seed.is_some_and(|s| s.active),
+                }
             })
             .collect();
         Self { entries }
@@ -186,6 +216,53 @@ mod tests {
 
     fn s(n: u64) -> Duration {
         Duration::from_secs(n)
+    }
+
+    #[test]
+    fn zones_start_as_the_journal_left_them_and_the_first_readings_reconcile() {
+        let seeds = [
+            Seed {
+                name: "smoke".into(),
+                fault: Some(FaultKind::Open),
+                ..Seed::default()
+            },
+            Seed {
+                name: "panic".into(),
+                latched: true,
+                active: true,
+                fault: None,
+            },
+        ];
+        let mut zones = Zones::new(&BoardProfile::simulated(), &seeds);
+        let (panic, smoke) = (zones.find("panic").unwrap(), zones.find("smoke").unwrap());
+        // Still open: nothing new to say.
+        assert!(
+            zones
+                .read(
+                    smoke,
+                    ZoneRead::Reading(Reading::Fault(FaultKind::Open)),
+                    s(1)
+                )
+                .unwrap()
+                .is_empty()
+        );
+        // Repaired: the fault clears at once.
+        assert_eq!(
+            zones.read(smoke, ZoneRead::Value(4700.0), s(2)).unwrap(),
+            [Input::Zone {
+                zone: smoke,
+                signal: ZoneSignal::Fault { fault: None }
+            }]
+        );
+        // Released: said, and the alarm stays latched until reset.
+        assert_eq!(
+            zones.read(panic, ZoneRead::Value(4700.0), s(3)).unwrap(),
+            [Input::Zone {
+                zone: panic,
+                signal: ZoneSignal::Active { active: false }
+            }]
+        );
+        assert_eq!(zones.reset(panic), Ok(()));
     }
 
     #[test]
@@ -310,7 +387,7 @@ mod tests {
 
     #[test]
     fn a_latched_alarm_survives_a_restart() {
-        let mut zones = Zones::new(&BoardProfile::simulated(), &["smoke".to_string()]);
+        let mut zones = Zones::new(&BoardProfile::simulated(), &[Seed::latched("smoke")]);
         let smoke = zones.find("smoke").unwrap();
         // Smoke still there after the restart: no second alarm, no reset.
         let out = zones.read(smoke, ZoneRead::Value(1500.0), s(0)).unwrap();

@@ -210,6 +210,18 @@ impl Zone {
         }
     }
 
+    /// A zone as the journal left it before a restart: latched or not, and
+    /// a fault that was reported and not cleared. The reported fault clears
+    /// on the first reading that shows it repaired, as it would have without
+    /// the restart.
+    pub fn resume(kind: ZoneKind, latched: bool, fault: Option<FaultKind>) -> Self {
+        Self {
+            fault: fault.map(|kind| (kind, Duration::ZERO)),
+            reported: fault,
+            ..Self::new(kind, latched)
+        }
+    }
+
     pub fn is_latched(&self) -> bool {
         self.latched
     }

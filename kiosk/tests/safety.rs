@@ -256,3 +256,64 @@ async fn after_hours_the_backlight_is_off_and_a_smoke_alarm_lights_it() {
     assert_eq!(power(), "0\n", "lit for the evacuation");
     rig.stop().await;
 }
+
+/// Regression (hardening issue, safety): a fault repaired while the kiosk
+/// was down clears on the first normal reading after the restart, and a
+/// button released while it was down reads released; the alarm stays
+/// latched until reset.
+#[tokio::test(start_paused = true)]
+async fn what_the_journal_left_is_reconciled_with_the_first_live_readings() {
+    let dir = tempfile::tempdir().unwrap();
+    staff(dir.path());
+    let rig = Rig::start(dir.path()).await;
+    assert_eq!(rig.control.line("zone smoke open").await["ok"], true);
+    assert_eq!(rig.control.line("panic press").await["ok"], true);
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let state = rig.control.line("state").await["state"].clone();
+    assert_eq!(zone(&state, "smoke")["fault"], "open");
+    assert_eq!(zone(&state, "panic")["active"], true);
+    rig.stop().await;
+
+    // Repaired and released while the kiosk was down.
+    let rig = Rig::start(dir.path()).await;
+    let state = rig.control.line("state").await["state"].clone();
+    assert_eq!(
+        zone(&state, "smoke")["fault"],
+        "open",
+        "as the journal left it"
+    );
+    assert_eq!(rig.control.line("zone smoke normal").await["ok"], true);
+    assert_eq!(rig.control.line("panic release").await["ok"], true);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let state = rig.control.line("state").await["state"].clone();
+    assert_eq!(zone(&state, "smoke")["fault"], Value::Null, "{state}");
+    assert_eq!(
+        state["outputs"]["buzzer"], "alarm",
+        "the panic alarm is still latched"
+    );
+    assert_eq!(zone(&state, "panic")["active"], false);
+    assert!(zone(&state, "panic")["latched"].is_string());
+    // Released, it resets.
+    let reset = rig.control.line("alarm reset panic 0101 2468").await;
+    assert_eq!(reset["ok"], true, "{reset}");
+    let state = rig.control.line("state").await["state"].clone();
+    assert_eq!(state["outputs"]["buzzer"], "off");
+    rig.stop().await;
+}
+
+/// Regression (hardening issue, safety): during an evacuation the state says
+/// what the screen does — no category issues.
+#[tokio::test(start_paused = true)]
+async fn during_an_evacuation_the_state_says_no_tickets_are_issued() {
+    let dir = tempfile::tempdir().unwrap();
+    let rig = Rig::start(dir.path()).await;
+    rig.command("smoke on").await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let state = rig.command("state").await["state"].clone();
+    assert_eq!(state["station"]["evacuate"], true);
+    assert_eq!(state["station"]["issuing"], false, "{state}");
+    for c in state["station"]["categories"].as_array().unwrap() {
+        assert_eq!(c["issuing"], false, "{c}");
+    }
+    rig.stop().await;
+}

@@ -183,9 +183,10 @@ impl Core {
         self.handle(Event::Tick).await;
     }
 
-    /// The zones whose alarm is latched (for the board's zone task at start).
-    pub fn latched_zones(&self) -> Vec<String> {
-        self.station.latched_zones()
+    /// The zones as the journal left them (for the board's zone task at
+    /// start, which reconciles them with its first readings).
+    pub fn zone_seeds(&self) -> Vec<board::zones::Seed> {
+        zone_seeds(&self.station)
     }
 
     /// Handles events until [`Event::Shutdown`] (or every sender is gone), then
@@ -1564,6 +1565,27 @@ fn alarm_row(z: &ZoneView) -> AlarmRow {
         acknowledged: z.state.acknowledged,
         fault: z.state.fault.is_some(),
     }
+}
+
+/// The zones as the station's journal left them, for the board.
+pub fn zone_seeds(station: &Station) -> Vec<board::zones::Seed> {
+    use drivers::zone::FaultKind as K;
+    station
+        .zone_states()
+        .into_iter()
+        .map(|(name, z)| board::zones::Seed {
+            name,
+            latched: z.latched.is_some(),
+            active: z.active,
+            fault: z.fault.map(|f| match f {
+                ZoneFault::Open => K::Open,
+                ZoneFault::Short => K::Short,
+                ZoneFault::Noise => K::Noise,
+                ZoneFault::Unreadable => K::Unreadable,
+                ZoneFault::Detector => K::Detector,
+            }),
+        })
+        .collect()
 }
 
 /// A fault as the domain names it.

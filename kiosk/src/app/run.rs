@@ -116,7 +116,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         config.settings.clone(),
     ));
     // Alarms latched before this start stay latched on the board too.
-    let latched = station.latched_zones();
+    let seeds = super::core::zone_seeds(&station);
     tracing::info!(
         "data folder {}; resumed {} journal entries of {}",
         data.path().display(),
@@ -275,7 +275,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     ));
     runtime.spawn(super::zones::run(
         config.board.clone(),
-        latched,
+        seeds,
         zone_requests,
         tx.clone(),
     ));

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use board::Input;
 use board::profile::BoardProfile;
-use board::zones::{ZoneRead, Zones};
+use board::zones::{Seed, ZoneRead, Zones};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
@@ -35,16 +35,16 @@ pub enum ZoneRequest {
     },
 }
 
-/// Runs until every sender is gone. `latched`: zones whose alarm was latched
-/// before this start.
+/// Runs until every sender is gone. `seeds`: the zones as the station's
+/// journal left them before this start.
 pub async fn run(
     profile: BoardProfile,
-    latched: Vec<String>,
+    seeds: Vec<Seed>,
     mut requests: UnboundedReceiver<ZoneRequest>,
     events: UnboundedSender<Event>,
 ) {
     let start = Instant::now();
-    let mut zones = Zones::new(&profile, &latched);
+    let mut zones = Zones::new(&profile, &seeds);
     let forward = |inputs: Vec<Input>| {
         for input in inputs {
             tracing::info!("zone: {input:?}");

@@ -1200,6 +1200,17 @@ impl Station {
             .collect()
     }
 
+    /// Every zone as the journal left it (for the board's zone task at
+    /// start): latched, input active, and the fault reported.
+    pub fn zone_states(&self) -> Vec<(String, ZoneState)> {
+        self.settings
+            .zones
+            .iter()
+            .zip(&self.zones)
+            .map(|(info, z)| (info.name.clone(), z.clone()))
+            .collect()
+    }
+
     /// The smoke zone whose latched alarm evacuates the station, if any.
     fn evacuating(&self) -> Option<&str> {
         self.settings
@@ -1692,6 +1703,9 @@ impl Station {
     pub fn view(&self, now: Timestamp) -> StationView {
         let clock_doubt = self.clock_doubt(now);
         let now = self.high_water.map_or(now, |h| now.max(h));
+        // During an evacuation no category issues: the screen shows the
+        // evacuation and `issue` refuses.
+        let evacuating = self.evacuating().is_some();
         let categories: Vec<CategoryView> = self
             .catalog
             .categories()
@@ -1702,7 +1716,8 @@ impl Station {
                     id: c.id,
                     zh: c.name_zh.clone(),
                     en: c.name_en.clone(),
-                    issuing: !self.day_closed_at(now)
+                    issuing: !evacuating
+                        && !self.day_closed_at(now)
                         && matches!(self.ticketing(c, now), Ticketing::Open { .. }),
                     waiting,
                     wait_minutes: self.estimate_minutes(c.id, waiting),
@@ -1710,7 +1725,7 @@ impl Station {
             })
             .collect();
         let issuing = categories.iter().any(|c| c.issuing);
-        let next_open = if issuing {
+        let next_open = if issuing || evacuating {
             None
         } else {
             self.catalog

@@ -135,16 +135,11 @@ impl Rig {
             );
         }
         core.prepare().await;
-        let latched = core.latched_zones();
+        let seeds = core.zone_seeds();
         let core = tokio::spawn(core.run(rx));
         let (key_tx, key_rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(keys::run(config.board.clone(), key_rx, tx.clone()));
-        tokio::spawn(zones::run(
-            config.board.clone(),
-            latched,
-            zone_rx,
-            tx.clone(),
-        ));
+        tokio::spawn(zones::run(config.board.clone(), seeds, zone_rx, tx.clone()));
         Self {
             screen: Arc::clone(&screen),
             control: Control::new(

@@ -82,6 +82,7 @@ fn main() {
         logo: None,
         cards,
         zones: None,
+        pins: kiosk::app::PinChecker::new(dir.path().join("kiosk.db"), config.store.clone()),
     });
     runtime.block_on(core.prepare());
     let task = runtime.spawn(core.run(rx));

@@ -8,6 +8,7 @@ mod support;
 use std::path::Path;
 use std::time::Duration;
 
+use kiosk::app::{Event, StaffOutcome};
 use serde_json::Value;
 use support::{Rig, bodies, journal, staff};
 
@@ -316,4 +317,101 @@ async fn during_an_evacuation_the_state_says_no_tickets_are_issued() {
         assert_eq!(c["issuing"], false, "{c}");
     }
     rig.stop().await;
+}
+
+/// What staff mode says after a PIN typed on the touchscreen's pad, once the
+/// station has the verdict.
+async fn type_pin(rig: &Rig, staff: &str, pin: &str) -> StaffOutcome {
+    let before = rig.screen.staff.lock().unwrap().len();
+    rig.send(Event::StaffLogin {
+        staff: staff.into(),
+        pin: pin.into(),
+    })
+    .await;
+    // The check runs off the loop; its verdict comes back as an event.
+    loop {
+        if let Some(outcome) = rig.screen.staff.lock().unwrap().get(before) {
+            return outcome.clone();
+        }
+        rig.screen.staff_told.notified().await;
+    }
+}
+
+/// Regression (hardening issue, safety): a stranger at the public PIN pad
+/// cannot stop the manager with the right PIN from resetting a smoke alarm
+/// within a minute — however long they keep typing.
+#[tokio::test(start_paused = true)]
+async fn a_stranger_at_the_pin_pad_never_keeps_the_manager_from_resetting_an_alarm() {
+    let dir = tempfile::tempdir().unwrap();
+    staff(dir.path());
+    let rig = Rig::start(dir.path()).await;
+    rig.command("smoke on").await;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    rig.command("smoke off").await;
+    assert_eq!(
+        rig.command("state").await["state"]["station"]["evacuate"],
+        true
+    );
+    // Ten minutes of guessing at the manager's number, a PIN every two seconds.
+    let mut attempts = 0;
+    let mut waits = 0;
+    for i in 0..300 {
+        match type_pin(&rig, "0001", &format!("{:04}", 1000 + i)).await {
+            StaffOutcome::Message(m) if m.contains("Wait") => waits += 1,
+            StaffOutcome::Message(_) => attempts += 1,
+            StaffOutcome::SignedIn { .. } => panic!("a guess was right"),
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    assert!(waits > 200, "the pad made the stranger wait: {waits}");
+    assert!(attempts < 50, "few guesses were even checked: {attempts}");
+    // The manager arrives while the pad still waits.
+    let arrived = tokio::time::Instant::now();
+    let signed_in = loop {
+        assert!(
+            arrived.elapsed() < Duration::from_secs(60),
+            "the manager is still kept out after a minute: {:?}",
+            rig.screen.staff.lock().unwrap().last()
+        );
+        match type_pin(&rig, "0001", "13579").await {
+            StaffOutcome::SignedIn { name } => break name,
+            StaffOutcome::Message(m) => {
+                // The pad says how long; the manager waits that long.
+                let seconds: u64 = m
+                    .split_whitespace()
+                    .find_map(|w| w.parse().ok())
+                    .unwrap_or_else(|| panic!("{m}"));
+                assert!(seconds <= 20, "{m}");
+                tokio::time::sleep(Duration::from_secs(seconds)).await;
+            }
+        }
+    };
+    assert!(signed_in.contains("0001"), "{signed_in}");
+    rig.send(Event::StaffAlarm {
+        zone: "smoke".into(),
+        reset: true,
+    })
+    .await;
+    let state = rig.command("state").await["state"].clone();
+    assert_eq!(state["station"]["evacuate"], false, "{state}");
+    assert!(
+        arrived.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        arrived.elapsed()
+    );
+    rig.stop().await;
+    // No member was locked out by the touchscreen; every refusal journaled
+    // with where it was typed.
+    let conn = rusqlite::Connection::open(dir.path().join("kiosk.db")).unwrap();
+    let (failures, locked): (i64, Option<i64>) = conn
+        .query_row(
+            "SELECT failures, locked_until_ms FROM staff WHERE id = '0001'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((failures, locked), (0, None));
+    let refused = bodies(dir.path(), &["pin_refused"]);
+    assert!(refused.len() >= 300, "{}", refused.len());
+    assert!(refused.iter().all(|b| b["place"] == "touchscreen"));
 }

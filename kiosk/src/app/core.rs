@@ -13,8 +13,8 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
 
 use super::{
-    AlarmRow, Cards, CategoryRow, Clock, ComplaintOutcome, Event, JobKey, Outputs, PrintJob,
-    PrintState, PrinterWorker, ReceiptView, Screen, ScreenView, ServingRow, StaffAction,
+    AlarmRow, Cards, CategoryRow, Clock, ComplaintOutcome, Event, JobKey, Outputs, PinPurpose,
+    PrintJob, PrintState, PrinterWorker, ReceiptView, Screen, ScreenView, ServingRow, StaffAction,
     StaffOutcome, SummaryRow, TicketView, Writer, ZoneRequest,
 };
 use crate::config::StationInfo;
@@ -82,6 +82,13 @@ pub struct Core {
     zones: Option<UnboundedSender<ZoneRequest>>,
     /// Staff mode on the touchscreen: who is signed in.
     session: Option<(String, StaffRole)>,
+    /// Staff mode's generation: each exit makes a PIN still being checked
+    /// for it stale.
+    staff_mode: u64,
+    /// Checks PINs off the loop.
+    pins: super::PinChecker,
+    /// The touchscreen PIN pad's own guard against guessing.
+    pad: super::pins::PadGuard,
     /// Each armed window's ticket and when its rating time ends on the
     /// monotonic clock, which moves while the wall clock is held behind the
     /// journal.
@@ -108,6 +115,8 @@ pub struct CoreParts {
     pub cards: Cards,
     /// The board's zone task, told when an alarm is reset.
     pub zones: Option<UnboundedSender<ZoneRequest>>,
+    /// Checks staff PINs against the database, off the loop.
+    pub pins: super::PinChecker,
 }
 
 impl Core {
@@ -164,6 +173,9 @@ impl Core {
             board_problems: Default::default(),
             zones: parts.zones,
             session: None,
+            staff_mode: 0,
+            pins: parts.pins,
+            pad: Default::default(),
             rating_ends: Default::default(),
         }
     }
@@ -280,19 +292,29 @@ impl Core {
                 pin,
                 reason,
                 reply,
-            } => {
-                let result = self.extend_case(case, days, staff, pin, reason).await;
-                let _ = reply.send(result);
-            }
+            } => match case.parse::<CaseNo>() {
+                Ok(case) => {
+                    let purpose = PinPurpose::ExtendCase {
+                        case,
+                        days,
+                        reason,
+                        reply,
+                    };
+                    self.begin_pin(staff, pin, SignInPlace::Command, purpose)
+                        .await;
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
             Event::ConfirmClock { staff, pin, reply } => {
-                let result = match self.check_pin(&staff, pin, SignInPlace::Command).await {
-                    Ok((role, _)) => {
-                        self.command(Command::ConfirmClock { role }, Actor::Staff { id: staff })
-                            .await
-                    }
-                    Err(e) => Err(e),
-                };
-                let _ = reply.send(result);
+                self.begin_pin(
+                    staff,
+                    pin,
+                    SignInPlace::Command,
+                    PinPurpose::ConfirmClock(reply),
+                )
+                .await;
             }
             Event::PrinterHealth(health) => {
                 match self
@@ -325,20 +347,31 @@ impl Core {
                 pin,
                 reply,
             } => {
-                let result = self.alarm(reset, zone, staff, pin).await;
-                let _ = reply.send(result);
+                let purpose = PinPurpose::Alarm { reset, zone, reply };
+                self.begin_pin(staff, pin, SignInPlace::Command, purpose)
+                    .await;
             }
-            Event::StaffLogin { staff, pin } => self.staff_login(staff, pin).await,
+            Event::StaffLogin { staff, pin } => {
+                let purpose = PinPurpose::StaffMode {
+                    session: self.staff_mode,
+                };
+                self.begin_pin(staff, pin, SignInPlace::Touchscreen, purpose)
+                    .await;
+            }
             Event::CheckPin { staff, pin, reply } => {
-                let result = self.check_pin(&staff, pin, SignInPlace::Console).await;
-                if result.is_ok() {
-                    tracing::info!("staff {staff} signed in to the staff console");
-                }
-                let _ = reply.send(result);
+                self.begin_pin(staff, pin, SignInPlace::Console, PinPurpose::Console(reply))
+                    .await;
             }
+            Event::PinChecked {
+                staff,
+                place,
+                verdict,
+                purpose,
+            } => self.pin_checked(staff, place, verdict, purpose).await,
             Event::StaffAlarm { zone, reset } => self.staff_alarm(zone, reset).await,
             Event::StaffAction(action) => self.staff_action(action).await,
             Event::StaffExit => {
+                self.staff_mode += 1;
                 if let Some((staff, _)) = self.session.take() {
                     tracing::info!("staff {staff} left staff mode");
                 }
@@ -618,19 +651,6 @@ impl Core {
         }
     }
 
-    /// A staff member acknowledges or resets an alarm: the PIN first (wrong
-    /// ones are counted), then the rule.
-    async fn alarm(
-        &mut self,
-        reset: bool,
-        zone: u8,
-        staff: String,
-        pin: String,
-    ) -> Result<(), String> {
-        let (role, _) = self.check_pin(&staff, pin, SignInPlace::Command).await?;
-        self.alarm_as(reset, zone, staff, role).await
-    }
-
     /// A complaint confirmed on the touchscreen: filed as a case, then its
     /// receipt printed and its number shown.
     async fn file_complaint(
@@ -657,30 +677,6 @@ impl Core {
             }
         }
         self.push_view();
-    }
-
-    /// The manager extends a case's deadline (the PIN says who and in what
-    /// role); the written notice prints.
-    async fn extend_case(
-        &mut self,
-        case: String,
-        working_days: u32,
-        staff: String,
-        pin: String,
-        reason: String,
-    ) -> Result<(), String> {
-        let case: CaseNo = case.parse()?;
-        let (role, _) = self.check_pin(&staff, pin, SignInPlace::Command).await?;
-        self.command(
-            Command::ExtendCase {
-                case,
-                working_days,
-                reason,
-                role,
-            },
-            Actor::Staff { id: staff },
-        )
-        .await
     }
 
     /// Deletes callback numbers whose retention ran out, once an hour; each
@@ -718,42 +714,196 @@ impl Core {
         }
     }
 
-    /// Checks a PIN on the writer thread at `place` and journals the
-    /// outcome: every refusal, and a sign-in to the console or staff mode (a
-    /// PIN given with a command is followed by that command's own record).
-    /// An unknown staff number is noted as `?`, never as typed: it may be a
-    /// PIN typed in the wrong field.
-    async fn check_pin(
+    /// Starts checking a PIN typed at `place` for `purpose`, off the loop;
+    /// the verdict comes back as [`Event::PinChecked`]. The touchscreen's pad
+    /// refuses at once while it waits after repeated wrong PINs.
+    async fn begin_pin(
         &mut self,
-        staff: &str,
+        staff: String,
         pin: String,
         place: SignInPlace,
-    ) -> Result<(StaffRole, String), String> {
-        let now = self.clock.now();
-        let mut named = staff.to_string();
-        let (result, refused) = match self.writer.check_pin(staff.to_string(), pin, now).await {
-            Ok(Ok(member)) => (Ok(member), None),
-            Ok(Err(refusal)) => {
-                if refusal == PinRefusal::Unknown {
-                    named = "?".into();
-                }
-                tracing::warn!("staff {named}: PIN refused ({}): {refusal}", place.word());
-                (Err(refusal.to_string()), Some(refusal.to_string()))
-            }
-            Err(e) => return Err(e.to_string()),
-        };
-        if refused.is_some() || place != SignInPlace::Command {
-            let actor = Actor::Staff { id: named.clone() };
-            let note = Command::NoteSignIn {
-                staff: named,
+        purpose: PinPurpose,
+    ) {
+        if place == SignInPlace::Touchscreen
+            && let Some(wait) = self.pad.waiting(tokio::time::Instant::now())
+        {
+            let seconds = wait.as_secs().max(1);
+            tracing::warn!("staff mode: a PIN refused unread; the pad waits {seconds} s");
+            // The number was not looked up: it may be a PIN in the wrong
+            // field, so it is not journaled as typed.
+            self.journal_pin(
+                "?",
                 place,
-                refused,
-            };
-            if let Err(f) = self.exec(note, actor).await {
-                tracing::error!("journaling a sign-in: {}", f.message());
+                Some(format!(
+                    "the pad waits {seconds} s after repeated wrong PINs"
+                )),
+            )
+            .await;
+            let message = format!(
+                "请 {seconds} 秒后再试 · Wait {seconds} s: too many wrong PINs were typed here"
+            );
+            self.answer_pin(staff, Err(message), purpose).await;
+            return;
+        }
+        let (checker, events, now) = (self.pins.clone(), self.events.clone(), self.clock.now());
+        tokio::spawn(async move {
+            let verdict = checker.verify(staff.clone(), pin, now, place).await;
+            let _ = events.send(Event::PinChecked {
+                staff,
+                place,
+                verdict,
+                purpose,
+            });
+        });
+    }
+
+    /// A PIN's verdict came back: counted against the member where PINs
+    /// count, journaled (every refusal, and a sign-in to the console or
+    /// staff mode), then what it was for is done. An unknown staff number is
+    /// noted as `?`, never as typed: it may be a PIN typed in the wrong
+    /// field.
+    async fn pin_checked(
+        &mut self,
+        staff: String,
+        place: SignInPlace,
+        verdict: Result<crate::store::Verdict, String>,
+        purpose: PinPurpose,
+    ) {
+        use crate::store::{Counting, Verdict};
+        let now = self.clock.now();
+        let counted = match verdict {
+            Err(e) => Err(e),
+            // A public surface: a wrong PIN costs the member nothing.
+            Ok(Verdict::Wrong) if super::pins::counting(place) == Counting::Surface => {
+                Ok(Err(PinRefusal::Wrong {
+                    left: crate::store::SOFT_LIMIT,
+                }))
+            }
+            Ok(verdict) => self
+                .writer
+                .record_pin(staff.clone(), verdict, now)
+                .await
+                .map_err(|e| e.to_string()),
+        };
+        let result = match counted {
+            Ok(Ok(member)) => {
+                if place == SignInPlace::Touchscreen {
+                    self.pad.right();
+                }
+                if place != SignInPlace::Command {
+                    self.journal_pin(&staff, place, None).await;
+                }
+                Ok(member)
+            }
+            Ok(Err(refusal)) => {
+                let named = if refusal == PinRefusal::Unknown {
+                    "?"
+                } else {
+                    staff.as_str()
+                };
+                tracing::warn!("staff {named}: PIN refused ({}): {refusal}", place.word());
+                if place == SignInPlace::Touchscreen {
+                    self.pad.wrong(tokio::time::Instant::now());
+                }
+                self.journal_pin(named, place, Some(refusal.to_string()))
+                    .await;
+                Err(refusal.to_string())
+            }
+            Err(e) => {
+                tracing::error!("checking a PIN: {e}");
+                Err(e)
+            }
+        };
+        self.answer_pin(staff, result, purpose).await;
+    }
+
+    /// Journals a sign-in (`refused`: None) or a refused PIN at `place`.
+    async fn journal_pin(&mut self, staff: &str, place: SignInPlace, refused: Option<String>) {
+        let note = Command::NoteSignIn {
+            staff: staff.to_string(),
+            place,
+            refused,
+        };
+        let actor = Actor::Staff {
+            id: staff.to_string(),
+        };
+        match self.exec(note, actor).await {
+            Ok(effects) => self.perform(effects),
+            Err(f) => tracing::error!("journaling a sign-in: {}", f.message()),
+        }
+    }
+
+    /// Does what a checked PIN was for, as the member it names.
+    async fn answer_pin(
+        &mut self,
+        staff: String,
+        member: Result<(StaffRole, String), String>,
+        purpose: PinPurpose,
+    ) {
+        match purpose {
+            PinPurpose::StaffMode { session } => {
+                if session != self.staff_mode {
+                    // Staff mode was left while the PIN was checked.
+                    return;
+                }
+                match member {
+                    Ok((role, name)) => {
+                        tracing::info!(
+                            "staff {staff} ({}) signed in on the touchscreen",
+                            role.word()
+                        );
+                        self.screen.staff(StaffOutcome::SignedIn {
+                            name: format!("{name} ({staff})"),
+                        });
+                        self.session = Some((staff, role));
+                    }
+                    Err(e) => self.screen.staff(StaffOutcome::Message(e)),
+                }
+            }
+            PinPurpose::Console(reply) => {
+                if member.is_ok() {
+                    tracing::info!("staff {staff} signed in to the staff console");
+                }
+                let _ = reply.send(member);
+            }
+            PinPurpose::Alarm { reset, zone, reply } => {
+                let result = match member {
+                    Ok((role, _)) => self.alarm_as(reset, zone, staff, role).await,
+                    Err(e) => Err(e),
+                };
+                let _ = reply.send(result);
+            }
+            PinPurpose::ExtendCase {
+                case,
+                days,
+                reason,
+                reply,
+            } => {
+                let result = match member {
+                    Ok((role, _)) => {
+                        let command = Command::ExtendCase {
+                            case,
+                            working_days: days,
+                            reason,
+                            role,
+                        };
+                        self.command(command, Actor::Staff { id: staff }).await
+                    }
+                    Err(e) => Err(e),
+                };
+                let _ = reply.send(result);
+            }
+            PinPurpose::ConfirmClock(reply) => {
+                let result = match member {
+                    Ok((role, _)) => {
+                        self.command(Command::ConfirmClock { role }, Actor::Staff { id: staff })
+                            .await
+                    }
+                    Err(e) => Err(e),
+                };
+                let _ = reply.send(result);
             }
         }
-        result
     }
 
     /// An alarm acknowledged or reset by a staff member whose PIN was checked;
@@ -775,23 +925,6 @@ impl Core {
             let _ = zones.send(ZoneRequest::Reset { zone });
         }
         Ok(())
-    }
-
-    /// Staff mode: sign in with a PIN.
-    async fn staff_login(&mut self, staff: String, pin: String) {
-        match self.check_pin(&staff, pin, SignInPlace::Touchscreen).await {
-            Ok((role, name)) => {
-                tracing::info!(
-                    "staff {staff} ({}) signed in on the touchscreen",
-                    role.word()
-                );
-                self.screen.staff(StaffOutcome::SignedIn {
-                    name: format!("{name} ({staff})"),
-                });
-                self.session = Some((staff, role));
-            }
-            Err(e) => self.screen.staff(StaffOutcome::Message(e)),
-        }
     }
 
     /// Staff mode: acknowledge or reset a zone's alarm as the signed-in member.
@@ -1464,6 +1597,20 @@ fn refuse(event: Event) {
         } => {
             let _ = reply.send(Err(stopping()));
         }
+        Event::PinChecked { purpose, .. } => match purpose {
+            PinPurpose::Console(reply) => {
+                let _ = reply.send(Err(stopping()));
+            }
+            PinPurpose::Alarm { reply, .. }
+            | PinPurpose::ExtendCase { reply, .. }
+            | PinPurpose::ConfirmClock(reply) => {
+                let _ = reply.send(Err(stopping()));
+            }
+            PinPurpose::StaffMode { .. } => {}
+        },
+        Event::CheckPin { reply, .. } => {
+            let _ = reply.send(Err(stopping()));
+        }
         Event::SimPrinter(_, reply)
         | Event::Calendar(_, reply)
         | Event::Alarm { reply, .. }
@@ -1668,6 +1815,15 @@ pub fn notice_text(notice: &Notice) -> String {
         Notice::ZoneFault { zone, fault: None } => {
             format!("zone `{zone}` is repaired: its wiring reads normal again")
         }
+        Notice::PinGuessing { place, refused } => format!(
+            "{refused} PINs refused at the {} today — someone may be guessing; see who is there{}",
+            place.word(),
+            if *place == SignInPlace::Touchscreen {
+                " (the pad waits after repeated wrong PINs; no member is locked out by it)"
+            } else {
+                ""
+            }
+        ),
         Notice::PrintsUnconfirmed { reprinted, listed } => {
             let names = |papers: &[Paper]| {
                 papers

@@ -14,6 +14,7 @@ mod control;
 mod core;
 mod hardware;
 mod outputs;
+pub mod pins;
 
 pub mod keys;
 mod printer;
@@ -33,6 +34,7 @@ pub use control::Control;
 pub use core::{Core, CoreParts, notice_text};
 pub use keys::KeyEvent;
 pub use outputs::Outputs;
+pub use pins::PinChecker;
 pub use printer::{PrintJob, PrinterSetup, PrinterWorker};
 pub use run::{Display, RunError, RunOptions, printer_port, run, sim_model, transport_settings};
 pub use writer::Writer;
@@ -182,6 +184,13 @@ pub enum Event {
     },
     /// Staff mode: a staff member signs in with their PIN.
     StaffLogin { staff: String, pin: String },
+    /// A PIN check finished off the loop: its verdict, and what it was for.
+    PinChecked {
+        staff: String,
+        place: crate::domain::SignInPlace,
+        verdict: Result<crate::store::Verdict, String>,
+        purpose: PinPurpose,
+    },
     /// Staff mode: the signed-in member acknowledges or resets a zone's alarm.
     StaffAlarm { zone: String, reset: bool },
     /// Staff mode: the signed-in member asks for something at the kiosk.
@@ -199,6 +208,31 @@ pub enum Event {
     Tick,
     /// Stop: finish or abandon printing, flush, exit.
     Shutdown,
+}
+
+/// What a PIN is checked for; carried while the check runs off the loop,
+/// with the answer owed to whoever asked.
+pub enum PinPurpose {
+    /// Staff mode on the touchscreen (`session`: staff mode's generation
+    /// when the PIN was typed; a later exit makes it stale).
+    StaffMode { session: u64 },
+    /// A console sign-in.
+    Console(oneshot::Sender<Result<(crate::domain::StaffRole, String), String>>),
+    /// An alarm acknowledged or reset with a PIN (control socket).
+    Alarm {
+        reset: bool,
+        zone: u8,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    /// A case extended by the manager.
+    ExtendCase {
+        case: CaseNo,
+        days: u32,
+        reason: String,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    /// The manager confirms the clock.
+    ConfirmClock(oneshot::Sender<Result<(), String>>),
 }
 
 /// One category button's data.

@@ -258,6 +258,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         logo,
         cards,
         zones: Some(zones.clone()),
+        pins: super::PinChecker::new(data.database(), config.store.clone()),
     });
     core.with_backlight(backlight, backlight_margin);
     if let Some(lines) = hardware.outputs {

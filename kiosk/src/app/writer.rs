@@ -12,7 +12,7 @@ use std::thread::JoinHandle;
 use jiff::Timestamp;
 
 use crate::domain::{CaseNo, Phone, Record, StaffRole};
-use crate::store::{PinRefusal, Resume, Store, StoreError};
+use crate::store::{PinRefusal, Resume, Store, StoreError, Verdict};
 
 type PinAnswer = Result<Result<(StaffRole, String), PinRefusal>, StoreError>;
 
@@ -23,9 +23,9 @@ enum Request {
         mpsc::Sender<Result<(), StoreError>>,
     ),
     Resume(mpsc::Sender<Result<Resume, StoreError>>),
-    CheckPin {
+    RecordPin {
         staff: String,
-        pin: String,
+        verdict: Verdict,
         now: Timestamp,
         reply: mpsc::Sender<PinAnswer>,
     },
@@ -54,13 +54,13 @@ impl Writer {
                         Request::Resume(reply) => {
                             let _ = reply.send(store.resume());
                         }
-                        Request::CheckPin {
+                        Request::RecordPin {
                             staff,
-                            pin,
+                            verdict,
                             now,
                             reply,
                         } => {
-                            let _ = reply.send(store.check_pin(&staff, &pin, now));
+                            let _ = reply.send(store.record_pin(&staff, &verdict, now));
                         }
                         Request::ExpiredContacts(by, reply) => {
                             let _ = reply.send(store.expired_contacts(by));
@@ -101,13 +101,14 @@ impl Writer {
         wait(answer).await
     }
 
-    /// Checks a staff member's PIN (counting wrong ones): their role and
+    /// Counts a PIN check's verdict against the member (the check itself
+    /// ran elsewhere: Argon2id never holds up a commit): their role and
     /// name, or why not.
-    pub async fn check_pin(&self, staff: String, pin: String, now: Timestamp) -> PinAnswer {
+    pub async fn record_pin(&self, staff: String, verdict: Verdict, now: Timestamp) -> PinAnswer {
         let (reply, answer) = mpsc::channel();
-        self.send(Request::CheckPin {
+        self.send(Request::RecordPin {
             staff,
-            pin,
+            verdict,
             now,
             reply,
         })?;

@@ -220,7 +220,7 @@ pub const BACK_ENTRY_MAX_HOURS: i64 = 12;
 const MAX_REGISTER_NO: usize = 16;
 
 /// Where a PIN was typed.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SignInPlace {
     /// The staff web console.
@@ -763,6 +763,11 @@ pub enum Notice {
         zone: String,
         fault: Option<ZoneFault>,
     },
+    /// PINs keep being refused at one place today: someone may be guessing.
+    PinGuessing {
+        place: SignInPlace,
+        refused: u32,
+    },
     /// After a restart, papers whose print outcome was lost: those printed
     /// again (marked 补打) and those listed for staff.
     PrintsUnconfirmed {
@@ -1073,6 +1078,8 @@ pub struct Station {
     /// held — days a clock that ran ahead already opened — so that numbering
     /// goes on there when the day really comes.
     later_days: BTreeMap<Date, BTreeMap<CategoryId, u32>>,
+    /// PINs refused today, by where they were typed.
+    pin_refusals: BTreeMap<SignInPlace, u32>,
 }
 
 impl Station {
@@ -1108,6 +1115,7 @@ impl Station {
             prints: Prints::default(),
             closed: None,
             later_days: BTreeMap::new(),
+            pin_refusals: BTreeMap::new(),
         }
     }
 
@@ -1356,6 +1364,7 @@ impl Station {
                 self.tickets.clear();
                 self.ratings.clear();
                 self.closed = None;
+                self.pin_refusals.clear();
                 // A day a clock that ran ahead already opened goes on from
                 // the numbers it gave.
                 self.counters = self.later_days.remove(&record.day).unwrap_or_default();
@@ -1656,10 +1665,10 @@ impl Station {
                 },
                 matches!(outcome, PrintOutcome::Printed { .. }),
             ),
-            Fact::ContactDeleted { .. }
-            | Fact::PaperChanged
-            | Fact::StaffSignedIn { .. }
-            | Fact::PinRefused { .. } => {}
+            Fact::ContactDeleted { .. } | Fact::PaperChanged | Fact::StaffSignedIn { .. } => {}
+            Fact::PinRefused { place, .. } => {
+                *self.pin_refusals.entry(*place).or_default() += 1;
+            }
         }
     }
 
@@ -2675,14 +2684,22 @@ impl Scratch {
                 let staff: String = staff.chars().take(16).collect();
                 match refused {
                     None => self.record(Fact::StaffSignedIn { staff, place }),
-                    Some(reason) => self.record_as(
-                        Actor::System,
-                        Fact::PinRefused {
-                            staff,
-                            place,
-                            reason: reason.clone(),
-                        },
-                    ),
+                    Some(reason) => {
+                        self.record_as(
+                            Actor::System,
+                            Fact::PinRefused {
+                                staff,
+                                place,
+                                reason: reason.clone(),
+                            },
+                        );
+                        // Someone may be guessing: staff hear of it at the
+                        // fifth refusal of the day there, then every tenth.
+                        let refused = self.station.pin_refusals.get(&place).copied().unwrap_or(0);
+                        if refused == 5 || refused % 10 == 0 {
+                            self.effect(Effect::Notify(Notice::PinGuessing { place, refused }));
+                        }
+                    }
                 }
                 Ok(())
             }

@@ -25,7 +25,9 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction,
 use crate::domain::{Actor, Case, CaseNo, CategoryId, Fact, Phone, Record, Station};
 
 pub use log::{LogEntry, LogFilter};
-pub use staff::{HARD_LIMIT, PinRefusal, SOFT_LIMIT, StaffError, StaffMember};
+pub use staff::{
+    Counting, HARD_LIMIT, PinRefusal, SOFT_LIMIT, StaffError, StaffMember, Verdict, verify_pin,
+};
 
 /// Settings of the database connection, from the config's `[store]` table.
 #[derive(Clone, Debug)]

@@ -2,12 +2,21 @@
 //!
 //! Five wrong PINs in a row lock a member out for five minutes; ten lock them
 //! until a manager unlocks them (`kiosk staff unlock`). A right PIN clears the
-//! count. The check and the count are one transaction on the single writer.
+//! count. Only PINs typed where a member can be held to account count — the
+//! console, commands; the public touchscreen has its own guard (ADR 0016).
+//!
+//! A check is two steps so that the slow part never holds up the writer:
+//! [`verify_pin`] reads the member on any connection and runs Argon2id (one
+//! verification whatever the answer, so that the time taken says nothing
+//! about which numbers exist, are locked or disabled), then
+//! [`Store::record_pin`] counts the outcome on the single writer.
+
+use std::sync::OnceLock;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, StoreError};
 use crate::domain::StaffRole;
@@ -88,6 +97,120 @@ fn hash(pin: &str) -> Result<String, StaffError> {
         .hash_password(pin.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| StaffError::Hash(e.to_string()))
+}
+
+/// Where wrong PINs count.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Counting {
+    /// Against the member: wrong ones lock them out, and a lockout refuses
+    /// even the right PIN (the console, commands).
+    Account,
+    /// Not against the member, and lockouts do not apply: a public surface,
+    /// which guards itself (the touchscreen's PIN pad).
+    Surface,
+}
+
+/// What a PIN check found before anything is written.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Verdict {
+    /// The right PIN; `failures`: wrong ones counted before it.
+    Right {
+        role: StaffRole,
+        name: String,
+        failures: u32,
+    },
+    /// A wrong PIN for a member who may sign in.
+    Wrong,
+    /// Refused whatever the PIN (unknown number, disabled, locked out).
+    Refused(PinRefusal),
+}
+
+/// A hash of a PIN nobody has, verified against when there is no member
+/// or the member is refused anyway: every check costs one verification.
+fn decoy() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash("0000").unwrap_or_default())
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Argon2id verifications on this thread, for the tests that hold every
+    /// check to exactly one.
+    pub(super) static VERIFICATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn pin_matches(phc: &str, pin: &str) -> bool {
+    #[cfg(test)]
+    VERIFICATIONS.with(|v| v.set(v.get() + 1));
+    PasswordHash::new(phc)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(pin.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Checks `pin` for staff number `id` at `now`, reading on `conn` (any
+/// connection; nothing is written): the slow Argon2id part of a check. Its
+/// outcome is counted by [`Store::record_pin`].
+pub fn verify_pin(
+    conn: &Connection,
+    id: &str,
+    pin: &str,
+    now: Timestamp,
+    counting: Counting,
+) -> Result<Verdict, StoreError> {
+    let path = std::path::PathBuf::from(conn.path().unwrap_or_default());
+    let row = conn
+        .query_row(
+            "SELECT role, pin_hash, failures, locked_until_ms, hard_locked, disabled, name FROM staff WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u32>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, bool>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            },
+        )
+        .optional()
+        .map_err(|e| StoreError::from_sql(&path, e))?;
+    let refused = match &row {
+        None => Some(PinRefusal::Unknown),
+        Some((_, _, _, _, _, true, _)) => Some(PinRefusal::Disabled),
+        Some((_, _, _, _, true, _, _)) if counting == Counting::Account => {
+            Some(PinRefusal::HardLocked)
+        }
+        Some((_, _, _, Some(until), _, _, _))
+            if counting == Counting::Account && *until > now.as_millisecond() =>
+        {
+            Some(PinRefusal::Locked {
+                until: Timestamp::from_millisecond(*until).unwrap_or(now),
+            })
+        }
+        Some(_) => None,
+    };
+    match (refused, row) {
+        (Some(refusal), _) => {
+            pin_matches(decoy(), pin);
+            Ok(Verdict::Refused(refusal))
+        }
+        (None, Some((role, phc, failures, _, _, _, name))) => Ok(if pin_matches(&phc, pin) {
+            Verdict::Right {
+                role: role_of(&role),
+                name,
+                failures,
+            }
+        } else {
+            Verdict::Wrong
+        }),
+        (None, None) => Ok(Verdict::Refused(PinRefusal::Unknown)),
+    }
 }
 
 fn role_of(word: &str) -> StaffRole {
@@ -205,93 +328,83 @@ impl Store {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
     }
 
-    /// Checks a PIN at `now`: the member's role, or why not. Wrong PINs are
-    /// counted and lock the member out; a right one clears the count.
+    /// Checks a PIN at `now`, counted against the member: their role and
+    /// name, or why not ([`verify_pin`] then [`Store::record_pin`]).
     pub fn check_pin(
         &mut self,
         id: &str,
         pin: &str,
         now: Timestamp,
     ) -> Result<Result<(StaffRole, String), PinRefusal>, StoreError> {
+        let verdict = verify_pin(&self.conn, id, pin, now, Counting::Account)?;
+        self.record_pin(id, &verdict, now)
+    }
+
+    /// Counts a verdict against the member: a right PIN clears the count, a
+    /// wrong one adds to it and may lock them out. Returns the member, or
+    /// the refusal to show (a wrong PIN that locked them says so).
+    pub fn record_pin(
+        &mut self,
+        id: &str,
+        verdict: &Verdict,
+        now: Timestamp,
+    ) -> Result<Result<(StaffRole, String), PinRefusal>, StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::from_sql(&path, e);
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(sql)?;
-        let row = tx
-            .query_row(
-                "SELECT role, pin_hash, failures, locked_until_ms, hard_locked, disabled, name FROM staff WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, u32>(2)?,
-                        r.get::<_, Option<i64>>(3)?,
-                        r.get::<_, bool>(4)?,
-                        r.get::<_, bool>(5)?,
-                        r.get::<_, String>(6)?,
-                    ))
-                },
-            )
-            .optional()
-            .map_err(sql)?;
-        let Some((role, pin_hash, failures, locked_until, hard, disabled, name)) = row else {
-            // An unknown number costs the same time as a wrong PIN.
-            let _ = hash("0000");
-            return Ok(Err(PinRefusal::Unknown));
-        };
-        if disabled {
-            return Ok(Err(PinRefusal::Disabled));
+        match verdict {
+            Verdict::Refused(refusal) => Ok(Err(*refusal)),
+            Verdict::Right {
+                role,
+                name,
+                failures,
+            } => {
+                if *failures > 0 {
+                    self.conn
+                        .execute(
+                            "UPDATE staff SET failures = 0, locked_until_ms = NULL WHERE id = ?1",
+                            [id],
+                        )
+                        .map_err(sql)?;
+                }
+                Ok(Ok((*role, name.clone())))
+            }
+            Verdict::Wrong => {
+                let tx = self
+                    .conn
+                    .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                    .map_err(sql)?;
+                let failures: Option<u32> = tx
+                    .query_row("SELECT failures FROM staff WHERE id = ?1", [id], |r| {
+                        r.get(0)
+                    })
+                    .optional()
+                    .map_err(sql)?;
+                let Some(failures) = failures.map(|f| f + 1) else {
+                    return Ok(Err(PinRefusal::Unknown));
+                };
+                let (locked, hard) = if failures >= HARD_LIMIT {
+                    (None, true)
+                } else if failures % SOFT_LIMIT == 0 {
+                    (Some(now.as_millisecond() + SOFT_LOCK_MS), false)
+                } else {
+                    (None, false)
+                };
+                tx.execute(
+                    "UPDATE staff SET failures = ?2, locked_until_ms = ?3, hard_locked = ?4 WHERE id = ?1",
+                    params![id, failures, locked, hard],
+                )
+                .map_err(sql)?;
+                tx.commit().map_err(sql)?;
+                Ok(Err(match (locked, hard) {
+                    (_, true) => PinRefusal::HardLocked,
+                    (Some(ms), _) => PinRefusal::Locked {
+                        until: Timestamp::from_millisecond(ms).unwrap_or(now),
+                    },
+                    _ => PinRefusal::Wrong {
+                        left: SOFT_LIMIT - failures % SOFT_LIMIT,
+                    },
+                }))
+            }
         }
-        if hard {
-            return Ok(Err(PinRefusal::HardLocked));
-        }
-        if let Some(until) = locked_until.filter(|ms| *ms > now.as_millisecond()) {
-            return Ok(Err(PinRefusal::Locked {
-                until: Timestamp::from_millisecond(until).unwrap_or(now),
-            }));
-        }
-        let right = PasswordHash::new(&pin_hash)
-            .map(|h| {
-                Argon2::default()
-                    .verify_password(pin.as_bytes(), &h)
-                    .is_ok()
-            })
-            .unwrap_or(false);
-        let answer = if right {
-            tx.execute(
-                "UPDATE staff SET failures = 0, locked_until_ms = NULL WHERE id = ?1",
-                [id],
-            )
-            .map_err(sql)?;
-            Ok((role_of(&role), name))
-        } else {
-            let failures = failures + 1;
-            let (locked, hard) = if failures >= HARD_LIMIT {
-                (None, true)
-            } else if failures % SOFT_LIMIT == 0 {
-                (Some(now.as_millisecond() + SOFT_LOCK_MS), false)
-            } else {
-                (None, false)
-            };
-            tx.execute(
-                "UPDATE staff SET failures = ?2, locked_until_ms = ?3, hard_locked = ?4 WHERE id = ?1",
-                params![id, failures, locked, hard],
-            )
-            .map_err(sql)?;
-            Err(match (locked, hard) {
-                (_, true) => PinRefusal::HardLocked,
-                (Some(ms), _) => PinRefusal::Locked {
-                    until: Timestamp::from_millisecond(ms).unwrap_or(now),
-                },
-                _ => PinRefusal::Wrong {
-                    left: SOFT_LIMIT - failures % SOFT_LIMIT,
-                },
-            })
-        };
-        tx.commit().map_err(sql)?;
-        Ok(answer)
     }
 }

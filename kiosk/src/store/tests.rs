@@ -1144,3 +1144,97 @@ fn frozen_databases_of_versions_3_to_6_upgrade_and_resume_whole() {
         assert_eq!(codes, ["A001", "A002"], "v{version}: numbering goes on");
     }
 }
+
+/// Regression (hardening issue): locked, disabled and unknown numbers
+/// answered in a few milliseconds, others after a full Argon2id
+/// verification — so the time told which numbers exist. Every check now costs
+/// exactly one verification, and the touchscreen's checks neither count
+/// against the member nor stop at a lockout.
+#[test]
+fn every_pin_check_costs_one_verification_and_a_public_surface_locks_nobody_out() {
+    use super::staff::VERIFICATIONS;
+    use super::{Counting, Verdict, verify_pin};
+    use crate::domain::StaffRole;
+    let (_dir, path) = temp();
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    store
+        .add_staff("0101", "王芳", StaffRole::Staff, "2468")
+        .unwrap();
+    store
+        .add_staff("0102", "张伟", StaffRole::Staff, "1357")
+        .unwrap();
+    store
+        .add_staff("0001", "李站长", StaffRole::Manager, "13579")
+        .unwrap();
+    store.set_staff_disabled("0102", true).unwrap();
+    let t0: Timestamp = "2026-11-30T01:00:00Z".parse().unwrap();
+    let now = t0
+        .checked_add(jiff::SignedDuration::from_secs(301))
+        .unwrap();
+    // The manager locked out for good by ten wrong PINs at the console.
+    for at in [t0, now] {
+        for _ in 0..5 {
+            let _ = store.check_pin("0001", "0000", at).unwrap();
+        }
+    }
+    let verified = |id: &str, pin: &str, counting: Counting| {
+        let before = VERIFICATIONS.with(|v| v.get());
+        let verdict = verify_pin(store.connection(), id, pin, now, counting).unwrap();
+        (verdict, VERIFICATIONS.with(|v| v.get()) - before)
+    };
+    let table = [
+        (
+            "9999",
+            "2468",
+            Counting::Account,
+            Verdict::Refused(PinRefusal::Unknown),
+        ),
+        (
+            "0102",
+            "1357",
+            Counting::Account,
+            Verdict::Refused(PinRefusal::Disabled),
+        ),
+        (
+            "0001",
+            "13579",
+            Counting::Account,
+            Verdict::Refused(PinRefusal::HardLocked),
+        ),
+        ("0101", "0000", Counting::Account, Verdict::Wrong),
+        (
+            "0101",
+            "2468",
+            Counting::Account,
+            Verdict::Right {
+                role: StaffRole::Staff,
+                name: "王芳".into(),
+                failures: 0,
+            },
+        ),
+        // At the touchscreen the lockout does not stop the right PIN.
+        (
+            "0001",
+            "13579",
+            Counting::Surface,
+            Verdict::Right {
+                role: StaffRole::Manager,
+                name: "李站长".into(),
+                failures: 10,
+            },
+        ),
+        (
+            "0102",
+            "1357",
+            Counting::Surface,
+            Verdict::Refused(PinRefusal::Disabled),
+        ),
+    ];
+    for (id, pin, counting, expected) in table {
+        assert_eq!(
+            verified(id, pin, counting),
+            (expected, 1),
+            "{id} {counting:?}"
+        );
+    }
+}

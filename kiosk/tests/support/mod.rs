@@ -27,6 +27,10 @@ pub struct NoScreen {
     pub shown: Mutex<Vec<ScreenView>>,
     /// What became of each complaint, in order.
     pub complaints: Mutex<Vec<ComplaintOutcome>>,
+    /// What staff mode was told, in order.
+    pub staff: Mutex<Vec<StaffOutcome>>,
+    /// Told each time staff mode is told something.
+    pub staff_told: tokio::sync::Notify,
 }
 
 impl NoScreen {
@@ -60,7 +64,12 @@ impl Screen for NoScreen {
     fn print_state(&self, _: String, _: PrintState) {}
     fn problem(&self, _: bool) {}
     fn thank(&self, _: u8) {}
-    fn staff(&self, _: StaffOutcome) {}
+    fn staff(&self, outcome: StaffOutcome) {
+        if let Ok(mut s) = self.staff.lock() {
+            s.push(outcome);
+        }
+        self.staff_told.notify_one();
+    }
     fn complaint(&self, outcome: ComplaintOutcome) {
         if let Ok(mut c) = self.complaints.lock() {
             c.push(outcome);
@@ -124,6 +133,7 @@ impl Rig {
             logo: None,
             cards: Cards::simulated(&config.board, &dir.join("cards")).unwrap(),
             zones: Some(zone_tx.clone()),
+            pins: kiosk::app::PinChecker::new(dir.join("kiosk.db"), config.store.clone()),
         });
         if let Some(root) = backlights {
             core.with_backlight(

@@ -16,6 +16,9 @@ pub mod store;
 pub mod ui;
 
 #[cfg(test)]
+mod contrast;
+
+#[cfg(test)]
 mod glyphs;
 
 #[cfg(test)]

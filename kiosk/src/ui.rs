@@ -616,6 +616,9 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
 }
 
 #[cfg(test)]
+mod fit;
+
+#[cfg(test)]
 mod tests {
     use std::time::Duration;
 

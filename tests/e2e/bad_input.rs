@@ -56,6 +56,41 @@ fn malformed_control_commands_are_answered_and_change_nothing() {
     assert_eq!(answer["ok"], false);
     let answer = station.send(&"x".repeat(70_000));
     assert_eq!(answer["error"], "the command is longer than 65536 bytes");
+    // An empty line is answered too: a client waits for one answer a line.
+    for empty in ["", "   ", "\r"] {
+        let answer = station.send(empty);
+        assert_eq!(answer["ok"], false, "{empty:?}");
+        assert!(
+            answer["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("empty command"),
+            "{answer}"
+        );
+    }
+    // A screenshot goes inside the data folder only; nothing is made
+    // anywhere else.
+    let elsewhere = tempfile::tempdir().unwrap();
+    for (path, why) in [
+        (
+            elsewhere.path().join("made/by/kiosk.png"),
+            "it is outside the data folder",
+        ),
+        ("../escaped.png".into(), "`..` is not allowed"),
+    ] {
+        let answer = station.send(&format!("screenshot {}", path.display()));
+        assert_eq!(answer["ok"], false, "{answer}");
+        assert!(answer["error"].as_str().unwrap().contains(why), "{answer}");
+    }
+    assert!(
+        std::fs::read_dir(elsewhere.path())
+            .unwrap()
+            .next()
+            .is_none()
+    );
+    assert!(!dir.path().parent().unwrap().join("escaped.png").exists());
+    station.ok("screenshot shots/home.png");
+    assert!(dir.path().join("shots/home.png").is_file());
     assert_eq!(station.take_ticket('A'), "A001");
     assert!(station.quit().success());
     assert_eq!(

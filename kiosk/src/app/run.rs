@@ -284,7 +284,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         keys,
         zones,
         Arc::clone(&screen),
-        std::env::current_dir().unwrap_or_default(),
+        data.path().to_path_buf(),
         data.calendar(),
     ));
     let socket = options

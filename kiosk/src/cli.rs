@@ -814,7 +814,9 @@ fn calendar(command: CalendarCommand) -> Result<ExitCode> {
         ),
     };
     let name = file.display().to_string();
-    let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {name}"))?;
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {name}"))?;
+    // Not UTF-8: refused with its line.
+    let text = kiosk::config::ConfigError::text(&name, bytes)?;
     let year = kiosk::config::read_calendar_file(&name, &text)?;
     let off = year.days.iter().filter(|d| d.is_off_day).count();
     println!(

@@ -143,6 +143,48 @@ fn a_broken_config_file_is_named_with_line_and_field() {
 }
 
 #[test]
+fn files_that_are_not_utf8_are_refused_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // Saved as GBK: "龙坡村" on line 2 of the settings, "春节" on line 3 of
+    // a calendar.
+    let config = dir.path().join("kiosk.toml");
+    let mut bytes = b"[station]\nname_zh = \"".to_vec();
+    bytes.extend([0xc1, 0xfa, 0xc6, 0xc2, 0xb4, 0xe5, b'"', b'\n']);
+    std::fs::write(&config, bytes).unwrap();
+    let (code, stderr) = run_failing(
+        &["run", "--config", config.to_str().unwrap()],
+        &dir.path().join("data"),
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains(&format!(
+            "{}:2: character 12 (byte 0xc1) is not UTF-8 — save the file as UTF-8",
+            config.display()
+        )),
+        "{stderr}"
+    );
+    let calendar = dir.path().join("2027.json");
+    let mut bytes = b"{\n  \"year\": 2027,\n  \"days\": [{ \"name\": \"".to_vec();
+    bytes.extend([0xb4, 0xba, 0xbd, 0xda]);
+    bytes.extend(b"\", \"date\": \"2027-01-01\", \"isOffDay\": true }]\n}\n");
+    std::fs::write(&calendar, bytes).unwrap();
+    let out = kiosk()
+        .args(["calendar", "check"])
+        .arg(&calendar)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains(&format!(
+            "{}:3: character 23 (byte 0xb4)",
+            calendar.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_unwritable_data_folder_is_refused_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("not-a-folder");

@@ -196,6 +196,13 @@ fn an_unwritable_data_folder_is_refused_with_what_to_do() {
         stderr.contains("pass --data with a writable folder"),
         "{stderr}"
     );
+    // Said once, its cause too.
+    assert_eq!(
+        stderr.matches("cannot use data folder").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
 }
 
 #[test]
@@ -212,9 +219,29 @@ fn a_second_kiosk_on_the_same_data_folder_is_refused() {
         )),
         "{stderr}"
     );
+    assert_eq!(stderr.matches("already running").count(), 1, "{stderr}");
     // The first one is untouched.
     assert_eq!(first.take_ticket('A'), "A001");
     assert!(first.quit().success());
+}
+
+#[test]
+fn log_lines_to_a_file_or_the_journal_carry_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    // stderr is a pipe here, as it is a file or the journal's socket under
+    // systemd; NO_COLOR is not set.
+    let out = kiosk()
+        .args(["run", "--headless", "--first-frame-exit", "--data"])
+        .arg(dir.path())
+        .args(["--clock", MONDAY_9AM])
+        .env_remove("NO_COLOR")
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("INFO"), "{log}");
+    assert!(!log.contains('\u{1b}'), "{log:?}");
 }
 
 #[test]

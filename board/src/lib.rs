@@ -58,6 +58,110 @@ impl FileError {
     }
 }
 
+impl FileError {
+    /// A TOML file that did not read into its settings. The TOML reader says
+    /// what is wrong and where, but of a value of the wrong type not which
+    /// field it is: the field is found from where the problem is, as its
+    /// path (`queue.recall_limit`, `evaluator[1].keys`).
+    pub fn from_toml(file: &str, text: &str, error: &toml::de::Error) -> Self {
+        let problem = error.message().trim().to_string();
+        let span = error.span();
+        let named = |word: &str| {
+            problem
+                .strip_prefix(word)
+                .and_then(|rest| rest.split('`').nth(1))
+                .map(str::to_string)
+        };
+        let path = span.as_ref().and_then(|s| field_at(text, s));
+        let field = match (named("missing field"), path) {
+            // A missing field is reported at its table.
+            (Some(missing), Some(table)) => Some(format!("{table}.{missing}")),
+            (Some(missing), None) => Some(missing),
+            (None, Some(path)) => Some(path),
+            (None, None) => named("unknown field"),
+        };
+        Self::at(file, text, span, field, problem)
+    }
+
+    /// A file's bytes as text, or where they stop being UTF-8: its line and
+    /// the character in it.
+    pub fn text(file: &str, bytes: Vec<u8>) -> Result<String, FileError> {
+        String::from_utf8(bytes).map_err(|e| {
+            let bytes = e.as_bytes();
+            let bad = e.utf8_error().valid_up_to();
+            let start = bytes[..bad]
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = std::str::from_utf8(&bytes[start..bad]).map_or(0, |t| t.chars().count()) + 1;
+            FileError {
+                file: file.to_string(),
+                line: Some(line_at_bytes(bytes, bad)),
+                field: None,
+                problem: format!(
+                    "character {column} (byte {:#04x}) is not UTF-8 — save the file as UTF-8 (a file saved as GBK can be converted with `iconv -f GBK -t UTF-8`)",
+                    bytes[bad]
+                ),
+            }
+        })
+    }
+}
+
+/// The path of the field a TOML document holds at byte `span`: the deepest
+/// key or value that contains it. `None` when the text does not parse.
+fn field_at(text: &str, span: &std::ops::Range<usize>) -> Option<String> {
+    let document = toml::de::DeTable::parse(text).ok()?;
+    let mut best: Option<(usize, String)> = None;
+    let mut consider = |path: &str, within: std::ops::Range<usize>| {
+        let holds = within.start <= span.start && span.end <= within.end.max(within.start + 1);
+        let width = within.end - within.start;
+        if holds && best.as_ref().is_none_or(|(w, _)| width <= *w) {
+            best = Some((width, path.to_string()));
+        }
+    };
+    walk(document.get_ref(), "", &mut consider);
+    best.map(|(_, path)| path)
+}
+
+/// Every key and value under `table`, with its path and span, deepest last.
+fn walk(
+    table: &toml::de::DeTable<'_>,
+    prefix: &str,
+    consider: &mut impl FnMut(&str, std::ops::Range<usize>),
+) {
+    for (key, value) in table.iter() {
+        let path = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
+        consider(&path, key.span());
+        consider(&path, value.span());
+        match value.get_ref() {
+            toml::de::DeValue::Table(inner) => walk(inner, &path, consider),
+            toml::de::DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let path = format!("{path}[{i}]");
+                    consider(&path, item.span());
+                    if let toml::de::DeValue::Table(inner) = item.get_ref() {
+                        walk(inner, &path, consider);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The 1-based line of byte `offset` in `bytes`.
+fn line_at_bytes(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
 /// The 1-based line of byte `offset` in `text`.
 pub fn line_at(text: &str, offset: usize) -> usize {
     text.as_bytes()[..offset.min(text.len())]

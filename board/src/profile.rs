@@ -1131,8 +1131,7 @@ impl BoardProfile {
             model: Model::Simulated,
             pins: BTreeMap::new(),
         };
-        let raw: Raw = toml::from_str(text)
-            .map_err(|e| reader.error(e.span(), None, e.message().trim().to_string()))?;
+        let raw: Raw = toml::from_str(text).map_err(|e| ProfileError::from_toml(file, text, &e))?;
         let name = raw.name.get_ref().trim();
         if name.is_empty() {
             return Err(reader.error(
@@ -1613,5 +1612,38 @@ mod tests {
         let e = profile("[[evaluator]]\nwindow = 1\nkeyz = 3\n").unwrap_err();
         assert_eq!(e.line, Some(4), "{e}");
         assert!(e.problem.contains("unknown field `keyz`"), "{e}");
+        assert_eq!(e.field.as_deref(), Some("evaluator[0].keyz"), "{e}");
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_names_its_field() {
+        let keys =
+            "keys = [{ pin = 5, level = 5 }, { pin = 6, level = 3 }, { pin = 13, level = 1 }]\n";
+        for (text, line, field) in [
+            (
+                format!("[[evaluator]]\nwindow = \"one\"\n{keys}"),
+                3,
+                "evaluator[0].window",
+            ),
+            (
+                "[[evaluator]]\nwindow = 1\nkeys = [{ pin = 5, level = 5 }, { pin = \"six\", level = 3 }]\n"
+                    .to_string(),
+                4,
+                "evaluator[0].keys[1].pin",
+            ),
+            (
+                format!("[[evaluator]]\nwindow = 1\n{keys}stuck_seconds = \"long\"\n"),
+                5,
+                "evaluator[0].stuck_seconds",
+            ),
+            ("[board]\npull = 3\n".to_string(), 3, "board.pull"),
+        ] {
+            let e = profile(&text).unwrap_err();
+            assert_eq!(
+                (e.line, e.field.as_deref()),
+                (Some(line), Some(field)),
+                "{text}: {e}"
+            );
+        }
     }
 }

@@ -6,6 +6,8 @@
 //! - [`input`]: debouncing and stuck-key detection for keys and contacts, for
 //!   every board backend (`board::keys` feeds them the evaluator keys' edges).
 //! - [`profile`]: printer models' capabilities, read from `assets/printers.toml`.
+//! - [`replies`]: sorting the bytes a printer sends back into answers,
+//!   automatic status blocks and end-marker answers kept for later (no port).
 //! - [`status`]: decoding the printer's answers: real-time status (`DLE EOT n`),
 //!   the end-of-job marker (`GS r 1`) and automatic status blocks (`GS a`).
 //! - [`transport`]: opening a printer port (serial or USB printer class) and
@@ -17,6 +19,7 @@
 pub mod escpos;
 pub mod input;
 pub mod profile;
+pub mod replies;
 pub mod status;
 pub mod transport;
 pub mod zone;

@@ -277,6 +277,66 @@ mod tests {
         );
     }
 
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// A profile's fields as a file writes them, within their ranges.
+        #[allow(clippy::type_complexity)]
+        fn fields() -> impl Strategy<Value = (String, String)> {
+            (
+                "[a-z][a-z0-9-]{0,12}",
+                "[A-Za-z0-9 ]{1,20}",
+                (64u16..=832, 6u8..=12, 16u8..=64, any::<bool>(), any::<u8>()),
+                (prop::sample::subsequence(vec!["partial", "full"], 0..=2), any::<bool>(), any::<bool>()),
+                (64u32..=1_000_000, prop::sample::select(vec!["none", "rts-cts", "xon-xoff"]), any::<bool>(), any::<bool>()),
+                (10u16..=500, 0u32..=5000),
+            )
+                .prop_map(|(id, name, (width, dots, columns, gb, code_page), (cuts, qr, nv_logo), (buffer, flow, status, auto), (speed, cut_ms))| {
+                    let cuts: Vec<String> = cuts.iter().map(|c| format!("\"{c}\"")).collect();
+                    let text = format!(
+                        "[{id}]\nname = \"{name}\"\nwidth_dots = {width}\ndots_per_mm = {dots}\ncolumns = {columns}\nencoding = \"{}\"\ncode_page = {code_page}\ncuts = [{}]\nqr = {qr}\nnv_logo = {nv_logo}\nreceive_buffer = {buffer}\nflow_control = \"{flow}\"\nstatus = {status}\nauto_status = {}\nspeed_mm_s = {speed}\ncut_ms = {cut_ms}\n",
+                        if gb { "gb18030" } else { "ascii" },
+                        cuts.join(", "),
+                        auto && status,
+                    );
+                    (id, text)
+                })
+        }
+
+        proptest! {
+            /// Whatever the file holds: profiles, or an error that names
+            /// the file — never a panic.
+            #[test]
+            fn any_text_is_read_or_refused_with_the_file_named(text in any::<String>()) {
+                if let Err(e) = Profiles::parse(&text, "p.toml") {
+                    prop_assert!(e.to_string().starts_with("p.toml: "), "{}", e);
+                }
+            }
+
+            /// A profile within every range is read back as written; one
+            /// value out of its range is refused naming the printer and
+            /// the field.
+            #[test]
+            fn profiles_in_range_are_read_and_out_of_range_refused((id, text) in fields(), wide in 833u16..5000) {
+                let profiles = Profiles::parse(&text, "p.toml").unwrap();
+                let p = profiles.get(&id, "p.toml").unwrap();
+                prop_assert_eq!(&p.id, &id);
+                let width = format!("width_dots = {}\n", p.width_dots);
+                prop_assert!(text.contains(&width), "{}", width);
+                prop_assert!(!p.auto_status || p.status);
+                let wider = text
+                    .lines()
+                    .map(|l| if l.starts_with("width_dots") { format!("width_dots = {wide}") } else { l.to_string() })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let e = Profiles::parse(&wider, "p.toml").unwrap_err().to_string();
+                prop_assert!(e.starts_with(&format!("p.toml: printer `{id}`: width_dots must be")), "{}", e);
+            }
+        }
+    }
+
     #[test]
     fn print_time_follows_speed_and_resolution() {
         let p = Profiles::built_in();

@@ -7,7 +7,8 @@
 //! them. On a line without flow control, a job larger than half the printer's
 //! receive buffer is sent in blocks, each followed by `GS r 1`, and the next
 //! block goes only once the printer has answered for the one before the last,
-//! so the buffer never overflows. Errors say what to check.
+//! so the buffer never overflows. What the bytes read back are is sorted by
+//! [`crate::replies`], which needs no port. Errors say what to check.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -20,6 +21,7 @@ use serialport::SerialPort;
 
 use crate::escpos::{self, Command, Encoded};
 use crate::profile::FlowControl;
+use crate::replies::{Replies, Step, is_marker_answer, is_status_answer};
 use crate::status::{self, Health, PaperSensor, Status, StatusKind};
 
 /// Serial line parity.
@@ -172,13 +174,6 @@ pub enum TransportError {
     Io { path: PathBuf, source: io::Error },
 }
 
-/// A byte from the printer, sorted.
-enum Incoming {
-    Byte(u8),
-    PartOfBlock,
-    Block(Result<Health, u8>),
-}
-
 enum Link {
     Serial(Box<dyn SerialPort>),
     /// Opened non-blocking so that a status read can be bounded.
@@ -190,18 +185,8 @@ pub struct Printer {
     port: Port,
     link: Link,
     settings: Settings,
-    /// The last automatic status block seen while waiting for an answer.
-    auto_status: Option<Health>,
-    /// Answers to `GS r 1` that arrived while a `DLE EOT` answer was awaited
-    /// (the two differ in bit 4, so they cannot be confused).
-    marker_answers: std::collections::VecDeque<u8>,
-    /// End markers sent and not yet answered.
-    markers_unanswered: usize,
-    /// Automatic status back is on: a byte that starts a block is followed by
-    /// three more.
-    auto_status_on: bool,
-    /// The bytes so far of an automatic status block split across reads.
-    block: Vec<u8>,
+    /// What the bytes read so far were: blocks, kept end-marker answers.
+    replies: Replies,
 }
 
 /// Bytes written per chunk: small enough that a stop request is honoured quickly,
@@ -261,11 +246,7 @@ impl Printer {
             port: port.clone(),
             link,
             settings,
-            auto_status: None,
-            marker_answers: std::collections::VecDeque::new(),
-            markers_unanswered: 0,
-            auto_status_on: false,
-            block: Vec::with_capacity(4),
+            replies: Replies::default(),
         })
     }
 
@@ -275,7 +256,7 @@ impl Printer {
 
     /// The last automatic status block received, if the printer sends them.
     pub fn auto_status(&self) -> Option<Health> {
-        self.auto_status
+        self.replies.auto_status()
     }
 
     /// Sends the rest of a job from byte `offset` (after a write that timed out
@@ -355,8 +336,7 @@ impl Printer {
         let result = self.blocks(job, block, stop);
         if result.is_err() {
             // Whatever is owed from this job is no one's answer any more.
-            self.markers_unanswered = 0;
-            self.marker_answers.clear();
+            self.replies.forget_markers();
         }
         result
     }
@@ -393,7 +373,7 @@ impl Printer {
             // the job's bytes sent so far.
             self.write_all(&marker, 0, 0, stop)
                 .map_err(|e| at(e, end, total))?;
-            self.markers_unanswered += 1;
+            self.replies.marker_sent();
             unanswered += 1;
             start = end;
         }
@@ -512,7 +492,7 @@ impl Printer {
         let request = kind.request();
         self.write_all(&request, 0, request.len(), &AtomicBool::new(false))
             .map_err(asking)?;
-        let byte = self.read_answer(self.settings.reply_timeout, |b| b & 0x93 == 0x12, true)?;
+        let byte = self.read_answer(self.settings.reply_timeout, is_status_answer, true)?;
         status::decode(kind, byte).map_err(|e| TransportError::BadReply {
             port: self.port.describe(),
             byte: e.byte,
@@ -538,7 +518,7 @@ impl Printer {
         let bytes = escpos::encode(&[Command::AutoStatus(on)]).bytes;
         self.write_all(&bytes, 0, bytes.len(), &AtomicBool::new(false))
             .map_err(asking)?;
-        self.auto_status_on = on;
+        self.replies.set_auto_status(on);
         Ok(())
     }
 
@@ -560,22 +540,21 @@ impl Printer {
         }
         // Whatever came before belongs to no question still open.
         self.clear_input();
-        self.marker_answers.clear();
-        self.markers_unanswered = 0;
+        self.replies.forget_markers();
         let marker = escpos::encode(&[Command::EndMarker]).bytes;
         self.write_all(&marker, 0, marker.len(), &AtomicBool::new(false))
             .map_err(asking)?;
-        self.markers_unanswered += 1;
+        self.replies.marker_sent();
         Ok(())
     }
 
     /// Waits again for the answer to an end-of-job marker already sent (after a
     /// fault cleared, the printer prints what it held and then answers).
     pub fn wait_end_marker(&mut self, within: Duration) -> Result<PaperSensor, TransportError> {
-        let byte = match self.marker_answers.pop_front() {
+        let byte = match self.replies.kept_marker_answer() {
             Some(byte) => byte,
             None => self
-                .read_answer(within, |b| b & 0x90 == 0, false)
+                .read_answer(within, is_marker_answer, false)
                 .map_err(|e| match e {
                     TransportError::NoAnswer { port } => TransportError::Unfinished {
                         port,
@@ -584,7 +563,7 @@ impl Printer {
                     e => e,
                 })?,
         };
-        self.markers_unanswered = self.markers_unanswered.saturating_sub(1);
+        self.replies.marker_answered();
         status::decode_paper(byte).map_err(|e| TransportError::BadReply {
             port: self.port.describe(),
             byte: e.byte,
@@ -604,55 +583,23 @@ impl Printer {
         let deadline = Instant::now() + within;
         loop {
             let byte = self.read_byte(deadline)?;
-            match self.sort(byte) {
-                Incoming::Block(Ok(health)) => {
-                    // While a job is printing, a block that reports a fault
-                    // ends the wait at once: no need to sit out the bound.
-                    if !keep_markers && health.fault().is_some() {
-                        return Err(TransportError::Stopped {
-                            port: self.port.describe(),
-                            health,
-                        });
-                    }
+            match self.replies.step(byte, &expected, keep_markers) {
+                Step::More => {}
+                Step::Answer(byte) => return Ok(byte),
+                Step::Stopped(health) => {
+                    return Err(TransportError::Stopped {
+                        port: self.port.describe(),
+                        health,
+                    });
                 }
-                Incoming::Block(Err(byte)) => {
+                Step::Bad(byte) => {
                     return Err(TransportError::BadReply {
                         port: self.port.describe(),
                         byte,
                     });
                 }
-                Incoming::PartOfBlock => {}
-                Incoming::Byte(byte) if expected(byte) => return Ok(byte),
-                Incoming::Byte(byte) if keep_markers && self.owes_marker(byte) => {
-                    self.marker_answers.push_back(byte);
-                }
-                Incoming::Byte(byte) => return Ok(byte),
             }
         }
-    }
-
-    /// Whether `byte` can be the answer to an end marker still unanswered.
-    fn owes_marker(&self, byte: u8) -> bool {
-        self.markers_unanswered > self.marker_answers.len() && status::decode_paper(byte).is_ok()
-    }
-
-    /// Puts a byte from the printer in its place: part of an automatic status
-    /// block (whose first byte no other answer can be), or a byte on its own.
-    fn sort(&mut self, byte: u8) -> Incoming {
-        if self.block.is_empty() && !(self.auto_status_on && status::is_auto_status_start(byte)) {
-            return Incoming::Byte(byte);
-        }
-        self.block.push(byte);
-        if self.block.len() < 4 {
-            return Incoming::PartOfBlock;
-        }
-        let block = [self.block[0], self.block[1], self.block[2], self.block[3]];
-        self.block.clear();
-        let health = Health::from_auto_status(block).map_err(|e| e.byte);
-        if let Ok(h) = health {
-            self.auto_status = Some(h);
-        }
-        Incoming::Block(health)
     }
 
     /// One byte before `deadline`, or `NoAnswer`.
@@ -723,11 +670,7 @@ impl Printer {
             }
         }
         for byte in waiting {
-            if let Incoming::Byte(byte) = self.sort(byte)
-                && self.owes_marker(byte)
-            {
-                self.marker_answers.push_back(byte);
-            }
+            self.replies.stale(byte);
         }
     }
 }

@@ -458,11 +458,17 @@ fn parse_time(text: &str, tz: &TimeZone) -> Result<Timestamp> {
 }
 
 fn init_logging() {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Colours only for a person at a terminal: a file, a pipe or the systemd
+    // journal (a socket) gets plain lines. NO_COLOR turns them off anywhere.
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colour)
         .with_target(false)
         .try_init();
 }
@@ -949,7 +955,9 @@ fn calendar(command: CalendarCommand) -> Result<ExitCode> {
         ),
     };
     let name = file.display().to_string();
-    let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {name}"))?;
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {name}"))?;
+    // Not UTF-8: refused with its line.
+    let text = kiosk::config::ConfigError::text(&name, bytes)?;
     let year = kiosk::config::read_calendar_file(&name, &text)?;
     let off = year.days.iter().filter(|d| d.is_off_day).count();
     println!(

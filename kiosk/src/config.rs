@@ -94,15 +94,32 @@ impl Source<'_> {
     }
 
     fn parse<T: for<'de> Deserialize<'de>>(&self) -> Result<T, ConfigError> {
-        toml::from_str(self.text).map_err(|e| {
-            let message = e.message().trim().to_string();
-            let field = message
-                .split('`')
-                .nth(1)
-                .filter(|_| message.starts_with("unknown field"))
-                .map(str::to_string);
-            self.error(e.span(), field.as_deref(), message)
-        })
+        toml::from_str(self.text).map_err(|e| ConfigError::from_toml(&self.name, self.text, &e))
+    }
+
+    /// The text of the file a setting of this file names (`field`, a path
+    /// taken from `base` when relative). A file that cannot be read is
+    /// reported at the setting, so that the technician sees which setting
+    /// to correct; one that is not UTF-8, in the file itself.
+    fn read_named(
+        &self,
+        setting: &Spanned<String>,
+        field: &str,
+        base: Option<&Path>,
+    ) -> Result<(PathBuf, String), ConfigError> {
+        let path = base.unwrap_or(Path::new(".")).join(setting.get_ref());
+        let bytes = std::fs::read(&path).map_err(|e| {
+            self.error(
+                Some(setting.span()),
+                Some(field),
+                format!(
+                    "cannot read {}: {e} — correct the path (a relative one is taken from this file's folder) or put the file there",
+                    path.display()
+                ),
+            )
+        })?;
+        let text = ConfigError::text(&path.display().to_string(), bytes)?;
+        Ok((path, text))
     }
 }
 
@@ -617,8 +634,7 @@ impl Config {
         let board = match &raw.board.profile {
             None => BoardProfile::simulated(),
             Some(p) => {
-                let path = base.unwrap_or(Path::new(".")).join(p.get_ref());
-                let text = read(&path)?;
+                let (path, text) = src.read_named(p, "board.profile", base)?;
                 BoardProfile::parse(&path.display().to_string(), &text)?
             }
         };
@@ -683,9 +699,8 @@ impl Config {
                 "the built-in printers.toml".to_string(),
             ),
             Some(file) => {
-                let path = base.unwrap_or(Path::new(".")).join(file.get_ref());
+                let (path, text) = src.read_named(file, "printer.profiles", base)?;
                 let name = path.display().to_string();
-                let text = read(&path)?;
                 let profiles = Profiles::parse(&text, &name).map_err(|e| ConfigError {
                     file: name.clone(),
                     line: None,
@@ -849,8 +864,7 @@ impl Config {
         {
             None => parse_catalog("built-in catalog.toml", DEFAULT_CATALOG)?,
             Some(c) => {
-                let path = base.unwrap_or(Path::new(".")).join(c.get_ref());
-                let text = read(&path)?;
+                let (path, text) = src.read_named(c, "station.catalog", base)?;
                 parse_catalog(&path.display().to_string(), &text)?
             }
         };
@@ -1013,13 +1027,15 @@ fn backup_settings(
     })
 }
 
+/// A file's text; one that is not UTF-8 is refused with its line.
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|e| ConfigError {
+    let bytes = std::fs::read(path).map_err(|e| ConfigError {
         file: path.display().to_string(),
         line: None,
         field: None,
         problem: format!("cannot read it: {e}"),
-    })
+    })?;
+    ConfigError::text(&path.display().to_string(), bytes)
 }
 
 /// The catalog's windows as a list for messages: `1, 2, 3`.

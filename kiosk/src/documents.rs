@@ -95,22 +95,32 @@ impl StoredLogo {
         Self::from_png(include_bytes!("../../assets/logo.png"))
     }
 
-    /// A logo from a PNG: dark pixels print. At most 576 dots wide.
+    /// A logo from a PNG: dark pixels print. At most 576×512 dots. The
+    /// size is checked from the header before anything is decoded, so a
+    /// file that claims to be huge costs nothing.
     pub fn from_png(bytes: &[u8]) -> Result<Self, String> {
-        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        // 576×512 dots of 8-bit RGBA, with room for the decoder's own rows.
+        let limits = png::Limits {
+            bytes: 4 * 1024 * 1024,
+        };
+        let mut decoder = png::Decoder::new_with_limits(std::io::Cursor::new(bytes), limits);
         decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
         let mut reader = decoder
             .read_info()
             .map_err(|e| format!("not a PNG image: {e}"))?;
+        let too_large =
+            |w, h| format!("the logo is {w}×{h} dots; at most 576×512 fits a printer's memory");
+        let (w, h) = reader.info().size();
+        if w > 576 || h > 512 {
+            return Err(too_large(w as usize, h as usize));
+        }
         let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
         let info = reader
             .next_frame(&mut buf)
             .map_err(|e| format!("cannot read the image: {e}"))?;
         let (w, h) = (info.width as usize, info.height as usize);
         if w > 576 || h > 512 {
-            return Err(format!(
-                "the logo is {w}×{h} dots; at most 576×512 fits a printer's memory"
-            ));
+            return Err(too_large(w, h));
         }
         let channels = info.color_type.samples();
         let row = w.div_ceil(8);

@@ -10,7 +10,7 @@
 //! type. The text never grows past [`MAX_TEXT`] characters; what is stored is
 //! normalised again by the domain.
 
-use crate::domain::{MAX_TEXT, Phone, PhoneError, Topic};
+use crate::domain::{MAX_TEXT, Phone, PhoneError, Topic, private_text};
 use crate::pinyin::{Candidate, Pinyin};
 
 /// Candidates on one page of the candidate bar.
@@ -96,7 +96,11 @@ pub struct ComplaintForm {
 /// What the form's screens show.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct FormView {
+    /// The text as typed (the citizen's own screen, while typing).
     pub text: String,
+    /// The text as the case will keep it, phone numbers masked: what the
+    /// read-back screen shows, as it shows the callback number masked.
+    pub read_back: String,
     pub count: usize,
     pub full: bool,
     pub letters: String,
@@ -323,6 +327,7 @@ impl ComplaintForm {
             .collect();
         FormView {
             text: self.text.clone(),
+            read_back: private_text(&self.text, MAX_TEXT),
             count: self.text.chars().count(),
             full: self.room() == 0,
             letters: self.letters_split().unwrap_or_else(|| self.letters.clone()),
@@ -470,6 +475,34 @@ mod tests {
         assert_eq!(f.text().chars().count(), MAX_TEXT);
         f.clear_text();
         assert_eq!(f.view().count, 0);
+    }
+
+    #[test]
+    fn the_read_back_shows_numbers_typed_into_the_text_masked() {
+        let mut f = ComplaintForm::new(1);
+        f.phrase(PHRASES[0].0);
+        f.switch(Keyboard::Digits);
+        // The 123 keyboard's slash between the groups, a staff number
+        // beside it.
+        for k in "0101 138/1234/5678".chars() {
+            f.key(&if k == ' ' {
+                "space".into()
+            } else {
+                k.to_string()
+            });
+        }
+        let v = f.view();
+        assert!(
+            v.text.ends_with("0101 138/1234/5678"),
+            "as typed: {}",
+            v.text
+        );
+        assert!(
+            v.read_back.ends_with("0101 138/****/5678"),
+            "read back: {}",
+            v.read_back
+        );
+        assert!(!v.read_back.contains("1234"));
     }
 
     #[test]

@@ -10,8 +10,50 @@ fn main() -> ExitCode {
     match cli::main(started) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("kiosk: {e:#}");
+            eprintln!("kiosk: {}", said_once(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The error and its causes, each said once. Many messages already carry
+/// their cause (`cannot use data folder …: not a directory — …`), and an
+/// error that only wraps another shows the same text: a cause the text so
+/// far contains is not repeated.
+fn said_once(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    enum Outer {
+        #[error("{0}")]
+        Wrapped(#[from] Inner),
+    }
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("another kiosk is already running on data folder /d")]
+    struct Inner;
+
+    #[test]
+    fn each_cause_is_said_once() {
+        let e = anyhow::Error::from(Outer::from(Inner));
+        assert_eq!(
+            said_once(&e),
+            "another kiosk is already running on data folder /d"
+        );
+        let e = anyhow::Error::from(std::io::Error::other("disk full")).context("cannot write x");
+        assert_eq!(said_once(&e), "cannot write x: disk full");
     }
 }

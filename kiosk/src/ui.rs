@@ -157,7 +157,9 @@ fn show_form(lobby: &Lobby<'_>, form: &ComplaintForm) {
     } else {
         v.text.clone()
     };
-    lobby.set_form_text(v.text.into());
+    // The read-back shows the text as the case keeps it (numbers masked);
+    // the text box, the text as typed.
+    lobby.set_form_text(v.read_back.into());
     lobby.set_form_text_tail(tail.into());
     lobby.set_form_count(v.count as i32);
     lobby.set_form_letters(v.letters.into());
@@ -752,6 +754,16 @@ mod tests {
         lobby.set_form_topic(3);
         lobby.set_form_window(2);
         lobby.invoke_form_phrase(PHRASES[4].0.into());
+        // A number typed into the text: the text box shows it as typed, the
+        // read-back masked, as it masks the callback number.
+        for k in "139/1234/5678".chars() {
+            lobby.invoke_form_key(k.to_string().into());
+        }
+        assert!(lobby.get_form_text_tail().ends_with("139/1234/5678"));
+        assert!(lobby.get_form_text().ends_with("139/****/5678"));
+        for _ in 0..13 {
+            lobby.invoke_form_key("back".into());
+        }
         for d in "13912345678".chars() {
             lobby.invoke_form_phone_key(d.to_string().into());
         }

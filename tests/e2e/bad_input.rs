@@ -56,6 +56,41 @@ fn malformed_control_commands_are_answered_and_change_nothing() {
     assert_eq!(answer["ok"], false);
     let answer = station.send(&"x".repeat(70_000));
     assert_eq!(answer["error"], "the command is longer than 65536 bytes");
+    // An empty line is answered too: a client waits for one answer a line.
+    for empty in ["", "   ", "\r"] {
+        let answer = station.send(empty);
+        assert_eq!(answer["ok"], false, "{empty:?}");
+        assert!(
+            answer["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("empty command"),
+            "{answer}"
+        );
+    }
+    // A screenshot goes inside the data folder only; nothing is made
+    // anywhere else.
+    let elsewhere = tempfile::tempdir().unwrap();
+    for (path, why) in [
+        (
+            elsewhere.path().join("made/by/kiosk.png"),
+            "it is outside the data folder",
+        ),
+        ("../escaped.png".into(), "`..` is not allowed"),
+    ] {
+        let answer = station.send(&format!("screenshot {}", path.display()));
+        assert_eq!(answer["ok"], false, "{answer}");
+        assert!(answer["error"].as_str().unwrap().contains(why), "{answer}");
+    }
+    assert!(
+        std::fs::read_dir(elsewhere.path())
+            .unwrap()
+            .next()
+            .is_none()
+    );
+    assert!(!dir.path().parent().unwrap().join("escaped.png").exists());
+    station.ok("screenshot shots/home.png");
+    assert!(dir.path().join("shots/home.png").is_file());
     assert_eq!(station.take_ticket('A'), "A001");
     assert!(station.quit().success());
     assert_eq!(
@@ -108,6 +143,48 @@ fn a_broken_config_file_is_named_with_line_and_field() {
 }
 
 #[test]
+fn files_that_are_not_utf8_are_refused_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // Saved as GBK: "龙坡村" on line 2 of the settings, "春节" on line 3 of
+    // a calendar.
+    let config = dir.path().join("kiosk.toml");
+    let mut bytes = b"[station]\nname_zh = \"".to_vec();
+    bytes.extend([0xc1, 0xfa, 0xc6, 0xc2, 0xb4, 0xe5, b'"', b'\n']);
+    std::fs::write(&config, bytes).unwrap();
+    let (code, stderr) = run_failing(
+        &["run", "--config", config.to_str().unwrap()],
+        &dir.path().join("data"),
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains(&format!(
+            "{}:2: character 12 (byte 0xc1) is not UTF-8 — save the file as UTF-8",
+            config.display()
+        )),
+        "{stderr}"
+    );
+    let calendar = dir.path().join("2027.json");
+    let mut bytes = b"{\n  \"year\": 2027,\n  \"days\": [{ \"name\": \"".to_vec();
+    bytes.extend([0xb4, 0xba, 0xbd, 0xda]);
+    bytes.extend(b"\", \"date\": \"2027-01-01\", \"isOffDay\": true }]\n}\n");
+    std::fs::write(&calendar, bytes).unwrap();
+    let out = kiosk()
+        .args(["calendar", "check"])
+        .arg(&calendar)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains(&format!(
+            "{}:3: character 23 (byte 0xb4)",
+            calendar.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_unwritable_data_folder_is_refused_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("not-a-folder");
@@ -119,6 +196,13 @@ fn an_unwritable_data_folder_is_refused_with_what_to_do() {
         stderr.contains("pass --data with a writable folder"),
         "{stderr}"
     );
+    // Said once, its cause too.
+    assert_eq!(
+        stderr.matches("cannot use data folder").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("os error").count(), 1, "{stderr}");
 }
 
 #[test]
@@ -135,9 +219,29 @@ fn a_second_kiosk_on_the_same_data_folder_is_refused() {
         )),
         "{stderr}"
     );
+    assert_eq!(stderr.matches("already running").count(), 1, "{stderr}");
     // The first one is untouched.
     assert_eq!(first.take_ticket('A'), "A001");
     assert!(first.quit().success());
+}
+
+#[test]
+fn log_lines_to_a_file_or_the_journal_carry_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    // stderr is a pipe here, as it is a file or the journal's socket under
+    // systemd; NO_COLOR is not set.
+    let out = kiosk()
+        .args(["run", "--headless", "--first-frame-exit", "--data"])
+        .arg(dir.path())
+        .args(["--clock", MONDAY_9AM])
+        .env_remove("NO_COLOR")
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("INFO"), "{log}");
+    assert!(!log.contains('\u{1b}'), "{log:?}");
 }
 
 #[test]

@@ -13,8 +13,11 @@ use crate::support::{Station, TEST_CONFIG, add_staff, journal, kinds, kiosk};
 /// The callback number left in the form, and one typed into the text.
 const CALLBACK: &str = "13912345678";
 const IN_TEXT: &str = "13812345678";
-/// The same number as typed into the text, grouped.
-const TYPED: &str = "138-1234-5678";
+/// The same number as typed into the text, grouped with the 123 keyboard's
+/// slash, after a staff number and a space.
+const TYPED: &str = "138/1234/5678";
+/// A landline with its area code, written into a case note.
+const LANDLINE: &str = "0898 - 6531 - 2345";
 
 fn tap(station: &mut Station, ids: &[&str]) {
     for id in ids {
@@ -94,8 +97,10 @@ fn a_complaint_typed_by_touch_is_filed_once_with_a_receipt_and_its_number_stays_
     );
     // A number typed into the text is masked when the case is opened.
     tap(&mut station, &["key-mode-digits"]);
+    keys(&mut station, "key-", "0101");
+    tap(&mut station, &["key-space"]);
     keys(&mut station, "key-", TYPED);
-    assert_eq!(station.screen()["form_count"], 2 + 1 + 6 + 13);
+    assert_eq!(station.screen()["form_count"], 2 + 1 + 6 + 5 + 13);
     tap(&mut station, &["form-next"]);
 
     // Ten digits are refused with a message; the twelfth is not taken.
@@ -119,7 +124,9 @@ fn a_complaint_typed_by_touch_is_filed_once_with_a_receipt_and_its_number_stays_
     assert_eq!(screen["receipt_print"], "printed");
 
     // Staff move the case on; the manager extends it and the notice prints.
-    station.ok(r#"case 2026-0001 registered "与投诉人通话""#);
+    station.ok(&format!(
+        r#"case 2026-0001 registered "与投诉人通话 {LANDLINE}""#
+    ));
     let refused = station.send(r#"case 2026-0001 extend 5 0101 2468 "需核实""#);
     assert_eq!(refused["ok"], false, "{refused}");
     station.ok(r#"case 2026-0001 extend 5 0001 13579 "需县医保局核实""#);
@@ -146,7 +153,11 @@ fn a_complaint_typed_by_touch_is_filed_once_with_a_receipt_and_its_number_stays_
     assert_eq!(opened["topic"], "efficiency");
     assert_eq!(opened["window"], 2);
     assert_eq!(opened["callback"], true);
-    assert_eq!(opened["text"], "等待，等候时间太长138****5678");
+    assert_eq!(opened["text"], "等待，等候时间太长0101 138/****/5678");
+    assert_eq!(
+        entries[2]["body"]["note"],
+        "与投诉人通话 0898 - **** - 2345"
+    );
 
     let staff_copy = export(&data, &dir.path().join("case.html"), None);
     assert!(staff_copy.contains("139****5678"));
@@ -173,7 +184,7 @@ fn a_complaint_typed_by_touch_is_filed_once_with_a_receipt_and_its_number_stays_
     ];
     for (place, text) in everything {
         assert!(text.len() > 100, "{place} was read");
-        for number in [CALLBACK, IN_TEXT, TYPED, "1234-5678"] {
+        for number in [CALLBACK, IN_TEXT, TYPED, "1234/5678", LANDLINE] {
             assert!(!text.contains(number), "{number} in {place}");
         }
     }

@@ -151,8 +151,8 @@ fn the_package_installs_the_appliance_with_its_settings_unit_and_rules() {
         "useradd --system",
         "usermod -a -G gpio,i2c,dialout,video,input kiosk",
         "install -d -o kiosk -g kiosk -m 0750 /var/lib/kiosk",
-        "systemctl enable kiosk.service",
-        "systemctl enable --now kiosk-backup.timer",
+        "for unit in kiosk.service kiosk-backup.timer",
+        "deb-systemd-helper enable \"$unit\"",
     ] {
         assert!(postinst.contains(needed), "postinst lacks {needed}");
     }
@@ -161,4 +161,173 @@ fn the_package_installs_the_appliance_with_its_settings_unit_and_rules() {
         !postrm.contains("rm -rf /var/lib/kiosk"),
         "purging must keep the journal"
     );
+    let depends = field("Depends");
+    assert!(depends.contains("init-system-helpers"), "{depends}");
+}
+
+/// The package's control files, extracted.
+fn control_files(dir: &Path) -> std::path::PathBuf {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/package-deb");
+    let printed = run(Command::new(&script)
+        .args(["--binary", env!("CARGO_BIN_EXE_kiosk"), "--out"])
+        .arg(dir));
+    let control = dir.join("control");
+    run(Command::new("dpkg-deb")
+        .arg("-e")
+        .arg(printed.trim())
+        .arg(&control));
+    control
+}
+
+/// Runs the package's `postinst configure` against stand-ins for the
+/// commands it calls (they log their arguments and change nothing), with
+/// these groups and users present and the unit enabled before or not.
+/// Returns the commands it ran, one a line.
+fn postinst(control: &Path, groups: &[&str], users: &[&str], was_enabled: bool) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let log = dir.path().join("log");
+    let stand_in = bin.join("stand-in");
+    std::fs::write(
+        &stand_in,
+        r#"#!/bin/sh
+name=$(basename "$0")
+echo "$name $*" >>"$LOG"
+case "$name $1" in
+    "getent group") case " $GROUPS_PRESENT " in *" $2 "*) exit 0 ;; *) exit 2 ;; esac ;;
+    "getent passwd") case " $USERS_PRESENT " in *" $2 "*) exit 0 ;; *) exit 2 ;; esac ;;
+    "deb-systemd-helper --quiet") [ "$WAS_ENABLED" = yes ] ;;
+esac
+"#,
+    )
+    .unwrap();
+    run(Command::new("chmod").arg("+x").arg(&stand_in));
+    for name in [
+        "getent",
+        "groupadd",
+        "useradd",
+        "usermod",
+        "install",
+        "udevadm",
+        "deb-systemd-helper",
+        "systemctl",
+    ] {
+        std::os::unix::fs::symlink(&stand_in, bin.join(name)).unwrap();
+    }
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    run(Command::new("sh")
+        .arg(control.join("postinst"))
+        .arg("configure")
+        .env("PATH", path)
+        .env("LOG", &log)
+        .env("GROUPS_PRESENT", groups.join(" "))
+        .env("USERS_PRESENT", users.join(" "))
+        .env("WAS_ENABLED", if was_enabled { "yes" } else { "no" }));
+    std::fs::read_to_string(&log).unwrap()
+}
+
+#[test]
+fn postinst_enables_the_unit_without_a_running_systemd_and_joins_an_existing_kiosk_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let control = control_files(dir.path());
+
+    // A first install, as an image builder runs it in a chroot (no systemd
+    // running there): the user and its group are made, the unit enabled.
+    let ran = postinst(&control, &[], &[], true);
+    assert!(
+        ran.contains("useradd --system --user-group --home-dir /var/lib/kiosk"),
+        "{ran}"
+    );
+    assert!(
+        ran.contains("deb-systemd-helper enable kiosk.service"),
+        "{ran}"
+    );
+    // A kiosk group already there: the new user joins it.
+    let ran = postinst(&control, &["kiosk", "gpio", "video"], &[], true);
+    assert!(
+        ran.contains("useradd --system --gid kiosk --home-dir /var/lib/kiosk"),
+        "{ran}"
+    );
+    assert!(!ran.contains("--user-group"), "{ran}");
+    assert!(!ran.contains("groupadd --system kiosk"), "{ran}");
+    assert!(!ran.contains("groupadd --system gpio"), "{ran}");
+    assert!(ran.contains("groupadd --system dialout"), "{ran}");
+    // An upgrade keeps the user; a unit the technician disabled stays so.
+    let ran = postinst(&control, &["kiosk"], &["kiosk"], false);
+    assert!(!ran.contains("useradd"), "{ran}");
+    assert!(
+        ran.contains("deb-systemd-helper update-state kiosk.service")
+            && !ran.contains("deb-systemd-helper enable"),
+        "{ran}"
+    );
+}
+
+#[test]
+fn the_unit_reads_cleanly_and_allows_only_what_the_kiosk_uses() {
+    let unit_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../packaging/kiosk.service");
+    let unit = std::fs::read_to_string(&unit_path).unwrap();
+    let settings: Vec<&str> = unit
+        .lines()
+        .filter(|l| !l.starts_with('#') && l.contains('='))
+        .collect();
+    let has = |line: &str| settings.contains(&line);
+
+    // /sys is read-only but for the backlight's devices, which the kiosk
+    // switches after hours.
+    assert!(has("ProtectKernelTunables=yes"));
+    assert!(has("ReadWritePaths=-/sys/devices/platform"), "{unit}");
+    assert!(has("ProtectProc=invisible"));
+    assert!(has("SystemCallFilter=@system-service"));
+    assert!(has("SystemCallFilter=~@privileged @resources"));
+    // Devices: closed, and each one allowed says why, in the comment above.
+    assert!(has("DevicePolicy=closed"));
+    let allowed: Vec<&str> = settings
+        .iter()
+        .filter_map(|l| l.strip_prefix("DeviceAllow="))
+        .collect();
+    assert_eq!(
+        allowed,
+        [
+            "char-gpiochip rw",
+            "char-i2c rw",
+            "char-ttyUSB rw",
+            "char-ttyACM rw",
+            "char-ttyAMA rw",
+            "char-ttyS rw",
+            "char-usb rw",
+            "/dev/ptmx rw",
+            "char-pts rw",
+            "char-drm rw",
+            "char-input rw",
+        ]
+    );
+    let lines: Vec<&str> = unit.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with("DeviceAllow=") {
+            let above = lines[..i]
+                .iter()
+                .rev()
+                .find(|l| !l.starts_with("DeviceAllow="))
+                .unwrap();
+            assert!(above.starts_with('#'), "{line} has no comment above it");
+        }
+    }
+
+    // systemd reads every line (an unknown key or system call group is a
+    // warning it would otherwise ignore).
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("kiosk.service");
+    std::fs::write(
+        &copy,
+        unit.replace("/usr/bin/kiosk", env!("CARGO_BIN_EXE_kiosk")),
+    )
+    .unwrap();
+    let verify = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .arg(&copy)
+        .output()
+        .expect("systemd-analyze (Debian's systemd package) is installed");
+    let said = String::from_utf8_lossy(&verify.stderr);
+    assert!(verify.status.success() && said.trim().is_empty(), "{said}");
 }

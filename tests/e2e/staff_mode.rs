@@ -54,9 +54,11 @@ fn staff_mode_changes_paper_reprints_shows_today_and_back_enters() {
     pad(&mut station, "2468");
     assert_eq!(station.screen()["screen"], "staff");
     let shots = std::env::var_os("KIOSK_STAFF_SHOTS").map(std::path::PathBuf::from);
+    // A screenshot goes inside the data folder; from there to the README's.
     let shot = |station: &mut Station, name: &str| {
         if let Some(d) = &shots {
-            station.ok(&format!("screenshot {}", d.join(name).display()));
+            station.ok(&format!("screenshot {name}"));
+            std::fs::copy(dir.path().join(name), d.join(name)).unwrap();
         }
     };
 

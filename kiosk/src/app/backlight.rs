@@ -101,15 +101,40 @@ impl Backlight {
                 self.on = Some(on);
             }
             Err(e) => {
-                tracing::warn!(
-                    "cannot switch the backlight ({}): {e} — the kiosk user needs to be in the `video` group (packaging/99-kiosk.rules)",
-                    power.display()
-                );
+                tracing::warn!("{}", refused(&power, &e));
                 // Not tried again until it would change.
                 self.on = Some(on);
             }
         }
     }
+}
+
+/// Why writing the backlight's `bl_power` failed, and what fixes it. The
+/// two causes seen on an appliance are told apart by the error: a read-only
+/// /sys (the unit's `ProtectKernelTunables=yes` without the backlight in
+/// its `ReadWritePaths=`), and a file the kiosk user may not write (the
+/// udev rule gives it to the `video` group).
+fn refused(power: &Path, e: &std::io::Error) -> String {
+    let fix = match e.kind() {
+        std::io::ErrorKind::ReadOnlyFilesystem => {
+            // The unit must name the device's real folder: /sys/class holds
+            // only links to it.
+            let real = std::fs::canonicalize(power)
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+                .unwrap_or_else(|| power.parent().unwrap_or(power).to_path_buf());
+            format!(
+                "/sys is read-only for the kiosk: the unit's ProtectKernelTunables=yes makes it so, except where ReadWritePaths= allows (the packaged unit allows the Pi's backlights under /sys/devices/platform) — add `ReadWritePaths={}` with `systemctl edit kiosk`, or set ui.backlight = \"none\"",
+                real.display()
+            )
+        }
+        std::io::ErrorKind::PermissionDenied => "the kiosk user may not write it — it needs the `video` group, and the udev rule that gives that group the backlight (packaging/99-kiosk.rules; `udevadm trigger` applies it)".to_string(),
+        _ => "check the backlight device (ui.backlight in kiosk.toml), or set ui.backlight = \"none\"".to_string(),
+    };
+    format!(
+        "cannot switch the backlight ({}): {e} — {fix}",
+        power.display()
+    )
 }
 
 #[cfg(test)]
@@ -150,6 +175,38 @@ mod tests {
         // Saturday, and National Day (an official holiday).
         assert!(!lit_at("2026-12-05T10:00"));
         assert!(!lit_at("2026-10-01T10:00"));
+    }
+
+    #[test]
+    fn a_refused_backlight_names_the_cause_and_the_fix() {
+        let root = tempfile::tempdir().unwrap();
+        let device = root.path().join("devices/platform/backlight/10-0045");
+        std::fs::create_dir_all(&device).unwrap();
+        std::fs::write(device.join("bl_power"), "0\n").unwrap();
+        let class = root.path().join("class");
+        std::fs::create_dir_all(&class).unwrap();
+        std::os::unix::fs::symlink(&device, class.join("10-0045")).unwrap();
+        let power = class.join("10-0045/bl_power");
+
+        let read_only = refused(&power, &std::io::Error::from_raw_os_error(30));
+        assert!(
+            read_only.contains("ProtectKernelTunables=yes"),
+            "{read_only}"
+        );
+        // The real folder, not the link under /sys/class.
+        let real = std::fs::canonicalize(&device).unwrap();
+        assert!(
+            read_only.contains(&format!("ReadWritePaths={}", real.display())),
+            "{read_only}"
+        );
+        let denied = refused(&power, &std::io::Error::from_raw_os_error(13));
+        assert!(
+            denied.contains("`video` group") && denied.contains("99-kiosk.rules"),
+            "{denied}"
+        );
+        assert!(!denied.contains("ReadWritePaths"), "{denied}");
+        let other = refused(&power, &std::io::Error::from_raw_os_error(6));
+        assert!(other.contains("ui.backlight"), "{other}");
     }
 
     #[test]

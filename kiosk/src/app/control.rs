@@ -26,8 +26,57 @@ pub struct Control {
     /// Where staff install newer holiday calendar files.
     calendars: PathBuf,
     screen: Arc<dyn Screen>,
-    /// Relative screenshot paths are taken from here.
+    /// The data folder: screenshots go inside it, relative paths from it.
     base: PathBuf,
+}
+
+/// Where a screenshot asked for at `asked` goes: inside the data folder
+/// `base` (a relative path is taken from it), never through `..` or a
+/// symbolic link out of it — the control socket must not write files
+/// anywhere the kiosk user may.
+fn inside(base: &Path, asked: &Path) -> Result<PathBuf, String> {
+    let refused = |why: &str| {
+        format!(
+            "cannot save a screenshot at {}: {why} — give a path inside the data folder {}, such as shots/home.png",
+            asked.display(),
+            base.display()
+        )
+    };
+    if asked
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(refused("`..` is not allowed"));
+    }
+    let outside = || refused("it is outside the data folder");
+    let real = std::fs::canonicalize(base).map_err(|e| refused(&e.to_string()))?;
+    let relative = if asked.is_absolute() {
+        let given = std::path::absolute(base).map_err(|e| refused(&e.to_string()))?;
+        asked
+            .strip_prefix(&real)
+            .or_else(|_| asked.strip_prefix(&given))
+            .map_err(|_| outside())?
+    } else {
+        asked
+    };
+    if relative.as_os_str().is_empty() {
+        return Err(refused("that is the data folder itself"));
+    }
+    let base = real;
+    let path = base.join(relative);
+    // The deepest part of the path that exists must really be inside: a
+    // symbolic link in the data folder may point anywhere.
+    for existing in path.ancestors() {
+        if std::fs::symlink_metadata(existing).is_err() {
+            continue;
+        }
+        match std::fs::canonicalize(existing) {
+            Ok(real) if real.starts_with(&base) => break,
+            Ok(_) => return Err(refused("it leads out of the data folder")),
+            Err(_) => return Err(refused("a symbolic link on the way leads nowhere")),
+        }
+    }
+    Ok(path)
 }
 
 fn ok() -> Value {
@@ -72,10 +121,9 @@ impl Control {
                 answer
             }
             Command::Screenshot(path) => {
-                let path = if path.is_absolute() {
-                    path
-                } else {
-                    self.base.join(path)
+                let path = match inside(&self.base, &path) {
+                    Ok(p) => p,
+                    Err(e) => return fail(e),
                 };
                 let shown = path.display().to_string();
                 // Show what every earlier command caused.
@@ -351,8 +399,9 @@ impl Control {
                         let _ = reader.read_until(b'\n', &mut rest).await;
                         fail(format!("the command is longer than {MAX_LINE} bytes"))
                     } else {
+                        // Every line is answered, an empty one too: a
+                        // client waits for one answer a line.
                         match std::str::from_utf8(&buf) {
-                            Ok(text) if text.trim().is_empty() => continue,
                             Ok(text) => control.line(text).await,
                             Err(_) => fail("the command is not UTF-8 text"),
                         }
@@ -449,4 +498,52 @@ pub fn bind(path: &Path) -> std::io::Result<std::os::unix::net::UnixListener> {
     let listener = std::os::unix::net::UnixListener::bind(path)?;
     listener.set_nonblocking(true)?;
     Ok(listener)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screenshots_stay_inside_the_data_folder() {
+        let data = tempfile::tempdir().unwrap();
+        let base = std::fs::canonicalize(data.path()).unwrap();
+        assert_eq!(
+            inside(data.path(), Path::new("shots/home.png")),
+            Ok(base.join("shots/home.png"))
+        );
+        assert_eq!(
+            inside(data.path(), &data.path().join("home.png")),
+            Ok(base.join("home.png"))
+        );
+        let elsewhere = tempfile::tempdir().unwrap();
+        for (asked, why) in [
+            (
+                elsewhere.path().join("x.png"),
+                "it is outside the data folder",
+            ),
+            ("../x.png".into(), "`..` is not allowed"),
+            (data.path().join("a/../../x.png"), "`..` is not allowed"),
+            ("/etc/cron.d/x".into(), "it is outside the data folder"),
+            (data.path().to_path_buf(), "that is the data folder itself"),
+        ] {
+            let error = inside(data.path(), &asked).unwrap_err();
+            assert!(error.contains(why), "{}: {error}", asked.display());
+            assert!(
+                error.contains("give a path inside the data folder"),
+                "{error}"
+            );
+        }
+        // A symbolic link inside that leads out, to a folder or nowhere.
+        std::os::unix::fs::symlink(elsewhere.path(), data.path().join("out")).unwrap();
+        std::os::unix::fs::symlink("/nonexistent/kiosk", data.path().join("gone")).unwrap();
+        let error = inside(data.path(), Path::new("out/sub/x.png")).unwrap_err();
+        assert!(error.contains("leads out of the data folder"), "{error}");
+        let error = inside(data.path(), Path::new("gone/x.png")).unwrap_err();
+        assert!(error.contains("leads nowhere"), "{error}");
+        // A link that stays inside is fine.
+        std::fs::create_dir(data.path().join("real")).unwrap();
+        std::os::unix::fs::symlink(data.path().join("real"), data.path().join("alias")).unwrap();
+        assert!(inside(data.path(), Path::new("alias/x.png")).is_ok());
+    }
 }

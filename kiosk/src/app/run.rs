@@ -55,11 +55,11 @@ pub struct RunOptions {
 /// Why the station could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("{0}")]
+    #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("{0}")]
+    #[error(transparent)]
     Data(#[from] DataError),
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
     Scenario(String),
@@ -285,7 +285,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         keys,
         zones,
         Arc::clone(&screen),
-        std::env::current_dir().unwrap_or_default(),
+        data.path().to_path_buf(),
         data.calendar(),
     ));
     let socket = options

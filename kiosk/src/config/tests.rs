@@ -35,7 +35,7 @@ fn settings_mistakes_name_the_line_and_field() {
     let table = [
         (
             "[queue]\npolcy = \"strict\"\n",
-            "f.toml:2: field `polcy`: unknown field `polcy`",
+            "f.toml:2: field `queue.polcy`: unknown field `polcy`",
         ),
         (
             "[queue]\npolicy = \"fair\"\n",
@@ -123,7 +123,7 @@ fn settings_mistakes_name_the_line_and_field() {
         ),
         (
             "[board]\nkind = \"pi5\"\n",
-            "f.toml:2: field `kind`: unknown field `kind`, expected `profile`",
+            "f.toml:2: field `board.kind`: unknown field `kind`, expected `profile`",
         ),
     ];
     for (text, expected) in table {
@@ -133,12 +133,102 @@ fn settings_mistakes_name_the_line_and_field() {
             "{text:?}\n got: {err}\nwant: {expected}"
         );
     }
-    // A type error still names the line.
+    // A value of the wrong type: the line and the field.
     let err = Config::parse("f.toml", "[queue]\n\nrecall_limit = \"three\"\n", None).unwrap_err();
     assert_eq!(err.line, Some(3), "{err}");
+    assert_eq!(err.field.as_deref(), Some("queue.recall_limit"), "{err}");
+    for (text, line, field) in [
+        (
+            "[evaluator]\narmed_seconds = true\n",
+            2,
+            "evaluator.armed_seconds",
+        ),
+        ("[ui]\nidle_seconds = 1.5\n", 2, "ui.idle_seconds"),
+        (
+            "[[window]]\nnumber = 1\nstaff_name = \"王芳\"\nstaff_no = \"0101\"\n[[window]]\nnumber = \"two\"\n",
+            6,
+            "window[1].number",
+        ),
+        ("[station]\nname_zh = [\"a\"]\n", 2, "station.name_zh"),
+        ("[queue]\npolicy = { fair = true }\n", 2, "queue.policy"),
+    ] {
+        let err = Config::parse("f.toml", text, None).unwrap_err();
+        assert_eq!(
+            (err.line, err.field.as_deref()),
+            (Some(line), Some(field)),
+            "{text:?}: {err}"
+        );
+    }
     // Syntax errors too.
     let err = Config::parse("f.toml", "[queue\n", None).unwrap_err();
     assert_eq!(err.line, Some(1), "{err}");
+}
+
+#[test]
+fn a_settings_file_that_is_not_utf8_is_refused_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiosk.toml");
+    // "龙坡村" saved as GBK on line 3.
+    let mut bytes = b"[station]\n# the name\nname_zh = \"".to_vec();
+    bytes.extend([0xc1, 0xfa, 0xc6, 0xc2, 0xb4, 0xe5]);
+    bytes.extend(b"\"\n");
+    std::fs::write(&path, bytes).unwrap();
+    let err = Config::load(Some(&path)).unwrap_err();
+    assert_eq!(err.line, Some(3), "{err}");
+    assert!(
+        err.to_string()
+            .contains(":3: character 12 (byte 0xc1) is not UTF-8 — save the file as UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_file_a_setting_names_that_cannot_be_read_is_reported_at_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, line, field, file) in [
+        (
+            "[station]\nname_zh = \"x\"\ncatalog = \"catalogue.toml\"\n",
+            3,
+            "station.catalog",
+            "catalogue.toml",
+        ),
+        (
+            "\n[board]\nprofile = \"boards/pi.toml\"\n",
+            3,
+            "board.profile",
+            "boards/pi.toml",
+        ),
+        (
+            "[printer]\nprofiles = \"my-printers.toml\"\n",
+            2,
+            "printer.profiles",
+            "my-printers.toml",
+        ),
+    ] {
+        let err = Config::parse("kiosk.toml", text, Some(dir.path())).unwrap_err();
+        assert_eq!(
+            (err.file.as_str(), err.line, err.field.as_deref()),
+            ("kiosk.toml", Some(line), Some(field)),
+            "{err}"
+        );
+        let missing = dir.path().join(file);
+        assert!(
+            err.problem
+                .starts_with(&format!("cannot read {}: ", missing.display())),
+            "{err}"
+        );
+        assert!(err.problem.contains("correct the path"), "{err}");
+    }
+    // A named file that is there but not UTF-8: its own line.
+    std::fs::write(dir.path().join("catalog.toml"), b"[hours]\n\xff\n").unwrap();
+    let err = Config::parse(
+        "kiosk.toml",
+        "[station]\ncatalog = \"catalog.toml\"\n",
+        Some(dir.path()),
+    )
+    .unwrap_err();
+    assert!(err.file.ends_with("catalog.toml"), "{err}");
+    assert_eq!(err.line, Some(2), "{err}");
 }
 
 #[test]
@@ -252,7 +342,7 @@ fn catalog_mistakes_name_the_line_and_field() {
         ),
         (
             GOOD.replace("zh = \"社保\"", "zh = \"社保\"\ncolour = \"red\""),
-            "c.toml:8: field `colour`: unknown field `colour`",
+            "c.toml:8: field `category[0].colour`: unknown field `colour`",
         ),
         (
             "[hours]\ndays = \"working-days\"\nsessions = [\"08:30-12:00\"]\n".to_string(),
@@ -289,8 +379,17 @@ fn a_missing_catalog_file_is_named() {
         Some(Path::new("/nonexistent")),
     )
     .unwrap_err();
-    assert_eq!(err.file, "/nonexistent/no-such-catalog.toml");
-    assert!(err.problem.starts_with("cannot read it:"), "{err}");
+    // Reported at the setting that names it, with the path it was read at.
+    assert_eq!(err.file, "/etc/kiosk/kiosk.toml");
+    assert_eq!(
+        (err.line, err.field.as_deref()),
+        (Some(2), Some("station.catalog"))
+    );
+    assert!(
+        err.problem
+            .starts_with("cannot read /nonexistent/no-such-catalog.toml:"),
+        "{err}"
+    );
 }
 
 #[test]

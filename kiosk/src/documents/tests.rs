@@ -250,3 +250,159 @@ fn an_unprintable_character_is_replaced_visibly_and_reported() {
     let page = Decoder::default().feed(&encoded.bytes).remove(0);
     assert!(page.text().contains("□社保\n"), "{}", page.text());
 }
+
+/// A PNG of `w`×`h` pixels in this colour type and depth.
+fn png_file(w: u32, h: u32, color: png::ColorType, depth: png::BitDepth, data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, w, h);
+    encoder.set_color(color);
+    encoder.set_depth(depth);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(data).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+/// PNG's chunk checksum (CRC-32, ISO 3309), for a hand-made header.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+#[test]
+fn a_png_that_claims_to_be_huge_is_refused_before_it_is_decoded() {
+    // A real header for 60000×60000 RGBA (14 GB decoded) and a few bytes
+    // of data: refused from the header, nothing allocated for it.
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend(60_000u32.to_be_bytes());
+    ihdr.extend(60_000u32.to_be_bytes());
+    ihdr.extend([8, 6, 0, 0, 0]);
+    let mut file = b"\x89PNG\r\n\x1a\n".to_vec();
+    file.extend(13u32.to_be_bytes());
+    file.extend(&ihdr);
+    file.extend(crc32(&ihdr).to_be_bytes());
+    let idat = b"IDAT\x78\x9c\x03\x00\x00\x00\x00\x01".to_vec();
+    file.extend(8u32.to_be_bytes());
+    file.extend(&idat);
+    file.extend(crc32(&idat).to_be_bytes());
+    assert_eq!(
+        StoredLogo::from_png(&file).err().as_deref(),
+        Some("the logo is 60000×60000 dots; at most 576×512 fits a printer's memory")
+    );
+}
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A colour type and depth, and how many bytes a pixel row of `w` takes.
+    fn kinds() -> impl Strategy<Value = (png::ColorType, png::BitDepth)> {
+        prop::sample::select(vec![
+            (png::ColorType::Grayscale, png::BitDepth::One),
+            (png::ColorType::Grayscale, png::BitDepth::Eight),
+            (png::ColorType::Grayscale, png::BitDepth::Sixteen),
+            (png::ColorType::GrayscaleAlpha, png::BitDepth::Eight),
+            (png::ColorType::Rgb, png::BitDepth::Eight),
+            (png::ColorType::Rgba, png::BitDepth::Eight),
+        ])
+    }
+
+    fn row_bytes(color: png::ColorType, depth: png::BitDepth, w: u32) -> usize {
+        let bits = color.samples() * depth as usize * w as usize;
+        bits.div_ceil(8)
+    }
+
+    /// Whether the pixel at `x` of a row prints, by the rule: dark (mean of
+    /// the colour channels below 128) and not transparent (alpha 128 or
+    /// more); 16-bit samples by their high byte, 1-bit ones as 0 or 255.
+    fn prints(color: png::ColorType, depth: png::BitDepth, row: &[u8], x: usize) -> bool {
+        match (color, depth) {
+            (png::ColorType::Grayscale, png::BitDepth::One) => row[x / 8] & (0x80 >> (x % 8)) == 0,
+            (png::ColorType::Grayscale, png::BitDepth::Sixteen) => row[2 * x] < 128,
+            (png::ColorType::Grayscale, _) => row[x] < 128,
+            (png::ColorType::GrayscaleAlpha, _) => row[2 * x] < 128 && row[2 * x + 1] >= 128,
+            (png::ColorType::Rgb, _) => {
+                let p = &row[3 * x..3 * x + 3];
+                (u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) / 3 < 128
+            }
+            _ => {
+                let p = &row[4 * x..4 * x + 4];
+                (u32::from(p[0]) + u32::from(p[1]) + u32::from(p[2])) / 3 < 128 && p[3] >= 128
+            }
+        }
+    }
+
+    fn image() -> impl Strategy<Value = (u32, u32, png::ColorType, png::BitDepth, Vec<u8>)> {
+        (1u32..=24, 1u32..=12, kinds()).prop_flat_map(|(w, h, (color, depth))| {
+            let len = row_bytes(color, depth, w) * h as usize;
+            (
+                Just(w),
+                Just(h),
+                Just(color),
+                Just(depth),
+                prop::collection::vec(any::<u8>(), len),
+            )
+        })
+    }
+
+    proptest! {
+        /// Any image that fits: every dot prints exactly when its pixel is
+        /// dark and opaque, whatever the colour type and depth.
+        #[test]
+        fn each_dot_prints_by_the_rule((w, h, color, depth, data) in image()) {
+            let logo = StoredLogo::from_png(&png_file(w, h, color, depth, &data)).unwrap();
+            prop_assert_eq!((u32::from(logo.image.width()), u32::from(logo.image.height())), (w, h));
+            let row = row_bytes(color, depth, w);
+            let dots = (w as usize).div_ceil(8);
+            for y in 0..h as usize {
+                for x in 0..w as usize {
+                    let ink = logo.image.bits()[y * dots + x / 8] & (0x80 >> (x % 8)) != 0;
+                    prop_assert_eq!(ink, prints(color, depth, &data[y * row..][..row], x), "({}, {})", x, y);
+                }
+            }
+        }
+
+        /// Wider than 576 or taller than 512 dots is refused with its size.
+        #[test]
+        fn sizes_past_the_printer_memory_are_refused(w in 560u32..600, h in 500u32..530) {
+            let data = vec![0xffu8; w as usize * h as usize];
+            let result = StoredLogo::from_png(&png_file(w, h, png::ColorType::Grayscale, png::BitDepth::Eight, &data));
+            if w <= 576 && h <= 512 {
+                prop_assert!(result.is_ok());
+            } else {
+                prop_assert_eq!(
+                    result.err(),
+                    Some(format!("the logo is {w}×{h} dots; at most 576×512 fits a printer's memory"))
+                );
+            }
+        }
+
+        /// A damaged file — bytes changed or cut off — is read or refused,
+        /// never a panic.
+        #[test]
+        fn damaged_files_never_panic(
+            (w, h, color, depth, data) in image(),
+            damage in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut file = png_file(w, h, color, depth, &data);
+            for (at, byte) in damage {
+                let i = at.index(file.len());
+                file[i] = byte;
+            }
+            file.truncate(cut.index(file.len() + 1));
+            let _ = StoredLogo::from_png(&file);
+        }
+    }
+}

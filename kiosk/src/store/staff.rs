@@ -79,7 +79,7 @@ pub enum StaffError {
     Unknown(String),
     #[error("cannot hash the PIN: {0}")]
     Hash(String),
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 

@@ -45,11 +45,16 @@ enum Command {
     /// Cases (bad ratings, complaints): list them, export one as one file.
     #[command(subcommand)]
     Case(CaseCommand),
-    /// Check the journal's hash chain: exits 1 and names the first entry
+    /// Check the journal's hash chain and the tables the reports read
+    /// (replayed from the journal): exits 1 and names the first entry or row
     /// that was edited, deleted or moved; prints the chain's head to keep.
     VerifyLog {
         #[command(flatten)]
         data: DataArg,
+        /// A chain head kept elsewhere, as the daily closing slip (日结单)
+        /// prints it: SEQ:HASH. Catches the newest entries deleted.
+        #[arg(long, value_name = "SEQ:HASH")]
+        anchor: Vec<String>,
     },
     /// Copy the database to a file (a USB stick, say) while the station
     /// runs, and check the copy: whole, its journal's chain unbroken.
@@ -483,7 +488,7 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         Some(Command::Calendar(command)) => calendar(command),
         Some(Command::Staff(command)) => staff(command),
         Some(Command::Case(command)) => case(command),
-        Some(Command::VerifyLog { data }) => verify_log(data),
+        Some(Command::VerifyLog { data, anchor }) => verify_log(data, &anchor),
         Some(Command::Backup(args)) => backup(args),
         Some(Command::Restore(args)) => restore(args),
         Some(Command::Doctor {
@@ -640,25 +645,55 @@ fn export(args: ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify_log(data: DataArg) -> Result<ExitCode> {
+fn verify_log(data: DataArg, anchors: &[String]) -> Result<ExitCode> {
+    use store::audit::{self, Anchor};
+    let anchors: Vec<Anchor> = anchors
+        .iter()
+        .map(|a| a.parse().map_err(anyhow::Error::msg))
+        .collect::<Result<_>>()?;
     let conn = read_journal(data)?;
     let verdict = store::chain::verify(&conn).context("reading the journal")?;
-    match verdict.first_break {
-        None => {
-            println!(
-                "journal intact: {} entries, chain head {}",
-                verdict.entries, verdict.head
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+    let mut broken = false;
+    match &verdict.first_break {
+        None => println!(
+            "journal intact: {} entries, chain head {}",
+            verdict.entries, verdict.head
+        ),
         Some(b) => {
+            broken = true;
             println!(
                 "journal BROKEN at {b}; {} entries read, chain head {}",
                 verdict.entries, verdict.head
             );
-            Ok(ExitCode::from(1))
         }
     }
+    match audit::projections(&conn)? {
+        None => println!("reports' tables agree with the journal (tickets, cases)"),
+        Some(m) => {
+            broken = true;
+            println!("reports' tables CHANGED: {m}");
+        }
+    }
+    for anchor in &anchors {
+        match audit::check_anchor(&conn, anchor) {
+            Ok(()) => println!("anchor {anchor}: matches"),
+            Err(why) => {
+                broken = true;
+                println!("anchor {anchor}: BROKEN — {why}");
+            }
+        }
+    }
+    let last: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM journal", [], |r| {
+        r.get(0)
+    })?;
+    if let Some(head) = audit::anchor_at(&conn, last)? {
+        println!("anchor to keep (write it down, or keep the closing slip): {head}");
+    }
+    Ok(if broken {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn backup(args: BackupArgs) -> Result<ExitCode> {

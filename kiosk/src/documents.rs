@@ -634,6 +634,86 @@ pub fn case_notice(facts: &NoticeFacts, station: &StationInfo, locale: Locale) -
     }
 }
 
+/// What the closing slip (日结单) of a business day says.
+#[derive(Clone, PartialEq, Debug)]
+pub struct DaySlipFacts {
+    pub day: String,
+    pub issued: u32,
+    pub served: u32,
+    pub no_show: u32,
+    pub unserved: u32,
+    pub back_entered: u32,
+    pub ratings: u32,
+    /// Share of ratings 4 and 5, in percent.
+    pub satisfaction: Option<f64>,
+    pub cases_opened: u32,
+    pub complaints: u32,
+    /// The journal's head when the slip was printed: `SEQ:HASH`.
+    pub anchor: Option<String>,
+    /// `2026-11-30 18:00`.
+    pub printed_local: String,
+}
+
+/// The closing slip printed when the business day closes: the day's figures
+/// for the station's records (按时报送) and the journal's head, an anchor
+/// kept on paper that `kiosk verify-log --anchor` checks the journal against.
+pub fn day_slip(facts: &DaySlipFacts, station: &StationInfo) -> Document {
+    let mut blocks = header(station, Locale::Zh);
+    let left = Style::BODY.left();
+    let satisfaction = facts
+        .satisfaction
+        .map_or_else(|| "—".to_string(), |s| format!("{s:.0} %"));
+    blocks.extend([
+        Block::Text("日结单".into(), Style::BODY.size(2).bold()),
+        Block::Text("Day closing slip".into(), Style::BODY),
+        Block::Text(facts.day.clone(), Style::BODY.size(2)),
+        Block::Gap,
+        Block::Text(format!("取号 Issued: {}", facts.issued), left),
+        Block::Text(format!("办结 Served: {}", facts.served), left),
+        Block::Text(format!("过号 No-show: {}", facts.no_show), left),
+        Block::Text(format!("未办 Unserved: {}", facts.unserved), left),
+        Block::Text(format!("补录 Back-entered: {}", facts.back_entered), left),
+        Block::Text(
+            format!(
+                "评价 Ratings: {} · 满意率 Satisfaction: {satisfaction}",
+                facts.ratings
+            ),
+            left,
+        ),
+        Block::Text(
+            format!(
+                "新案件 Cases opened: {} (投诉 complaints {})",
+                facts.cases_opened, facts.complaints
+            ),
+            left,
+        ),
+        Block::Rule,
+    ]);
+    match &facts.anchor {
+        Some(anchor) => blocks.extend([
+            Block::Text("记录校验码 Journal anchor".into(), left.bold()),
+            Block::Text(anchor.clone(), left.bold()),
+            Block::Text(
+                "请签名存档；核对：kiosk verify-log --anchor 加上此码 · File it signed; check with kiosk verify-log --anchor and this code".into(),
+                left,
+            ),
+        ]),
+        None => blocks.push(Block::Text(
+            "记录为空 The journal is empty".into(),
+            left,
+        )),
+    }
+    blocks.extend([
+        Block::Gap,
+        Block::Text("值班人员签名 Signed: ____________".into(), left),
+        Block::Text(format!("打印 Printed: {}", facts.printed_local), left),
+    ]);
+    Document {
+        kind: "day-slip",
+        blocks,
+    }
+}
+
 /// The technician's test page: every size, bold, alignment, the QR code, the
 /// logo by reference, the profile's facts, and a cut.
 pub fn test_page(press: Press<'_>, station: &StationInfo) -> Document {

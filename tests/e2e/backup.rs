@@ -26,7 +26,8 @@ fn run(args: &[&str], data: &Path) -> (bool, String, String) {
 fn head(data: &Path) -> String {
     let (ok, out, err) = run(&["verify-log"], data);
     assert!(ok, "{out}{err}");
-    out.rsplit(' ').next().unwrap().trim().to_string()
+    let first = out.lines().next().unwrap_or_default();
+    first.rsplit(' ').next().unwrap().trim().to_string()
 }
 
 #[test]

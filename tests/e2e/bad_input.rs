@@ -315,7 +315,7 @@ fn a_clock_behind_the_journal_never_reuses_numbers_and_warns_staff() {
         state["screen"]["notice"]
             .as_str()
             .unwrap()
-            .contains("系统时间落后于记录"),
+            .contains("系统时间与记录不一致"),
         "{state}"
     );
     assert!(station.quit().success());

@@ -77,6 +77,142 @@ fn verify_log_passes_what_the_station_wrote_and_names_each_kind_of_tampering() {
     }
 }
 
+/// Regression (hardening issue, tamper evidence): the tables the reports read
+/// are replayed from the journal, and an anchor kept off the box catches the
+/// newest entries deleted.
+#[test]
+fn edited_report_tables_and_deleted_newest_entries_are_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, sql, says) in [
+        (
+            "ticket-edited",
+            "UPDATE tickets SET state = 'completed', service_seconds = 60 WHERE code = 'A002'",
+            "table `tickets`, 2026-11-30 A002: state is `completed` in the table, `waiting` by the journal (edited)",
+        ),
+        (
+            "ticket-deleted",
+            "DELETE FROM tickets WHERE code = 'C001'",
+            "table `tickets`, 2026-11-30 C001: missing (deleted)",
+        ),
+        (
+            "ticket-added",
+            "INSERT INTO tickets (day, code, category, number, queue, priority, state, issued_at_ms, ahead)
+             VALUES ('2026-11-30', 'E001', 'E', 1, 'E', 0, 'completed', 0, 0)",
+            "table `tickets`, 2026-11-30 E001: not in the journal (added)",
+        ),
+    ] {
+        let data = dir.path().join(name);
+        journal_written(&data);
+        tamper(&data, sql);
+        let (ok, out) = verify(&data);
+        assert!(!ok, "{name}: not detected: {out}");
+        assert!(out.contains("journal intact"), "the chain itself is whole: {out}");
+        assert!(out.contains(says), "{name}: {out}");
+    }
+
+    // An anchor kept at some point (the closing slip prints one) catches the
+    // newest entries deleted, which the chain alone cannot.
+    let data = dir.path().join("newest-deleted");
+    journal_written(&data);
+    // Later entries that no report table depends on: the printer's paper.
+    let mut station = Station::start(&data, &[]);
+    station.ok("printer paper-low");
+    station.ok("state");
+    assert!(station.quit().success());
+    let (ok, out) = verify(&data);
+    assert!(ok, "{out}");
+    let anchor = out
+        .lines()
+        .find_map(|l| l.strip_prefix("anchor to keep (write it down, or keep the closing slip): "))
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_string();
+    let check = |data: &Path| {
+        let out = kiosk()
+            .args(["verify-log", "--anchor", &anchor, "--data"])
+            .arg(data)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (ok, out) = check(&data);
+    assert!(
+        ok && out.contains(&format!("anchor {anchor}: matches")),
+        "{out}"
+    );
+    // Everything after the last entry a report table depends on goes.
+    let kept: i64 = rusqlite::Connection::open(data.join("kiosk.db"))
+        .unwrap()
+        .query_row(
+            "SELECT max(seq) FROM journal WHERE kind LIKE 'ticket%' OR kind LIKE 'case%' OR kind LIKE 'day%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let last: i64 = anchor.split(':').next().unwrap().parse().unwrap();
+    assert!(kept < last, "nothing to delete: {kept} {last}");
+    tamper(&data, &format!("DELETE FROM journal WHERE seq > {kept}"));
+    let (ok, out) = verify(&data);
+    assert!(
+        ok,
+        "without the anchor, deleting the newest entries passes the chain: {out}"
+    );
+    let (ok, out) = check(&data);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(&format!("entries after #{kept} were deleted")),
+        "{out}"
+    );
+    // A malformed anchor is refused with how to write one.
+    let out = kiosk()
+        .args(["verify-log", "--anchor", "tuesday", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("write SEQ:HASH"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// At the business day's close the closing slip (日结单) prints the day's
+/// figures and the journal's anchor, which is journaled and checks out.
+#[test]
+fn the_day_closes_with_a_slip_whose_anchor_checks_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &["--clock", "2026-11-30 17:59:58"]);
+    station.ok("wait 3s");
+    station.ok("settle");
+    let text = station.state()["printer"]["simulated"]["last_job"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(station.quit().success());
+    assert!(
+        text.contains("日结单") && text.contains("2026-11-30"),
+        "{text}"
+    );
+    let anchored = crate::support::journal(dir.path(), &["--kind", "day_anchored"]);
+    assert_eq!(anchored.len(), 1, "{anchored:?}");
+    let body = &anchored[0]["body"];
+    let anchor = format!("{}:{}", body["seq"], body["hash"].as_str().unwrap());
+    assert!(text.contains(&anchor), "the slip prints {anchor}: {text}");
+    let out = kiosk()
+        .args(["verify-log", "--anchor", &anchor, "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 fn run(args: &[&str], data: &Path) -> (bool, String, String) {
     let out = kiosk().args(args).arg("--data").arg(data).output().unwrap();
     (

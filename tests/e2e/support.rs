@@ -270,4 +270,6 @@ pub fn pad(station: &mut Station, digits: &str) {
         station.ok(&format!("tap staff-key-{d}"));
     }
     station.ok("tap staff-key-ok");
+    // A PIN is checked off the station loop: wait for its verdict.
+    station.ok("settle held");
 }

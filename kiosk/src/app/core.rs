@@ -89,6 +89,8 @@ pub struct Core {
     pins: super::PinChecker,
     /// The touchscreen PIN pad's own guard against guessing.
     pad: super::pins::PadGuard,
+    /// PIN checks running off the loop: `settle` waits for them too.
+    pins_pending: usize,
     /// Each armed window's ticket and when its rating time ends on the
     /// monotonic clock, which moves while the wall clock is held behind the
     /// journal.
@@ -176,6 +178,7 @@ impl Core {
             staff_mode: 0,
             pins: parts.pins,
             pad: Default::default(),
+            pins_pending: 0,
             rating_ends: Default::default(),
         }
     }
@@ -382,9 +385,12 @@ impl Core {
                 self.station.set_calendar(calendar);
                 let _ = reply.send(Ok(()));
             }
+            Event::DaySlip(day) => self.day_slip(day).await,
             Event::Tick => {
-                if let Err(f) = self.exec(Command::Tick, Actor::System).await {
-                    tracing::error!("{}", f.message());
+                match self.exec(Command::Tick, Actor::System).await {
+                    // The day's close (its slip), staff notices.
+                    Ok(effects) => self.perform(effects),
+                    Err(f) => tracing::error!("{}", f.message()),
                 }
                 self.purge_contacts().await;
                 // The station loop answers ticks and the database takes
@@ -746,6 +752,7 @@ impl Core {
             return;
         }
         let (checker, events, now) = (self.pins.clone(), self.events.clone(), self.clock.now());
+        self.pins_pending += 1;
         tokio::spawn(async move {
             let verdict = checker.verify(staff.clone(), pin, now, place).await;
             let _ = events.send(Event::PinChecked {
@@ -770,6 +777,7 @@ impl Core {
         purpose: PinPurpose,
     ) {
         use crate::store::{Counting, Verdict};
+        self.pins_pending = self.pins_pending.saturating_sub(1);
         let now = self.clock.now();
         let counted = match verdict {
             Err(e) => Err(e),
@@ -815,6 +823,7 @@ impl Core {
             }
         };
         self.answer_pin(staff, result, purpose).await;
+        self.settle_waiters();
     }
 
     /// Journals a sign-in (`refused`: None) or a refused PIN at `place`.
@@ -1070,6 +1079,18 @@ impl Core {
                 self.settle_waiters();
                 return;
             }
+            JobKey::DaySlip { .. } => {
+                match &outcome {
+                    PrintOutcome::Printed { .. } => tracing::info!("the closing slip printed"),
+                    PrintOutcome::Failed { reason } => tracing::warn!(
+                        "the closing slip did not print: {reason}; its anchor is on the console's today page and in the journal (day_anchored)"
+                    ),
+                }
+                self.pending.retain(|t| *t != job);
+                self.held.retain(|t| *t != job);
+                self.settle_waiters();
+                return;
+            }
             JobKey::Ticket(ticket) => Command::PrintOutcome { ticket, outcome },
             JobKey::Case { case, document, .. } => Command::CasePrinted {
                 case,
@@ -1102,8 +1123,10 @@ impl Core {
     /// Answers `settle` once no job is in the printer's hands without an
     /// outcome: each printed or failed (or, for `settle held`, held by a fault).
     fn settle_waiters(&mut self) {
-        let done = self.pending.is_empty();
-        let held = self.pending.len() <= self.held.len();
+        // A PIN being checked decides what the screen shows next.
+        let checking = self.pins_pending > 0;
+        let done = self.pending.is_empty() && !checking;
+        let held = self.pending.len() <= self.held.len() && !checking;
         let (answer, wait): (Vec<_>, Vec<_>) = std::mem::take(&mut self.settle)
             .into_iter()
             .partition(|(with_held, _)| done || (*with_held && held));
@@ -1205,6 +1228,11 @@ impl Core {
                     tracing::info!("case {case} extended to {}", now_due.date);
                     self.print_case(case, CaseDocument::ExtensionNotice, false);
                 }
+                // Needs the database's figures and head: done as an event of
+                // its own, after this one.
+                Effect::PrintDaySlip { day } => {
+                    let _ = self.events.send(Event::DaySlip(day));
+                }
                 Effect::ReprintCase { case, document } => {
                     tracing::info!("case {case}: printing its {} again", document.zh());
                     self.print_case(case, document, true);
@@ -1215,6 +1243,52 @@ impl Core {
                     self.cards.thank(window, level, self.clock.now());
                     self.screen.thank(window.get());
                 }
+            }
+        }
+    }
+
+    /// Prints the closing slip of `day` with the journal's head now, and
+    /// journals that anchor (the console shows it too).
+    async fn day_slip(&mut self, day: jiff::civil::Date) {
+        let tz = self.station.settings().time_zone.clone();
+        let slip = match self.writer.day_slip(day, tz).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!("cannot make the closing slip of {day}: {e}");
+                return;
+            }
+        };
+        let total = &slip.report.total;
+        let facts = documents::DaySlipFacts {
+            day: day.to_string(),
+            issued: total.issued,
+            served: total.served,
+            no_show: total.no_show,
+            unserved: total.unserved,
+            back_entered: total.back_entered,
+            ratings: slip.report.ratings.total,
+            satisfaction: slip.report.ratings.satisfaction,
+            cases_opened: slip.report.cases.opened,
+            complaints: slip.report.cases.from_complaints,
+            anchor: slip.anchor.as_ref().map(ToString::to_string),
+            printed_local: self.station.local(self.clock.now()),
+        };
+        self.serial += 1;
+        let key = JobKey::DaySlip {
+            serial: self.serial,
+        };
+        if !self.submit(key, &documents::day_slip(&facts, &self.info)) {
+            tracing::info!("no printer: the closing slip of {day} is not printed");
+        }
+        if let Some(anchor) = slip.anchor {
+            tracing::info!("the journal's anchor at the close of {day}: {anchor}");
+            let note = Command::NoteAnchor {
+                day,
+                seq: anchor.seq,
+                hash: anchor.hash,
+            };
+            if let Err(f) = self.exec(note, Actor::System).await {
+                tracing::error!("journaling the anchor of {day}: {}", f.message());
             }
         }
     }

@@ -59,6 +59,10 @@ pub enum JobKey {
     TestPage {
         serial: u32,
     },
+    /// The closing slip (日结单) of a business day.
+    DaySlip {
+        serial: u32,
+    },
 }
 
 impl std::fmt::Display for JobKey {
@@ -76,6 +80,7 @@ impl std::fmt::Display for JobKey {
                 ..
             } => write!(f, "extension notice of case {case}"),
             JobKey::TestPage { .. } => write!(f, "test page"),
+            JobKey::DaySlip { .. } => write!(f, "closing slip"),
         }
     }
 }
@@ -86,7 +91,7 @@ impl JobKey {
         match *self {
             JobKey::Ticket(ticket) => Some(Paper::Ticket { ticket }),
             JobKey::Case { case, document, .. } => Some(Paper::Case { case, document }),
-            JobKey::TestPage { .. } => None,
+            JobKey::TestPage { .. } | JobKey::DaySlip { .. } => None,
         }
     }
 
@@ -96,6 +101,7 @@ impl JobKey {
             JobKey::Ticket(t) => t.to_string(),
             JobKey::Case { case, .. } => case.to_string(),
             JobKey::TestPage { .. } => "test-page".into(),
+            JobKey::DaySlip { .. } => "day-slip".into(),
         }
     }
 }
@@ -204,6 +210,9 @@ pub enum Event {
     ),
     /// Plug or unplug the simulated printer.
     SimPrinter(PrinterAction, oneshot::Sender<Result<(), String>>),
+    /// A business day closed: print its closing slip with the journal's
+    /// head.
+    DaySlip(jiff::civil::Date),
     /// One second passed.
     Tick,
     /// Stop: finish or abandon printing, flush, exit.

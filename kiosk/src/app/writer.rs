@@ -30,6 +30,18 @@ enum Request {
         reply: mpsc::Sender<PinAnswer>,
     },
     ExpiredContacts(Timestamp, mpsc::Sender<Result<Vec<CaseNo>, StoreError>>),
+    DaySlip(
+        jiff::civil::Date,
+        jiff::tz::TimeZone,
+        mpsc::Sender<Result<DaySlip, StoreError>>,
+    ),
+}
+
+/// What the closing slip of a day says: its figures, and the journal's head
+/// when it was asked for.
+pub struct DaySlip {
+    pub report: crate::store::report::Report,
+    pub anchor: Option<crate::store::audit::Anchor>,
 }
 
 /// Handle to the writer thread. Dropping it (after [`Writer::close`]) ends the
@@ -64,6 +76,9 @@ impl Writer {
                         }
                         Request::ExpiredContacts(by, reply) => {
                             let _ = reply.send(store.expired_contacts(by));
+                        }
+                        Request::DaySlip(day, tz, reply) => {
+                            let _ = reply.send(day_slip(&store, day, &tz));
                         }
                     }
                 }
@@ -126,6 +141,17 @@ impl Writer {
         wait(answer).await
     }
 
+    /// The figures of `day` and the journal's head now, for its closing slip.
+    pub async fn day_slip(
+        &self,
+        day: jiff::civil::Date,
+        tz: jiff::tz::TimeZone,
+    ) -> Result<DaySlip, StoreError> {
+        let (reply, answer) = mpsc::channel();
+        self.send(Request::DaySlip(day, tz, reply))?;
+        wait(answer).await
+    }
+
     fn send(&self, request: Request) -> Result<(), StoreError> {
         self.tx
             .as_ref()
@@ -141,6 +167,23 @@ impl Writer {
             let _ = thread.join();
         }
     }
+}
+
+fn day_slip(
+    store: &Store,
+    day: jiff::civil::Date,
+    tz: &jiff::tz::TimeZone,
+) -> Result<DaySlip, StoreError> {
+    let conn = store.connection();
+    let sql = |e| StoreError::from_sql(store.path(), e);
+    let report = crate::store::report::report(conn, day, day, tz)?;
+    let last: i64 = conn
+        .query_row("SELECT coalesce(max(seq), 0) FROM journal", [], |r| {
+            r.get(0)
+        })
+        .map_err(sql)?;
+    let anchor = crate::store::audit::anchor_at(conn, last).map_err(sql)?;
+    Ok(DaySlip { report, anchor })
 }
 
 /// Waits for the writer's answer on the blocking pool.

@@ -17,6 +17,7 @@ use crate::store::LogEntry;
 pub const KINDS: &[&str] = &[
     "day_opened",
     "day_closed",
+    "day_anchored",
     "ticket_issued",
     "ticket_called",
     "ticket_recalled",

@@ -185,6 +185,8 @@ pub enum Command {
         window: WindowNo,
         ticket: TicketCode,
     },
+    /// The closing slip of `day` went to the printer with the journal's head.
+    NoteAnchor { day: Date, seq: i64, hash: String },
     /// A matter handled by hand while the kiosk was down (人工登记), entered
     /// afterwards with its real times (补录).
     BackEnter(BackEntry),
@@ -549,6 +551,14 @@ pub enum Fact {
         register_no: String,
         note: String,
     },
+    /// The closing slip of `day` was handed to the printer with the
+    /// journal's head at that moment (entry `seq`, the first hex digits of
+    /// its hash): an anchor for `kiosk verify-log --anchor`.
+    DayAnchored {
+        day: Date,
+        seq: i64,
+        hash: String,
+    },
     /// A staff member signed in to the console or staff mode.
     StaffSignedIn {
         staff: String,
@@ -608,6 +618,7 @@ impl Fact {
             Fact::PrintResent { .. } => "print_resent",
             Fact::CaseReprinted { .. } => "case_reprinted",
             Fact::BackEntered { .. } => "back_entered",
+            Fact::DayAnchored { .. } => "day_anchored",
             Fact::StaffSignedIn { .. } => "staff_signed_in",
             Fact::PinRefused { .. } => "pin_refused",
         }
@@ -807,6 +818,9 @@ pub enum Effect {
     },
     /// Print the printer's test page (after a paper change).
     PrintTestPage,
+    /// The business day closed: print the closing slip (日结单) with the
+    /// day's figures and the journal's head, an anchor kept off the box.
+    PrintDaySlip { day: Date },
     /// Print a case's document again, marked 补打 (a restart, staff).
     ReprintCase {
         case: CaseNo,
@@ -1665,7 +1679,10 @@ impl Station {
                 },
                 matches!(outcome, PrintOutcome::Printed { .. }),
             ),
-            Fact::ContactDeleted { .. } | Fact::PaperChanged | Fact::StaffSignedIn { .. } => {}
+            Fact::ContactDeleted { .. }
+            | Fact::PaperChanged
+            | Fact::StaffSignedIn { .. }
+            | Fact::DayAnchored { .. } => {}
             Fact::PinRefused { place, .. } => {
                 *self.pin_refusals.entry(*place).or_default() += 1;
             }
@@ -2218,6 +2235,9 @@ impl Scratch {
             .map(|t| t.code)
             .collect();
         self.record_as(Actor::System, Fact::DayClosed { unserved });
+        if let Some(day) = self.station.day {
+            self.effect(Effect::PrintDaySlip { day });
+        }
     }
 
     fn zone(&self, zone: u8) -> Result<(&ZoneInfo, &ZoneState), Rejection> {
@@ -2265,6 +2285,17 @@ impl Scratch {
                         },
                     );
                 }
+                Ok(())
+            }
+            Command::NoteAnchor { day, seq, ref hash } => {
+                self.record_as(
+                    Actor::System,
+                    Fact::DayAnchored {
+                        day,
+                        seq,
+                        hash: hash.chars().take(64).collect(),
+                    },
+                );
                 Ok(())
             }
             Command::PrintResent { paper } => {

@@ -8,6 +8,7 @@
 //! connections. This module knows SQL and the domain's records; it knows nothing
 //! of the UI, the printer or tokio.
 
+pub mod audit;
 pub mod backup;
 pub mod chain;
 pub mod export;
@@ -141,7 +142,7 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    fn from_sql(path: &Path, source: rusqlite::Error) -> Self {
+    pub(crate) fn from_sql(path: &Path, source: rusqlite::Error) -> Self {
         let path = path.to_path_buf();
         match source.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
@@ -860,6 +861,7 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::StaffSignedIn { .. }
         | Fact::PinRefused { .. }
         | Fact::PrintUnconfirmed { .. }
+        | Fact::DayAnchored { .. }
         | Fact::PrintResent { .. }
         | Fact::CaseReprinted { .. } => {}
         Fact::CaseOpened { .. }

@@ -656,7 +656,7 @@ fn restore(from: &Path, data: DataArg) -> Result<ExitCode> {
 
 fn case(command: CaseCommand) -> Result<ExitCode> {
     use kiosk::documents::case_file::{self, Export};
-    use kiosk::domain::{CaseSource, StaffRole};
+    use kiosk::domain::CaseSource;
     match command {
         CaseCommand::List { data, config } => {
             let config = Config::load(config.as_deref())?;
@@ -700,7 +700,11 @@ fn case(command: CaseCommand) -> Result<ExitCode> {
         } => {
             let config = Config::load(config.as_deref())?;
             let no: kiosk::domain::CaseNo = number.parse().map_err(anyhow::Error::msg)?;
-            let mut store = data.store()?;
+            let dir = data.dir()?;
+            let mut store = DataArg {
+                data: Some(dir.clone()),
+            }
+            .store()?;
             if store.case(&no.to_string())?.is_none() {
                 bail!("there is no case {no}; `kiosk case list` shows the cases");
             }
@@ -708,14 +712,8 @@ fn case(command: CaseCommand) -> Result<ExitCode> {
                 None => "未授权 not a manager: callback number masked".to_string(),
                 Some(id) => {
                     let pin = read_pin()?;
-                    match store.check_pin(id, &pin, Timestamp::now())? {
-                        Ok((StaffRole::Manager, name)) => format!("站长 manager {name} ({id})"),
-                        Ok((role, _)) => bail!(
-                            "{id} is {}: only a manager exports a case with its callback number",
-                            role.word()
-                        ),
-                        Err(refusal) => bail!("{id}: {refusal}"),
-                    }
+                    let name = journal_export(&dir, &config, &mut store, no, id, pin)?;
+                    format!("站长 manager {name} ({id})")
                 }
             };
             let html = case_file::render(
@@ -737,6 +735,118 @@ fn case(command: CaseCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Checks a manager's PIN for a full export and journals the export before
+/// the file is made; the manager's name. While a station runs on `dir`, it
+/// checks the PIN and journals through its control socket (the one writer
+/// of the journal); otherwise the export, or the refused PIN, is journaled
+/// here with the folder locked. Either way nothing is written when the
+/// journal cannot be.
+fn journal_export(
+    dir: &Path,
+    config: &Config,
+    store: &mut kiosk::store::Store,
+    case: kiosk::domain::CaseNo,
+    id: &str,
+    pin: String,
+) -> Result<String> {
+    use kiosk::domain::{Actor, Command, SignInPlace};
+    use kiosk::store::PinRefusal;
+    let name = |store: &kiosk::store::Store| -> Result<String> {
+        Ok(store
+            .list_staff()?
+            .into_iter()
+            .find(|m| m.id == id)
+            .map(|m| m.name)
+            .unwrap_or_default())
+    };
+    let lock = match DataDir::open(dir) {
+        Ok(lock) => lock,
+        Err(kiosk::data::DataError::InUse { .. }) => {
+            let socket = dir.join("control.sock");
+            let answer = ask_station(&socket, &format!("case {case} export {} {}", quote(id), quote(&pin)))
+                .with_context(|| {
+                    format!(
+                        "a station runs on {} but its control socket {} does not answer; the export was not made",
+                        dir.display(),
+                        socket.display()
+                    )
+                })?;
+            if answer["ok"] != true {
+                bail!(
+                    "{id}: {}",
+                    answer["error"].as_str().unwrap_or("refused by the station")
+                );
+            }
+            return name(store);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let now = Timestamp::now();
+    let (command, actor, refusal) = match store.check_pin(id, &pin, now)? {
+        Ok((role, _)) => (
+            Command::ExportCase {
+                case,
+                role,
+                place: SignInPlace::Command,
+            },
+            Actor::Staff { id: id.to_string() },
+            None,
+        ),
+        Err(refusal) => {
+            // An unknown number is noted as `?`, as the station notes it: it
+            // may be a PIN typed in the wrong place.
+            let named = if refusal == PinRefusal::Unknown {
+                "?"
+            } else {
+                id
+            };
+            (
+                Command::NoteSignIn {
+                    staff: named.to_string(),
+                    place: SignInPlace::Command,
+                    refused: Some(refusal.to_string()),
+                },
+                Actor::Staff {
+                    id: named.to_string(),
+                },
+                Some(refusal),
+            )
+        }
+    };
+    match kiosk::app::offline::journal(&lock, config, &command, &actor, now) {
+        Ok(()) => {}
+        // Not a manager: refused by the station's rules, nothing journaled.
+        Err(kiosk::app::offline::OfflineError::Refused(why)) => bail!("{id}: {why}"),
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!(
+                "{id}: the export cannot be journaled, so it was not made"
+            )));
+        }
+    }
+    if let Some(refusal) = refusal {
+        bail!("{id}: {refusal}");
+    }
+    name(store)
+}
+
+/// Asks the running station one control-socket line; its JSON answer.
+fn ask_station(socket: &Path, line: &str) -> Result<serde_json::Value> {
+    use std::io::{BufRead, BufReader};
+    let mut stream = std::os::unix::net::UnixStream::connect(socket)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
+    stream.write_all(line.as_bytes())?;
+    stream.write_all(b"\n")?;
+    let mut answer = String::new();
+    BufReader::new(&stream).read_line(&mut answer)?;
+    Ok(serde_json::from_str(&answer)?)
+}
+
+/// A word for a control-socket line: quoted, with quotes and backslashes
+/// escaped.
+fn quote(word: &str) -> String {
+    format!("\"{}\"", word.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 /// One line from standard input: a PIN, never echoed or logged.

@@ -257,6 +257,15 @@ impl Core {
                 let result = self.extend_case(case, days, staff, pin, reason).await;
                 let _ = reply.send(result);
             }
+            Event::ExportCase {
+                case,
+                staff,
+                pin,
+                reply,
+            } => {
+                let result = self.export_case(case, staff, pin).await;
+                let _ = reply.send(result);
+            }
             Event::PrinterHealth(health) => {
                 match self
                     .exec(Command::PrinterHealth(health), Actor::System)
@@ -573,6 +582,28 @@ impl Core {
                 working_days,
                 reason,
                 role,
+            },
+            Actor::Staff { id: staff },
+        )
+        .await
+    }
+
+    /// The manager exports a case file in full from the command line: the
+    /// PIN says who and in what role; the export is journaled before the
+    /// command line writes the file.
+    async fn export_case(
+        &mut self,
+        case: String,
+        staff: String,
+        pin: String,
+    ) -> Result<(), String> {
+        let case: CaseNo = case.parse()?;
+        let (role, _) = self.check_pin(&staff, pin, SignInPlace::Command).await?;
+        self.command(
+            Command::ExportCase {
+                case,
+                role,
+                place: SignInPlace::Command,
             },
             Actor::Staff { id: staff },
         )
@@ -1293,7 +1324,8 @@ fn refuse(event: Event) {
         Event::SimPrinter(_, reply)
         | Event::Calendar(_, reply)
         | Event::Alarm { reply, .. }
-        | Event::ExtendCase { reply, .. } => {
+        | Event::ExtendCase { reply, .. }
+        | Event::ExportCase { reply, .. } => {
             let _ = reply.send(Err(stopping()));
         }
         _ => {}

@@ -13,6 +13,7 @@ mod clock;
 mod control;
 mod core;
 mod hardware;
+pub mod offline;
 mod outputs;
 
 pub mod keys;
@@ -128,6 +129,15 @@ pub enum Event {
         staff: String,
         pin: String,
         reason: String,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    /// The station manager exports a case file with the callback number in
+    /// full (`kiosk case export --manager`): the PIN is checked, then the
+    /// export journaled; the reply lets the command line make the file.
+    ExportCase {
+        case: String,
+        staff: String,
+        pin: String,
         reply: oneshot::Sender<Result<(), String>>,
     },
     /// The printer's state changed.

@@ -54,6 +54,7 @@ pub const KINDS: &[&str] = &[
     "back_entered",
     "staff_signed_in",
     "pin_refused",
+    "case_exported",
 ];
 
 const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;margin:0;color:#111827;background:#eef2f7}\

@@ -2187,3 +2187,38 @@ fn sign_ins_and_refused_pins_are_journaled_and_paper_changes_print_a_test_page()
     assert_eq!(Run::kinds(&d).last(), Some(&"paper_changed"));
     assert_eq!(d.effects, vec![Effect::PrintTestPage]);
 }
+
+#[test]
+fn only_the_manager_exports_a_case_in_full_and_the_export_is_journaled_under_the_case() {
+    let mut run = Run::strict();
+    let case: CaseNo = "2026-0007".parse().unwrap();
+    for role in [StaffRole::Staff, StaffRole::Technician] {
+        assert_eq!(
+            run.go(Command::ExportCase {
+                case,
+                role,
+                place: SignInPlace::Console,
+            }),
+            Err(Rejection::ExportRole)
+        );
+    }
+    let d = run
+        .go(Command::ExportCase {
+            case,
+            role: StaffRole::Manager,
+            place: SignInPlace::Command,
+        })
+        .unwrap();
+    let r = d.records.last().unwrap();
+    assert_eq!(
+        r.fact,
+        Fact::CaseExported {
+            case,
+            place: SignInPlace::Command
+        }
+    );
+    assert_eq!(r.fact.kind(), "case_exported");
+    // Found with the case's other entries (`kiosk logs --case`, the case file).
+    assert_eq!(r.fact.case(), Some(case));
+    assert!(d.effects.is_empty());
+}

@@ -792,7 +792,9 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::BackEntered { .. }
         | Fact::PaperChanged
         | Fact::StaffSignedIn { .. }
-        | Fact::PinRefused { .. } => {}
+        | Fact::PinRefused { .. }
+        // An export changes no case: the journal is its only trace.
+        | Fact::CaseExported { .. } => {}
         Fact::CaseOpened { .. }
         | Fact::CaseAdvanced { .. }
         | Fact::CaseReopened { .. }

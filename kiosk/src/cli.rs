@@ -87,6 +87,36 @@ enum Command {
     Report(ReportArgs),
     /// The journal of a range of days as CSV or JSON, with progress.
     Export(ExportArgs),
+    /// The staff console: make a certificate for HTTPS.
+    #[command(subcommand)]
+    Console(ConsoleCommand),
+}
+
+#[derive(Subcommand)]
+enum ConsoleCommand {
+    /// Make a self-signed certificate and key for the console's HTTPS
+    /// (console.crt, console.key readable by its owner only) and print the
+    /// SHA-256 fingerprint that staff compare on each window PC before they
+    /// trust it. Without --name or --ip: this machine's host name and
+    /// HOST.local.
+    Cert {
+        /// The folder to write them to, such as /etc/kiosk.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// A host name the window PCs use for the station (repeatable).
+        #[arg(long = "name", value_name = "HOST")]
+        names: Vec<String>,
+        /// An address the window PCs use for the station (repeatable).
+        #[arg(long = "ip", value_name = "ADDRESS")]
+        addresses: Vec<std::net::IpAddr>,
+        /// Days the certificate is valid.
+        #[arg(long, default_value_t = 1825, value_parser = clap::value_parser!(u16).range(1..=3650))]
+        days: u16,
+        /// Replace a certificate and key already there (the window PCs must
+        /// then check the new fingerprint).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Args)]
@@ -449,6 +479,7 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         }) => doctor(config, data, printer),
         Some(Command::Report(args)) => report(args),
         Some(Command::Export(args)) => export(args),
+        Some(Command::Console(command)) => console(command),
     }
 }
 
@@ -847,6 +878,75 @@ fn ask_station(socket: &Path, line: &str) -> Result<serde_json::Value> {
 /// escaped.
 fn quote(word: &str) -> String {
     format!("\"{}\"", word.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn console(command: ConsoleCommand) -> Result<ExitCode> {
+    use kiosk::console::tls;
+    match command {
+        ConsoleCommand::Cert {
+            out,
+            mut names,
+            addresses,
+            days,
+            force,
+        } => {
+            if names.is_empty() && addresses.is_empty() {
+                let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                    .map(|h| h.trim().to_string())
+                    .unwrap_or_default();
+                if host.is_empty() {
+                    bail!(
+                        "cannot tell this machine's host name — pass --name HOST or --ip ADDRESS"
+                    );
+                }
+                names = vec![format!("{host}.local"), host];
+            }
+            let today = TimeZone::system().to_datetime(Timestamp::now()).date();
+            let made = tls::self_signed(&names, &addresses, today, days)?;
+            let (cert, key) = tls::write(&out, &made, force)?;
+            let cert = std::fs::canonicalize(&cert).unwrap_or(cert);
+            let key = std::fs::canonicalize(&key).unwrap_or(key);
+            let valid_for: Vec<String> = names
+                .iter()
+                .cloned()
+                .chain(addresses.iter().map(ToString::to_string))
+                .collect();
+            println!(
+                "wrote {} (the certificate) and {} (its key, readable by its owner only)",
+                cert.display(),
+                key.display()
+            );
+            println!(
+                "valid for {} days from {today} for {}",
+                days,
+                valid_for.join(", ")
+            );
+            println!(
+                "SHA-256 fingerprint — compare it with the one the browser shows on each window PC before trusting the certificate:"
+            );
+            println!("  {}", made.fingerprint);
+            println!("then in kiosk.toml:");
+            println!("  [console]");
+            println!(
+                "  listen = \"{}\"",
+                addresses.first().map_or("ADDRESS:8443".to_string(), |a| {
+                    std::net::SocketAddr::new(*a, 8443).to_string()
+                })
+            );
+            println!("  tls_cert = \"{}\"", cert.display());
+            println!("  tls_key = \"{}\"", key.display());
+            {
+                use std::os::unix::fs::MetadataExt;
+                if std::fs::metadata(&key).is_ok_and(|m| m.uid() == 0) {
+                    println!(
+                        "the station runs as the kiosk user: give it the key with `chown kiosk: {}`",
+                        key.display()
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One line from standard input: a PIN, never echoed or logged.

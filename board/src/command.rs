@@ -142,6 +142,14 @@ pub enum Command {
     /// Fault injection: the screen's thread stops answering for this long (a
     /// hung UI), so the watchdog must stop being told.
     HangUi(Duration),
+    /// The station manager exports a case file with the callback number in
+    /// full (`kiosk case export --manager`), with their PIN: the station
+    /// journals the export before the file is made.
+    ExportCase {
+        case: String,
+        staff: String,
+        pin: String,
+    },
 }
 
 const ZONE_USAGE: &str =
@@ -284,8 +292,17 @@ fn parse_plain(line: &str) -> Result<Command, String> {
         "case" => {
             const USAGE: &str = "case NUMBER STAGE \"NOTE\" (STAGE: registered, handled, archived), \
                 case NUMBER answered oral|written \"NOTE\", case NUMBER reopen \"NOTE\", \
-                case NUMBER extend DAYS STAFF-NUMBER PIN \"REASON\"";
+                case NUMBER extend DAYS STAFF-NUMBER PIN \"REASON\", \
+                case NUMBER export STAFF-NUMBER PIN";
             match words.get(2).map(String::as_str) {
+                Some("export") => {
+                    arity(4, USAGE)?;
+                    Ok(Command::ExportCase {
+                        case: words[1].clone(),
+                        staff: words[3].clone(),
+                        pin: words[4].clone(),
+                    })
+                }
                 Some("extend") => {
                     arity(6, USAGE)?;
                     let days = words[3]
@@ -580,6 +597,11 @@ fn parse_json(line: &str) -> Result<Command, String> {
             let case = quote(&j.case.clone().ok_or_else(|| need("case"))?);
             let stage = j.stage.clone().ok_or_else(|| need("stage"))?;
             match (stage.as_str(), &j.answer) {
+                ("export", _) => format!(
+                    "case {case} export {} {}",
+                    quote(&j.staff.clone().ok_or_else(|| need("staff"))?),
+                    quote(&value_text(j.pin.as_ref()).ok_or_else(|| need("pin"))?)
+                ),
                 ("extend", _) => format!(
                     "case {case} extend {} {} {} {}",
                     j.days.ok_or_else(|| need("days"))?,
@@ -855,6 +877,15 @@ mod tests {
                     staff: "0001".into(),
                     pin: "2468".into(),
                     reason: "需县医保局核实".into(),
+                },
+            ),
+            (
+                "case 2026-0001 export 0001 13579",
+                r#"{"cmd":"case","case":"2026-0001","stage":"export","staff":"0001","pin":"13579"}"#,
+                Command::ExportCase {
+                    case: "2026-0001".into(),
+                    staff: "0001".into(),
+                    pin: "13579".into(),
                 },
             ),
             (

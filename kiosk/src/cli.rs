@@ -2,7 +2,7 @@
 //! the library (`kiosk::app`, `kiosk::store`).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -84,6 +84,36 @@ enum Command {
     Report(ReportArgs),
     /// The journal of a range of days as CSV or JSON, with progress.
     Export(ExportArgs),
+    /// The staff console: make a certificate for HTTPS.
+    #[command(subcommand)]
+    Console(ConsoleCommand),
+}
+
+#[derive(Subcommand)]
+enum ConsoleCommand {
+    /// Make a self-signed certificate and key for the console's HTTPS
+    /// (console.crt, console.key readable by its owner only) and print the
+    /// SHA-256 fingerprint that staff compare on each window PC before they
+    /// trust it. Without --name or --ip: this machine's host name and
+    /// HOST.local.
+    Cert {
+        /// The folder to write them to, such as /etc/kiosk.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// A host name the window PCs use for the station (repeatable).
+        #[arg(long = "name", value_name = "HOST")]
+        names: Vec<String>,
+        /// An address the window PCs use for the station (repeatable).
+        #[arg(long = "ip", value_name = "ADDRESS")]
+        addresses: Vec<std::net::IpAddr>,
+        /// Days the certificate is valid.
+        #[arg(long, default_value_t = 1825, value_parser = clap::value_parser!(u16).range(1..=3650))]
+        days: u16,
+        /// Replace a certificate and key already there (the window PCs must
+        /// then check the new fingerprint).
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Args)]
@@ -498,6 +528,7 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         }) => doctor(config, data, printer),
         Some(Command::Report(args)) => report(args),
         Some(Command::Export(args)) => export(args),
+        Some(Command::Console(command)) => console(command),
     }
 }
 
@@ -832,7 +863,7 @@ fn restore(args: RestoreArgs) -> Result<ExitCode> {
 
 fn case(command: CaseCommand) -> Result<ExitCode> {
     use kiosk::documents::case_file::{self, Export};
-    use kiosk::domain::{CaseSource, StaffRole};
+    use kiosk::domain::CaseSource;
     match command {
         CaseCommand::List { data, config } => {
             let config = Config::load(config.as_deref())?;
@@ -875,7 +906,11 @@ fn case(command: CaseCommand) -> Result<ExitCode> {
         } => {
             let config = Config::load(config.as_deref())?;
             let no: kiosk::domain::CaseNo = number.parse().map_err(anyhow::Error::msg)?;
-            let mut store = data.store()?;
+            let dir = data.dir()?;
+            let mut store = DataArg {
+                data: Some(dir.clone()),
+            }
+            .store()?;
             if store.case(&no.to_string())?.is_none() {
                 bail!("there is no case {no}; `kiosk case list` shows the cases");
             }
@@ -884,14 +919,8 @@ fn case(command: CaseCommand) -> Result<ExitCode> {
                 None => "未授权 not a manager: callback number masked".to_string(),
                 Some(id) => {
                     let pin = read_pin()?;
-                    match store.check_pin(id, &pin, now)? {
-                        Ok((StaffRole::Manager, name)) => format!("站长 manager {name} ({id})"),
-                        Ok((role, _)) => bail!(
-                            "{id} is {}: only a manager exports a case with its callback number",
-                            role.word()
-                        ),
-                        Err(refusal) => bail!("{id}: {refusal}"),
-                    }
+                    let name = journal_export(&dir, &config, &mut store, no, id, pin)?;
+                    format!("站长 manager {name} ({id})")
                 }
             };
             let html = case_file::render(
@@ -910,6 +939,187 @@ fn case(command: CaseCommand) -> Result<ExitCode> {
             std::fs::write(&out, html)
                 .with_context(|| format!("cannot write {}", out.display()))?;
             println!("case {no} written to {}", out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Checks a manager's PIN for a full export and journals the export before
+/// the file is made; the manager's name. While a station runs on `dir`, it
+/// checks the PIN and journals through its control socket (the one writer
+/// of the journal); otherwise the export, or the refused PIN, is journaled
+/// here with the folder locked. Either way nothing is written when the
+/// journal cannot be.
+fn journal_export(
+    dir: &Path,
+    config: &Config,
+    store: &mut kiosk::store::Store,
+    case: kiosk::domain::CaseNo,
+    id: &str,
+    pin: String,
+) -> Result<String> {
+    use kiosk::domain::{Actor, Command, SignInPlace};
+    use kiosk::store::PinRefusal;
+    let name = |store: &kiosk::store::Store| -> Result<String> {
+        Ok(store
+            .list_staff()?
+            .into_iter()
+            .find(|m| m.id == id)
+            .map(|m| m.name)
+            .unwrap_or_default())
+    };
+    let lock = match DataDir::open(dir) {
+        Ok(lock) => lock,
+        Err(kiosk::data::DataError::InUse { .. }) => {
+            let socket = dir.join("control.sock");
+            let answer = ask_station(&socket, &format!("case {case} export {} {}", quote(id), quote(&pin)))
+                .with_context(|| {
+                    format!(
+                        "a station runs on {} but its control socket {} does not answer; the export was not made",
+                        dir.display(),
+                        socket.display()
+                    )
+                })?;
+            if answer["ok"] != true {
+                bail!(
+                    "{id}: {}",
+                    answer["error"].as_str().unwrap_or("refused by the station")
+                );
+            }
+            return name(store);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let now = Timestamp::now();
+    let (command, actor, refusal) = match store.check_pin(id, &pin, now)? {
+        Ok((role, _)) => (
+            Command::ExportCase {
+                case,
+                role,
+                place: SignInPlace::Command,
+            },
+            Actor::Staff { id: id.to_string() },
+            None,
+        ),
+        Err(refusal) => {
+            // An unknown number is noted as `?`, as the station notes it: it
+            // may be a PIN typed in the wrong place.
+            let named = if refusal == PinRefusal::Unknown {
+                "?"
+            } else {
+                id
+            };
+            (
+                Command::NoteSignIn {
+                    staff: named.to_string(),
+                    place: SignInPlace::Command,
+                    refused: Some(refusal.to_string()),
+                },
+                Actor::Staff {
+                    id: named.to_string(),
+                },
+                Some(refusal),
+            )
+        }
+    };
+    match kiosk::app::offline::journal(&lock, config, &command, &actor, now) {
+        Ok(()) => {}
+        // Not a manager: refused by the station's rules, nothing journaled.
+        Err(kiosk::app::offline::OfflineError::Refused(why)) => bail!("{id}: {why}"),
+        Err(e) => {
+            return Err(anyhow::Error::new(e).context(format!(
+                "{id}: the export cannot be journaled, so it was not made"
+            )));
+        }
+    }
+    if let Some(refusal) = refusal {
+        bail!("{id}: {refusal}");
+    }
+    name(store)
+}
+
+/// Asks the running station one control-socket line; its JSON answer.
+fn ask_station(socket: &Path, line: &str) -> Result<serde_json::Value> {
+    use std::io::{BufRead, BufReader};
+    let mut stream = std::os::unix::net::UnixStream::connect(socket)?;
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(30)))?;
+    stream.write_all(line.as_bytes())?;
+    stream.write_all(b"\n")?;
+    let mut answer = String::new();
+    BufReader::new(&stream).read_line(&mut answer)?;
+    Ok(serde_json::from_str(&answer)?)
+}
+
+/// A word for a control-socket line: quoted, with quotes and backslashes
+/// escaped.
+fn quote(word: &str) -> String {
+    format!("\"{}\"", word.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn console(command: ConsoleCommand) -> Result<ExitCode> {
+    use kiosk::console::tls;
+    match command {
+        ConsoleCommand::Cert {
+            out,
+            mut names,
+            addresses,
+            days,
+            force,
+        } => {
+            if names.is_empty() && addresses.is_empty() {
+                let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+                    .map(|h| h.trim().to_string())
+                    .unwrap_or_default();
+                if host.is_empty() {
+                    bail!(
+                        "cannot tell this machine's host name — pass --name HOST or --ip ADDRESS"
+                    );
+                }
+                names = vec![format!("{host}.local"), host];
+            }
+            let today = TimeZone::system().to_datetime(Timestamp::now()).date();
+            let made = tls::self_signed(&names, &addresses, today, days)?;
+            let (cert, key) = tls::write(&out, &made, force)?;
+            let cert = std::fs::canonicalize(&cert).unwrap_or(cert);
+            let key = std::fs::canonicalize(&key).unwrap_or(key);
+            let valid_for: Vec<String> = names
+                .iter()
+                .cloned()
+                .chain(addresses.iter().map(ToString::to_string))
+                .collect();
+            println!(
+                "wrote {} (the certificate) and {} (its key, readable by its owner only)",
+                cert.display(),
+                key.display()
+            );
+            println!(
+                "valid for {} days from {today} for {}",
+                days,
+                valid_for.join(", ")
+            );
+            println!(
+                "SHA-256 fingerprint — compare it with the one the browser shows on each window PC before trusting the certificate:"
+            );
+            println!("  {}", made.fingerprint);
+            println!("then in kiosk.toml:");
+            println!("  [console]");
+            println!(
+                "  listen = \"{}\"",
+                addresses.first().map_or("ADDRESS:8443".to_string(), |a| {
+                    std::net::SocketAddr::new(*a, 8443).to_string()
+                })
+            );
+            println!("  tls_cert = \"{}\"", cert.display());
+            println!("  tls_key = \"{}\"", key.display());
+            {
+                use std::os::unix::fs::MetadataExt;
+                if std::fs::metadata(&key).is_ok_and(|m| m.uid() == 0) {
+                    println!(
+                        "the station runs as the kiosk user: give it the key with `chown kiosk: {}`",
+                        key.display()
+                    );
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

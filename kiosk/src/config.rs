@@ -242,6 +242,11 @@ struct RawConsole {
     /// PEM certificate chain and private key: serve HTTPS.
     tls_cert: Option<Spanned<String>>,
     tls_key: Option<Spanned<String>>,
+    /// Plain HTTP on an address other than loopback, PINs in clear.
+    allow_plain_http: Option<bool>,
+    connections: Option<Spanned<usize>>,
+    connections_per_address: Option<Spanned<usize>>,
+    read_timeout_seconds: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -805,8 +810,35 @@ impl Config {
             busy_timeout: Duration::from_millis(raw.store.busy_timeout_ms.unwrap_or(5000)),
         };
         let defaults = crate::console::ConsoleSettings::default();
+        let connections = src.in_range(
+            &raw.console.connections,
+            "console.connections",
+            8..=1024,
+            defaults.limits.connections,
+            "",
+        )?;
+        let per_address = src.in_range(
+            &raw.console.connections_per_address,
+            "console.connections_per_address",
+            1..=connections,
+            defaults.limits.per_address.min(connections),
+            &format!(" (at most console.connections, {connections})"),
+        )?;
+        let limits = crate::console::listen::Limits {
+            connections,
+            per_address,
+            read_timeout: Duration::from_secs(src.in_range(
+                &raw.console.read_timeout_seconds,
+                "console.read_timeout_seconds",
+                1..=120,
+                defaults.limits.read_timeout.as_secs(),
+                " seconds",
+            )?),
+        };
         let console = crate::console::ConsoleSettings {
             enabled: raw.console.enabled.unwrap_or(defaults.enabled),
+            allow_plain_http: raw.console.allow_plain_http.unwrap_or(false),
+            limits,
             listen: match &raw.console.listen {
                 None => defaults.listen,
                 Some(l) => l.get_ref().trim().parse().map_err(|_| {
@@ -854,6 +886,18 @@ impl Config {
                 }
             },
         };
+        // Staff numbers and PINs must not cross the station network in
+        // clear unless the technician says so in as many words.
+        if console.plain_on_network() && !console.allow_plain_http {
+            return Err(src.error(
+                raw.console.listen.as_ref().map(|l| l.span()),
+                Some("console.listen"),
+                format!(
+                    "{} is reachable from the network but the console has no certificate, so PINs would cross it in clear — give tls_cert and tls_key (`kiosk console cert` makes a pair), listen on 127.0.0.1, or set allow_plain_http = true on a network you trust",
+                    console.listen
+                ),
+            ));
+        }
 
         let backup = backup_settings(&src, &raw.backup, base)?;
 

@@ -157,6 +157,7 @@ pub fn examine(places: &Places) -> Vec<Check> {
             board.zones.len()
         ),
     ));
+    checks.push(console(&config.console));
     checks.push(disk(&places.data));
     checks.extend(database(&places.data.join("kiosk.db")));
     checks.push(last_backup(&places.data, jiff::Timestamp::now()));
@@ -180,6 +181,62 @@ pub fn examine(places: &Places) -> Vec<Check> {
     checks.extend(groups(&config, &own_groups()));
     checks.push(touch_rule(board, &places.udev_rules));
     checks
+}
+
+/// The staff console: where it listens, whether PINs would cross the
+/// network in clear, and the certificate's fingerprint (which staff compare
+/// on the window PCs before they trust it) with its key kept from others.
+fn console(settings: &crate::console::ConsoleSettings) -> Check {
+    use std::os::unix::fs::PermissionsExt;
+    if !settings.enabled {
+        return Check::skip("console", "off (console.enabled = false)");
+    }
+    let listen = settings.listen;
+    let Some(files) = &settings.tls else {
+        if settings.plain_on_network() {
+            return Check::warn(
+                "console",
+                format!(
+                    "http://{listen}: plain HTTP on the network (allow_plain_http) — staff numbers and PINs cross it in clear"
+                ),
+                "make a certificate with `kiosk console cert --out /etc/kiosk --ip ADDRESS`, set console.tls_cert and console.tls_key, and remove allow_plain_http",
+            );
+        }
+        return Check::ok("console", format!("http://{listen} (this machine only)"));
+    };
+    let fingerprint = match crate::console::tls::fingerprint_file(&files.cert) {
+        Ok(f) => f,
+        Err(e) => {
+            return Check::fail(
+                "console",
+                e.to_string(),
+                "give console.tls_cert a PEM certificate (`kiosk console cert` makes one)",
+            );
+        }
+    };
+    let detail = format!("https://{listen}, certificate SHA-256 {fingerprint}");
+    match std::fs::metadata(&files.key) {
+        Ok(m) if m.permissions().mode() & 0o077 != 0 => Check::warn(
+            "console",
+            format!(
+                "{detail}; its key {} can be read by other users",
+                files.key.display()
+            ),
+            format!(
+                "chmod 600 {} (owned by the kiosk user)",
+                files.key.display()
+            ),
+        ),
+        Ok(_) => Check::ok(
+            "console",
+            format!("{detail} — compare it on the window PCs"),
+        ),
+        Err(e) => Check::fail(
+            "console",
+            format!("{detail}; its key {}: {e}", files.key.display()),
+            "give console.tls_key the certificate's private key, readable by the kiosk user",
+        ),
+    }
 }
 
 /// The running station's `state`, when its control socket answers.
@@ -1043,6 +1100,57 @@ mod tests {
                 "Fail zone smoke: fault open",
                 "Fail keys window 1: keys stuck: 5",
             ]
+        );
+    }
+
+    #[test]
+    fn the_console_check_warns_of_pins_in_clear_and_gives_the_certificates_fingerprint() {
+        use crate::console::{ConsoleSettings, TlsFiles, tls};
+        let loopback = console(&ConsoleSettings::default());
+        assert_eq!(loopback.verdict, Verdict::Ok, "{loopback}");
+        let in_clear = console(&ConsoleSettings {
+            listen: "192.168.1.20:8080".parse().unwrap(),
+            allow_plain_http: true,
+            ..ConsoleSettings::default()
+        });
+        assert_eq!(in_clear.verdict, Verdict::Warn, "{in_clear}");
+        assert!(in_clear.detail.contains("in clear"), "{in_clear}");
+        assert!(
+            in_clear
+                .fix
+                .as_deref()
+                .unwrap()
+                .contains("kiosk console cert")
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let made = tls::self_signed(
+            &["kiosk.local".into()],
+            &[],
+            "2026-12-01".parse().unwrap(),
+            365,
+        )
+        .unwrap();
+        let (cert, key) = tls::write(dir.path(), &made, false).unwrap();
+        let settings = ConsoleSettings {
+            listen: "192.168.1.20:8443".parse().unwrap(),
+            tls: Some(TlsFiles {
+                cert,
+                key: key.clone(),
+            }),
+            ..ConsoleSettings::default()
+        };
+        let check = console(&settings);
+        assert_eq!(check.verdict, Verdict::Ok, "{check}");
+        assert!(check.detail.contains(&made.fingerprint), "{check}");
+        // A key others can read is worth a warning.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let check = console(&settings);
+        assert_eq!(check.verdict, Verdict::Warn, "{check}");
+        assert!(
+            check.fix.as_deref().unwrap().starts_with("chmod 600"),
+            "{check}"
         );
     }
 }

@@ -148,6 +148,29 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_exports_and_locks_out_wro
         let page = sign_in(&c, &base, "0001", "13579").await;
         assert!(page.contains("排队 Queues"), "{page}");
         shot(&c, "console-today.png").await;
+        // Today's page updates itself (its script is a file the page's
+        // policy allows; no inline script would run): a ticket taken at the
+        // kiosk shows up without a reload.
+        assert!(page.contains("<script src=\"/static/today.js\"></script>"), "{page}");
+        let b_waiting = "//div[@id='live']//tr[td[1][starts-with(normalize-space(.), 'B ')]]/td[2]";
+        let shown = |c: &Client| {
+            let c = c.clone();
+            async move {
+                c.find(Locator::XPath(b_waiting))
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(shown(&c).await.trim(), "0");
+        station.take_ticket('B');
+        c.wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::XPath(&format!("{b_waiting}[normalize-space(.)='1']")))
+            .await
+            .expect("the live part shows the new ticket without a reload");
 
         // The window console calls A001; the lobby board shows it.
         c.goto(&format!("{base}/window?w=1")).await.unwrap();

@@ -47,6 +47,17 @@ fn printed(jobs: &Path) -> String {
 }
 
 fn export(data: &Path, out: &Path, manager: Option<(&str, &str)>) -> String {
+    let result = export_run(data, out, manager);
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    std::fs::read_to_string(out).unwrap()
+}
+
+/// `kiosk case export 2026-0001`, as a manager with `(id, pin)`.
+fn export_run(data: &Path, out: &Path, manager: Option<(&str, &str)>) -> std::process::Output {
     use std::io::Write;
     let mut command = kiosk();
     command
@@ -68,13 +79,7 @@ fn export(data: &Path, out: &Path, manager: Option<(&str, &str)>) -> String {
         .unwrap()
         .write_all(pin.as_bytes())
         .unwrap();
-    let result = child.wait_with_output().unwrap();
-    assert!(
-        result.status.success(),
-        "{}",
-        String::from_utf8_lossy(&result.stderr)
-    );
-    std::fs::read_to_string(out).unwrap()
+    child.wait_with_output().unwrap()
 }
 
 #[test]
@@ -131,6 +136,28 @@ fn a_complaint_typed_by_touch_is_filed_once_with_a_receipt_and_its_number_stays_
     assert_eq!(refused["ok"], false, "{refused}");
     station.ok(r#"case 2026-0001 extend 5 0001 13579 "需县医保局核实""#);
     station.ok("settle");
+    // While the station runs, a manager's export goes through it: it checks
+    // the PIN and journals the export before the file is written. A wrong
+    // PIN, or window staff, get no file.
+    let running = export(
+        &data,
+        &dir.path().join("case-running.html"),
+        Some(("0001", "13579")),
+    );
+    assert!(running.contains(CALLBACK));
+    for (who, pin, says) in [
+        ("0001", "0000", "wrong PIN"),
+        ("0101", "2468", "only the manager"),
+    ] {
+        let out = dir.path().join(format!("refused-{who}.html"));
+        let result = export_run(&data, &out, Some((who, pin)));
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(
+            !result.status.success() && stderr.contains(says),
+            "{who}: {stderr}"
+        );
+        assert!(!out.exists(), "{who} got the file");
+    }
     assert!(station.quit().success());
 
     let paper = printed(&data.join("printer"));
@@ -146,7 +173,8 @@ fn a_complaint_typed_by_touch_is_filed_once_with_a_receipt_and_its_number_stays_
             "case_printed",
             "case_advanced",
             "case_extended",
-            "case_printed"
+            "case_printed",
+            "case_exported"
         ]
     );
     let opened = &entries[0]["body"];
@@ -168,6 +196,30 @@ fn a_complaint_typed_by_touch_is_filed_once_with_a_receipt_and_its_number_stays_
     );
     assert!(manager_copy.contains(CALLBACK));
     assert!(!manager_copy.contains("<script") && manager_copy.contains("需县医保局核实"));
+    // Every full export is journaled, with the station running (through its
+    // control socket) and stopped (by the command line itself); the masked
+    // staff copy is not. The wrong PIN is journaled too.
+    let exported = journal(&data, &["--kind", "case_exported"]);
+    assert_eq!(exported.len(), 2, "{exported:?}");
+    for e in &exported {
+        assert_eq!(e["actor"]["id"], "0001");
+        assert_eq!(e["body"]["case"], "2026-0001");
+        assert_eq!(e["body"]["place"], "command");
+    }
+    let refused = journal(&data, &["--kind", "pin_refused"]);
+    assert!(
+        refused
+            .iter()
+            .any(|e| e["body"]["staff"] == "0001" && e["body"]["place"] == "command"),
+        "{refused:?}"
+    );
+    // A wrong PIN with the station stopped is refused and journaled too.
+    let result = export_run(&data, &dir.path().join("x.html"), Some(("0001", "1111")));
+    assert!(!result.status.success());
+    assert_eq!(
+        journal(&data, &["--kind", "pin_refused"]).len(),
+        refused.len() + 1
+    );
 
     // The number is nowhere but the case and the manager's copy.
     let everything = [

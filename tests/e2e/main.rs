@@ -12,6 +12,7 @@ mod board;
 mod browser;
 mod complaints;
 mod console;
+mod console_lan;
 mod console_tls;
 mod evaluator;
 mod journal;

@@ -71,6 +71,10 @@ fn the_package_installs_the_appliance_with_its_settings_unit_and_rules() {
     assert!(unit.contains("ExecStart=/usr/bin/kiosk run --config /etc/kiosk/kiosk.toml"));
     assert!(unit.contains("Type=notify") && unit.contains("WatchdogSec="));
     assert!(
+        unit.contains("\nLimitNOFILE=4096\n"),
+        "room for the console's connections and everything else"
+    );
+    assert!(
         unit.contains("Environment=SLINT_BACKEND=linuxkms-software"),
         "the screen, without a desktop"
     );

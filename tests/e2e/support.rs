@@ -44,7 +44,21 @@ impl Station {
     /// [`Station::start`], with everything the kiosk logs (at `debug`)
     /// written to `log`.
     pub fn start_logging(data: &Path, extra: &[&str], log: Option<&Path>) -> Station {
-        let mut command = kiosk();
+        Self::launch(kiosk(), data, extra, log)
+    }
+
+    /// [`Station::start`] with the kiosk's open-file limit set to `limit`
+    /// (as `ulimit -n` sets it; systemd's default soft limit is 1024).
+    pub fn start_with_open_files(data: &Path, extra: &[&str], limit: u32) -> Station {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_kiosk"));
+        Self::launch(command, data, extra, None)
+    }
+
+    fn launch(mut command: Command, data: &Path, extra: &[&str], log: Option<&Path>) -> Station {
         command.args(["run", "--headless", "--data"]).arg(data);
         if !extra.contains(&"--clock") {
             command.args(["--clock", MONDAY_9AM]);
@@ -183,6 +197,13 @@ impl Station {
     /// The process id, for signals.
     pub fn pid(&self) -> u32 {
         self.child.as_ref().unwrap().id()
+    }
+
+    /// The files the kiosk process holds open now.
+    pub fn open_files(&self) -> usize {
+        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
+            .unwrap()
+            .count()
     }
 
     pub fn wait(mut self) -> ExitStatus {

@@ -208,6 +208,15 @@ impl Control {
                 })
                 .await
             }
+            Command::ExportCase { case, staff, pin } => {
+                self.ask(|reply| Event::ExportCase {
+                    case,
+                    staff,
+                    pin,
+                    reply,
+                })
+                .await
+            }
             Command::Staff(action) => match staff_command(action) {
                 Ok(command) => {
                     self.ask(|reply| Event::Command {

@@ -319,6 +319,21 @@ impl Core {
                 )
                 .await;
             }
+            Event::ExportCase {
+                case,
+                staff,
+                pin,
+                reply,
+            } => match case.parse::<CaseNo>() {
+                Ok(case) => {
+                    let purpose = PinPurpose::ExportCase { case, reply };
+                    self.begin_pin(staff, pin, SignInPlace::Command, purpose)
+                        .await;
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
             Event::PrinterHealth(health) => {
                 match self
                     .exec(Command::PrinterHealth(health), Actor::System)
@@ -895,6 +910,20 @@ impl Core {
                             working_days: days,
                             reason,
                             role,
+                        };
+                        self.command(command, Actor::Staff { id: staff }).await
+                    }
+                    Err(e) => Err(e),
+                };
+                let _ = reply.send(result);
+            }
+            PinPurpose::ExportCase { case, reply } => {
+                let result = match member {
+                    Ok((role, _)) => {
+                        let command = Command::ExportCase {
+                            case,
+                            role,
+                            place: SignInPlace::Command,
                         };
                         self.command(command, Actor::Staff { id: staff }).await
                     }
@@ -1677,6 +1706,7 @@ fn refuse(event: Event) {
             }
             PinPurpose::Alarm { reply, .. }
             | PinPurpose::ExtendCase { reply, .. }
+            | PinPurpose::ExportCase { reply, .. }
             | PinPurpose::ConfirmClock(reply) => {
                 let _ = reply.send(Err(stopping()));
             }
@@ -1689,7 +1719,8 @@ fn refuse(event: Event) {
         | Event::Calendar(_, reply)
         | Event::Alarm { reply, .. }
         | Event::ConfirmClock { reply, .. }
-        | Event::ExtendCase { reply, .. } => {
+        | Event::ExtendCase { reply, .. }
+        | Event::ExportCase { reply, .. } => {
             let _ = reply.send(Err(stopping()));
         }
         _ => {}

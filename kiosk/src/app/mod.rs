@@ -13,6 +13,7 @@ mod clock;
 mod control;
 mod core;
 mod hardware;
+pub mod offline;
 mod outputs;
 pub mod pins;
 
@@ -158,6 +159,15 @@ pub enum Event {
         pin: String,
         reply: oneshot::Sender<Result<(), String>>,
     },
+    /// The station manager exports a case file with the callback number in
+    /// full (`kiosk case export --manager`): the PIN is checked, then the
+    /// export journaled; the reply lets the command line make the file.
+    ExportCase {
+        case: String,
+        staff: String,
+        pin: String,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
     /// The printer's state changed.
     PrinterHealth(PrinterHealth),
     /// The printer worker has exited.
@@ -238,6 +248,11 @@ pub enum PinPurpose {
         case: CaseNo,
         days: u32,
         reason: String,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
+    /// The manager exports a case with the callback number in full.
+    ExportCase {
+        case: CaseNo,
         reply: oneshot::Sender<Result<(), String>>,
     },
     /// The manager confirms the clock.

@@ -415,17 +415,21 @@ fn start_console(
         }
     };
     let addr = listener.local_addr().ok()?;
+    if settings.plain_on_network() {
+        tracing::warn!(
+            "the staff console serves plain HTTP on {addr} (allow_plain_http): staff numbers and PINs cross the network in clear — give it a certificate (kiosk console cert)"
+        );
+    }
     let state = crate::console::ConsoleState::new(
         tx.clone(),
         database,
         config.store.clone(),
         config.settings.time_zone.clone(),
         config.station.clone(),
-        settings.session_idle,
-        tls.is_some(),
+        settings,
     );
     let scheme = if tls.is_some() { "https" } else { "http" };
-    runtime.spawn(crate::console::serve(listener, tls, state));
+    runtime.spawn(crate::console::serve(listener, tls, settings.limits, state));
     tracing::info!("staff console {scheme}://{addr}");
     Some(format!("{scheme}://{addr}"))
 }

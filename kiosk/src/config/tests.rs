@@ -232,6 +232,78 @@ fn a_file_a_setting_names_that_cannot_be_read_is_reported_at_the_setting() {
 }
 
 #[test]
+fn a_console_reachable_from_the_network_without_a_certificate_is_refused_unless_allowed() {
+    for listen in ["192.168.1.20:8080", "0.0.0.0:8080", "[::]:8080"] {
+        let text = format!("[console]\nenabled = true\nlisten = \"{listen}\"\n");
+        let err = Config::parse("f.toml", &text, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("f.toml:3: field `console.listen`:")
+                && err.contains("PINs would cross it in clear")
+                && err.contains("kiosk console cert")
+                && err.contains("allow_plain_http = true"),
+            "{listen}: {err}"
+        );
+    }
+    // Loopback needs nothing; the network needs the explicit setting.
+    let c = Config::parse("f.toml", "[console]\nlisten = \"127.0.0.1:9090\"\n", None).unwrap();
+    assert!(!c.console.plain_on_network());
+    let c = Config::parse(
+        "f.toml",
+        "[console]\nlisten = \"192.168.1.20:8080\"\nallow_plain_http = true\n",
+        None,
+    )
+    .unwrap();
+    assert!(c.console.plain_on_network() && c.console.allow_plain_http);
+    // A console that is off listens nowhere.
+    let c = Config::parse(
+        "f.toml",
+        "[console]\nenabled = false\nlisten = \"192.168.1.20:8080\"\n",
+        None,
+    )
+    .unwrap();
+    assert!(!c.console.plain_on_network());
+}
+
+#[test]
+fn the_consoles_connection_limits_are_read_and_checked() {
+    let c = Config::builtin().unwrap();
+    assert_eq!(c.console.limits, crate::console::listen::Limits::default());
+    let c = Config::parse(
+        "f.toml",
+        "[console]\nconnections = 64\nconnections_per_address = 8\nread_timeout_seconds = 5\n",
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            c.console.limits.connections,
+            c.console.limits.per_address,
+            c.console.limits.read_timeout
+        ),
+        (64, 8, Duration::from_secs(5))
+    );
+    for (text, expected) in [
+        (
+            "[console]\nconnections = 2\n",
+            "f.toml:2: field `console.connections`: must be 8–1024",
+        ),
+        (
+            "[console]\nconnections = 16\nconnections_per_address = 17\n",
+            "f.toml:3: field `console.connections_per_address`: must be 1–16 (at most console.connections, 16)",
+        ),
+        (
+            "[console]\nread_timeout_seconds = 0\n",
+            "f.toml:2: field `console.read_timeout_seconds`: must be 1–120 seconds",
+        ),
+    ] {
+        let err = Config::parse("f.toml", text, None).unwrap_err().to_string();
+        assert!(err.starts_with(expected), "{text:?}\n got: {err}");
+    }
+}
+
+#[test]
 fn settings_are_read_into_the_domain() {
     let text = "[queue]\npolicy = \"alternate\"\nalternate_every = 2\nday_close = \"17:45\"\n[ui]\nlanguage = \"en\"\nheadless_size = \"1080x1920\"\n[printer]\nport = \"/dev/usb/lp0\"\n";
     let c = Config::parse("f.toml", text, None).unwrap();

@@ -5,13 +5,24 @@
 //! as the keypads, the journal with filters, and the cases.
 //!
 //! Staff sign in with their staff number and PIN, checked by the station's
-//! writer like every PIN (wrong ones counted, lockouts). A session is a random
-//! token in an `HttpOnly; SameSite=Strict` cookie; every form that changes
-//! something carries the session's CSRF token; a session ends after its idle
-//! time, on sign-out, and when the member's PIN changes or they are disabled.
-//! Sign-in attempts are limited per address.
+//! writer like every PIN (wrong ones counted, lockouts); every refusal is
+//! journaled, also those the console decides itself (a PIN too long, too
+//! many attempts from one address). A session is a random token in an
+//! `HttpOnly; SameSite=Strict` cookie; every form that changes something
+//! carries the session's CSRF token; a session ends after its idle time
+//! (only a person's requests count, never the today page's refresh), on
+//! sign-out, when the member signs in again elsewhere, and when their PIN
+//! changes or they are disabled. Sign-in attempts are limited per address.
+//!
+//! `forms.rs` parses what requests carry, `pages.rs` draws the pages,
+//! `listen.rs` accepts connections (caps, timeouts, TLS), `tls.rs` reads and
+//! makes certificates, `static/` holds the one stylesheet and the one script
+//! (served as files, so the pages' Content-Security-Policy allows no inline
+//! code at all).
 
 mod chart;
+pub mod forms;
+pub mod listen;
 mod pages;
 pub mod tls;
 
@@ -19,7 +30,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Path as UrlPath, Query, State};
@@ -27,27 +38,36 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::tz::TimeZone;
-use serde::Deserialize;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
+use tokio::time::Instant;
 
 use crate::app::Event;
 use crate::config::StationInfo;
-use crate::domain::{
-    Actor, Answer, BackEntry, CaseNo, CategoryId, Command, StaffRole, Stage, WindowNo,
-};
+use crate::domain::{Actor, CaseNo, Command, SignInPlace, StaffRole, WindowNo};
 use crate::store::{self, LogFilter, StoreSettings};
+use forms::{
+    BackEntryForm, CaseForm, Csrf, Done, LogQuery, LoginForm, ReportQuery, WindowForm, WindowQuery,
+    urlencode,
+};
+use listen::Peer;
 
-/// Where the console listens and how long a session lasts.
+/// Where the console listens, how long a session lasts, and what it
+/// allows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConsoleSettings {
     pub enabled: bool,
     pub listen: SocketAddr,
-    /// A session ends after this long without a request.
+    /// A session ends after this long without a person's request.
     pub session_idle: Duration,
     /// Serve HTTPS with this certificate chain and key (PEM files), checked
     /// when the settings are read.
     pub tls: Option<TlsFiles>,
+    /// Serve plain HTTP on an address other than loopback, PINs in clear:
+    /// refused unless set (`allow_plain_http`).
+    pub allow_plain_http: bool,
+    /// Connections held and how long a client may take.
+    pub limits: listen::Limits,
 }
 
 /// The certificate chain and private key the console serves HTTPS with.
@@ -64,18 +84,34 @@ impl Default for ConsoleSettings {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             session_idle: Duration::from_secs(30 * 60),
             tls: None,
+            allow_plain_http: false,
+            limits: listen::Limits::default(),
         }
     }
+}
+
+impl ConsoleSettings {
+    /// Whether PINs would cross the network in clear: plain HTTP on an
+    /// address other than loopback.
+    pub fn plain_on_network(&self) -> bool {
+        self.enabled && self.tls.is_none() && !is_loopback(self.listen.ip())
+    }
+}
+
+/// Loopback, also written as an IPv4-mapped IPv6 address. The unspecified
+/// address (all interfaces) is not.
+pub fn is_loopback(ip: IpAddr) -> bool {
+    ip.to_canonical().is_loopback()
 }
 
 const COOKIE: &str = "kiosk_session";
 /// Sign-in attempts allowed per address in [`ATTEMPT_WINDOW`].
 const ATTEMPTS: u32 = 10;
 const ATTEMPT_WINDOW: Duration = Duration::from_secs(5 * 60);
+/// How often ended attempt windows are journaled and dead sessions dropped.
+const SWEEP: Duration = Duration::from_secs(60);
 /// The largest request body a form may send.
 const BODY_LIMIT: usize = 16 * 1024;
-/// Journal entries per page.
-const PAGE: u32 = 50;
 
 /// A signed-in member.
 #[derive(Clone, Debug)]
@@ -84,12 +120,155 @@ struct Session {
     name: String,
     role: StaffRole,
     csrf: String,
+    /// The member's last request (a page or a form, not a refresh).
     last_seen: Instant,
     /// The member's PIN hash when they signed in: a new PIN ends the session.
     pin: String,
     /// The window the member works at, once they chose it in the window
     /// console.
     window: Option<WindowNo>,
+}
+
+/// The signed-in sessions by token. Time is passed in: the rules (idle
+/// expiry, what counts as activity, one session per member) are tested
+/// without a clock.
+#[derive(Debug, Default)]
+struct Sessions {
+    by_token: HashMap<String, Session>,
+}
+
+impl Sessions {
+    /// Adds a new session and ends the member's earlier ones (a member
+    /// works in one browser at a time, and a session left open on another
+    /// PC should not outlive the next sign-in); how many it ended.
+    fn open(&mut self, token: String, session: Session) -> usize {
+        let before = self.by_token.len();
+        self.by_token.retain(|_, s| s.staff != session.staff);
+        let ended = before - self.by_token.len();
+        self.by_token.insert(token, session);
+        ended
+    }
+
+    /// The session of `token` if it is alive at `now`; an expired one is
+    /// dropped.
+    fn peek(&mut self, token: &str, now: Instant, idle: Duration) -> Option<Session> {
+        let session = self.by_token.get(token)?;
+        if now.saturating_duration_since(session.last_seen) > idle {
+            self.by_token.remove(token);
+            return None;
+        }
+        Some(session.clone())
+    }
+
+    /// A person's request on `token` at `now`: the session stays alive.
+    fn touch(&mut self, token: &str, now: Instant) {
+        if let Some(s) = self.by_token.get_mut(token) {
+            s.last_seen = s.last_seen.max(now);
+        }
+    }
+
+    fn end(&mut self, token: &str) {
+        self.by_token.remove(token);
+    }
+
+    /// Drops every session idle for longer than `idle`.
+    fn prune(&mut self, now: Instant, idle: Duration) {
+        self.by_token
+            .retain(|_, s| now.saturating_duration_since(s.last_seen) <= idle);
+    }
+
+    fn set_window(&mut self, token: &str, window: WindowNo) {
+        if let Some(s) = self.by_token.get_mut(token) {
+            s.window = Some(window);
+        }
+    }
+
+    /// Who works at which window: members who chose a window, their
+    /// sessions alive at `now`.
+    fn on_duty(&self, now: Instant, idle: Duration) -> BTreeMap<u8, Vec<String>> {
+        let mut duty: BTreeMap<u8, Vec<String>> = BTreeMap::new();
+        for s in self.by_token.values() {
+            if let Some(w) = s.window
+                && now.saturating_duration_since(s.last_seen) <= idle
+            {
+                let who = format!("{} ({})", s.name, s.staff);
+                let names = duty.entry(w.get()).or_default();
+                if !names.contains(&who) {
+                    names.push(who);
+                }
+            }
+        }
+        duty
+    }
+}
+
+/// What the attempt limit says of a sign-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Attempt {
+    Allowed,
+    /// Over the limit. The first refusal of a window is journaled at once;
+    /// the rest are counted and journaled as one entry when the window ends,
+    /// so that a flood cannot fill the journal (or keep the station loop
+    /// busy) one refusal at a time.
+    Refused {
+        first: bool,
+    },
+}
+
+/// Sign-in attempts per address (an IPv6 /64) in windows of
+/// [`ATTEMPT_WINDOW`]. Time is passed in.
+#[derive(Debug, Default)]
+struct Attempts {
+    by: HashMap<IpAddr, Tries>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tries {
+    since: Instant,
+    count: u32,
+    /// Refused over the limit in this window.
+    over: u32,
+}
+
+impl Attempts {
+    fn attempt(&mut self, ip: IpAddr, now: Instant) -> Attempt {
+        let tries = self.by.entry(listen::client_key(ip)).or_insert(Tries {
+            since: now,
+            count: 0,
+            over: 0,
+        });
+        if now.saturating_duration_since(tries.since) > ATTEMPT_WINDOW {
+            // A window ended and nobody swept it yet: its count of refusals
+            // stays for the sweep; only the count of attempts starts over.
+            tries.since = now;
+            tries.count = 0;
+        }
+        tries.count += 1;
+        if tries.count <= ATTEMPTS {
+            return Attempt::Allowed;
+        }
+        tries.over += 1;
+        Attempt::Refused {
+            first: tries.over == 1,
+        }
+    }
+
+    /// Forgets the windows that ended by `now`; for each address, how many
+    /// refusals after its first are still to be journaled.
+    fn sweep(&mut self, now: Instant) -> Vec<(IpAddr, u32)> {
+        let mut unsaid = Vec::new();
+        self.by.retain(|ip, t| {
+            if now.saturating_duration_since(t.since) <= ATTEMPT_WINDOW {
+                return true;
+            }
+            if t.over > 1 {
+                unsaid.push((*ip, t.over - 1));
+            }
+            false
+        });
+        unsaid.sort();
+        unsaid
+    }
 }
 
 /// What every request handler shares.
@@ -102,8 +281,10 @@ pub struct ConsoleState {
     idle: Duration,
     /// Served over HTTPS: the session cookie is marked `Secure`.
     secure: bool,
-    sessions: Mutex<HashMap<String, Session>>,
-    attempts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    /// Plain HTTP on the network (allowed by a setting): the pages say so.
+    plain_on_network: bool,
+    sessions: Mutex<Sessions>,
+    attempts: Mutex<Attempts>,
 }
 
 type Shared = Arc<ConsoleState>;
@@ -115,8 +296,7 @@ impl ConsoleState {
         store: StoreSettings,
         tz: TimeZone,
         station: StationInfo,
-        idle: Duration,
-        secure: bool,
+        settings: &ConsoleSettings,
     ) -> Shared {
         Arc::new(Self {
             events,
@@ -124,11 +304,16 @@ impl ConsoleState {
             store,
             tz,
             station,
-            idle,
-            secure,
-            sessions: Mutex::new(HashMap::new()),
-            attempts: Mutex::new(HashMap::new()),
+            idle: settings.session_idle,
+            secure: settings.tls.is_some(),
+            plain_on_network: settings.plain_on_network(),
+            sessions: Mutex::new(Sessions::default()),
+            attempts: Mutex::new(Attempts::default()),
         })
+    }
+
+    fn sessions(&self) -> std::sync::MutexGuard<'_, Sessions> {
+        self.sessions.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Runs `f` on a read-only connection of its own, off the runtime.
@@ -154,19 +339,49 @@ impl ConsoleState {
         answer.await.map_err(|_| STOPPED.to_string())
     }
 
-    /// A domain command on behalf of a signed-in member.
-    async fn command(&self, command: Command, staff: &str) -> Result<(), String> {
+    /// A domain command on behalf of `actor`, answered once committed.
+    async fn command_as(&self, command: Command, actor: Actor) -> Result<(), String> {
         let (reply, answer) = oneshot::channel();
         self.events
             .send(Event::Command {
                 command,
-                actor: Actor::Staff {
-                    id: staff.to_string(),
-                },
+                actor,
                 reply: Some(reply),
             })
             .map_err(|_| STOPPED.to_string())?;
         answer.await.map_err(|_| STOPPED.to_string())?
+    }
+
+    /// A domain command on behalf of a signed-in member.
+    async fn command(&self, command: Command, staff: &str) -> Result<(), String> {
+        self.command_as(
+            command,
+            Actor::Staff {
+                id: staff.to_string(),
+            },
+        )
+        .await
+    }
+
+    /// Journals a sign-in the console refused itself, before answering. The
+    /// staff number is noted only if it is one (as the station notes PINs it
+    /// refuses): what was typed may be a PIN in the wrong field.
+    async fn note_refused(&self, typed: &str, reason: String) {
+        let named = match self.pin_stamp(typed.to_string()).await {
+            Ok(Some(_)) if !typed.is_empty() && typed.len() <= forms::MAX_STAFF => typed,
+            _ => "?",
+        };
+        let note = Command::NoteSignIn {
+            staff: named.to_string(),
+            place: SignInPlace::Console,
+            refused: Some(reason),
+        };
+        let actor = Actor::Staff {
+            id: named.to_string(),
+        };
+        if let Err(e) = self.command_as(note, actor).await {
+            tracing::error!("staff console: journaling a refused sign-in: {e}");
+        }
     }
 
     /// The PIN hash and whether the member may sign in at all.
@@ -184,63 +399,34 @@ impl ConsoleState {
         .await
     }
 
-    /// The session a request belongs to, refreshed; `None` when there is none,
-    /// it expired, or the member's PIN changed since.
-    async fn session(&self, headers: &HeaderMap) -> Option<(String, Session)> {
-        let token = cookie(headers, COOKIE)?;
-        let session = {
-            let mut sessions = self.sessions.lock().ok()?;
-            let s = sessions.get(&token)?.clone();
-            if s.last_seen.elapsed() > self.idle {
-                sessions.remove(&token);
-                return None;
-            }
-            s
-        };
+    /// The session a request belongs to; `None` when there is none, it
+    /// expired, or the member's PIN changed since. A person's request
+    /// (`person`) keeps it alive; the today page's refresh does not.
+    async fn session(&self, headers: &HeaderMap, person: bool) -> Option<(String, Session)> {
+        let token = forms::cookie(
+            headers
+                .get_all(header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok()),
+            COOKIE,
+        )?;
+        let session = self.sessions().peek(&token, Instant::now(), self.idle)?;
         match self.pin_stamp(session.staff.clone()).await {
             Ok(Some((pin, false))) if pin == session.pin => {}
             _ => {
-                if let Ok(mut s) = self.sessions.lock() {
-                    s.remove(&token);
-                }
+                self.sessions().end(&token);
                 return None;
             }
         }
-        if let Ok(mut s) = self.sessions.lock()
-            && let Some(s) = s.get_mut(&token)
-        {
-            s.last_seen = Instant::now();
+        if person {
+            self.sessions().touch(&token, Instant::now());
         }
         Some((token, session))
     }
 
-    /// Notes the window a session's member works at.
-    fn set_window(&self, token: &str, window: WindowNo) {
-        if let Ok(mut s) = self.sessions.lock()
-            && let Some(s) = s.get_mut(token)
-        {
-            s.window = Some(window);
-        }
-    }
-
-    /// Who works at which window: members signed in to the console who chose
-    /// a window, their sessions still alive.
+    /// Who works at which window.
     fn on_duty(&self) -> BTreeMap<u8, Vec<String>> {
-        let mut duty: BTreeMap<u8, Vec<String>> = BTreeMap::new();
-        if let Ok(sessions) = self.sessions.lock() {
-            for s in sessions.values() {
-                if let Some(w) = s.window
-                    && s.last_seen.elapsed() <= self.idle
-                {
-                    let who = format!("{} ({})", s.name, s.staff);
-                    let names = duty.entry(w.get()).or_default();
-                    if !names.contains(&who) {
-                        names.push(who);
-                    }
-                }
-            }
-        }
-        duty
+        self.sessions().on_duty(Instant::now(), self.idle)
     }
 
     /// Today's ticket figures (issued, served, waits), from the database.
@@ -256,33 +442,46 @@ impl ConsoleState {
         .ok()
     }
 
-    /// Counts a sign-in attempt from `ip`; false when it is over the limit.
-    fn attempt(&self, ip: IpAddr) -> bool {
-        let Ok(mut attempts) = self.attempts.lock() else {
-            return false;
-        };
-        let entry = attempts.entry(ip).or_insert((Instant::now(), 0));
-        if entry.0.elapsed() > ATTEMPT_WINDOW {
-            *entry = (Instant::now(), 0);
+    /// Counts a sign-in attempt from `ip`.
+    fn attempt(&self, ip: IpAddr) -> Attempt {
+        self.attempts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .attempt(ip, Instant::now())
+    }
+
+    /// Every [`SWEEP`]: journals the refusals of attempt windows that ended
+    /// (one entry per address), and drops sessions that expired.
+    async fn sweep(self: Arc<Self>) {
+        let mut every = tokio::time::interval(SWEEP);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let now = Instant::now();
+            self.sessions().prune(now, self.idle);
+            let unsaid = self
+                .attempts
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .sweep(now);
+            for (ip, n) in unsaid {
+                let note = Command::NoteSignIn {
+                    staff: "?".into(),
+                    place: SignInPlace::Console,
+                    refused: Some(format!(
+                        "{n} more sign-in attempts from {ip} refused: too many attempts"
+                    )),
+                };
+                if let Err(e) = self.command_as(note, Actor::System).await {
+                    tracing::error!("staff console: journaling refused sign-ins: {e}");
+                    return;
+                }
+            }
         }
-        entry.1 += 1;
-        entry.1 <= ATTEMPTS
     }
 }
 
 const STOPPED: &str = "the station is stopping";
-
-/// A cookie's value from the request.
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-}
 
 /// 32 random bytes in hex.
 fn token() -> String {
@@ -298,6 +497,8 @@ pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/", get(today))
         .route("/today/live", get(today_live))
+        .route("/static/console.css", get(stylesheet))
+        .route("/static/today.js", get(today_script))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/window", get(window_page).post(window_action))
@@ -315,41 +516,76 @@ pub fn router(state: Shared) -> Router {
         .route("/reports/export", get(reports_export))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::map_response(guard_headers))
         .with_state(state)
 }
 
 /// Serves the console until the runtime stops: HTTPS when given a TLS
-/// configuration, else plain HTTP.
+/// configuration, else plain HTTP, within `limits` (see [`listen`]).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
+    limits: listen::Limits,
     state: Shared,
 ) {
-    let app = router(state).into_make_service_with_connect_info::<tls::Peer>();
-    let result = match tls {
-        None => axum::serve(listener, app).await,
-        Some(config) => match tls::TlsListener::new(listener, config) {
-            Ok(listener) => axum::serve(listener, app).await,
-            Err(e) => Err(e),
-        },
-    };
-    if let Err(e) = result {
-        tracing::error!("the staff console stopped: {e}");
-    }
+    tokio::spawn(Arc::clone(&state).sweep());
+    listen::serve(listener, tls, limits, router(state)).await;
+}
+
+/// What the pages may load: their own stylesheet and script, nothing
+/// inline, nothing from elsewhere.
+const PAGE_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// A download is never a page: even opened in the browser it runs nothing.
+const DOWNLOAD_POLICY: &str = "default-src 'none'; sandbox";
+
+/// Headers on every answer, errors included: the browser takes the content
+/// type as given, never frames the console, and runs only the console's own
+/// script.
+async fn guard_headers(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(PAGE_POLICY));
+    r
 }
 
 fn page(status: StatusCode, body: maud::Markup) -> Response {
     let mut r = (status, body).into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'",
-        ),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
+}
+
+/// A file the pages load, the same for everyone (no session needed).
+fn asset(kind: &'static str, text: &'static str) -> Response {
+    let mut r = text.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    // Checked again on every load, so an upgraded kiosk serves the new one.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
+async fn stylesheet() -> Response {
+    asset(
+        "text/css; charset=utf-8",
+        include_str!("static/console.css"),
+    )
+}
+
+async fn today_script() -> Response {
+    asset(
+        "text/javascript; charset=utf-8",
+        include_str!("static/today.js"),
+    )
 }
 
 fn to_login() -> Response {
@@ -361,7 +597,7 @@ fn refused(status: StatusCode, session: Option<&Session>, message: &str) -> Resp
 }
 
 async fn not_found(State(st): State<Shared>, headers: HeaderMap) -> Response {
-    let session = st.session(&headers).await.map(|(_, s)| s);
+    let session = st.session(&headers, true).await.map(|(_, s)| s);
     refused(
         StatusCode::NOT_FOUND,
         session.as_ref(),
@@ -369,44 +605,50 @@ async fn not_found(State(st): State<Shared>, headers: HeaderMap) -> Response {
     )
 }
 
-#[derive(Deserialize)]
-struct LoginForm {
-    staff: String,
-    pin: String,
+async fn login_page(State(st): State<Shared>) -> Response {
+    page(
+        StatusCode::OK,
+        pages::login(&st.station, None, st.plain_on_network),
+    )
 }
 
-async fn login_page(State(st): State<Shared>) -> Response {
-    page(StatusCode::OK, pages::login(&st.station, None))
-}
+const WRONG: &str = "工号或密码不对 Unknown staff number or wrong PIN";
 
 async fn login(
     State(st): State<Shared>,
-    ConnectInfo(tls::Peer(addr)): ConnectInfo<tls::Peer>,
+    ConnectInfo(Peer(addr)): ConnectInfo<Peer>,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if !st.attempt(addr.ip()) {
-        tracing::warn!(
-            "staff console: too many sign-in attempts from {}",
-            addr.ip()
-        );
+    let ip = addr.ip();
+    if let Attempt::Refused { first } = st.attempt(ip) {
+        if first {
+            tracing::warn!("staff console: too many sign-in attempts from {ip}");
+            st.note_refused(
+                form.staff(),
+                format!(
+                    "too many sign-in attempts from {ip}: more than {ATTEMPTS} in {} minutes",
+                    ATTEMPT_WINDOW.as_secs() / 60
+                ),
+            )
+            .await;
+        }
         return page(
             StatusCode::TOO_MANY_REQUESTS,
             pages::login(
                 &st.station,
                 Some("登录尝试过多，请5分钟后再试 Too many attempts: wait 5 minutes"),
+                st.plain_on_network,
             ),
         );
     }
-    let staff = form.staff.trim().to_string();
-    if staff.is_empty() || staff.len() > 16 || form.pin.len() > 16 {
+    if let Some(why) = form.refusal() {
+        st.note_refused(form.staff(), why.to_string()).await;
         return page(
             StatusCode::UNAUTHORIZED,
-            pages::login(
-                &st.station,
-                Some("工号或密码不对 Unknown staff number or wrong PIN"),
-            ),
+            pages::login(&st.station, Some(WRONG), st.plain_on_network),
         );
     }
+    let staff = form.staff().to_string();
     let (reply, answer) = oneshot::channel();
     if st
         .events
@@ -424,7 +666,7 @@ async fn login(
         Ok(Err(why)) => {
             return page(
                 StatusCode::UNAUTHORIZED,
-                pages::login(&st.station, Some(&why)),
+                pages::login(&st.station, Some(&why), st.plain_on_network),
             );
         }
         Err(_) => return refused(StatusCode::SERVICE_UNAVAILABLE, None, STOPPED),
@@ -435,12 +677,13 @@ async fn login(
             pages::login(
                 &st.station,
                 Some("该工号已停用 This staff number is disabled"),
+                st.plain_on_network,
             ),
         );
     };
     let token = token();
     let session = Session {
-        staff,
+        staff: staff.clone(),
         name,
         role,
         csrf: self::token(),
@@ -448,8 +691,11 @@ async fn login(
         pin,
         window: None,
     };
-    if let Ok(mut s) = st.sessions.lock() {
-        s.insert(token.clone(), session);
+    let ended = st.sessions().open(token.clone(), session);
+    if ended > 0 {
+        tracing::info!(
+            "staff console: {staff} signed in again; their {ended} earlier session(s) ended"
+        );
     }
     let mut r = Redirect::to("/").into_response();
     let secure = if st.secure { "; Secure" } else { "" };
@@ -461,17 +707,11 @@ async fn login(
     r
 }
 
-#[derive(Deserialize)]
-struct Csrf {
-    csrf: String,
-}
-
 async fn logout(State(st): State<Shared>, headers: HeaderMap, Form(form): Form<Csrf>) -> Response {
-    if let Some((token, session)) = st.session(&headers).await
+    if let Some((token, session)) = st.session(&headers, true).await
         && session.csrf == form.csrf
-        && let Ok(mut s) = st.sessions.lock()
     {
-        s.remove(&token);
+        st.sessions().end(&token);
     }
     let mut r = to_login();
     r.headers_mut().insert(
@@ -481,10 +721,11 @@ async fn logout(State(st): State<Shared>, headers: HeaderMap, Form(form): Form<C
     r
 }
 
-/// The signed-in session, or the response that sends the browser to sign in.
+/// The signed-in session (a person's request), or the response that sends
+/// the browser to sign in.
 macro_rules! signed_in {
     ($st:expr, $headers:expr) => {
-        match $st.session(&$headers).await {
+        match $st.session(&$headers, true).await {
             Some((_, s)) => s,
             None => return to_login(),
         }
@@ -512,16 +753,23 @@ async fn today(State(st): State<Shared>, headers: HeaderMap) -> Response {
             let figures = st.figures(&state).await;
             page(
                 StatusCode::OK,
-                pages::today(&session, &state, figures.as_ref(), &st.on_duty()),
+                pages::today(
+                    &session,
+                    &state,
+                    figures.as_ref(),
+                    &st.on_duty(),
+                    st.plain_on_network,
+                ),
             )
         }
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }
 }
 
-/// The part of today's page that updates itself.
+/// The part of today's page that updates itself. Its refresh is the page's
+/// doing, not the member's: it does not keep the session alive.
 async fn today_live(State(st): State<Shared>, headers: HeaderMap) -> Response {
-    if st.session(&headers).await.is_none() {
+    if st.session(&headers, false).await.is_none() {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     match st.state().await {
@@ -529,17 +777,11 @@ async fn today_live(State(st): State<Shared>, headers: HeaderMap) -> Response {
             let figures = st.figures(&state).await;
             page(
                 StatusCode::OK,
-                pages::today_live(&state, figures.as_ref(), &st.on_duty()),
+                pages::today_live(&state, figures.as_ref(), &st.on_duty(), st.plain_on_network),
             )
         }
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e).into_response(),
     }
-}
-
-#[derive(Deserialize, Default)]
-struct WindowQuery {
-    w: Option<String>,
-    done: Option<String>,
 }
 
 async fn window_page(
@@ -547,17 +789,14 @@ async fn window_page(
     headers: HeaderMap,
     Query(q): Query<WindowQuery>,
 ) -> Response {
-    let Some((token, session)) = st.session(&headers).await else {
+    let Some((token, session)) = st.session(&headers, true).await else {
         return to_login();
     };
-    let window =
-        q.w.as_deref()
-            .and_then(|w| w.parse::<u8>().ok())
-            .and_then(WindowNo::new);
+    let window = q.window();
     // Choosing a window signs the member in to it (today's page says who
     // works where).
     if let Some(w) = window {
-        st.set_window(&token, w);
+        st.sessions().set_window(&token, w);
     }
     match st.state().await {
         Ok(state) => page(
@@ -566,15 +805,6 @@ async fn window_page(
         ),
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }
-}
-
-#[derive(Deserialize)]
-struct WindowForm {
-    csrf: String,
-    w: String,
-    action: String,
-    #[serde(default)]
-    to: String,
 }
 
 async fn window_action(
@@ -586,162 +816,21 @@ async fn window_action(
     if let Some(r) = csrf_refused(&session, &form.csrf) {
         return r;
     }
-    let Some(window) = form.w.trim().parse::<u8>().ok().and_then(WindowNo::new) else {
-        return refused(
-            StatusCode::BAD_REQUEST,
-            Some(&session),
-            "窗口号不对 Not a window number",
-        );
+    let command = match form.command() {
+        Ok(c) => c,
+        Err(why) => return refused(StatusCode::BAD_REQUEST, Some(&session), why),
     };
-    let command = match form.action.as_str() {
-        "call" => Command::CallNext { window },
-        "recall" => Command::Recall { window },
-        "skip" => Command::Skip { window },
-        "complete" => Command::Complete { window },
-        "pause" => Command::SetWindowOpen {
-            window,
-            open: false,
-        },
-        "open" => Command::SetWindowOpen { window, open: true },
-        "transfer" => match CategoryId::parse(&form.to) {
-            Some(to) => Command::Transfer { window, to },
-            None => {
-                return refused(
-                    StatusCode::BAD_REQUEST,
-                    Some(&session),
-                    "请选择转去的业务 Choose the category to transfer to",
-                );
-            }
-        },
-        _ => {
-            return refused(
-                StatusCode::BAD_REQUEST,
-                Some(&session),
-                "未知操作 Unknown action",
-            );
-        }
-    };
+    let window = form.w.trim();
     let done = match st.command(command, &session.staff).await {
         Ok(()) => "ok".to_string(),
         Err(e) => e,
     };
-    Redirect::to(&format!("/window?w={window}&done={}", urlencode(&done))).into_response()
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// The log page's filters, as typed into its form.
-#[derive(Deserialize, Default, Clone)]
-pub struct LogQuery {
-    #[serde(default)]
-    pub from: String,
-    #[serde(default)]
-    pub to: String,
-    #[serde(default)]
-    pub kind: String,
-    #[serde(default)]
-    pub window: String,
-    #[serde(default)]
-    pub ticket: String,
-    #[serde(default)]
-    pub case: String,
-    #[serde(default)]
-    pub staff: String,
-    #[serde(default)]
-    pub before: String,
-}
-
-impl LogQuery {
-    /// The filter, or what is wrong with the form.
-    fn filter(&self, tz: &TimeZone) -> Result<LogFilter, String> {
-        let day = |text: &str, what: &str, end: bool| -> Result<Option<jiff::Timestamp>, String> {
-            let text = text.trim();
-            if text.is_empty() {
-                return Ok(None);
-            }
-            let date: jiff::civil::Date = text
-                .parse()
-                .map_err(|_| format!("{what}: `{text}` is not a day such as 2026-11-30"))?;
-            let date = if end {
-                date.tomorrow().map_err(|e| e.to_string())?
-            } else {
-                date
-            };
-            tz.to_ambiguous_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
-                .compatible()
-                .map(Some)
-                .map_err(|e| e.to_string())
-        };
-        let since = day(&self.from, "from", false)?;
-        let until = day(&self.to, "to", true)?;
-        if let (Some(s), Some(u)) = (since, until)
-            && s >= u
-        {
-            return Err("the range is reversed: from is after to".into());
-        }
-        let window = match self.window.trim() {
-            "" => None,
-            w => Some(
-                w.parse::<u8>()
-                    .ok()
-                    .and_then(WindowNo::new)
-                    .map(WindowNo::get)
-                    .ok_or_else(|| format!("window: `{w}` is not a window number"))?,
-            ),
-        };
-        let case = match self.case.trim() {
-            "" => None,
-            c => Some(c.parse::<CaseNo>()?.to_string()),
-        };
-        let ticket = match self.ticket.trim() {
-            "" => None,
-            t => Some(
-                t.parse::<crate::domain::TicketCode>()
-                    .map_err(|e| format!("ticket: {e}"))?
-                    .to_string(),
-            ),
-        };
-        let kind = self.kind.trim();
-        if !kind.is_empty() && !pages::KINDS.contains(&kind) {
-            return Err(format!("kind: `{kind}` is not a kind of entry"));
-        }
-        let before = match self.before.trim() {
-            "" => None,
-            b => Some(
-                b.parse::<i64>()
-                    .map_err(|_| "before: not an entry number".to_string())?,
-            ),
-        };
-        let staff = self.staff.trim();
-        if staff.len() > 16 {
-            return Err("staff: a staff number is at most 16 characters".into());
-        }
-        Ok(LogFilter {
-            since,
-            until,
-            kinds: if kind.is_empty() {
-                Vec::new()
-            } else {
-                vec![kind.to_string()]
-            },
-            window,
-            ticket,
-            case,
-            day: None,
-            limit: Some(PAGE),
-            before,
-            staff: (!staff.is_empty()).then(|| staff.to_string()),
-        })
-    }
+    Redirect::to(&format!(
+        "/window?w={}&done={}",
+        urlencode(window),
+        urlencode(&done)
+    ))
+    .into_response()
 }
 
 async fn log_page(
@@ -781,7 +870,7 @@ async fn log_entry(
     UrlPath(seq): UrlPath<String>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    let Ok(seq) = seq.parse::<i64>() else {
+    let Some(seq) = forms::entry_seq(&seq) else {
         return refused(
             StatusCode::NOT_FOUND,
             Some(&session),
@@ -823,18 +912,13 @@ async fn log_verify(State(st): State<Shared>, headers: HeaderMap) -> Response {
     }
 }
 
-#[derive(Deserialize, Default)]
-struct DoneQuery {
-    done: Option<String>,
-}
-
 /// Back-entries shown under the form.
 const LATEST_BACK_ENTRIES: u32 = 30;
 
 async fn back_entry_page(
     State(st): State<Shared>,
     headers: HeaderMap,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<Done>,
 ) -> Response {
     let session = signed_in!(st, headers);
     let entries = st
@@ -871,57 +955,6 @@ async fn back_entry_page(
             )
         }
         (Err(e), _) | (_, Err(e)) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
-    }
-}
-
-#[derive(Deserialize)]
-struct BackEntryForm {
-    csrf: String,
-    category: String,
-    window: String,
-    day: String,
-    start: String,
-    end: String,
-    #[serde(default)]
-    register_no: String,
-    #[serde(default)]
-    note: String,
-}
-
-impl BackEntryForm {
-    /// The entry, or what is wrong with the form.
-    fn entry(&self, tz: &TimeZone) -> Result<BackEntry, String> {
-        let category = CategoryId::parse(self.category.trim())
-            .ok_or_else(|| format!("业务 category: `{}` is not a category", self.category))?;
-        let window = self
-            .window
-            .trim()
-            .parse::<u8>()
-            .ok()
-            .and_then(WindowNo::new)
-            .ok_or_else(|| format!("窗口 window: `{}` is not a window number", self.window))?;
-        let day: jiff::civil::Date = self
-            .day
-            .trim()
-            .parse()
-            .map_err(|_| format!("日期 day: `{}` is not a day such as 2026-11-30", self.day))?;
-        let at = |text: &str, what: &str| -> Result<jiff::Timestamp, String> {
-            let time: jiff::civil::Time = text
-                .trim()
-                .parse()
-                .map_err(|_| format!("{what}: `{text}` is not a time such as 09:30"))?;
-            tz.to_ambiguous_timestamp(day.to_datetime(time))
-                .compatible()
-                .map_err(|e| e.to_string())
-        };
-        Ok(BackEntry {
-            category,
-            window,
-            started: at(&self.start, "开始 started")?,
-            finished: at(&self.end, "结束 finished")?,
-            register_no: self.register_no.clone(),
-            note: self.note.clone(),
-        })
     }
 }
 
@@ -967,11 +1000,6 @@ async fn cases_page(State(st): State<Shared>, headers: HeaderMap) -> Response {
     }
 }
 
-#[derive(Deserialize, Default)]
-struct Done {
-    done: Option<String>,
-}
-
 async fn load_case(st: &ConsoleState, no: &str) -> Result<Option<crate::domain::Case>, String> {
     let no: CaseNo = no.parse()?;
     st.read(move |conn| store::read_case(conn, &no.to_string()).map_err(|e| e.to_string()))
@@ -995,19 +1023,6 @@ async fn case_page(
     }
 }
 
-#[derive(Deserialize)]
-struct CaseForm {
-    csrf: String,
-    #[serde(default)]
-    stage: String,
-    #[serde(default)]
-    note: String,
-    #[serde(default)]
-    answer: String,
-    #[serde(default)]
-    days: String,
-}
-
 async fn case_command(
     st: &ConsoleState,
     session: &Session,
@@ -1018,7 +1033,7 @@ async fn case_command(
     if let Some(r) = csrf_refused(session, &form.csrf) {
         return r;
     }
-    let Ok(case) = no.parse::<CaseNo>() else {
+    let Some(case) = forms::case_no(no) else {
         return no_such_case(session);
     };
     let done = match make(case, form) {
@@ -1038,18 +1053,7 @@ async fn case_advance(
     Form(form): Form<CaseForm>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    case_command(&st, &session, &no, &form, |case, f| {
-        Ok(Command::AdvanceCase {
-            case,
-            stage: Stage::parse(&f.stage).ok_or("请选择阶段 Choose a stage")?,
-            note: f.note.clone(),
-            answer: match f.answer.as_str() {
-                "" => None,
-                a => Some(Answer::parse(a).ok_or("答复方式不对 Not oral or written")?),
-            },
-        })
-    })
-    .await
+    case_command(&st, &session, &no, &form, |case, f| f.advance(case)).await
 }
 
 async fn case_reopen(
@@ -1059,13 +1063,7 @@ async fn case_reopen(
     Form(form): Form<CaseForm>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    case_command(&st, &session, &no, &form, |case, f| {
-        Ok(Command::ReopenCase {
-            case,
-            note: f.note.clone(),
-        })
-    })
-    .await
+    case_command(&st, &session, &no, &form, |case, f| Ok(f.reopen(case))).await
 }
 
 async fn case_extend(
@@ -1080,21 +1078,12 @@ async fn case_extend(
         return r;
     }
     let role = session.role;
-    case_command(&st, &session, &no, &form, |case, f| {
-        Ok(Command::ExtendCase {
-            case,
-            working_days: f
-                .days
-                .trim()
-                .parse()
-                .map_err(|_| "延期天数不对 Not a number of working days".to_string())?,
-            reason: f.note.clone(),
-            role,
-        })
-    })
-    .await
+    case_command(&st, &session, &no, &form, |case, f| f.extend(case, role)).await
 }
 
+/// The manager's export of a case file, the only view with the callback
+/// number in full: journaled before the file is made, refused when the
+/// journal cannot take it.
 async fn case_export(
     State(st): State<Shared>,
     headers: HeaderMap,
@@ -1104,9 +1093,21 @@ async fn case_export(
     if let Some(r) = manager_only(&session, EXPORTS) {
         return r;
     }
-    let Ok(no) = no.parse::<CaseNo>() else {
+    let Some(no) = forms::case_no(&no) else {
         return no_such_case(&session);
     };
+    match load_case(&st, &no.to_string()).await {
+        Ok(Some(_)) => {}
+        Ok(None) | Err(_) => return no_such_case(&session),
+    }
+    let export = Command::ExportCase {
+        case: no,
+        role: session.role,
+        place: SignInPlace::Console,
+    };
+    if let Err(e) = st.command(export, &session.staff).await {
+        return refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e);
+    }
     let (tz, station) = (st.tz.clone(), st.station.clone());
     let by = format!("站长 manager {} ({})", session.name, session.staff);
     let html = st
@@ -1152,7 +1153,8 @@ fn no_such_case(session: &Session) -> Response {
     )
 }
 
-/// A file to save, not a page to show.
+/// A file to save, not a page to show: never sniffed as something else,
+/// never run.
 fn download(bytes: Vec<u8>, kind: &'static str, name: &str) -> Response {
     let mut r = bytes.into_response();
     let h = r.headers_mut();
@@ -1161,60 +1163,16 @@ fn download(bytes: Vec<u8>, kind: &'static str, name: &str) -> Response {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(DOWNLOAD_POLICY),
+    );
     r
 }
 
-#[derive(Deserialize, Default)]
-struct ReportQuery {
-    #[serde(default)]
-    day: String,
-    #[serde(default)]
-    month: String,
-    #[serde(default)]
-    from: String,
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    format: String,
-}
-
-/// The days a report form names: a day, a month, or (for exports) a range of
-/// at most two years; today when nothing is given.
-fn report_days(
-    q: &ReportQuery,
-    tz: &TimeZone,
-) -> Result<(jiff::civil::Date, jiff::civil::Date), String> {
-    let parse = |text: &str, what: &str| -> Result<jiff::civil::Date, String> {
-        text.trim()
-            .parse()
-            .map_err(|_| format!("{what}: `{}` is not a day such as 2026-11-30", text.trim()))
-    };
-    let (from, to) = match (q.day.trim(), q.month.trim(), q.from.trim(), q.to.trim()) {
-        ("", "", "", "") => {
-            let today = tz.to_datetime(jiff::Timestamp::now()).date();
-            (today, today)
-        }
-        (d, "", "", "") => {
-            let d = parse(d, "day")?;
-            (d, d)
-        }
-        ("", m, "", "") => {
-            let first = parse(&format!("{m}-01"), "month")
-                .map_err(|_| format!("month: `{m}` is not a month such as 2026-11"))?;
-            (first, first.last_of_month())
-        }
-        ("", "", f, t) => (parse(f, "from")?, parse(t, "to")?),
-        _ => return Err("give a day, a month, or from and to".into()),
-    };
-    if from > to {
-        return Err(format!("the range is reversed: {from} is after {to}"));
-    }
-    if (to - from).get_days() >= 366 * 2 {
-        return Err(format!(
-            "{from} to {to} is more than two years; ask for less"
-        ));
-    }
-    Ok((from, to))
+/// Today in the station's time zone.
+fn today_in(tz: &TimeZone) -> jiff::civil::Date {
+    tz.to_datetime(jiff::Timestamp::now()).date()
 }
 
 async fn reports_page(
@@ -1223,7 +1181,7 @@ async fn reports_page(
     Query(q): Query<ReportQuery>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    let (from, to) = match report_days(&q, &st.tz) {
+    let (from, to) = match q.days(today_in(&st.tz)) {
         Ok(r) => r,
         Err(e) => {
             return page(
@@ -1257,7 +1215,7 @@ async fn reports_export(
     if let Some(r) = manager_only(&session, EXPORTS) {
         return r;
     }
-    let (from, to) = match report_days(&q, &st.tz) {
+    let (from, to) = match q.days(today_in(&st.tz)) {
         Ok(r) => r,
         Err(e) => return refused(StatusCode::BAD_REQUEST, Some(&session), &e),
     };
@@ -1295,3 +1253,6 @@ async fn reports_export(
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }
 }
+
+#[cfg(test)]
+mod tests;

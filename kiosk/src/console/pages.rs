@@ -8,7 +8,8 @@ use jiff::tz::TimeZone;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
 
-use super::{LogQuery, Session};
+use super::Session;
+use super::forms::LogQuery;
 use crate::config::StationInfo;
 use crate::domain::{Case, CaseSource, StaffRole, Stage};
 use crate::store::LogEntry;
@@ -59,20 +60,8 @@ pub const KINDS: &[&str] = &[
     "back_entered",
     "staff_signed_in",
     "pin_refused",
+    "case_exported",
 ];
-
-const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;margin:0;color:#111827;background:#eef2f7}\
-nav{background:#0b3a82;padding:.5rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}\
-nav a,nav button{color:#fff;font-weight:700;text-decoration:none;background:none;border:0;font-size:1rem;cursor:pointer}\
-nav .who{margin-left:auto;color:#d6e4ff}main{padding:1rem;max-width:72rem;margin:auto}\
-table{border-collapse:collapse;width:100%;background:#fff;margin-bottom:.75rem}th,td{border:1px solid #cbd5e1;padding:.3rem .5rem;text-align:left;vertical-align:top}\
-th{background:#e2e8f0}.late{color:#b71c1c;font-weight:700}.ok{color:#1b5e20;font-weight:700}\
-.msg{background:#fff3cd;border:1px solid #ffb300;padding:.5rem;margin:.5rem 0}\
-.err{background:#fde7e7;border:1px solid #b71c1c;padding:.5rem;margin:.5rem 0}\
-.cards{display:flex;gap:1rem;flex-wrap:wrap}.card{background:#fff;padding:.75rem;border-radius:8px;min-width:14rem;flex:1}\
-button.big{font-size:1.2rem;padding:.6rem 1.2rem;margin:.2rem;border-radius:8px;border:0;background:#0d47a1;color:#fff;font-weight:700}\
-input,select,textarea{font-size:1rem;padding:.3rem;margin:.2rem}pre{white-space:pre-wrap}\
-.badge{background:#6a1b9a;color:#fff;border-radius:4px;padding:0 .4rem;font-weight:700;margin-right:.3rem}";
 
 fn layout(session: Option<&Session>, title: &str, body: Markup) -> Markup {
     html! {
@@ -82,7 +71,7 @@ fn layout(session: Option<&Session>, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · 工作台 Staff console" }
-                style { (PreEscaped(STYLE)) }
+                link rel="stylesheet" href="/static/console.css";
             }
             body {
                 @if let Some(s) = session {
@@ -113,11 +102,21 @@ pub fn message(session: Option<&Session>, text: &str) -> Markup {
     layout(session, "工作台 Staff console", html! { p.err { (text) } })
 }
 
-pub fn login(station: &StationInfo, error: Option<&str>) -> Markup {
+/// The warning that PINs cross the network in clear, when they do.
+fn in_clear(plain_on_network: bool) -> Markup {
+    html! {
+        @if plain_on_network {
+            p.err { strong { "工作台未加密 The console is not encrypted: " } "工号和密码在网络上明文传输 staff numbers and PINs cross the network in clear. 请技术员配置证书 Ask the technician for a certificate (kiosk console cert)." }
+        }
+    }
+}
+
+pub fn login(station: &StationInfo, error: Option<&str>, plain_on_network: bool) -> Markup {
     layout(
         None,
         &format!("{} 工作台 Staff console", station.name_zh),
         html! {
+            (in_clear(plain_on_network))
             @if let Some(e) = error { p.err { (e) } }
             form method="post" action="/login" {
                 p { label { "工号 Staff number " input name="staff" autocomplete="username" required maxlength="16"; } }
@@ -142,6 +141,7 @@ pub fn today_live(
     state: &Value,
     figures: Option<&crate::store::report::TicketLine>,
     on_duty: &BTreeMap<u8, Vec<String>>,
+    plain_on_network: bool,
 ) -> Markup {
     let station = &state["station"];
     let empty = Vec::new();
@@ -152,6 +152,7 @@ pub fn today_live(
         .map(|z| text(&z["name"]))
         .collect();
     html! {
+        (in_clear(plain_on_network))
         @if !latched.is_empty() {
             p.err { strong { "报警未复位 Alarm latched: " (latched.join(", ")) } " — 到现场处理后在触摸屏工作人员模式复位 attend, then reset it in staff mode at the kiosk" }
         }
@@ -245,13 +246,14 @@ pub fn today(
     state: &Value,
     figures: Option<&crate::store::report::TicketLine>,
     on_duty: &BTreeMap<u8, Vec<String>>,
+    plain_on_network: bool,
 ) -> Markup {
     layout(
         Some(session),
         "今日 Today",
         html! {
-            div #live { (today_live(state, figures, on_duty)) }
-            script { (PreEscaped("setInterval(function(){fetch('/today/live').then(function(r){return r.ok?r.text():null}).then(function(t){if(t){var d=new DOMParser().parseFromString(t,'text/html');var m=d.querySelector('main');document.getElementById('live').innerHTML=m?m.innerHTML:t}})},3000);")) }
+            div #live { (today_live(state, figures, on_duty, plain_on_network)) }
+            script src="/static/today.js" {}
         },
     )
 }
@@ -390,7 +392,7 @@ pub fn log(
             }
             @if entries.is_empty() && error.is_none() { p { "没有记录 Nothing matches" } }
             p { a href="/log/verify" { "校验哈希链 Check the journal's hash chain" } }
-            @if let (Some(o), true) = (older, entries.len() as u32 >= super::PAGE) {
+            @if let (Some(o), true) = (older, entries.len() as u32 >= super::forms::PAGE) {
                 p { a href=(with_before(o)) { "更早 Older →" } }
             }
         },

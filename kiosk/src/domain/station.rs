@@ -197,6 +197,14 @@ pub enum Command {
         place: SignInPlace,
         refused: Option<String>,
     },
+    /// A staff member of `role` (whose PIN the shell checked) exports a
+    /// case file with the complainant's callback number in full: journaled
+    /// before the file is made, so the number never leaves unrecorded.
+    ExportCase {
+        case: CaseNo,
+        role: StaffRole,
+        place: SignInPlace,
+    },
 }
 
 /// What a back-entry says: the matter as the hand register has it.
@@ -571,6 +579,13 @@ pub enum Fact {
         place: SignInPlace,
         reason: String,
     },
+    /// The manager exported the case file with the callback number in full
+    /// (at the console, or with `kiosk case export --manager`). The number
+    /// itself is never journaled.
+    CaseExported {
+        case: CaseNo,
+        place: SignInPlace,
+    },
 }
 
 impl Fact {
@@ -621,6 +636,7 @@ impl Fact {
             Fact::DayAnchored { .. } => "day_anchored",
             Fact::StaffSignedIn { .. } => "staff_signed_in",
             Fact::PinRefused { .. } => "pin_refused",
+            Fact::CaseExported { .. } => "case_exported",
         }
     }
 
@@ -676,7 +692,8 @@ impl Fact {
             | Fact::CaseExtended { case, .. }
             | Fact::CasePrinted { case, .. }
             | Fact::CaseReprinted { case, .. }
-            | Fact::ContactDeleted { case } => Some(*case),
+            | Fact::ContactDeleted { case }
+            | Fact::CaseExported { case, .. } => Some(*case),
             Fact::PrintUnconfirmed { paper, .. } | Fact::PrintResent { paper } => paper.case(),
             _ => None,
         }
@@ -910,6 +927,8 @@ pub enum Rejection {
     ExtensionRole,
     #[error("an extension needs a reason and 1 to 60 working days")]
     ExtensionTerms,
+    #[error("only the manager exports a case with its callback number in full")]
+    ExportRole,
     #[error("case {case} is at {at}; it can be reopened once the citizen has been answered")]
     NotAnswered { case: CaseNo, at: Stage },
 
@@ -1682,7 +1701,8 @@ impl Station {
             Fact::ContactDeleted { .. }
             | Fact::PaperChanged
             | Fact::StaffSignedIn { .. }
-            | Fact::DayAnchored { .. } => {}
+            | Fact::DayAnchored { .. }
+            | Fact::CaseExported { .. } => {}
             Fact::PinRefused { place, .. } => {
                 *self.pin_refusals.entry(*place).or_default() += 1;
             }
@@ -2732,6 +2752,13 @@ impl Scratch {
                         }
                     }
                 }
+                Ok(())
+            }
+            Command::ExportCase { case, role, place } => {
+                if role != StaffRole::Manager {
+                    return Err(Rejection::ExportRole);
+                }
+                self.record(Fact::CaseExported { case, place });
                 Ok(())
             }
             Command::CallNext { window } => self.call_next(window),

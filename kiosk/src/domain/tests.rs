@@ -2511,3 +2511,37 @@ fn ntp_confirms_a_clock_far_behind_the_journal_and_a_small_gap_is_only_held() {
         }
     ));
 }
+#[test]
+fn only_the_manager_exports_a_case_in_full_and_the_export_is_journaled_under_the_case() {
+    let mut run = Run::strict();
+    let case: CaseNo = "2026-0007".parse().unwrap();
+    for role in [StaffRole::Staff, StaffRole::Technician] {
+        assert_eq!(
+            run.go(Command::ExportCase {
+                case,
+                role,
+                place: SignInPlace::Console,
+            }),
+            Err(Rejection::ExportRole)
+        );
+    }
+    let d = run
+        .go(Command::ExportCase {
+            case,
+            role: StaffRole::Manager,
+            place: SignInPlace::Command,
+        })
+        .unwrap();
+    let r = d.records.last().unwrap();
+    assert_eq!(
+        r.fact,
+        Fact::CaseExported {
+            case,
+            place: SignInPlace::Command
+        }
+    );
+    assert_eq!(r.fact.kind(), "case_exported");
+    // Found with the case's other entries (`kiosk logs --case`, the case file).
+    assert_eq!(r.fact.case(), Some(case));
+    assert!(d.effects.is_empty());
+}

@@ -863,7 +863,9 @@ fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
         | Fact::PrintUnconfirmed { .. }
         | Fact::DayAnchored { .. }
         | Fact::PrintResent { .. }
-        | Fact::CaseReprinted { .. } => {}
+        | Fact::CaseReprinted { .. }
+        // An export changes no case: the journal is its only trace.
+        | Fact::CaseExported { .. } => {}
         Fact::CaseOpened { .. }
         | Fact::CaseAdvanced { .. }
         | Fact::CaseReopened { .. }

@@ -74,7 +74,7 @@ impl Client {
         Self::reply(request.call())
     }
 
-    fn post(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+    pub(crate) fn post(&self, path: &str, form: &[(&str, &str)]) -> Reply {
         let mut request = self.agent.post(&format!("{}{path}", self.base));
         if let Some(c) = &self.cookie {
             request = request.set("Cookie", c);
@@ -526,4 +526,83 @@ fn back_entry_from_the_console_is_marked_everywhere_and_bad_forms_change_nothing
     assert_eq!(report["total"]["issued"], 1);
     assert_eq!(report["total"]["back_entered"], 1);
     assert_eq!(report["total"]["service_mean"], 15 * 60);
+}
+
+/// Regression (hardening issue): what the hardening added reaches the
+/// console — the clock's doubt with the manager's confirmation, a case's
+/// document printed again, the reports' tables checked with the chain.
+#[test]
+fn the_manager_confirms_the_clock_reprints_a_notice_and_sees_the_tables_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_staff(data, "0001", "李站长", "manager", "13579");
+    let mut station = Station::start(data, &["--clock", "2026-11-30 09:00"]);
+    station.take_ticket('A');
+    station.ok("key 1 call");
+    station.ok("key 1 complete");
+    station.ok("rate 1 1");
+    assert!(station.quit().success());
+    // A run with the clock a day and a half ahead, then the real time.
+    let station = Station::start(data, &["--clock", "2026-12-01 19:00"]);
+    assert!(station.quit().success());
+    let mut station = Station::start(data, &["--clock", "2026-11-30 10:00"]);
+    let base = station.console.clone().expect("the console runs");
+    let mut manager = Client::new(&base);
+    manager.login("0001", "13579");
+    let today = manager.get("/").body;
+    assert!(today.contains("系统时间与记录不一致"), "{today}");
+    let csrf = manager.csrf("/");
+    let r = manager.post("/clock/confirm", &[("csrf", &csrf)]);
+    assert_eq!(
+        (r.status, r.location.as_deref()),
+        (303, Some("/")),
+        "{}",
+        r.body
+    );
+    assert!(station.state()["station"]["clock_doubt"].is_null());
+    assert!(!manager.get("/").body.contains("系统时间与记录不一致"));
+
+    // The bad rating's case: extended (its notice prints), then printed again.
+    let csrf = manager.csrf("/cases/2026-0001");
+    let r = manager.post(
+        "/cases/2026-0001/extend",
+        &[("csrf", &csrf), ("days", "5"), ("note", "需区医保局核实")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    station.ok("settle");
+    let page = manager.get("/cases/2026-0001").body;
+    assert!(page.contains("补打延期告知书"), "{page}");
+    let csrf = manager.csrf("/cases/2026-0001");
+    let r = manager.post(
+        "/cases/2026-0001/reprint",
+        &[("csrf", &csrf), ("document", "extension_notice")],
+    );
+    assert_eq!(r.location.as_deref(), Some("/cases/2026-0001?done=ok"));
+    station.ok("settle");
+    let last = station.state()["printer"]["simulated"]["last_job"]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        last.contains("延期办理告知书") && last.contains("补打 REPRINT"),
+        "{last}"
+    );
+    // A rating case has no receipt to print again.
+    let r = manager.post(
+        "/cases/2026-0001/reprint",
+        &[("csrf", &csrf), ("document", "receipt")],
+    );
+    assert!(
+        r.location
+            .unwrap()
+            .contains("done=case%202026-0001%20has%20no"),
+        "refused with the reason"
+    );
+
+    let check = manager.get("/log/verify").body;
+    assert!(
+        check.contains("一致 Agree") && check.contains("校验码 Anchor"),
+        "{check}"
+    );
+    assert!(station.quit().success());
 }

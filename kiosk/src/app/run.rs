@@ -252,7 +252,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         printer_port,
         screen: Arc::clone(&screen),
         info: config.station.clone(),
-        clock,
+        clock: clock.clone(),
         events: tx.clone(),
         profile: config.printer.profile.clone(),
         logo,
@@ -309,7 +309,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     if !simulated && options.clock.is_none() {
         runtime.spawn(watch_clock_source(tx.clone()));
     }
-    let console = start_console(&runtime, &config, data.database(), &tx);
+    let console = start_console(&runtime, &config, data.database(), &tx, &clock);
 
     window.show().map_err(|e| RunError::Ui(e.to_string()))?;
     // One line on standard output says the station takes commands now; scripts
@@ -386,6 +386,7 @@ fn start_console(
     config: &Config,
     database: std::path::PathBuf,
     tx: &tokio::sync::mpsc::UnboundedSender<Event>,
+    clock: &Clock,
 ) -> Option<String> {
     let settings = &config.console;
     if !settings.enabled {
@@ -427,6 +428,7 @@ fn start_console(
         config.settings.time_zone.clone(),
         config.station.clone(),
         settings,
+        clock.clone(),
     );
     let scheme = if tls.is_some() { "https" } else { "http" };
     runtime.spawn(crate::console::serve(listener, tls, settings.limits, state));

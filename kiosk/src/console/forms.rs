@@ -165,9 +165,22 @@ pub struct CaseForm {
     pub answer: String,
     #[serde(default)]
     pub days: String,
+    /// `receipt` or `extension_notice`, to print again.
+    #[serde(default)]
+    pub document: String,
 }
 
 impl CaseForm {
+    /// Printing one of the case's documents again.
+    pub fn reprint(&self, case: CaseNo) -> Result<Command, String> {
+        let document = match self.document.as_str() {
+            "receipt" => crate::domain::CaseDocument::Receipt,
+            "extension_notice" => crate::domain::CaseDocument::ExtensionNotice,
+            _ => return Err("请选择补打的文书 Choose the document to print again".into()),
+        };
+        Ok(Command::ReprintCase { case, document })
+    }
+
     /// Moving the case to its next stage.
     pub fn advance(&self, case: CaseNo) -> Result<Command, String> {
         Ok(Command::AdvanceCase {

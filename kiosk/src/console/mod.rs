@@ -283,6 +283,8 @@ pub struct ConsoleState {
     secure: bool,
     /// Plain HTTP on the network (allowed by a setting): the pages say so.
     plain_on_network: bool,
+    /// The station's clock (simulated or the system's).
+    clock: crate::app::Clock,
     sessions: Mutex<Sessions>,
     attempts: Mutex<Attempts>,
 }
@@ -297,6 +299,7 @@ impl ConsoleState {
         tz: TimeZone,
         station: StationInfo,
         settings: &ConsoleSettings,
+        clock: crate::app::Clock,
     ) -> Shared {
         Arc::new(Self {
             events,
@@ -307,6 +310,7 @@ impl ConsoleState {
             idle: settings.session_idle,
             secure: settings.tls.is_some(),
             plain_on_network: settings.plain_on_network(),
+            clock,
             sessions: Mutex::new(Sessions::default()),
             attempts: Mutex::new(Attempts::default()),
         })
@@ -314,6 +318,44 @@ impl ConsoleState {
 
     fn sessions(&self) -> std::sync::MutexGuard<'_, Sessions> {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The station's time: its clock, never before the journal's last entry
+    /// (it holds there while the clock is behind), as the station judges
+    /// "today" and "overdue".
+    async fn now(&self) -> jiff::Timestamp {
+        let clock = self.clock.now();
+        self.read(move |conn| store::station_time(conn, clock).map_err(|e| e.to_string()))
+            .await
+            .unwrap_or(clock)
+    }
+
+    /// The anchor the last closing slip printed: its day and `SEQ:HASH`.
+    async fn last_anchor(&self) -> Option<(String, String)> {
+        self.read(|conn| {
+            use rusqlite::OptionalExtension;
+            conn.query_row(
+                "SELECT json_extract(body, '$.day'), json_extract(body, '$.seq'), json_extract(body, '$.hash')
+                 FROM journal WHERE kind = 'day_anchored' ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        format!("{}:{}", r.get::<_, i64>(1)?, r.get::<_, String>(2)?),
+                    ))
+                },
+            )
+            .optional()
+            .map_err(|e| e.to_string())
+        })
+        .await
+        .ok()
+        .flatten()
+    }
+
+    /// The station's business day now.
+    async fn today(&self) -> jiff::civil::Date {
+        self.tz.to_datetime(self.now().await).date()
     }
 
     /// Runs `f` on a read-only connection of its own, off the runtime.
@@ -511,6 +553,8 @@ pub fn router(state: Shared) -> Router {
         .route("/cases/{no}/advance", post(case_advance))
         .route("/cases/{no}/reopen", post(case_reopen))
         .route("/cases/{no}/extend", post(case_extend))
+        .route("/cases/{no}/reprint", post(case_reprint))
+        .route("/clock/confirm", post(clock_confirm))
         .route("/cases/{no}/export", get(case_export))
         .route("/reports", get(reports_page))
         .route("/reports/export", get(reports_export))
@@ -759,6 +803,7 @@ async fn today(State(st): State<Shared>, headers: HeaderMap) -> Response {
                     figures.as_ref(),
                     &st.on_duty(),
                     st.plain_on_network,
+                    st.last_anchor().await.as_ref(),
                 ),
             )
         }
@@ -777,7 +822,13 @@ async fn today_live(State(st): State<Shared>, headers: HeaderMap) -> Response {
             let figures = st.figures(&state).await;
             page(
                 StatusCode::OK,
-                pages::today_live(&state, figures.as_ref(), &st.on_duty(), st.plain_on_network),
+                pages::today_live(
+                    &state,
+                    figures.as_ref(),
+                    &st.on_duty(),
+                    st.plain_on_network,
+                    st.last_anchor().await.as_ref(),
+                ),
             )
         }
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e).into_response(),
@@ -903,11 +954,26 @@ async fn log_entry(
 /// Walks the hash chain, as `kiosk verify-log` does.
 async fn log_verify(State(st): State<Shared>, headers: HeaderMap) -> Response {
     let session = signed_in!(st, headers);
+    // The chain, the reports' tables replayed from it, and the anchor to
+    // keep, as `kiosk verify-log` gives them.
     let verdict = st
-        .read(|conn| store::chain::verify(conn).map_err(|e| e.to_string()))
+        .read(|conn| {
+            let chain = store::chain::verify(conn).map_err(|e| e.to_string())?;
+            let tables = store::audit::projections(conn).map_err(|e| e.to_string())?;
+            let last: i64 = conn
+                .query_row("SELECT coalesce(max(seq), 0) FROM journal", [], |r| {
+                    r.get(0)
+                })
+                .map_err(|e| e.to_string())?;
+            let anchor = store::audit::anchor_at(conn, last).map_err(|e| e.to_string())?;
+            Ok((chain, tables, anchor))
+        })
         .await;
     match verdict {
-        Ok(v) => page(StatusCode::OK, pages::chain(&session, &v)),
+        Ok((chain, tables, anchor)) => page(
+            StatusCode::OK,
+            pages::chain(&session, &chain, tables.as_ref(), anchor.as_ref()),
+        ),
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }
 }
@@ -993,7 +1059,7 @@ async fn cases_page(State(st): State<Shared>, headers: HeaderMap) -> Response {
                 .collect::<Vec<_>>())
         })
         .await;
-    let today = st.tz.to_datetime(jiff::Timestamp::now()).date();
+    let today = st.today().await;
     match cases {
         Ok(cases) => page(StatusCode::OK, pages::cases(&session, &cases, today)),
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
@@ -1013,7 +1079,7 @@ async fn case_page(
     Query(q): Query<Done>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    let today = st.tz.to_datetime(jiff::Timestamp::now()).date();
+    let today = st.today().await;
     match load_case(&st, &no).await {
         Ok(Some(case)) => page(
             StatusCode::OK,
@@ -1066,6 +1132,34 @@ async fn case_reopen(
     case_command(&st, &session, &no, &form, |case, f| Ok(f.reopen(case))).await
 }
 
+async fn case_reprint(
+    State(st): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(no): UrlPath<String>,
+    Form(form): Form<CaseForm>,
+) -> Response {
+    let session = signed_in!(st, headers);
+    case_command(&st, &session, &no, &form, |case, f| f.reprint(case)).await
+}
+
+/// The manager confirms that the system clock is right though the journal
+/// is ahead of it (ADR 0015); the domain checks the role.
+async fn clock_confirm(
+    State(st): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<Csrf>,
+) -> Response {
+    let session = signed_in!(st, headers);
+    if let Some(r) = csrf_refused(&session, &form.csrf) {
+        return r;
+    }
+    let command = Command::ConfirmClock { role: session.role };
+    match st.command(command, &session.staff).await {
+        Ok(()) => Redirect::to("/").into_response(),
+        Err(e) => refused(StatusCode::FORBIDDEN, Some(&session), &e),
+    }
+}
+
 async fn case_extend(
     State(st): State<Shared>,
     headers: HeaderMap,
@@ -1108,14 +1202,14 @@ async fn case_export(
     if let Err(e) = st.command(export, &session.staff).await {
         return refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e);
     }
-    let (tz, station) = (st.tz.clone(), st.station.clone());
+    let (tz, station, at) = (st.tz.clone(), st.station.clone(), st.now().await);
     let by = format!("站长 manager {} ({})", session.name, session.staff);
     let html = st
         .read(move |conn| {
             let export = crate::documents::case_file::Export {
                 station: &station,
                 tz: &tz,
-                at: jiff::Timestamp::now(),
+                at,
                 by,
             };
             crate::documents::case_file::render(conn, no, true, &export).map_err(|e| e.to_string())
@@ -1170,18 +1264,13 @@ fn download(bytes: Vec<u8>, kind: &'static str, name: &str) -> Response {
     r
 }
 
-/// Today in the station's time zone.
-fn today_in(tz: &TimeZone) -> jiff::civil::Date {
-    tz.to_datetime(jiff::Timestamp::now()).date()
-}
-
 async fn reports_page(
     State(st): State<Shared>,
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    let (from, to) = match q.days(today_in(&st.tz)) {
+    let (from, to) = match q.days(st.today().await) {
         Ok(r) => r,
         Err(e) => {
             return page(
@@ -1215,7 +1304,7 @@ async fn reports_export(
     if let Some(r) = manager_only(&session, EXPORTS) {
         return r;
     }
-    let (from, to) = match q.days(today_in(&st.tz)) {
+    let (from, to) = match q.days(st.today().await) {
         Ok(r) => r,
         Err(e) => return refused(StatusCode::BAD_REQUEST, Some(&session), &e),
     };

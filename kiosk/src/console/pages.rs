@@ -142,6 +142,7 @@ pub fn today_live(
     figures: Option<&crate::store::report::TicketLine>,
     on_duty: &BTreeMap<u8, Vec<String>>,
     plain_on_network: bool,
+    anchor: Option<&(String, String)>,
 ) -> Markup {
     let station = &state["station"];
     let empty = Vec::new();
@@ -156,7 +157,13 @@ pub fn today_live(
         @if !latched.is_empty() {
             p.err { strong { "报警未复位 Alarm latched: " (latched.join(", ")) } " — 到现场处理后在触摸屏工作人员模式复位 attend, then reset it in staff mode at the kiosk" }
         }
-        @if station["clock_behind"] == true {
+        @if !station["clock_doubt"].is_null() {
+            p.err {
+                strong { "系统时间与记录不一致 The clock and the journal disagree: " }
+                "系统时钟 clock " (text(&station["clock_doubt"]["clock"])) " · 记录 journal " (text(&station["clock_doubt"]["journal"]))
+                ". 时间暂按记录计，号码不会重复；若系统时钟正确，请站长确认 Times are held at the journal's; if the clock is right, the manager confirms it (below, or 系统时间正确 in staff mode)."
+            }
+        } @else if station["clock_behind"] == true {
             p.err { strong { "系统时间落后于记录 The clock is behind the journal." } " 时间暂按最后一条记录计，号码不会重复 Times are held at the last entry; no number is reused. 检查网络校时或实时时钟 Check NTP or the real-time clock." }
         } @else if station["clock_unconfirmed"] == true {
             p.err { strong { "系统时间未校准 The clock is not synchronised." } " 请核对下方时间 Check the time below; 断电后无网络时可能不准 after a power cut without network it may be wrong." }
@@ -167,7 +174,21 @@ pub fn today_live(
         @for problem in list(&state["board_problems"]) {
             p.err { strong { "设备未就绪 Board degraded: " } (text(&problem)) }
         }
+        @let unconfirmed = list(&station["unconfirmed_prints"]);
+        @if !unconfirmed.is_empty() {
+            p.err {
+                strong { "可能未打印 May not have printed (lost in a restart): " }
+                @for (i, p) in unconfirmed.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    @if p["paper"] == "ticket" { (text(&p["ticket"])) } @else { a href=(format!("/cases/{}", text(&p["case"]))) { (text(&p["case"])) } " " (text(&p["document"])) }
+                }
+                " — 号码有效；市民需要时补打 the numbers are valid; print one again when a citizen asks."
+            }
+        }
         p { "时间 Time: " strong { (text(&state["local"])) } }
+        @if let Some((day, anchor)) = anchor {
+            p { "日结校验码 Closing anchor " (day) ": " code { (anchor) } }
+        }
         @if let Some(f) = figures {
             table {
                 tr { th { "取号 Issued" } th { "办结 Served" } th { "过号 No-show" } th { "等候中 Waiting" } th { "平均等候 Mean wait" } th { "90% 等候 p90 wait" } th { "平均办理 Service" } th { "补录 Back-entered" } }
@@ -247,12 +268,20 @@ pub fn today(
     figures: Option<&crate::store::report::TicketLine>,
     on_duty: &BTreeMap<u8, Vec<String>>,
     plain_on_network: bool,
+    anchor: Option<&(String, String)>,
 ) -> Markup {
+    let doubt = !state["station"]["clock_doubt"].is_null();
     layout(
         Some(session),
         "今日 Today",
         html! {
-            div #live { (today_live(state, figures, on_duty, plain_on_network)) }
+            @if doubt && session.role == StaffRole::Manager {
+                form method="post" action="/clock/confirm" {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    button.big type="submit" { "系统时间正确 The clock is right (站长 manager)" }
+                }
+            }
+            div #live { (today_live(state, figures, on_duty, plain_on_network, anchor)) }
             script src="/static/today.js" {}
         },
     )
@@ -408,7 +437,12 @@ fn kind_cell(kind: &str) -> Markup {
 }
 
 /// The hash chain's state, as `kiosk verify-log` reports it.
-pub fn chain(session: &Session, verdict: &crate::store::chain::Verdict) -> Markup {
+pub fn chain(
+    session: &Session,
+    verdict: &crate::store::chain::Verdict,
+    tables: Option<&crate::store::audit::Mismatch>,
+    anchor: Option<&crate::store::audit::Anchor>,
+) -> Markup {
     layout(
         Some(session),
         "日志校验 Journal check",
@@ -420,11 +454,16 @@ pub fn chain(session: &Session, verdict: &crate::store::chain::Verdict) -> Marku
                     ". 请联系技术员，保留数据库文件。 Call the technician and keep the database file as it is."
                 },
             }
+            @match tables {
+                None => p.msg { span.ok { "一致 Agree" } ": 报表所用的表与日志一致 the tables the reports read agree with the journal." },
+                Some(m) => p.err { "报表所用的表被改动 A table the reports read was changed: " (m.to_string()) },
+            }
             table {
                 tr { th { "记录数 Entries" } td { (verdict.entries) } }
                 tr { th { "链头 Head" } td { code { (verdict.head) } } }
+                @if let Some(a) = anchor { tr { th { "校验码 Anchor" } td { code { (a.to_string()) } } } }
             }
-            p.muted { "将链头抄在别处（如每月报表上），之后可核对日志未被整体替换。 Copy the head somewhere else (the monthly report, say) to check later that the journal was not replaced as a whole." }
+            p.muted { "将校验码抄在别处（或保存每日日结单），之后用 kiosk verify-log --anchor 核对日志未被删改。 Keep the anchor elsewhere (or keep the daily closing slips) to check later with kiosk verify-log --anchor that nothing was removed or replaced." }
             p { a href="/log" { "← 日志 Log" } }
         },
     )
@@ -620,6 +659,21 @@ pub fn case(session: &Session, c: &Case, today: Date, done: Option<&str>, tz: &T
                     textarea name="note" rows="2" cols="60" maxlength="500" placeholder="理由 Reason" {}
                     button.big type="submit" { "延期并打印告知书 Extend and print the notice" }
                 }))
+            }
+            @if matches!(c.source, CaseSource::Complaint { .. }) || !c.extensions.is_empty() {
+                h3 { "补打 Print again (marked 补打)" }
+                @if matches!(c.source, CaseSource::Complaint { .. }) {
+                    (form("reprint", html! {
+                        input type="hidden" name="document" value="receipt";
+                        button.big type="submit" { "补打回执 The receipt" }
+                    }))
+                }
+                @if !c.extensions.is_empty() {
+                    (form("reprint", html! {
+                        input type="hidden" name="document" value="extension_notice";
+                        button.big type="submit" { "补打延期告知书 The extension notice" }
+                    }))
+                }
             }
             @if manager {
                 p { a href=(format!("/cases/{}/export", c.no)) { "导出案卷 Export the case file" } }

@@ -673,39 +673,26 @@ pub fn day_slip(facts: &DaySlipFacts, station: &StationInfo) -> Document {
         Block::Text(format!("过号 No-show: {}", facts.no_show), left),
         Block::Text(format!("未办 Unserved: {}", facts.unserved), left),
         Block::Text(format!("补录 Back-entered: {}", facts.back_entered), left),
-        Block::Text(
-            format!(
-                "评价 Ratings: {} · 满意率 Satisfaction: {satisfaction}",
-                facts.ratings
-            ),
-            left,
-        ),
-        Block::Text(
-            format!(
-                "新案件 Cases opened: {} (投诉 complaints {})",
-                facts.cases_opened, facts.complaints
-            ),
-            left,
-        ),
+        Block::Text(format!("评价 Ratings: {}", facts.ratings), left),
+        Block::Text(format!("满意率 Satisfied: {satisfaction}"), left),
+        Block::Text(format!("新案件 Cases: {}", facts.cases_opened), left),
+        Block::Text(format!("其中投诉 Complaints: {}", facts.complaints), left),
         Block::Rule,
     ]);
     match &facts.anchor {
         Some(anchor) => blocks.extend([
             Block::Text("记录校验码 Journal anchor".into(), left.bold()),
             Block::Text(anchor.clone(), left.bold()),
-            Block::Text(
-                "请签名存档；核对：kiosk verify-log --anchor 加上此码 · File it signed; check with kiosk verify-log --anchor and this code".into(),
-                left,
-            ),
+            Block::Text("核对 Check: kiosk verify-log".into(), left),
+            Block::Text(format!("--anchor {anchor}"), left),
         ]),
-        None => blocks.push(Block::Text(
-            "记录为空 The journal is empty".into(),
-            left,
-        )),
+        None => blocks.push(Block::Text("记录为空 The journal is empty".into(), left)),
     }
     blocks.extend([
         Block::Gap,
-        Block::Text("值班人员签名 Signed: ____________".into(), left),
+        Block::Text("签名存档 Sign and file:".into(), left),
+        Block::Gap,
+        Block::Text("________________".into(), left),
         Block::Text(format!("打印 Printed: {}", facts.printed_local), left),
     ]);
     Document {
@@ -788,8 +775,31 @@ pub fn samples(press: Press<'_>, station: &StationInfo) -> Vec<(&'static str, Do
             complaint_receipt(&sample_receipt(), station, Locale::Zh),
         ),
         ("notice", case_notice(&sample_notice(), station, Locale::Zh)),
+        ("day-slip", day_slip(&sample_day_slip(), station)),
+        (
+            "ticket-reprint",
+            ticket(&slip(false, 2), station, Locale::Zh).reprinted(),
+        ),
         ("test-page", test_page(press, station)),
     ]
+}
+
+/// A closing slip's facts, made up.
+fn sample_day_slip() -> DaySlipFacts {
+    DaySlipFacts {
+        day: "2026-11-30".into(),
+        issued: 86,
+        served: 79,
+        no_show: 4,
+        unserved: 3,
+        back_entered: 2,
+        ratings: 61,
+        satisfaction: Some(93.4),
+        cases_opened: 2,
+        complaints: 1,
+        anchor: Some("1842:9f86d081884c7d65".into()),
+        printed_local: "2026-11-30 18:00".into(),
+    }
 }
 
 /// A complaint receipt's facts, made up.

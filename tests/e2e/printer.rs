@@ -447,7 +447,15 @@ fn technicians_ask_the_printer_and_print_a_test_page() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    for name in ["ticket-zh", "ticket-en", "receipt", "notice", "test-page"] {
+    for name in [
+        "ticket-zh",
+        "ticket-en",
+        "receipt",
+        "notice",
+        "day-slip",
+        "ticket-reprint",
+        "test-page",
+    ] {
         assert!(previews.join(format!("{name}.png")).exists(), "{name}");
         assert!(previews.join(format!("{name}.txt")).exists(), "{name}");
     }

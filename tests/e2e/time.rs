@@ -45,8 +45,8 @@ fn a_clock_that_ran_ahead_is_confirmed_by_the_manager_and_today_opens_again() {
     assert_eq!(station.screen()["screen"], "staff");
     let doubt = station.screen()["staff"]["clock_doubt"].clone();
     assert!(
-        doubt.as_str().unwrap().contains("2026-11-30 10:00")
-            && doubt.as_str().unwrap().contains("2026-12-01 19:00"),
+        doubt.as_str().unwrap().contains("11-30 10:00")
+            && doubt.as_str().unwrap().contains("12-01 19:00"),
         "{doubt}"
     );
     station.ok("tap staff-confirm-clock");

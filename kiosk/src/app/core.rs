@@ -1491,14 +1491,11 @@ impl Core {
         let clock_doubt = v
             .clock_doubt
             .map(|d| {
+                // `11-30 10:00`: short enough for the 7-inch panel.
+                let short = |t| self.station.local(t).get(5..).unwrap_or_default().to_string();
+                let (clock, journal) = (short(d.clock), short(d.journal));
                 format!(
-                    "系统时钟 {} 比记录 {} 早 {} 分钟。若系统时钟正确，请站长确认（号码不会重复）· The clock reads {}, the records {}: {} min later. If the clock is right, the manager confirms it (numbers never repeat).",
-                    self.station.local(d.clock),
-                    self.station.local(d.journal),
-                    d.minutes(),
-                    self.station.local(d.clock),
-                    self.station.local(d.journal),
-                    d.minutes()
+                    "时钟 {clock}，记录已到 {journal}；时钟正确请站长确认\nClock {clock}, records {journal}: manager confirms if right"
                 )
             })
             .unwrap_or_default();

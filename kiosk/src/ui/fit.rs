@@ -156,7 +156,7 @@ fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
         .collect(),
         next_open: "2027-01-04（星期一）08:30".into(),
         notice: "打印机缺纸，请换纸 Printer out of paper  |  时钟未校准 The clock is not set".into(),
-        clock_doubt: "系统时钟 2026-12-31 23:59 比记录 2027-01-08 08:30 早 10591 分钟。若系统时钟正确，请站长确认（号码不会重复）· The clock reads 2026-12-31 23:59, the records 2027-01-08 08:30: 10591 min later. If the clock is right, the manager confirms it (numbers never repeat).".into(),
+        clock_doubt: "时钟 12-31 23:59，记录已到 01-08 08:30；时钟正确请站长确认\nClock 12-31 23:59, records 01-08 08:30: manager confirms if right".into(),
         time: "23:59".into(),
         date_zh: "12月31日 星期三".into(),
         date_en: "Wednesday 30 September".into(),

@@ -23,7 +23,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, params};
 
-use crate::domain::{Actor, Case, CaseNo, CategoryId, Fact, Phone, Record, Station};
+use domain::{Actor, Case, CaseNo, CategoryId, Fact, Phone, Record, Station};
 
 pub use log::{LogEntry, LogFilter};
 pub use staff::{

@@ -1206,7 +1206,7 @@ fn a_case_moves_through_the_five_stages_in_order_with_who_and_what() {
             case,
             stage,
             note: note.into(),
-            answer: Some(crate::domain::Answer::Oral),
+            answer: Some(crate::Answer::Oral),
         })
     };
     // No skipping ahead, no going back, no stage without saying what was done.
@@ -1272,7 +1272,7 @@ fn overdue_cases_are_flagged_per_deadline() {
             case,
             stage,
             note: note.into(),
-            answer: Some(crate::domain::Answer::Oral),
+            answer: Some(crate::Answer::Oral),
         })
         .unwrap();
     }
@@ -1293,7 +1293,7 @@ fn case_numbers_run_on_across_days_and_restarts_and_replay_is_idempotent() {
         case: first,
         stage: Stage::Registered,
         note: "登记".into(),
-        answer: Some(crate::domain::Answer::Oral),
+        answer: Some(crate::Answer::Oral),
     })
     .unwrap();
     // A restart: the store hands back the open case as it stands and the
@@ -1489,7 +1489,7 @@ mod properties {
                             case: c.case.no,
                             stage: if flag { c.stage.next().unwrap_or(Stage::Archived) } else { Stage::ALL[usize::from(cat_index)] },
                             note: "noted".into(),
-                            answer: Some(crate::domain::Answer::Oral),
+                            answer: Some(crate::Answer::Oral),
                         },
                         None => Command::Tick,
                     },

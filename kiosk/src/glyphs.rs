@@ -49,7 +49,11 @@ fn shown() -> BTreeSet<char> {
         include_str!("../ui/translations/en/LC_MESSAGES/kiosk.po"),
         include_str!("../../assets/catalog.toml"),
         include_str!("../../assets/kiosk.toml"),
-        include_str!("app/core.rs"),
+        include_str!("app/core/mod.rs"),
+        include_str!("app/core/commit.rs"),
+        include_str!("app/core/paper.rs"),
+        include_str!("app/core/staff.rs"),
+        include_str!("app/core/views.rs"),
         include_str!("app/run.rs"),
     ];
     let mut chars: BTreeSet<char> = sources

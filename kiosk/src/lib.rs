@@ -3,16 +3,17 @@
 //!
 //! See `ARCHITECTURE.md` at the repository root for the codemap.
 
+pub use domain;
+pub use store;
+
 pub mod app;
 pub mod config;
 pub mod console;
 pub mod data;
 pub mod doctor;
 pub mod documents;
-pub mod domain;
 pub mod form;
 pub mod pinyin;
-pub mod store;
 pub mod ui;
 
 #[cfg(test)]

@@ -152,7 +152,7 @@ fn a_copy_from_the_first_schema_is_migrated_when_restored() {
     let old = dir.path().join("v1.db");
     rusqlite::Connection::open(&old)
         .unwrap()
-        .execute_batch(include_str!("../../kiosk/src/store/fixtures/v1.sql"))
+        .execute_batch(include_str!("../../kiosk/store/src/fixtures/v1.sql"))
         .unwrap();
     let data = dir.path().join("data");
     let (ok, out, err) = run(&["restore", "--from", &old.display().to_string()], &data);

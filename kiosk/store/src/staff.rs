@@ -19,7 +19,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, StoreError};
-use crate::domain::StaffRole;
+use domain::StaffRole;
 
 /// Wrong PINs in a row before a five-minute lockout.
 pub const SOFT_LIMIT: u32 = 5;

@@ -11,8 +11,8 @@ use jiff::Timestamp;
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::{Actor, Fact, Record};
-use crate::store::Store;
+use crate::Store;
+use domain::{Actor, Fact, Record};
 
 fn issued(minute: u32, code: &str) -> Record {
     let at: Timestamp = format!("2026-11-30T01:{minute:02}:00Z").parse().unwrap();

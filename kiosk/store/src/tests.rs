@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 
 use super::*;
-use crate::domain::{Actor, Fact, TicketCode, WindowNo};
+use domain::{Actor, Fact, TicketCode, WindowNo};
 
 fn temp() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -39,6 +39,40 @@ fn issued(at: &str, code: &str) -> Record {
             wait_minutes: Some(0),
         },
     )
+}
+
+/// A station shaped like the built-in catalog (categories A to E on windows
+/// 1 to 3, working days 08:30-12:00 and 14:00-17:30) with default settings.
+fn station() -> Station {
+    use domain::{Catalog, Category, CategoryId, Days, HolidayCalendar, Hours, Session};
+    let category = |id: char, zh: &str, en: &str, windows: &[u8]| Category {
+        id: CategoryId::new(id).unwrap(),
+        name_zh: zh.into(),
+        name_en: en.into(),
+        windows: windows.iter().map(|&n| w(n)).collect(),
+        hours: None,
+    };
+    let session = |a: &str, b: &str| Session {
+        start: a.parse().unwrap(),
+        end: b.parse().unwrap(),
+    };
+    let catalog = Catalog::new(
+        vec![
+            category('A', "社保医保", "Social & Medical Insurance", &[1, 2]),
+            category('B', "民政救助", "Civil Affairs & Aid", &[2]),
+            category('C', "户籍证件", "Residence & ID Papers", &[3]),
+            category('D', "代办服务", "Proxy Service", &[3]),
+            category('E', "咨询", "Enquiries", &[1, 2, 3]),
+        ],
+        Hours {
+            days: Days::WorkingDays,
+            sessions: vec![session("08:30", "12:00"), session("14:00", "17:30")],
+        },
+    )
+    .unwrap();
+    let mut calendar = HolidayCalendar::default();
+    calendar.add_year(2026, Vec::new()).unwrap();
+    Station::new(catalog, calendar, domain::Settings::default())
 }
 
 fn w(n: u8) -> WindowNo {
@@ -460,7 +494,7 @@ fn a_frozen_version_1_database_upgrades_and_resumes() {
 
 /// Runs commands through a station and commits each decision, as the station
 /// loop does.
-fn go(store: &mut Store, station: &mut Station, command: crate::domain::Command, local: &str) {
+fn go(store: &mut Store, station: &mut Station, command: domain::Command, local: &str) {
     let now = jiff::tz::TimeZone::get("Asia/Shanghai")
         .unwrap()
         .to_timestamp(local.parse().unwrap())
@@ -476,10 +510,9 @@ fn go(store: &mut Store, station: &mut Station, command: crate::domain::Command,
 
 #[test]
 fn cases_outlive_their_day_and_a_restart() {
-    use crate::domain::{CaseNo, CategoryId, Command, Stage};
+    use domain::{CaseNo, CategoryId, Command, Stage};
     let (_dir, path) = temp();
-    let config = crate::config::Config::builtin().unwrap();
-    let blank = Station::new(config.catalog, config.calendar, config.settings);
+    let blank = station();
     let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
     let served_and_rated = |store: &mut Store, station: &mut Station, time: &str, level| {
         let a = CategoryId::new('A').unwrap();
@@ -591,7 +624,7 @@ fn a_frozen_version_2_database_resumes_with_its_open_case() {
 
 #[test]
 fn staff_pins_are_hashed_counted_and_locked_out() {
-    use crate::domain::StaffRole;
+    use domain::StaffRole;
     let (_dir, path) = temp();
     let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
     store
@@ -695,10 +728,9 @@ fn staff_pins_are_hashed_counted_and_locked_out() {
 
 #[test]
 fn a_complainants_number_is_kept_with_the_case_and_never_in_the_journal() {
-    use crate::domain::{CaseNo, Command, Phone, Topic};
+    use domain::{CaseNo, Command, Phone, Topic};
     let (_dir, path) = temp();
-    let config = crate::config::Config::builtin().unwrap();
-    let station = Station::new(config.catalog, config.calendar, config.settings);
+    let station = station();
     let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
     let now: Timestamp = "2026-11-30T02:00:00Z".parse().unwrap();
     let d = station
@@ -832,10 +864,9 @@ fn the_hash_chain_names_a_reordered_entry() {
 
 #[test]
 fn the_report_counts_waits_no_shows_ratings_and_cases_and_the_export_states_its_coding() {
-    use crate::domain::{CategoryId, Command};
+    use domain::{CategoryId, Command};
     let (_dir, path) = temp();
-    let config = crate::config::Config::builtin().unwrap();
-    let mut station = Station::new(config.catalog, config.calendar, config.settings.clone());
+    let mut station = station();
     let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
     let a = CategoryId::new('A').unwrap();
     let issue = |category| Command::Issue {
@@ -909,7 +940,7 @@ fn the_report_counts_waits_no_shows_ratings_and_cases_and_the_export_states_its_
         "2026-11-30T09:31:05",
     );
 
-    let tz = config.settings.time_zone.clone();
+    let tz = s.settings().time_zone.clone();
     let day: Date = "2026-11-30".parse().unwrap();
     let r = report::report(store.connection(), day, day, &tz).unwrap();
     assert_eq!((r.total.issued, r.total.served, r.total.no_show), (3, 2, 1));
@@ -941,7 +972,7 @@ fn the_report_counts_waits_no_shows_ratings_and_cases_and_the_export_states_its_
     go(
         &mut store,
         s,
-        Command::BackEnter(crate::domain::BackEntry {
+        Command::BackEnter(domain::BackEntry {
             category: a,
             window: w(2),
             started: "2026-11-30T14:00:00+08:00".parse().unwrap(),
@@ -1056,7 +1087,7 @@ fn the_log_filters_by_staff_case_and_kind_through_their_indexes() {
 
 #[test]
 fn frozen_databases_of_versions_3_to_6_upgrade_and_resume_whole() {
-    use crate::domain::{CaseNo, StaffRole};
+    use domain::{CaseNo, StaffRole};
     let fixtures = [
         (3, include_str!("fixtures/v3.sql"), 8, 1),
         (4, include_str!("fixtures/v4.sql"), 9, 2),
@@ -1122,14 +1153,13 @@ fn frozen_databases_of_versions_3_to_6_upgrade_and_resume_whole() {
             );
         }
         // And the upgraded database takes new records on its chain.
-        let config = crate::config::Config::builtin().unwrap();
-        let blank = Station::new(config.catalog, config.calendar, config.settings);
+        let blank = station();
         let mut station = resume.rebuild(blank);
         go(
             &mut store,
             &mut station,
-            crate::domain::Command::Issue {
-                category: crate::domain::CategoryId::new('A').unwrap(),
+            domain::Command::Issue {
+                category: domain::CategoryId::new('A').unwrap(),
                 priority: false,
             },
             "2026-11-30T10:00",
@@ -1154,7 +1184,7 @@ fn frozen_databases_of_versions_3_to_6_upgrade_and_resume_whole() {
 fn every_pin_check_costs_one_verification_and_a_public_surface_locks_nobody_out() {
     use super::staff::VERIFICATIONS;
     use super::{Counting, Verdict, verify_pin};
-    use crate::domain::StaffRole;
+    use domain::StaffRole;
     let (_dir, path) = temp();
     let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
     store

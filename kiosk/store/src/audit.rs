@@ -14,7 +14,7 @@
 use rusqlite::Connection;
 
 use super::{StoreError, decode, migrate, project};
-use crate::domain::Case;
+use domain::Case;
 
 /// Where a projection differs from what the journal implies.
 #[derive(Clone, Debug, PartialEq, Eq)]

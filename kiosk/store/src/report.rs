@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::StoreError;
-use crate::domain::{Case, CaseSource};
+use domain::{Case, CaseSource};
 
 /// How the report codes ratings (stated in every export).
 pub const RATING_CODING: &str = "rating levels: 5 = 非常满意 very satisfied, 4 = 满意 satisfied, 3 = 基本满意 fair, 2 = 不满意 dissatisfied, 1 = 非常不满意 very dissatisfied (GB/T 39046 numbers them the other way round); satisfaction = (levels 4 and 5) / all ratings";

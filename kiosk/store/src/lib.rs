@@ -23,7 +23,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, params};
 
-use crate::domain::{Actor, Case, CaseNo, CategoryId, Fact, Phone, Record, Station};
+use domain::{Actor, Case, CaseNo, CategoryId, Fact, Phone, Record, Station};
 
 pub use log::{LogEntry, LogFilter};
 pub use staff::{
@@ -142,7 +142,8 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    pub(crate) fn from_sql(path: &Path, source: rusqlite::Error) -> Self {
+    /// A SQLite error on the file at `path`, sorted into what a technician can act on.
+    pub fn from_sql(path: &Path, source: rusqlite::Error) -> Self {
         let path = path.to_path_buf();
         match source.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {

@@ -1,0 +1,289 @@
+//! What the station is asked to do: the `Command` enum, who asks (`Actor`),
+//! and the payloads commands carry (a back-entry, a print job's outcome, the
+//! printer's health, where a PIN was typed). No rules live here.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::case::{Answer, CaseDocument, CaseNo, Stage};
+use crate::catalog::{CategoryId, WindowNo};
+use crate::complaint::{Phone, Topic};
+use crate::printing::Paper;
+use crate::safety::{StaffRole, ZoneSignal};
+use crate::ticket::TicketCode;
+
+/// Who caused a record.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Actor {
+    /// A citizen at the lobby touchscreen.
+    Citizen,
+    /// The staff keypad at a window.
+    Keypad { window: WindowNo },
+    /// A named staff member (console, touchscreen staff mode).
+    Staff { id: String },
+    /// A technician's control command or scenario file.
+    Technician,
+    /// The citizen, on the evaluator at a window.
+    Evaluator { window: WindowNo },
+    /// The station itself: timers, the business-day close.
+    System,
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Actor::Citizen => write!(f, "citizen"),
+            Actor::Keypad { window } => write!(f, "keypad {window}"),
+            Actor::Staff { id } => write!(f, "staff {id}"),
+            Actor::Technician => write!(f, "technician"),
+            Actor::Evaluator { window } => write!(f, "evaluator {window}"),
+            Actor::System => write!(f, "system"),
+        }
+    }
+}
+
+/// What someone or something asks the station to do.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Command {
+    /// Issue a ticket in a category; `priority` is the 老弱病残孕 path.
+    Issue {
+        category: CategoryId,
+        priority: bool,
+    },
+    /// Call the next eligible ticket to a window (completing the one there, if any).
+    CallNext { window: WindowNo },
+    /// Call the window's current ticket again.
+    Recall { window: WindowNo },
+    /// The called citizen did not come (过号).
+    Skip { window: WindowNo },
+    /// The window finished serving its ticket.
+    Complete { window: WindowNo },
+    /// Send the window's ticket to the front of another category's queue.
+    Transfer { window: WindowNo, to: CategoryId },
+    /// Put a skipped ticket back into its queue (the citizen came back).
+    Requeue { ticket: TicketCode },
+    /// Open or pause a window.
+    SetWindowOpen { window: WindowNo, open: bool },
+    /// The printer finished (or could not finish) a ticket's job.
+    PrintOutcome {
+        ticket: TicketCode,
+        outcome: PrintOutcome,
+    },
+    /// The printer's state changed (paper, cover, line, answers).
+    PrinterHealth(PrinterHealth),
+    /// Staff print a ticket again under its own number.
+    Reprint { ticket: TicketCode },
+    /// Staff print a case's document again (a receipt the citizen did not
+    /// get, a notice to hand over).
+    ReprintCase {
+        case: CaseNo,
+        document: CaseDocument,
+    },
+    /// The printer lost its port after it had taken (part of) a paper and
+    /// before it said the paper was printed: the worker sends it again,
+    /// marked 补打.
+    PrintResent { paper: Paper },
+    /// Staff put a new paper roll in: a test page prints to prove it.
+    PaperChanged,
+    /// A key on a window's evaluator: a rating level, 1 (非常不满意) to 5
+    /// (非常满意).
+    Rate { window: WindowNo, level: u8 },
+    /// An evaluator key has been held too long (a jammed key, a short), or is
+    /// free again.
+    EvaluatorFault {
+        window: WindowNo,
+        level: u8,
+        stuck: bool,
+    },
+    /// Move a case on to its next stage, saying what was done.
+    AdvanceCase {
+        case: CaseNo,
+        stage: Stage,
+        note: String,
+        /// 反馈 only: how the citizen was answered (required for a complaint).
+        answer: Option<Answer>,
+    },
+    /// The station manager extends an open case's deadline by some working
+    /// days, with a reason; a written notice is printed.
+    ExtendCase {
+        case: CaseNo,
+        working_days: u32,
+        reason: String,
+        /// The role of the staff member (whose PIN the shell checked).
+        role: StaffRole,
+    },
+    /// The complainant disagrees with the answer: the case goes back to 登记
+    /// to be checked again, with new deadlines.
+    ReopenCase { case: CaseNo, note: String },
+    /// The printer finished (or could not finish) a case's document.
+    CasePrinted {
+        case: CaseNo,
+        document: CaseDocument,
+        outcome: PrintOutcome,
+    },
+    /// Deletes the callback numbers of these cases (their retention period
+    /// ran out); the store found them.
+    ForgetContacts { cases: Vec<CaseNo> },
+    /// What the board says about a safety zone (its number in the profile).
+    Zone { zone: u8, signal: ZoneSignal },
+    /// A citizen files a complaint at the complaint box.
+    FileComplaint {
+        topic: Topic,
+        window: Option<WindowNo>,
+        text: String,
+        phone: Option<Phone>,
+        /// The touchscreen form it was typed into (0: none): filing the same
+        /// form again finds the case already opened.
+        form: u64,
+    },
+    /// Staff acknowledge a latched alarm: the buzzer goes quiet; the alarm
+    /// stays latched.
+    AcknowledgeAlarm { zone: u8 },
+    /// A staff member of `role` (whose PIN the shell checked) resets a
+    /// latched alarm.
+    ResetAlarm { zone: u8, role: StaffRole },
+    /// Time passes: closes the business day when due and notices a clock that runs
+    /// behind the journal.
+    Tick,
+    /// The kiosk has just started: rating times still open from before the
+    /// restart end, and papers whose print outcome the journal lacks are
+    /// printed again or listed for staff (`printer`: one is configured).
+    Started { printer: bool },
+    /// What the system says of its clock: whether NTP has synchronised it
+    /// (`None`: it cannot tell) and whether a real-time clock kept it through
+    /// the power cut. A clock nobody confirmed may be wrong either way, so
+    /// staff are warned until it is synchronised.
+    ClockSource {
+        synchronized: Option<bool>,
+        rtc: bool,
+    },
+    /// A manager (whose PIN the shell checked) confirms that the system
+    /// clock is right and the journal ran ahead of it: the station's time is
+    /// the clock's again (see ADR 0015).
+    ConfirmClock { role: StaffRole },
+    /// A rating time measured on the monotonic clock ran out (while the
+    /// wall clock is held behind the journal it does not move).
+    RatingExpired {
+        window: WindowNo,
+        ticket: TicketCode,
+    },
+    /// The closing slip of `day` went to the printer with the journal's head.
+    NoteAnchor { day: Date, seq: i64, hash: String },
+    /// A matter handled by hand while the kiosk was down (人工登记), entered
+    /// afterwards with its real times (补录).
+    BackEnter(BackEntry),
+    /// A staff member signed in (`refused`: None), or a PIN was refused,
+    /// somewhere that needs a PIN.
+    NoteSignIn {
+        staff: String,
+        place: SignInPlace,
+        refused: Option<String>,
+    },
+    /// A staff member of `role` (whose PIN the shell checked) exports a
+    /// case file with the complainant's callback number in full: journaled
+    /// before the file is made, so the number never leaves unrecorded.
+    ExportCase {
+        case: CaseNo,
+        role: StaffRole,
+        place: SignInPlace,
+    },
+}
+
+/// What a back-entry says: the matter as the hand register has it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct BackEntry {
+    pub category: CategoryId,
+    pub window: WindowNo,
+    /// When the window began serving the citizen.
+    pub started: Timestamp,
+    /// When it finished.
+    pub finished: Timestamp,
+    /// The number written in the hand register (may be empty).
+    pub register_no: String,
+    /// What the matter was (no personal data; numbers are masked).
+    pub note: String,
+}
+
+/// How far back a matter may be back-entered.
+pub const BACK_ENTRY_DAYS: i64 = 31;
+/// The longest a back-entered matter may have taken.
+pub const BACK_ENTRY_MAX_HOURS: i64 = 12;
+
+/// Where a PIN was typed.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignInPlace {
+    /// The staff web console.
+    Console,
+    /// Staff mode on the touchscreen.
+    Touchscreen,
+    /// A PIN given with a command (alarm reset, extension, export).
+    Command,
+}
+
+impl SignInPlace {
+    pub fn word(self) -> &'static str {
+        match self {
+            SignInPlace::Console => "console",
+            SignInPlace::Touchscreen => "touchscreen",
+            SignInPlace::Command => "command",
+        }
+    }
+}
+
+/// How a print job ended, as the printer worker reports it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum PrintOutcome {
+    /// The printer printed the job (it answered the end-of-job marker, where it
+    /// can).
+    Printed {
+        bytes: u32,
+        /// Printed only after a printer fault cleared: resumed, or sent again
+        /// under the same number.
+        #[serde(default)]
+        after_fault: bool,
+    },
+    /// The job could not be printed; the ticket stays valid.
+    Failed { reason: String },
+}
+
+/// Why the printer cannot print.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrinterFault {
+    PaperOut,
+    CoverOpen,
+    /// Offline, or an error in the mechanism (cutter, head).
+    Offline,
+    /// The port is gone (cable, power).
+    Unplugged,
+    /// The port is there but nothing answers.
+    NoAnswer,
+    /// Something answers, but not with status bytes (baud rate, not a printer).
+    BadReply,
+    /// It takes jobs and does not finish them.
+    Stalled,
+    /// The port cannot be used (permission, busy, another error).
+    PortError,
+}
+
+/// The printer as staff should know it.
+#[derive(Clone, Default, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum PrinterHealth {
+    #[default]
+    Ready,
+    /// Printing, but the roll is nearly empty.
+    PaperLow,
+    /// Not printing; tickets are held (and shown on screen) until it clears.
+    Fault {
+        fault: PrinterFault,
+        /// What to do, for the technician.
+        detail: String,
+    },
+}

@@ -1,0 +1,268 @@
+//! What a decision hands the shell: the records (`Decision`), the effects to
+//! carry out once they are committed (`Effect`, with `Notice` and
+//! `TicketSlip`), or the reason a command was refused (`Rejection`).
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::{Actor, BACK_ENTRY_DAYS, BACK_ENTRY_MAX_HOURS, PrinterHealth, Record, SignInPlace};
+use crate::calendar::Deadline;
+use crate::case::{CaseDocument, CaseNo, Stage};
+use crate::catalog::{CategoryId, WindowNo};
+use crate::complaint::{Phone, Topic};
+use crate::printing::Paper;
+use crate::safety::{ResetRefusal, StaffRole, ZoneFault, ZoneRole};
+use crate::ticket::TicketCode;
+
+/// What a ticket says, for the screen and the printer alike.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct TicketSlip {
+    pub code: TicketCode,
+    pub category: CategoryId,
+    pub category_zh: String,
+    pub category_en: String,
+    pub priority: bool,
+    pub ahead: u32,
+    pub wait_minutes: Option<u32>,
+    pub issued_at: Timestamp,
+    /// Issue time in the station's time zone, `2026-11-28 09:05`.
+    pub issued_local: String,
+    /// A staff reprint, not the first print.
+    pub reprint: bool,
+}
+
+/// Something staff should know.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum Notice {
+    /// A window called next but nobody is waiting for it.
+    QueueEmpty {
+        window: WindowNo,
+    },
+    /// The clock reads earlier than the journal (a Pi without a real-time clock after
+    /// a power cut, say).
+    ClockBehind {
+        behind_seconds: i64,
+    },
+    ClockRecovered,
+    /// The journal's time was given up for the clock's (a manager confirmed
+    /// it, or NTP did).
+    ClockCorrected {
+        ahead_seconds: i64,
+        ntp: bool,
+    },
+    /// The clock is not synchronised (after a power cut without network, a
+    /// Pi without a real-time clock may be far off).
+    ClockUnconfirmed {
+        rtc: bool,
+    },
+    ClockConfirmed,
+    /// The printer failed a job; staff should check it.
+    PrinterFault {
+        ticket: TicketCode,
+        reason: String,
+    },
+    /// The printer printed again after a fault.
+    PrinterRecovered,
+    /// The printer's state changed.
+    Printer {
+        health: PrinterHealth,
+    },
+    /// A bad rating (1 or 2): the station manager goes to the window at once.
+    BadRating {
+        ticket: TicketCode,
+        window: WindowNo,
+        level: u8,
+        case: CaseNo,
+    },
+    /// An evaluator key is stuck, or free again.
+    EvaluatorFault {
+        window: WindowNo,
+        level: u8,
+        stuck: bool,
+    },
+    /// A safety alarm latched: staff act now.
+    Alarm {
+        zone: String,
+        role: ZoneRole,
+    },
+    /// A latched alarm was reset.
+    AlarmReset {
+        zone: String,
+    },
+    /// A zone's wiring is at fault, or (`None`) repaired.
+    ZoneFault {
+        zone: String,
+        fault: Option<ZoneFault>,
+    },
+    /// PINs keep being refused at one place today: someone may be guessing.
+    PinGuessing {
+        place: SignInPlace,
+        refused: u32,
+    },
+    /// After a restart, papers whose print outcome was lost: those printed
+    /// again (marked 补打) and those listed for staff.
+    PrintsUnconfirmed {
+        reprinted: Vec<Paper>,
+        listed: Vec<Paper>,
+    },
+}
+
+/// What the shell must do once the records of a decision are committed.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Effect {
+    /// Show the ticket on the lobby screen.
+    ShowTicket(TicketSlip),
+    /// Print the ticket.
+    PrintTicket(TicketSlip),
+    /// Announce a call on the lobby board (and later by voice).
+    Announce {
+        ticket: TicketCode,
+        window: WindowNo,
+        recall: bool,
+    },
+    /// Tell staff.
+    Notify(Notice),
+    /// Thank the citizen who rated (the window's card, the lobby screen).
+    Thank { window: WindowNo, level: u8 },
+    /// A complaint was filed: show its number and print its receipt.
+    /// `again`: the same form was submitted twice; the case was opened the
+    /// first time (show it, do not print a second receipt).
+    ComplaintFiled {
+        case: CaseNo,
+        topic: Topic,
+        window: Option<WindowNo>,
+        filed_at: Timestamp,
+        answer_by: Deadline,
+        working_days: u32,
+        again: bool,
+    },
+    /// Print the printer's test page (after a paper change).
+    PrintTestPage,
+    /// The business day closed: print the closing slip (日结单) with the
+    /// day's figures and the journal's head, an anchor kept off the box.
+    PrintDaySlip { day: Date },
+    /// Print a case's document again, marked 补打 (a restart, staff).
+    ReprintCase {
+        case: CaseNo,
+        document: CaseDocument,
+    },
+    /// A case's deadline was extended: print the written notice.
+    CaseExtended {
+        case: CaseNo,
+        reason: String,
+        was: Deadline,
+        now_due: Deadline,
+        /// The manager who approved it.
+        by: Actor,
+    },
+}
+
+/// Records to journal and effects to carry out after they are committed.
+#[derive(Clone, Default, PartialEq, Eq, Debug)]
+pub struct Decision {
+    pub records: Vec<Record>,
+    pub effects: Vec<Effect>,
+    /// Callback numbers for cases opened by these records: committed in the
+    /// same transaction, but kept with the case only, never in the journal.
+    pub contacts: Vec<(CaseNo, Phone)>,
+}
+
+/// Why a command was refused. Nothing was recorded.
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
+pub enum Rejection {
+    #[error("there is no category {0}; the catalog lists {1}")]
+    UnknownCategory(CategoryId, String),
+    #[error("there is no window {0}; the catalog's windows are {1}")]
+    UnknownWindow(WindowNo, String),
+    #[error("category {category} is not issuing tickets now{}", next_open.as_ref().map(|t| format!("; it opens {t}")).unwrap_or_default())]
+    TicketingClosed {
+        category: CategoryId,
+        /// Next opening in local time, `2026-11-30 08:30`.
+        next_open: Option<String>,
+    },
+    #[error("nobody is waiting for window {0}")]
+    NothingWaiting(WindowNo),
+    #[error("window {0} is not serving a ticket")]
+    NoTicketAtWindow(WindowNo),
+    #[error("{ticket} was recalled {limit} times already; skip it or complete it")]
+    RecallLimit { ticket: TicketCode, limit: u8 },
+    #[error("there is no ticket {0} today")]
+    UnknownTicket(TicketCode),
+    #[error("{ticket} is {state}; only a skipped ticket can be re-queued")]
+    NotSkipped {
+        ticket: TicketCode,
+        state: &'static str,
+    },
+    #[error("rating level {0} is not 1–5 (1 非常不满意 … 5 非常满意)")]
+    BadLevel(u8),
+    #[error("{ticket} is {state}; only a ticket still to be served is printed again")]
+    NotReprintable {
+        ticket: TicketCode,
+        state: &'static str,
+    },
+    #[error("{ticket} is already in category {category}")]
+    SameCategory {
+        ticket: TicketCode,
+        category: CategoryId,
+    },
+    #[error("there is no open case {0}")]
+    UnknownCase(CaseNo),
+    #[error("confirming the clock needs the manager role")]
+    ClockRole,
+    #[error("the clock is not behind the journal; there is nothing to confirm")]
+    ClockNotBehind,
+    #[error("case {case} has no {} to print again", document.zh())]
+    NoSuchDocument {
+        case: CaseNo,
+        document: CaseDocument,
+    },
+    #[error("case {case} is at {at}; its next stage is {}", next.map_or("none (it is filed)".to_string(), |s| s.to_string()))]
+    StageOrder {
+        case: CaseNo,
+        at: Stage,
+        next: Option<Stage>,
+    },
+    #[error("stage {0} needs a note saying what was done")]
+    NoteNeeded(Stage),
+    #[error("case {0} is a complaint: say how the citizen was answered (oral or written)")]
+    AnswerNeeded(CaseNo),
+    #[error("extending a case needs the manager role (经领导同意)")]
+    ExtensionRole,
+    #[error("an extension needs a reason and 1 to 60 working days")]
+    ExtensionTerms,
+    #[error("only the manager exports a case with its callback number in full")]
+    ExportRole,
+    #[error("case {case} is at {at}; it can be reopened once the citizen has been answered")]
+    NotAnswered { case: CaseNo, at: Stage },
+
+    #[error("there is no safety zone number {0}")]
+    UnknownZone(u8),
+    #[error("zone `{0}` has no alarm to acknowledge or reset")]
+    NotLatched(String),
+    #[error("{}", match reason {
+        ResetRefusal::StillActive => format!("zone `{zone}` still reports the alarm (button held, smoke present); reset it once the input is normal"),
+        ResetRefusal::Role => format!("resetting zone `{zone}` needs the {} role", needed.map_or("manager", StaffRole::word)),
+    })]
+    ResetRefused {
+        zone: String,
+        reason: ResetRefusal,
+        needed: Option<StaffRole>,
+    },
+    #[error(
+        "the station is being evacuated (smoke alarm in zone `{0}`); no tickets until staff reset the alarm"
+    )]
+    Evacuation(String),
+    #[error("window {window} is serving {ticket}; complete, skip or transfer it first")]
+    WindowBusy {
+        window: WindowNo,
+        ticket: TicketCode,
+    },
+    #[error(
+        "a back-entry's times must be in the past, start before they finish, span at most {BACK_ENTRY_MAX_HOURS} hours and lie within the last {BACK_ENTRY_DAYS} days"
+    )]
+    BackEntryTimes,
+    #[error("window {window}'s matter started {started} is already back-entered")]
+    BackEnteredTwice { window: WindowNo, started: String },
+}

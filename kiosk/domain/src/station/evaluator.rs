@@ -1,0 +1,219 @@
+//! The evaluator at each window: arming it when a ticket is completed, the
+//! citizen's rating, the rating time running out, stuck keys, and the case a
+//! bad rating opens.
+
+use super::{
+    Actor, Command, Effect, Fact, Notice, Record, Rejection, Scratch, Station, UnratedReason,
+};
+use crate::case::{CaseNo, CaseSource};
+use crate::catalog::WindowNo;
+use crate::ticket::TicketCode;
+
+impl Station {
+    /// Applies a fact about ratings or the evaluators.
+    pub(super) fn apply_evaluator(&mut self, record: &Record) {
+        match &record.fact {
+            Fact::RatingArmed {
+                ticket,
+                window,
+                until,
+            } => {
+                if let Some(w) = self.windows.get_mut(window) {
+                    w.armed = Some((*ticket, *until));
+                }
+                self.ratings.insert(*ticket, (*window, None));
+            }
+            Fact::TicketRated {
+                ticket,
+                window,
+                level,
+            } => {
+                self.disarm(*window, *ticket);
+                self.ratings.insert(*ticket, (*window, Some(Some(*level))));
+            }
+            Fact::TicketUnrated { ticket, window, .. } => {
+                self.disarm(*window, *ticket);
+                self.ratings.insert(*ticket, (*window, Some(None)));
+            }
+            Fact::EvaluatorFault {
+                window,
+                level,
+                stuck,
+            } => {
+                let w = self.windows.entry(*window).or_default();
+                w.stuck.retain(|l| l != level);
+                if *stuck {
+                    w.stuck.push(*level);
+                    w.stuck.sort_unstable();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Ends a window's rating time for `ticket`.
+    fn disarm(&mut self, window: WindowNo, ticket: TicketCode) {
+        if let Some(w) = self.windows.get_mut(&window)
+            && w.armed.is_some_and(|(t, _)| t == ticket)
+        {
+            w.armed = None;
+        }
+    }
+
+    /// Today's ratings at a window: counts of levels 1–5, and unrated tickets.
+    pub(super) fn ratings_at(&self, window: WindowNo) -> ([u32; 5], u32) {
+        let mut levels = [0; 5];
+        let mut unrated = 0;
+        for (w, outcome) in self.ratings.values() {
+            match outcome {
+                Some(Some(level)) if *w == window && (1..=5).contains(level) => {
+                    levels[usize::from(level - 1)] += 1;
+                }
+                Some(None) if *w == window => unrated += 1,
+                _ => {}
+            }
+        }
+        (levels, unrated)
+    }
+}
+
+impl Scratch {
+    /// Decides a command from or about an evaluator.
+    pub(super) fn decide_evaluator(&mut self, command: &Command) -> Result<(), Rejection> {
+        match *command {
+            Command::RatingExpired { window, ticket } => {
+                if self.window(window)?.armed.is_some_and(|(t, _)| t == ticket) {
+                    self.record_as(
+                        Actor::System,
+                        Fact::TicketUnrated {
+                            ticket,
+                            window,
+                            reason: UnratedReason::Timeout,
+                        },
+                    );
+                }
+                Ok(())
+            }
+            Command::EvaluatorFault {
+                window,
+                level,
+                stuck,
+            } => {
+                // Journaled once per change.
+                if self.window(window)?.stuck.contains(&level) != stuck {
+                    self.record(Fact::EvaluatorFault {
+                        window,
+                        level,
+                        stuck,
+                    });
+                    self.effect(Effect::Notify(Notice::EvaluatorFault {
+                        window,
+                        level,
+                        stuck,
+                    }));
+                }
+                Ok(())
+            }
+            Command::Rate { window, level } => {
+                let armed = self.window(window)?.armed;
+                if !(1..=5).contains(&level) {
+                    return Err(Rejection::BadLevel(level));
+                }
+                match armed {
+                    // The first key wins: the rating disarms the window.
+                    Some((ticket, _)) => {
+                        self.record(Fact::TicketRated {
+                            ticket,
+                            window,
+                            level,
+                        });
+                        self.effect(Effect::Thank { window, level });
+                        if level <= 2 {
+                            let case = self.open_rating_case(ticket, window, level);
+                            self.effect(Effect::Notify(Notice::BadRating {
+                                ticket,
+                                window,
+                                level,
+                                case,
+                            }));
+                        }
+                    }
+                    None => self.record(Fact::RatingIgnored { window, level }),
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A rating time that ran out: the ticket goes unrated, once.
+    pub(super) fn expire_ratings(&mut self) {
+        let expired: Vec<(WindowNo, TicketCode)> = self
+            .station
+            .windows
+            .iter()
+            .filter_map(|(no, w)| match w.armed {
+                Some((ticket, until)) if until <= self.now => Some((*no, ticket)),
+                _ => None,
+            })
+            .collect();
+        for (window, ticket) in expired {
+            self.record_as(
+                Actor::System,
+                Fact::TicketUnrated {
+                    ticket,
+                    window,
+                    reason: UnratedReason::Timeout,
+                },
+            );
+        }
+    }
+
+    /// Ends every window's rating time, recording its ticket as unrated.
+    pub(super) fn disarm_all(&mut self, reason: UnratedReason) {
+        let armed: Vec<(WindowNo, TicketCode)> = self
+            .station
+            .windows
+            .iter()
+            .filter_map(|(no, w)| w.armed.map(|(ticket, _)| (*no, ticket)))
+            .collect();
+        for (window, ticket) in armed {
+            self.record_as(
+                Actor::System,
+                Fact::TicketUnrated {
+                    ticket,
+                    window,
+                    reason,
+                },
+            );
+        }
+    }
+
+    /// Opens the case a bad rating calls for: the callback and rectification
+    /// deadlines count in working days from the day after.
+    fn open_rating_case(&mut self, ticket: TicketCode, window: WindowNo, level: u8) -> CaseNo {
+        let day = self.case_day();
+        let case = self.next_case_no(day);
+        let settings = &self.station.settings;
+        let calendar = &self.station.calendar;
+        let fact = Fact::CaseOpened {
+            case,
+            source: CaseSource::Rating { level },
+            window: Some(window),
+            staff: settings.staff.get(&window).cloned(),
+            ticket: Some(ticket),
+            callback_due: calendar.add_working_days(day, settings.callback_days),
+            rectify_due: calendar.add_working_days(day, settings.rectify_days),
+            note: format!(
+                "评价器差评 bad rating {level} ({}) for {ticket} at window {window}",
+                if level == 1 {
+                    "非常不满意"
+                } else {
+                    "不满意"
+                }
+            ),
+        };
+        self.record(fact);
+        case
+    }
+}

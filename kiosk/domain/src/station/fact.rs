@@ -1,0 +1,421 @@
+//! What the station journals: the `Fact` enum, the `Record` that dates and
+//! signs it, and the kinds and keys the store files facts under. No rules
+//! live here; `apply` in each area module gives facts their effect.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, PrintOutcome, PrinterHealth, SignInPlace};
+use crate::calendar::Deadline;
+use crate::case::{Answer, CaseDocument, CaseNo, CaseSource, StaffRef, Stage};
+use crate::catalog::{CategoryId, WindowNo};
+use crate::printing::{Paper, Unconfirmed};
+use crate::safety::{ZoneFault, ZoneRole};
+use crate::ticket::TicketCode;
+
+/// Why a ticket went unrated.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnratedReason {
+    /// The rating time ran out.
+    Timeout,
+    /// Staff called the next ticket first.
+    NextCall,
+    /// The business day closed first.
+    DayClosed,
+    /// The kiosk restarted: a key pressed afterwards cannot be trusted to be
+    /// about that ticket.
+    Restart,
+}
+
+/// A fact the station records in its journal.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fact {
+    /// A new business day began; numbering restarts at 001.
+    DayOpened,
+    TicketIssued {
+        ticket: TicketCode,
+        priority: bool,
+        order: i64,
+        /// People ahead and estimated wait as told to the citizen.
+        ahead: u32,
+        wait_minutes: Option<u32>,
+    },
+    TicketCalled {
+        ticket: TicketCode,
+        window: WindowNo,
+    },
+    TicketRecalled {
+        ticket: TicketCode,
+        window: WindowNo,
+        count: u8,
+    },
+    TicketSkipped {
+        ticket: TicketCode,
+        window: WindowNo,
+    },
+    TicketRequeued {
+        ticket: TicketCode,
+        order: i64,
+    },
+    TicketTransferred {
+        ticket: TicketCode,
+        window: WindowNo,
+        to: CategoryId,
+        order: i64,
+    },
+    TicketCompleted {
+        ticket: TicketCode,
+        window: WindowNo,
+        service_seconds: u32,
+        /// Completed implicitly because staff called the next ticket.
+        by_next_call: bool,
+    },
+    WindowOpened {
+        window: WindowNo,
+    },
+    WindowPaused {
+        window: WindowNo,
+    },
+    /// The business day closed; these tickets were never served.
+    DayClosed {
+        unserved: Vec<TicketCode>,
+    },
+    /// The system clock reads earlier than the journal; the station holds its time
+    /// at the journal's last entry until the clock catches up.
+    ClockBehind {
+        clock: Timestamp,
+        journal: Timestamp,
+    },
+    /// The clock has caught up with the journal again.
+    ClockRecovered,
+    /// The journal had run ahead of a clock now confirmed right (by a
+    /// manager's PIN, or `ntp`): the station's time is the clock's from here
+    /// on, though `journal` — the latest time recorded — is later. A business
+    /// day closed "in the future" by that clock opens again.
+    ClockCorrected {
+        journal: Timestamp,
+        #[serde(default)]
+        ntp: bool,
+    },
+    /// Nothing has confirmed the system clock since the kiosk started (no NTP
+    /// synchronisation; `rtc`: a real-time clock is there at least).
+    ClockUnconfirmed {
+        rtc: bool,
+    },
+    /// NTP has synchronised the clock.
+    ClockConfirmed,
+    /// A ticket's job reached the printer.
+    TicketPrinted {
+        ticket: TicketCode,
+        bytes: u32,
+        /// Printed after a printer fault cleared, under the same number.
+        #[serde(default)]
+        after_fault: bool,
+    },
+    /// Staff asked for a ticket to be printed again.
+    TicketReprinted {
+        ticket: TicketCode,
+    },
+    /// Staff put a new paper roll in.
+    PaperChanged,
+    /// The window's evaluator takes a rating for this ticket until `until`.
+    RatingArmed {
+        ticket: TicketCode,
+        window: WindowNo,
+        until: Timestamp,
+    },
+    /// The citizen rated the service: 5 非常满意 … 1 非常不满意.
+    TicketRated {
+        ticket: TicketCode,
+        window: WindowNo,
+        level: u8,
+    },
+    /// The ticket's chance to be rated ended without a rating.
+    TicketUnrated {
+        ticket: TicketCode,
+        window: WindowNo,
+        reason: UnratedReason,
+    },
+    /// An evaluator key pressed while nothing was armed: logged, not counted.
+    RatingIgnored {
+        window: WindowNo,
+        level: u8,
+    },
+    /// The printer's state changed.
+    PrinterChanged {
+        health: PrinterHealth,
+    },
+    /// A ticket could not be printed (it stays valid and was shown on screen).
+    PrintFailed {
+        ticket: TicketCode,
+        reason: String,
+    },
+    /// An evaluator key is stuck (`stuck`), or was released after being stuck.
+    EvaluatorFault {
+        window: WindowNo,
+        level: u8,
+        stuck: bool,
+    },
+    /// A safety zone's input reads active (a press, smoke), or not any more.
+    ZoneInput {
+        zone: String,
+        active: bool,
+    },
+    /// A zone's alarm latched (a gas zone's: a staff warning).
+    AlarmRaised {
+        zone: String,
+        role: ZoneRole,
+    },
+    /// Staff acknowledged the alarm; it stays latched.
+    AlarmAcknowledged {
+        zone: String,
+    },
+    /// Staff reset the alarm.
+    AlarmReset {
+        zone: String,
+    },
+    /// A zone's wiring is at fault, or (`None`) repaired.
+    ZoneFaulted {
+        zone: String,
+        fault: Option<ZoneFault>,
+    },
+    /// A case was opened (受理) with its deadlines.
+    CaseOpened {
+        case: CaseNo,
+        #[serde(flatten)]
+        source: CaseSource,
+        window: Option<WindowNo>,
+        staff: Option<StaffRef>,
+        ticket: Option<TicketCode>,
+        callback_due: Deadline,
+        rectify_due: Deadline,
+        note: String,
+    },
+    /// A case reached its next stage; `step` is the stage's place in the case's
+    /// history (受理 is 0).
+    CaseAdvanced {
+        case: CaseNo,
+        step: u16,
+        stage: Stage,
+        note: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answer: Option<Answer>,
+    },
+    /// The complainant disagreed with the answer: back to 登记 (at `step`),
+    /// with new deadlines.
+    CaseReopened {
+        case: CaseNo,
+        step: u16,
+        note: String,
+        callback_due: Deadline,
+        rectify_due: Deadline,
+    },
+    /// The manager extended the case's deadlines (`index`: the case's
+    /// extensions before this one).
+    CaseExtended {
+        case: CaseNo,
+        index: u16,
+        reason: String,
+        working_days: u32,
+        callback_due: Deadline,
+        rectify_due: Deadline,
+    },
+    /// A case's document was printed, or could not be.
+    CasePrinted {
+        case: CaseNo,
+        document: CaseDocument,
+        #[serde(flatten)]
+        outcome: PrintOutcome,
+    },
+    /// A case's callback number was deleted: its retention period after the
+    /// case was filed ran out. The number itself was never journaled.
+    ContactDeleted {
+        case: CaseNo,
+    },
+    /// After a restart: a paper was asked of the printer at `requested_at`
+    /// and the journal does not say whether it printed; `decision` is what
+    /// the station did about it.
+    PrintUnconfirmed {
+        #[serde(flatten)]
+        paper: Paper,
+        requested_at: Timestamp,
+        decision: Unconfirmed,
+    },
+    /// The printer's port went away after it had taken (part of) a paper
+    /// and before it said the paper was printed: the paper is sent again,
+    /// marked 补打 — a second print, since the first may have come out.
+    PrintResent {
+        #[serde(flatten)]
+        paper: Paper,
+    },
+    /// Staff asked for a case's document to be printed again (marked 补打).
+    CaseReprinted {
+        case: CaseNo,
+        document: CaseDocument,
+    },
+    /// A matter handled by hand during an outage, entered afterwards (补录):
+    /// `started`/`finished` are its real times, `handled_day` the business
+    /// day it counts for; the entry's own time is when it was entered.
+    BackEntered {
+        category: CategoryId,
+        window: WindowNo,
+        started: Timestamp,
+        finished: Timestamp,
+        handled_day: Date,
+        service_seconds: u32,
+        register_no: String,
+        note: String,
+    },
+    /// The closing slip of `day` was handed to the printer with the
+    /// journal's head at that moment (entry `seq`, the first hex digits of
+    /// its hash): an anchor for `kiosk verify-log --anchor`.
+    DayAnchored {
+        day: Date,
+        seq: i64,
+        hash: String,
+    },
+    /// A staff member signed in to the console or staff mode.
+    StaffSignedIn {
+        staff: String,
+        place: SignInPlace,
+    },
+    /// A PIN was refused (wrong, locked out, unknown number); the staff
+    /// number is what was typed.
+    PinRefused {
+        staff: String,
+        place: SignInPlace,
+        reason: String,
+    },
+    /// The manager exported the case file with the callback number in full
+    /// (at the console, or with `kiosk case export --manager`). The number
+    /// itself is never journaled.
+    CaseExported {
+        case: CaseNo,
+        place: SignInPlace,
+    },
+}
+
+impl Fact {
+    /// The record kind as stored and filtered on (`ticket_issued`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fact::DayOpened => "day_opened",
+            Fact::TicketIssued { .. } => "ticket_issued",
+            Fact::TicketCalled { .. } => "ticket_called",
+            Fact::TicketRecalled { .. } => "ticket_recalled",
+            Fact::TicketSkipped { .. } => "ticket_skipped",
+            Fact::TicketRequeued { .. } => "ticket_requeued",
+            Fact::TicketTransferred { .. } => "ticket_transferred",
+            Fact::TicketCompleted { .. } => "ticket_completed",
+            Fact::WindowOpened { .. } => "window_opened",
+            Fact::WindowPaused { .. } => "window_paused",
+            Fact::DayClosed { .. } => "day_closed",
+            Fact::ClockBehind { .. } => "clock_behind",
+            Fact::ClockRecovered => "clock_recovered",
+            Fact::ClockCorrected { .. } => "clock_corrected",
+            Fact::ClockUnconfirmed { .. } => "clock_unconfirmed",
+            Fact::ClockConfirmed => "clock_confirmed",
+            Fact::TicketPrinted { .. } => "ticket_printed",
+            Fact::PrintFailed { .. } => "print_failed",
+            Fact::TicketReprinted { .. } => "ticket_reprinted",
+            Fact::PaperChanged => "paper_changed",
+            Fact::RatingArmed { .. } => "rating_armed",
+            Fact::TicketRated { .. } => "ticket_rated",
+            Fact::TicketUnrated { .. } => "ticket_unrated",
+            Fact::RatingIgnored { .. } => "rating_ignored",
+            Fact::PrinterChanged { .. } => "printer_changed",
+            Fact::EvaluatorFault { .. } => "evaluator_fault",
+            Fact::ZoneInput { .. } => "zone_input",
+            Fact::AlarmRaised { .. } => "alarm_raised",
+            Fact::AlarmAcknowledged { .. } => "alarm_acknowledged",
+            Fact::AlarmReset { .. } => "alarm_reset",
+            Fact::ZoneFaulted { .. } => "zone_fault",
+            Fact::CaseOpened { .. } => "case_opened",
+            Fact::CaseAdvanced { .. } => "case_advanced",
+            Fact::CaseReopened { .. } => "case_reopened",
+            Fact::CaseExtended { .. } => "case_extended",
+            Fact::CasePrinted { .. } => "case_printed",
+            Fact::ContactDeleted { .. } => "contact_deleted",
+            Fact::PrintUnconfirmed { .. } => "print_unconfirmed",
+            Fact::PrintResent { .. } => "print_resent",
+            Fact::CaseReprinted { .. } => "case_reprinted",
+            Fact::BackEntered { .. } => "back_entered",
+            Fact::DayAnchored { .. } => "day_anchored",
+            Fact::StaffSignedIn { .. } => "staff_signed_in",
+            Fact::PinRefused { .. } => "pin_refused",
+            Fact::CaseExported { .. } => "case_exported",
+        }
+    }
+
+    /// The ticket the fact is about, if any.
+    pub fn ticket(&self) -> Option<TicketCode> {
+        match self {
+            Fact::TicketIssued { ticket, .. }
+            | Fact::TicketCalled { ticket, .. }
+            | Fact::TicketRecalled { ticket, .. }
+            | Fact::TicketSkipped { ticket, .. }
+            | Fact::TicketRequeued { ticket, .. }
+            | Fact::TicketTransferred { ticket, .. }
+            | Fact::TicketCompleted { ticket, .. }
+            | Fact::TicketPrinted { ticket, .. }
+            | Fact::TicketReprinted { ticket }
+            | Fact::RatingArmed { ticket, .. }
+            | Fact::TicketRated { ticket, .. }
+            | Fact::TicketUnrated { ticket, .. }
+            | Fact::PrintFailed { ticket, .. } => Some(*ticket),
+            Fact::CaseOpened { ticket, .. } => *ticket,
+            Fact::PrintUnconfirmed { paper, .. } | Fact::PrintResent { paper } => paper.ticket(),
+            _ => None,
+        }
+    }
+
+    /// The window the fact is about, if any.
+    pub fn window(&self) -> Option<WindowNo> {
+        match self {
+            Fact::TicketCalled { window, .. }
+            | Fact::TicketRecalled { window, .. }
+            | Fact::TicketSkipped { window, .. }
+            | Fact::TicketTransferred { window, .. }
+            | Fact::TicketCompleted { window, .. }
+            | Fact::WindowOpened { window }
+            | Fact::WindowPaused { window }
+            | Fact::RatingArmed { window, .. }
+            | Fact::TicketRated { window, .. }
+            | Fact::TicketUnrated { window, .. }
+            | Fact::RatingIgnored { window, .. }
+            | Fact::EvaluatorFault { window, .. }
+            | Fact::BackEntered { window, .. } => Some(*window),
+            Fact::CaseOpened { window, .. } => *window,
+            _ => None,
+        }
+    }
+
+    /// The case the fact is about, if any.
+    pub fn case(&self) -> Option<CaseNo> {
+        match self {
+            Fact::CaseOpened { case, .. }
+            | Fact::CaseAdvanced { case, .. }
+            | Fact::CaseReopened { case, .. }
+            | Fact::CaseExtended { case, .. }
+            | Fact::CasePrinted { case, .. }
+            | Fact::CaseReprinted { case, .. }
+            | Fact::ContactDeleted { case }
+            | Fact::CaseExported { case, .. } => Some(*case),
+            Fact::PrintUnconfirmed { paper, .. } | Fact::PrintResent { paper } => paper.case(),
+            _ => None,
+        }
+    }
+}
+
+/// One journal entry: a fact, when (never earlier than the entry before it), the
+/// business day it belongs to, and who caused it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Record {
+    pub at: Timestamp,
+    pub day: Date,
+    pub actor: Actor,
+    pub fact: Fact,
+}

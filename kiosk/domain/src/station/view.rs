@@ -1,0 +1,232 @@
+//! The typed view of the station: what the lobby screen, the console and the
+//! `state` control command show, built from the station at `now`. Nothing
+//! here changes the station.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::{PrinterHealth, Station};
+use crate::case::{Case, Overdue, Stage};
+use crate::catalog::{CategoryId, Policy, WindowNo};
+use crate::hours::Ticketing;
+use crate::printing::UnconfirmedPaper;
+use crate::safety::{OutputState, ZoneInfo, ZoneState};
+use crate::ticket::{Ticket, TicketCode, TicketState};
+
+/// One category as the lobby screen shows it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct CategoryView {
+    pub id: CategoryId,
+    pub zh: String,
+    pub en: String,
+    pub issuing: bool,
+    pub waiting: u32,
+    pub wait_minutes: Option<u32>,
+}
+
+/// A window on the "now serving" board.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct ServingView {
+    pub window: WindowNo,
+    pub paused: bool,
+    pub ticket: Option<TicketCode>,
+    pub called_at: Option<Timestamp>,
+    pub recalls: u8,
+    /// The ticket whose rating the evaluator takes now.
+    pub armed: Option<TicketCode>,
+    /// Today's ratings: how many of each level, 1 to 5, and how many tickets
+    /// went unrated.
+    pub ratings: [u32; 5],
+    pub unrated: u32,
+    /// Evaluator keys (by level) that are stuck.
+    pub stuck_keys: Vec<u8>,
+}
+
+/// Everything the lobby screen and the `state` control command show.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct StationView {
+    pub day: Option<Date>,
+    pub policy: String,
+    pub issuing: bool,
+    /// Next opening in local time when not issuing.
+    pub next_open: Option<String>,
+    pub categories: Vec<CategoryView>,
+    pub windows: Vec<ServingView>,
+    /// Waiting tickets in queue order per the policy.
+    pub waiting: Vec<TicketCode>,
+    pub clock_behind: bool,
+    /// The clock reads so far behind the journal that the station cannot
+    /// tell which is wrong: a manager confirms the clock, or NTP does.
+    pub clock_doubt: Option<ClockDoubt>,
+    /// Nothing has confirmed the clock (NTP) since the kiosk started.
+    pub clock_unconfirmed: bool,
+    /// Why the printer cannot print now, or why the last job failed (until a
+    /// job prints again).
+    pub printer_fault: Option<String>,
+    pub printer: PrinterHealth,
+    /// Open cases, oldest first, with the deadlines they have missed today.
+    pub cases: Vec<CaseView>,
+    /// The safety zones and their state.
+    pub zones: Vec<ZoneView>,
+    /// A smoke alarm is latched: the public screen shows the evacuation.
+    pub evacuate: bool,
+    pub outputs: OutputState,
+    /// Papers that may not have printed (their print outcome was lost in a
+    /// restart and they were too old to print again unasked): staff are
+    /// told; the numbers are valid.
+    pub unconfirmed_prints: Vec<UnconfirmedPaper>,
+}
+
+/// A clock far behind the journal: what it reads and the journal's latest
+/// time.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+pub struct ClockDoubt {
+    pub clock: Timestamp,
+    pub journal: Timestamp,
+}
+
+impl ClockDoubt {
+    /// How far the journal is ahead, in whole minutes.
+    pub fn minutes(&self) -> i64 {
+        self.journal.duration_since(self.clock).as_secs() / 60
+    }
+}
+
+/// A safety zone as staff surfaces show it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct ZoneView {
+    #[serde(flatten)]
+    pub info: ZoneInfo,
+    #[serde(flatten)]
+    pub state: ZoneState,
+}
+
+/// An open case as staff surfaces list it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub case: Case,
+    pub stage: Stage,
+    pub overdue: Overdue,
+}
+
+impl Station {
+    /// What the lobby screen shows at `now`.
+    pub fn view(&self, now: Timestamp) -> StationView {
+        let clock_doubt = self.clock_doubt(now);
+        let now = self.high_water.map_or(now, |h| now.max(h));
+        // During an evacuation no category issues: the screen shows the
+        // evacuation and `issue` refuses.
+        let evacuating = self.evacuating().is_some();
+        let categories: Vec<CategoryView> = self
+            .catalog
+            .categories()
+            .iter()
+            .map(|c| {
+                let waiting = self.waiting_in(c.id).count() as u32;
+                CategoryView {
+                    id: c.id,
+                    zh: c.name_zh.clone(),
+                    en: c.name_en.clone(),
+                    issuing: !evacuating
+                        && !self.day_closed_at(now)
+                        && matches!(self.ticketing(c, now), Ticketing::Open { .. }),
+                    waiting,
+                    wait_minutes: self.estimate_minutes(c.id, waiting),
+                }
+            })
+            .collect();
+        let issuing = categories.iter().any(|c| c.issuing);
+        let next_open = if issuing || evacuating {
+            None
+        } else {
+            self.catalog
+                .categories()
+                .iter()
+                .filter_map(|c| match self.ticketing(c, now) {
+                    Ticketing::Closed { next_open, .. } => next_open,
+                    Ticketing::Open { .. } => None,
+                })
+                .min()
+                .map(|t| self.local(t))
+        };
+        let windows = self
+            .windows
+            .iter()
+            .map(|(no, w)| {
+                let (called_at, recalls) =
+                    match w.current.and_then(|c| self.ticket(c)).map(|t| t.state) {
+                        Some(TicketState::Called { at, recalls, .. }) => (Some(at), recalls),
+                        _ => (None, 0),
+                    };
+                let (ratings, unrated) = self.ratings_at(*no);
+                ServingView {
+                    window: *no,
+                    paused: w.paused,
+                    ticket: w.current,
+                    called_at,
+                    recalls,
+                    armed: w.armed.map(|(t, _)| t),
+                    ratings,
+                    unrated,
+                    stuck_keys: w.stuck.clone(),
+                }
+            })
+            .collect();
+        let mut waiting: Vec<&Ticket> = self
+            .tickets
+            .iter()
+            .filter(|t| t.state == TicketState::Waiting)
+            .collect();
+        waiting.sort_by_key(|t| {
+            (
+                !t.priority && self.settings.policy == Policy::Strict,
+                t.order,
+                t.issued_at,
+            )
+        });
+        StationView {
+            day: self.day,
+            policy: self.settings.policy.to_string(),
+            issuing,
+            next_open,
+            categories,
+            windows,
+            waiting: waiting.into_iter().map(|t| t.code).collect(),
+            clock_behind: self.clock_warned,
+            clock_doubt,
+            clock_unconfirmed: self.clock_unconfirmed,
+            printer_fault: match &self.printer {
+                PrinterHealth::Fault { detail, .. } => Some(detail.clone()),
+                _ => self.printer_fault.clone(),
+            },
+            printer: self.printer.clone(),
+            zones: self
+                .settings
+                .zones
+                .iter()
+                .zip(&self.zones)
+                .map(|(info, state)| ZoneView {
+                    info: info.clone(),
+                    state: state.clone(),
+                })
+                .collect(),
+            evacuate: self.evacuating().is_some(),
+            outputs: self.outputs(),
+            unconfirmed_prints: self.prints.listed(),
+            cases: {
+                let today = self.business_day(now);
+                self.cases
+                    .values()
+                    .filter(|c| c.is_open())
+                    .map(|c| CaseView {
+                        case: c.clone(),
+                        stage: c.stage(),
+                        overdue: c.overdue(today),
+                    })
+                    .collect()
+            },
+        }
+    }
+}

@@ -1,0 +1,504 @@
+//! The station loop: one task that owns the domain state, handles every
+//! [`Event`] in order, commits before it acknowledges, and then drives the screen
+//! and the printer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use board::sim::printer::VirtualPrinter;
+use jiff::Timestamp;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use tokio::sync::oneshot;
+
+use super::{
+    Cards, Clock, Event, JobKey, Outputs, PinPurpose, PrintState, PrinterWorker, Screen,
+    ScreenView, Writer, ZoneRequest,
+};
+use crate::config::StationInfo;
+use crate::documents::{Locale, StoredLogo};
+use crate::domain::{Actor, CaseNo, Command, Rejection, SignInPlace, StaffRole, Station, WindowNo};
+use crate::store::StoreError;
+use drivers::profile::Profile;
+
+mod commit;
+mod paper;
+mod staff;
+mod views;
+
+pub use commit::zone_seeds;
+pub use views::notice_text;
+
+/// A called ticket is drawn highlighted on the board this long.
+const FRESH: i64 = 10;
+
+/// Why a command had no effect.
+enum Failure {
+    Rejected(Rejection),
+    Store(StoreError),
+}
+
+impl Failure {
+    fn message(&self) -> String {
+        match self {
+            Failure::Rejected(r) => r.to_string(),
+            Failure::Store(e) => e.to_string(),
+        }
+    }
+}
+
+/// The station loop's state.
+pub struct Core {
+    station: Station,
+    writer: Writer,
+    printer: Option<PrinterWorker>,
+    sim_printer: Option<VirtualPrinter>,
+    printer_port: Option<String>,
+    screen: Arc<dyn Screen>,
+    info: StationInfo,
+    clock: Clock,
+    events: UnboundedSender<Event>,
+    /// Jobs waiting for a printer fault to clear.
+    held: Vec<JobKey>,
+    /// Jobs at the printer worker (queued, printing or held).
+    pending: Vec<JobKey>,
+    /// When callback numbers past their retention were last looked for.
+    purged: Option<Timestamp>,
+    /// Numbers case documents' print jobs.
+    serial: u32,
+    /// `settle` waiters, and whether held jobs count as settled for them.
+    settle: Vec<(bool, oneshot::Sender<()>)>,
+    last_view: Option<ScreenView>,
+    /// The screen's backlight and how long before opening and after closing
+    /// it is lit.
+    backlight: Option<(super::backlight::Backlight, jiff::SignedDuration)>,
+    store_fault: Option<String>,
+    profile: Profile,
+    logo: Option<StoredLogo>,
+    /// The language of the screen that asked for the ticket being issued.
+    locale: Locale,
+    cards: Cards,
+    outputs: Outputs,
+    board_problems: super::hardware::Problems,
+    /// The board's zone task, whose latches follow the station's resets.
+    zones: Option<UnboundedSender<ZoneRequest>>,
+    /// Staff mode on the touchscreen: who is signed in.
+    session: Option<(String, StaffRole)>,
+    /// Staff mode's generation: each exit makes a PIN still being checked
+    /// for it stale.
+    staff_mode: u64,
+    /// Checks PINs off the loop.
+    pins: super::PinChecker,
+    /// The touchscreen PIN pad's own guard against guessing.
+    pad: super::pins::PadGuard,
+    /// PIN checks running off the loop: `settle` waits for them too.
+    pins_pending: usize,
+    /// Each armed window's ticket and when its rating time ends on the
+    /// monotonic clock, which moves while the wall clock is held behind the
+    /// journal.
+    rating_ends:
+        std::collections::BTreeMap<WindowNo, (crate::domain::TicketCode, tokio::time::Instant)>,
+}
+
+/// What the loop is built from.
+pub struct CoreParts {
+    pub station: Station,
+    pub writer: Writer,
+    pub printer: Option<PrinterWorker>,
+    pub sim_printer: Option<VirtualPrinter>,
+    pub printer_port: Option<String>,
+    pub screen: Arc<dyn Screen>,
+    pub info: StationInfo,
+    pub clock: Clock,
+    pub events: UnboundedSender<Event>,
+    /// The printer model documents are laid out for.
+    pub profile: Profile,
+    /// The logo stored in the printer, when tickets print it.
+    pub logo: Option<StoredLogo>,
+    /// The windows' card displays.
+    pub cards: Cards,
+    /// The board's zone task, told when an alarm is reset.
+    pub zones: Option<UnboundedSender<ZoneRequest>>,
+    /// Checks staff PINs against the database, off the loop.
+    pub pins: super::PinChecker,
+}
+
+impl Core {
+    /// What the board's hardware started without, for the `state` command.
+    pub fn with_board_problems(&mut self, problems: super::hardware::Problems) {
+        self.board_problems = problems;
+    }
+
+    /// Drives the board's output lines (a Pi's relays, buzzer and heartbeat)
+    /// from the station's state.
+    pub fn with_output_lines(
+        &mut self,
+        lines: Box<dyn board::gpio::OutputLines>,
+        pins: board::profile::Outputs,
+    ) {
+        self.outputs.drive(lines, pins);
+    }
+
+    /// Lets the station's hours switch the screen's backlight, lit from
+    /// `margin` before opening to `margin` after closing, and during an
+    /// evacuation.
+    pub fn with_backlight(
+        &mut self,
+        backlight: super::backlight::Backlight,
+        margin: jiff::SignedDuration,
+    ) {
+        self.backlight = Some((backlight, margin));
+    }
+
+    pub fn new(parts: CoreParts) -> Self {
+        Self {
+            station: parts.station,
+            writer: parts.writer,
+            printer: parts.printer,
+            sim_printer: parts.sim_printer,
+            printer_port: parts.printer_port,
+            screen: parts.screen,
+            info: parts.info,
+            clock: parts.clock,
+            events: parts.events,
+            held: Vec::new(),
+            pending: Vec::new(),
+            purged: None,
+            serial: 0,
+            settle: Vec::new(),
+            backlight: None,
+            last_view: None,
+            store_fault: None,
+            profile: parts.profile,
+            logo: parts.logo,
+            locale: Locale::Zh,
+            cards: parts.cards,
+            outputs: Outputs::default(),
+            board_problems: Default::default(),
+            zones: parts.zones,
+            session: None,
+            staff_mode: 0,
+            pins: parts.pins,
+            pad: Default::default(),
+            pins_pending: 0,
+            rating_ends: Default::default(),
+        }
+    }
+
+    /// Before any command is taken: ends rating times left open by the last run,
+    /// then the first tick closes a business day left open, notices a clock
+    /// behind the journal, and posts the first view to the screen ahead of
+    /// anything the control socket may ask.
+    pub async fn prepare(&mut self) {
+        let started = Command::Started {
+            printer: self.printer.is_some(),
+        };
+        match self.exec(started, Actor::System).await {
+            Ok(effects) => self.perform(effects),
+            Err(f) => tracing::error!("{}", f.message()),
+        }
+        self.handle(Event::Tick).await;
+    }
+
+    /// The zones as the journal left them (for the board's zone task at
+    /// start, which reconciles them with its first readings).
+    pub fn zone_seeds(&self) -> Vec<board::zones::Seed> {
+        zone_seeds(&self.station)
+    }
+
+    /// Handles events until [`Event::Shutdown`] (or every sender is gone), then
+    /// shuts down: printing finishes or is abandoned, the database is closed, the
+    /// UI is told to quit.
+    pub async fn run(mut self, mut events: UnboundedReceiver<Event>) {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            let event = tokio::select! {
+                biased;
+                e = events.recv() => e.unwrap_or(Event::Shutdown),
+                _ = tick.tick() => Event::Tick,
+            };
+            if matches!(event, Event::Shutdown) {
+                break;
+            }
+            self.handle(event).await;
+        }
+        self.shutdown(&mut events).await;
+    }
+
+    async fn handle(&mut self, event: Event) {
+        match event {
+            Event::TakeTicket {
+                category,
+                priority,
+                english,
+            } => {
+                self.locale = if english { Locale::En } else { Locale::Zh };
+                self.take_ticket(&category, priority).await;
+                self.locale = Locale::Zh;
+            }
+            Event::Input(input, reply) => {
+                let result = self.input(input).await;
+                if let Some(reply) = reply {
+                    let _ = reply.send(result);
+                }
+            }
+            Event::Command {
+                command,
+                actor,
+                reply,
+            } => {
+                let result = self.command(command, actor).await;
+                if let Some(reply) = reply {
+                    let _ = reply.send(result);
+                }
+            }
+            Event::Printed { job, outcome } => self.printed(job, outcome).await,
+            Event::PrintResent { job } => {
+                if let Some(paper) = job.paper() {
+                    tracing::warn!(
+                        "{job}: the printer's port went away before it confirmed the print; sending it again marked 补打"
+                    );
+                    if let Err(f) = self
+                        .exec(Command::PrintResent { paper }, Actor::System)
+                        .await
+                    {
+                        tracing::error!(
+                            "cannot journal the second print of {job}: {}",
+                            f.message()
+                        );
+                    }
+                }
+            }
+            Event::PrintHeld { job, reason } => {
+                tracing::warn!("{job} held until the printer recovers: {reason}");
+                if !self.held.contains(&job) {
+                    self.held.push(job);
+                }
+                self.screen.print_state(job.code(), PrintState::Held);
+                self.settle_waiters();
+            }
+            Event::FileComplaint {
+                topic,
+                window,
+                text,
+                phone,
+                form,
+                english,
+            } => {
+                self.locale = if english { Locale::En } else { Locale::Zh };
+                self.file_complaint(topic, window, text, phone, form).await;
+                self.locale = Locale::Zh;
+            }
+            Event::ExtendCase {
+                case,
+                days,
+                staff,
+                pin,
+                reason,
+                reply,
+            } => match case.parse::<CaseNo>() {
+                Ok(case) => {
+                    let purpose = PinPurpose::ExtendCase {
+                        case,
+                        days,
+                        reason,
+                        reply,
+                    };
+                    self.begin_pin(staff, pin, SignInPlace::Command, purpose)
+                        .await;
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
+            Event::ConfirmClock { staff, pin, reply } => {
+                self.begin_pin(
+                    staff,
+                    pin,
+                    SignInPlace::Command,
+                    PinPurpose::ConfirmClock(reply),
+                )
+                .await;
+            }
+            Event::ExportCase {
+                case,
+                staff,
+                pin,
+                reply,
+            } => match case.parse::<CaseNo>() {
+                Ok(case) => {
+                    let purpose = PinPurpose::ExportCase { case, reply };
+                    self.begin_pin(staff, pin, SignInPlace::Command, purpose)
+                        .await;
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
+            Event::PrinterHealth(health) => {
+                match self
+                    .exec(Command::PrinterHealth(health), Actor::System)
+                    .await
+                {
+                    Ok(effects) => self.perform(effects),
+                    Err(f) => tracing::error!("cannot record the printer's state: {}", f.message()),
+                }
+                self.push_view();
+            }
+            Event::PrinterStopped => {}
+            Event::State(reply) => {
+                let _ = reply.send(self.state_json());
+            }
+            Event::Barrier(reply) => {
+                let _ = reply.send(());
+            }
+            Event::Settle { held, reply } => {
+                self.settle.push((held, reply));
+                self.settle_waiters();
+            }
+            Event::SimPrinter(action, reply) => {
+                let _ = reply.send(self.sim_printer_action(action));
+            }
+            Event::Alarm {
+                reset,
+                zone,
+                staff,
+                pin,
+                reply,
+            } => {
+                let purpose = PinPurpose::Alarm { reset, zone, reply };
+                self.begin_pin(staff, pin, SignInPlace::Command, purpose)
+                    .await;
+            }
+            Event::StaffLogin { staff, pin } => {
+                let purpose = PinPurpose::StaffMode {
+                    session: self.staff_mode,
+                };
+                self.begin_pin(staff, pin, SignInPlace::Touchscreen, purpose)
+                    .await;
+            }
+            Event::CheckPin { staff, pin, reply } => {
+                self.begin_pin(staff, pin, SignInPlace::Console, PinPurpose::Console(reply))
+                    .await;
+            }
+            Event::PinChecked {
+                staff,
+                place,
+                verdict,
+                purpose,
+            } => self.pin_checked(staff, place, verdict, purpose).await,
+            Event::StaffAlarm { zone, reset } => self.staff_alarm(zone, reset).await,
+            Event::StaffAction(action) => self.staff_action(action).await,
+            Event::StaffExit => {
+                self.staff_mode += 1;
+                if let Some((staff, _)) = self.session.take() {
+                    tracing::info!("staff {staff} left staff mode");
+                }
+            }
+            Event::Calendar(calendar, reply) => {
+                let years: Vec<String> = calendar.years().map(|y| y.to_string()).collect();
+                tracing::info!("holiday calendar reloaded: years {}", years.join(", "));
+                self.station.set_calendar(calendar);
+                let _ = reply.send(Ok(()));
+            }
+            Event::DaySlip(day) => self.day_slip(day).await,
+            Event::Tick => {
+                match self.exec(Command::Tick, Actor::System).await {
+                    // The day's close (its slip), staff notices.
+                    Ok(effects) => self.perform(effects),
+                    Err(f) => tracing::error!("{}", f.message()),
+                }
+                self.purge_contacts().await;
+                // The station loop answers ticks and the database takes
+                // commits: the heartbeat goes on.
+                self.outputs.beat(self.store_fault.is_none());
+                self.push_view();
+                if let Some((backlight, margin)) = &mut self.backlight {
+                    let evacuating = self.last_view.as_ref().is_some_and(|v| v.evacuate);
+                    let hours = self.station.catalog().hours();
+                    let on = evacuating
+                        || super::backlight::lit(
+                            hours,
+                            self.station.calendar(),
+                            self.station.settings(),
+                            *margin,
+                            self.clock.now(),
+                        );
+                    backlight.set(on);
+                }
+            }
+            Event::Shutdown => {}
+        }
+    }
+
+    async fn shutdown(&mut self, events: &mut UnboundedReceiver<Event>) {
+        tracing::info!("stopping: finishing print jobs, closing the database");
+        if let Some(printer) = self.printer.as_mut() {
+            printer.finish();
+            // A ticket is a few hundred bytes: normally this finishes at once. A
+            // printer that does not take its bytes is abandoned after a grace time.
+            let grace = tokio::time::sleep(Duration::from_secs(5));
+            tokio::pin!(grace);
+            let mut abandoned = false;
+            loop {
+                tokio::select! {
+                    e = events.recv() => match e {
+                        Some(Event::Printed { job, outcome }) => self.printed(job, outcome).await,
+                        Some(Event::PrinterStopped) | None => break,
+                        Some(other) => refuse(other),
+                    },
+                    _ = &mut grace, if !abandoned => {
+                        tracing::warn!("the printer did not finish in time; abandoning its jobs");
+                        if let Some(p) = &self.printer {
+                            p.abandon();
+                        }
+                        abandoned = true;
+                    }
+                }
+            }
+        }
+        if let Some(mut printer) = self.printer.take() {
+            printer.join();
+        }
+        self.writer.close();
+        self.screen.quit();
+        tracing::info!("stopped");
+    }
+}
+
+/// Answers an event that arrives while stopping.
+fn refuse(event: Event) {
+    let stopping = || "the kiosk is stopping".to_string();
+    match event {
+        Event::Input(_, Some(reply))
+        | Event::Command {
+            reply: Some(reply), ..
+        } => {
+            let _ = reply.send(Err(stopping()));
+        }
+        Event::PinChecked { purpose, .. } => match purpose {
+            PinPurpose::Console(reply) => {
+                let _ = reply.send(Err(stopping()));
+            }
+            PinPurpose::Alarm { reply, .. }
+            | PinPurpose::ExtendCase { reply, .. }
+            | PinPurpose::ExportCase { reply, .. }
+            | PinPurpose::ConfirmClock(reply) => {
+                let _ = reply.send(Err(stopping()));
+            }
+            PinPurpose::StaffMode { .. } => {}
+        },
+        Event::CheckPin { reply, .. } => {
+            let _ = reply.send(Err(stopping()));
+        }
+        Event::SimPrinter(_, reply)
+        | Event::Calendar(_, reply)
+        | Event::Alarm { reply, .. }
+        | Event::ConfirmClock { reply, .. }
+        | Event::ExtendCase { reply, .. }
+        | Event::ExportCase { reply, .. } => {
+            let _ = reply.send(Err(stopping()));
+        }
+        _ => {}
+    }
+}

@@ -399,7 +399,7 @@ struct RunArgs {
     /// Headless screen size, such as 800x480 or 1080x1920.
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     size: Option<(u32, u32)>,
-    /// Run these simulated-board commands (see README, "Scenario files").
+    /// Run these simulated-board commands (see docs/control.md, "Scenario files").
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
     /// Control socket path (default: control.sock in the data folder).

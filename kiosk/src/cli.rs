@@ -10,9 +10,9 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use kiosk::app::{Display, RunOptions};
 use kiosk::config::Config;
 use kiosk::data::DataDir;
+use kiosk::run::{Display, RunOptions};
 use kiosk::store::{self, LogFilter};
 
 #[derive(Parser)]
@@ -1057,7 +1057,7 @@ fn quote(word: &str) -> String {
 }
 
 fn console(command: ConsoleCommand) -> Result<ExitCode> {
-    use kiosk::console::tls;
+    use kiosk::tls;
     match command {
         ConsoleCommand::Cert {
             out,
@@ -1275,7 +1275,7 @@ fn run(args: RunArgs, started: Instant) -> Result<ExitCode> {
         printer: args.printer,
         first_frame_exit: args.first_frame_exit,
     };
-    kiosk::app::run(options, started)?;
+    kiosk::run::run(options, started)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -26,6 +26,10 @@ use crate::domain::{
 };
 use crate::store::StoreSettings;
 
+mod console;
+
+pub use console::{ConsoleSettings, Limits, TlsFiles, is_loopback};
+
 /// The built-in settings file, also the documented example.
 /// Where the Debian package installs the settings; every command that takes
 /// `--config` reads them when none is given.
@@ -144,7 +148,7 @@ pub struct UiSettings {
     /// The exits the evacuation screen names, each "中文 English".
     pub exits: Vec<String>,
     /// The screen's backlight, switched off after hours.
-    pub backlight: crate::app::backlight::BacklightSetting,
+    pub backlight: BacklightSetting,
     /// Lit this long before the first session and after the last.
     pub backlight_margin: Duration,
 }
@@ -200,7 +204,7 @@ pub struct Config {
     /// displays.
     pub board: BoardProfile,
     /// The staff console: whether it runs, where it listens.
-    pub console: crate::console::ConsoleSettings,
+    pub console: ConsoleSettings,
     /// The daily backup (`kiosk backup` with no destination).
     pub backup: BackupSettings,
 }
@@ -609,7 +613,6 @@ impl Config {
                 }
             },
             backlight: {
-                use crate::app::backlight::BacklightSetting;
                 match u.backlight.as_ref().map(|b| b.get_ref().trim()) {
                     None | Some("auto") => BacklightSetting::Auto,
                     Some("none") => BacklightSetting::Off,
@@ -809,7 +812,7 @@ impl Config {
         let store = StoreSettings {
             busy_timeout: Duration::from_millis(raw.store.busy_timeout_ms.unwrap_or(5000)),
         };
-        let defaults = crate::console::ConsoleSettings::default();
+        let defaults = ConsoleSettings::default();
         let connections = src.in_range(
             &raw.console.connections,
             "console.connections",
@@ -824,7 +827,7 @@ impl Config {
             defaults.limits.per_address.min(connections),
             &format!(" (at most console.connections, {connections})"),
         )?;
-        let limits = crate::console::listen::Limits {
+        let limits = Limits {
             connections,
             per_address,
             read_timeout: Duration::from_secs(src.in_range(
@@ -835,7 +838,7 @@ impl Config {
                 " seconds",
             )?),
         };
-        let console = crate::console::ConsoleSettings {
+        let console = ConsoleSettings {
             enabled: raw.console.enabled.unwrap_or(defaults.enabled),
             allow_plain_http: raw.console.allow_plain_http.unwrap_or(false),
             limits,
@@ -876,11 +879,11 @@ impl Config {
                 }
                 (Some(c), Some(k)) => {
                     let at = |p: &Spanned<String>| base.unwrap_or(Path::new(".")).join(p.get_ref());
-                    let files = crate::console::TlsFiles {
+                    let files = TlsFiles {
                         cert: at(c),
                         key: at(k),
                     };
-                    crate::console::tls::server_config(&files.cert, &files.key)
+                    crate::tls::server_config(&files.cert, &files.key)
                         .map_err(|e| src.error(Some(c.span()), Some("console.tls_cert"), e))?;
                     Some(files)
                 }
@@ -1336,6 +1339,17 @@ pub fn add_installed_calendars(calendar: &mut HolidayCalendar, dir: &Path) -> Ve
         }
     }
     problems
+}
+
+/// Where the backlight is, as `ui.backlight` says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BacklightSetting {
+    /// The first device under `/sys/class/backlight`, if any.
+    Auto,
+    /// Never touched.
+    Off,
+    /// This device folder (`/sys/class/backlight/10-0045`).
+    Device(PathBuf),
 }
 
 #[cfg(test)]

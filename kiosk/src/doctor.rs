@@ -204,7 +204,7 @@ fn console(settings: &crate::console::ConsoleSettings) -> Check {
         }
         return Check::ok("console", format!("http://{listen} (this machine only)"));
     };
-    let fingerprint = match crate::console::tls::fingerprint_file(&files.cert) {
+    let fingerprint = match crate::tls::fingerprint_file(&files.cert) {
         Ok(f) => f,
         Err(e) => {
             return Check::fail(
@@ -1105,7 +1105,8 @@ mod tests {
 
     #[test]
     fn the_console_check_warns_of_pins_in_clear_and_gives_the_certificates_fingerprint() {
-        use crate::console::{ConsoleSettings, TlsFiles, tls};
+        use crate::config::{ConsoleSettings, TlsFiles};
+        use crate::tls;
         let loopback = console(&ConsoleSettings::default());
         assert_eq!(loopback.verdict, Verdict::Ok, "{loopback}");
         let in_clear = console(&ConsoleSettings {

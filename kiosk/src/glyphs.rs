@@ -54,7 +54,7 @@ fn shown() -> BTreeSet<char> {
         include_str!("app/core/paper.rs"),
         include_str!("app/core/staff.rs"),
         include_str!("app/core/views.rs"),
-        include_str!("app/run.rs"),
+        include_str!("run.rs"),
     ];
     let mut chars: BTreeSet<char> = sources
         .iter()

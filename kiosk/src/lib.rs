@@ -14,6 +14,9 @@ pub mod doctor;
 pub mod documents;
 pub mod form;
 pub mod pinyin;
+pub mod run;
+pub mod screen;
+pub mod tls;
 pub mod ui;
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Tests that keep the architecture's invariants true: they read the sources and
 //! fail when a rule in ARCHITECTURE.md is broken.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 fn sources(dir: &Path) -> Vec<(PathBuf, String)> {
@@ -144,4 +145,131 @@ fn every_source_file_says_what_it_is() {
             );
         }
     }
+}
+
+/// The top-level modules of the crate at `root` (its `src`) and, for each, the
+/// other top-level modules its code (tests aside) names.
+fn module_graph(root: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut modules: BTreeMap<String, Vec<(PathBuf, String)>> = BTreeMap::new();
+    for entry in std::fs::read_dir(root).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        if ["lib", "main", "tests"].contains(&stem.as_str()) {
+            continue;
+        }
+        let files = if path.is_dir() {
+            sources(&path)
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            vec![(path.clone(), std::fs::read_to_string(&path).unwrap())]
+        } else {
+            continue;
+        };
+        modules.entry(stem).or_default().extend(files);
+    }
+    let names: BTreeSet<String> = modules.keys().cloned().collect();
+    let mut graph = BTreeMap::new();
+    for (module, files) in &modules {
+        let mut uses = BTreeSet::new();
+        for (path, text) in files {
+            if path.ends_with("tests.rs") || path.components().any(|c| c.as_os_str() == "tests") {
+                continue;
+            }
+            // `super::` in `x.rs` or `x/mod.rs` is the crate root too.
+            let top = path.parent() == Some(root)
+                || (path.ends_with("mod.rs") && path.parent().and_then(Path::parent) == Some(root));
+            let code = code(text);
+            let mut prefixes = vec!["crate::"];
+            if top {
+                prefixes.push("super::");
+            }
+            for prefix in prefixes {
+                for (i, _) in code.match_indices(prefix) {
+                    let rest = &code[i + prefix.len()..];
+                    let named: Vec<&str> = match rest.strip_prefix('{') {
+                        Some(group) => group
+                            .split('}')
+                            .next()
+                            .unwrap_or_default()
+                            .split(',')
+                            .map(|n| n.trim().split("::").next().unwrap_or_default())
+                            .collect(),
+                        None => vec![
+                            rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                                .next()
+                                .unwrap_or_default(),
+                        ],
+                    };
+                    for name in named {
+                        if name != module && names.contains(name) {
+                            uses.insert(name.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        graph.insert(module.clone(), uses);
+    }
+    graph
+}
+
+/// A cycle in `graph`, as the path that closes it.
+fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|n| n == node) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|start| visit(start, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn no_crate_has_a_module_cycle() {
+    let roots = [
+        "src",
+        "domain/src",
+        "store/src",
+        "../drivers/src",
+        "../board/src",
+    ];
+    for root in roots {
+        let graph = module_graph(&crate_dir(root));
+        assert!(
+            graph.len() > 1 || root.contains("store"),
+            "{root}: {graph:?}"
+        );
+        if let Some(cycle) = find_cycle(&graph) {
+            panic!(
+                "{root}: the modules {} depend on each other",
+                cycle.join(" → ")
+            );
+        }
+    }
+    // The check sees a cycle when there is one.
+    let looped = BTreeMap::from([
+        ("a".to_string(), BTreeSet::from(["b".to_string()])),
+        ("b".to_string(), BTreeSet::from(["a".to_string()])),
+    ]);
+    assert_eq!(find_cycle(&looped).map(|c| c.len()), Some(3));
 }

@@ -14,11 +14,11 @@ use i_slint_backend_testing::{ElementHandle, ElementRoot};
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, ModelRc, VecModel};
 
-use crate::app::{
-    self, ComplaintOutcome, PrintState, ReceiptView, ScreenOps, ScreenView, TicketView,
-};
 use crate::domain::{MAX_TEXT, Phone, Topic};
 use crate::form::{ComplaintForm, Keyboard, PHRASES};
+use crate::screen::{
+    self, ComplaintOutcome, PrintState, ReceiptView, ScreenOps, ScreenView, TicketView,
+};
 
 slint::include_modules!();
 
@@ -482,7 +482,7 @@ impl SlintScreen {
     }
 }
 
-impl app::Screen for SlintScreen {
+impl screen::Screen for SlintScreen {
     fn show_view(&self, view: ScreenView) {
         self.post(move |w| apply_view(&w, &view));
     }
@@ -499,17 +499,17 @@ impl app::Screen for SlintScreen {
         self.post(move |w| show_problem(&w, closed));
     }
 
-    fn staff(&self, outcome: app::StaffOutcome) {
+    fn staff(&self, outcome: screen::StaffOutcome) {
         self.post(move |w| {
             let lobby = w.global::<Lobby>();
             match outcome {
-                app::StaffOutcome::SignedIn { name } => {
+                screen::StaffOutcome::SignedIn { name } => {
                     lobby.set_staff_name(name.into());
                     lobby.set_staff_message("".into());
                     lobby.set_staff_tab(0);
                     lobby.set_screen(Screen::Staff);
                 }
-                app::StaffOutcome::Message(text) => lobby.set_staff_message(text.into()),
+                screen::StaffOutcome::Message(text) => lobby.set_staff_message(text.into()),
             }
         });
     }
@@ -526,7 +526,7 @@ impl app::Screen for SlintScreen {
         });
     }
 
-    fn run(&self, job: app::ScreenJob) {
+    fn run(&self, job: screen::ScreenJob) {
         self.post(move |w| job(&w));
     }
 

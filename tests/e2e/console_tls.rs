@@ -86,7 +86,7 @@ async fn https_trusting(
     let _ = tls.read_to_end(&mut answer).await;
     (
         String::from_utf8_lossy(&answer).into_owned(),
-        kiosk::console::tls::fingerprint(&presented),
+        kiosk::tls::fingerprint(&presented),
     )
 }
 

@@ -16,10 +16,11 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+pub use super::actor::Actor;
 use super::calendar::Deadline;
+pub use super::catalog::StaffRef;
 use super::catalog::WindowNo;
 use super::complaint::Topic;
-use super::station::{Actor, Fact, Record};
 use super::ticket::TicketCode;
 
 /// A case number, `2026-0007`: the year it was opened and its place in that
@@ -221,13 +222,6 @@ impl fmt::Display for Stage {
     }
 }
 
-/// The staff member at the window when the case arose.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-pub struct StaffRef {
-    pub name: String,
-    pub number: String,
-}
-
 /// One step of a case's history.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct StageEntry {
@@ -281,105 +275,6 @@ pub struct Case {
 }
 
 impl Case {
-    /// The case a `CaseOpened` record starts; `None` for any other record.
-    pub fn opened(record: &Record) -> Option<Case> {
-        let Fact::CaseOpened {
-            case,
-            source,
-            window,
-            staff,
-            ticket,
-            callback_due,
-            rectify_due,
-            note,
-        } = &record.fact
-        else {
-            return None;
-        };
-        Some(Case {
-            no: *case,
-            source: source.clone(),
-            day: record.day,
-            window: *window,
-            staff: staff.clone(),
-            ticket: *ticket,
-            callback_due: *callback_due,
-            rectify_due: *rectify_due,
-            history: vec![StageEntry {
-                stage: Stage::Accepted,
-                at: record.at,
-                by: record.actor.clone(),
-                note: note.clone(),
-                answer: None,
-                reopened: false,
-            }],
-            extensions: Vec::new(),
-        })
-    }
-
-    /// Applies a record that moves this case on (advanced, reopened,
-    /// extended). A step already in the history is not applied again (replay
-    /// after seeding).
-    pub fn apply(&mut self, record: &Record) {
-        let entry = |stage: Stage, note: &String, answer, reopened| StageEntry {
-            stage,
-            at: record.at,
-            by: record.actor.clone(),
-            note: note.clone(),
-            answer,
-            reopened,
-        };
-        match &record.fact {
-            Fact::CaseAdvanced {
-                case,
-                step,
-                stage,
-                note,
-                answer,
-            } if *case == self.no && usize::from(*step) == self.history.len() => {
-                self.history.push(entry(*stage, note, *answer, false));
-            }
-            Fact::CaseReopened {
-                case,
-                step,
-                note,
-                callback_due,
-                rectify_due,
-            } if *case == self.no && usize::from(*step) == self.history.len() => {
-                self.history
-                    .push(entry(Stage::Registered, note, None, true));
-                self.callback_due = *callback_due;
-                self.rectify_due = *rectify_due;
-            }
-            Fact::CaseExtended {
-                case,
-                index,
-                reason,
-                working_days,
-                callback_due,
-                rectify_due,
-            } if *case == self.no && usize::from(*index) == self.extensions.len() => {
-                let answered = self.stage() >= Stage::Answered;
-                let (was, now_due) = if answered {
-                    (self.rectify_due, *rectify_due)
-                } else {
-                    (self.callback_due, *callback_due)
-                };
-                self.extensions.push(Extension {
-                    at: record.at,
-                    by: record.actor.clone(),
-                    reason: reason.clone(),
-                    working_days: *working_days,
-                    was,
-                    now_due,
-                });
-                self.callback_due = *callback_due;
-                self.rectify_due = *rectify_due;
-            }
-            _ => {}
-        }
-    }
-
     /// The stage reached.
     pub fn stage(&self) -> Stage {
         self.history.last().map_or(Stage::Accepted, |e| e.stage)

@@ -11,7 +11,6 @@ use jiff::civil::{Time, Weekday};
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
-use super::case::StaffRef;
 use super::safety::ZoneInfo;
 
 /// A category's ticket prefix: one ASCII capital letter (`A` in `A001`).
@@ -376,4 +375,11 @@ impl Default for Settings {
             clock_doubt_minutes: 10,
         }
     }
+}
+
+/// The staff member at the window when the case arose.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct StaffRef {
+    pub name: String,
+    pub number: String,
 }

@@ -8,6 +8,7 @@
 //! effects out only after the records that justify them are committed. That is what
 //! makes every rule testable as a table, instantly and single-threaded.
 
+mod actor;
 mod calendar;
 mod case;
 mod catalog;

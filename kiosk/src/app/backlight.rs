@@ -12,16 +12,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::domain::{HolidayCalendar, Hours, Settings, is_open_day};
 
-/// Where the backlight is, as `ui.backlight` says.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BacklightSetting {
-    /// The first device under `/sys/class/backlight`, if any.
-    Auto,
-    /// Never touched.
-    Off,
-    /// This device folder (`/sys/class/backlight/10-0045`).
-    Device(PathBuf),
-}
+pub use crate::config::BacklightSetting;
 
 /// Whether the screen should be lit at `now`.
 pub fn lit(

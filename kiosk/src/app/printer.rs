@@ -459,3 +459,66 @@ fn problem(e: &TransportError) -> Problem {
         lost,
     }
 }
+
+/// The port the printer is on; `None` when there is no printer. The simulated
+/// printer is reached at `sim_port` (in the data folder).
+pub fn printer_port(
+    settings: &crate::config::PrinterSettings,
+    sim_port: &std::path::Path,
+) -> Option<drivers::transport::Port> {
+    match &settings.port {
+        crate::config::PrinterPort::Simulated => Some(drivers::transport::Port::Serial {
+            path: sim_port.to_path_buf(),
+            line: settings.line,
+        }),
+        crate::config::PrinterPort::Serial(path) => Some(drivers::transport::Port::Serial {
+            path: path.clone(),
+            line: settings.line,
+        }),
+        crate::config::PrinterPort::UsbLp(path) => {
+            Some(drivers::transport::Port::UsbLp { path: path.clone() })
+        }
+        crate::config::PrinterPort::None => None,
+    }
+}
+
+/// The transport's settings from kiosk.toml and the printer's profile.
+pub fn transport_settings(
+    settings: &crate::config::PrinterSettings,
+) -> drivers::transport::Settings {
+    drivers::transport::Settings {
+        write_timeout: settings.write_timeout,
+        reply_timeout: settings.status_timeout,
+        receive_buffer: settings.profile.receive_buffer as usize,
+        status: settings.profile.status,
+        drain_rate: settings.profile.drain_rate(),
+    }
+}
+
+/// The printer worker's setup from kiosk.toml.
+pub fn printer_setup(
+    settings: &crate::config::PrinterSettings,
+    port: drivers::transport::Port,
+) -> PrinterSetup {
+    PrinterSetup {
+        port,
+        transport: transport_settings(settings),
+        hold: settings.hold,
+        poll: settings.poll,
+        auto_status: settings.auto_status,
+    }
+}
+
+/// The simulated printer is the configured model.
+pub fn sim_model(settings: &crate::config::PrinterSettings) -> board::sim::printer::Model {
+    let p = &settings.profile;
+    board::sim::printer::Model {
+        width_dots: usize::from(p.width_dots),
+        dots_per_mm: f64::from(p.dots_per_mm),
+        speed_mm_s: f64::from(p.speed_mm_s),
+        cut_ms: u64::from(p.cut_ms),
+        receive_buffer: p.receive_buffer as usize,
+        baud: settings.line.baud,
+        paced: settings.sim_timing,
+    }
+}

@@ -269,7 +269,7 @@ fn a_console_reachable_from_the_network_without_a_certificate_is_refused_unless_
 #[test]
 fn the_consoles_connection_limits_are_read_and_checked() {
     let c = Config::builtin().unwrap();
-    assert_eq!(c.console.limits, crate::console::listen::Limits::default());
+    assert_eq!(c.console.limits, crate::config::Limits::default());
     let c = Config::parse(
         "f.toml",
         "[console]\nconnections = 64\nconnections_per_address = 8\nread_timeout_seconds = 5\n",

@@ -59,28 +59,7 @@ pub const REQUEST_TIME: Duration = Duration::from_secs(120);
 /// connection cap would be a Pi's memory for nothing.
 const READ_BUFFER: usize = 32 * 1024;
 
-/// How many connections the console holds and how long it waits for a
-/// client (`[console]` in kiosk.toml).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Connections at once, from everyone.
-    pub connections: usize,
-    /// Connections at once from one address (an IPv6 /64).
-    pub per_address: usize,
-    /// The longest wait for a request's head (also on an idle kept-alive
-    /// connection).
-    pub read_timeout: Duration,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            connections: 128,
-            per_address: 16,
-            read_timeout: Duration::from_secs(10),
-        }
-    }
-}
+pub use crate::config::Limits;
 
 /// Where a request came from, over plain TCP or TLS alike.
 #[derive(Clone, Copy, Debug)]

@@ -24,10 +24,9 @@ mod chart;
 pub mod forms;
 pub mod listen;
 mod pages;
-pub mod tls;
 
 use std::collections::{BTreeMap, HashMap};
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -52,57 +51,7 @@ use forms::{
 };
 use listen::Peer;
 
-/// Where the console listens, how long a session lasts, and what it
-/// allows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConsoleSettings {
-    pub enabled: bool,
-    pub listen: SocketAddr,
-    /// A session ends after this long without a person's request.
-    pub session_idle: Duration,
-    /// Serve HTTPS with this certificate chain and key (PEM files), checked
-    /// when the settings are read.
-    pub tls: Option<TlsFiles>,
-    /// Serve plain HTTP on an address other than loopback, PINs in clear:
-    /// refused unless set (`allow_plain_http`).
-    pub allow_plain_http: bool,
-    /// Connections held and how long a client may take.
-    pub limits: listen::Limits,
-}
-
-/// The certificate chain and private key the console serves HTTPS with.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TlsFiles {
-    pub cert: PathBuf,
-    pub key: PathBuf,
-}
-
-impl Default for ConsoleSettings {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            session_idle: Duration::from_secs(30 * 60),
-            tls: None,
-            allow_plain_http: false,
-            limits: listen::Limits::default(),
-        }
-    }
-}
-
-impl ConsoleSettings {
-    /// Whether PINs would cross the network in clear: plain HTTP on an
-    /// address other than loopback.
-    pub fn plain_on_network(&self) -> bool {
-        self.enabled && self.tls.is_none() && !is_loopback(self.listen.ip())
-    }
-}
-
-/// Loopback, also written as an IPv4-mapped IPv6 address. The unspecified
-/// address (all interfaces) is not.
-pub fn is_loopback(ip: IpAddr) -> bool {
-    ip.to_canonical().is_loopback()
-}
+pub use crate::config::{ConsoleSettings, Limits, TlsFiles, is_loopback};
 
 const COOKIE: &str = "kiosk_session";
 /// Sign-in attempts allowed per address in [`ATTEMPT_WINDOW`].

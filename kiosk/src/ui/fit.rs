@@ -105,7 +105,7 @@ fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
         categories: catalog
             .iter()
             .enumerate()
-            .map(|(i, (id, zh, en))| crate::app::CategoryRow {
+            .map(|(i, (id, zh, en))| crate::screen::CategoryRow {
                 id: (*id).into(),
                 zh: (*zh).into(),
                 en: (*en).into(),
@@ -115,7 +115,7 @@ fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
             })
             .collect(),
         serving: (1..=6)
-            .map(|w| crate::app::ServingRow {
+            .map(|w| crate::screen::ServingRow {
                 window: w,
                 ticket: if w == 6 { String::new() } else { format!("A{w:03}") },
                 fresh: w == 1,
@@ -127,7 +127,7 @@ fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
         alarms: ["panic-window-1", "panic-window-2", "smoke-hall", "gas-kitchen"]
             .iter()
             .enumerate()
-            .map(|(i, zone)| crate::app::AlarmRow {
+            .map(|(i, zone)| crate::screen::AlarmRow {
                 zone: (*zone).into(),
                 label: format!("紧急报警 Panic · {zone}"),
                 state: "报警 ALARM · 输入仍在报警 input still active · 故障 fault: the loop reads open circuit (check the wiring)".into(),
@@ -149,7 +149,7 @@ fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
             "补录 Back-entered",
         ]
         .iter()
-        .map(|l| crate::app::SummaryRow {
+        .map(|l| crate::screen::SummaryRow {
             label: (*l).into(),
             value: "1288 (超期 overdue 12)".into(),
         })

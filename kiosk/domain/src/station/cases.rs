@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use super::{Command, Effect, Fact, Record, Rejection, Scratch, Station};
 use crate::calendar::Deadline;
-use crate::case::{Case, CaseDocument, CaseNo, CaseSource, Stage};
+use crate::case::{Case, CaseDocument, CaseNo, CaseSource, Extension, Stage, StageEntry};
 use crate::complaint::{MAX_NOTE, private_text};
 use crate::printing::Paper;
 use crate::safety::StaffRole;
@@ -237,6 +237,109 @@ impl Scratch {
         CaseNo {
             year,
             seq: self.station.case_seq.get(&year).copied().unwrap_or(0) + 1,
+        }
+    }
+}
+
+/// Cases follow the journal: a `CaseOpened` record starts one, later records
+/// move it on.
+impl Case {
+    /// The case a `CaseOpened` record starts; `None` for any other record.
+    pub fn opened(record: &Record) -> Option<Case> {
+        let Fact::CaseOpened {
+            case,
+            source,
+            window,
+            staff,
+            ticket,
+            callback_due,
+            rectify_due,
+            note,
+        } = &record.fact
+        else {
+            return None;
+        };
+        Some(Case {
+            no: *case,
+            source: source.clone(),
+            day: record.day,
+            window: *window,
+            staff: staff.clone(),
+            ticket: *ticket,
+            callback_due: *callback_due,
+            rectify_due: *rectify_due,
+            history: vec![StageEntry {
+                stage: Stage::Accepted,
+                at: record.at,
+                by: record.actor.clone(),
+                note: note.clone(),
+                answer: None,
+                reopened: false,
+            }],
+            extensions: Vec::new(),
+        })
+    }
+
+    /// Applies a record that moves this case on (advanced, reopened,
+    /// extended). A step already in the history is not applied again (replay
+    /// after seeding).
+    pub fn apply(&mut self, record: &Record) {
+        let entry = |stage: Stage, note: &String, answer, reopened| StageEntry {
+            stage,
+            at: record.at,
+            by: record.actor.clone(),
+            note: note.clone(),
+            answer,
+            reopened,
+        };
+        match &record.fact {
+            Fact::CaseAdvanced {
+                case,
+                step,
+                stage,
+                note,
+                answer,
+            } if *case == self.no && usize::from(*step) == self.history.len() => {
+                self.history.push(entry(*stage, note, *answer, false));
+            }
+            Fact::CaseReopened {
+                case,
+                step,
+                note,
+                callback_due,
+                rectify_due,
+            } if *case == self.no && usize::from(*step) == self.history.len() => {
+                self.history
+                    .push(entry(Stage::Registered, note, None, true));
+                self.callback_due = *callback_due;
+                self.rectify_due = *rectify_due;
+            }
+            Fact::CaseExtended {
+                case,
+                index,
+                reason,
+                working_days,
+                callback_due,
+                rectify_due,
+            } if *case == self.no && usize::from(*index) == self.extensions.len() => {
+                let answered = self.stage() >= Stage::Answered;
+                let (was, now_due) = if answered {
+                    (self.rectify_due, *rectify_due)
+                } else {
+                    (self.callback_due, *callback_due)
+                };
+                self.extensions.push(Extension {
+                    at: record.at,
+                    by: record.actor.clone(),
+                    reason: reason.clone(),
+                    working_days: *working_days,
+                    was,
+                    now_due,
+                });
+                self.callback_due = *callback_due;
+                self.rectify_due = *rectify_due;
+            }
+            _ => {}
         }
     }
 }

@@ -2,8 +2,6 @@
 //! and the payloads commands carry (a back-entry, a print job's outcome, the
 //! printer's health, where a PIN was typed). No rules live here.
 
-use std::fmt;
-
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -15,36 +13,7 @@ use crate::printing::Paper;
 use crate::safety::{StaffRole, ZoneSignal};
 use crate::ticket::TicketCode;
 
-/// Who caused a record.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(tag = "by", rename_all = "snake_case")]
-pub enum Actor {
-    /// A citizen at the lobby touchscreen.
-    Citizen,
-    /// The staff keypad at a window.
-    Keypad { window: WindowNo },
-    /// A named staff member (console, touchscreen staff mode).
-    Staff { id: String },
-    /// A technician's control command or scenario file.
-    Technician,
-    /// The citizen, on the evaluator at a window.
-    Evaluator { window: WindowNo },
-    /// The station itself: timers, the business-day close.
-    System,
-}
-
-impl fmt::Display for Actor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Actor::Citizen => write!(f, "citizen"),
-            Actor::Keypad { window } => write!(f, "keypad {window}"),
-            Actor::Staff { id } => write!(f, "staff {id}"),
-            Actor::Technician => write!(f, "technician"),
-            Actor::Evaluator { window } => write!(f, "evaluator {window}"),
-            Actor::System => write!(f, "system"),
-        }
-    }
-}
+pub use crate::actor::Actor;
 
 /// What someone or something asks the station to do.
 #[derive(Clone, PartialEq, Eq, Debug)]

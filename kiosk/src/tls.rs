@@ -3,7 +3,7 @@
 //! for a station whose IT has no certificate to give (`kiosk console cert`),
 //! and the certificate's SHA-256 fingerprint, which staff compare on the
 //! window PCs before they trust it. The handshakes themselves run in the
-//! accept loop ([`super::listen`]).
+//! console's accept loop (`console::listen`).
 
 use std::fs::OpenOptions;
 use std::io::Write;

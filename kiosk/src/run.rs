@@ -5,16 +5,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use drivers::transport::Port;
 use jiff::Timestamp;
 use slint::ComponentHandle;
 
-use super::core::CoreParts;
-use super::{
-    Cards, Clock, Control, Core, Event, PrinterSetup, PrinterWorker, Screen, StaffAction, Writer,
+use crate::app::{
+    Cards, Clock, Control, Core, CoreParts, Event, PrinterWorker, Screen, StaffAction, Writer,
     control,
 };
-use crate::config::{Config, ConfigError, PrinterPort, PrinterSettings};
+use crate::app::{printer_port, printer_setup, sim_model};
+use crate::config::{Config, ConfigError, PrinterPort};
 use crate::data::{DataDir, DataError};
 use crate::documents::StoredLogo;
 use crate::domain::{Days, Hours, Station};
@@ -116,7 +115,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         config.settings.clone(),
     ));
     // Alarms latched before this start stay latched on the board too.
-    let seeds = super::core::zone_seeds(&station);
+    let seeds = crate::app::zone_seeds(&station);
     tracing::info!(
         "data folder {}; resumed {} journal entries of {}",
         data.path().display(),
@@ -227,23 +226,26 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     // On the simulated board "auto" leaves the machine's own screen alone (a
     // developer's laptop at a simulated night).
     let setting = match &config.ui.backlight {
-        super::backlight::BacklightSetting::Auto if simulated => {
+        crate::app::backlight::BacklightSetting::Auto if simulated => {
             tracing::info!(
                 "backlight: the simulated board leaves this machine's screen alone (set ui.backlight to a device folder to switch one)"
             );
-            super::backlight::BacklightSetting::Off
+            crate::app::backlight::BacklightSetting::Off
         }
         other => other.clone(),
     };
-    let backlight =
-        super::backlight::Backlight::find(&setting, std::path::Path::new("/sys/class/backlight"));
+    let backlight = crate::app::backlight::Backlight::find(
+        &setting,
+        std::path::Path::new("/sys/class/backlight"),
+    );
     let backlight_margin =
         jiff::SignedDuration::try_from(config.ui.backlight_margin).unwrap_or_default();
     let (zones, zone_requests) = tokio::sync::mpsc::unbounded_channel();
     let (keys, key_requests) = tokio::sync::mpsc::unbounded_channel();
     // A Pi's GPIO lines, loops and card displays; what fails is a problem the
     // station runs without (and says so), never a reason not to start.
-    let hardware = super::hardware::start(&config.board, keys.clone(), zones.clone(), &mut cards);
+    let hardware =
+        crate::app::hardware::start(&config.board, keys.clone(), zones.clone(), &mut cards);
     let mut core = Core::new(CoreParts {
         station,
         writer,
@@ -258,7 +260,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         logo,
         cards,
         zones: Some(zones.clone()),
-        pins: super::PinChecker::new(data.database(), config.store.clone()),
+        pins: crate::app::PinChecker::new(data.database(), config.store.clone()),
     });
     core.with_backlight(backlight, backlight_margin);
     if let Some(lines) = hardware.outputs {
@@ -269,12 +271,12 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     runtime.block_on(core.prepare());
     let core_task = runtime.spawn(core.run(rx));
 
-    runtime.spawn(super::keys::run(
+    runtime.spawn(crate::app::keys::run(
         config.board.clone(),
         key_requests,
         tx.clone(),
     ));
-    runtime.spawn(super::zones::run(
+    runtime.spawn(crate::app::zones::run(
         config.board.clone(),
         seeds,
         zone_requests,
@@ -332,7 +334,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     }
     // Under systemd (Type=notify): ready now, and the watchdog pinged while
     // the station loop and the screen both answer.
-    let notifier = super::systemd::Notifier::from_env().map(Arc::new);
+    let notifier = crate::app::systemd::Notifier::from_env().map(Arc::new);
     if let Some(n) = &notifier {
         n.send(&if problems_at_start.is_empty() {
             "READY=1\nSTATUS=taking tickets".to_string()
@@ -342,9 +344,9 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
                 problems_at_start.join("; ")
             )
         });
-        if let Some(interval) = super::systemd::watchdog_interval() {
+        if let Some(interval) = crate::app::systemd::watchdog_interval() {
             tracing::info!("systemd watchdog: {} ms", interval.as_millis());
-            runtime.spawn(super::systemd::watchdog(
+            runtime.spawn(crate::app::systemd::watchdog(
                 Arc::clone(n),
                 interval,
                 tx.clone(),
@@ -395,7 +397,7 @@ fn start_console(
     // Checked when the settings were read; a file changed since is reported.
     let tls = match &settings.tls {
         None => None,
-        Some(files) => match crate::console::tls::server_config(&files.cert, &files.key) {
+        Some(files) => match crate::tls::server_config(&files.cert, &files.key) {
             Ok(c) => Some(c),
             Err(e) => {
                 tracing::error!(
@@ -525,30 +527,13 @@ pub fn hours_text(hours: &Hours) -> (String, String) {
     )
 }
 
-/// The port the printer is on; `None` when there is no printer. The simulated
-/// printer is reached at `sim_port` (in the data folder).
-pub fn printer_port(settings: &PrinterSettings, sim_port: &std::path::Path) -> Option<Port> {
-    match &settings.port {
-        PrinterPort::Simulated => Some(Port::Serial {
-            path: sim_port.to_path_buf(),
-            line: settings.line,
-        }),
-        PrinterPort::Serial(path) => Some(Port::Serial {
-            path: path.clone(),
-            line: settings.line,
-        }),
-        PrinterPort::UsbLp(path) => Some(Port::UsbLp { path: path.clone() }),
-        PrinterPort::None => None,
-    }
-}
-
 /// Tells the station what the system says of its clock at start and on each
 /// change, checking every minute.
 async fn watch_clock_source(events: tokio::sync::mpsc::UnboundedSender<Event>) {
     let mut last = None;
     loop {
         let read = tokio::task::spawn_blocking(|| {
-            super::clock::clock_source(
+            crate::app::clock::clock_source(
                 std::path::Path::new("/run/systemd"),
                 std::path::Path::new("/sys/class/rtc"),
             )
@@ -592,41 +577,6 @@ fn screen_environment(screen: &board::profile::Screen) {
             // environment concurrently.
             unsafe { std::env::set_var(name, value) };
         }
-    }
-}
-
-/// The transport's settings from kiosk.toml and the printer's profile.
-pub fn transport_settings(settings: &PrinterSettings) -> drivers::transport::Settings {
-    drivers::transport::Settings {
-        write_timeout: settings.write_timeout,
-        reply_timeout: settings.status_timeout,
-        receive_buffer: settings.profile.receive_buffer as usize,
-        status: settings.profile.status,
-        drain_rate: settings.profile.drain_rate(),
-    }
-}
-
-fn printer_setup(settings: &PrinterSettings, port: Port) -> PrinterSetup {
-    PrinterSetup {
-        port,
-        transport: transport_settings(settings),
-        hold: settings.hold,
-        poll: settings.poll,
-        auto_status: settings.auto_status,
-    }
-}
-
-/// The simulated printer is the configured model.
-pub fn sim_model(settings: &PrinterSettings) -> board::sim::printer::Model {
-    let p = &settings.profile;
-    board::sim::printer::Model {
-        width_dots: usize::from(p.width_dots),
-        dots_per_mm: f64::from(p.dots_per_mm),
-        speed_mm_s: f64::from(p.speed_mm_s),
-        cut_ms: u64::from(p.cut_ms),
-        receive_buffer: p.receive_buffer as usize,
-        baud: settings.line.baud,
-        paced: settings.sim_timing,
     }
 }
 

@@ -1,7 +1,10 @@
 //! Config and catalog files: the built-in ones load, and every kind of mistake is
 //! reported with file, line and field.
 
+use jiff::civil::{Time, Weekday};
+
 use super::*;
+use crate::domain::Days;
 
 #[test]
 fn the_builtin_files_load() {

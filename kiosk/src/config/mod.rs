@@ -15,14 +15,12 @@ use std::time::Duration;
 use board::profile::BoardProfile;
 use drivers::profile::{FlowControl, Profile, Profiles};
 use drivers::transport::{Line, Parity};
-use jiff::civil::{Time, Weekday};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::domain::{
-    CalendarDay, Catalog, CatalogError, Category, CategoryId, Days, HolidayCalendar, Hours, Policy,
-    Session, Settings, StaffRef, StaffRole, WindowNo, ZoneInfo, ZoneRole,
+    Catalog, HolidayCalendar, Policy, Settings, StaffRef, StaffRole, WindowNo, ZoneInfo, ZoneRole,
 };
 use crate::store::StoreSettings;
 
@@ -30,23 +28,33 @@ mod console;
 
 pub use console::{ConsoleSettings, Limits, TlsFiles, is_loopback};
 
+mod backup;
+mod calendar;
+mod catalog;
+mod raw;
+
+pub use backup::*;
+pub use calendar::*;
+pub use catalog::*;
+use raw::*;
+
 /// The built-in settings file, also the documented example.
 /// Where the Debian package installs the settings; every command that takes
 /// `--config` reads them when none is given.
 pub const INSTALLED_CONFIG: &str = "/etc/kiosk/kiosk.toml";
 
-pub const DEFAULT_CONFIG: &str = include_str!("../../assets/kiosk.toml");
+pub const DEFAULT_CONFIG: &str = include_str!("../../../assets/kiosk.toml");
 /// The built-in service catalog.
-pub const DEFAULT_CATALOG: &str = include_str!("../../assets/catalog.toml");
+pub const DEFAULT_CATALOG: &str = include_str!("../../../assets/catalog.toml");
 /// The built-in holiday calendar years.
 pub const DEFAULT_CALENDAR: &[(&str, &str)] = &[
     (
         "assets/calendar/2025.json",
-        include_str!("../../assets/calendar/2025.json"),
+        include_str!("../../../assets/calendar/2025.json"),
     ),
     (
         "assets/calendar/2026.json",
-        include_str!("../../assets/calendar/2026.json"),
+        include_str!("../../../assets/calendar/2026.json"),
     ),
 ];
 
@@ -207,195 +215,6 @@ pub struct Config {
     pub console: ConsoleSettings,
     /// The daily backup (`kiosk backup` with no destination).
     pub backup: BackupSettings,
-}
-
-/// The `[backup]` table: where the daily backup goes, how many it keeps,
-/// how it is encrypted. Read by `kiosk backup` only; a station starts
-/// whatever it says about files, which are opened when a backup runs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BackupSettings {
-    /// An absolute folder; none: the data folder's `backups/`.
-    pub dir: Option<PathBuf>,
-    /// How many good backups the folder keeps (1–1000).
-    pub keep: u32,
-    /// Public keys (`age1…`) the backups are encrypted to, checked.
-    pub recipients: Vec<String>,
-    /// A file whose first line is the passphrase the backups are encrypted
-    /// with (relative to the settings file's folder).
-    pub passphrase_file: Option<PathBuf>,
-}
-
-/// How many daily backups are kept when the settings do not say.
-pub const DEFAULT_BACKUP_KEEP: u32 = 14;
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawBackup {
-    dir: Option<Spanned<String>>,
-    keep: Option<Spanned<u32>>,
-    recipients: Option<Spanned<Vec<String>>>,
-    passphrase_file: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawConsole {
-    enabled: Option<bool>,
-    listen: Option<Spanned<String>>,
-    session_minutes: Option<Spanned<u64>>,
-    /// PEM certificate chain and private key: serve HTTPS.
-    tls_cert: Option<Spanned<String>>,
-    tls_key: Option<Spanned<String>>,
-    /// Plain HTTP on an address other than loopback, PINs in clear.
-    allow_plain_http: Option<bool>,
-    connections: Option<Spanned<usize>>,
-    connections_per_address: Option<Spanned<usize>>,
-    read_timeout_seconds: Option<Spanned<u64>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawConfig {
-    station: RawStation,
-    queue: RawQueue,
-    evaluator: RawEvaluator,
-    ui: RawUi,
-    printer: RawPrinter,
-    store: RawStore,
-    board: RawBoard,
-    window: Vec<Spanned<RawWindow>>,
-    complaints: RawComplaints,
-    console: RawConsole,
-    clock: RawClock,
-    backup: RawBackup,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawClock {
-    doubt_minutes: Option<Spanned<u32>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawComplaints {
-    answer_days: Option<Spanned<u32>>,
-    phone_retention_days: Option<Spanned<u32>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawStation {
-    name_zh: Option<String>,
-    name_en: Option<String>,
-    duty_phone: Option<String>,
-    complaint_hotline: Option<String>,
-    time_zone: Option<Spanned<String>>,
-    catalog: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawQueue {
-    policy: Option<Spanned<String>>,
-    alternate_every: Option<Spanned<u8>>,
-    recall_limit: Option<Spanned<u8>>,
-    requeue_after: Option<u32>,
-    last_ticket_minutes: Option<Spanned<u32>>,
-    day_close: Option<Spanned<String>>,
-    closed_on_holidays: Option<bool>,
-    default_service_minutes: Option<Spanned<u32>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawEvaluator {
-    armed_seconds: Option<Spanned<u32>>,
-    callback_days: Option<Spanned<u32>>,
-    rectification_days: Option<Spanned<u32>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWindow {
-    number: Spanned<i64>,
-    staff_name: Spanned<String>,
-    staff_no: Spanned<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawUi {
-    language: Option<Spanned<String>>,
-    idle_seconds: Option<Spanned<u64>>,
-    complaint_idle_seconds: Option<Spanned<u64>>,
-    ticket_seconds: Option<Spanned<u64>>,
-    headless_size: Option<Spanned<String>>,
-    exits: Option<Spanned<Vec<String>>>,
-    backlight: Option<Spanned<String>>,
-    backlight_margin_minutes: Option<Spanned<u64>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawPrinter {
-    port: Option<Spanned<String>>,
-    model: Option<Spanned<String>>,
-    profiles: Option<Spanned<String>>,
-    baud: Option<Spanned<u32>>,
-    parity: Option<Spanned<String>>,
-    flow_control: Option<Spanned<String>>,
-    write_timeout_ms: Option<Spanned<u64>>,
-    status_timeout_ms: Option<Spanned<u64>>,
-    hold_seconds: Option<Spanned<u64>>,
-    poll_seconds: Option<Spanned<u64>>,
-    reprint_unconfirmed_minutes: Option<Spanned<u32>>,
-    auto_status: Option<bool>,
-    logo: Option<bool>,
-    simulate_timing: Option<bool>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawStore {
-    busy_timeout_ms: Option<u64>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct RawBoard {
-    profile: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCatalog {
-    hours: Spanned<RawHours>,
-    #[serde(default)]
-    category: Vec<Spanned<RawCategory>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawHours {
-    days: Spanned<toml::Value>,
-    sessions: Spanned<Vec<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCategory {
-    prefix: Spanned<String>,
-    zh: Spanned<String>,
-    en: Spanned<String>,
-    windows: Spanned<Vec<Spanned<i64>>>,
-    hours: Option<Spanned<RawHours>>,
-}
-
-#[derive(Deserialize)]
-struct RawCalendarFile {
-    year: i16,
-    days: Vec<CalendarDay>,
 }
 
 impl Config {
@@ -1020,60 +839,6 @@ impl Config {
     }
 }
 
-fn backup_settings(
-    src: &Source<'_>,
-    raw: &RawBackup,
-    base: Option<&Path>,
-) -> Result<BackupSettings, ConfigError> {
-    let dir = match &raw.dir {
-        Some(d) if !d.get_ref().trim().is_empty() => {
-            let path = PathBuf::from(d.get_ref().trim());
-            if !path.is_absolute() {
-                return Err(src.error(
-                    Some(d.span()),
-                    Some("backup.dir"),
-                    "must be an absolute folder such as \"/media/kiosk-backup\" (empty: the data folder's backups/)",
-                ));
-            }
-            Some(path)
-        }
-        _ => None,
-    };
-    let keep = src.in_range(&raw.keep, "backup.keep", 1..=1000, DEFAULT_BACKUP_KEEP, "")?;
-    let recipients: Vec<String> = match &raw.recipients {
-        None => Vec::new(),
-        Some(list) => {
-            for r in list.get_ref() {
-                crate::store::backup::parse_recipient(r).map_err(|e| {
-                    src.error(Some(list.span()), Some("backup.recipients"), e.to_string())
-                })?;
-            }
-            list.get_ref()
-                .iter()
-                .map(|r| r.trim().to_string())
-                .collect()
-        }
-    };
-    let passphrase_file = raw
-        .passphrase_file
-        .as_ref()
-        .filter(|p| !p.get_ref().trim().is_empty());
-    if let (Some(p), false) = (passphrase_file, recipients.is_empty()) {
-        return Err(src.error(
-            Some(p.span()),
-            Some("backup.passphrase_file"),
-            "give recipients or a passphrase file, not both (an age file is opened by either a passphrase or keys)",
-        ));
-    }
-    Ok(BackupSettings {
-        dir,
-        keep,
-        recipients,
-        passphrase_file: passphrase_file
-            .map(|p| base.unwrap_or(Path::new(".")).join(p.get_ref().trim())),
-    })
-}
-
 /// A file's text; one that is not UTF-8 is refused with its line.
 fn read(path: &Path) -> Result<String, ConfigError> {
     let bytes = std::fs::read(path).map_err(|e| ConfigError {
@@ -1085,260 +850,10 @@ fn read(path: &Path) -> Result<String, ConfigError> {
     ConfigError::text(&path.display().to_string(), bytes)
 }
 
-/// The catalog's windows as a list for messages: `1, 2, 3`.
-fn window_list(catalog: &Catalog) -> String {
-    let numbers: Vec<String> = catalog.windows().iter().map(|w| w.to_string()).collect();
-    numbers.join(", ")
-}
-
-/// `HH:MM` to a time of day.
-fn parse_time(text: &str) -> Option<Time> {
-    let (h, m) = text.trim().split_once(':')?;
-    let (h, m): (i8, i8) = (h.parse().ok()?, m.parse().ok()?);
-    Time::new(h, m, 0, 0).ok()
-}
-
 fn parse_size(text: &str) -> Option<(u32, u32)> {
     let (w, h) = text.trim().split_once(['x', 'X', '×'])?;
     let (w, h): (u32, u32) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
     ((200..=4000).contains(&w) && (200..=4000).contains(&h)).then_some((w, h))
-}
-
-fn weekday(text: &str) -> Option<Weekday> {
-    Some(match text.to_ascii_lowercase().as_str() {
-        "mon" | "monday" => Weekday::Monday,
-        "tue" | "tuesday" => Weekday::Tuesday,
-        "wed" | "wednesday" => Weekday::Wednesday,
-        "thu" | "thursday" => Weekday::Thursday,
-        "fri" | "friday" => Weekday::Friday,
-        "sat" | "saturday" => Weekday::Saturday,
-        "sun" | "sunday" => Weekday::Sunday,
-        _ => return None,
-    })
-}
-
-fn hours(src: &Source<'_>, raw: &RawHours, field: &str) -> Result<Hours, ConfigError> {
-    let days_field = format!("{field}.days");
-    let bad_days = || {
-        src.error(
-            Some(raw.days.span()),
-            Some(&days_field),
-            "expected \"working-days\" or a list of weekdays such as [\"mon\", \"tue\"]",
-        )
-    };
-    let days = match raw.days.get_ref() {
-        toml::Value::String(s) if s == "working-days" => Days::WorkingDays,
-        toml::Value::Array(list) => {
-            let mut days = Vec::new();
-            for v in list {
-                let d = v.as_str().and_then(weekday).ok_or_else(bad_days)?;
-                if !days.contains(&d) {
-                    days.push(d);
-                }
-            }
-            Days::Weekdays(days)
-        }
-        _ => return Err(bad_days()),
-    };
-    let mut sessions = Vec::new();
-    for text in raw.sessions.get_ref() {
-        let session = text
-            .split_once('-')
-            .and_then(|(a, b)| {
-                Some(Session {
-                    start: parse_time(a)?,
-                    end: parse_time(b)?,
-                })
-            })
-            .ok_or_else(|| {
-                src.error(
-                    Some(raw.sessions.span()),
-                    Some(&format!("{field}.sessions")),
-                    format!("`{text}` is not a session such as \"08:30-12:00\""),
-                )
-            })?;
-        sessions.push(session);
-    }
-    Ok(Hours { days, sessions })
-}
-
-/// Parses and validates a catalog file's text.
-pub fn parse_catalog(name: &str, text: &str) -> Result<Catalog, ConfigError> {
-    let src = Source {
-        name: name.to_string(),
-        text,
-    };
-    let raw: RawCatalog = src.parse()?;
-    let station_hours = hours(&src, raw.hours.get_ref(), "hours")?;
-    let mut categories = Vec::new();
-    for (i, c) in raw.category.iter().enumerate() {
-        let c = c.get_ref();
-        let id = CategoryId::parse(c.prefix.get_ref()).ok_or_else(|| {
-            src.error(
-                Some(c.prefix.span()),
-                Some(&format!("category[{i}].prefix")),
-                format!("`{}` is not one capital letter A–Z", c.prefix.get_ref()),
-            )
-        })?;
-        let mut windows = Vec::new();
-        for w in c.windows.get_ref() {
-            let no = u8::try_from(*w.get_ref())
-                .ok()
-                .and_then(WindowNo::new)
-                .ok_or_else(|| {
-                    src.error(
-                        Some(w.span()),
-                        Some(&format!("category[{i}].windows")),
-                        format!("{} is not a window number 1–{}", w.get_ref(), WindowNo::MAX),
-                    )
-                })?;
-            windows.push(no);
-        }
-        let own_hours = match &c.hours {
-            Some(h) => Some(hours(&src, h.get_ref(), &format!("category[{i}].hours"))?),
-            None => None,
-        };
-        categories.push(Category {
-            id,
-            name_zh: c.zh.get_ref().trim().to_string(),
-            name_en: c.en.get_ref().trim().to_string(),
-            windows,
-            hours: own_hours,
-        });
-    }
-    Catalog::new(categories, station_hours).map_err(|e: CatalogError| {
-        let span = match e.category.and_then(|i| raw.category.get(i)) {
-            None => match e.field {
-                "hours" => Some(raw.hours.span()),
-                _ => None,
-            },
-            Some(c) => {
-                let c = c.get_ref();
-                Some(match e.field {
-                    "prefix" => c.prefix.span(),
-                    "zh" => c.zh.span(),
-                    "en" => c.en.span(),
-                    "windows" => c.windows.span(),
-                    "hours" => c.hours.as_ref().map_or(c.windows.span(), |h| h.span()),
-                    _ => c.prefix.span(),
-                })
-            }
-        };
-        let field = match e.category {
-            Some(i) => format!("category[{i}].{}", e.field),
-            None => e.field.to_string(),
-        };
-        src.error(span, Some(&field), e.problem)
-    })
-}
-
-/// One year of the holiday calendar as read from its file.
-#[derive(Clone, Debug)]
-pub struct CalendarYear {
-    pub year: i16,
-    pub days: Vec<CalendarDay>,
-}
-
-/// Reads and checks one holiday-cn style calendar file: dates that do not
-/// exist, days outside the file's year and days listed twice are refused with
-/// their line.
-pub fn read_calendar_file(name: &str, text: &str) -> Result<CalendarYear, ConfigError> {
-    let error = |line: Option<usize>, field: Option<String>, problem: String| ConfigError {
-        file: name.to_string(),
-        line,
-        field,
-        problem,
-    };
-    let file: RawCalendarFile =
-        serde_json::from_str(text).map_err(|e| error(Some(e.line()), None, e.to_string()))?;
-    if !(2000..=2100).contains(&file.year) {
-        return Err(error(
-            line_of_key(text, "year", 0),
-            Some("year".into()),
-            format!("{} is not a year 2000–2100", file.year),
-        ));
-    }
-    // The days in the file's order, each with the line of its "date" key.
-    let mut seen = std::collections::BTreeMap::new();
-    for (i, d) in file.days.iter().enumerate() {
-        let line = line_of_key(text, "date", i);
-        let field = Some(format!("days[{i}].date"));
-        if d.date.year() != file.year {
-            return Err(error(
-                line,
-                field,
-                format!("{} is not in the file's year {}", d.date, file.year),
-            ));
-        }
-        if let Some(first) = seen.insert(d.date, i) {
-            return Err(error(
-                line,
-                field,
-                format!("{} is listed twice (also days[{first}])", d.date),
-            ));
-        }
-    }
-    Ok(CalendarYear {
-        year: file.year,
-        days: file.days,
-    })
-}
-
-/// The line of the `n`th occurrence of `"key"` in a JSON text.
-fn line_of_key(text: &str, key: &str, n: usize) -> Option<usize> {
-    let quoted = format!("\"{key}\"");
-    let (offset, _) = text.match_indices(&quoted).nth(n)?;
-    Some(board::line_at(text, offset))
-}
-
-/// Adds one holiday-cn style calendar file, replacing what the calendar had
-/// for its year.
-pub fn add_calendar_file(
-    calendar: &mut HolidayCalendar,
-    name: &str,
-    text: &str,
-) -> Result<i16, ConfigError> {
-    let year = read_calendar_file(name, text)?;
-    calendar.set_year(year.year, year.days);
-    Ok(year.year)
-}
-
-/// The built-in calendar with the files installed in `dir` over it, and the
-/// installed files that were refused.
-pub fn calendar_with_installed(dir: &Path) -> (HolidayCalendar, Vec<ConfigError>) {
-    let mut calendar = HolidayCalendar::default();
-    let mut problems = Vec::new();
-    for (name, text) in DEFAULT_CALENDAR {
-        if let Err(e) = add_calendar_file(&mut calendar, name, text) {
-            problems.push(e);
-        }
-    }
-    problems.extend(add_installed_calendars(&mut calendar, dir));
-    (calendar, problems)
-}
-
-/// Adds the calendar files installed in `dir` (`YYYY.json`, as `kiosk
-/// calendar load` puts them there) over the built-in years. A file that does
-/// not read is skipped and reported; the calendar keeps what it had for that
-/// year.
-pub fn add_installed_calendars(calendar: &mut HolidayCalendar, dir: &Path) -> Vec<ConfigError> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    let mut problems = Vec::new();
-    for path in paths {
-        let name = path.display().to_string();
-        let added = read(&path).and_then(|text| add_calendar_file(calendar, &name, &text));
-        if let Err(e) = added {
-            problems.push(e);
-        }
-    }
-    problems
 }
 
 /// Where the backlight is, as `ui.backlight` says.

@@ -1,0 +1,178 @@
+//! kiosk.toml's shape as serde reads it, every value with its place in the
+//! file (`Spanned`) so that an error can name the line. Checking and
+//! defaults are in the parent module.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::domain::CalendarDay;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawBackup {
+    pub(super) dir: Option<Spanned<String>>,
+    pub(super) keep: Option<Spanned<u32>>,
+    pub(super) recipients: Option<Spanned<Vec<String>>>,
+    pub(super) passphrase_file: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawConsole {
+    pub(super) enabled: Option<bool>,
+    pub(super) listen: Option<Spanned<String>>,
+    pub(super) session_minutes: Option<Spanned<u64>>,
+    /// PEM certificate chain and private key: serve HTTPS.
+    pub(super) tls_cert: Option<Spanned<String>>,
+    pub(super) tls_key: Option<Spanned<String>>,
+    /// Plain HTTP on an address other than loopback, PINs in clear.
+    pub(super) allow_plain_http: Option<bool>,
+    pub(super) connections: Option<Spanned<usize>>,
+    pub(super) connections_per_address: Option<Spanned<usize>>,
+    pub(super) read_timeout_seconds: Option<Spanned<u64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawConfig {
+    pub(super) station: RawStation,
+    pub(super) queue: RawQueue,
+    pub(super) evaluator: RawEvaluator,
+    pub(super) ui: RawUi,
+    pub(super) printer: RawPrinter,
+    pub(super) store: RawStore,
+    pub(super) board: RawBoard,
+    pub(super) window: Vec<Spanned<RawWindow>>,
+    pub(super) complaints: RawComplaints,
+    pub(super) console: RawConsole,
+    pub(super) clock: RawClock,
+    pub(super) backup: RawBackup,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawClock {
+    pub(super) doubt_minutes: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawComplaints {
+    pub(super) answer_days: Option<Spanned<u32>>,
+    pub(super) phone_retention_days: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawStation {
+    pub(super) name_zh: Option<String>,
+    pub(super) name_en: Option<String>,
+    pub(super) duty_phone: Option<String>,
+    pub(super) complaint_hotline: Option<String>,
+    pub(super) time_zone: Option<Spanned<String>>,
+    pub(super) catalog: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawQueue {
+    pub(super) policy: Option<Spanned<String>>,
+    pub(super) alternate_every: Option<Spanned<u8>>,
+    pub(super) recall_limit: Option<Spanned<u8>>,
+    pub(super) requeue_after: Option<u32>,
+    pub(super) last_ticket_minutes: Option<Spanned<u32>>,
+    pub(super) day_close: Option<Spanned<String>>,
+    pub(super) closed_on_holidays: Option<bool>,
+    pub(super) default_service_minutes: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawEvaluator {
+    pub(super) armed_seconds: Option<Spanned<u32>>,
+    pub(super) callback_days: Option<Spanned<u32>>,
+    pub(super) rectification_days: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWindow {
+    pub(super) number: Spanned<i64>,
+    pub(super) staff_name: Spanned<String>,
+    pub(super) staff_no: Spanned<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawUi {
+    pub(super) language: Option<Spanned<String>>,
+    pub(super) idle_seconds: Option<Spanned<u64>>,
+    pub(super) complaint_idle_seconds: Option<Spanned<u64>>,
+    pub(super) ticket_seconds: Option<Spanned<u64>>,
+    pub(super) headless_size: Option<Spanned<String>>,
+    pub(super) exits: Option<Spanned<Vec<String>>>,
+    pub(super) backlight: Option<Spanned<String>>,
+    pub(super) backlight_margin_minutes: Option<Spanned<u64>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawPrinter {
+    pub(super) port: Option<Spanned<String>>,
+    pub(super) model: Option<Spanned<String>>,
+    pub(super) profiles: Option<Spanned<String>>,
+    pub(super) baud: Option<Spanned<u32>>,
+    pub(super) parity: Option<Spanned<String>>,
+    pub(super) flow_control: Option<Spanned<String>>,
+    pub(super) write_timeout_ms: Option<Spanned<u64>>,
+    pub(super) status_timeout_ms: Option<Spanned<u64>>,
+    pub(super) hold_seconds: Option<Spanned<u64>>,
+    pub(super) poll_seconds: Option<Spanned<u64>>,
+    pub(super) reprint_unconfirmed_minutes: Option<Spanned<u32>>,
+    pub(super) auto_status: Option<bool>,
+    pub(super) logo: Option<bool>,
+    pub(super) simulate_timing: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawStore {
+    pub(super) busy_timeout_ms: Option<u64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawBoard {
+    pub(super) profile: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCatalog {
+    pub(super) hours: Spanned<RawHours>,
+    #[serde(default)]
+    pub(super) category: Vec<Spanned<RawCategory>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawHours {
+    pub(super) days: Spanned<toml::Value>,
+    pub(super) sessions: Spanned<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCategory {
+    pub(super) prefix: Spanned<String>,
+    pub(super) zh: Spanned<String>,
+    pub(super) en: Spanned<String>,
+    pub(super) windows: Spanned<Vec<Spanned<i64>>>,
+    pub(super) hours: Option<Spanned<RawHours>>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawCalendarFile {
+    pub(super) year: i16,
+    pub(super) days: Vec<CalendarDay>,
+}

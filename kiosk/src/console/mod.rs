@@ -25,14 +25,14 @@ pub mod forms;
 pub mod listen;
 mod pages;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Path as UrlPath, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -43,182 +43,34 @@ use tokio::time::Instant;
 
 use crate::app::Event;
 use crate::config::StationInfo;
-use crate::domain::{Actor, CaseNo, Command, SignInPlace, StaffRole, WindowNo};
-use crate::store::{self, LogFilter, StoreSettings};
-use forms::{
-    BackEntryForm, CaseForm, Csrf, Done, LogQuery, LoginForm, ReportQuery, WindowForm, WindowQuery,
-    urlencode,
-};
+use crate::domain::{Actor, Command, SignInPlace};
+use crate::store::{self, StoreSettings};
+use forms::{Csrf, LoginForm, WindowForm, WindowQuery, urlencode};
 use listen::Peer;
 
 pub use crate::config::{ConsoleSettings, Limits, TlsFiles, is_loopback};
 
-const COOKIE: &str = "kiosk_session";
-/// Sign-in attempts allowed per address in [`ATTEMPT_WINDOW`].
-const ATTEMPTS: u32 = 10;
-const ATTEMPT_WINDOW: Duration = Duration::from_secs(5 * 60);
-/// How often ended attempt windows are journaled and dead sessions dropped.
-const SWEEP: Duration = Duration::from_secs(60);
+/// The signed-in session (a person's request), or the response that sends
+/// the browser to sign in.
+macro_rules! signed_in {
+    ($st:expr, $headers:expr) => {
+        match $st.session(&$headers, true).await {
+            Some((_, s)) => s,
+            None => return to_login(),
+        }
+    };
+}
+
+mod cases;
+mod records;
+mod sessions;
+
+use cases::*;
+use records::*;
+use sessions::*;
+
 /// The largest request body a form may send.
 const BODY_LIMIT: usize = 16 * 1024;
-
-/// A signed-in member.
-#[derive(Clone, Debug)]
-struct Session {
-    staff: String,
-    name: String,
-    role: StaffRole,
-    csrf: String,
-    /// The member's last request (a page or a form, not a refresh).
-    last_seen: Instant,
-    /// The member's PIN hash when they signed in: a new PIN ends the session.
-    pin: String,
-    /// The window the member works at, once they chose it in the window
-    /// console.
-    window: Option<WindowNo>,
-}
-
-/// The signed-in sessions by token. Time is passed in: the rules (idle
-/// expiry, what counts as activity, one session per member) are tested
-/// without a clock.
-#[derive(Debug, Default)]
-struct Sessions {
-    by_token: HashMap<String, Session>,
-}
-
-impl Sessions {
-    /// Adds a new session and ends the member's earlier ones (a member
-    /// works in one browser at a time, and a session left open on another
-    /// PC should not outlive the next sign-in); how many it ended.
-    fn open(&mut self, token: String, session: Session) -> usize {
-        let before = self.by_token.len();
-        self.by_token.retain(|_, s| s.staff != session.staff);
-        let ended = before - self.by_token.len();
-        self.by_token.insert(token, session);
-        ended
-    }
-
-    /// The session of `token` if it is alive at `now`; an expired one is
-    /// dropped.
-    fn peek(&mut self, token: &str, now: Instant, idle: Duration) -> Option<Session> {
-        let session = self.by_token.get(token)?;
-        if now.saturating_duration_since(session.last_seen) > idle {
-            self.by_token.remove(token);
-            return None;
-        }
-        Some(session.clone())
-    }
-
-    /// A person's request on `token` at `now`: the session stays alive.
-    fn touch(&mut self, token: &str, now: Instant) {
-        if let Some(s) = self.by_token.get_mut(token) {
-            s.last_seen = s.last_seen.max(now);
-        }
-    }
-
-    fn end(&mut self, token: &str) {
-        self.by_token.remove(token);
-    }
-
-    /// Drops every session idle for longer than `idle`.
-    fn prune(&mut self, now: Instant, idle: Duration) {
-        self.by_token
-            .retain(|_, s| now.saturating_duration_since(s.last_seen) <= idle);
-    }
-
-    fn set_window(&mut self, token: &str, window: WindowNo) {
-        if let Some(s) = self.by_token.get_mut(token) {
-            s.window = Some(window);
-        }
-    }
-
-    /// Who works at which window: members who chose a window, their
-    /// sessions alive at `now`.
-    fn on_duty(&self, now: Instant, idle: Duration) -> BTreeMap<u8, Vec<String>> {
-        let mut duty: BTreeMap<u8, Vec<String>> = BTreeMap::new();
-        for s in self.by_token.values() {
-            if let Some(w) = s.window
-                && now.saturating_duration_since(s.last_seen) <= idle
-            {
-                let who = format!("{} ({})", s.name, s.staff);
-                let names = duty.entry(w.get()).or_default();
-                if !names.contains(&who) {
-                    names.push(who);
-                }
-            }
-        }
-        duty
-    }
-}
-
-/// What the attempt limit says of a sign-in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Attempt {
-    Allowed,
-    /// Over the limit. The first refusal of a window is journaled at once;
-    /// the rest are counted and journaled as one entry when the window ends,
-    /// so that a flood cannot fill the journal (or keep the station loop
-    /// busy) one refusal at a time.
-    Refused {
-        first: bool,
-    },
-}
-
-/// Sign-in attempts per address (an IPv6 /64) in windows of
-/// [`ATTEMPT_WINDOW`]. Time is passed in.
-#[derive(Debug, Default)]
-struct Attempts {
-    by: HashMap<IpAddr, Tries>,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Tries {
-    since: Instant,
-    count: u32,
-    /// Refused over the limit in this window.
-    over: u32,
-}
-
-impl Attempts {
-    fn attempt(&mut self, ip: IpAddr, now: Instant) -> Attempt {
-        let tries = self.by.entry(listen::client_key(ip)).or_insert(Tries {
-            since: now,
-            count: 0,
-            over: 0,
-        });
-        if now.saturating_duration_since(tries.since) > ATTEMPT_WINDOW {
-            // A window ended and nobody swept it yet: its count of refusals
-            // stays for the sweep; only the count of attempts starts over.
-            tries.since = now;
-            tries.count = 0;
-        }
-        tries.count += 1;
-        if tries.count <= ATTEMPTS {
-            return Attempt::Allowed;
-        }
-        tries.over += 1;
-        Attempt::Refused {
-            first: tries.over == 1,
-        }
-    }
-
-    /// Forgets the windows that ended by `now`; for each address, how many
-    /// refusals after its first are still to be journaled.
-    fn sweep(&mut self, now: Instant) -> Vec<(IpAddr, u32)> {
-        let mut unsaid = Vec::new();
-        self.by.retain(|ip, t| {
-            if now.saturating_duration_since(t.since) <= ATTEMPT_WINDOW {
-                return true;
-            }
-            if t.over > 1 {
-                unsaid.push((*ip, t.over - 1));
-            }
-            false
-        });
-        unsaid.sort();
-        unsaid
-    }
-}
 
 /// What every request handler shares.
 pub struct ConsoleState {
@@ -474,15 +326,6 @@ impl ConsoleState {
 
 const STOPPED: &str = "the station is stopping";
 
-/// 32 random bytes in hex.
-fn token() -> String {
-    let mut bytes = [0u8; 32];
-    // The OS's generator does not fail on Linux; if it ever did, the zeros
-    // would make every session equal, so refuse to go on instead.
-    getrandom::fill(&mut bytes).expect("the operating system's random number generator works");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The router, for the server and for tests.
 pub fn router(state: Shared) -> Router {
     Router::new()
@@ -714,17 +557,6 @@ async fn logout(State(st): State<Shared>, headers: HeaderMap, Form(form): Form<C
     r
 }
 
-/// The signed-in session (a person's request), or the response that sends
-/// the browser to sign in.
-macro_rules! signed_in {
-    ($st:expr, $headers:expr) => {
-        match $st.session(&$headers, true).await {
-            Some((_, s)) => s,
-            None => return to_login(),
-        }
-    };
-}
-
 /// The refusal of a state-changing request whose form lacks the session's
 /// token, if it does.
 fn csrf_refused(session: &Session, csrf: &str) -> Option<Response> {
@@ -833,165 +665,6 @@ async fn window_action(
     .into_response()
 }
 
-async fn log_page(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    Query(q): Query<LogQuery>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    let filter = match q.filter(&st.tz) {
-        Ok(f) => f,
-        Err(e) => {
-            return page(
-                StatusCode::BAD_REQUEST,
-                pages::log(&session, &q, &[], Some(&e), &st.tz),
-            );
-        }
-    };
-    let entries = st
-        .read(move |conn| {
-            let mut entries = filter.read(conn).map_err(|e| e.to_string())?;
-            entries.reverse();
-            Ok(entries)
-        })
-        .await;
-    match entries {
-        Ok(entries) => page(
-            StatusCode::OK,
-            pages::log(&session, &q, &entries, None, &st.tz),
-        ),
-        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
-    }
-}
-
-async fn log_entry(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    UrlPath(seq): UrlPath<String>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    let Some(seq) = forms::entry_seq(&seq) else {
-        return refused(
-            StatusCode::NOT_FOUND,
-            Some(&session),
-            "没有这条记录 No such entry",
-        );
-    };
-    let entry = st
-        .read(move |conn| {
-            let found = LogFilter {
-                before: Some(seq.saturating_add(1)),
-                limit: Some(1),
-                ..LogFilter::default()
-            }
-            .read(conn)
-            .map_err(|e| e.to_string())?;
-            Ok(found.into_iter().find(|e| e.seq == seq))
-        })
-        .await;
-    match entry {
-        Ok(Some(e)) => page(StatusCode::OK, pages::log_entry(&session, &e, &st.tz)),
-        Ok(None) => refused(
-            StatusCode::NOT_FOUND,
-            Some(&session),
-            "没有这条记录 No such entry",
-        ),
-        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
-    }
-}
-
-/// Walks the hash chain, as `kiosk verify-log` does.
-async fn log_verify(State(st): State<Shared>, headers: HeaderMap) -> Response {
-    let session = signed_in!(st, headers);
-    // The chain, the reports' tables replayed from it, and the anchor to
-    // keep, as `kiosk verify-log` gives them.
-    let verdict = st
-        .read(|conn| {
-            let chain = store::chain::verify(conn).map_err(|e| e.to_string())?;
-            let tables = store::audit::projections(conn).map_err(|e| e.to_string())?;
-            let last: i64 = conn
-                .query_row("SELECT coalesce(max(seq), 0) FROM journal", [], |r| {
-                    r.get(0)
-                })
-                .map_err(|e| e.to_string())?;
-            let anchor = store::audit::anchor_at(conn, last).map_err(|e| e.to_string())?;
-            Ok((chain, tables, anchor))
-        })
-        .await;
-    match verdict {
-        Ok((chain, tables, anchor)) => page(
-            StatusCode::OK,
-            pages::chain(&session, &chain, tables.as_ref(), anchor.as_ref()),
-        ),
-        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
-    }
-}
-
-/// Back-entries shown under the form.
-const LATEST_BACK_ENTRIES: u32 = 30;
-
-async fn back_entry_page(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    Query(q): Query<Done>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    let entries = st
-        .read(|conn| {
-            let mut entries = LogFilter {
-                kinds: vec!["back_entered".into()],
-                limit: Some(LATEST_BACK_ENTRIES),
-                ..LogFilter::default()
-            }
-            .read(conn)
-            .map_err(|e| e.to_string())?;
-            entries.reverse();
-            Ok(entries)
-        })
-        .await;
-    match (st.state().await, entries) {
-        (Ok(state), Ok(entries)) => {
-            // The station's today (its clock may be simulated).
-            let now = state["now"]
-                .as_str()
-                .and_then(|t| t.parse::<jiff::Timestamp>().ok())
-                .unwrap_or_else(jiff::Timestamp::now);
-            let today = st.tz.to_datetime(now).date().to_string();
-            page(
-                StatusCode::OK,
-                pages::back_entry(
-                    &session,
-                    &state,
-                    &today,
-                    &entries,
-                    q.done.as_deref(),
-                    &st.tz,
-                ),
-            )
-        }
-        (Err(e), _) | (_, Err(e)) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
-    }
-}
-
-async fn back_entry(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    Form(form): Form<BackEntryForm>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    if let Some(r) = csrf_refused(&session, &form.csrf) {
-        return r;
-    }
-    let done = match form.entry(&st.tz) {
-        Ok(entry) => match st.command(Command::BackEnter(entry), &session.staff).await {
-            Ok(()) => "ok".to_string(),
-            Err(e) => e,
-        },
-        Err(e) => e,
-    };
-    Redirect::to(&format!("/backentry?done={}", urlencode(&done))).into_response()
-}
-
 async fn cases_page(State(st): State<Shared>, headers: HeaderMap) -> Response {
     let session = signed_in!(st, headers);
     let cases = st
@@ -1015,82 +688,6 @@ async fn cases_page(State(st): State<Shared>, headers: HeaderMap) -> Response {
     }
 }
 
-async fn load_case(st: &ConsoleState, no: &str) -> Result<Option<crate::domain::Case>, String> {
-    let no: CaseNo = no.parse()?;
-    st.read(move |conn| store::read_case(conn, &no.to_string()).map_err(|e| e.to_string()))
-        .await
-}
-
-async fn case_page(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    UrlPath(no): UrlPath<String>,
-    Query(q): Query<Done>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    let today = st.today().await;
-    match load_case(&st, &no).await {
-        Ok(Some(case)) => page(
-            StatusCode::OK,
-            pages::case(&session, &case, today, q.done.as_deref(), &st.tz),
-        ),
-        Ok(None) | Err(_) => no_such_case(&session),
-    }
-}
-
-async fn case_command(
-    st: &ConsoleState,
-    session: &Session,
-    no: &str,
-    form: &CaseForm,
-    make: impl FnOnce(CaseNo, &CaseForm) -> Result<Command, String>,
-) -> Response {
-    if let Some(r) = csrf_refused(session, &form.csrf) {
-        return r;
-    }
-    let Some(case) = forms::case_no(no) else {
-        return no_such_case(session);
-    };
-    let done = match make(case, form) {
-        Ok(command) => match st.command(command, &session.staff).await {
-            Ok(()) => "ok".to_string(),
-            Err(e) => e,
-        },
-        Err(e) => e,
-    };
-    Redirect::to(&format!("/cases/{case}?done={}", urlencode(&done))).into_response()
-}
-
-async fn case_advance(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    UrlPath(no): UrlPath<String>,
-    Form(form): Form<CaseForm>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    case_command(&st, &session, &no, &form, |case, f| f.advance(case)).await
-}
-
-async fn case_reopen(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    UrlPath(no): UrlPath<String>,
-    Form(form): Form<CaseForm>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    case_command(&st, &session, &no, &form, |case, f| Ok(f.reopen(case))).await
-}
-
-async fn case_reprint(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    UrlPath(no): UrlPath<String>,
-    Form(form): Form<CaseForm>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    case_command(&st, &session, &no, &form, |case, f| f.reprint(case)).await
-}
-
 /// The manager confirms that the system clock is right though the journal
 /// is ahead of it (ADR 0015); the domain checks the role.
 async fn clock_confirm(
@@ -1106,189 +703,6 @@ async fn clock_confirm(
     match st.command(command, &session.staff).await {
         Ok(()) => Redirect::to("/").into_response(),
         Err(e) => refused(StatusCode::FORBIDDEN, Some(&session), &e),
-    }
-}
-
-async fn case_extend(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    UrlPath(no): UrlPath<String>,
-    Form(form): Form<CaseForm>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    if let Some(r) = manager_only(&session, "延期需要站长 Extending a case needs the manager")
-    {
-        return r;
-    }
-    let role = session.role;
-    case_command(&st, &session, &no, &form, |case, f| f.extend(case, role)).await
-}
-
-/// The manager's export of a case file, the only view with the callback
-/// number in full: journaled before the file is made, refused when the
-/// journal cannot take it.
-async fn case_export(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    UrlPath(no): UrlPath<String>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    if let Some(r) = manager_only(&session, EXPORTS) {
-        return r;
-    }
-    let Some(no) = forms::case_no(&no) else {
-        return no_such_case(&session);
-    };
-    match load_case(&st, &no.to_string()).await {
-        Ok(Some(_)) => {}
-        Ok(None) | Err(_) => return no_such_case(&session),
-    }
-    let export = Command::ExportCase {
-        case: no,
-        role: session.role,
-        place: SignInPlace::Console,
-    };
-    if let Err(e) = st.command(export, &session.staff).await {
-        return refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e);
-    }
-    let (tz, station, at) = (st.tz.clone(), st.station.clone(), st.now().await);
-    let by = format!("站长 manager {} ({})", session.name, session.staff);
-    let html = st
-        .read(move |conn| {
-            let export = crate::documents::case_file::Export {
-                station: &station,
-                tz: &tz,
-                at,
-                by,
-            };
-            crate::documents::case_file::render(conn, no, true, &export).map_err(|e| e.to_string())
-        })
-        .await;
-    match html {
-        Ok(Some(html)) => {
-            tracing::info!(
-                "staff {} exported case {no} from the console",
-                session.staff
-            );
-            download(
-                html.into_bytes(),
-                "text/html; charset=utf-8",
-                &format!("case-{no}.html"),
-            )
-        }
-        Ok(None) => no_such_case(&session),
-        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
-    }
-}
-
-/// The refusal of an action only the manager may take, if it is one.
-fn manager_only(session: &Session, why: &str) -> Option<Response> {
-    (session.role != StaffRole::Manager).then(|| refused(StatusCode::FORBIDDEN, Some(session), why))
-}
-
-const EXPORTS: &str = "导出需要站长 Exports are for the manager";
-
-fn no_such_case(session: &Session) -> Response {
-    refused(
-        StatusCode::NOT_FOUND,
-        Some(session),
-        "没有这个案件 No such case",
-    )
-}
-
-/// A file to save, not a page to show: never sniffed as something else,
-/// never run.
-fn download(bytes: Vec<u8>, kind: &'static str, name: &str) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(DOWNLOAD_POLICY),
-    );
-    r
-}
-
-async fn reports_page(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    Query(q): Query<ReportQuery>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    let (from, to) = match q.days(st.today().await) {
-        Ok(r) => r,
-        Err(e) => {
-            return page(
-                StatusCode::BAD_REQUEST,
-                pages::reports(&session, &q.day, &q.month, None, "", Some(&e)),
-            );
-        }
-    };
-    let tz = st.tz.clone();
-    let report = st
-        .read(move |conn| store::report::report(conn, from, to, &tz).map_err(|e| e.to_string()))
-        .await;
-    match report {
-        Ok(r) => {
-            let svg = chart::daily_bars(&r.daily, 720, 220).unwrap_or_default();
-            page(
-                StatusCode::OK,
-                pages::reports(&session, &q.day, &q.month, Some(&r), &svg, None),
-            )
-        }
-        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
-    }
-}
-
-async fn reports_export(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    Query(q): Query<ReportQuery>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    if let Some(r) = manager_only(&session, EXPORTS) {
-        return r;
-    }
-    let (from, to) = match q.days(st.today().await) {
-        Ok(r) => r,
-        Err(e) => return refused(StatusCode::BAD_REQUEST, Some(&session), &e),
-    };
-    let Some(format) = store::export::Format::parse(if q.format.is_empty() {
-        "csv"
-    } else {
-        &q.format
-    }) else {
-        return refused(
-            StatusCode::BAD_REQUEST,
-            Some(&session),
-            "format: csv or json",
-        );
-    };
-    let bytes = st
-        .read(move |conn| {
-            let mut out = Vec::new();
-            store::export::export(conn, from, to, format, &mut out, |_, _| {})
-                .map_err(|e| e.to_string())?;
-            Ok(out)
-        })
-        .await;
-    match bytes {
-        Ok(bytes) => {
-            tracing::info!(
-                "staff {} exported the journal {from} to {to}",
-                session.staff
-            );
-            let (kind, ext) = match format {
-                store::export::Format::Csv => ("text/csv; charset=utf-8", "csv"),
-                store::export::Format::Json => ("application/json", "json"),
-            };
-            download(bytes, kind, &format!("journal-{from}-{to}.{ext}"))
-        }
-        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }
 }
 

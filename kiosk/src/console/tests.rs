@@ -3,6 +3,7 @@
 //! counted and journaled.
 
 use super::*;
+use crate::domain::{StaffRole, WindowNo};
 
 fn member(staff: &str, at: Instant) -> Session {
     Session {

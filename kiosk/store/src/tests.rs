@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use rusqlite::Connection;
 
 use super::*;
-use domain::{Actor, Fact, TicketCode, WindowNo};
+use domain::{Actor, CategoryId, Fact, Station, TicketCode, WindowNo};
 
 fn temp() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();

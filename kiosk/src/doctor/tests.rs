@@ -1,0 +1,189 @@
+//! `kiosk doctor`'s checks against broken settings, missing devices and
+//! files a technician can meet.
+
+use super::*;
+
+fn pi_config() -> Config {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("board.toml"), board::profile::PI_2_WINDOWS).unwrap();
+    Config::parse(
+        "kiosk.toml",
+        "[board]\nprofile = \"board.toml\"\n",
+        Some(dir.path()),
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_groups_a_pi_needs_are_named_with_the_command_that_adds_them() {
+    let config = pi_config();
+    let own = Some((
+        false,
+        vec!["kiosk".to_string(), "gpio".into(), "video".into()],
+    ));
+    let checks = groups(&config, &own);
+    assert_eq!(checks[0].verdict, Verdict::Fail);
+    assert_eq!(
+        checks[0].detail,
+        "not in i2c (the window cards and the ADC), dialout (the printer), input (the touchscreen)"
+    );
+    assert!(
+        checks[0]
+            .fix
+            .as_ref()
+            .unwrap()
+            .starts_with("`sudo usermod -aG i2c,dialout,input kiosk`")
+    );
+    let all = ["gpio", "i2c", "dialout", "video", "input"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(groups(&config, &Some((false, all)))[0].verdict, Verdict::Ok);
+    assert_eq!(
+        groups(&config, &Some((true, vec![])))[0].verdict,
+        Verdict::Warn
+    );
+    let sim = Config::builtin().unwrap();
+    assert_eq!(groups(&sim, &own)[0].verdict, Verdict::Skip);
+}
+
+#[test]
+fn the_touch_rule_is_checked_against_the_profile_and_printed_when_missing() {
+    let mut board = pi_config().board;
+    let rules = tempfile::tempdir().unwrap();
+    assert_eq!(touch_rule(&board, rules.path()).verdict, Verdict::Ok);
+    board.screen.touch_calibration = Some([-1.0, 0.0, 1.0, 0.0, -1.0, 1.0]);
+    let missing = touch_rule(&board, rules.path());
+    assert_eq!(missing.verdict, Verdict::Fail);
+    let line =
+        "ENV{ID_INPUT_TOUCHSCREEN}==\"1\", ENV{LIBINPUT_CALIBRATION_MATRIX}=\"-1 0 1 0 -1 1\"";
+    assert!(missing.fix.as_ref().unwrap().ends_with(line), "{missing}");
+    std::fs::write(rules.path().join(TOUCH_RULE), format!("# kiosk\n{line}\n")).unwrap();
+    assert_eq!(touch_rule(&board, rules.path()).verdict, Verdict::Ok);
+}
+
+#[test]
+fn the_last_good_backup_is_reported_with_its_age_and_disk() {
+    use crate::store::backup::{LastBackup, record};
+    let data = tempfile::tempdir().unwrap();
+    let now: jiff::Timestamp = "2026-12-02T10:00:00Z".parse().unwrap();
+    let none = last_backup(data.path(), now);
+    assert_eq!(none.verdict, Verdict::Warn);
+    assert!(none.detail.starts_with("no backup recorded"), "{none}");
+    assert!(none.fix.unwrap().contains("kiosk-backup.timer"));
+
+    let stick = tempfile::tempdir().unwrap();
+    let mut last = LastBackup {
+        at: "2026-12-02T02:30:00.4Z".parse().unwrap(),
+        file: stick.path().join("kiosk-20261202T023000Z.db.age"),
+        entries: 120,
+        head: "c0ffee".into(),
+        bytes: 4096,
+        encrypted: true,
+    };
+    record(data.path(), &last).unwrap();
+    let check = last_backup(data.path(), now);
+    assert_eq!(
+        check.detail,
+        format!(
+            "last good backup 2026-12-02T02:30:00Z (7 h ago): {}/kiosk-20261202T023000Z.db.age (encrypted), 120 journal entries, chain head c0ffee",
+            stick.path().display()
+        )
+    );
+    // Both temporary folders are on one disk here: a backup beside the
+    // database is worth a warning.
+    assert_eq!(check.verdict, Verdict::Warn, "{check}");
+    assert!(check.fix.unwrap().contains("same disk"));
+    // On a stick that is not mounted now, only its age counts.
+    last.file = PathBuf::from("/nonexistent-stick/kiosk.db");
+    record(data.path(), &last).unwrap();
+    assert_eq!(last_backup(data.path(), now).verdict, Verdict::Ok);
+    last.at = "2026-11-29T02:30:00Z".parse().unwrap();
+    record(data.path(), &last).unwrap();
+    let stale = last_backup(data.path(), now);
+    assert_eq!(stale.verdict, Verdict::Warn);
+    assert!(stale.detail.contains("(3 days ago)"), "{stale}");
+    assert!(stale.fix.unwrap().contains("journalctl -u kiosk-backup"));
+}
+
+#[test]
+fn a_running_stations_faults_are_failures_with_their_fixes() {
+    let state = serde_json::json!({
+        "board_problems": ["GPIO (gpiocdev backend): permission denied on /dev/gpiochip0"],
+        "printer": { "port": "/dev/kiosk-printer", "health": { "state": "fault", "detail": "paper out" } },
+        "station": {
+            "zones": [
+                { "name": "panic", "fault": null, "latched": null, "active": false },
+                { "name": "smoke", "fault": "open", "latched": null, "active": false }
+            ],
+            "windows": [ { "window": 1, "stuck_keys": [5] } ]
+        }
+    });
+    let checks = live_checks(&state);
+    let lines: Vec<String> = checks
+        .iter()
+        .map(|c| format!("{:?} {} {}", c.verdict, c.name, c.detail))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "Ok station running; reading its own view",
+            "Fail hardware GPIO (gpiocdev backend): permission denied on /dev/gpiochip0",
+            "Fail printer paper out",
+            "Ok zone panic: normal",
+            "Fail zone smoke: fault open",
+            "Fail keys window 1: keys stuck: 5",
+        ]
+    );
+}
+
+#[test]
+fn the_console_check_warns_of_pins_in_clear_and_gives_the_certificates_fingerprint() {
+    use crate::config::{ConsoleSettings, TlsFiles};
+    use crate::tls;
+    let loopback = console(&ConsoleSettings::default());
+    assert_eq!(loopback.verdict, Verdict::Ok, "{loopback}");
+    let in_clear = console(&ConsoleSettings {
+        listen: "192.168.1.20:8080".parse().unwrap(),
+        allow_plain_http: true,
+        ..ConsoleSettings::default()
+    });
+    assert_eq!(in_clear.verdict, Verdict::Warn, "{in_clear}");
+    assert!(in_clear.detail.contains("in clear"), "{in_clear}");
+    assert!(
+        in_clear
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("kiosk console cert")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let made = tls::self_signed(
+        &["kiosk.local".into()],
+        &[],
+        "2026-12-01".parse().unwrap(),
+        365,
+    )
+    .unwrap();
+    let (cert, key) = tls::write(dir.path(), &made, false).unwrap();
+    let settings = ConsoleSettings {
+        listen: "192.168.1.20:8443".parse().unwrap(),
+        tls: Some(TlsFiles {
+            cert,
+            key: key.clone(),
+        }),
+        ..ConsoleSettings::default()
+    };
+    let check = console(&settings);
+    assert_eq!(check.verdict, Verdict::Ok, "{check}");
+    assert!(check.detail.contains(&made.fingerprint), "{check}");
+    // A key others can read is worth a warning.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let check = console(&settings);
+    assert_eq!(check.verdict, Verdict::Warn, "{check}");
+    assert!(
+        check.fix.as_deref().unwrap().starts_with("chmod 600"),
+        "{check}"
+    );
+}

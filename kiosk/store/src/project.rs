@@ -1,0 +1,242 @@
+//! Appending a record to the journal (with its chain hash) and projecting
+//! it into the tables the reports, the console and the cases read.
+
+use rusqlite::{Transaction, params};
+
+use domain::{Case, Fact, Record};
+
+use super::*;
+
+/// Appends a record as the next link of the journal's hash chain.
+pub(super) fn append(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<i64> {
+    let actor = serde_json::to_string(&record.actor).unwrap_or_else(|_| "{}".into());
+    let body = serde_json::to_string(&record.fact).unwrap_or_else(|_| "{}".into());
+    let (last, prev) = chain::head(tx)?;
+    let seq = last + 1;
+    let at = record.at.to_string();
+    let day = record.day.to_string();
+    let ticket = record.fact.ticket().map(|t| t.to_string());
+    let window = record.fact.window().map(|w| i64::from(w.get()));
+    let row = chain::Row {
+        seq,
+        at: &at,
+        at_ms: record.at.as_millisecond(),
+        day: &day,
+        kind: record.fact.kind(),
+        actor: &actor,
+        ticket: ticket.as_deref(),
+        window,
+        body: &body,
+    };
+    let hash = chain::hash(&prev, &row);
+    tx.prepare_cached(
+        "INSERT INTO journal (seq, at, at_ms, day, kind, actor, ticket, window_no, body, prev, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        seq,
+        at,
+        row.at_ms,
+        day,
+        row.kind,
+        actor,
+        ticket,
+        window,
+        body,
+        prev.as_slice(),
+        hash.as_slice(),
+    ])?;
+    Ok(seq)
+}
+
+/// Keeps the `tickets` table in step with the journal.
+pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
+    let day = record.day.to_string();
+    let at = record.at.as_millisecond();
+    match &record.fact {
+        Fact::TicketIssued {
+            ticket,
+            priority,
+            ahead,
+            wait_minutes,
+            ..
+        } => {
+            tx.prepare_cached(
+                "INSERT INTO tickets (day, code, category, number, queue, priority, state,
+                                      issued_at_ms, ahead, wait_minutes)
+                 VALUES (?1, ?2, ?3, ?4, ?3, ?5, 'waiting', ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                day,
+                ticket.to_string(),
+                ticket.category.to_string(),
+                ticket.number,
+                priority,
+                at,
+                ahead,
+                wait_minutes
+            ])?;
+        }
+        Fact::TicketCalled { ticket, window } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'called', called_at_ms = ?3, window_no = ?4, recalls = 0
+                 WHERE day = ?1 AND code = ?2",
+            )?
+            .execute(params![day, ticket.to_string(), at, window.get()])?;
+        }
+        Fact::TicketRecalled { ticket, count, .. } => {
+            tx.prepare_cached("UPDATE tickets SET recalls = ?3 WHERE day = ?1 AND code = ?2")?
+                .execute(params![day, ticket.to_string(), count])?;
+        }
+        Fact::TicketSkipped { ticket, .. } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'skipped', finished_at_ms = ?3 WHERE day = ?1 AND code = ?2",
+            )?
+            .execute(params![day, ticket.to_string(), at])?;
+        }
+        Fact::TicketRequeued { ticket, .. } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'waiting', finished_at_ms = NULL, window_no = NULL
+                 WHERE day = ?1 AND code = ?2",
+            )?
+            .execute(params![day, ticket.to_string()])?;
+        }
+        Fact::TicketTransferred { ticket, to, .. } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'waiting', queue = ?3, window_no = NULL
+                 WHERE day = ?1 AND code = ?2",
+            )?
+            .execute(params![day, ticket.to_string(), to.to_string()])?;
+        }
+        Fact::TicketCompleted {
+            ticket,
+            window,
+            service_seconds,
+            ..
+        } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'completed', finished_at_ms = ?3, window_no = ?4,
+                                    service_seconds = ?5
+                 WHERE day = ?1 AND code = ?2",
+            )?
+            .execute(params![
+                day,
+                ticket.to_string(),
+                at,
+                window.get(),
+                service_seconds
+            ])?;
+        }
+        Fact::DayClosed { unserved } => {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE tickets SET state = 'unserved', finished_at_ms = ?3 WHERE day = ?1 AND code = ?2",
+            )?;
+            for code in unserved {
+                stmt.execute(params![day, code.to_string(), at])?;
+            }
+        }
+        // A day closed by a clock that ran ahead opens again: the tickets it
+        // closed unserved after the confirmed time wait again.
+        Fact::ClockCorrected { .. } => {
+            tx.prepare_cached(
+                "UPDATE tickets SET state = 'waiting', finished_at_ms = NULL, window_no = NULL
+                 WHERE day = ?1 AND state = 'unserved' AND finished_at_ms > ?2",
+            )?
+            .execute(params![day, at])?;
+        }
+        Fact::DayOpened
+        | Fact::WindowOpened { .. }
+        | Fact::WindowPaused { .. }
+        | Fact::ClockBehind { .. }
+        | Fact::ClockRecovered
+        | Fact::ClockUnconfirmed { .. }
+        | Fact::ClockConfirmed
+        | Fact::TicketPrinted { .. }
+        | Fact::TicketReprinted { .. }
+        | Fact::RatingArmed { .. }
+        | Fact::TicketRated { .. }
+        | Fact::TicketUnrated { .. }
+        | Fact::RatingIgnored { .. }
+        | Fact::PrinterChanged { .. }
+        | Fact::EvaluatorFault { .. }
+        | Fact::ZoneInput { .. }
+        | Fact::AlarmRaised { .. }
+        | Fact::AlarmAcknowledged { .. }
+        | Fact::AlarmReset { .. }
+        | Fact::ZoneFaulted { .. }
+        | Fact::PrintFailed { .. }
+        // Back-entries stay in the journal only: reports read them there,
+        // marked, beside the tickets.
+        | Fact::BackEntered { .. }
+        | Fact::PaperChanged
+        | Fact::StaffSignedIn { .. }
+        | Fact::PinRefused { .. }
+        | Fact::PrintUnconfirmed { .. }
+        | Fact::DayAnchored { .. }
+        | Fact::PrintResent { .. }
+        | Fact::CaseReprinted { .. }
+        // An export changes no case: the journal is its only trace.
+        | Fact::CaseExported { .. } => {}
+        Fact::CaseOpened { .. }
+        | Fact::CaseAdvanced { .. }
+        | Fact::CaseReopened { .. }
+        | Fact::CaseExtended { .. } => project_case(tx, record)?,
+        Fact::CasePrinted { .. } => {}
+        Fact::ContactDeleted { case } => {
+            tx.execute(
+                "DELETE FROM case_contacts WHERE case_no = ?1",
+                [case.to_string()],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Keeps the `cases` table in step with the journal.
+pub(super) fn project_case(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result<()> {
+    let write = |case: &Case| -> rusqlite::Result<()> {
+        let body = serde_json::to_string(case).unwrap_or_else(|_| "{}".into());
+        tx.prepare_cached(
+            "INSERT INTO cases (number, year, seq, day, stage, window_no, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (number) DO UPDATE SET stage = excluded.stage, body = excluded.body",
+        )?
+        .execute(params![
+            case.no.to_string(),
+            case.no.year,
+            case.no.seq,
+            case.day.to_string(),
+            case.stage().word(),
+            case.window.map(|w| w.get()),
+            body,
+        ])?;
+        Ok(())
+    };
+    match &record.fact {
+        Fact::CaseOpened { .. } => {
+            if let Some(case) = Case::opened(record) {
+                write(&case)?;
+            }
+        }
+        Fact::CaseAdvanced { case, .. }
+        | Fact::CaseReopened { case, .. }
+        | Fact::CaseExtended { case, .. } => {
+            let body: String = tx.query_row(
+                "SELECT body FROM cases WHERE number = ?1",
+                [case.to_string()],
+                |r| r.get(0),
+            )?;
+            let mut current: Case = serde_json::from_str(&body).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    0,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?;
+            current.apply(record);
+            write(&current)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}

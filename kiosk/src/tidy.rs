@@ -116,7 +116,7 @@ fn the_domain_does_no_io_and_reads_no_clock() {
 #[test]
 fn anyhow_lives_only_in_the_binary() {
     for (path, text) in sources(&src("")) {
-        let binary = path.ends_with("main.rs") || path.ends_with("cli.rs");
+        let binary = path.ends_with("main.rs") || path.components().any(|c| c.as_os_str() == "cli");
         if !binary && !path.ends_with("tidy.rs") {
             assert!(
                 !code(&text).contains("anyhow"),
@@ -272,4 +272,30 @@ fn no_crate_has_a_module_cycle() {
         ("b".to_string(), BTreeSet::from(["a".to_string()])),
     ]);
     assert_eq!(find_cycle(&looped).map(|c| c.len()), Some(3));
+}
+
+#[test]
+fn no_source_file_is_over_a_thousand_lines() {
+    // Test code aside: test modules, the crates' tests folders, and the
+    // modules only tests build (this one, the contrast and glyph checks).
+    let test_only = ["tests.rs", "tidy.rs", "contrast.rs", "glyphs.rs"];
+    let roots = [
+        "src",
+        "domain/src",
+        "store/src",
+        "../drivers/src",
+        "../board/src",
+    ];
+    let mut long = Vec::new();
+    for root in roots {
+        for (path, text) in sources(&crate_dir(root)) {
+            let test = test_only.iter().any(|t| path.ends_with(t))
+                || path.components().any(|c| c.as_os_str() == "tests");
+            let lines = text.lines().count();
+            if !test && lines > 1000 {
+                long.push(format!("{} ({lines} lines)", path.display()));
+            }
+        }
+    }
+    assert!(long.is_empty(), "split these by role: {long:?}");
 }

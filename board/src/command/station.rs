@@ -1,0 +1,166 @@
+//! Commands for the station's staff: cases (stages, answers, reopening,
+//! extensions, exports), alarms and the clock confirmed with a PIN, and the
+//! actions that have no keypad key (transfer, requeue, reprint, pause,
+//! reopen), and reloading the holiday calendar.
+
+use super::Command;
+use super::syntax::{arity, window};
+
+/// A staff action that has no keypad key (the staff console will offer these; the
+/// control socket offers them to technicians and tests now).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum StaffAction {
+    /// Send the window's ticket to the front of another category's queue.
+    Transfer { window: u8, category: String },
+    /// Put a skipped ticket back into its queue.
+    Requeue { ticket: String },
+    /// Stop calling at a window for a while.
+    Pause { window: u8 },
+    /// Print a ticket again, same number (a citizen lost it, or it came out torn).
+    Reprint { ticket: String },
+    /// Call at a paused window again.
+    Reopen { window: u8 },
+    /// Move a case on to its next stage, saying what was done (反馈: and
+    /// whether the answer was oral or written).
+    AdvanceCase {
+        case: String,
+        stage: String,
+        note: String,
+        answer: Option<String>,
+    },
+    /// The complainant disagrees with the answer: check the case again.
+    ReopenCase { case: String, note: String },
+}
+
+/// `case NUMBER …`: a case's next stage, its answer, reopening,
+/// extension or export.
+pub(super) fn case(words: &[String]) -> Result<Command, String> {
+    const USAGE: &str = "case NUMBER STAGE \"NOTE\" (STAGE: registered, handled, archived), \
+        case NUMBER answered oral|written \"NOTE\", case NUMBER reopen \"NOTE\", \
+        case NUMBER extend DAYS STAFF-NUMBER PIN \"REASON\", \
+        case NUMBER export STAFF-NUMBER PIN";
+    match words.get(2).map(String::as_str) {
+        Some("export") => {
+            arity(words, 4, USAGE)?;
+            Ok(Command::ExportCase {
+                case: words[1].clone(),
+                staff: words[3].clone(),
+                pin: words[4].clone(),
+            })
+        }
+        Some("extend") => {
+            arity(words, 6, USAGE)?;
+            let days = words[3]
+                .parse()
+                .map_err(|_| format!("`{}` is not a number of working days", words[3]))?;
+            Ok(Command::ExtendCase {
+                case: words[1].clone(),
+                days,
+                staff: words[4].clone(),
+                pin: words[5].clone(),
+                reason: words[6].clone(),
+            })
+        }
+        Some("reopen") => {
+            arity(words, 3, USAGE)?;
+            Ok(Command::Staff(StaffAction::ReopenCase {
+                case: words[1].clone(),
+                note: words[3].clone(),
+            }))
+        }
+        Some("answered") if words.len() == 5 => Ok(Command::Staff(StaffAction::AdvanceCase {
+            case: words[1].clone(),
+            stage: words[2].clone(),
+            note: words[4].clone(),
+            answer: Some(words[3].clone()),
+        })),
+        _ => {
+            arity(words, 3, USAGE)?;
+            Ok(Command::Staff(StaffAction::AdvanceCase {
+                case: words[1].clone(),
+                stage: words[2].clone(),
+                note: words[3].clone(),
+                answer: None,
+            }))
+        }
+    }
+}
+
+/// `alarm ack|reset ZONE STAFF-NUMBER PIN`.
+pub(super) fn alarm(words: &[String]) -> Result<Command, String> {
+    arity(words, 4, "alarm ack|reset ZONE STAFF-NUMBER PIN")?;
+    let reset = match words[1].as_str() {
+        "ack" => false,
+        "reset" => true,
+        other => return Err(format!("`{other}` is not ack or reset")),
+    };
+    Ok(Command::Alarm {
+        reset,
+        zone: words[2].clone(),
+        staff: words[3].clone(),
+        pin: words[4].clone(),
+    })
+}
+
+/// `clock confirm STAFF-NUMBER PIN`.
+pub(super) fn clock(words: &[String]) -> Result<Command, String> {
+    arity(words, 3, "clock confirm STAFF-NUMBER PIN")?;
+    if words[1] != "confirm" {
+        return Err(format!("`{}` is not confirm", words[1]));
+    }
+    Ok(Command::ConfirmClock {
+        staff: words[2].clone(),
+        pin: words[3].clone(),
+    })
+}
+
+/// `transfer WINDOW CATEGORY`.
+pub(super) fn transfer(words: &[String]) -> Result<Command, String> {
+    arity(words, 2, "transfer WINDOW CATEGORY")?;
+    let window = window(words.get(1))?;
+    Ok(Command::Staff(StaffAction::Transfer {
+        window,
+        category: words[2].clone(),
+    }))
+}
+
+/// `requeue TICKET`.
+pub(super) fn requeue(words: &[String]) -> Result<Command, String> {
+    arity(words, 1, "requeue TICKET")?;
+    Ok(Command::Staff(StaffAction::Requeue {
+        ticket: words[1].clone(),
+    }))
+}
+
+/// `reprint TICKET`.
+pub(super) fn reprint(words: &[String]) -> Result<Command, String> {
+    arity(words, 1, "reprint TICKET")?;
+    Ok(Command::Staff(StaffAction::Reprint {
+        ticket: words[1].clone(),
+    }))
+}
+
+/// `pause WINDOW`.
+pub(super) fn pause(words: &[String]) -> Result<Command, String> {
+    arity(words, 1, "pause WINDOW")?;
+    Ok(Command::Staff(StaffAction::Pause {
+        window: window(words.get(1))?,
+    }))
+}
+
+/// `reopen WINDOW`.
+pub(super) fn reopen(words: &[String]) -> Result<Command, String> {
+    arity(words, 1, "reopen WINDOW")?;
+    Ok(Command::Staff(StaffAction::Reopen {
+        window: window(words.get(1))?,
+    }))
+}
+
+/// `calendar reload`.
+pub(super) fn calendar(words: &[String]) -> Result<Command, String> {
+    if words.len() == 2 && words[1] == "reload" {
+        Ok(Command::CalendarReload)
+    } else {
+        Err("usage: calendar reload".into())
+    }
+}

@@ -1,0 +1,352 @@
+//! Tests of the command grammar: the plain and JSON forms of every command,
+//! the messages for malformed ones, durations and scenario files.
+
+use std::time::Duration;
+
+use drivers::zone::{FaultKind, Reading};
+
+use super::*;
+use crate::zones::ZoneRead;
+use crate::{Input, StaffKey};
+
+#[test]
+fn plain_and_json_forms_mean_the_same() {
+    let table: &[(&str, &str, Command)] = &[
+        (
+            "tap category-A",
+            r#"{"cmd":"tap","id":"category-A"}"#,
+            Command::Tap(Target::Id("category-A".into())),
+        ),
+        (
+            "tap label \"社保 医保\"",
+            r#"{"cmd":"tap","label":"社保 医保"}"#,
+            Command::Tap(Target::Label("社保 医保".into())),
+        ),
+        (
+            "tap 400 240.5",
+            r#"{"cmd":"tap","x":400,"y":240.5}"#,
+            Command::Tap(Target::At { x: 400.0, y: 240.5 }),
+        ),
+        (
+            "key 2 call",
+            r#"{"cmd":"key","window":2,"key":"call"}"#,
+            Command::Input(Input::StaffKey {
+                window: 2,
+                key: StaffKey::CallNext,
+            }),
+        ),
+        (
+            "rate 1 5",
+            r#"{"cmd":"rate","window":1,"level":5}"#,
+            Command::Input(Input::EvaluatorKey {
+                window: 1,
+                level: 5,
+            }),
+        ),
+        (
+            "edge 19 down",
+            r#"{"cmd":"edge","pin":19,"state":"down"}"#,
+            Command::Edge {
+                pin: 19,
+                pressed: true,
+            },
+        ),
+        (
+            "case 2026-0001 registered \"站长已到窗口\"",
+            r#"{"cmd":"case","case":"2026-0001","stage":"registered","note":"站长已到窗口"}"#,
+            Command::Staff(StaffAction::AdvanceCase {
+                case: "2026-0001".into(),
+                stage: "registered".into(),
+                note: "站长已到窗口".into(),
+                answer: None,
+            }),
+        ),
+        (
+            "case 2026-0001 answered written \"书面答复已寄出\"",
+            r#"{"cmd":"case","case":"2026-0001","stage":"answered","answer":"written","note":"书面答复已寄出"}"#,
+            Command::Staff(StaffAction::AdvanceCase {
+                case: "2026-0001".into(),
+                stage: "answered".into(),
+                note: "书面答复已寄出".into(),
+                answer: Some("written".into()),
+            }),
+        ),
+        (
+            "case 2026-0001 reopen \"群众不认可处理结果\"",
+            r#"{"cmd":"case","case":"2026-0001","stage":"reopen","note":"群众不认可处理结果"}"#,
+            Command::Staff(StaffAction::ReopenCase {
+                case: "2026-0001".into(),
+                note: "群众不认可处理结果".into(),
+            }),
+        ),
+        (
+            "case 2026-0001 extend 10 0001 2468 \"需县医保局核实\"",
+            r#"{"cmd":"case","case":"2026-0001","stage":"extend","days":10,"staff":"0001","pin":"2468","reason":"需县医保局核实"}"#,
+            Command::ExtendCase {
+                case: "2026-0001".into(),
+                days: 10,
+                staff: "0001".into(),
+                pin: "2468".into(),
+                reason: "需县医保局核实".into(),
+            },
+        ),
+        (
+            "case 2026-0001 export 0001 13579",
+            r#"{"cmd":"case","case":"2026-0001","stage":"export","staff":"0001","pin":"13579"}"#,
+            Command::ExportCase {
+                case: "2026-0001".into(),
+                staff: "0001".into(),
+                pin: "13579".into(),
+            },
+        ),
+        (
+            "panic press",
+            r#"{"cmd":"panic","state":"press"}"#,
+            Command::Zone {
+                zone: "panic".into(),
+                read: ZoneRead::Reading(Reading::Active),
+            },
+        ),
+        (
+            "smoke off",
+            r#"{"cmd":"smoke","state":"off"}"#,
+            Command::Zone {
+                zone: "smoke".into(),
+                read: ZoneRead::Reading(Reading::Normal),
+            },
+        ),
+        (
+            "alarm reset smoke 0101 2468",
+            r#"{"cmd":"alarm","action":"reset","zone":"smoke","staff":"0101","pin":"2468"}"#,
+            Command::Alarm {
+                reset: true,
+                zone: "smoke".into(),
+                staff: "0101".into(),
+                pin: "2468".into(),
+            },
+        ),
+        (
+            "zone smoke open",
+            r#"{"cmd":"zone","zone":"smoke","state":"open"}"#,
+            Command::Zone {
+                zone: "smoke".into(),
+                read: ZoneRead::Reading(Reading::Fault(FaultKind::Open)),
+            },
+        ),
+        (
+            "zone panic 1500",
+            r#"{"cmd":"zone","zone":"panic","state":"1500"}"#,
+            Command::Zone {
+                zone: "panic".into(),
+                read: ZoneRead::Value(1500.0),
+            },
+        ),
+        (
+            "screenshot out/home.png",
+            r#"{"cmd":"screenshot","path":"out/home.png"}"#,
+            Command::Screenshot("out/home.png".into()),
+        ),
+        ("state", r#"{"cmd":"state"}"#, Command::State),
+        (
+            "printer unplug",
+            r#"{"cmd":"printer","action":"unplug"}"#,
+            Command::Printer(PrinterAction::Unplug),
+        ),
+        (
+            "printer paper-end-in 40mm",
+            r#"{"cmd":"printer","action":"paper-end-in 40"}"#,
+            Command::Printer(PrinterAction::PaperEndIn(40.0)),
+        ),
+        (
+            "printer stall on",
+            r#"{"cmd":"printer","action":"stall on"}"#,
+            Command::Printer(PrinterAction::Stall(true)),
+        ),
+        (
+            "printer cover-open",
+            r#"{"cmd":"printer","action":"cover-open"}"#,
+            Command::Printer(PrinterAction::CoverOpen),
+        ),
+        (
+            "reprint A012",
+            r#"{"cmd":"reprint","ticket":"A012"}"#,
+            Command::Staff(StaffAction::Reprint {
+                ticket: "A012".into(),
+            }),
+        ),
+        (
+            "wait 1m30s",
+            r#"{"cmd":"wait","ms":90000}"#,
+            Command::Wait(Duration::from_secs(90)),
+        ),
+        (
+            "settle",
+            r#"{"cmd":"settle"}"#,
+            Command::Settle { held: false },
+        ),
+        (
+            "settle held",
+            r#"{"cmd":"settle","state":"held"}"#,
+            Command::Settle { held: true },
+        ),
+        (
+            "transfer 1 C",
+            r#"{"cmd":"transfer","window":1,"category":"C"}"#,
+            Command::Staff(StaffAction::Transfer {
+                window: 1,
+                category: "C".into(),
+            }),
+        ),
+        (
+            "requeue A001",
+            r#"{"cmd":"requeue","ticket":"A001"}"#,
+            Command::Staff(StaffAction::Requeue {
+                ticket: "A001".into(),
+            }),
+        ),
+        (
+            "pause 2",
+            r#"{"cmd":"pause","window":2}"#,
+            Command::Staff(StaffAction::Pause { window: 2 }),
+        ),
+        (
+            "reopen 2",
+            r#"{"cmd":"reopen","window":2}"#,
+            Command::Staff(StaffAction::Reopen { window: 2 }),
+        ),
+        ("quit", r#"{"cmd":"quit"}"#, Command::Quit),
+        (
+            "calendar reload",
+            r#"{"cmd":"calendar","action":"reload"}"#,
+            Command::CalendarReload,
+        ),
+    ];
+    for (plain, json, expected) in table {
+        assert_eq!(parse(plain).as_ref(), Ok(expected), "{plain}");
+        assert_eq!(parse(json).as_ref(), Ok(expected), "{json}");
+    }
+}
+
+#[test]
+fn a_hung_screen_is_injected_for_a_duration() {
+    assert_eq!(
+        parse("hang ui 2s"),
+        Ok(Command::HangUi(Duration::from_secs(2)))
+    );
+}
+
+#[test]
+fn malformed_commands_say_what_was_expected() {
+    let table = [
+        (
+            "",
+            "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
+        ),
+        (
+            "dance",
+            "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
+        ),
+        ("key 1", "usage: key WINDOW call|recall|skip|complete"),
+        ("hang screen 2s", "usage: hang ui DURATION (such as 20s)"),
+        ("hang ui", "usage: hang ui DURATION (such as 20s)"),
+        ("key 0 call", "expected a window number 1–99"),
+        (
+            "key 1 dance",
+            "`dance` is not a keypad key; use call, recall, skip or complete",
+        ),
+        ("rate 1 9", "`9` is not a rating level 1–5"),
+        ("edge 5 sideways", "`sideways` is not down or up"),
+        (
+            "tap",
+            "usage: tap ELEMENT-ID | tap label \"LABEL\" | tap X Y",
+        ),
+        (
+            "tap -1 5",
+            "usage: tap ELEMENT-ID | tap label \"LABEL\" | tap X Y",
+        ),
+        ("tap label \"open", "a quoted word is not closed with \""),
+        (
+            "wait soon",
+            "`soon` is not a duration such as 500ms, 2s or 1m30s",
+        ),
+        (
+            "printer explode",
+            "`explode` is not a printer action; use unplug, unplug-after-cut, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
+        ),
+        (
+            "printer paper-end-in lots",
+            "`lots` is not a length of paper in millimetres such as 40",
+        ),
+        (
+            "printer stall maybe",
+            "usage: printer unplug, unplug-after-cut, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
+        ),
+        (
+            "printer paper-out now",
+            "usage: printer unplug, unplug-after-cut, plug, paper-out, paper-low, paper-end-in MM, paper-load, cover-open, cover-close, offline, online, garbage, wrong-baud on|off, stall on|off",
+        ),
+        (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
+        (
+            r#"{"cmd":"fly"}"#,
+            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
+        ),
+    ];
+    for (line, message) in table {
+        assert_eq!(parse(line), Err(message.to_string()), "{line:?}");
+    }
+    assert!(
+        parse(r#"{"cmd":"tap","id":1}"#)
+            .unwrap_err()
+            .starts_with("not a JSON command:")
+    );
+    assert!(
+        parse("{nope")
+            .unwrap_err()
+            .starts_with("not a JSON command:")
+    );
+}
+
+#[test]
+fn durations() {
+    let table = [
+        ("500ms", 500),
+        ("2s", 2000),
+        ("1.5s", 1500),
+        ("1m30s", 90_000),
+        ("0s", 0),
+    ];
+    for (text, ms) in table {
+        assert_eq!(
+            parse_duration(text),
+            Ok(Duration::from_millis(ms)),
+            "{text}"
+        );
+    }
+    for bad in ["", "5", "s", "1x", "-1s", "2d", "25h"] {
+        assert!(parse_duration(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn scenarios_have_timing_comments_and_located_errors() {
+    let text = "# a visit\ntap category-A   # the citizen\n+2s key 1 call\n\n@10s screenshot a.png\n{\"cmd\":\"state\"}\n";
+    let steps = parse_scenario("visit.txt", text).unwrap();
+    let got: Vec<(usize, When)> = steps.iter().map(|s| (s.line, s.when)).collect();
+    assert_eq!(
+        got,
+        [
+            (2, When::Next),
+            (3, When::After(Duration::from_secs(2))),
+            (5, When::At(Duration::from_secs(10))),
+            (6, When::Next)
+        ]
+    );
+    assert_eq!(
+        parse_scenario("visit.txt", "state\n+2x key 1 call\n"),
+        Err("visit.txt:2: `2x` is not a duration such as 500ms, 2s or 1m30s".into())
+    );
+    assert_eq!(
+        parse_scenario("visit.txt", "tapp category-A\n"),
+        Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit".into())
+    );
+}

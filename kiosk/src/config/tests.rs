@@ -664,3 +664,61 @@ fn the_printer_comes_from_the_board_profile_unless_the_settings_name_it() {
         "{err}"
     );
 }
+
+/// The defaults live in code and in the commented `assets/kiosk.toml` a
+/// technician copies: an empty file and the shipped one must mean the same,
+/// but for the station's own name and phone numbers, which the shipped file
+/// fills with examples to replace.
+#[test]
+fn the_shipped_settings_file_writes_the_codes_defaults() {
+    let shipped = Config::builtin().unwrap();
+    let mut empty = Config::parse("empty kiosk.toml", "", None).unwrap();
+    empty.station = shipped.station.clone();
+    let (empty, shipped) = (format!("{empty:#?}"), format!("{shipped:#?}"));
+    for (line, (e, s)) in empty.lines().zip(shipped.lines()).enumerate() {
+        assert_eq!(e, s, "line {} of the settings' Debug differs", line + 1);
+    }
+    assert_eq!(empty.lines().count(), shipped.lines().count());
+}
+
+/// Where the guides quote a setting's default as `` `section.key` (N) ``, N is
+/// what the shipped kiosk.toml says.
+#[test]
+fn the_guides_quote_the_shipped_defaults() {
+    let shipped: toml::Table = toml::from_str(DEFAULT_CONFIG).unwrap();
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    let mut quoted = 0;
+    for entry in std::fs::read_dir(&docs).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (at, _) in text.match_indices('`') {
+            let rest = &text[at + 1..];
+            let Some(end) = rest.find('`') else { continue };
+            let Some((section, key)) = rest[..end].split_once('.') else {
+                continue;
+            };
+            let Some(value) = shipped.get(section).and_then(|s| s.get(key)) else {
+                continue;
+            };
+            let after = rest[end + 1..].trim_start_matches([',', ' ', ')']);
+            let Some(number) = after
+                .strip_prefix('(')
+                .and_then(|n| n.split(')').next())
+                .filter(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty())
+            else {
+                continue;
+            };
+            quoted += 1;
+            assert_eq!(
+                number,
+                value.to_string(),
+                "{} quotes `{section}.{key}` as {number}",
+                path.display()
+            );
+        }
+    }
+    assert!(quoted >= 2, "the guides quote {quoted} defaults");
+}

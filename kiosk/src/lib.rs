@@ -16,6 +16,7 @@ pub mod form;
 pub mod pinyin;
 pub mod run;
 pub mod screen;
+pub mod state;
 pub mod tls;
 pub mod ui;
 

@@ -34,7 +34,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serialport::{SerialPort, TTYPort};
 
 use super::decode::{Decoder, Event, Page};
@@ -71,7 +71,7 @@ impl Model {
 }
 
 /// One printed job as the virtual printer saw it.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Job {
     /// The job's number in its folder: one more than the highest there
     /// when it was printed.
@@ -93,7 +93,7 @@ pub struct Job {
 }
 
 /// What is wrong with the printer, as set through [`PrinterAction`].
-#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Faults {
     pub paper_out: bool,
     pub paper_low: bool,
@@ -209,7 +209,7 @@ pub struct VirtualPrinter {
 }
 
 /// What the state command shows of the virtual printer.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Status {
     pub path: PathBuf,
     pub plugged: bool,

@@ -240,7 +240,7 @@ pub struct StageEntry {
 }
 
 /// Which deadlines a case has missed, as of a day.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 pub struct Overdue {
     /// Past the callback date and the citizen has not been answered.
     pub callback: bool,

@@ -90,7 +90,7 @@ impl Unconfirmed {
 }
 
 /// A paper staff should know may not have printed.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct UnconfirmedPaper {
     #[serde(flatten)]
     pub paper: Paper,

@@ -51,7 +51,7 @@ impl StaffRole {
 }
 
 /// One zone as configured.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct ZoneInfo {
     pub name: String,
     pub role: ZoneRole,
@@ -110,7 +110,7 @@ pub enum ResetRefusal {
 }
 
 /// A zone's state in the station.
-#[derive(Clone, Default, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, Default, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct ZoneState {
     /// The input reads active now.
     pub active: bool,
@@ -122,7 +122,7 @@ pub struct ZoneState {
 }
 
 /// What the buzzer sounds.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BuzzerPattern {
     Off,
@@ -135,7 +135,7 @@ pub enum BuzzerPattern {
 }
 
 /// What the board's outputs should be.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct OutputState {
     /// Any panic or smoke alarm latched: the external alarm panel.
     pub alarm_relay: bool,

@@ -14,7 +14,6 @@ use std::path::Path;
 use board::card::{Card, CardDisplay, PngCard};
 use board::profile::BoardProfile;
 use jiff::{SignedDuration, Timestamp};
-use serde_json::{Value, json};
 
 use crate::domain::{ServingView, StaffRef, StationView, WindowNo};
 
@@ -121,16 +120,14 @@ impl Cards {
     }
 
     /// Each card as the `state` command reports it.
-    pub fn state(&self) -> Value {
+    pub fn state(&self) -> Vec<crate::state::CardState> {
         self.slots
             .iter()
-            .map(|(window, slot)| {
-                json!({
-                    "window": window,
-                    "card": slot.shown,
-                    "changes": slot.changes,
-                    "error": slot.error,
-                })
+            .map(|(window, slot)| crate::state::CardState {
+                window: *window,
+                card: slot.shown.clone(),
+                changes: slot.changes,
+                error: slot.error.clone(),
             })
             .collect()
     }
@@ -228,8 +225,8 @@ mod tests {
         let now: Timestamp = "2026-11-30T01:00:00Z".parse().unwrap();
         cards.update(&station, &BTreeMap::new(), now);
         let state = cards.state();
-        assert_eq!(state[0]["changes"], 0);
-        let error = state[0]["error"].as_str().unwrap();
+        assert_eq!(state[0].changes, 0);
+        let error = state[0].error.as_deref().unwrap();
         assert!(error.starts_with("cannot write"), "{error}");
         assert!(error.contains("window-2.png"), "{error}");
         // The display comes back; the next change is drawn and the error clears.
@@ -237,8 +234,8 @@ mod tests {
         station.windows[0].ticket = Some("A001".parse().unwrap());
         cards.update(&station, &BTreeMap::new(), now);
         let state = cards.state();
-        assert_eq!(state[0]["changes"], 1);
-        assert_eq!(state[0]["error"], Value::Null);
+        assert_eq!(state[0].changes, 1);
+        assert_eq!(state[0].error, None);
         assert!(gone.join("window-2.png").exists());
     }
 

@@ -233,9 +233,11 @@ impl Control {
                 if self.events.send(Event::State(reply)).is_err() {
                     return fail(STOPPED);
                 }
-                let Ok(mut state) = answer.await else {
+                let Ok(state) = answer.await else {
                     return fail(STOPPED);
                 };
+                // The typed snapshot as JSON, with what the screen shows.
+                let mut state = serde_json::to_value(&state).unwrap_or(Value::Null);
                 self.screen_barrier().await;
                 let (reply, answer) = oneshot::channel();
                 self.screen.run(Box::new(move |ops| {

@@ -177,7 +177,7 @@ pub enum Event {
     /// The printer worker has exited.
     PrinterStopped,
     /// The station's state as JSON, for the control socket.
-    State(oneshot::Sender<serde_json::Value>),
+    State(oneshot::Sender<crate::state::StationState>),
     /// Answered when every event sent before it has been handled.
     Barrier(oneshot::Sender<()>),
     /// Answered when every print job has printed or failed — or, with `held`,

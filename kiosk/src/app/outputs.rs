@@ -16,7 +16,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use serde_json::{Value, json};
 
 use board::gpio::OutputLines;
 
@@ -265,20 +264,20 @@ impl Outputs {
     }
 
     /// The outputs as the `state` command reports them.
-    pub fn state(&self) -> Value {
+    pub fn state(&self) -> crate::state::OutputsState {
         let wanted = self.wanted.unwrap_or(OutputState {
             alarm_relay: false,
             siren_relay: false,
             buzzer: BuzzerPattern::Off,
         });
-        json!({
-            "alarm_relay": wanted.alarm_relay,
-            "siren_relay": wanted.siren_relay,
-            "buzzer": self.buzzer,
-            "heartbeat": self.heartbeat,
-            "heartbeat_toggles": self.toggles,
-            "changes": self.changes,
-        })
+        crate::state::OutputsState {
+            alarm_relay: wanted.alarm_relay,
+            siren_relay: wanted.siren_relay,
+            buzzer: self.buzzer,
+            heartbeat: self.heartbeat,
+            heartbeat_toggles: self.toggles,
+            changes: self.changes,
+        }
     }
 }
 
@@ -306,17 +305,21 @@ mod tests {
         o.update(QUIET, t(0));
         o.bad_rating(t(1));
         o.update(QUIET, t(1));
-        assert_eq!(o.state()["buzzer"], "bad_rating");
+        assert_eq!(o.state().buzzer, BuzzerPattern::BadRating);
         let alarm = OutputState {
             alarm_relay: true,
             siren_relay: false,
             buzzer: BuzzerPattern::Alarm,
         };
         o.update(alarm, t(2));
-        assert_eq!(o.state()["buzzer"], "alarm");
-        assert_eq!(o.state()["alarm_relay"], true);
+        assert_eq!(o.state().buzzer, BuzzerPattern::Alarm);
+        assert!(o.state().alarm_relay);
         o.update(QUIET, t(5));
-        assert_eq!(o.state()["buzzer"], "off", "the beeps are over by then");
+        assert_eq!(
+            o.state().buzzer,
+            BuzzerPattern::Off,
+            "the beeps are over by then"
+        );
     }
 
     /// Output lines that report each level set, and fail while `broken`.
@@ -444,7 +447,7 @@ mod tests {
         o.beat(true);
         o.beat(true);
         o.beat(false);
-        assert_eq!(o.state()["heartbeat_toggles"], 2);
-        assert_eq!(o.state()["heartbeat"], false);
+        assert_eq!(o.state().heartbeat_toggles, 2);
+        assert!(!o.state().heartbeat);
     }
 }

@@ -174,7 +174,7 @@ impl ConsoleState {
     }
 
     /// The station's state, as the control socket's `state` gives it.
-    async fn state(&self) -> Result<serde_json::Value, String> {
+    async fn state(&self) -> Result<crate::state::StationState, String> {
         let (reply, answer) = oneshot::channel();
         self.events
             .send(Event::State(reply))
@@ -273,8 +273,11 @@ impl ConsoleState {
     }
 
     /// Today's ticket figures (issued, served, waits), from the database.
-    async fn figures(&self, state: &serde_json::Value) -> Option<store::report::TicketLine> {
-        let day: jiff::civil::Date = state["station"]["day"].as_str()?.parse().ok()?;
+    async fn figures(
+        &self,
+        state: &crate::state::StationState,
+    ) -> Option<store::report::TicketLine> {
+        let day = state.station.day?;
         let tz = self.tz.clone();
         self.read(move |conn| {
             store::report::report(conn, day, day, &tz)

@@ -8,6 +8,9 @@ use jiff::tz::TimeZone;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
 
+use crate::domain::{Paper, PrinterHealth};
+use crate::state::StationState;
+
 use super::Session;
 use super::forms::LogQuery;
 use crate::config::StationInfo;
@@ -127,6 +130,7 @@ pub fn login(station: &StationInfo, error: Option<&str>, plain_on_network: bool)
     )
 }
 
+/// A journal entry's value as text; a dash for none.
 fn text(v: &Value) -> String {
     match v {
         Value::Null => "—".into(),
@@ -135,57 +139,83 @@ fn text(v: &Value) -> String {
     }
 }
 
+/// A value's name as its JSON spells it (`panic`, `paper_low`, `受理`).
+fn word<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(map)) => map
+            .values()
+            .next()
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string(),
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// An optional value, or a dash.
+fn or_dash<T: std::fmt::Display>(value: Option<T>) -> String {
+    value.map_or_else(|| "—".into(), |v| v.to_string())
+}
+
 /// The part of today's page that refreshes itself: the station's state,
 /// today's ticket figures, and who works at which window.
 pub fn today_live(
-    state: &Value,
+    state: &StationState,
     figures: Option<&crate::store::report::TicketLine>,
     on_duty: &BTreeMap<u8, Vec<String>>,
     plain_on_network: bool,
     anchor: Option<&(String, String)>,
 ) -> Markup {
-    let station = &state["station"];
-    let empty = Vec::new();
-    let list = |v: &Value| v.as_array().unwrap_or(&empty).clone();
-    let latched: Vec<String> = list(&station["zones"])
+    let station = &state.station;
+    let latched: Vec<&str> = station
+        .zones
         .iter()
-        .filter(|z| !z["latched"].is_null())
-        .map(|z| text(&z["name"]))
+        .filter(|z| z.state.latched.is_some())
+        .map(|z| z.info.name.as_str())
         .collect();
+    let printer = match &state.printer.health {
+        PrinterHealth::Ready => "ready",
+        PrinterHealth::PaperLow => "paper_low",
+        PrinterHealth::Fault { .. } => "fault",
+    };
     html! {
         (in_clear(plain_on_network))
         @if !latched.is_empty() {
             p.err { strong { "报警未复位 Alarm latched: " (latched.join(", ")) } " — 到现场处理后在触摸屏工作人员模式复位 attend, then reset it in staff mode at the kiosk" }
         }
-        @if !station["clock_doubt"].is_null() {
+        @if let Some(doubt) = &station.clock_doubt {
             p.err {
                 strong { "系统时间与记录不一致 The clock and the journal disagree: " }
-                "系统时钟 clock " (text(&station["clock_doubt"]["clock"])) " · 记录 journal " (text(&station["clock_doubt"]["journal"]))
+                "系统时钟 clock " (doubt.clock) " · 记录 journal " (doubt.journal)
                 ". 时间暂按记录计，号码不会重复；若系统时钟正确，请站长确认 Times are held at the journal's; if the clock is right, the manager confirms it (below, or 系统时间正确 in staff mode)."
             }
-        } @else if station["clock_behind"] == true {
+        } @else if station.clock_behind {
             p.err { strong { "系统时间落后于记录 The clock is behind the journal." } " 时间暂按最后一条记录计，号码不会重复 Times are held at the last entry; no number is reused. 检查网络校时或实时时钟 Check NTP or the real-time clock." }
-        } @else if station["clock_unconfirmed"] == true {
+        } @else if station.clock_unconfirmed {
             p.err { strong { "系统时间未校准 The clock is not synchronised." } " 请核对下方时间 Check the time below; 断电后无网络时可能不准 after a power cut without network it may be wrong." }
         }
-        @if !state["store_fault"].is_null() {
-            p.err { strong { "数据库无法写入 The database cannot be written: " } (text(&state["store_fault"])) }
+        @if let Some(fault) = &state.store_fault {
+            p.err { strong { "数据库无法写入 The database cannot be written: " } (fault) }
         }
-        @for problem in list(&state["board_problems"]) {
-            p.err { strong { "设备未就绪 Board degraded: " } (text(&problem)) }
+        @for problem in &state.board_problems {
+            p.err { strong { "设备未就绪 Board degraded: " } (problem) }
         }
-        @let unconfirmed = list(&station["unconfirmed_prints"]);
-        @if !unconfirmed.is_empty() {
+        @if !station.unconfirmed_prints.is_empty() {
             p.err {
                 strong { "可能未打印 May not have printed (lost in a restart): " }
-                @for (i, p) in unconfirmed.iter().enumerate() {
+                @for (i, p) in station.unconfirmed_prints.iter().enumerate() {
                     @if i > 0 { ", " }
-                    @if p["paper"] == "ticket" { (text(&p["ticket"])) } @else { a href=(format!("/cases/{}", text(&p["case"]))) { (text(&p["case"])) } " " (text(&p["document"])) }
+                    @match p.paper {
+                        Paper::Ticket { ticket } => { (ticket) }
+                        Paper::Case { case, document } => { a href=(format!("/cases/{case}")) { (case) } " " (word(&document)) }
+                    }
                 }
                 " — 号码有效；市民需要时补打 the numbers are valid; print one again when a citizen asks."
             }
         }
-        p { "时间 Time: " strong { (text(&state["local"])) } }
+        p { "时间 Time: " strong { (state.local) } }
         @if let Some((day, anchor)) = anchor {
             p { "日结校验码 Closing anchor " (day) ": " code { (anchor) } }
         }
@@ -204,11 +234,11 @@ pub fn today_live(
                 h3 { "排队 Queues" }
                 table {
                     tr { th { "业务 Category" } th { "等候 Waiting" } th { "预计 Wait" } }
-                    @for c in list(&station["categories"]) {
+                    @for c in &station.categories {
                         tr {
-                            td { (text(&c["id"])) " " (text(&c["zh"])) }
-                            td { (text(&c["waiting"])) }
-                            td { @if c["wait_minutes"].is_null() { "—" } @else { (text(&c["wait_minutes"])) " min" } }
+                            td { (c.id) " " (c.zh) }
+                            td { (c.waiting) }
+                            td { @match c.wait_minutes { None => "—", Some(m) => { (m) " min" } } }
                         }
                     }
                 }
@@ -217,45 +247,39 @@ pub fn today_live(
                 h3 { "窗口 Windows" }
                 table {
                     tr { th { "窗口" } th { "值守 On duty" } th { "正在办理 Serving" } th { "评价 Ratings 5…1" } }
-                    @for w in list(&station["windows"]) {
+                    @for w in &station.windows {
                         tr {
-                            td { (text(&w["window"])) }
-                            td {
-                                @let n = w["window"].as_u64().and_then(|n| u8::try_from(n).ok()).unwrap_or(0);
-                                (on_duty.get(&n).map(|v| v.join(", ")).unwrap_or_else(|| "—".into()))
-                            }
-                            td { @if w["paused"] == true { "暂停 paused" } @else { (text(&w["ticket"])) } }
-                            td {
-                                @let r = list(&w["ratings"]);
-                                @for level in (0..5).rev() { (r.get(level).map(text).unwrap_or_default()) " " }
-                            }
+                            td { (w.window) }
+                            td { (on_duty.get(&w.window.get()).map(|v| v.join(", ")).unwrap_or_else(|| "—".into())) }
+                            td { @if w.paused { "暂停 paused" } @else { (or_dash(w.ticket)) } }
+                            td { @for level in (0..5).rev() { (w.ratings[level]) " " } }
                         }
                     }
                 }
             }
             div.card {
                 h3 { "设备 Devices" }
-                p { "打印机 Printer: " (text(&state["printer"]["health"]["state"])) }
-                @if !state["printer"]["fault"].is_null() { p.late { (text(&state["printer"]["fault"])) } }
-                @for z in list(&station["zones"]) {
-                    p class=(if z["latched"].is_null() { "" } else { "late" }) {
-                        (text(&z["name"])) " (" (text(&z["role"])) "): "
-                        @if z["latched"].is_null() { "正常 normal" } @else { "报警 ALARM latched" }
-                        @if !z["fault"].is_null() { " · 故障 fault " (text(&z["fault"])) }
+                p { "打印机 Printer: " (printer) }
+                @if let Some(fault) = &state.printer.fault { p.late { (fault) } }
+                @for z in &station.zones {
+                    p class=(if z.state.latched.is_none() { "" } else { "late" }) {
+                        (z.info.name) " (" (word(&z.info.role)) "): "
+                        @if z.state.latched.is_none() { "正常 normal" } @else { "报警 ALARM latched" }
+                        @if let Some(fault) = &z.state.fault { " · 故障 fault " (word(fault)) }
                     }
                 }
-                @if !state["store_fault"].is_null() { p.late { "数据库 Database: " (text(&state["store_fault"])) } }
+                @if let Some(fault) = &state.store_fault { p.late { "数据库 Database: " (fault) } }
             }
         }
         h3 { "未结案件 Open cases" }
         table {
             tr { th { "案件 Case" } th { "阶段 Stage" } th { "答复期限 Answer by" } th { "超期 Overdue" } }
-            @for c in list(&station["cases"]) {
+            @for c in &station.cases {
                 tr {
-                    td { a href=(format!("/cases/{}", text(&c["no"]))) { (text(&c["no"])) } }
-                    td { (text(&c["stage"])) }
-                    td { (text(&c["callback_due"]["date"])) }
-                    td.late { @if c["overdue"]["callback"] == true { "答复 answer " } @if c["overdue"]["rectification"] == true { "整改 rectification" } }
+                    td { a href=(format!("/cases/{}", c.case.no)) { (c.case.no) } }
+                    td { (word(&c.stage)) }
+                    td { (c.case.callback_due.date) }
+                    td.late { @if c.overdue.callback { "答复 answer " } @if c.overdue.rectification { "整改 rectification" } }
                 }
             }
         }
@@ -264,13 +288,13 @@ pub fn today_live(
 
 pub fn today(
     session: &Session,
-    state: &Value,
+    state: &StationState,
     figures: Option<&crate::store::report::TicketLine>,
     on_duty: &BTreeMap<u8, Vec<String>>,
     plain_on_network: bool,
     anchor: Option<&(String, String)>,
 ) -> Markup {
-    let doubt = !state["station"]["clock_doubt"].is_null();
+    let doubt = state.station.clock_doubt.is_some();
     layout(
         Some(session),
         "今日 Today",
@@ -289,18 +313,13 @@ pub fn today(
 
 pub fn window(
     session: &Session,
-    state: &Value,
+    state: &StationState,
     window: Option<crate::domain::WindowNo>,
     done: Option<&str>,
 ) -> Markup {
-    let empty = Vec::new();
-    let windows = state["station"]["windows"].as_array().unwrap_or(&empty);
-    let categories = state["station"]["categories"].as_array().unwrap_or(&empty);
-    let current = window.and_then(|w| {
-        windows
-            .iter()
-            .find(|x| x["window"].as_u64() == Some(u64::from(w.get())))
-    });
+    let windows = &state.station.windows;
+    let categories = &state.station.categories;
+    let current = window.and_then(|w| windows.iter().find(|x| x.window == w));
     html! {
         (layout(Some(session), "窗口工作台 Window console", html! {
             @match done {
@@ -311,15 +330,14 @@ pub fn window(
             form method="get" action="/window" {
                 label { "窗口 Window " select name="w" {
                     @for w in windows {
-                        @let n = text(&w["window"]);
-                        option value=(n) selected[window.map(|x| x.get().to_string()) == Some(n.clone())] { (n) }
+                        option value=(w.window) selected[window == Some(w.window)] { (w.window) }
                     }
                 } }
                 button type="submit" { "选择 Choose" }
             }
             @if let (Some(w), Some(cur)) = (window, current) {
                 h2 { (w.get()) " 号窗口 Window " (w.get()) ": "
-                    @if cur["paused"] == true { "暂停 paused" } @else { (text(&cur["ticket"])) } }
+                    @if cur.paused { "暂停 paused" } @else { (or_dash(cur.ticket)) } }
                 form method="post" action="/window" {
                     input type="hidden" name="csrf" value=(session.csrf);
                     input type="hidden" name="w" value=(w.get());
@@ -327,7 +345,7 @@ pub fn window(
                     button.big name="action" value="recall" { "重呼 Recall" }
                     button.big name="action" value="complete" { "完成 Complete" }
                     button.big name="action" value="skip" { "过号 Skip" }
-                    @if cur["paused"] == true {
+                    @if cur.paused {
                         button.big name="action" value="open" { "开始 Open" }
                     } @else {
                         button.big name="action" value="pause" { "暂停 Pause" }
@@ -336,7 +354,7 @@ pub fn window(
                     label { "转到 Transfer to " select name="to" {
                         option value="" { "—" }
                         @for c in categories {
-                            option value=(text(&c["id"])) { (text(&c["id"])) " " (text(&c["zh"])) }
+                            option value=(c.id) { (c.id) " " (c.zh) }
                         }
                     } }
                     button.big name="action" value="transfer" { "转办 Transfer" }
@@ -472,15 +490,14 @@ pub fn chain(
 /// The back-entry form and the latest back-entries.
 pub fn back_entry(
     session: &Session,
-    state: &Value,
+    state: &StationState,
     today: &str,
     entries: &[LogEntry],
     done: Option<&str>,
     tz: &TimeZone,
 ) -> Markup {
-    let empty = Vec::new();
-    let windows = state["station"]["windows"].as_array().unwrap_or(&empty);
-    let categories = state["station"]["categories"].as_array().unwrap_or(&empty);
+    let windows = &state.station.windows;
+    let categories = &state.station.categories;
     let local_of = |v: &Value| v.as_str().map(|t| local(t, tz)).unwrap_or_default();
     layout(
         Some(session),
@@ -496,10 +513,10 @@ pub fn back_entry(
                 input type="hidden" name="csrf" value=(session.csrf);
                 p {
                     label { "业务 Category " select name="category" {
-                        @for c in categories { option value=(text(&c["id"])) { (text(&c["id"])) " " (text(&c["zh"])) } }
+                        @for c in categories { option value=(c.id) { (c.id) " " (c.zh) } }
                     } }
                     label { "窗口 Window " select name="window" {
-                        @for w in windows { option value=(text(&w["window"])) { (text(&w["window"])) } }
+                        @for w in windows { option value=(w.window) { (w.window) } }
                     } }
                 }
                 p {

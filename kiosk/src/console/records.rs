@@ -130,11 +130,7 @@ pub(super) async fn back_entry_page(
     match (st.state().await, entries) {
         (Ok(state), Ok(entries)) => {
             // The station's today (its clock may be simulated).
-            let now = state["now"]
-                .as_str()
-                .and_then(|t| t.parse::<jiff::Timestamp>().ok())
-                .unwrap_or_else(jiff::Timestamp::now);
-            let today = st.tz.to_datetime(now).date().to_string();
+            let today = st.tz.to_datetime(state.now).date().to_string();
             page(
                 StatusCode::OK,
                 pages::back_entry(

@@ -20,6 +20,9 @@ use std::time::Duration;
 use board::profile::{Backend, BoardProfile, Display, ZoneWiring};
 use serde_json::Value;
 
+use crate::domain::PrinterHealth;
+use crate::state::StationState;
+
 use crate::config::{Config, PrinterPort};
 
 /// How a check came out.
@@ -240,15 +243,15 @@ fn console(settings: &crate::console::ConsoleSettings) -> Check {
 }
 
 /// The running station's `state`, when its control socket answers.
-fn station_state(socket: &Path) -> Option<Value> {
+fn station_state(socket: &Path) -> Option<StationState> {
     let stream = UnixStream::connect(socket).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     let mut writer = stream.try_clone().ok()?;
     writer.write_all(b"state\n").ok()?;
     let mut line = String::new();
     BufReader::new(stream).read_line(&mut line).ok()?;
-    let answer: Value = serde_json::from_str(&line).ok()?;
-    answer.get("state").cloned().or(Some(answer))
+    let mut answer: Value = serde_json::from_str(&line).ok()?;
+    serde_json::from_value(answer.get_mut("state")?.take()).ok()
 }
 
 fn disk(data: &Path) -> Check {
@@ -392,10 +395,9 @@ fn same_disk(file: &Path, data: &Path) -> bool {
 
 /// The running station's view: what it started without, the printer, the
 /// zones and the keys.
-fn live_checks(state: &Value) -> Vec<Check> {
+fn live_checks(state: &StationState) -> Vec<Check> {
     let mut checks = vec![Check::ok("station", "running; reading its own view")];
-    let empty = Vec::new();
-    let problems = state["board_problems"].as_array().unwrap_or(&empty);
+    let problems = &state.board_problems;
     if problems.is_empty() {
         checks.push(Check::ok(
             "hardware",
@@ -405,49 +407,50 @@ fn live_checks(state: &Value) -> Vec<Check> {
     for p in problems {
         checks.push(Check::fail(
             "hardware",
-            p.as_str().unwrap_or_default().to_string(),
+            p.clone(),
             "see the fix named; then `sudo systemctl restart kiosk`",
         ));
     }
-    if let Some(fault) = state["store_fault"].as_str() {
+    if let Some(fault) = &state.store_fault {
         checks.push(Check::fail(
             "writing",
             fault.to_string(),
             "the station cannot record: fix what the message names (space, the card), then it records again by itself",
         ));
     }
-    let printer = &state["printer"];
-    match printer["health"]["state"].as_str() {
-        Some("ready") => checks.push(Check::ok(
+    let printer = &state.printer;
+    match (&printer.health, &printer.port) {
+        (_, None) => checks.push(Check::warn(
             "printer",
-            format!("ready on {}", text(&printer["port"])),
+            "no printer (printer.port = \"none\")",
+            "set printer.port",
         )),
-        Some("paper_low") => checks.push(Check::warn(
+        (PrinterHealth::Ready, Some(port)) => {
+            checks.push(Check::ok("printer", format!("ready on {port}")))
+        }
+        (PrinterHealth::PaperLow, _) => checks.push(Check::warn(
             "printer",
             "paper low",
             "change the roll, then 换好纸了 in staff mode",
         )),
-        _ if printer["port"].is_null() => {
-            checks.push(Check::warn("printer", "no printer (printer.port = \"none\")", "set printer.port"))
-        }
-        _ => checks.push(Check::fail(
+        (PrinterHealth::Fault { detail, .. }, _) => checks.push(Check::fail(
             "printer",
-            text(&printer["health"]["detail"]),
+            detail.clone(),
             "check the printer's power, paper, cover and cable; `kiosk printer status` once the station is stopped",
         )),
     }
-    for z in state["station"]["zones"].as_array().unwrap_or(&empty) {
-        let name = text(&z["name"]);
-        let check = if !z["fault"].is_null() {
-            let fault = text(&z["fault"]);
+    for z in &state.station.zones {
+        let name = &z.info.name;
+        let check = if let Some(fault) = &z.state.fault {
+            let fault = word(fault);
             Check::fail("zone", format!("{name}: fault {fault}"), fault_fix(&fault))
-        } else if !z["latched"].is_null() {
+        } else if z.state.latched.is_some() {
             Check::warn(
                 "zone",
                 format!("{name}: alarm latched"),
                 "attend, then reset it in staff mode",
             )
-        } else if z["active"] == true {
+        } else if z.state.active {
             Check::warn(
                 "zone",
                 format!("{name}: input active"),
@@ -458,15 +461,19 @@ fn live_checks(state: &Value) -> Vec<Check> {
         };
         checks.push(check);
     }
-    for w in state["station"]["windows"].as_array().unwrap_or(&empty) {
-        let stuck = w["stuck_keys"].as_array().unwrap_or(&empty);
+    for w in &state.station.windows {
+        let stuck = &w.stuck_keys;
         if !stuck.is_empty() {
             checks.push(Check::fail(
                 "keys",
                 format!(
                     "window {}: keys stuck: {}",
-                    w["window"],
-                    stuck.iter().map(text).collect::<Vec<_>>().join(", ")
+                    w.window,
+                    stuck
+                        .iter()
+                        .map(u8::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 "free or replace the key; a key wired to the wrong pin reads pressed",
             ));
@@ -475,10 +482,12 @@ fn live_checks(state: &Value) -> Vec<Check> {
     checks
 }
 
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// A value's name as its JSON spells it (`open`, `short`).
+fn word<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
     }
 }
 
@@ -687,8 +696,8 @@ fn printer(config: &Config, places: &Places) -> Check {
 }
 
 /// The clock against the journal's last entry and NTP.
-fn clock(places: &Places, live: Option<&Value>) -> Check {
-    if live.is_some_and(|s| s["simulated_clock"] == true) {
+fn clock(places: &Places, live: Option<&StationState>) -> Check {
+    if live.is_some_and(|s| s.simulated_clock) {
         return Check::skip("clock", "the station runs on a simulated clock");
     }
     let (synchronized, rtc) = crate::app::clock_source(&places.run, &places.rtc);
@@ -703,20 +712,17 @@ fn clock(places: &Places, live: Option<&Value>) -> Check {
             "set the time (network, or `sudo date -s`); the station holds its times at the journal's until then and never reuses numbers",
         );
     }
-    if let Some(doubt) = live.map(|s| &s["station"]["clock_doubt"])
-        && !doubt.is_null()
-    {
+    if let Some(doubt) = live.and_then(|s| s.station.clock_doubt) {
         return Check::fail(
             "clock",
             format!(
                 "the clock reads {} while the journal's latest entry is {}: the station cannot tell which is wrong and holds its time at the journal's",
-                text(&doubt["clock"]),
-                text(&doubt["journal"])
+                doubt.clock, doubt.journal
             ),
             "if the clock is right (the journal ran ahead), a manager confirms it in staff mode (系统时间正确) or with `clock confirm STAFF PIN` on the control socket; if not, set the time (network, `sudo date -s`)",
         );
     }
-    if live.is_some_and(|s| s["station"]["clock_behind"] == true) {
+    if live.is_some_and(|s| s.station.clock_behind) {
         return Check::fail(
             "clock",
             "the station reports the clock behind its journal",
@@ -746,13 +752,15 @@ fn clock(places: &Places, live: Option<&Value>) -> Check {
 /// Tickets and case papers the printer never confirmed before a crash: the
 /// running station's list, or — stopped — what its journal leaves open
 /// (decided at its next start).
-fn unconfirmed_prints(config: &Config, places: &Places, live: Option<&Value>) -> Check {
+fn unconfirmed_prints(config: &Config, places: &Places, live: Option<&StationState>) -> Check {
     const FIX: &str = "their numbers are valid: print one again when a citizen asks (staff mode 补打, the console, or `reprint A001` on the control socket)";
     if let Some(state) = live {
-        let listed: Vec<String> = state["station"]["unconfirmed_prints"]
-            .as_array()
-            .map(|a| a.iter().map(unconfirmed_name).collect())
-            .unwrap_or_default();
+        let listed: Vec<String> = state
+            .station
+            .unconfirmed_prints
+            .iter()
+            .map(|p| p.paper.to_string())
+            .collect();
         return if listed.is_empty() {
             Check::ok(
                 "printing",
@@ -816,20 +824,6 @@ fn unconfirmed_prints(config: &Config, places: &Places, live: Option<&Value>) ->
         ));
     }
     Check::warn("printing", lines.join("; "), FIX)
-}
-
-/// A listed paper from the state's JSON: `A003` or `2026-0007 投诉受理回执`.
-fn unconfirmed_name(v: &Value) -> String {
-    match (
-        v["ticket"].as_str(),
-        v["case"].as_str(),
-        v["document"].as_str(),
-    ) {
-        (Some(t), _, _) => t.to_string(),
-        (_, Some(c), Some("receipt")) => format!("{c} 投诉受理回执"),
-        (_, Some(c), _) => format!("{c} 延期办理告知书"),
-        _ => text(v),
-    }
 }
 
 /// The journal's last entry's time, read-only.

@@ -107,17 +107,46 @@ fn the_last_good_backup_is_reported_with_its_age_and_disk() {
 
 #[test]
 fn a_running_stations_faults_are_failures_with_their_fixes() {
-    let state = serde_json::json!({
-        "board_problems": ["GPIO (gpiocdev backend): permission denied on /dev/gpiochip0"],
-        "printer": { "port": "/dev/kiosk-printer", "health": { "state": "fault", "detail": "paper out" } },
-        "station": {
-            "zones": [
-                { "name": "panic", "fault": null, "latched": null, "active": false },
-                { "name": "smoke", "fault": "open", "latched": null, "active": false }
-            ],
-            "windows": [ { "window": 1, "stuck_keys": [5] } ]
-        }
-    });
+    use crate::domain::{BuzzerPattern, PrinterFault, Station, ZoneFault};
+    use crate::state::{OutputsState, PrinterState};
+    let config = Config::builtin().unwrap();
+    let now: jiff::Timestamp = "2026-11-30T02:00:00Z".parse().unwrap();
+    let mut view = Station::new(config.catalog, config.calendar, config.settings).view(now);
+    let names: Vec<&str> = view.zones.iter().map(|z| z.info.name.as_str()).collect();
+    assert_eq!(names, ["panic", "smoke"]);
+    view.zones[1].state.fault = Some(ZoneFault::Open);
+    view.windows[0].stuck_keys = vec![5];
+    let state = StationState {
+        now,
+        local: String::new(),
+        simulated_clock: false,
+        station: view,
+        tickets: Vec::new(),
+        printer: PrinterState {
+            port: Some("/dev/kiosk-printer".into()),
+            outstanding: 0,
+            held: Vec::new(),
+            model: "generic-58".into(),
+            health: PrinterHealth::Fault {
+                fault: PrinterFault::PaperOut,
+                detail: "paper out".into(),
+            },
+            fault: None,
+            simulated: None,
+        },
+        cards: Vec::new(),
+        outputs: OutputsState {
+            alarm_relay: false,
+            siren_relay: false,
+            buzzer: BuzzerPattern::Off,
+            heartbeat: false,
+            heartbeat_toggles: 0,
+            changes: 0,
+        },
+        board_problems: vec!["GPIO (gpiocdev backend): permission denied on /dev/gpiochip0".into()],
+        store_fault: None,
+        notice: String::new(),
+    };
     let checks = live_checks(&state);
     let lines: Vec<String> = checks
         .iter()

@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use jiff::civil::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{PrinterHealth, Station};
 use crate::case::{Case, Overdue, Stage};
@@ -15,7 +15,7 @@ use crate::safety::{OutputState, ZoneInfo, ZoneState};
 use crate::ticket::{Ticket, TicketCode, TicketState};
 
 /// One category as the lobby screen shows it.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct CategoryView {
     pub id: CategoryId,
     pub zh: String,
@@ -26,7 +26,7 @@ pub struct CategoryView {
 }
 
 /// A window on the "now serving" board.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct ServingView {
     pub window: WindowNo,
     pub paused: bool,
@@ -44,7 +44,7 @@ pub struct ServingView {
 }
 
 /// Everything the lobby screen and the `state` control command show.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct StationView {
     pub day: Option<Date>,
     pub policy: String,
@@ -80,7 +80,7 @@ pub struct StationView {
 
 /// A clock far behind the journal: what it reads and the journal's latest
 /// time.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct ClockDoubt {
     pub clock: Timestamp,
     pub journal: Timestamp,
@@ -94,7 +94,7 @@ impl ClockDoubt {
 }
 
 /// A safety zone as staff surfaces show it.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct ZoneView {
     #[serde(flatten)]
     pub info: ZoneInfo,
@@ -103,7 +103,7 @@ pub struct ZoneView {
 }
 
 /// An open case as staff surfaces list it.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct CaseView {
     #[serde(flatten)]
     pub case: Case,

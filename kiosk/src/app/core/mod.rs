@@ -347,7 +347,7 @@ impl Core {
             }
             Event::PrinterStopped => {}
             Event::State(reply) => {
-                let _ = reply.send(self.state_json());
+                let _ = reply.send(self.state());
             }
             Event::Barrier(reply) => {
                 let _ = reply.send(());

@@ -1,8 +1,8 @@
 //! What the station shows: the screen's view, staff mode's summary, and the
 //! state the control socket, the console and `kiosk doctor` read.
 
+use crate::state::{PrinterState, StationState, TicketRow};
 use jiff::Timestamp;
-use serde_json::json;
 
 use super::paper::printer_notice;
 use super::*;
@@ -196,35 +196,44 @@ impl Core {
         }
     }
 
-    pub(super) fn state_json(&self) -> serde_json::Value {
+    pub(super) fn state(&self) -> StationState {
         let now = self.clock.now();
         let view = self.station.view(now);
-        json!({
-            "now": now.to_string(),
-            "local": self.station.local(now),
-            "simulated_clock": self.clock.is_simulated(),
-            "station": view,
-            "tickets": self.station.tickets().iter().map(|t| json!({
-                "code": t.code.to_string(),
-                "queue": t.queue.to_string(),
-                "priority": t.priority,
-                "state": t.state.name(),
-            })).collect::<Vec<_>>(),
-            "printer": {
-                "port": self.printer_port,
-                "outstanding": self.pending.len(),
-                "held": self.held.iter().map(JobKey::code).collect::<Vec<_>>(),
-                "model": self.profile.id,
-                "health": view.printer,
-                "fault": view.printer_fault,
-                "simulated": self.sim_printer.as_ref().map(|p| p.status()),
+        StationState {
+            now,
+            local: self.station.local(now),
+            simulated_clock: self.clock.is_simulated(),
+            tickets: self
+                .station
+                .tickets()
+                .iter()
+                .map(|t| TicketRow {
+                    code: t.code.to_string(),
+                    queue: t.queue.to_string(),
+                    priority: t.priority,
+                    state: t.state.name().to_string(),
+                })
+                .collect(),
+            printer: PrinterState {
+                port: self.printer_port.clone(),
+                outstanding: self.pending.len(),
+                held: self.held.iter().map(JobKey::code).collect(),
+                model: self.profile.id.clone(),
+                health: view.printer.clone(),
+                fault: view.printer_fault.clone(),
+                simulated: self.sim_printer.as_ref().map(|p| p.status()),
             },
-            "cards": self.cards.state(),
-            "outputs": self.outputs.state(),
-            "board_problems": self.board_problems.now(),
-            "store_fault": self.store_fault,
-            "notice": self.last_view.as_ref().map(|v| v.notice.clone()).unwrap_or_default(),
-        })
+            station: view,
+            cards: self.cards.state(),
+            outputs: self.outputs.state(),
+            board_problems: self.board_problems.now(),
+            store_fault: self.store_fault.clone(),
+            notice: self
+                .last_view
+                .as_ref()
+                .map(|v| v.notice.clone())
+                .unwrap_or_default(),
+        }
     }
 }
 

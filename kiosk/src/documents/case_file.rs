@@ -6,10 +6,9 @@
 //! The callback number appears in full only when a manager asked for the
 //! export; everyone else sees it masked.
 
-use std::fmt::Write;
-
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use maud::{DOCTYPE, PreEscaped, html};
 
 use crate::config::StationInfo;
 use crate::domain::{Case, CaseNo, CaseSource, Phone, Stage};
@@ -35,22 +34,6 @@ pub struct Export<'a> {
     pub at: Timestamp,
     /// `staff 0001 (manager)`, or `technician` from the command line.
     pub by: String,
-}
-
-/// Escapes text for HTML (element content and quoted attributes).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = "body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei',sans-serif;\
@@ -85,7 +68,7 @@ pub fn render(
     Ok(Some(case_html(&case, &contact, &entries, export)))
 }
 
-/// The case as one self-contained HTML page.
+/// The case as one self-contained HTML page; every text is escaped by maud.
 pub fn case_html(
     case: &Case,
     contact: &Contact,
@@ -101,23 +84,14 @@ pub fn case_html(
     };
     let today = export.tz.to_datetime(export.at).date();
     let overdue = case.overdue(today);
-    let mut h = String::new();
     let title = format!("案件 Case {}", case.no);
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <title>{}</title><style>{STYLE}</style></head><body>\n",
-        escape(&title)
-    );
-    let _ = writeln!(
-        h,
-        "<h1>{}</h1><p class=\"muted\">{} {} · 导出 exported {} · {}</p>",
-        escape(&title),
-        escape(&export.station.name_zh),
-        escape(&export.station.name_en),
-        escape(&local(export.at)),
-        escape(&export.by)
-    );
+    let deadline = |d: crate::domain::Deadline| {
+        let mut s = d.date.to_string();
+        if d.provisional {
+            s.push_str(" (暂按周一至周五 provisional)");
+        }
+        s
+    };
 
     let mut rows: Vec<(&str, String)> = Vec::new();
     rows.push(("编号 Number", case.no.to_string()));
@@ -144,13 +118,6 @@ pub fn case_html(
         rows.push(("票号 Ticket", t.to_string()));
     }
     rows.push(("受理日 Opened", case.day.to_string()));
-    let deadline = |d: crate::domain::Deadline| {
-        let mut s = d.date.to_string();
-        if d.provisional {
-            s.push_str(" (暂按周一至周五 provisional)");
-        }
-        s
-    };
     rows.push(("答复期限 Answer by", deadline(case.callback_due)));
     rows.push(("整改期限 Rectify by", deadline(case.rectify_due)));
     rows.push((
@@ -169,102 +136,85 @@ pub fn case_html(
         Contact::Deleted => "已按保存期限删除 deleted after the retention period".into(),
     };
     rows.push(("回电号码 Callback", callback));
-    h.push_str("<h2>案件 The case</h2><table>\n");
-    for (k, v) in rows {
-        let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+    let mut late = Vec::new();
+    if overdue.callback {
+        late.push("答复超期 answer overdue");
     }
-    if overdue.any() {
-        let mut late = Vec::new();
-        if overdue.callback {
-            late.push("答复超期 answer overdue");
-        }
-        if overdue.rectification {
-            late.push("整改超期 rectification overdue");
-        }
-        let _ = writeln!(
-            h,
-            "<tr><th>超期 Overdue</th><td class=\"late\">{}</td></tr>",
-            escape(&late.join(" · "))
-        );
+    if overdue.rectification {
+        late.push("整改超期 rectification overdue");
     }
-    h.push_str("</table>\n");
-
-    if let CaseSource::Complaint { text, .. } = &case.source {
-        let _ = writeln!(
-            h,
-            "<h2>投诉内容 What the citizen wrote</h2><p>{}</p>",
-            if text.is_empty() {
-                "（未填写）(nothing written)".to_string()
-            } else {
-                escape(text)
-            }
-        );
-    }
-
-    h.push_str(
-        "<h2>办理过程 Stages</h2><table><tr><th>阶段 Stage</th><th>时间 When</th>\
-         <th>经办 By</th><th>情况 What</th></tr>\n",
-    );
-    for e in &case.history {
+    let stage = |e: &crate::domain::StageEntry| {
         let mut stage = format!("{} {}", e.stage.zh(), e.stage.word());
         if e.reopened {
             stage.push_str(" · 重新核实 reopened");
         }
         if let Some(a) = e.answer {
-            let _ = write!(stage, " · {} {}", a.zh(), a.word());
+            stage.push_str(&format!(" · {} {}", a.zh(), a.word()));
         }
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&stage),
-            escape(&local(e.at)),
-            escape(&e.by.to_string()),
-            escape(&e.note)
-        );
-    }
-    h.push_str("</table>\n");
-    if case.stage() != Stage::Archived {
-        h.push_str("<p class=\"muted\">尚未存档 not yet archived</p>\n");
-    }
+        stage
+    };
+    let when = |e: &LogEntry| {
+        e.at.parse::<Timestamp>()
+            .map(local)
+            .unwrap_or_else(|_| e.at.clone())
+    };
 
-    if !case.extensions.is_empty() {
-        h.push_str(
-            "<h2>延期 Extensions</h2><table><tr><th>时间 When</th><th>批准 Approved by</th>\
-             <th>理由 Reason</th><th>期限 Deadline</th></tr>\n",
-        );
-        for x in &case.extensions {
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} → {} (+{} 个工作日 working days)</td></tr>",
-                escape(&local(x.at)),
-                escape(&x.by.to_string()),
-                escape(&x.reason),
-                escape(&deadline(x.was)),
-                escape(&deadline(x.now_due)),
-                x.working_days
-            );
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                title { (title) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                h1 { (title) }
+                p.muted {
+                    (export.station.name_zh) " " (export.station.name_en)
+                    " · 导出 exported " (local(export.at)) " · " (export.by)
+                }
+                h2 { "案件 The case" }
+                table {
+                    @for (k, v) in &rows { tr { th { (k) } td { (v) } } }
+                    @if overdue.any() {
+                        tr { th { "超期 Overdue" } td.late { (late.join(" · ")) } }
+                    }
+                }
+                @if let CaseSource::Complaint { text, .. } = &case.source {
+                    h2 { "投诉内容 What the citizen wrote" }
+                    p { @if text.is_empty() { "（未填写）(nothing written)" } @else { (text) } }
+                }
+                h2 { "办理过程 Stages" }
+                table {
+                    tr { th { "阶段 Stage" } th { "时间 When" } th { "经办 By" } th { "情况 What" } }
+                    @for e in &case.history {
+                        tr { td { (stage(e)) } td { (local(e.at)) } td { (e.by) } td { (e.note) } }
+                    }
+                }
+                @if case.stage() != Stage::Archived {
+                    p.muted { "尚未存档 not yet archived" }
+                }
+                @if !case.extensions.is_empty() {
+                    h2 { "延期 Extensions" }
+                    table {
+                        tr { th { "时间 When" } th { "批准 Approved by" } th { "理由 Reason" } th { "期限 Deadline" } }
+                        @for x in &case.extensions {
+                            tr {
+                                td { (local(x.at)) } td { (x.by) } td { (x.reason) }
+                                td { (deadline(x.was)) " → " (deadline(x.now_due)) " (+" (x.working_days) " 个工作日 working days)" }
+                            }
+                        }
+                    }
+                }
+                h2 { "日志 Journal entries" }
+                table {
+                    tr { th { "#" } th { "时间 When" } th { "类别 Kind" } th { "记录 Entry" } }
+                    @for e in entries {
+                        tr { td { (e.seq) } td { (when(e)) } td { (e.kind) } td { pre { (e.actor) " · " (e.body) } } }
+                    }
+                }
+            }
         }
-        h.push_str("</table>\n");
     }
-
-    h.push_str(
-        "<h2>日志 Journal entries</h2><table><tr><th>#</th><th>时间 When</th>\
-         <th>类别 Kind</th><th>记录 Entry</th></tr>\n",
-    );
-    for e in entries {
-        let when =
-            e.at.parse::<Timestamp>()
-                .map(local)
-                .unwrap_or_else(|_| e.at.clone());
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td><pre>{}</pre></td></tr>",
-            e.seq,
-            escape(&when),
-            escape(&e.kind),
-            escape(&format!("{} · {}", e.actor, e.body))
-        );
-    }
-    h.push_str("</table>\n</body></html>\n");
-    h
+    .into_string()
 }

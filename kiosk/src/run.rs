@@ -9,8 +9,8 @@ use jiff::Timestamp;
 use slint::ComponentHandle;
 
 use crate::app::{
-    Cards, Clock, Control, Core, CoreParts, Event, PrinterWorker, Screen, StaffAction, Writer,
-    control,
+    Cards, Clock, Control, Core, CoreParts, Event, PrinterWorker, Screen, Shutdown, StaffAction,
+    Writer, control,
 };
 use crate::app::{printer_port, printer_setup, sim_model};
 use crate::config::{Config, ConfigError, PrinterPort};
@@ -282,14 +282,22 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         zone_requests,
         tx.clone(),
     ));
-    let control = Arc::new(Control::new(
-        tx.clone(),
-        keys,
-        zones,
-        Arc::clone(&screen),
-        data.path().to_path_buf(),
-        data.calendar(),
-    ));
+    // Stopping: the console and the control socket finish their work in
+    // flight, then the station loop finishes its print jobs and closes the
+    // database (app/shutdown.rs).
+    let shutdown = Shutdown::new();
+    runtime.spawn(shutdown.clone().stop_station(tx.clone()));
+    let control = Arc::new(
+        Control::new(
+            tx.clone(),
+            keys,
+            zones,
+            Arc::clone(&screen),
+            data.path().to_path_buf(),
+            data.calendar(),
+        )
+        .with_shutdown(shutdown.clone()),
+    );
     let socket = options
         .control
         .clone()
@@ -305,13 +313,13 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     if let Some((name, steps)) = steps {
         runtime.spawn(Arc::clone(&control).run_scenario(name, steps));
     }
-    runtime.spawn(signals(tx.clone()));
+    runtime.spawn(signals(shutdown.clone()));
     // A Pi's clock may be far off after a power cut without network: staff are
     // warned until NTP confirms it (a simulated clock or board is left alone).
     if !simulated && options.clock.is_none() {
         runtime.spawn(watch_clock_source(tx.clone()));
     }
-    let console = start_console(&runtime, &config, data.database(), &tx, &clock);
+    let console = start_console(&runtime, &config, data.database(), &tx, &clock, &shutdown);
 
     window.show().map_err(|e| RunError::Ui(e.to_string()))?;
     // One line on standard output says the station takes commands now; scripts
@@ -365,13 +373,14 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
             shot.width(),
             shot.height()
         );
-        let _ = tx.send(Event::Shutdown);
+        shutdown.begin();
     }
     let ui_result = slint::run_event_loop_until_quit();
     if let Some(n) = &notifier {
         n.send("STOPPING=1");
     }
-    let _ = tx.send(Event::Shutdown);
+    // The screen closed by itself (its window shut): stop the same way.
+    shutdown.begin();
     drop(tx);
     let core_result = runtime.block_on(core_task);
     runtime.shutdown_timeout(Duration::from_secs(1));
@@ -389,6 +398,7 @@ fn start_console(
     database: std::path::PathBuf,
     tx: &tokio::sync::mpsc::UnboundedSender<Event>,
     clock: &Clock,
+    shutdown: &Shutdown,
 ) -> Option<String> {
     let settings = &config.console;
     if !settings.enabled {
@@ -433,7 +443,13 @@ fn start_console(
         clock.clone(),
     );
     let scheme = if tls.is_some() { "https" } else { "http" };
-    runtime.spawn(crate::console::serve(listener, tls, settings.limits, state));
+    runtime.spawn(crate::console::serve(
+        listener,
+        tls,
+        settings.limits,
+        state,
+        shutdown.clone(),
+    ));
     tracing::info!("staff console {scheme}://{addr}");
     Some(format!("{scheme}://{addr}"))
 }
@@ -687,7 +703,7 @@ pub fn sim_key(text: &str) -> Option<board::Input> {
     })
 }
 
-async fn signals(tx: tokio::sync::mpsc::UnboundedSender<Event>) {
+async fn signals(shutdown: Shutdown) {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut term), Ok(mut int)) = (
         signal(SignalKind::terminate()),
@@ -700,7 +716,7 @@ async fn signals(tx: tokio::sync::mpsc::UnboundedSender<Event>) {
         _ = term.recv() => tracing::info!("SIGTERM received"),
         _ = int.recv() => tracing::info!("SIGINT received"),
     }
-    let _ = tx.send(Event::Shutdown);
+    shutdown.begin();
 }
 
 #[cfg(test)]

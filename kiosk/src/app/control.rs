@@ -12,7 +12,7 @@ use tokio::net::UnixListener;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
-use super::{Event, KeyEvent, Screen, ScreenOps, ZoneRequest};
+use super::{Event, KeyEvent, Screen, ScreenOps, Shutdown, ZoneRequest};
 use crate::domain::{self, Actor, CategoryId, TicketCode, WindowNo};
 
 /// Longest accepted command line; longer input is refused, not buffered.
@@ -28,6 +28,9 @@ pub struct Control {
     screen: Arc<dyn Screen>,
     /// The data folder: screenshots go inside it, relative paths from it.
     base: PathBuf,
+    /// Stopping as `kiosk run` does it; without one, `quit` stops the
+    /// station loop at once.
+    shutdown: Option<Shutdown>,
 }
 
 /// Where a screenshot asked for at `asked` goes: inside the data folder
@@ -105,7 +108,15 @@ impl Control {
             calendars,
             screen,
             base,
+            shutdown: None,
         }
+    }
+
+    /// Stops through `shutdown`: `quit` begins it, and the socket stops taking
+    /// commands once it has begun, answering the ones under way.
+    pub fn with_shutdown(mut self, shutdown: Shutdown) -> Self {
+        self.shutdown = Some(shutdown);
+        self
     }
 
     /// Runs one command and answers it.
@@ -285,18 +296,36 @@ impl Control {
                 }
             }
             Command::Quit => {
-                let _ = self.events.send(Event::Shutdown);
+                match &self.shutdown {
+                    Some(shutdown) => shutdown.begin(),
+                    None => {
+                        let _ = self.events.send(Event::Shutdown);
+                    }
+                }
                 ok()
             }
-            Command::HangUi(d) => {
-                tracing::warn!(
-                    "fault injection: the screen's thread hangs for {} ms",
-                    d.as_millis()
-                );
-                self.screen.run(Box::new(move |_| std::thread::sleep(d)));
-                ok()
-            }
+            Command::HangUi(d) => self.hang_ui(d),
         }
+    }
+
+    /// Fault injection for the watchdog's test and bench: the screen's thread
+    /// stops answering for `d`.
+    #[cfg(feature = "fault-injection")]
+    fn hang_ui(&self, d: std::time::Duration) -> Value {
+        tracing::warn!(
+            "fault injection: the screen's thread hangs for {} ms",
+            d.as_millis()
+        );
+        self.screen.run(Box::new(move |_| std::thread::sleep(d)));
+        ok()
+    }
+
+    /// A kiosk built for a station has no fault injection.
+    #[cfg(not(feature = "fault-injection"))]
+    fn hang_ui(&self, _: std::time::Duration) -> Value {
+        fail(
+            "this kiosk is built without fault injection (cargo feature `fault-injection`, left out of the package)",
+        )
     }
 
     /// Asks the key task, then waits until the station loop has handled what
@@ -379,8 +408,13 @@ impl Control {
 
     /// Serves the control socket: one command per line, one JSON answer per line.
     pub async fn serve(self: Arc<Self>, listener: UnixListener) {
+        let shutdown = self.shutdown.clone().unwrap_or_default();
         loop {
-            let stream = match listener.accept().await {
+            let accepted = tokio::select! {
+                accepted = listener.accept() => accepted,
+                () = shutdown.begun() => return,
+            };
+            let stream = match accepted {
                 Ok((stream, _)) => stream,
                 Err(e) => {
                     // Out of file descriptors, say: wait a little rather than spin.
@@ -390,17 +424,21 @@ impl Control {
                 }
             };
             let control = Arc::clone(&self);
-            tokio::spawn(async move {
+            let stopping = shutdown.clone();
+            shutdown.spawn(async move {
                 let (read, mut write) = stream.into_split();
                 let mut reader = BufReader::new(read);
                 let mut buf = Vec::new();
+                // A command under way is answered; none is taken once
+                // stopping has begun, and an idle client is let go.
                 loop {
                     buf.clear();
-                    let n = match (&mut reader)
-                        .take(MAX_LINE as u64 + 1)
-                        .read_until(b'\n', &mut buf)
-                        .await
-                    {
+                    let mut line = (&mut reader).take(MAX_LINE as u64 + 1);
+                    let read = tokio::select! {
+                        read = line.read_until(b'\n', &mut buf) => read,
+                        () = stopping.begun() => break,
+                    };
+                    let n = match read {
                         Ok(0) | Err(_) => break,
                         Ok(n) => n,
                     };

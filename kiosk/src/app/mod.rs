@@ -19,6 +19,7 @@ pub mod pins;
 
 pub mod keys;
 pub(crate) mod printer;
+pub mod shutdown;
 pub mod systemd;
 mod writer;
 pub mod zones;
@@ -37,6 +38,7 @@ pub use printer::{
     PrintJob, PrinterSetup, PrinterWorker, printer_port, printer_setup, sim_model,
     transport_settings,
 };
+pub use shutdown::Shutdown;
 pub use writer::Writer;
 pub use zones::ZoneRequest;
 

@@ -49,6 +49,8 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tower::ServiceExt;
 
+use crate::app::Shutdown;
+
 /// The longest a client may take to finish its TLS handshake.
 pub const HANDSHAKE: Duration = Duration::from_secs(10);
 /// The longest a request may take once its head has arrived: reading its
@@ -178,18 +180,25 @@ impl Drop for Permit {
     }
 }
 
-/// Serves `app` on `listener` until the runtime stops: over TLS when given
-/// a configuration, else plain HTTP; within `limits`.
+/// Serves `app` on `listener` until stopping begins: over TLS when given a
+/// configuration, else plain HTTP; within `limits`. Then it takes no new
+/// connection, and each connection finishes the answer it is writing and
+/// closes (tracked by `shutdown`, which waits for them).
 pub async fn serve(
     listener: TcpListener,
     tls: Option<Arc<ServerConfig>>,
     limits: Limits,
     app: Router,
+    shutdown: Shutdown,
 ) {
     let gate = Gate::new(limits);
     let acceptor = tls.map(TlsAcceptor::from);
     loop {
-        let (stream, peer) = match listener.accept().await {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = shutdown.begun() => return,
+        };
+        let (stream, peer) = match accepted {
             Ok(c) => c,
             Err(e) => {
                 // Out of file descriptors, say: the connection waits in the
@@ -205,14 +214,16 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let (app, acceptor) = (app.clone(), acceptor.clone());
-        tokio::spawn(async move {
+        let (app, acceptor, stopping) = (app.clone(), acceptor.clone(), shutdown.clone());
+        shutdown.spawn(async move {
             let _permit = permit;
             match acceptor {
-                None => connection(stream, peer, app, limits.read_timeout).await,
+                None => connection(stream, peer, app, limits.read_timeout, stopping).await,
                 Some(acceptor) => {
                     match tokio::time::timeout(HANDSHAKE, acceptor.accept(stream)).await {
-                        Ok(Ok(tls)) => connection(tls, peer, app, limits.read_timeout).await,
+                        Ok(Ok(tls)) => {
+                            connection(tls, peer, app, limits.read_timeout, stopping).await
+                        }
                         Ok(Err(e)) => {
                             tracing::debug!("staff console: TLS handshake with {peer} failed: {e}")
                         }
@@ -227,9 +238,15 @@ pub async fn serve(
 }
 
 /// Serves one connection's requests (HTTP/1.1, kept alive) until the client
-/// closes it, a read times out, or the runtime stops.
-async fn connection<I>(io: I, peer: SocketAddr, app: Router, read_timeout: Duration)
-where
+/// closes it, a read times out, or stopping begins — then the answer under
+/// way is finished and the connection closed.
+async fn connection<I>(
+    io: I,
+    peer: SocketAddr,
+    app: Router,
+    read_timeout: Duration,
+    shutdown: Shutdown,
+) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
@@ -248,8 +265,15 @@ where
         .timer(TokioTimer::new())
         .header_read_timeout(read_timeout)
         .max_buf_size(READ_BUFFER)
-        .serve_connection(TokioIo::new(io), service)
-        .await;
+        .serve_connection(TokioIo::new(io), service);
+    tokio::pin!(served);
+    let served = tokio::select! {
+        served = served.as_mut() => served,
+        () = shutdown.begun() => {
+            served.as_mut().graceful_shutdown();
+            served.await
+        }
+    };
     if let Err(e) = served {
         tracing::debug!("staff console: connection from {peer} ended: {e}");
     }
@@ -277,6 +301,61 @@ mod tests {
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()
+    }
+
+    /// Stopping while an answer is being made: no new connection is taken,
+    /// the answer is finished and sent whole, the connection then closes,
+    /// and stopping knows when all of it is done.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn stopping_finishes_the_answer_under_way_and_takes_no_new_connection() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        use tokio::sync::{mpsc, oneshot};
+        let (entered_tx, mut entered) = mpsc::unbounded_channel::<()>();
+        let (release_tx, release) = oneshot::channel::<()>();
+        let release = Arc::new(Mutex::new(Some(release)));
+        let app = Router::new().route(
+            "/slow",
+            axum::routing::get(move || {
+                let (entered_tx, release) = (entered_tx.clone(), Arc::clone(&release));
+                async move {
+                    let _ = entered_tx.send(());
+                    let waiting = release.lock().unwrap().take();
+                    if let Some(waiting) = waiting {
+                        let _ = waiting.await;
+                    }
+                    "finished whole"
+                }
+            }),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let shutdown = Shutdown::new();
+        let server = tokio::spawn(serve(
+            listener,
+            None,
+            Limits::default(),
+            app,
+            shutdown.clone(),
+        ));
+        let mut client = tokio::net::TcpStream::connect(address).await.unwrap();
+        client
+            .write_all(b"GET /slow HTTP/1.1\r\nHost: kiosk\r\n\r\n")
+            .await
+            .unwrap();
+        entered.recv().await.unwrap();
+
+        shutdown.begin();
+        server.await.unwrap();
+        assert!(
+            tokio::net::TcpStream::connect(address).await.is_err(),
+            "a connection was taken after stopping began"
+        );
+        release_tx.send(()).unwrap();
+        let mut answer = String::new();
+        client.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.ends_with("finished whole"), "{answer}");
+        assert!(shutdown.finish(Duration::from_secs(10)).await);
     }
 
     #[test]

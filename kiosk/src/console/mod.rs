@@ -366,9 +366,10 @@ pub async fn serve(
     tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
     limits: listen::Limits,
     state: Shared,
+    shutdown: crate::app::Shutdown,
 ) {
     tokio::spawn(Arc::clone(&state).sweep());
-    listen::serve(listener, tls, limits, router(state)).await;
+    listen::serve(listener, tls, limits, router(state), shutdown).await;
 }
 
 /// What the pages may load: their own stylesheet and script, nothing

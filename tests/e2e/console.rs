@@ -606,3 +606,70 @@ fn the_manager_confirms_the_clock_reprints_a_notice_and_sees_the_tables_checked(
     );
     assert!(station.quit().success());
 }
+
+/// The station unable to record a change is not the staff member's mistake:
+/// a window call while another program holds the database's lock is
+/// answered 503 with what to do, nothing changes, and once the lock is gone
+/// the same call works. A rule refusing a call is shown on the page as before.
+#[test]
+fn the_console_tells_a_database_it_cannot_write_from_a_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "{}[store]\nbusy_timeout_ms = 100\n",
+            crate::support::TEST_CONFIG
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    add_staff(&data, "0101", "王芳", "staff", "2468");
+    let mut station = Station::start(&data, &["--config", config.to_str().unwrap()]);
+    let base = station.console.clone().expect("the console runs");
+    let mut staff = Client::new(&base);
+    assert_eq!(staff.login("0101", "2468").status, 303);
+
+    // Nobody waits: the rules refuse, and the page says why.
+    let csrf = staff.csrf("/window?w=1");
+    let r = staff.post(
+        "/window",
+        &[("csrf", &csrf), ("w", "1"), ("action", "call")],
+    );
+    assert_eq!(r.status, 303);
+    assert!(
+        r.location.as_deref().unwrap().contains("done="),
+        "{:?}",
+        r.location
+    );
+    assert!(!r.location.as_deref().unwrap().contains("done=ok"));
+
+    station.take_ticket('A');
+    let other = rusqlite::Connection::open(data.join("kiosk.db")).unwrap();
+    other.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    let r = staff.post(
+        "/window",
+        &[("csrf", &csrf), ("w", "1"), ("action", "call")],
+    );
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(
+        r.body.contains("Not recorded, nothing changed"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("locked by another program"), "{}", r.body);
+    assert!(station.state()["station"]["windows"][0]["ticket"].is_null());
+
+    other.execute_batch("ROLLBACK").unwrap();
+    let r = staff.post(
+        "/window",
+        &[("csrf", &csrf), ("w", "1"), ("action", "call")],
+    );
+    assert_eq!(
+        (r.status, r.location.as_deref()),
+        (303, Some("/window?w=1&done=ok"))
+    );
+    assert_eq!(station.state()["station"]["windows"][0]["ticket"], "A001");
+    assert!(station.quit().success());
+}

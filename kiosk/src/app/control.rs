@@ -355,16 +355,20 @@ impl Control {
 
     /// Sends an event that answers with a result, waits for it and for the screen
     /// to show its consequences, and answers in JSON.
-    async fn ask(&self, event: impl FnOnce(oneshot::Sender<Result<(), String>>) -> Event) -> Value {
+    async fn ask<E: std::fmt::Display>(
+        &self,
+        event: impl FnOnce(oneshot::Sender<Result<(), E>>) -> Event,
+    ) -> Value {
         let (reply, answer) = oneshot::channel();
         if self.events.send(event(reply)).is_err() {
             return fail(STOPPED);
         }
-        let result = answer.await.unwrap_or_else(|_| Err(STOPPED.into()));
+        let result = answer.await;
         self.screen_barrier().await;
         match result {
-            Ok(()) => ok(),
-            Err(e) => fail(e),
+            Ok(Ok(())) => ok(),
+            Ok(Err(e)) => fail(e.to_string()),
+            Err(_) => fail(STOPPED),
         }
     }
 

@@ -19,6 +19,7 @@ pub mod pins;
 
 pub mod keys;
 pub(crate) mod printer;
+pub mod reply;
 pub mod shutdown;
 pub mod systemd;
 mod writer;
@@ -38,6 +39,7 @@ pub use printer::{
     PrintJob, PrinterSetup, PrinterWorker, printer_port, printer_setup, sim_model,
     transport_settings,
 };
+pub use reply::{Refusal, StoreProblem};
 pub use shutdown::Shutdown;
 pub use writer::Writer;
 pub use zones::ZoneRequest;
@@ -129,7 +131,7 @@ pub enum Event {
     Command {
         command: Command,
         actor: Actor,
-        reply: Option<oneshot::Sender<Result<(), String>>>,
+        reply: Option<oneshot::Sender<Result<(), Refusal>>>,
     },
     /// The printer worker finished a job.
     Printed { job: JobKey, outcome: PrintOutcome },

@@ -3,7 +3,7 @@
 
 use axum::extract::{Form, Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::forms::{CaseForm, Done, urlencode};
 use crate::domain::{CaseNo, Command, SignInPlace, StaffRole};
@@ -50,14 +50,13 @@ pub(super) async fn case_command(
     let Some(case) = forms::case_no(no) else {
         return no_such_case(session);
     };
-    let done = match make(case, form) {
-        Ok(command) => match st.command(command, &session.staff).await {
-            Ok(()) => "ok".to_string(),
-            Err(e) => e,
-        },
-        Err(e) => e,
+    let result = match make(case, form) {
+        Ok(command) => st.command(command, &session.staff).await,
+        Err(e) => Err(Refusal::Refused(e)),
     };
-    Redirect::to(&format!("/cases/{case}?done={}", urlencode(&done))).into_response()
+    after(session, result, |done| {
+        format!("/cases/{case}?done={}", urlencode(done))
+    })
 }
 
 pub(super) async fn case_advance(
@@ -129,8 +128,10 @@ pub(super) async fn case_export(
         role: session.role,
         place: SignInPlace::Console,
     };
-    if let Err(e) = st.command(export, &session.staff).await {
-        return refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e);
+    match st.command(export, &session.staff).await {
+        Ok(()) => {}
+        Err(e) if e.is_the_stations() => return not_recorded(&session, &e),
+        Err(e) => return refused(StatusCode::FORBIDDEN, Some(&session), &e.to_string()),
     }
     let (tz, station, at) = (st.tz.clone(), st.station.clone(), st.now().await);
     let by = format!("站长 manager {} ({})", session.name, session.staff);

@@ -41,7 +41,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
-use crate::app::Event;
+use crate::app::{Event, Refusal};
 use crate::config::StationInfo;
 use crate::domain::{Actor, Command, SignInPlace};
 use crate::store::{self, StoreSettings};
@@ -183,7 +183,7 @@ impl ConsoleState {
     }
 
     /// A domain command on behalf of `actor`, answered once committed.
-    async fn command_as(&self, command: Command, actor: Actor) -> Result<(), String> {
+    async fn command_as(&self, command: Command, actor: Actor) -> Result<(), Refusal> {
         let (reply, answer) = oneshot::channel();
         self.events
             .send(Event::Command {
@@ -191,12 +191,12 @@ impl ConsoleState {
                 actor,
                 reply: Some(reply),
             })
-            .map_err(|_| STOPPED.to_string())?;
-        answer.await.map_err(|_| STOPPED.to_string())?
+            .map_err(|_| Refusal::Stopping)?;
+        answer.await.map_err(|_| Refusal::Stopping)?
     }
 
     /// A domain command on behalf of a signed-in member.
-    async fn command(&self, command: Command, staff: &str) -> Result<(), String> {
+    async fn command(&self, command: Command, staff: &str) -> Result<(), Refusal> {
         self.command_as(
             command,
             Actor::Staff {
@@ -657,16 +657,10 @@ async fn window_action(
         Err(why) => return refused(StatusCode::BAD_REQUEST, Some(&session), why),
     };
     let window = form.w.trim();
-    let done = match st.command(command, &session.staff).await {
-        Ok(()) => "ok".to_string(),
-        Err(e) => e,
-    };
-    Redirect::to(&format!(
-        "/window?w={}&done={}",
-        urlencode(window),
-        urlencode(&done)
-    ))
-    .into_response()
+    let result = st.command(command, &session.staff).await;
+    after(&session, result, |done| {
+        format!("/window?w={}&done={}", urlencode(window), urlencode(done))
+    })
 }
 
 async fn cases_page(State(st): State<Shared>, headers: HeaderMap) -> Response {
@@ -706,8 +700,35 @@ async fn clock_confirm(
     let command = Command::ConfirmClock { role: session.role };
     match st.command(command, &session.staff).await {
         Ok(()) => Redirect::to("/").into_response(),
-        Err(e) => refused(StatusCode::FORBIDDEN, Some(&session), &e),
+        Err(e) if e.is_the_stations() => not_recorded(&session, &e),
+        Err(e) => refused(StatusCode::FORBIDDEN, Some(&session), &e.to_string()),
     }
+}
+
+/// The answer to a change asked on a page: done, or refused by the
+/// station's rules → back to the page (`back`) with the outcome to show; the
+/// station unable to record it or stopping → a page that says so, not the
+/// asker's mistake.
+fn after(
+    session: &Session,
+    result: Result<(), Refusal>,
+    back: impl FnOnce(&str) -> String,
+) -> Response {
+    match result {
+        Ok(()) => Redirect::to(&back("ok")).into_response(),
+        Err(Refusal::Refused(why)) => Redirect::to(&back(&why)).into_response(),
+        Err(e) => not_recorded(session, &e),
+    }
+}
+
+/// The station could not record a change (its disk, its database) or is
+/// stopping: 503, with what the technician does, and that nothing changed.
+fn not_recorded(session: &Session, e: &Refusal) -> Response {
+    refused(
+        StatusCode::SERVICE_UNAVAILABLE,
+        Some(session),
+        &format!("未能记录，未作任何更改 Not recorded, nothing changed: {e}"),
+    )
 }
 
 #[cfg(test)]

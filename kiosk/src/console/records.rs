@@ -3,7 +3,7 @@
 
 use axum::extract::{Form, Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 
 use super::forms::{BackEntryForm, Done, LogQuery, ReportQuery, urlencode};
 use crate::domain::Command;
@@ -156,14 +156,13 @@ pub(super) async fn back_entry(
     if let Some(r) = csrf_refused(&session, &form.csrf) {
         return r;
     }
-    let done = match form.entry(&st.tz) {
-        Ok(entry) => match st.command(Command::BackEnter(entry), &session.staff).await {
-            Ok(()) => "ok".to_string(),
-            Err(e) => e,
-        },
-        Err(e) => e,
+    let result = match form.entry(&st.tz) {
+        Ok(entry) => st.command(Command::BackEnter(entry), &session.staff).await,
+        Err(e) => Err(Refusal::Refused(e)),
     };
-    Redirect::to(&format!("/backentry?done={}", urlencode(&done))).into_response()
+    after(&session, result, |done| {
+        format!("/backentry?done={}", urlencode(done))
+    })
 }
 
 pub(super) async fn reports_page(

@@ -167,7 +167,7 @@ impl Core {
         self.push_view();
     }
 
-    pub(super) async fn command(&mut self, command: Command, actor: Actor) -> Result<(), String> {
+    pub(super) async fn command(&mut self, command: Command, actor: Actor) -> Result<(), Refusal> {
         // A paper still at the printer prints by itself once it can: a reprint
         // now would come out twice.
         let reprint = match command {
@@ -183,9 +183,9 @@ impl Core {
             } else {
                 "is being printed"
             };
-            return Err(format!(
+            return Err(Refusal::Refused(format!(
                 "{paper} {why}; it prints by itself — reprint it once it has printed or was given up"
-            ));
+            )));
         }
         let result = match self.exec(command, actor).await {
             Ok(effects) => {
@@ -193,9 +193,8 @@ impl Core {
                 Ok(())
             }
             Err(f) => {
-                let message = f.message();
-                tracing::info!("refused: {message}");
-                Err(message)
+                tracing::info!("refused: {}", f.message());
+                Err(f.refusal())
             }
         };
         self.push_view();
@@ -214,7 +213,9 @@ impl Core {
                     board::StaffKey::Skip => Command::Skip { window: w },
                     board::StaffKey::Complete => Command::Complete { window: w },
                 };
-                self.command(command, Actor::Keypad { window: w }).await
+                self.command(command, Actor::Keypad { window: w })
+                    .await
+                    .map_err(|r| r.to_string())
             }
             board::Input::EvaluatorKey { window, level } => {
                 let Some(w) = WindowNo::new(window) else {
@@ -226,6 +227,7 @@ impl Core {
                     Actor::Evaluator { window: w },
                 )
                 .await
+                .map_err(|r| r.to_string())
             }
             board::Input::Zone { zone, signal } => {
                 use board::zones::ZoneSignal as Board;
@@ -236,6 +238,7 @@ impl Core {
                 };
                 self.command(Command::Zone { zone, signal }, Actor::System)
                     .await
+                    .map_err(|r| r.to_string())
             }
             board::Input::EvaluatorStuck {
                 window,
@@ -254,6 +257,7 @@ impl Core {
                     Actor::Evaluator { window: w },
                 )
                 .await
+                .map_err(|r| r.to_string())
             }
         }
     }

@@ -11,7 +11,7 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::sync::oneshot;
 
 use super::{
-    Cards, Clock, Event, JobKey, Outputs, PinPurpose, PrintState, PrinterWorker, Screen,
+    Cards, Clock, Event, JobKey, Outputs, PinPurpose, PrintState, PrinterWorker, Refusal, Screen,
     ScreenView, Writer, ZoneRequest,
 };
 use crate::config::StationInfo;
@@ -42,6 +42,13 @@ impl Failure {
         match self {
             Failure::Rejected(r) => r.to_string(),
             Failure::Store(e) => e.to_string(),
+        }
+    }
+
+    fn refusal(self) -> Refusal {
+        match self {
+            Failure::Rejected(r) => r.into(),
+            Failure::Store(e) => Refusal::from(&e),
         }
     }
 }
@@ -470,11 +477,13 @@ impl Core {
 fn refuse(event: Event) {
     let stopping = || "the kiosk is stopping".to_string();
     match event {
-        Event::Input(_, Some(reply))
-        | Event::Command {
+        Event::Input(_, Some(reply)) => {
+            let _ = reply.send(Err(stopping()));
+        }
+        Event::Command {
             reply: Some(reply), ..
         } => {
-            let _ = reply.send(Err(stopping()));
+            let _ = reply.send(Err(Refusal::Stopping));
         }
         Event::PinChecked { purpose, .. } => match purpose {
             PinPurpose::Console(reply) => {

@@ -188,7 +188,9 @@ impl Core {
                             reason,
                             role,
                         };
-                        self.command(command, Actor::Staff { id: staff }).await
+                        self.command(command, Actor::Staff { id: staff })
+                            .await
+                            .map_err(|r| r.to_string())
                     }
                     Err(e) => Err(e),
                 };
@@ -202,7 +204,9 @@ impl Core {
                             role,
                             place: SignInPlace::Command,
                         };
-                        self.command(command, Actor::Staff { id: staff }).await
+                        self.command(command, Actor::Staff { id: staff })
+                            .await
+                            .map_err(|r| r.to_string())
                     }
                     Err(e) => Err(e),
                 };
@@ -210,10 +214,10 @@ impl Core {
             }
             PinPurpose::ConfirmClock(reply) => {
                 let result = match member {
-                    Ok((role, _)) => {
-                        self.command(Command::ConfirmClock { role }, Actor::Staff { id: staff })
-                            .await
-                    }
+                    Ok((role, _)) => self
+                        .command(Command::ConfirmClock { role }, Actor::Staff { id: staff })
+                        .await
+                        .map_err(|r| r.to_string()),
                     Err(e) => Err(e),
                 };
                 let _ = reply.send(result);
@@ -235,7 +239,9 @@ impl Core {
         } else {
             Command::AcknowledgeAlarm { zone }
         };
-        self.command(command, Actor::Staff { id: staff }).await?;
+        self.command(command, Actor::Staff { id: staff })
+            .await
+            .map_err(|r| r.to_string())?;
         if reset && let Some(zones) = &self.zones {
             let _ = zones.send(ZoneRequest::Reset { zone });
         }
@@ -281,7 +287,11 @@ impl Core {
                 return;
             }
         };
-        let message = match self.command(command, Actor::Staff { id: staff }).await {
+        let message = match self
+            .command(command, Actor::Staff { id: staff })
+            .await
+            .map_err(|r| r.to_string())
+        {
             Ok(()) => done,
             Err(e) => e,
         };

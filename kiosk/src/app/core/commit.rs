@@ -138,7 +138,8 @@ impl Core {
         }
     }
 
-    pub(super) async fn take_ticket(&mut self, category: &str, priority: bool) {
+    /// A citizen's touch: a ticket in their language.
+    pub(super) async fn take_ticket(&mut self, category: &str, priority: bool, locale: Locale) {
         let Some(id) = CategoryId::parse(category) else {
             tracing::warn!("the screen asked for unknown category `{category}`");
             self.screen.problem(false);
@@ -154,7 +155,7 @@ impl Core {
             )
             .await
         {
-            Ok(effects) => self.perform(effects),
+            Ok(effects) => self.perform_in(effects, locale),
             Err(Failure::Rejected(r @ Rejection::TicketingClosed { .. })) => {
                 tracing::info!("{r}");
                 self.screen.problem(true);
@@ -271,6 +272,7 @@ impl Core {
         text: String,
         phone: Option<Phone>,
         form: u64,
+        locale: Locale,
     ) {
         let command = Command::FileComplaint {
             topic,
@@ -280,7 +282,7 @@ impl Core {
             form,
         };
         match self.exec(command, Actor::Citizen).await {
-            Ok(effects) => self.perform(effects),
+            Ok(effects) => self.perform_in(effects, locale),
             Err(f) => {
                 let message = f.message();
                 tracing::warn!("complaint not filed: {message}");
@@ -326,13 +328,19 @@ impl Core {
     }
 
     pub(super) fn perform(&mut self, effects: Vec<Effect>) {
+        self.perform_in(effects, Locale::Zh);
+    }
+
+    /// Carries out effects; papers are printed in `locale` (the citizen's
+    /// language for what they asked at the touchscreen, else Chinese).
+    pub(super) fn perform_in(&mut self, effects: Vec<Effect>, locale: Locale) {
         for effect in effects {
             match effect {
                 Effect::ShowTicket(slip) => {
                     let view = self.ticket_view(&slip);
                     self.screen.show_ticket(view);
                 }
-                Effect::PrintTicket(slip) => self.print(&slip),
+                Effect::PrintTicket(slip) => self.print(&slip, locale),
                 Effect::PrintTestPage => {
                     self.serial += 1;
                     let press = Press {
@@ -404,7 +412,7 @@ impl Core {
                     ..
                 } => {
                     tracing::info!("complaint {case} filed; answer by {}", answer_by.date);
-                    let printing = self.print_case(case, CaseDocument::Receipt, false);
+                    let printing = self.print_case(case, CaseDocument::Receipt, false, locale);
                     let print = if printing {
                         PrintState::Printing
                     } else {
@@ -415,7 +423,7 @@ impl Core {
                 }
                 Effect::CaseExtended { case, now_due, .. } => {
                     tracing::info!("case {case} extended to {}", now_due.date);
-                    self.print_case(case, CaseDocument::ExtensionNotice, false);
+                    self.print_case(case, CaseDocument::ExtensionNotice, false, locale);
                 }
                 // Needs the database's figures and head: done as an event of
                 // its own, after this one.
@@ -424,7 +432,7 @@ impl Core {
                 }
                 Effect::ReprintCase { case, document } => {
                     tracing::info!("case {case}: printing its {} again", document.zh());
-                    self.print_case(case, document, true);
+                    self.print_case(case, document, true, locale);
                 }
                 // The window's card and the lobby screen thank the citizen.
                 Effect::Thank { window, level } => {

@@ -82,7 +82,6 @@ pub struct Core {
     profile: Profile,
     logo: Option<StoredLogo>,
     /// The language of the screen that asked for the ticket being issued.
-    locale: Locale,
     cards: Cards,
     outputs: Outputs,
     board_problems: super::hardware::Problems,
@@ -177,7 +176,6 @@ impl Core {
             store_fault: None,
             profile: parts.profile,
             logo: parts.logo,
-            locale: Locale::Zh,
             cards: parts.cards,
             outputs: Outputs::default(),
             board_problems: Default::default(),
@@ -239,9 +237,8 @@ impl Core {
                 priority,
                 english,
             } => {
-                self.locale = if english { Locale::En } else { Locale::Zh };
-                self.take_ticket(&category, priority).await;
-                self.locale = Locale::Zh;
+                let locale = if english { Locale::En } else { Locale::Zh };
+                self.take_ticket(&category, priority, locale).await;
             }
             Event::Input(input, reply) => {
                 let result = self.input(input).await;
@@ -292,9 +289,9 @@ impl Core {
                 form,
                 english,
             } => {
-                self.locale = if english { Locale::En } else { Locale::Zh };
-                self.file_complaint(topic, window, text, phone, form).await;
-                self.locale = Locale::Zh;
+                let locale = if english { Locale::En } else { Locale::Zh };
+                self.file_complaint(topic, window, text, phone, form, locale)
+                    .await;
             }
             Event::ExtendCase {
                 case,

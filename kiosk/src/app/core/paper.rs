@@ -120,8 +120,8 @@ impl Core {
         }
     }
 
-    pub(super) fn print(&mut self, slip: &TicketSlip) {
-        let document = documents::ticket(slip, &self.info, self.locale);
+    pub(super) fn print(&mut self, slip: &TicketSlip, locale: Locale) {
+        let document = documents::ticket(slip, &self.info, locale);
         self.submit(JobKey::Ticket(slip.code), &document);
     }
 
@@ -132,8 +132,9 @@ impl Core {
         case: CaseNo,
         document: CaseDocument,
         reprint: bool,
+        locale: Locale,
     ) -> bool {
-        let Some(paper) = self.case_document(case, document) else {
+        let Some(paper) = self.case_document(case, document, locale) else {
             tracing::error!("case {case} has no {} to print", document.zh());
             return false;
         };
@@ -148,6 +149,7 @@ impl Core {
         &self,
         case: CaseNo,
         document: CaseDocument,
+        locale: Locale,
     ) -> Option<documents::Document> {
         let c = self.station.case(case)?;
         match document {
@@ -165,11 +167,7 @@ impl Core {
                     working_days: self.station.settings().answer_days,
                     provisional: c.callback_due.provisional,
                 };
-                Some(documents::complaint_receipt(
-                    &facts,
-                    &self.info,
-                    self.locale,
-                ))
+                Some(documents::complaint_receipt(&facts, &self.info, locale))
             }
             CaseDocument::ExtensionNotice => {
                 let e = c.extensions.last()?;

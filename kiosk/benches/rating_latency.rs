@@ -14,6 +14,7 @@
 
 mod support;
 
+use kiosk::app::{DeviceEvent, StaffEvent};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -90,11 +91,11 @@ fn main() {
     let window = WindowNo::new(1).unwrap();
     let staff = |command: Command| {
         let (reply, answer) = oneshot::channel();
-        tx.send(Event::Command {
+        tx.send(Event::Staff(StaffEvent::Command {
             command,
             actor: Actor::Technician,
             reply: Some(reply),
-        })
+        }))
         .unwrap();
         runtime
             .block_on(answer)
@@ -113,13 +114,13 @@ fn main() {
         staff(Command::Complete { window });
         let (reply, answer) = oneshot::channel();
         let pressed = Instant::now();
-        tx.send(Event::Input(
+        tx.send(Event::Device(DeviceEvent::Input(
             board::Input::EvaluatorKey {
                 window: 1,
                 level: 1 + (i % 5) as u8,
             },
             Some(reply),
-        ))
+        )))
         .unwrap();
         runtime
             .block_on(answer)

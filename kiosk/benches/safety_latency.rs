@@ -17,6 +17,7 @@
 
 mod support;
 
+use kiosk::app::{DeviceEvent, ProbeEvent, StaffEvent};
 use std::sync::mpsc::channel;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -92,19 +93,19 @@ fn main() {
     };
     let barrier = || {
         let (reply, answer) = oneshot::channel();
-        tx.send(Event::Barrier(reply)).unwrap();
+        tx.send(Event::Probe(ProbeEvent::Barrier(reply))).unwrap();
         runtime.block_on(answer).unwrap();
     };
     let reset = |zone: u8| {
         let (reply, answer) = oneshot::channel();
-        tx.send(Event::Command {
+        tx.send(Event::Staff(StaffEvent::Command {
             command: Command::ResetAlarm {
                 zone,
                 role: StaffRole::Manager,
             },
             actor: Actor::Staff { id: "bench".into() },
             reply: Some(reply),
-        })
+        }))
         .unwrap();
         runtime
             .block_on(answer)
@@ -114,10 +115,10 @@ fn main() {
     };
     let input = |zone: u8, signal: ZoneSignal| {
         let (reply, answer) = oneshot::channel();
-        tx.send(Event::Input(
+        tx.send(Event::Device(DeviceEvent::Input(
             board::Input::Zone { zone, signal },
             Some(reply),
-        ))
+        )))
         .unwrap();
         runtime
             .block_on(answer)
@@ -153,13 +154,13 @@ fn main() {
     for _ in 0..50 {
         let (reply, answer) = oneshot::channel();
         let asked = Instant::now();
-        tx.send(Event::Alarm {
+        tx.send(Event::Staff(StaffEvent::Alarm {
             reset: false,
             zone: 0,
             staff: "0001".into(),
             pin: "13579".into(),
             reply,
-        })
+        }))
         .unwrap();
         // Nothing is latched: the PIN passes, then the acknowledgement is
         // refused; the time is the check's.
@@ -180,11 +181,12 @@ fn main() {
                     let (staff, pin) = ("0001".to_string(), "13579".to_string());
                     let done = if console {
                         let (reply, answer) = oneshot::channel();
-                        let _ = tx.send(Event::CheckPin { staff, pin, reply });
+                        let _ = tx.send(Event::Staff(StaffEvent::CheckPin { staff, pin, reply }));
                         answer.await.is_ok()
                     } else {
                         let (reply, answer) = oneshot::channel();
-                        let _ = tx.send(Event::ConfirmClock { staff, pin, reply });
+                        let _ =
+                            tx.send(Event::Staff(StaffEvent::ConfirmClock { staff, pin, reply }));
                         answer.await.is_ok()
                     };
                     if !done {

@@ -10,6 +10,7 @@
 //! the event is left out (it is one channel send).
 //! Run: `cargo bench -p kiosk --bench ticket_latency [-- N]`.
 
+use kiosk::app::{CitizenEvent, ProbeEvent};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -128,11 +129,11 @@ fn main() {
     let mut bytes = Vec::with_capacity(n);
     for i in 0..n + 20 {
         let touched = Instant::now();
-        tx.send(Event::TakeTicket {
+        tx.send(Event::Citizen(CitizenEvent::TakeTicket {
             category: categories[i % categories.len()].to_string(),
             priority: i % 7 == 0,
             english: i % 3 == 0,
-        })
+        }))
         .unwrap();
         let first = first_rx
             .recv_timeout(Duration::from_secs(10))
@@ -143,10 +144,10 @@ fn main() {
         // Let the print outcome be committed before the next touch, as it would
         // be between two citizens.
         let (settled, wait) = tokio::sync::oneshot::channel();
-        tx.send(Event::Settle {
+        tx.send(Event::Probe(ProbeEvent::Settle {
             held: false,
             reply: settled,
-        })
+        }))
         .unwrap();
         runtime.block_on(wait).unwrap();
         if i >= 20 {

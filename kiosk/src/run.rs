@@ -1,6 +1,7 @@
 //! `kiosk run`: putting the station together and running it until it is told to
 //! stop.
 
+use crate::app::{CitizenEvent, DeviceEvent, StaffEvent};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -560,11 +561,11 @@ async fn watch_clock_source(events: tokio::sync::mpsc::UnboundedSender<Event>) {
         {
             last = Some((synchronized, rtc));
             let command = crate::domain::Command::ClockSource { synchronized, rtc };
-            let event = Event::Command {
+            let event = Event::Staff(StaffEvent::Command {
                 command,
                 actor: crate::domain::Actor::System,
                 reply: None,
-            };
+            });
             if events.send(event).is_err() {
                 return;
             }
@@ -605,26 +606,26 @@ fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<
         let english = weak
             .upgrade()
             .is_some_and(|w| w.global::<Lobby>().get_english());
-        let _ = events.send(Event::TakeTicket {
+        let _ = events.send(Event::Citizen(CitizenEvent::TakeTicket {
             category: category.to_string(),
             priority,
             english,
-        });
+        }));
     });
     lobby.on_language_changed(ui::select_language);
     let events = tx.clone();
     lobby.on_staff_login(move |staff, pin| {
-        let _ = events.send(Event::StaffLogin {
+        let _ = events.send(Event::Staff(StaffEvent::StaffLogin {
             staff: staff.to_string(),
             pin: pin.to_string(),
-        });
+        }));
     });
     let events = tx.clone();
     lobby.on_staff_alarm(move |zone, reset| {
-        let _ = events.send(Event::StaffAlarm {
+        let _ = events.send(Event::Staff(StaffEvent::StaffAlarm {
             zone: zone.to_string(),
             reset,
-        });
+        }));
     });
     let events = tx.clone();
     let weak = window.as_weak();
@@ -641,45 +642,53 @@ fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<
             lobby.set_back_window(0);
             lobby.set_screen(ui::Screen::Home);
         }
-        let _ = events.send(Event::StaffExit);
+        let _ = events.send(Event::Staff(StaffEvent::StaffExit));
     });
     let events = tx.clone();
     lobby.on_staff_paper_changed(move || {
-        let _ = events.send(Event::StaffAction(StaffAction::PaperChanged));
+        let _ = events.send(Event::Staff(StaffEvent::StaffAction(
+            StaffAction::PaperChanged,
+        )));
     });
     let events = tx.clone();
     lobby.on_staff_confirm_clock(move || {
-        let _ = events.send(Event::StaffAction(StaffAction::ConfirmClock));
+        let _ = events.send(Event::Staff(StaffEvent::StaffAction(
+            StaffAction::ConfirmClock,
+        )));
     });
     let events = tx.clone();
     lobby.on_staff_reprint(move |code| {
-        let _ = events.send(Event::StaffAction(StaffAction::Reprint(code.to_string())));
+        let _ = events.send(Event::Staff(StaffEvent::StaffAction(StaffAction::Reprint(
+            code.to_string(),
+        ))));
     });
     let events = tx.clone();
     lobby.on_staff_back_entry(move |category, window, yesterday, start, minutes| {
-        let _ = events.send(Event::StaffAction(StaffAction::BackEntry {
-            category: category.to_string(),
-            window: u8::try_from(window).unwrap_or(0),
-            yesterday,
-            start_minutes: u32::try_from(start).unwrap_or(0),
-            minutes: u32::try_from(minutes).unwrap_or(0),
-        }));
+        let _ = events.send(Event::Staff(StaffEvent::StaffAction(
+            StaffAction::BackEntry {
+                category: category.to_string(),
+                window: u8::try_from(window).unwrap_or(0),
+                yesterday,
+                start_minutes: u32::try_from(start).unwrap_or(0),
+                minutes: u32::try_from(minutes).unwrap_or(0),
+            },
+        )));
     });
     let events = tx.clone();
     ui::wire_complaint(window, move |s| {
-        let _ = events.send(Event::FileComplaint {
+        let _ = events.send(Event::Citizen(CitizenEvent::FileComplaint {
             topic: s.topic,
             window: s.window,
             text: s.text,
             phone: s.phone,
             form: s.form,
             english: s.english,
-        });
+        }));
     });
     let events = tx.clone();
     lobby.on_sim_key(move |text| {
         if let Some(input) = sim_key(&text) {
-            let _ = events.send(Event::Input(input, None));
+            let _ = events.send(Event::Device(DeviceEvent::Input(input, None)));
         }
     });
 }

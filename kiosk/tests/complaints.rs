@@ -7,6 +7,7 @@
 
 mod support;
 
+use kiosk::app::CitizenEvent;
 use std::path::Path;
 
 use kiosk::app::{ComplaintOutcome, Event};
@@ -18,14 +19,14 @@ use support::{Rig, bodies, journal, staff};
 const NUMBER: &str = "13812345678";
 
 fn complaint(form: u64, phone: Option<&str>) -> Event {
-    Event::FileComplaint {
+    Event::Citizen(CitizenEvent::FileComplaint {
         topic: Topic::Efficiency,
         window: Some(2),
         text: "等候时间太长，请回电".into(),
         phone: phone.map(|p| Phone::parse(p).unwrap()),
         form,
         english: false,
-    }
+    })
 }
 
 fn filed(rig: &Rig) -> Vec<String> {

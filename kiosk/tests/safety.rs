@@ -5,6 +5,7 @@
 
 mod support;
 
+use kiosk::app::StaffEvent;
 use std::path::Path;
 use std::time::Duration;
 
@@ -323,10 +324,10 @@ async fn during_an_evacuation_the_state_says_no_tickets_are_issued() {
 /// station has the verdict.
 async fn type_pin(rig: &Rig, staff: &str, pin: &str) -> StaffOutcome {
     let before = rig.screen.staff.lock().unwrap().len();
-    rig.send(Event::StaffLogin {
+    rig.send(Event::Staff(StaffEvent::StaffLogin {
         staff: staff.into(),
         pin: pin.into(),
-    })
+    }))
     .await;
     // The check runs off the loop; its verdict comes back as an event.
     loop {
@@ -387,10 +388,10 @@ async fn a_stranger_at_the_pin_pad_never_keeps_the_manager_from_resetting_an_ala
         }
     };
     assert!(signed_in.contains("0001"), "{signed_in}");
-    rig.send(Event::StaffAlarm {
+    rig.send(Event::Staff(StaffEvent::StaffAlarm {
         zone: "smoke".into(),
         reset: true,
-    })
+    }))
     .await;
     let state = rig.command("state").await["state"].clone();
     assert_eq!(state["station"]["evacuate"], false, "{state}");

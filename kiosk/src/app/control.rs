@@ -2,6 +2,7 @@
 //! files alike. Screen commands run on the UI thread; the rest go through the
 //! station loop like any other event. Each answer is one JSON object.
 
+use crate::app::{DeviceEvent, ProbeEvent, StaffEvent};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -180,12 +181,14 @@ impl Control {
                     Ok(z) => z,
                     Err(e) => return fail(e),
                 };
-                self.ask(|reply| Event::Alarm {
-                    reset,
-                    zone,
-                    staff,
-                    pin,
-                    reply,
+                self.ask(|reply| {
+                    Event::Staff(StaffEvent::Alarm {
+                        reset,
+                        zone,
+                        staff,
+                        pin,
+                        reply,
+                    })
                 })
                 .await
             }
@@ -197,9 +200,12 @@ impl Control {
                 })
                 .await
             }
-            Command::Input(input) => self.ask(|reply| Event::Input(input, Some(reply))).await,
+            Command::Input(input) => {
+                self.ask(|reply| Event::Device(DeviceEvent::Input(input, Some(reply))))
+                    .await
+            }
             Command::ConfirmClock { staff, pin } => {
-                self.ask(|reply| Event::ConfirmClock { staff, pin, reply })
+                self.ask(|reply| Event::Staff(StaffEvent::ConfirmClock { staff, pin, reply }))
                     .await
             }
             Command::ExtendCase {
@@ -209,31 +215,37 @@ impl Control {
                 pin,
                 reason,
             } => {
-                self.ask(|reply| Event::ExtendCase {
-                    case,
-                    days,
-                    staff,
-                    pin,
-                    reason,
-                    reply,
+                self.ask(|reply| {
+                    Event::Staff(StaffEvent::ExtendCase {
+                        case,
+                        days,
+                        staff,
+                        pin,
+                        reason,
+                        reply,
+                    })
                 })
                 .await
             }
             Command::ExportCase { case, staff, pin } => {
-                self.ask(|reply| Event::ExportCase {
-                    case,
-                    staff,
-                    pin,
-                    reply,
+                self.ask(|reply| {
+                    Event::Staff(StaffEvent::ExportCase {
+                        case,
+                        staff,
+                        pin,
+                        reply,
+                    })
                 })
                 .await
             }
             Command::Staff(action) => match staff_command(action) {
                 Ok(command) => {
-                    self.ask(|reply| Event::Command {
-                        command,
-                        actor: Actor::Technician,
-                        reply: Some(reply),
+                    self.ask(|reply| {
+                        Event::Staff(StaffEvent::Command {
+                            command,
+                            actor: Actor::Technician,
+                            reply: Some(reply),
+                        })
                     })
                     .await
                 }
@@ -241,7 +253,11 @@ impl Control {
             },
             Command::State => {
                 let (reply, answer) = oneshot::channel();
-                if self.events.send(Event::State(reply)).is_err() {
+                if self
+                    .events
+                    .send(Event::Probe(ProbeEvent::State(reply)))
+                    .is_err()
+                {
                     return fail(STOPPED);
                 }
                 let Ok(state) = answer.await else {
@@ -259,7 +275,11 @@ impl Control {
             }
             Command::Settle { held } => {
                 let (reply, answer) = oneshot::channel();
-                if self.events.send(Event::Settle { held, reply }).is_err() || answer.await.is_err()
+                if self
+                    .events
+                    .send(Event::Probe(ProbeEvent::Settle { held, reply }))
+                    .is_err()
+                    || answer.await.is_err()
                 {
                     return fail(STOPPED);
                 }
@@ -268,7 +288,11 @@ impl Control {
             }
             Command::Printer(action) => {
                 let (reply, answer) = oneshot::channel();
-                if self.events.send(Event::SimPrinter(action, reply)).is_err() {
+                if self
+                    .events
+                    .send(Event::Probe(ProbeEvent::SimPrinter(action, reply)))
+                    .is_err()
+                {
                     return fail(STOPPED);
                 }
                 match answer.await.unwrap_or_else(|_| Err(STOPPED.into())) {
@@ -287,7 +311,11 @@ impl Control {
                 }
                 let years: Vec<i16> = calendar.years().collect();
                 let (reply, answer) = oneshot::channel();
-                if self.events.send(Event::Calendar(calendar, reply)).is_err() {
+                if self
+                    .events
+                    .send(Event::Staff(StaffEvent::Calendar(calendar, reply)))
+                    .is_err()
+                {
                     return fail(STOPPED);
                 }
                 match answer.await.unwrap_or_else(|_| Err(STOPPED.into())) {
@@ -389,7 +417,11 @@ impl Control {
 
     async fn barrier(&self) {
         let (reply, answer) = oneshot::channel();
-        if self.events.send(Event::Barrier(reply)).is_ok() {
+        if self
+            .events
+            .send(Event::Probe(ProbeEvent::Barrier(reply)))
+            .is_ok()
+        {
             let _ = answer.await;
         }
     }

@@ -8,6 +8,7 @@
 //! by sleeping until the filters' next deadline — under paused tokio time in
 //! tests, so bouncy edge trains run exactly and instantly.
 
+use crate::app::DeviceEvent;
 use std::time::Duration;
 
 use board::Input;
@@ -45,7 +46,7 @@ pub async fn run(
     let forward = |inputs: Vec<Input>| {
         for input in inputs {
             tracing::info!("evaluator: {input:?}");
-            let _ = events.send(Event::Input(input, None));
+            let _ = events.send(Event::Device(DeviceEvent::Input(input, None)));
         }
     };
     loop {
@@ -59,7 +60,7 @@ pub async fn run(
                 }
                 Some(KeyEvent::Press { window, level, reply }) => match keys.press(window, level) {
                     Ok(input) => {
-                        let _ = events.send(Event::Input(input, Some(reply)));
+                        let _ = events.send(Event::Device(DeviceEvent::Input(input, Some(reply))));
                     }
                     Err(e) => {
                         let _ = reply.send(Err(e));

@@ -117,6 +117,22 @@ impl JobKey {
 
 /// Everything the station loop reacts to.
 pub enum Event {
+    /// What a citizen does at the touchscreen.
+    Citizen(CitizenEvent),
+    /// What staff or a technician ask, with their credential.
+    Staff(StaffEvent),
+    /// What devices and the loop's workers report.
+    Device(DeviceEvent),
+    /// What tests, scripts and diagnostics ask of the loop.
+    Probe(ProbeEvent),
+    /// One second passed.
+    Tick,
+    /// Stop: finish or abandon printing, flush, exit.
+    Shutdown,
+}
+
+/// What a citizen does at the touchscreen.
+pub enum CitizenEvent {
     /// A citizen touched a category button; `english` when the screen was in
     /// English (the ticket is printed English first).
     TakeTicket {
@@ -124,22 +140,6 @@ pub enum Event {
         priority: bool,
         english: bool,
     },
-    /// A board input (keypad, evaluator, panic, smoke), with an optional reply for
-    /// the control socket.
-    Input(board::Input, Option<oneshot::Sender<Result<(), String>>>),
-    /// A domain command from a staff surface.
-    Command {
-        command: Command,
-        actor: Actor,
-        reply: Option<oneshot::Sender<Result<(), Refusal>>>,
-    },
-    /// The printer worker finished a job.
-    Printed { job: JobKey, outcome: PrintOutcome },
-    /// A job waits for a printer fault to clear; the ticket is valid.
-    PrintHeld { job: JobKey, reason: String },
-    /// The printer's port went away after the printer took (part of) a job
-    /// and before it confirmed it: the job is sent again, marked 补打.
-    PrintResent { job: JobKey },
     /// A citizen confirmed a complaint on the touchscreen; `english` when the
     /// screen was in English (the receipt is printed English first).
     FileComplaint {
@@ -149,6 +149,17 @@ pub enum Event {
         phone: Option<Phone>,
         form: u64,
         english: bool,
+    },
+}
+
+/// What staff (or a technician) ask, each with their credential: a PIN, a
+/// signed-in console session, or the control socket's file permissions.
+pub enum StaffEvent {
+    /// A domain command from a staff surface.
+    Command {
+        command: Command,
+        actor: Actor,
+        reply: Option<oneshot::Sender<Result<(), Refusal>>>,
     },
     /// The station manager extends a case's deadline; the PIN is checked
     /// first.
@@ -176,20 +187,6 @@ pub enum Event {
         pin: String,
         reply: oneshot::Sender<Result<(), String>>,
     },
-    /// The printer's state changed.
-    PrinterHealth(PrinterHealth),
-    /// The printer worker has exited.
-    PrinterStopped,
-    /// The station's state as JSON, for the control socket.
-    State(oneshot::Sender<crate::state::StationState>),
-    /// Answered when every event sent before it has been handled.
-    Barrier(oneshot::Sender<()>),
-    /// Answered when every print job has printed or failed — or, with `held`,
-    /// is held by a printer fault.
-    Settle {
-        held: bool,
-        reply: oneshot::Sender<()>,
-    },
     /// A staff member acknowledges (`reset` false) or resets a zone's alarm;
     /// the PIN is checked first.
     Alarm {
@@ -208,13 +205,6 @@ pub enum Event {
     },
     /// Staff mode: a staff member signs in with their PIN.
     StaffLogin { staff: String, pin: String },
-    /// A PIN check finished off the loop: its verdict, and what it was for.
-    PinChecked {
-        staff: String,
-        place: crate::domain::SignInPlace,
-        verdict: Result<crate::store::Verdict, String>,
-        purpose: PinPurpose,
-    },
     /// Staff mode: the signed-in member acknowledges or resets a zone's alarm.
     StaffAlarm { zone: String, reset: bool },
     /// Staff mode: the signed-in member asks for something at the kiosk.
@@ -226,15 +216,52 @@ pub enum Event {
         crate::domain::HolidayCalendar,
         oneshot::Sender<Result<(), String>>,
     ),
-    /// Plug or unplug the simulated printer.
-    SimPrinter(PrinterAction, oneshot::Sender<Result<(), String>>),
+}
+
+/// What the station's devices and workers report: board inputs, the printer
+/// worker, the PIN checker, the day's close.
+pub enum DeviceEvent {
+    /// A board input (keypad, evaluator, panic, smoke), with an optional reply for
+    /// the control socket.
+    Input(board::Input, Option<oneshot::Sender<Result<(), String>>>),
+    /// The printer worker finished a job.
+    Printed { job: JobKey, outcome: PrintOutcome },
+    /// A job waits for a printer fault to clear; the ticket is valid.
+    PrintHeld { job: JobKey, reason: String },
+    /// The printer's port went away after the printer took (part of) a job
+    /// and before it confirmed it: the job is sent again, marked 补打.
+    PrintResent { job: JobKey },
+    /// The printer's state changed.
+    PrinterHealth(PrinterHealth),
+    /// The printer worker has exited.
+    PrinterStopped,
+    /// A PIN check finished off the loop: its verdict, and what it was for.
+    PinChecked {
+        staff: String,
+        place: crate::domain::SignInPlace,
+        verdict: Result<crate::store::Verdict, String>,
+        purpose: PinPurpose,
+    },
     /// A business day closed: print its closing slip with the journal's
     /// head.
     DaySlip(jiff::civil::Date),
-    /// One second passed.
-    Tick,
-    /// Stop: finish or abandon printing, flush, exit.
-    Shutdown,
+}
+
+/// What tests, scripts and diagnostics ask of the loop: its state, a barrier,
+/// the printer settled, the simulated printer's cable.
+pub enum ProbeEvent {
+    /// The station's state as JSON, for the control socket.
+    State(oneshot::Sender<crate::state::StationState>),
+    /// Answered when every event sent before it has been handled.
+    Barrier(oneshot::Sender<()>),
+    /// Answered when every print job has printed or failed — or, with `held`,
+    /// is held by a printer fault.
+    Settle {
+        held: bool,
+        reply: oneshot::Sender<()>,
+    },
+    /// Plug or unplug the simulated printer.
+    SimPrinter(PrinterAction, oneshot::Sender<Result<(), String>>),
 }
 
 /// What a PIN is checked for; carried while the check runs off the loop,

@@ -22,6 +22,7 @@
 //! so paper running low or a cover left open reaches staff before a citizen
 //! finds out. Every wait here is bounded by a setting.
 
+use crate::app::DeviceEvent;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -92,7 +93,9 @@ impl PrinterWorker {
                         Err(RecvTimeoutError::Disconnected) => break,
                     }
                 }
-                let _ = worker.events.send(Event::PrinterStopped);
+                let _ = worker
+                    .events
+                    .send(Event::Device(DeviceEvent::PrinterStopped));
             })?;
         Ok(Self {
             jobs: Some(tx),
@@ -196,7 +199,9 @@ impl Worker {
     fn report(&mut self, health: PrinterHealth) {
         if self.reported.as_ref() != Some(&health) {
             self.reported = Some(health.clone());
-            let _ = self.events.send(Event::PrinterHealth(health));
+            let _ = self
+                .events
+                .send(Event::Device(DeviceEvent::PrinterHealth(health)));
         }
     }
 
@@ -272,10 +277,10 @@ impl Worker {
                     };
                     self.report(problem.health.clone());
                     if held.is_none() {
-                        let _ = self.events.send(Event::PrintHeld {
+                        let _ = self.events.send(Event::Device(DeviceEvent::PrintHeld {
                             job: job.job,
                             reason: reason.clone(),
-                        });
+                        }));
                     }
                     let printer_has_part =
                         (progress.sent > 0 || progress.marker) && problem.printer_keeps_data();
@@ -304,10 +309,10 @@ impl Worker {
         if let PrintOutcome::Failed { reason } = &outcome {
             tracing::warn!("{} not printed: {reason}", job.job);
         }
-        let _ = self.events.send(Event::Printed {
+        let _ = self.events.send(Event::Device(DeviceEvent::Printed {
             job: job.job,
             outcome,
-        });
+        }));
     }
 
     /// One try: status, the bytes still to send, the end marker. `Ok` carries
@@ -333,7 +338,9 @@ impl Worker {
         };
         if progress.resend && !progress.told {
             progress.told = true;
-            let _ = self.events.send(Event::PrintResent { job: job.job });
+            let _ = self
+                .events
+                .send(Event::Device(DeviceEvent::PrintResent { job: job.job }));
         }
         let printer = self.open()?;
         if !progress.marker {

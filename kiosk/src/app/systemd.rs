@@ -7,6 +7,7 @@
 //! Without `$NOTIFY_SOCKET` (a desktop, the tests that do not ask for it)
 //! nothing here does anything.
 
+use crate::app::ProbeEvent;
 use std::os::unix::net::{SocketAddr, UnixDatagram};
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,7 +85,10 @@ pub async fn watchdog(
     loop {
         ticker.tick().await;
         let (loop_tx, loop_rx) = oneshot::channel();
-        if events.send(Event::Barrier(loop_tx)).is_err() {
+        if events
+            .send(Event::Probe(ProbeEvent::Barrier(loop_tx)))
+            .is_err()
+        {
             return;
         }
         let (ui_tx, ui_rx) = oneshot::channel();

@@ -7,6 +7,7 @@
 //! is confirmed later, or a fault that has lasted, is found by sleeping until
 //! the zones' next deadline — under paused tokio time in tests.
 
+use crate::app::DeviceEvent;
 use std::time::Duration;
 
 use board::Input;
@@ -48,7 +49,7 @@ pub async fn run(
     let forward = |inputs: Vec<Input>| {
         for input in inputs {
             tracing::info!("zone: {input:?}");
-            let _ = events.send(Event::Input(input, None));
+            let _ = events.send(Event::Device(DeviceEvent::Input(input, None)));
         }
     };
     loop {

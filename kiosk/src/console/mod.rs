@@ -25,6 +25,7 @@ pub mod forms;
 pub mod listen;
 mod pages;
 
+use crate::app::{ProbeEvent, StaffEvent};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -177,7 +178,7 @@ impl ConsoleState {
     async fn state(&self) -> Result<crate::state::StationState, String> {
         let (reply, answer) = oneshot::channel();
         self.events
-            .send(Event::State(reply))
+            .send(Event::Probe(ProbeEvent::State(reply)))
             .map_err(|_| STOPPED.to_string())?;
         answer.await.map_err(|_| STOPPED.to_string())
     }
@@ -186,11 +187,11 @@ impl ConsoleState {
     async fn command_as(&self, command: Command, actor: Actor) -> Result<(), Refusal> {
         let (reply, answer) = oneshot::channel();
         self.events
-            .send(Event::Command {
+            .send(Event::Staff(StaffEvent::Command {
                 command,
                 actor,
                 reply: Some(reply),
-            })
+            }))
             .map_err(|_| Refusal::Stopping)?;
         answer.await.map_err(|_| Refusal::Stopping)?
     }
@@ -492,11 +493,11 @@ async fn login(
     let (reply, answer) = oneshot::channel();
     if st
         .events
-        .send(Event::CheckPin {
+        .send(Event::Staff(StaffEvent::CheckPin {
             staff: staff.clone(),
             pin: form.pin,
             reply,
-        })
+        }))
         .is_err()
     {
         return refused(StatusCode::SERVICE_UNAVAILABLE, None, STOPPED);

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)] // each test binary uses its own share of these
 
+use kiosk::app::{CitizenEvent, ProbeEvent};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -168,14 +169,16 @@ impl Rig {
     /// A citizen takes a ticket in `category`.
     pub async fn take_ticket(&self, category: char) {
         self.events
-            .send(Event::TakeTicket {
+            .send(Event::Citizen(CitizenEvent::TakeTicket {
                 category: category.to_string(),
                 priority: false,
                 english: false,
-            })
+            }))
             .unwrap();
         let (reply, done) = oneshot::channel();
-        self.events.send(Event::Barrier(reply)).unwrap();
+        self.events
+            .send(Event::Probe(ProbeEvent::Barrier(reply)))
+            .unwrap();
         done.await.unwrap();
     }
 
@@ -183,7 +186,9 @@ impl Rig {
     pub async fn send(&self, event: Event) {
         self.events.send(event).unwrap();
         let (reply, done) = oneshot::channel();
-        self.events.send(Event::Barrier(reply)).unwrap();
+        self.events
+            .send(Event::Probe(ProbeEvent::Barrier(reply)))
+            .unwrap();
         done.await.unwrap();
     }
 

@@ -1,6 +1,7 @@
 //! Deciding and committing: a command goes to the domain, its records through
 //! the single writer, and only then are its effects carried out.
 
+use crate::app::DeviceEvent;
 use std::time::Duration;
 
 use super::*;
@@ -428,7 +429,7 @@ impl Core {
                 // Needs the database's figures and head: done as an event of
                 // its own, after this one.
                 Effect::PrintDaySlip { day } => {
-                    let _ = self.events.send(Event::DaySlip(day));
+                    let _ = self.events.send(Event::Device(DeviceEvent::DaySlip(day)));
                 }
                 Effect::ReprintCase { case, document } => {
                     tracing::info!("case {case}: printing its {} again", document.zh());

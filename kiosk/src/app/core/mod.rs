@@ -2,6 +2,7 @@
 //! [`Event`] in order, commits before it acknowledges, and then drives the screen
 //! and the printer.
 
+use crate::app::{CitizenEvent, DeviceEvent, ProbeEvent, StaffEvent};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -232,32 +233,34 @@ impl Core {
 
     async fn handle(&mut self, event: Event) {
         match event {
-            Event::TakeTicket {
+            Event::Citizen(CitizenEvent::TakeTicket {
                 category,
                 priority,
                 english,
-            } => {
+            }) => {
                 let locale = if english { Locale::En } else { Locale::Zh };
                 self.take_ticket(&category, priority, locale).await;
             }
-            Event::Input(input, reply) => {
+            Event::Device(DeviceEvent::Input(input, reply)) => {
                 let result = self.input(input).await;
                 if let Some(reply) = reply {
                     let _ = reply.send(result);
                 }
             }
-            Event::Command {
+            Event::Staff(StaffEvent::Command {
                 command,
                 actor,
                 reply,
-            } => {
+            }) => {
                 let result = self.command(command, actor).await;
                 if let Some(reply) = reply {
                     let _ = reply.send(result);
                 }
             }
-            Event::Printed { job, outcome } => self.printed(job, outcome).await,
-            Event::PrintResent { job } => {
+            Event::Device(DeviceEvent::Printed { job, outcome }) => {
+                self.printed(job, outcome).await
+            }
+            Event::Device(DeviceEvent::PrintResent { job }) => {
                 if let Some(paper) = job.paper() {
                     tracing::warn!(
                         "{job}: the printer's port went away before it confirmed the print; sending it again marked 补打"
@@ -273,7 +276,7 @@ impl Core {
                     }
                 }
             }
-            Event::PrintHeld { job, reason } => {
+            Event::Device(DeviceEvent::PrintHeld { job, reason }) => {
                 tracing::warn!("{job} held until the printer recovers: {reason}");
                 if !self.held.contains(&job) {
                     self.held.push(job);
@@ -281,26 +284,26 @@ impl Core {
                 self.screen.print_state(job.code(), PrintState::Held);
                 self.settle_waiters();
             }
-            Event::FileComplaint {
+            Event::Citizen(CitizenEvent::FileComplaint {
                 topic,
                 window,
                 text,
                 phone,
                 form,
                 english,
-            } => {
+            }) => {
                 let locale = if english { Locale::En } else { Locale::Zh };
                 self.file_complaint(topic, window, text, phone, form, locale)
                     .await;
             }
-            Event::ExtendCase {
+            Event::Staff(StaffEvent::ExtendCase {
                 case,
                 days,
                 staff,
                 pin,
                 reason,
                 reply,
-            } => match case.parse::<CaseNo>() {
+            }) => match case.parse::<CaseNo>() {
                 Ok(case) => {
                     let purpose = PinPurpose::ExtendCase {
                         case,
@@ -315,7 +318,7 @@ impl Core {
                     let _ = reply.send(Err(e));
                 }
             },
-            Event::ConfirmClock { staff, pin, reply } => {
+            Event::Staff(StaffEvent::ConfirmClock { staff, pin, reply }) => {
                 self.begin_pin(
                     staff,
                     pin,
@@ -324,12 +327,12 @@ impl Core {
                 )
                 .await;
             }
-            Event::ExportCase {
+            Event::Staff(StaffEvent::ExportCase {
                 case,
                 staff,
                 pin,
                 reply,
-            } => match case.parse::<CaseNo>() {
+            }) => match case.parse::<CaseNo>() {
                 Ok(case) => {
                     let purpose = PinPurpose::ExportCase { case, reply };
                     self.begin_pin(staff, pin, SignInPlace::Command, purpose)
@@ -339,7 +342,7 @@ impl Core {
                     let _ = reply.send(Err(e));
                 }
             },
-            Event::PrinterHealth(health) => {
+            Event::Device(DeviceEvent::PrinterHealth(health)) => {
                 match self
                     .exec(Command::PrinterHealth(health), Actor::System)
                     .await
@@ -349,63 +352,65 @@ impl Core {
                 }
                 self.push_view();
             }
-            Event::PrinterStopped => {}
-            Event::State(reply) => {
+            Event::Device(DeviceEvent::PrinterStopped) => {}
+            Event::Probe(ProbeEvent::State(reply)) => {
                 let _ = reply.send(self.state());
             }
-            Event::Barrier(reply) => {
+            Event::Probe(ProbeEvent::Barrier(reply)) => {
                 let _ = reply.send(());
             }
-            Event::Settle { held, reply } => {
+            Event::Probe(ProbeEvent::Settle { held, reply }) => {
                 self.settle.push((held, reply));
                 self.settle_waiters();
             }
-            Event::SimPrinter(action, reply) => {
+            Event::Probe(ProbeEvent::SimPrinter(action, reply)) => {
                 let _ = reply.send(self.sim_printer_action(action));
             }
-            Event::Alarm {
+            Event::Staff(StaffEvent::Alarm {
                 reset,
                 zone,
                 staff,
                 pin,
                 reply,
-            } => {
+            }) => {
                 let purpose = PinPurpose::Alarm { reset, zone, reply };
                 self.begin_pin(staff, pin, SignInPlace::Command, purpose)
                     .await;
             }
-            Event::StaffLogin { staff, pin } => {
+            Event::Staff(StaffEvent::StaffLogin { staff, pin }) => {
                 let purpose = PinPurpose::StaffMode {
                     session: self.staff_mode,
                 };
                 self.begin_pin(staff, pin, SignInPlace::Touchscreen, purpose)
                     .await;
             }
-            Event::CheckPin { staff, pin, reply } => {
+            Event::Staff(StaffEvent::CheckPin { staff, pin, reply }) => {
                 self.begin_pin(staff, pin, SignInPlace::Console, PinPurpose::Console(reply))
                     .await;
             }
-            Event::PinChecked {
+            Event::Device(DeviceEvent::PinChecked {
                 staff,
                 place,
                 verdict,
                 purpose,
-            } => self.pin_checked(staff, place, verdict, purpose).await,
-            Event::StaffAlarm { zone, reset } => self.staff_alarm(zone, reset).await,
-            Event::StaffAction(action) => self.staff_action(action).await,
-            Event::StaffExit => {
+            }) => self.pin_checked(staff, place, verdict, purpose).await,
+            Event::Staff(StaffEvent::StaffAlarm { zone, reset }) => {
+                self.staff_alarm(zone, reset).await
+            }
+            Event::Staff(StaffEvent::StaffAction(action)) => self.staff_action(action).await,
+            Event::Staff(StaffEvent::StaffExit) => {
                 self.staff_mode += 1;
                 if let Some((staff, _)) = self.session.take() {
                     tracing::info!("staff {staff} left staff mode");
                 }
             }
-            Event::Calendar(calendar, reply) => {
+            Event::Staff(StaffEvent::Calendar(calendar, reply)) => {
                 let years: Vec<String> = calendar.years().map(|y| y.to_string()).collect();
                 tracing::info!("holiday calendar reloaded: years {}", years.join(", "));
                 self.station.set_calendar(calendar);
                 let _ = reply.send(Ok(()));
             }
-            Event::DaySlip(day) => self.day_slip(day).await,
+            Event::Device(DeviceEvent::DaySlip(day)) => self.day_slip(day).await,
             Event::Tick => {
                 match self.exec(Command::Tick, Actor::System).await {
                     // The day's close (its slip), staff notices.
@@ -447,8 +452,8 @@ impl Core {
             loop {
                 tokio::select! {
                     e = events.recv() => match e {
-                        Some(Event::Printed { job, outcome }) => self.printed(job, outcome).await,
-                        Some(Event::PrinterStopped) | None => break,
+                        Some(Event::Device(DeviceEvent::Printed { job, outcome })) => self.printed(job, outcome).await,
+                        Some(Event::Device(DeviceEvent::PrinterStopped)) | None => break,
                         Some(other) => refuse(other),
                     },
                     _ = &mut grace, if !abandoned => {
@@ -474,15 +479,15 @@ impl Core {
 fn refuse(event: Event) {
     let stopping = || "the kiosk is stopping".to_string();
     match event {
-        Event::Input(_, Some(reply)) => {
+        Event::Device(DeviceEvent::Input(_, Some(reply))) => {
             let _ = reply.send(Err(stopping()));
         }
-        Event::Command {
+        Event::Staff(StaffEvent::Command {
             reply: Some(reply), ..
-        } => {
+        }) => {
             let _ = reply.send(Err(Refusal::Stopping));
         }
-        Event::PinChecked { purpose, .. } => match purpose {
+        Event::Device(DeviceEvent::PinChecked { purpose, .. }) => match purpose {
             PinPurpose::Console(reply) => {
                 let _ = reply.send(Err(stopping()));
             }
@@ -494,15 +499,15 @@ fn refuse(event: Event) {
             }
             PinPurpose::StaffMode { .. } => {}
         },
-        Event::CheckPin { reply, .. } => {
+        Event::Staff(StaffEvent::CheckPin { reply, .. }) => {
             let _ = reply.send(Err(stopping()));
         }
-        Event::SimPrinter(_, reply)
-        | Event::Calendar(_, reply)
-        | Event::Alarm { reply, .. }
-        | Event::ConfirmClock { reply, .. }
-        | Event::ExtendCase { reply, .. }
-        | Event::ExportCase { reply, .. } => {
+        Event::Probe(ProbeEvent::SimPrinter(_, reply))
+        | Event::Staff(StaffEvent::Calendar(_, reply))
+        | Event::Staff(StaffEvent::Alarm { reply, .. })
+        | Event::Staff(StaffEvent::ConfirmClock { reply, .. })
+        | Event::Staff(StaffEvent::ExtendCase { reply, .. })
+        | Event::Staff(StaffEvent::ExportCase { reply, .. }) => {
             let _ = reply.send(Err(stopping()));
         }
         _ => {}

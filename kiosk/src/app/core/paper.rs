@@ -1,6 +1,7 @@
 //! Print jobs: tickets, case documents and closing slips handed to the printer
 //! worker, and what its outcomes mean for the station.
 
+use crate::app::DeviceEvent;
 use board::command::PrinterAction;
 
 use super::commit::deadline_text;
@@ -223,12 +224,12 @@ impl Core {
         };
         self.pending.push(key);
         if !printer.submit(job) {
-            let _ = self.events.send(Event::Printed {
+            let _ = self.events.send(Event::Device(DeviceEvent::Printed {
                 job: key,
                 outcome: PrintOutcome::Failed {
                     reason: "the printer worker has stopped".into(),
                 },
-            });
+            }));
         }
         true
     }

@@ -2,6 +2,7 @@
 //! mode's actions, alarms reset by staff.
 
 use super::*;
+use crate::app::DeviceEvent;
 use crate::app::{Event, PinPurpose, StaffAction, StaffOutcome, ZoneRequest};
 use crate::domain::{Actor, CategoryId, Command, SignInPlace, StaffRole, WindowNo};
 use crate::store::PinRefusal;
@@ -42,12 +43,12 @@ impl Core {
         self.pins_pending += 1;
         tokio::spawn(async move {
             let verdict = checker.verify(staff.clone(), pin, now, place).await;
-            let _ = events.send(Event::PinChecked {
+            let _ = events.send(Event::Device(DeviceEvent::PinChecked {
                 staff,
                 place,
                 verdict,
                 purpose,
-            });
+            }));
         });
     }
 

@@ -233,184 +233,10 @@ impl Core {
 
     async fn handle(&mut self, event: Event) {
         match event {
-            Event::Citizen(CitizenEvent::TakeTicket {
-                category,
-                priority,
-                english,
-            }) => {
-                let locale = if english { Locale::En } else { Locale::Zh };
-                self.take_ticket(&category, priority, locale).await;
-            }
-            Event::Device(DeviceEvent::Input(input, reply)) => {
-                let result = self.input(input).await;
-                if let Some(reply) = reply {
-                    let _ = reply.send(result);
-                }
-            }
-            Event::Staff(StaffEvent::Command {
-                command,
-                actor,
-                reply,
-            }) => {
-                let result = self.command(command, actor).await;
-                if let Some(reply) = reply {
-                    let _ = reply.send(result);
-                }
-            }
-            Event::Device(DeviceEvent::Printed { job, outcome }) => {
-                self.printed(job, outcome).await
-            }
-            Event::Device(DeviceEvent::PrintResent { job }) => {
-                if let Some(paper) = job.paper() {
-                    tracing::warn!(
-                        "{job}: the printer's port went away before it confirmed the print; sending it again marked 补打"
-                    );
-                    if let Err(f) = self
-                        .exec(Command::PrintResent { paper }, Actor::System)
-                        .await
-                    {
-                        tracing::error!(
-                            "cannot journal the second print of {job}: {}",
-                            f.message()
-                        );
-                    }
-                }
-            }
-            Event::Device(DeviceEvent::PrintHeld { job, reason }) => {
-                tracing::warn!("{job} held until the printer recovers: {reason}");
-                if !self.held.contains(&job) {
-                    self.held.push(job);
-                }
-                self.screen.print_state(job.code(), PrintState::Held);
-                self.settle_waiters();
-            }
-            Event::Citizen(CitizenEvent::FileComplaint {
-                topic,
-                window,
-                text,
-                phone,
-                form,
-                english,
-            }) => {
-                let locale = if english { Locale::En } else { Locale::Zh };
-                self.file_complaint(topic, window, text, phone, form, locale)
-                    .await;
-            }
-            Event::Staff(StaffEvent::ExtendCase {
-                case,
-                days,
-                staff,
-                pin,
-                reason,
-                reply,
-            }) => match case.parse::<CaseNo>() {
-                Ok(case) => {
-                    let purpose = PinPurpose::ExtendCase {
-                        case,
-                        days,
-                        reason,
-                        reply,
-                    };
-                    self.begin_pin(staff, pin, SignInPlace::Command, purpose)
-                        .await;
-                }
-                Err(e) => {
-                    let _ = reply.send(Err(e));
-                }
-            },
-            Event::Staff(StaffEvent::ConfirmClock { staff, pin, reply }) => {
-                self.begin_pin(
-                    staff,
-                    pin,
-                    SignInPlace::Command,
-                    PinPurpose::ConfirmClock(reply),
-                )
-                .await;
-            }
-            Event::Staff(StaffEvent::ExportCase {
-                case,
-                staff,
-                pin,
-                reply,
-            }) => match case.parse::<CaseNo>() {
-                Ok(case) => {
-                    let purpose = PinPurpose::ExportCase { case, reply };
-                    self.begin_pin(staff, pin, SignInPlace::Command, purpose)
-                        .await;
-                }
-                Err(e) => {
-                    let _ = reply.send(Err(e));
-                }
-            },
-            Event::Device(DeviceEvent::PrinterHealth(health)) => {
-                match self
-                    .exec(Command::PrinterHealth(health), Actor::System)
-                    .await
-                {
-                    Ok(effects) => self.perform(effects),
-                    Err(f) => tracing::error!("cannot record the printer's state: {}", f.message()),
-                }
-                self.push_view();
-            }
-            Event::Device(DeviceEvent::PrinterStopped) => {}
-            Event::Probe(ProbeEvent::State(reply)) => {
-                let _ = reply.send(self.state());
-            }
-            Event::Probe(ProbeEvent::Barrier(reply)) => {
-                let _ = reply.send(());
-            }
-            Event::Probe(ProbeEvent::Settle { held, reply }) => {
-                self.settle.push((held, reply));
-                self.settle_waiters();
-            }
-            Event::Probe(ProbeEvent::SimPrinter(action, reply)) => {
-                let _ = reply.send(self.sim_printer_action(action));
-            }
-            Event::Staff(StaffEvent::Alarm {
-                reset,
-                zone,
-                staff,
-                pin,
-                reply,
-            }) => {
-                let purpose = PinPurpose::Alarm { reset, zone, reply };
-                self.begin_pin(staff, pin, SignInPlace::Command, purpose)
-                    .await;
-            }
-            Event::Staff(StaffEvent::StaffLogin { staff, pin }) => {
-                let purpose = PinPurpose::StaffMode {
-                    session: self.staff_mode,
-                };
-                self.begin_pin(staff, pin, SignInPlace::Touchscreen, purpose)
-                    .await;
-            }
-            Event::Staff(StaffEvent::CheckPin { staff, pin, reply }) => {
-                self.begin_pin(staff, pin, SignInPlace::Console, PinPurpose::Console(reply))
-                    .await;
-            }
-            Event::Device(DeviceEvent::PinChecked {
-                staff,
-                place,
-                verdict,
-                purpose,
-            }) => self.pin_checked(staff, place, verdict, purpose).await,
-            Event::Staff(StaffEvent::StaffAlarm { zone, reset }) => {
-                self.staff_alarm(zone, reset).await
-            }
-            Event::Staff(StaffEvent::StaffAction(action)) => self.staff_action(action).await,
-            Event::Staff(StaffEvent::StaffExit) => {
-                self.staff_mode += 1;
-                if let Some((staff, _)) = self.session.take() {
-                    tracing::info!("staff {staff} left staff mode");
-                }
-            }
-            Event::Staff(StaffEvent::Calendar(calendar, reply)) => {
-                let years: Vec<String> = calendar.years().map(|y| y.to_string()).collect();
-                tracing::info!("holiday calendar reloaded: years {}", years.join(", "));
-                self.station.set_calendar(calendar);
-                let _ = reply.send(Ok(()));
-            }
-            Event::Device(DeviceEvent::DaySlip(day)) => self.day_slip(day).await,
+            Event::Citizen(event) => self.citizen(event).await,
+            Event::Staff(event) => self.staff_event(event).await,
+            Event::Device(event) => self.device(event).await,
+            Event::Probe(event) => self.probe(event).await,
             Event::Tick => {
                 match self.exec(Command::Tick, Actor::System).await {
                     // The day's close (its slip), staff notices.
@@ -437,6 +263,204 @@ impl Core {
                 }
             }
             Event::Shutdown => {}
+        }
+    }
+
+    /// What a citizen did at the touchscreen.
+    async fn citizen(&mut self, event: CitizenEvent) {
+        match event {
+            CitizenEvent::TakeTicket {
+                category,
+                priority,
+                english,
+            } => {
+                let locale = if english { Locale::En } else { Locale::Zh };
+                self.take_ticket(&category, priority, locale).await;
+            }
+            CitizenEvent::FileComplaint {
+                topic,
+                window,
+                text,
+                phone,
+                form,
+                english,
+            } => {
+                let locale = if english { Locale::En } else { Locale::Zh };
+                self.file_complaint(topic, window, text, phone, form, locale)
+                    .await;
+            }
+        }
+    }
+
+    /// What staff or a technician asked.
+    async fn staff_event(&mut self, event: StaffEvent) {
+        match event {
+            StaffEvent::Command {
+                command,
+                actor,
+                reply,
+            } => {
+                let result = self.command(command, actor).await;
+                if let Some(reply) = reply {
+                    let _ = reply.send(result);
+                }
+            }
+            StaffEvent::ExtendCase {
+                case,
+                days,
+                staff,
+                pin,
+                reason,
+                reply,
+            } => match case.parse::<CaseNo>() {
+                Ok(case) => {
+                    let purpose = PinPurpose::ExtendCase {
+                        case,
+                        days,
+                        reason,
+                        reply,
+                    };
+                    self.begin_pin(staff, pin, SignInPlace::Command, purpose)
+                        .await;
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
+            StaffEvent::ConfirmClock { staff, pin, reply } => {
+                self.begin_pin(
+                    staff,
+                    pin,
+                    SignInPlace::Command,
+                    PinPurpose::ConfirmClock(reply),
+                )
+                .await;
+            }
+            StaffEvent::ExportCase {
+                case,
+                staff,
+                pin,
+                reply,
+            } => match case.parse::<CaseNo>() {
+                Ok(case) => {
+                    let purpose = PinPurpose::ExportCase { case, reply };
+                    self.begin_pin(staff, pin, SignInPlace::Command, purpose)
+                        .await;
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
+            StaffEvent::Alarm {
+                reset,
+                zone,
+                staff,
+                pin,
+                reply,
+            } => {
+                let purpose = PinPurpose::Alarm { reset, zone, reply };
+                self.begin_pin(staff, pin, SignInPlace::Command, purpose)
+                    .await;
+            }
+            StaffEvent::StaffLogin { staff, pin } => {
+                let purpose = PinPurpose::StaffMode {
+                    session: self.staff_mode,
+                };
+                self.begin_pin(staff, pin, SignInPlace::Touchscreen, purpose)
+                    .await;
+            }
+            StaffEvent::CheckPin { staff, pin, reply } => {
+                self.begin_pin(staff, pin, SignInPlace::Console, PinPurpose::Console(reply))
+                    .await;
+            }
+            StaffEvent::StaffAlarm { zone, reset } => self.staff_alarm(zone, reset).await,
+            StaffEvent::StaffAction(action) => self.staff_action(action).await,
+            StaffEvent::StaffExit => {
+                self.staff_mode += 1;
+                if let Some((staff, _)) = self.session.take() {
+                    tracing::info!("staff {staff} left staff mode");
+                }
+            }
+            StaffEvent::Calendar(calendar, reply) => {
+                let years: Vec<String> = calendar.years().map(|y| y.to_string()).collect();
+                tracing::info!("holiday calendar reloaded: years {}", years.join(", "));
+                self.station.set_calendar(calendar);
+                let _ = reply.send(Ok(()));
+            }
+        }
+    }
+
+    /// What a device or one of the loop's workers reported.
+    async fn device(&mut self, event: DeviceEvent) {
+        match event {
+            DeviceEvent::Input(input, reply) => {
+                let result = self.input(input).await;
+                if let Some(reply) = reply {
+                    let _ = reply.send(result);
+                }
+            }
+            DeviceEvent::Printed { job, outcome } => self.printed(job, outcome).await,
+            DeviceEvent::PrintResent { job } => {
+                if let Some(paper) = job.paper() {
+                    tracing::warn!(
+                        "{job}: the printer's port went away before it confirmed the print; sending it again marked 补打"
+                    );
+                    if let Err(f) = self
+                        .exec(Command::PrintResent { paper }, Actor::System)
+                        .await
+                    {
+                        tracing::error!(
+                            "cannot journal the second print of {job}: {}",
+                            f.message()
+                        );
+                    }
+                }
+            }
+            DeviceEvent::PrintHeld { job, reason } => {
+                tracing::warn!("{job} held until the printer recovers: {reason}");
+                if !self.held.contains(&job) {
+                    self.held.push(job);
+                }
+                self.screen.print_state(job.code(), PrintState::Held);
+                self.settle_waiters();
+            }
+            DeviceEvent::PrinterHealth(health) => {
+                match self
+                    .exec(Command::PrinterHealth(health), Actor::System)
+                    .await
+                {
+                    Ok(effects) => self.perform(effects),
+                    Err(f) => tracing::error!("cannot record the printer's state: {}", f.message()),
+                }
+                self.push_view();
+            }
+            DeviceEvent::PrinterStopped => {}
+            DeviceEvent::PinChecked {
+                staff,
+                place,
+                verdict,
+                purpose,
+            } => self.pin_checked(staff, place, verdict, purpose).await,
+            DeviceEvent::DaySlip(day) => self.day_slip(day).await,
+        }
+    }
+
+    /// What a test, script or diagnostic asked.
+    async fn probe(&mut self, event: ProbeEvent) {
+        match event {
+            ProbeEvent::State(reply) => {
+                let _ = reply.send(self.state());
+            }
+            ProbeEvent::Barrier(reply) => {
+                let _ = reply.send(());
+            }
+            ProbeEvent::Settle { held, reply } => {
+                self.settle.push((held, reply));
+                self.settle_waiters();
+            }
+            ProbeEvent::SimPrinter(action, reply) => {
+                let _ = reply.send(self.sim_printer_action(action));
+            }
         }
     }
 

@@ -31,6 +31,15 @@ fn src(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(rel)
 }
 
+/// Every crate's sources, relative to the kiosk's folder.
+const CRATE_ROOTS: [&str; 5] = [
+    "src",
+    "domain/src",
+    "store/src",
+    "../drivers/src",
+    "../board/src",
+];
+
 /// A crate of the workspace by its folder, relative to the kiosk's.
 fn crate_dir(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
@@ -129,15 +138,8 @@ fn anyhow_lives_only_in_the_binary() {
 
 #[test]
 fn every_source_file_says_what_it_is() {
-    let roots = [
-        "src",
-        "domain/src",
-        "store/src",
-        "../drivers/src",
-        "../board/src",
-    ];
-    for root in roots {
-        for (path, text) in sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join(root)) {
+    for root in CRATE_ROOTS {
+        for (path, text) in sources(&crate_dir(root)) {
             assert!(
                 text.starts_with("//!"),
                 "{} has no //! header",
@@ -246,14 +248,7 @@ fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>>
 
 #[test]
 fn no_crate_has_a_module_cycle() {
-    let roots = [
-        "src",
-        "domain/src",
-        "store/src",
-        "../drivers/src",
-        "../board/src",
-    ];
-    for root in roots {
+    for root in CRATE_ROOTS {
         let graph = module_graph(&crate_dir(root));
         assert!(
             graph.len() > 1 || root.contains("store"),
@@ -279,15 +274,8 @@ fn no_source_file_is_over_a_thousand_lines() {
     // Test code aside: test modules, the crates' tests folders, and the
     // modules only tests build (this one, the contrast and glyph checks).
     let test_only = ["tests.rs", "tidy.rs", "contrast.rs", "glyphs.rs"];
-    let roots = [
-        "src",
-        "domain/src",
-        "store/src",
-        "../drivers/src",
-        "../board/src",
-    ];
     let mut long = Vec::new();
-    for root in roots {
+    for root in CRATE_ROOTS {
         for (path, text) in sources(&crate_dir(root)) {
             let test = test_only.iter().any(|t| path.ends_with(t))
                 || path.components().any(|c| c.as_os_str() == "tests");

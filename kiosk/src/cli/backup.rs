@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use jiff::Timestamp;
 use kiosk::config::Config;
 use kiosk::data::DataDir;
-use kiosk::store::{self};
+use kiosk::store;
 
 use super::*;
 

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::forms::{CaseForm, Done, urlencode};
 use crate::domain::{CaseNo, Command, SignInPlace, StaffRole};
-use crate::store::{self};
+use crate::store;
 
 use super::*;
 

@@ -9,6 +9,16 @@ use domain::{BuzzerPattern, PrinterHealth, StationView};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+/// A value's name as the snapshot's JSON spells it (`panic`, `open`,
+/// `received`): how staff surfaces name a role, a fault or a stage.
+pub fn word<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
 /// Everything the station shows of itself at one instant.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StationState {

@@ -38,11 +38,6 @@ impl Shutdown {
         self.token.cancel();
     }
 
-    /// Whether stopping has begun.
-    pub fn stopping(&self) -> bool {
-        self.token.is_cancelled()
-    }
-
     /// Resolves once stopping has begun.
     pub async fn begun(&self) {
         self.token.cancelled().await;

@@ -9,7 +9,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde_json::Value;
 
 use crate::domain::{Paper, PrinterHealth};
-use crate::state::StationState;
+use crate::state::{StationState, word};
 
 use super::Session;
 use super::forms::LogQuery;
@@ -136,21 +136,6 @@ fn text(v: &Value) -> String {
         Value::Null => "—".into(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
-    }
-}
-
-/// A value's name as its JSON spells it (`panic`, `paper_low`, `受理`).
-fn word<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(serde_json::Value::Object(map)) => map
-            .values()
-            .next()
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string(),
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
     }
 }
 

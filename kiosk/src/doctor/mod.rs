@@ -21,7 +21,7 @@ use board::profile::{Backend, BoardProfile, Display, ZoneWiring};
 use serde_json::Value;
 
 use crate::domain::PrinterHealth;
-use crate::state::StationState;
+use crate::state::{StationState, word};
 
 use crate::config::{Config, PrinterPort};
 
@@ -480,15 +480,6 @@ fn live_checks(state: &StationState) -> Vec<Check> {
         }
     }
     checks
-}
-
-/// A value's name as its JSON spells it (`open`, `short`).
-fn word<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
 }
 
 /// The hardware opened here (the station does not run).

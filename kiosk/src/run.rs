@@ -455,16 +455,10 @@ fn start_console(
     Some(format!("{scheme}://{addr}"))
 }
 
-/// The headless screen: Slint's testing platform with its real software
-/// renderer, a working event loop and the system time.
+/// The headless screen: the real UI on Slint's public platform API and its
+/// software renderer, with an event loop of its own (`ui/headless.rs`).
 pub fn init_headless() -> Result<(), RunError> {
-    use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
-    let backend = TestingBackend::new(TestingBackendOptions {
-        mock_time: false,
-        threading: true,
-        renderer_name: Some("software".into()),
-    });
-    slint::platform::set_platform(Box::new(backend)).map_err(|e| RunError::Ui(e.to_string()))
+    ui::headless::init().map_err(|e| RunError::Ui(e.to_string()))
 }
 
 fn toml_string(s: &str) -> String {

@@ -45,11 +45,13 @@ fn crate_dir(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-/// The crates the domain's build pulls in, as `cargo tree` lists them.
-fn domain_dependencies() -> Vec<String> {
+/// The crates a package's build pulls in, as `cargo tree` lists them, with
+/// `extra` arguments (features).
+fn dependencies(package: &str, extra: &[&str]) -> Vec<String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = std::process::Command::new(cargo)
-        .args(["tree", "--offline", "-p", "domain", "-e", "normal,build"])
+        .args(["tree", "--offline", "-p", package, "-e", "normal,build"])
+        .args(extra)
         .args(["--prefix", "none", "--format", "{p}"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -68,7 +70,7 @@ fn domain_dependencies() -> Vec<String> {
 
 #[test]
 fn the_domains_dependency_tree_has_no_io_crate() {
-    let deps = domain_dependencies();
+    let deps = dependencies("domain", &[]);
     assert!(
         deps.iter().any(|d| d == "jiff"),
         "cargo tree listed {deps:?}"
@@ -89,6 +91,29 @@ fn the_domains_dependency_tree_has_no_io_crate() {
     ] {
         assert!(!deps.iter().any(|d| d == io), "the domain depends on {io}");
     }
+}
+
+#[test]
+fn the_pi_package_links_no_slint_internals() {
+    // The features `scripts/package-deb` builds with.
+    let pi = ["--no-default-features", "--features", "gpiocdev,i2c"];
+    let deps = dependencies("kiosk", &pi);
+    assert!(
+        deps.iter().any(|d| d == "slint"),
+        "cargo tree listed {deps:?}"
+    );
+    assert!(
+        !deps.iter().any(|d| d.starts_with("i-slint-backend-testing")),
+        "the Pi package links Slint's testing backend"
+    );
+    let script = std::fs::read_to_string(crate_dir("../scripts/package-deb")).unwrap();
+    assert!(
+        script.contains("--no-default-features --features gpiocdev,i2c"),
+        "scripts/package-deb builds other features than this test checks"
+    );
+    // The default build, which the tests drive, has the probe.
+    let dev = dependencies("kiosk", &[]);
+    assert!(dev.iter().any(|d| d == "i-slint-backend-testing"));
 }
 
 #[test]

@@ -10,7 +10,6 @@ use std::path::Path;
 use std::rc::Rc;
 
 use board::command::Target;
-use i_slint_backend_testing::{ElementHandle, ElementRoot};
 use slint::platform::{PointerEventButton, WindowEvent};
 use slint::{ComponentHandle, LogicalPosition, ModelRc, VecModel};
 
@@ -371,18 +370,35 @@ pub fn show_problem(window: &KioskWindow, closed: bool) {
     }
 }
 
-/// Finds the element a tap means: an element id (`Component::id` or just `id`),
-/// an accessible id (`category-A`), or an accessible label.
+/// Finds the element a tap means: a point on the screen, an element id
+/// (`Component::id` or just `id`), an accessible id (`category-A`), or an
+/// accessible label. Elements are looked up through Slint's element
+/// search, which only the `screen-probe` feature builds (it is not in the
+/// Pi package; ADR 0024); a point works in every build.
 fn find(window: &KioskWindow, target: &Target) -> Result<LogicalPosition, String> {
+    match target {
+        Target::At { x, y } => {
+            let scale = window.window().scale_factor();
+            Ok(LogicalPosition::new(x / scale, y / scale))
+        }
+        _ => find_element(window, target),
+    }
+}
+
+#[cfg(not(feature = "screen-probe"))]
+fn find_element(_: &KioskWindow, _: &Target) -> Result<LogicalPosition, String> {
+    Err("this kiosk was built without screen probes (feature `screen-probe`): tap a point, `tap X Y`".into())
+}
+
+#[cfg(feature = "screen-probe")]
+fn find_element(window: &KioskWindow, target: &Target) -> Result<LogicalPosition, String> {
+    use i_slint_backend_testing::{ElementHandle, ElementRoot};
     let visible = |e: &ElementHandle| {
         let size = e.size();
         e.is_valid() && size.width > 0.0 && size.height > 0.0 && e.computed_opacity() > 0.0
     };
     let (found, missing): (Vec<ElementHandle>, String) = match target {
-        Target::At { x, y } => {
-            let scale = window.window().scale_factor();
-            return Ok(LogicalPosition::new(x / scale, y / scale));
-        }
+        Target::At { .. } => return find(window, target),
         Target::Label(label) => (
             ElementHandle::find_by_accessible_label(window, label).collect(),
             format!("nothing on the screen has the label `{label}`"),
@@ -619,6 +635,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
 
 #[cfg(test)]
 mod fit;
+pub mod headless;
 
 #[cfg(test)]
 mod tests {

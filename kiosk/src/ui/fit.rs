@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use i_slint_backend_testing::mock_elapsed_time;
+use i_slint_backend_testing::{ElementHandle, ElementRoot, mock_elapsed_time};
 
 use super::*;
 

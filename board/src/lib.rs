@@ -8,6 +8,9 @@
 //! - [`profile`]: board profiles — evaluator keys, their pins, filters and
 //!   card displays.
 //! - [`gpio`]: the Pi's GPIO lines through the profile's backend.
+//! - [`pi`]: the Pi's hardware routed to the station — the input thread, the
+//!   loops' sampling, the outputs by role, the window cards' displays — and
+//!   simulated lines and ADCs behind the same traits, for tests.
 //! - [`keys`]: raw key edges through the input filters to ratings and faults.
 //! - [`zones`]: safety zone readings through the supervised-zone state
 //!   machines to alarms and faults.
@@ -21,6 +24,7 @@ pub mod gpio;
 pub mod keys;
 #[cfg(feature = "ssd1306")]
 pub mod oled;
+pub mod pi;
 pub mod profile;
 pub mod sim;
 pub mod zones;

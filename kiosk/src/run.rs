@@ -265,7 +265,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     });
     core.with_backlight(backlight, backlight_margin);
     if let Some(lines) = hardware.outputs {
-        core.with_output_lines(lines, config.board.outputs);
+        core.with_output_lines(lines);
     }
     core.with_board_problems(hardware.problems.clone());
     let problems_at_start = hardware.problems.now();

@@ -103,7 +103,9 @@ fn the_pi_package_links_no_slint_internals() {
         "cargo tree listed {deps:?}"
     );
     assert!(
-        !deps.iter().any(|d| d.starts_with("i-slint-backend-testing")),
+        !deps
+            .iter()
+            .any(|d| d.starts_with("i-slint-backend-testing")),
         "the Pi package links Slint's testing backend"
     );
     let script = std::fs::read_to_string(crate_dir("../scripts/package-deb")).unwrap();

@@ -4,150 +4,32 @@
 //! buzzer briefly, and the heartbeat toggles every second while the station is
 //! healthy, for an external watchdog or alarm panel.
 //!
-//! The levels are kept here and reported by the `state` command; on a Pi the
-//! profile's GPIO lines follow them: a line that could not be set is set
-//! again at the next change or heartbeat, and the buzzer line plays its
-//! pattern's cadence on a thread of its own (continuous for an alarm, a short
-//! beep every ten seconds for a fault, three short beeps for a bad rating).
-
-use std::collections::BTreeMap;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+//! The levels are kept here and reported by the `state` command; on a Pi
+//! `board::pi::OutputDriver` sets the profile's lines by role, sets again a
+//! line that failed, and plays the buzzer's cadence.
 
 use jiff::{SignedDuration, Timestamp};
 
-use board::gpio::OutputLines;
+use board::pi::{Buzzer, Output, OutputDriver};
 
 use crate::domain::{BuzzerPattern, OutputState};
 
 /// How long a bad rating's beeps last.
 const BEEPS: SignedDuration = SignedDuration::from_secs(3);
 
-/// The board's output lines, shared by the station loop and the buzzer's
-/// thread, with the level each pin was last set to and its last failure.
-struct Driven {
-    lines: Box<dyn OutputLines>,
-    applied: BTreeMap<u32, bool>,
-    failed: BTreeMap<u32, String>,
-}
-
-impl Driven {
-    /// Sets `pin` unless it is at `on` already; a failure is logged once per
-    /// pin and message, and tried again at the next call.
-    fn set(&mut self, pin: u32, on: bool) {
-        if self.applied.get(&pin) == Some(&on) {
-            return;
-        }
-        match self.lines.set(pin, on) {
-            Ok(()) => {
-                self.applied.insert(pin, on);
-                if self.failed.remove(&pin).is_some() {
-                    tracing::info!("outputs: GPIO {pin} is driven again");
-                }
-            }
-            Err(e) => {
-                let e = e.to_string();
-                if self.failed.get(&pin) != Some(&e) {
-                    tracing::error!("outputs: {e}");
-                }
-                self.applied.remove(&pin);
-                self.failed.insert(pin, e);
-            }
-        }
-    }
-}
-
-/// Locks the lines; a thread that panicked while holding them left nothing
-/// half-done that matters (levels are set again anyway).
-fn lock(driven: &Mutex<Driven>) -> std::sync::MutexGuard<'_, Driven> {
-    driven.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// The board's output lines and which pin is which.
-struct Lines {
-    driven: Arc<Mutex<Driven>>,
-    pins: board::profile::Outputs,
-    /// The buzzer's thread, told each new pattern.
-    buzzer: Option<Sender<BuzzerPattern>>,
-}
-
-impl Lines {
-    fn set(&self, pin: Option<u32>, on: bool) {
-        if let Some(pin) = pin {
-            lock(&self.driven).set(pin, on);
-        }
-    }
-}
-
-/// A pattern's cadence: `(on, for how long)` steps, and whether they repeat.
-pub fn cadence(pattern: BuzzerPattern) -> (&'static [(bool, Duration)], bool) {
-    const BEEP: Duration = Duration::from_millis(150);
-    const OFF: [(bool, Duration); 1] = [(false, Duration::MAX)];
-    const ON: [(bool, Duration); 1] = [(true, Duration::MAX)];
-    const FAULT: [(bool, Duration); 2] = [
-        (true, Duration::from_millis(200)),
-        (false, Duration::from_millis(9_800)),
-    ];
-    const BAD: [(bool, Duration); 6] = [
-        (true, BEEP),
-        (false, BEEP),
-        (true, BEEP),
-        (false, BEEP),
-        (true, BEEP),
-        (false, Duration::MAX),
-    ];
+/// What the board's buzzer plays for the station's pattern.
+fn buzzer(pattern: BuzzerPattern) -> Buzzer {
     match pattern {
-        BuzzerPattern::Off => (&OFF, false),
-        BuzzerPattern::Alarm => (&ON, false),
-        BuzzerPattern::Fault => (&FAULT, true),
-        BuzzerPattern::BadRating => (&BAD, false),
-    }
-}
-
-/// The buzzer's thread: plays the latest pattern until told another, and
-/// ends when the outputs are dropped.
-fn play(driven: Arc<Mutex<Driven>>, pin: u32, patterns: Receiver<BuzzerPattern>) {
-    let mut pattern = BuzzerPattern::Off;
-    loop {
-        let (steps, repeat) = cadence(pattern);
-        match steps_until_told(&driven, pin, steps, repeat, &patterns) {
-            Some(next) => pattern = next,
-            None => return,
-        }
-    }
-}
-
-/// Plays `steps` (again and again when `repeat`, else holding the last)
-/// until a new pattern comes: that pattern, or `None` once the outputs are
-/// gone.
-fn steps_until_told(
-    driven: &Mutex<Driven>,
-    pin: u32,
-    steps: &[(bool, Duration)],
-    repeat: bool,
-    patterns: &Receiver<BuzzerPattern>,
-) -> Option<BuzzerPattern> {
-    // A step "for ever" waits an hour at a time.
-    const LONGEST: Duration = Duration::from_secs(3600);
-    loop {
-        for &(on, length) in steps {
-            lock(driven).set(pin, on);
-            match patterns.recv_timeout(length.min(LONGEST)) {
-                Ok(next) => return Some(next),
-                Err(RecvTimeoutError::Disconnected) => return None,
-                Err(RecvTimeoutError::Timeout) => {}
-            }
-        }
-        if !repeat {
-            return patterns.recv().ok();
-        }
+        BuzzerPattern::Off => Buzzer::Off,
+        BuzzerPattern::Alarm => Buzzer::Alarm,
+        BuzzerPattern::Fault => Buzzer::Fault,
+        BuzzerPattern::BadRating => Buzzer::BadRating,
     }
 }
 
 /// The outputs and what they did.
 pub struct Outputs {
-    lines: Option<Lines>,
+    lines: Option<OutputDriver>,
     wanted: Option<OutputState>,
     beeps_until: Option<Timestamp>,
     buzzer: BuzzerPattern,
@@ -173,27 +55,9 @@ impl Default for Outputs {
 
 impl Outputs {
     /// Drives the board's lines from now on.
-    pub fn drive(&mut self, lines: Box<dyn OutputLines>, pins: board::profile::Outputs) {
-        let driven = Arc::new(Mutex::new(Driven {
-            lines,
-            applied: BTreeMap::new(),
-            failed: BTreeMap::new(),
-        }));
-        let buzzer = pins.buzzer.and_then(|pin| {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let shared = Arc::clone(&driven);
-            std::thread::Builder::new()
-                .name("buzzer".into())
-                .spawn(move || play(shared, pin, rx))
-                .map_err(|e| tracing::error!("outputs: cannot start the buzzer's thread: {e}"))
-                .ok()
-                .map(|_| tx)
-        });
-        self.lines = Some(Lines {
-            driven,
-            pins,
-            buzzer,
-        });
+    pub fn drive(&mut self, lines: OutputDriver) {
+        lines.buzzer(buzzer(self.buzzer));
+        self.lines = Some(lines);
         if let Some(wanted) = self.wanted {
             self.apply(wanted);
         }
@@ -202,8 +66,8 @@ impl Outputs {
     /// Sets the relays to `wanted` (those already there are left alone).
     fn apply(&self, wanted: OutputState) {
         if let Some(l) = &self.lines {
-            l.set(l.pins.alarm_relay, wanted.alarm_relay);
-            l.set(l.pins.siren_relay, wanted.siren_relay);
+            l.set(Output::AlarmRelay, wanted.alarm_relay);
+            l.set(Output::SirenRelay, wanted.siren_relay);
         }
     }
 
@@ -234,9 +98,9 @@ impl Outputs {
                 tracing::info!("buzzer {buzzer:?}");
             }
             if self.buzzer != buzzer
-                && let Some(tx) = self.lines.as_ref().and_then(|l| l.buzzer.as_ref())
+                && let Some(l) = &self.lines
             {
-                let _ = tx.send(buzzer);
+                l.buzzer(self::buzzer(buzzer));
             }
             self.wanted = Some(wanted);
             self.buzzer = buzzer;
@@ -258,7 +122,7 @@ impl Outputs {
             self.heartbeat = !self.heartbeat;
             self.toggles += 1;
             if let Some(l) = &self.lines {
-                l.set(l.pins.heartbeat, self.heartbeat);
+                l.set(Output::Heartbeat, self.heartbeat);
             }
         }
     }
@@ -322,123 +186,62 @@ mod tests {
         );
     }
 
-    /// Output lines that report each level set, and fail while `broken`.
-    struct Recorded {
-        seen: std::sync::mpsc::Sender<(u32, bool)>,
-        broken: Arc<std::sync::atomic::AtomicBool>,
-    }
-
-    impl OutputLines for Recorded {
-        fn set(&mut self, pin: u32, on: bool) -> Result<(), board::gpio::GpioError> {
-            if self.broken.load(std::sync::atomic::Ordering::SeqCst) {
-                return Err(board::gpio::GpioError::Other(format!("GPIO {pin}: broken")));
-            }
-            let _ = self.seen.send((pin, on));
-            Ok(())
-        }
-    }
-
-    fn recorded() -> (
-        Box<Recorded>,
-        std::sync::mpsc::Receiver<(u32, bool)>,
-        Arc<std::sync::atomic::AtomicBool>,
-    ) {
-        let (seen, rx) = std::sync::mpsc::channel();
-        let broken = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let lines = Recorded {
-            seen,
-            broken: Arc::clone(&broken),
-        };
-        (Box::new(lines), rx, broken)
-    }
-
     const ALARM: OutputState = OutputState {
         alarm_relay: true,
         siren_relay: true,
         buzzer: BuzzerPattern::Alarm,
     };
 
+    /// The reference Pi's outputs on simulated lines.
+    fn driven() -> (Outputs, board::pi::sim::SimGpio) {
+        let profile =
+            board::profile::BoardProfile::parse("pi.toml", board::profile::PI_2_WINDOWS).unwrap();
+        let (sim, (_, lines)) = board::pi::sim::SimGpio::open(&profile);
+        let mut o = Outputs::default();
+        o.drive(OutputDriver::new(lines, &profile.outputs));
+        (o, sim)
+    }
+
     #[test]
     fn the_relays_and_heartbeat_follow_and_a_failed_line_is_set_again() {
-        let (lines, seen, broken) = recorded();
-        let mut o = Outputs::default();
-        let pins = board::profile::Outputs {
-            buzzer: None,
-            alarm_relay: Some(23),
-            siren_relay: Some(24),
-            heartbeat: Some(4),
-        };
-        o.drive(lines, pins);
+        let (mut o, sim) = driven();
         o.update(QUIET, t(0));
         o.update(ALARM, t(1));
         o.update(ALARM, t(2));
         o.beat(true);
         o.beat(false);
-        let got: Vec<_> = seen.try_iter().collect();
-        assert_eq!(
-            got,
-            [(23, false), (24, false), (23, true), (24, true), (4, true)]
-        );
+        assert_eq!(sim.settings(Some(Output::AlarmRelay)), [false, true]);
+        assert_eq!(sim.settings(Some(Output::SirenRelay)), [false, true]);
+        assert_eq!(sim.settings(Some(Output::Heartbeat)), [true]);
         // The relay's line fails as the alarm ends; it is set at the next
         // update, though nothing changed by then.
-        broken.store(true, std::sync::atomic::Ordering::SeqCst);
+        sim.fail_outputs(true);
         o.update(QUIET, t(3));
-        assert!(seen.try_iter().next().is_none());
-        broken.store(false, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(sim.output(Some(Output::AlarmRelay)), Some(true));
+        sim.fail_outputs(false);
         o.update(QUIET, t(4));
-        assert_eq!(
-            seen.try_iter().collect::<Vec<_>>(),
-            [(23, false), (24, false)]
-        );
+        assert_eq!(sim.settings(Some(Output::AlarmRelay)), [false, true, false]);
+        assert_eq!(sim.settings(Some(Output::SirenRelay)), [false, true, false]);
     }
 
     #[test]
-    fn each_buzzer_pattern_has_its_cadence() {
-        let total = |steps: &[(bool, Duration)]| steps.iter().map(|(_, d)| *d).sum::<Duration>();
-        let (fault, repeat) = cadence(BuzzerPattern::Fault);
-        assert!(repeat);
-        assert_eq!(
-            total(fault),
-            Duration::from_secs(10),
-            "a beep every ten seconds"
-        );
-        assert_eq!(fault[0], (true, Duration::from_millis(200)));
-        let (bad, repeat) = cadence(BuzzerPattern::BadRating);
-        assert!(!repeat);
-        assert_eq!(bad.iter().filter(|(on, _)| *on).count(), 3, "three beeps");
-        assert_eq!(bad.last(), Some(&(false, Duration::MAX)), "then quiet");
-        assert_eq!(cadence(BuzzerPattern::Alarm).0, [(true, Duration::MAX)]);
-        assert_eq!(cadence(BuzzerPattern::Off).0, [(false, Duration::MAX)]);
-    }
-
-    #[test]
-    fn the_buzzer_plays_the_pattern_it_is_told_until_told_another() {
-        let (lines, seen, _) = recorded();
-        let mut o = Outputs::default();
-        let pins = board::profile::Outputs {
-            buzzer: Some(18),
-            ..board::profile::Outputs::default()
-        };
-        o.drive(lines, pins);
-        let next = || {
-            seen.recv_timeout(Duration::from_secs(5))
-                .expect("the buzzer is set")
-        };
-        assert_eq!(next(), (18, false), "quiet at start");
+    fn a_bad_rating_beeps_the_buzzer_and_an_alarm_sounds_it_on() {
+        let (mut o, sim) = driven();
+        let wait = |on| sim.wait_output(None, on, std::time::Duration::from_secs(5));
+        assert!(wait(false), "quiet at start");
         o.bad_rating(t(0));
         o.update(QUIET, t(0));
-        let beeps: Vec<_> = (0..5).map(|_| next()).collect();
+        while sim.settings(None).len() < 7 {
+            let last = *sim.settings(None).last().unwrap();
+            assert!(wait(!last));
+        }
         assert_eq!(
-            beeps,
-            [(18, true), (18, false), (18, true), (18, false), (18, true)]
+            sim.settings(None),
+            [false, true, false, true, false, true, false],
+            "three beeps, then quiet"
         );
-        assert_eq!(next(), (18, false), "and quiet after the third");
         o.update(ALARM, t(1));
-        assert_eq!(next(), (18, true), "an alarm sounds on");
-        assert!(
-            seen.recv_timeout(Duration::from_millis(400)).is_err(),
-            "continuously"
-        );
+        assert!(wait(true), "an alarm sounds on");
     }
 
     #[test]

@@ -482,62 +482,53 @@ fn live_checks(state: &StationState) -> Vec<Check> {
     checks
 }
 
-/// The hardware opened here (the station does not run).
+/// The hardware opened here (the station does not run), read once through
+/// the board's own routing.
 fn hardware(board: &BoardProfile) -> Vec<Check> {
     if board.backend == Backend::Simulated {
         return vec![Check::skip("gpio", "the simulated board has no hardware")];
     }
+    let survey = board::pi::survey(board);
     let mut checks = Vec::new();
-    match board::gpio::open(board) {
+    match &survey.lines {
+        Err(e @ board::gpio::GpioError::Other(_)) => {
+            checks.push(Check::fail("gpio", e.to_string(), "check the chip"));
+        }
         Err(e) => checks.push(Check::fail(
             "gpio",
             e.to_string(),
             "see above; `gpioinfo` shows the lines and who holds them",
         )),
-        Ok((mut inputs, _outputs)) => match inputs.levels() {
-            Err(e) => checks.push(Check::fail("gpio", e.to_string(), "check the chip")),
-            Ok(levels) => {
-                let active = |pin: u32| levels.iter().any(|(p, a)| *p == pin && *a);
-                checks.push(Check::ok(
-                    "gpio",
-                    format!("{} inputs and the outputs opened", levels.len()),
-                ));
-                for e in &board.evaluators {
-                    let held: Vec<String> = e
-                        .keys
-                        .iter()
-                        .filter(|(pin, _)| active(*pin))
-                        .map(|(pin, level)| format!("key {level} (GPIO {pin})"))
-                        .collect();
-                    checks.push(if held.is_empty() {
-                        Check::ok("keys", format!("window {}: every key released", e.window))
-                    } else {
-                        Check::fail(
-                            "keys",
-                            format!("window {}: {} read pressed at rest", e.window, held.join(", ")),
-                            "a stuck key, or a key wired to 3.3 V instead of ground (board.active and board.pull)",
-                        )
-                    });
-                }
-                for z in &board.zones {
-                    let (pin, fault_pin) = match z.wiring {
-                        ZoneWiring::Contact { pin, .. } => (pin, None),
-                        ZoneWiring::ContactWithFault { pin, fault_pin, .. } => {
-                            (pin, Some(fault_pin))
-                        }
-                        ZoneWiring::Loop { .. } => continue,
-                    };
-                    let reading = board::zones::contact_reading(
-                        &z.wiring,
-                        active(pin),
-                        fault_pin.is_some_and(active),
-                    );
-                    checks.push(zone_reading(&z.name, reading, None));
-                }
-            }
-        },
+        Ok(n) => checks.push(Check::ok(
+            "gpio",
+            format!("{n} inputs and the outputs opened"),
+        )),
     }
-    checks.extend(loops(board));
+    for (window, held) in &survey.held {
+        checks.push(if held.is_empty() {
+            Check::ok("keys", format!("window {window}: every key released"))
+        } else {
+            Check::fail(
+                "keys",
+                format!("window {window}: {} read pressed at rest", held.join(", ")),
+                "a stuck key, or a key wired to 3.3 V instead of ground (board.active and board.pull)",
+            )
+        });
+    }
+    for (zone, reading) in &survey.contacts {
+        checks.push(zone_reading(zone, Some(*reading), None));
+    }
+    for (zone, read) in &survey.loops {
+        checks.push(match read {
+            Ok((mv, reading)) => zone_reading(zone, Some(*reading), Some(*mv)),
+            Err(e) => Check::fail(
+                "zone",
+                format!("{zone}: {e}"),
+                "enable I2C (raspi-config), check the ADC's wiring and address (`i2cdetect -y 1`); a kiosk built without I2C cannot read loops",
+            ),
+        });
+    }
+    checks.extend(cards(board));
     checks
 }
 
@@ -575,29 +566,9 @@ fn fault_fix(kind: &str) -> &'static str {
     }
 }
 
-#[cfg(feature = "i2c")]
-fn loops(board: &BoardProfile) -> Vec<Check> {
+/// The window cards' I2C buses.
+fn cards(board: &BoardProfile) -> Vec<Check> {
     let mut checks = Vec::new();
-    for z in &board.zones {
-        if let ZoneWiring::Loop {
-            bus,
-            address,
-            channel,
-            bands,
-        } = z.wiring
-        {
-            let read = board::adc::LoopAdc::open(bus, address)
-                .and_then(|mut adc| adc.read_millivolts(channel));
-            checks.push(match read {
-                Ok(mv) => zone_reading(&z.name, Some(bands.classify(mv)), Some(mv)),
-                Err(e) => Check::fail(
-                    "zone",
-                    format!("{}: {e}", z.name),
-                    "enable I2C (raspi-config), check the ADC's wiring and address (`i2cdetect -y 1`)",
-                ),
-            });
-        }
-    }
     for e in &board.evaluators {
         if let Some(Display::Mono { bus, address }) = e.display {
             let path = format!("/dev/i2c-{bus}");
@@ -615,22 +586,6 @@ fn loops(board: &BoardProfile) -> Vec<Check> {
         }
     }
     checks
-}
-
-#[cfg(not(feature = "i2c"))]
-fn loops(board: &BoardProfile) -> Vec<Check> {
-    board
-        .zones
-        .iter()
-        .filter(|z| matches!(z.wiring, ZoneWiring::Loop { .. }))
-        .map(|z| {
-            Check::fail(
-                "zone",
-                format!("{}: this kiosk was built without I2C", z.name),
-                "install the package built for the Pi",
-            )
-        })
-        .collect()
 }
 
 /// Asks the printer for its status.

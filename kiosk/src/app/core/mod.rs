@@ -137,12 +137,8 @@ impl Core {
 
     /// Drives the board's output lines (a Pi's relays, buzzer and heartbeat)
     /// from the station's state.
-    pub fn with_output_lines(
-        &mut self,
-        lines: Box<dyn board::gpio::OutputLines>,
-        pins: board::profile::Outputs,
-    ) {
-        self.outputs.drive(lines, pins);
+    pub fn with_output_lines(&mut self, lines: board::pi::OutputDriver) {
+        self.outputs.drive(lines);
     }
 
     /// Lets the station's hours switch the screen's backlight, lit from

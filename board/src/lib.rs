@@ -4,7 +4,8 @@
 //! Only this crate knows pin numbers. Above it, the kiosk sees [`Input`]s and drives outputs; it never asks
 //! which board produced them.
 //!
-//! - [`command`]: the grammar shared by scenario files and the control socket.
+//! - [`command`]: the board's words of the control grammar (inputs, taps, the
+//!   printer's faults); the kiosk reads the rest.
 //! - [`profile`]: board profiles — evaluator keys, their pins, filters and
 //!   card displays.
 //! - [`gpio`]: the Pi's GPIO lines through the profile's backend.

@@ -135,7 +135,8 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
                 .map_err(|e| RunError::Scenario(format!("{name}: cannot read it: {e}")))?;
             Some((
                 name.clone(),
-                board::command::parse_scenario(&name, &text).map_err(RunError::Scenario)?,
+                crate::app::control::command::parse_scenario(&name, &text)
+                    .map_err(RunError::Scenario)?,
             ))
         }
     };

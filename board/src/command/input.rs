@@ -3,7 +3,7 @@
 
 use drivers::zone::{FaultKind, Reading};
 
-use super::Command;
+use super::BoardCommand as Command;
 use super::syntax::{arity, window};
 use crate::zones::ZoneRead;
 use crate::{Input, StaffKey};

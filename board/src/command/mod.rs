@@ -1,46 +1,29 @@
-//! The command grammar of the simulated board: one language for scenario files and
-//! the control socket, as plain lines or JSON lines.
-//!
-//! It covers every simulated input and the touchscreen itself (tap by element id,
-//! accessible label or coordinates; screenshot; state), so a whole visit can be
-//! scripted from outside the process. Parsing is total: any input gives a command
-//! or an error that says what was expected, never a panic.
+//! The simulated board's command grammar: its inputs (keypad keys,
+//! ratings, raw pin edges, what a safety zone reads), the touchscreen's taps
+//! and the virtual printer's faults, as plain words. The kiosk's control
+//! module (`kiosk/src/app/control/command/`) reads whole command lines,
+//! plain or JSON, with the station's own commands beside these, and hands
+//! the words of a board command here. Parsing is total: any words give a
+//! command or an error that says what was expected, never a panic.
 //!
 //! - `input.rs`: the board's inputs and the touchscreen.
 //! - `printer.rs`: the simulated printer's faults.
-//! - `station.rs`: staff commands: cases, alarms and the clock with a PIN,
-//!   actions without a keypad key, the calendar.
-//! - `session.rs`: the run itself: screenshots, state, waits, quitting.
 //! - `syntax.rs`: words, window numbers, argument counts, durations.
-//! - `json.rs`: the JSON form, read through the plain one.
-//! - `scenario.rs`: scenario files.
 
 mod input;
-mod json;
 mod printer;
-mod scenario;
-mod session;
-mod station;
 mod syntax;
-
-use std::path::PathBuf;
-use std::time::Duration;
 
 use crate::Input;
 use crate::zones::ZoneRead;
 
 pub use input::Target;
 pub use printer::{PRINTER_WORDS, PrinterAction};
-pub use scenario::{Step, When, parse_scenario};
-pub use station::StaffAction;
-pub use syntax::parse_duration;
+pub use syntax::{arity, parse_duration, window, words};
 
-use json::parse_json;
-use syntax::words;
-
-/// One command.
+/// One command for the simulated board.
 #[derive(Clone, PartialEq, Debug)]
-pub enum Command {
+pub enum BoardCommand {
     /// Touch the screen.
     Tap(Target),
     /// A board input: keypad, evaluator, panic, smoke.
@@ -50,105 +33,53 @@ pub enum Command {
     Edge { pin: u32, pressed: bool },
     /// What a safety zone's input reads (by zone name or role).
     Zone { zone: String, read: ZoneRead },
-    /// A staff member acknowledges or resets a zone's alarm with their PIN.
-    Alarm {
-        reset: bool,
-        zone: String,
-        staff: String,
-        pin: String,
-    },
-    /// A manager confirms, with their PIN, that the system clock is right
-    /// though the journal is ahead of it.
-    ConfirmClock { staff: String, pin: String },
-    /// A staff action without a keypad key.
-    Staff(StaffAction),
-    /// The station manager extends a case's deadline, with their PIN.
-    ExtendCase {
-        case: String,
-        days: u32,
-        staff: String,
-        pin: String,
-        reason: String,
-    },
-    /// Save a PNG of the current screen.
-    Screenshot(PathBuf),
-    /// Print the station's state (queue, windows, printer) as JSON.
-    State,
-    /// Pull or replace the printer cable.
+    /// Pull or replace the printer cable, and the printer's other faults.
     Printer(PrinterAction),
-    /// Pause a scenario (on the socket: answer after this long).
-    Wait(Duration),
-    /// Answer once every print job has finished and the screen shows the result;
-    /// with `held`, a job waiting for a printer fault to clear counts as
-    /// finished.
-    Settle { held: bool },
-    /// Read the holiday calendar again: the built-in years plus the files
-    /// staff installed with `kiosk calendar load`.
-    CalendarReload,
-    /// Stop the station cleanly, as SIGTERM would.
-    Quit,
-    /// Fault injection: the screen's thread stops answering for this long (a
-    /// hung UI), so the watchdog must stop being told.
-    HangUi(Duration),
-    /// The station manager exports a case file with the callback number in
-    /// full (`kiosk case export --manager`), with their PIN: the station
-    /// journals the export before the file is made.
-    ExportCase {
-        case: String,
-        staff: String,
-        pin: String,
-    },
 }
 
-/// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit";
+/// The words a board command starts with, for messages.
+pub const BOARD_WORDS: &str = "tap, key, rate, edge, panic, smoke, zone, printer";
 
-/// Parses one command, plain or JSON (a line starting with `{`).
-pub fn parse(line: &str) -> Result<Command, String> {
-    let line = line.trim();
-    if line.starts_with('{') {
-        parse_json(line)
-    } else {
-        parse_plain(line)
-    }
-}
-
-/// Reads the plain form: the first word names the command, and the module for
-/// what the command is about reads the rest.
-fn parse_plain(line: &str) -> Result<Command, String> {
-    let words = words(line)?;
-    let Some(first) = words.first() else {
-        return Err(format!("empty command; commands are {WORDS}"));
-    };
-    match first.to_ascii_lowercase().as_str() {
-        "tap" => input::tap(&words),
-        "key" => input::key(&words),
-        "rate" => input::rate(&words),
-        "edge" => input::edge(&words),
-        "case" => station::case(&words),
-        "panic" => input::panic_button(&words),
-        "smoke" => input::smoke(&words),
-        "alarm" => station::alarm(&words),
-        "clock" => station::clock(&words),
-        "zone" => input::zone(&words),
-        "transfer" => station::transfer(&words),
-        "requeue" => station::requeue(&words),
-        "reprint" => station::reprint(&words),
-        "pause" => station::pause(&words),
-        "reopen" => station::reopen(&words),
-        "calendar" => station::calendar(&words),
-        "hang" => session::hang(&words),
-        "screenshot" => session::screenshot(&words),
-        "state" => session::state(&words),
-        "printer" => printer::printer(&words),
-        "wait" => session::wait(&words),
-        "settle" => session::settle(&words),
-        "quit" => session::quit(&words),
-        other => Err(format!("unknown command `{other}`; commands are {WORDS}")),
-    }
+/// Reads `words` (a line split by [`words`]) as a board command: `None`
+/// when the first word is not one of [`BOARD_WORDS`].
+pub fn parse_words(words: &[String]) -> Option<Result<BoardCommand, String>> {
+    let first = words.first()?.to_ascii_lowercase();
+    Some(match first.as_str() {
+        "tap" => input::tap(words),
+        "key" => input::key(words),
+        "rate" => input::rate(words),
+        "edge" => input::edge(words),
+        "panic" => input::panic_button(words),
+        "smoke" => input::smoke(words),
+        "zone" => input::zone(words),
+        "printer" => printer::printer(words),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
-mod properties;
-#[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+
+    fn read(line: &str) -> Option<Result<BoardCommand, String>> {
+        parse_words(&words(line).unwrap())
+    }
+
+    #[test]
+    fn only_the_boards_words_are_read_here() {
+        assert_eq!(
+            read("edge 5 down"),
+            Some(Ok(BoardCommand::Edge {
+                pin: 5,
+                pressed: true
+            }))
+        );
+        assert_eq!(
+            read("printer cover-open"),
+            Some(Ok(BoardCommand::Printer(PrinterAction::CoverOpen)))
+        );
+        assert!(read("case C-1 handled \"x\"").is_none());
+        assert!(read("").is_none());
+        assert!(read("rate 1").unwrap().is_err());
+    }
+}

@@ -1,7 +1,7 @@
 //! Commands for the simulated printer: its cable, its paper, its cover and
 //! its line, each a fault a real printer in a lobby has.
 
-use super::Command;
+use super::BoardCommand as Command;
 
 /// What happens to the simulated printer: its cable, its paper, its cover, its
 /// line. Each is a fault a real printer in a lobby has.

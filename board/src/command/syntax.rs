@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 /// Splits a line into words; double quotes group words, `\"` escapes a quote.
-pub(super) fn words(line: &str) -> Result<Vec<String>, String> {
+pub fn words(line: &str) -> Result<Vec<String>, String> {
     let mut out = Vec::new();
     let mut chars = line.chars().peekable();
     while let Some(&c) = chars.peek() {
@@ -44,14 +44,14 @@ pub(super) fn words(line: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-pub(super) fn window(word: Option<&String>) -> Result<u8, String> {
+pub fn window(word: Option<&String>) -> Result<u8, String> {
     word.and_then(|w| w.parse::<u8>().ok())
         .filter(|w| (1..=99).contains(w))
         .ok_or_else(|| "expected a window number 1–99".to_string())
 }
 
 /// Checks that the command has `n` arguments, or says its usage.
-pub(super) fn arity(words: &[String], n: usize, usage: &str) -> Result<(), String> {
+pub fn arity(words: &[String], n: usize, usage: &str) -> Result<(), String> {
     if words.len() == n + 1 {
         Ok(())
     } else {

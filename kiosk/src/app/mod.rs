@@ -10,7 +10,7 @@
 pub mod backlight;
 mod cards;
 pub(crate) mod clock;
-pub(crate) mod control;
+pub mod control;
 mod core;
 pub(crate) mod hardware;
 pub mod offline;

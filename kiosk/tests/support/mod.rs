@@ -8,7 +8,7 @@ use kiosk::app::{CitizenEvent, ProbeEvent};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use board::command::{When, parse_scenario};
+use kiosk::app::control::command::{When, parse_scenario};
 use kiosk::app::{
     Cards, Clock, ComplaintOutcome, Control, Core, CoreParts, Event, PrintState, Screen, ScreenJob,
     ScreenOps, ScreenView, StaffOutcome, TicketView, Writer, keys, zones,
@@ -194,7 +194,7 @@ impl Rig {
 
     /// Runs one control command line; returns its answer.
     pub async fn command(&self, line: &str) -> Value {
-        let command = board::command::parse(line).unwrap();
+        let command = kiosk::app::control::command::parse(line).unwrap();
         self.control.execute(command).await
     }
 

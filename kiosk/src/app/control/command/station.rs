@@ -4,7 +4,7 @@
 //! reopen), and reloading the holiday calendar.
 
 use super::Command;
-use super::syntax::{arity, window};
+use board::command::{arity, window};
 
 /// A staff action that has no keypad key (the staff console will offer these; the
 /// control socket offers them to technicians and tests now).

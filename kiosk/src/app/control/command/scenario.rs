@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use super::{Command, parse, parse_duration};
+use super::{Command, parse};
+use board::command::parse_duration;
 
 /// When a scenario step runs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::Command;
-use super::syntax::{arity, parse_duration};
+use board::command::{arity, parse_duration};
 
 /// `screenshot FILE.png`.
 pub(super) fn screenshot(words: &[String]) -> Result<Command, String> {

@@ -6,7 +6,8 @@ use std::time::Duration;
 use proptest::prelude::*;
 
 use super::*;
-use crate::{Input, StaffKey};
+use board::command::parse_duration;
+use board::{Input, StaffKey};
 
 proptest! {
     #[test]

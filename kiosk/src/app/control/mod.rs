@@ -1,12 +1,15 @@
-//! Executing simulated-board commands, from the control socket and from scenario
-//! files alike. Screen commands run on the UI thread; the rest go through the
-//! station loop like any other event. Each answer is one JSON object.
+//! The control module: the command grammar (`command/`) and executing its
+//! commands, from the control socket and from scenario files alike. Screen
+//! commands run on the UI thread; the rest go through the station loop like
+//! any other event. Each answer is one JSON object.
+
+pub mod command;
 
 use crate::app::{DeviceEvent, ProbeEvent, StaffEvent};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use board::command::{Command, StaffAction, Step, When};
+use command::{Command, StaffAction, Step, When};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixListener;
@@ -436,7 +439,7 @@ impl Control {
 
     /// Parses and runs one line, answering in JSON.
     pub async fn line(&self, line: &str) -> Value {
-        match board::command::parse(line) {
+        match command::parse(line) {
             Ok(command) => self.execute(command).await,
             Err(e) => fail(e),
         }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{Command, Target, WORDS, parse_plain};
+use super::{Command, WORDS, parse_plain};
+use board::command::Target;
 
 /// The JSON form: `{"cmd": "tap", "id": "category-A"}` and so on; the fields are
 /// the plain form's arguments by name.

@@ -6,8 +6,9 @@ use std::time::Duration;
 use drivers::zone::{FaultKind, Reading};
 
 use super::*;
-use crate::zones::ZoneRead;
-use crate::{Input, StaffKey};
+use board::command::{PrinterAction, Target, parse_duration};
+use board::zones::ZoneRead;
+use board::{Input, StaffKey};
 
 #[test]
 fn plain_and_json_forms_mean_the_same() {

@@ -216,9 +216,14 @@ async fn ten_wrong_pins_lock_a_member_out_and_the_manager_still_resets() {
         assert_eq!(rig.control.line(line).await["ok"], true);
     }
     let mut errors = Vec::new();
+    let mut kinds = Vec::new();
     for _ in 0..5 {
-        errors.push(rig.control.line("alarm reset panic 0101 1111").await["error"].clone());
+        let answer = rig.control.line("alarm reset panic 0101 1111").await;
+        errors.push(answer["error"].clone());
+        kinds.push(answer["kind"].as_str().unwrap_or_default().to_string());
     }
+    // The answer says which it is: a wrong PIN, then the lockout.
+    assert_eq!(kinds, ["pin", "pin", "pin", "pin", "locked_out"]);
     assert!(
         errors[4]
             .as_str()
@@ -232,6 +237,7 @@ async fn ten_wrong_pins_lock_a_member_out_and_the_manager_still_resets() {
         locked["error"].as_str().unwrap().starts_with("locked out"),
         "{locked}"
     );
+    assert_eq!(locked["kind"], "locked_out");
     // The manager resets it.
     let reset = rig.control.line("alarm reset panic 0001 13579").await;
     assert_eq!(reset["ok"], true, "{reset}");

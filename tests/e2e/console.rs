@@ -315,7 +315,7 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
     let r = manager.get("/");
     assert_eq!((r.status, r.location.as_deref()), (303, Some("/login")));
     let r = manager.login("0001", "13579");
-    assert_eq!(r.status, 401);
+    assert_eq!(r.status, 403, "told apart from a wrong PIN");
     assert!(r.body.contains("disabled"), "{}", r.body);
 
     assert!(station.quit().success());
@@ -331,7 +331,10 @@ fn a_sign_in_flood_from_one_address_is_refused_and_five_wrong_pins_lock_out() {
         assert_eq!(client.login("0101", "1111").status, 401);
     }
     let r = client.login("0101", "2468");
-    assert_eq!(r.status, 401, "locked out even with the right PIN");
+    assert_eq!(
+        r.status, 403,
+        "locked out even with the right PIN, and told so, not `wrong PIN`"
+    );
     assert!(r.body.contains("locked"), "{}", r.body);
     // A PIN too long to be one is refused before it is checked, and
     // journaled like every refused PIN.

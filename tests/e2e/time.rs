@@ -34,8 +34,10 @@ fn a_clock_that_ran_ahead_is_confirmed_by_the_manager_and_today_opens_again() {
         refused["error"],
         "confirming the clock needs the manager role"
     );
+    assert_eq!(refused["kind"], "refused");
     let refused = station.send("clock confirm 0001 0000");
     assert_eq!(refused["error"], "unknown staff number or wrong PIN");
+    assert_eq!(refused["kind"], "pin");
     // At the kiosk: staff mode shows both times; the manager confirms.
     for _ in 0..5 {
         station.ok("tap staff-entry");

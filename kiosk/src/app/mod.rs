@@ -169,14 +169,14 @@ pub enum StaffEvent {
         staff: String,
         pin: String,
         reason: String,
-        reply: oneshot::Sender<Result<(), String>>,
+        reply: oneshot::Sender<Result<(), Refusal>>,
     },
     /// A manager confirms that the system clock is right though the journal
     /// is ahead of it; the PIN is checked first.
     ConfirmClock {
         staff: String,
         pin: String,
-        reply: oneshot::Sender<Result<(), String>>,
+        reply: oneshot::Sender<Result<(), Refusal>>,
     },
     /// The station manager exports a case file with the callback number in
     /// full (`kiosk case export --manager`): the PIN is checked, then the
@@ -185,7 +185,7 @@ pub enum StaffEvent {
         case: String,
         staff: String,
         pin: String,
-        reply: oneshot::Sender<Result<(), String>>,
+        reply: oneshot::Sender<Result<(), Refusal>>,
     },
     /// A staff member acknowledges (`reset` false) or resets a zone's alarm;
     /// the PIN is checked first.
@@ -194,14 +194,14 @@ pub enum StaffEvent {
         zone: u8,
         staff: String,
         pin: String,
-        reply: oneshot::Sender<Result<(), String>>,
+        reply: oneshot::Sender<Result<(), Refusal>>,
     },
     /// The staff console: checks a member's PIN (counting wrong ones); their
     /// role and name, or why not.
     CheckPin {
         staff: String,
         pin: String,
-        reply: oneshot::Sender<Result<(crate::domain::StaffRole, String), String>>,
+        reply: oneshot::Sender<Result<(crate::domain::StaffRole, String), Refusal>>,
     },
     /// Staff mode: a staff member signs in with their PIN.
     StaffLogin { staff: String, pin: String },
@@ -214,7 +214,7 @@ pub enum StaffEvent {
     /// A newer holiday calendar: deadlines counted from now on use it.
     Calendar(
         crate::domain::HolidayCalendar,
-        oneshot::Sender<Result<(), String>>,
+        oneshot::Sender<Result<(), Refusal>>,
     ),
 }
 
@@ -239,7 +239,7 @@ pub enum DeviceEvent {
     PinChecked {
         staff: String,
         place: crate::domain::SignInPlace,
-        verdict: Result<crate::store::Verdict, String>,
+        verdict: Result<crate::store::Verdict, Refusal>,
         purpose: PinPurpose,
     },
     /// A business day closed: print its closing slip with the journal's
@@ -271,25 +271,25 @@ pub enum PinPurpose {
     /// when the PIN was typed; a later exit makes it stale).
     StaffMode { session: u64 },
     /// A console sign-in.
-    Console(oneshot::Sender<Result<(crate::domain::StaffRole, String), String>>),
+    Console(oneshot::Sender<Result<(crate::domain::StaffRole, String), Refusal>>),
     /// An alarm acknowledged or reset with a PIN (control socket).
     Alarm {
         reset: bool,
         zone: u8,
-        reply: oneshot::Sender<Result<(), String>>,
+        reply: oneshot::Sender<Result<(), Refusal>>,
     },
     /// A case extended by the manager.
     ExtendCase {
         case: CaseNo,
         days: u32,
         reason: String,
-        reply: oneshot::Sender<Result<(), String>>,
+        reply: oneshot::Sender<Result<(), Refusal>>,
     },
     /// The manager exports a case with the callback number in full.
     ExportCase {
         case: CaseNo,
-        reply: oneshot::Sender<Result<(), String>>,
+        reply: oneshot::Sender<Result<(), Refusal>>,
     },
     /// The manager confirms the clock.
-    ConfirmClock(oneshot::Sender<Result<(), String>>),
+    ConfirmClock(oneshot::Sender<Result<(), Refusal>>),
 }

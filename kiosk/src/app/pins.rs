@@ -27,6 +27,7 @@ use jiff::Timestamp;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
+use super::{Refusal, StoreProblem};
 use crate::domain::SignInPlace;
 use crate::store::{self, Counting, StoreSettings, Verdict};
 
@@ -60,23 +61,23 @@ impl PinChecker {
         pin: String,
         now: Timestamp,
         place: SignInPlace,
-    ) -> Result<Verdict, String> {
+    ) -> Result<Verdict, Refusal> {
         let lane = match place {
             SignInPlace::Console => &self.console,
             SignInPlace::Touchscreen | SignInPlace::Command => &self.local,
         };
-        let _turn = lane
-            .acquire()
-            .await
-            .map_err(|_| "the kiosk is stopping".to_string())?;
+        let _turn = lane.acquire().await.map_err(|_| Refusal::Stopping)?;
         let (db, settings) = (self.db.clone(), self.settings.clone());
         let counting = counting(place);
         tokio::task::spawn_blocking(move || {
-            let conn = store::open_read_only(&db, &settings).map_err(|e| e.to_string())?;
-            store::verify_pin(&conn, &staff, &pin, now, counting).map_err(|e| e.to_string())
+            let conn = store::open_read_only(&db, &settings).map_err(|e| Refusal::from(&e))?;
+            store::verify_pin(&conn, &staff, &pin, now, counting).map_err(|e| Refusal::from(&e))
         })
         .await
-        .map_err(|e| format!("the PIN check stopped: {e}"))?
+        .map_err(|e| Refusal::NotRecorded {
+            problem: StoreProblem::Other,
+            message: format!("the PIN check stopped: {e}"),
+        })?
     }
 }
 

@@ -1,10 +1,11 @@
 //! What the station loop answers when a command has no effect, typed so that
-//! the one who asked can tell the station's rules refusing it from the
-//! station failing to record it (a full disk, a locked or read-only
-//! database, failing storage) or stopping — and say so differently.
+//! the one who asked can tell the station's rules refusing it from a PIN not
+//! taken (wrong, or the member locked out) from the station failing to
+//! record it (a full disk, a locked or read-only database, failing storage)
+//! or stopping — and say so differently.
 
 use crate::domain::Rejection;
-use crate::store::StoreError;
+use crate::store::{PinRefusal, StoreError};
 
 /// Why a command had no effect.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -13,6 +14,14 @@ pub enum Refusal {
     /// still at the printer): the one who asked can do something else.
     #[error("{0}")]
     Refused(String),
+    /// The PIN was not taken: unknown number or wrong PIN, the member
+    /// locked out or disabled.
+    #[error("{0}")]
+    Pin(PinRefusal),
+    /// The touchscreen's PIN pad waits after repeated wrong PINs (it never
+    /// locks anyone out; ADR 0016).
+    #[error("请 {seconds} 秒后再试 · Wait {seconds} s: too many wrong PINs were typed here")]
+    PadWaits { seconds: u64 },
     /// The station could not record it; nothing changed. The message says
     /// what a technician does about it.
     #[error("{message}")]
@@ -34,6 +43,12 @@ pub enum StoreProblem {
     /// The storage failed below SQLite, or the file is damaged.
     Failing,
     Other,
+}
+
+impl From<PinRefusal> for Refusal {
+    fn from(r: PinRefusal) -> Self {
+        Refusal::Pin(r)
+    }
 }
 
 impl From<Rejection> for Refusal {
@@ -61,7 +76,27 @@ impl From<&StoreError> for Refusal {
 impl Refusal {
     /// Whether the station itself failed (not the one who asked).
     pub fn is_the_stations(&self) -> bool {
-        !matches!(self, Refusal::Refused(_))
+        matches!(self, Refusal::NotRecorded { .. } | Refusal::Stopping)
+    }
+
+    /// Whether the member is locked out (or disabled): typing the PIN again
+    /// will not help.
+    pub fn is_locked_out(&self) -> bool {
+        matches!(
+            self,
+            Refusal::Pin(PinRefusal::Locked { .. } | PinRefusal::HardLocked | PinRefusal::Disabled)
+        )
+    }
+
+    /// The refusal's kind, as the control socket names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Refusal::Refused(_) => "refused",
+            Refusal::Pin(_) | Refusal::PadWaits { .. } if self.is_locked_out() => "locked_out",
+            Refusal::Pin(_) | Refusal::PadWaits { .. } => "pin",
+            Refusal::NotRecorded { .. } => "not_recorded",
+            Refusal::Stopping => "stopping",
+        }
     }
 }
 
@@ -97,5 +132,22 @@ mod tests {
             crate::domain::WindowNo::new(1).unwrap(),
         ));
         assert!(!rule.is_the_stations());
+        assert_eq!(rule.kind(), "refused");
+    }
+
+    #[test]
+    fn a_wrong_pin_is_told_from_a_lockout_and_neither_is_the_stations() {
+        let wrong = Refusal::from(PinRefusal::Wrong { left: 3 });
+        let locked = Refusal::from(PinRefusal::HardLocked);
+        assert_eq!((wrong.kind(), locked.kind()), ("pin", "locked_out"));
+        assert!(!wrong.is_locked_out() && locked.is_locked_out());
+        assert!(!wrong.is_the_stations() && !locked.is_the_stations());
+        assert!(
+            locked.to_string().contains("kiosk staff unlock"),
+            "{locked}"
+        );
+        let pad = Refusal::PadWaits { seconds: 20 };
+        assert_eq!(pad.kind(), "pin");
+        assert!(pad.to_string().contains("Wait 20 s"), "{pad}");
     }
 }

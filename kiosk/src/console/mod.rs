@@ -505,9 +505,26 @@ async fn login(
     let (role, name) = match answer.await {
         Ok(Ok(member)) => member,
         Ok(Err(why)) => {
+            // A wrong PIN, a member locked out and a station that cannot
+            // record the attempt are told apart, each with what to do.
+            let (status, message) = if why.is_the_stations() {
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("工作站暂时无法登录 The station cannot sign you in now: {why}"),
+                )
+            } else if why.is_locked_out() {
+                (
+                    StatusCode::FORBIDDEN,
+                    format!("该工号现在不能登录 This staff number cannot sign in now: {why}"),
+                )
+            } else if matches!(why, crate::app::Refusal::Pin(_)) {
+                (StatusCode::UNAUTHORIZED, WRONG.to_string())
+            } else {
+                (StatusCode::UNAUTHORIZED, why.to_string())
+            };
             return page(
-                StatusCode::UNAUTHORIZED,
-                pages::login(&st.station, Some(&why), st.plain_on_network),
+                status,
+                pages::login(&st.station, Some(&message), st.plain_on_network),
             );
         }
         Err(_) => return refused(StatusCode::SERVICE_UNAVAILABLE, None, STOPPED),

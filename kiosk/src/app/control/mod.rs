@@ -16,7 +16,7 @@ use tokio::net::UnixListener;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::oneshot;
 
-use super::{Event, KeyEvent, Screen, ScreenOps, Shutdown, ZoneRequest};
+use super::{Event, KeyEvent, Refusal, Screen, ScreenOps, Shutdown, ZoneRequest};
 use crate::domain::{self, Actor, CategoryId, TicketCode, WindowNo};
 
 /// Longest accepted command line; longer input is refused, not buffered.
@@ -92,6 +92,28 @@ fn ok() -> Value {
 
 fn fail(error: impl Into<String>) -> Value {
     json!({ "ok": false, "error": error.into() })
+}
+
+/// The station's refusal, with its kind: `refused`, `pin`, `locked_out`,
+/// `not_recorded` or `stopping`.
+fn refused(refusal: &Refusal) -> Value {
+    json!({ "ok": false, "error": refusal.to_string(), "kind": refusal.kind() })
+}
+
+/// How an answer's error is told: with its kind when it is the station's
+/// typed refusal.
+trait Answer: std::fmt::Display {
+    fn answer(&self) -> Value {
+        fail(self.to_string())
+    }
+}
+
+impl Answer for String {}
+
+impl Answer for Refusal {
+    fn answer(&self) -> Value {
+        refused(self)
+    }
 }
 
 const STOPPED: &str = "the station is stopping";
@@ -321,9 +343,9 @@ impl Control {
                 {
                     return fail(STOPPED);
                 }
-                match answer.await.unwrap_or_else(|_| Err(STOPPED.into())) {
+                match answer.await.unwrap_or(Err(Refusal::Stopping)) {
                     Ok(()) => json!({ "ok": true, "years": years }),
-                    Err(e) => fail(e),
+                    Err(e) => refused(&e),
                 }
             }
             Command::Quit => {
@@ -386,7 +408,7 @@ impl Control {
 
     /// Sends an event that answers with a result, waits for it and for the screen
     /// to show its consequences, and answers in JSON.
-    async fn ask<E: std::fmt::Display>(
+    async fn ask<E: Answer>(
         &self,
         event: impl FnOnce(oneshot::Sender<Result<(), E>>) -> Event,
     ) -> Value {
@@ -398,8 +420,8 @@ impl Control {
         self.screen_barrier().await;
         match result {
             Ok(Ok(())) => ok(),
-            Ok(Err(e)) => fail(e.to_string()),
-            Err(_) => fail(STOPPED),
+            Ok(Err(e)) => e.answer(),
+            Err(_) => refused(&Refusal::Stopping),
         }
     }
 

@@ -320,7 +320,7 @@ impl Core {
                         .await;
                 }
                 Err(e) => {
-                    let _ = reply.send(Err(e));
+                    let _ = reply.send(Err(Refusal::Refused(e)));
                 }
             },
             StaffEvent::ConfirmClock { staff, pin, reply } => {
@@ -344,7 +344,7 @@ impl Core {
                         .await;
                 }
                 Err(e) => {
-                    let _ = reply.send(Err(e));
+                    let _ = reply.send(Err(Refusal::Refused(e)));
                 }
             },
             StaffEvent::Alarm {
@@ -509,26 +509,28 @@ fn refuse(event: Event) {
         }
         Event::Device(DeviceEvent::PinChecked { purpose, .. }) => match purpose {
             PinPurpose::Console(reply) => {
-                let _ = reply.send(Err(stopping()));
+                let _ = reply.send(Err(Refusal::Stopping));
             }
             PinPurpose::Alarm { reply, .. }
             | PinPurpose::ExtendCase { reply, .. }
             | PinPurpose::ExportCase { reply, .. }
             | PinPurpose::ConfirmClock(reply) => {
-                let _ = reply.send(Err(stopping()));
+                let _ = reply.send(Err(Refusal::Stopping));
             }
             PinPurpose::StaffMode { .. } => {}
         },
         Event::Staff(StaffEvent::CheckPin { reply, .. }) => {
+            let _ = reply.send(Err(Refusal::Stopping));
+        }
+        Event::Probe(ProbeEvent::SimPrinter(_, reply)) => {
             let _ = reply.send(Err(stopping()));
         }
-        Event::Probe(ProbeEvent::SimPrinter(_, reply))
-        | Event::Staff(StaffEvent::Calendar(_, reply))
+        Event::Staff(StaffEvent::Calendar(_, reply))
         | Event::Staff(StaffEvent::Alarm { reply, .. })
         | Event::Staff(StaffEvent::ConfirmClock { reply, .. })
         | Event::Staff(StaffEvent::ExtendCase { reply, .. })
         | Event::Staff(StaffEvent::ExportCase { reply, .. }) => {
-            let _ = reply.send(Err(stopping()));
+            let _ = reply.send(Err(Refusal::Stopping));
         }
         _ => {}
     }

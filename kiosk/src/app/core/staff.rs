@@ -33,10 +33,8 @@ impl Core {
                 )),
             )
             .await;
-            let message = format!(
-                "请 {seconds} 秒后再试 · Wait {seconds} s: too many wrong PINs were typed here"
-            );
-            self.answer_pin(staff, Err(message), purpose).await;
+            self.answer_pin(staff, Err(Refusal::PadWaits { seconds }), purpose)
+                .await;
             return;
         }
         let (checker, events, now) = (self.pins.clone(), self.events.clone(), self.clock.now());
@@ -61,7 +59,7 @@ impl Core {
         &mut self,
         staff: String,
         place: SignInPlace,
-        verdict: Result<crate::store::Verdict, String>,
+        verdict: Result<crate::store::Verdict, Refusal>,
         purpose: PinPurpose,
     ) {
         use crate::store::{Counting, Verdict};
@@ -79,7 +77,7 @@ impl Core {
                 .writer
                 .record_pin(staff.clone(), verdict, now)
                 .await
-                .map_err(|e| e.to_string()),
+                .map_err(|e| Refusal::from(&e)),
         };
         let result = match counted {
             Ok(Ok(member)) => {
@@ -103,7 +101,7 @@ impl Core {
                 }
                 self.journal_pin(named, place, Some(refusal.to_string()))
                     .await;
-                Err(refusal.to_string())
+                Err(Refusal::Pin(refusal))
             }
             Err(e) => {
                 tracing::error!("checking a PIN: {e}");
@@ -139,7 +137,7 @@ impl Core {
     pub(super) async fn answer_pin(
         &mut self,
         staff: String,
-        member: Result<(StaffRole, String), String>,
+        member: Result<(StaffRole, String), Refusal>,
         purpose: PinPurpose,
     ) {
         match purpose {
@@ -159,7 +157,7 @@ impl Core {
                         });
                         self.session = Some((staff, role));
                     }
-                    Err(e) => self.screen.staff(StaffOutcome::Message(e)),
+                    Err(e) => self.screen.staff(StaffOutcome::Message(e.to_string())),
                 }
             }
             PinPurpose::Console(reply) => {
@@ -189,9 +187,7 @@ impl Core {
                             reason,
                             role,
                         };
-                        self.command(command, Actor::Staff { id: staff })
-                            .await
-                            .map_err(|r| r.to_string())
+                        self.command(command, Actor::Staff { id: staff }).await
                     }
                     Err(e) => Err(e),
                 };
@@ -205,9 +201,7 @@ impl Core {
                             role,
                             place: SignInPlace::Command,
                         };
-                        self.command(command, Actor::Staff { id: staff })
-                            .await
-                            .map_err(|r| r.to_string())
+                        self.command(command, Actor::Staff { id: staff }).await
                     }
                     Err(e) => Err(e),
                 };
@@ -215,10 +209,10 @@ impl Core {
             }
             PinPurpose::ConfirmClock(reply) => {
                 let result = match member {
-                    Ok((role, _)) => self
-                        .command(Command::ConfirmClock { role }, Actor::Staff { id: staff })
-                        .await
-                        .map_err(|r| r.to_string()),
+                    Ok((role, _)) => {
+                        self.command(Command::ConfirmClock { role }, Actor::Staff { id: staff })
+                            .await
+                    }
                     Err(e) => Err(e),
                 };
                 let _ = reply.send(result);
@@ -234,15 +228,13 @@ impl Core {
         zone: u8,
         staff: String,
         role: StaffRole,
-    ) -> Result<(), String> {
+    ) -> Result<(), Refusal> {
         let command = if reset {
             Command::ResetAlarm { zone, role }
         } else {
             Command::AcknowledgeAlarm { zone }
         };
-        self.command(command, Actor::Staff { id: staff })
-            .await
-            .map_err(|r| r.to_string())?;
+        self.command(command, Actor::Staff { id: staff }).await?;
         if reset && let Some(zones) = &self.zones {
             let _ = zones.send(ZoneRequest::Reset { zone });
         }
@@ -268,7 +260,7 @@ impl Core {
         let message = match self.alarm_as(reset, number as u8, staff, role).await {
             Ok(()) if reset => format!("已复位 zone `{zone}` reset"),
             Ok(()) => format!("已确认 zone `{zone}` acknowledged"),
-            Err(e) => e,
+            Err(e) => e.to_string(),
         };
         self.screen.staff(StaffOutcome::Message(message));
     }

@@ -11,6 +11,8 @@
 //! the answer (an upper bound on the server's time). Run:
 //! `cargo bench -p kiosk --bench console [-- ENTRIES]`.
 
+#[path = "../../tests/e2e/http.rs"]
+mod http;
 mod support;
 
 use std::io::{BufRead, BufReader};
@@ -204,16 +206,19 @@ fn make_year(store: &mut Store, config: &Config, entries: u64) -> (u64, Date) {
 /// A signed-in client of the console.
 struct Client {
     base: String,
-    agent: ureq::Agent,
+    http: http::Http,
     cookie: String,
 }
 
 impl Client {
     fn sign_in(base: &str) -> Self {
-        let agent = ureq::AgentBuilder::new().redirects(0).build();
-        let r = agent
-            .post(&format!("{base}/login"))
-            .send_form(&[("staff", "0001"), ("pin", "13579")])
+        let http = http::Http::new();
+        let r = http
+            .post_form(
+                &format!("{base}/login"),
+                None,
+                &[("staff", "0001"), ("pin", "13579")],
+            )
             .expect("signed in");
         let cookie = r
             .header("set-cookie")
@@ -222,7 +227,7 @@ impl Client {
             .to_string();
         Self {
             base: base.to_string(),
-            agent,
+            http,
             cookie,
         }
     }
@@ -230,19 +235,12 @@ impl Client {
     /// The page's status and body, and how long it took.
     fn get(&self, path: &str) -> (u16, String, Duration) {
         let started = Instant::now();
+        let url = format!("{}{path}", self.base);
         let r = self
-            .agent
-            .get(&format!("{}{path}", self.base))
-            .set("Cookie", &self.cookie)
-            .call();
-        let r = match r {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("{path}: {e}"),
-        };
-        let status = r.status();
-        let body = r.into_string().expect("a text page");
-        (status, body, started.elapsed())
+            .http
+            .get(&url, Some(&self.cookie))
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        (r.status, r.body, started.elapsed())
     }
 
     fn time(&self, label: &str, path: &str) -> usize {

@@ -5,12 +5,13 @@
 //! and cannot export), a session ended by a PIN change, escaping of what staff
 //! type, bad filters, path traversal and an oversized request.
 
+use crate::http::{Answer, Http};
 use crate::support::{Station, add_staff, kiosk, staff_with_pin};
 
 /// A browser without one: cookies by hand, redirects not followed.
 pub(crate) struct Client {
     base: String,
-    agent: ureq::Agent,
+    http: Http,
     cookie: Option<String>,
 }
 
@@ -38,48 +39,30 @@ impl Client {
     pub(crate) fn new(base: &str) -> Self {
         Self {
             base: base.to_string(),
-            agent: ureq::AgentBuilder::new().redirects(0).build(),
+            http: Http::new(),
             cookie: None,
         }
     }
 
-    fn reply(result: Result<ureq::Response, ureq::Error>) -> Reply {
-        let response = match result {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("no answer: {e}"),
-        };
-        let headers = response
-            .headers_names()
-            .into_iter()
-            .filter_map(|n| {
-                let v = response.header(&n)?.to_string();
-                Some((n.to_ascii_lowercase(), v))
-            })
-            .collect();
+    fn reply(answer: Result<Answer, String>) -> Reply {
+        let answer = answer.unwrap_or_else(|e| panic!("no answer: {e}"));
         Reply {
-            status: response.status(),
-            location: response.header("location").map(str::to_string),
-            set_cookie: response.header("set-cookie").map(str::to_string),
-            headers,
-            body: response.into_string().unwrap_or_default(),
+            status: answer.status,
+            location: answer.header("location").map(str::to_string),
+            set_cookie: answer.header("set-cookie").map(str::to_string),
+            headers: answer.headers,
+            body: answer.body,
         }
     }
 
     pub(crate) fn get(&self, path: &str) -> Reply {
-        let mut request = self.agent.get(&format!("{}{path}", self.base));
-        if let Some(c) = &self.cookie {
-            request = request.set("Cookie", c);
-        }
-        Self::reply(request.call())
+        let url = format!("{}{path}", self.base);
+        Self::reply(self.http.get(&url, self.cookie.as_deref()))
     }
 
     pub(crate) fn post(&self, path: &str, form: &[(&str, &str)]) -> Reply {
-        let mut request = self.agent.post(&format!("{}{path}", self.base));
-        if let Some(c) = &self.cookie {
-            request = request.set("Cookie", c);
-        }
-        Self::reply(request.send_form(form))
+        let url = format!("{}{path}", self.base);
+        Self::reply(self.http.post_form(&url, self.cookie.as_deref(), form))
     }
 
     /// Signs in; the reply of the sign-in request.
@@ -128,7 +111,7 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
     let r = staff.login("0101", "0000");
     assert_eq!(r.status, 401);
     assert!(
-        r.body.contains("unknown staff number or wrong PIN"),
+        r.body.contains("工号或密码不对 Unknown staff number or wrong PIN"),
         "{}",
         r.body
     );
@@ -252,20 +235,19 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
     // server answers and closes while the client is still sending, the
     // connection cut. Either way nothing happened and the console still works.
     let big = "x".repeat(64 * 1024);
-    let sent = staff
-        .agent
-        .post(&format!("{base}/login"))
-        .send_form(&[("staff", &big), ("pin", "1")]);
+    let sent = staff.http.post_form(
+        &format!("{base}/login"),
+        None,
+        &[("staff", &big), ("pin", "1")],
+    );
     match sent {
-        Err(ureq::Error::Status(status, _)) => assert_eq!(status, 413),
-        Err(ureq::Error::Transport(t)) => {
-            let why = t.to_string();
-            assert!(
-                why.contains("Broken pipe") || why.contains("reset"),
-                "{why}"
-            );
-        }
-        Ok(r) => panic!("an oversized form was taken: {}", r.status()),
+        Ok(answer) => assert_eq!(answer.status, 413, "an oversized form was taken"),
+        Err(why) => assert!(
+            why.contains("Broken pipe")
+                || why.contains("reset")
+                || why.contains("closed before message completed"),
+            "{why}"
+        ),
     }
     assert_eq!(staff.get("/").status, 200);
 
@@ -327,9 +309,13 @@ fn a_sign_in_flood_from_one_address_is_refused_and_five_wrong_pins_lock_out() {
     add_staff(dir.path(), "0101", "王芳", "staff", "2468");
     let station = Station::start(dir.path(), &[]);
     let mut client = Client::new(station.console.as_ref().unwrap());
-    for _ in 0..5 {
+    for _ in 0..4 {
         assert_eq!(client.login("0101", "1111").status, 401);
     }
+    // The fifth locks the number out, and says so.
+    let r = client.login("0101", "1111");
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("locked out"), "{}", r.body);
     let r = client.login("0101", "2468");
     assert_eq!(
         r.status, 403,

@@ -4,6 +4,7 @@
 //!
 //! One test binary, themed modules.
 
+mod http;
 mod support;
 
 mod backup;

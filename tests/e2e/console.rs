@@ -111,7 +111,8 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
     let r = staff.login("0101", "0000");
     assert_eq!(r.status, 401);
     assert!(
-        r.body.contains("工号或密码不对 Unknown staff number or wrong PIN"),
+        r.body
+            .contains("工号或密码不对 Unknown staff number or wrong PIN"),
         "{}",
         r.body
     );

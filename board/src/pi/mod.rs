@@ -176,10 +176,10 @@ fn card_displays(profile: &BoardProfile, hw: &mut Hardware) {
     }
 }
 
-#[cfg(test)]
-mod tests;
-
 /// Whether a zone is read through a contact line rather than a loop's ADC.
 fn is_contact(wiring: &ZoneWiring) -> bool {
     !matches!(wiring, ZoneWiring::Loop { .. })
 }
+
+#[cfg(test)]
+mod tests;

@@ -19,6 +19,7 @@ mod clock;
 mod command;
 mod complaints;
 mod day;
+mod district;
 mod effect;
 mod evaluator;
 mod fact;

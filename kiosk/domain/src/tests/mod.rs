@@ -19,6 +19,7 @@ mod clock;
 mod complaints;
 mod config;
 mod day;
+mod district;
 mod evaluator;
 mod paper;
 mod properties;

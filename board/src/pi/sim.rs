@@ -55,9 +55,9 @@ pub struct SimGpio {
 }
 
 impl SimGpio {
-    /// The profile's lines at rest (keys released, contacts as `rest` says
-    /// for each, outputs off), opened as a backend would open them, and the
-    /// handle that plays them.
+    /// The profile's lines at rest (every input inactive: keys released,
+    /// contacts open; no output set yet), opened as a backend would open
+    /// them, and the handle that plays them.
     pub fn open(profile: &BoardProfile) -> (Self, Opened) {
         let plan = Plan::of(profile);
         let shared = Arc::new(Shared::default());

@@ -158,7 +158,8 @@ fn the_doctor_checks_a_stopped_pi_station_and_names_each_fix() {
         "{all}"
     );
     assert!(
-        line(&lines, "ok    database").contains("whole, schema 6")
+        line(&lines, "ok    database")
+            .contains(&format!("whole, schema {}", kiosk::store::SCHEMA_VERSION))
             && all.contains("chain unbroken"),
         "{all}"
     );

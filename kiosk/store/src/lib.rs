@@ -15,6 +15,7 @@ pub mod export;
 mod log;
 pub mod report;
 mod staff;
+pub mod uplink;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -59,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_case_contacts.sql"),
     include_str!("migrations/0005_journal_chain.sql"),
     include_str!("migrations/0006_journal_lookups.sql"),
+    include_str!("migrations/0007_uplink.sql"),
 ];
 
 /// The version whose migration chains the rows already written.

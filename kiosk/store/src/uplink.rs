@@ -1,0 +1,139 @@
+//! The district uplink's outbox (ADR 0026): the journal's identity, the
+//! last entry the district's collector has acknowledged, and the entries
+//! after it as the district may see them — every column as stored, the body
+//! through `Fact::for_district` (what people typed withheld), and the chain's
+//! `prev` and `hash` over the full row, so the district holds the station's
+//! chain without its private text.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::{Store, StoreError, decode};
+
+/// A journal entry as it leaves the station.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct UplinkRow {
+    pub seq: i64,
+    pub at: String,
+    pub day: String,
+    pub kind: String,
+    pub actor: serde_json::Value,
+    pub ticket: Option<String>,
+    pub window: Option<i64>,
+    /// The fact as the district may see it.
+    pub body: serde_json::Value,
+    /// The chain: the hash of the entry before (hex) and this entry's own,
+    /// both over the full rows.
+    pub prev: String,
+    pub hash: String,
+}
+
+/// The outbox's state: which journal, and how far the district has it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Outbox {
+    pub journal_id: String,
+    /// The last entry the district's collector has acknowledged (0: none).
+    pub acked: i64,
+}
+
+fn hex(bytes: Option<Vec<u8>>) -> String {
+    bytes
+        .unwrap_or_default()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The outbox's state.
+pub fn outbox(conn: &Connection) -> Result<Outbox, StoreError> {
+    let path = std::path::PathBuf::from(conn.path().unwrap_or_default());
+    conn.query_row(
+        "SELECT journal_id, acked_seq FROM uplink WHERE id = 1",
+        [],
+        |r| {
+            Ok(Outbox {
+                journal_id: r.get(0)?,
+                acked: r.get(1)?,
+            })
+        },
+    )
+    .map_err(|e| StoreError::from_sql(&path, e))
+}
+
+/// At most `limit` entries after `after`, in order, as the district may
+/// see them.
+pub fn rows_after(
+    conn: &Connection,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<UplinkRow>, StoreError> {
+    let path = std::path::PathBuf::from(conn.path().unwrap_or_default());
+    let sql = |e| StoreError::from_sql(&path, e);
+    let mut stmt = conn
+        .prepare(
+            "SELECT seq, at, day, kind, actor, ticket, window_no, body, prev, hash
+             FROM journal WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )
+        .map_err(sql)?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt
+        .query_map(params![after, limit], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, Option<Vec<u8>>>(8)?,
+                r.get::<_, Option<Vec<u8>>>(9)?,
+            ))
+        })
+        .map_err(sql)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (seq, at, day, kind, actor, ticket, window, body, prev, hash) = row.map_err(sql)?;
+        let record = decode(&path, seq, &at, &day, &actor, &body)?;
+        let unreadable = |e: serde_json::Error| StoreError::Decode {
+            path: path.clone(),
+            seq,
+            problem: e.to_string(),
+        };
+        out.push(UplinkRow {
+            seq,
+            at,
+            day,
+            kind,
+            actor: serde_json::to_value(&record.actor).map_err(unreadable)?,
+            ticket,
+            window,
+            body: serde_json::to_value(record.fact.for_district()).map_err(unreadable)?,
+            prev: hex(prev),
+            hash: hex(hash),
+        });
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// The district's collector has committed every entry up to `seq`: the
+    /// cursor moves there (never back, never past the journal's end).
+    pub fn acknowledge(&mut self, seq: i64) -> Result<Outbox, StoreError> {
+        let path = self.path().to_path_buf();
+        let sql = |e| StoreError::from_sql(&path, e);
+        self.connection()
+            .execute(
+                "UPDATE uplink SET acked_seq = ?1
+                 WHERE id = 1 AND ?1 > acked_seq
+                   AND ?1 <= (SELECT coalesce(max(seq), 0) FROM journal)",
+                params![seq],
+            )
+            .map_err(sql)?;
+        outbox(self.connection())
+    }
+}
+
+#[cfg(test)]
+mod tests;

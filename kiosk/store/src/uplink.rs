@@ -8,20 +8,16 @@
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use crate::{Store, StoreError, decode};
+use domain::Fact;
 
-/// A journal entry as it leaves the station.
+use crate::{LogEntry, Store, StoreError};
+
+/// A journal entry as it leaves the station: as `kiosk logs` shows it,
+/// its body as the district may see it, with the chain.
 #[derive(Clone, PartialEq, Debug, Serialize)]
 pub struct UplinkRow {
-    pub seq: i64,
-    pub at: String,
-    pub day: String,
-    pub kind: String,
-    pub actor: serde_json::Value,
-    pub ticket: Option<String>,
-    pub window: Option<i64>,
-    /// The fact as the district may see it.
-    pub body: serde_json::Value,
+    #[serde(flatten)]
+    pub entry: LogEntry,
     /// The chain: the hash of the entry before (hex) and this entry's own,
     /// both over the full rows.
     pub prev: String,
@@ -79,13 +75,17 @@ pub fn rows_after(
     let rows = stmt
         .query_map(params![after, limit], |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
+                LogEntry {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    day: r.get(2)?,
+                    kind: r.get(3)?,
+                    actor: serde_json::Value::Null,
+                    ticket: r.get(5)?,
+                    window: r.get(6)?,
+                    body: serde_json::Value::Null,
+                },
                 r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<i64>>(6)?,
                 r.get::<_, String>(7)?,
                 r.get::<_, Option<Vec<u8>>>(8)?,
                 r.get::<_, Option<Vec<u8>>>(9)?,
@@ -94,22 +94,20 @@ pub fn rows_after(
         .map_err(sql)?;
     let mut out = Vec::new();
     for row in rows {
-        let (seq, at, day, kind, actor, ticket, window, body, prev, hash) = row.map_err(sql)?;
-        let record = decode(&path, seq, &at, &day, &actor, &body)?;
-        let unreadable = |e: serde_json::Error| StoreError::Decode {
+        let (mut entry, actor, body, prev, hash) = row.map_err(sql)?;
+        let unreadable = |problem: String| StoreError::Decode {
             path: path.clone(),
-            seq,
-            problem: e.to_string(),
+            seq: entry.seq,
+            problem,
         };
+        let fact: Fact =
+            serde_json::from_str(&body).map_err(|e| unreadable(format!("body: {e}")))?;
+        entry.actor =
+            serde_json::from_str(&actor).map_err(|e| unreadable(format!("actor: {e}")))?;
+        entry.body = serde_json::to_value(fact.for_district())
+            .map_err(|e| unreadable(format!("body: {e}")))?;
         out.push(UplinkRow {
-            seq,
-            at,
-            day,
-            kind,
-            actor: serde_json::to_value(&record.actor).map_err(unreadable)?,
-            ticket,
-            window,
-            body: serde_json::to_value(record.fact.for_district()).map_err(unreadable)?,
+            entry,
             prev: hex(prev),
             hash: hex(hash),
         });

@@ -9,6 +9,7 @@ use crate::app::{DeviceEvent, ProbeEvent, StaffEvent};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use board::command::BoardCommand;
 use command::{Command, StaffAction, Step, When};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -148,7 +149,7 @@ impl Control {
     /// Runs one command and answers it.
     pub async fn execute(&self, command: Command) -> Value {
         match command {
-            Command::Tap(target) => {
+            Command::Board(BoardCommand::Tap(target)) => {
                 let answer = self.on_screen(move |ops| ops.tap(&target)).await;
                 // The tap's touch event is queued before this barrier, so once the
                 // loop answers, the touch is handled; the second barrier lets the
@@ -173,7 +174,7 @@ impl Control {
                     answer
                 }
             }
-            Command::Input(board::Input::EvaluatorKey { window, level }) => {
+            Command::Board(BoardCommand::Input(board::Input::EvaluatorKey { window, level })) => {
                 self.ask_keys(|reply| KeyEvent::Press {
                     window,
                     level,
@@ -181,7 +182,7 @@ impl Control {
                 })
                 .await
             }
-            Command::Zone { zone, read } => {
+            Command::Board(BoardCommand::Zone { zone, read }) => {
                 let (reply, answer) = oneshot::channel();
                 if self
                     .zones
@@ -217,7 +218,7 @@ impl Control {
                 })
                 .await
             }
-            Command::Edge { pin, pressed } => {
+            Command::Board(BoardCommand::Edge { pin, pressed }) => {
                 self.ask_keys(|reply| KeyEvent::Edge {
                     pin,
                     pressed,
@@ -225,7 +226,7 @@ impl Control {
                 })
                 .await
             }
-            Command::Input(input) => {
+            Command::Board(BoardCommand::Input(input)) => {
                 self.ask(|reply| Event::Device(DeviceEvent::Input(input, Some(reply))))
                     .await
             }
@@ -311,7 +312,7 @@ impl Control {
                 self.screen_barrier().await;
                 ok()
             }
-            Command::Printer(action) => {
+            Command::Board(BoardCommand::Printer(action)) => {
                 let (reply, answer) = oneshot::channel();
                 if self
                     .events

@@ -63,14 +63,17 @@ fn the_outbox_hands_out_rows_as_the_district_sees_them_and_moves_only_forward() 
         ])
         .unwrap();
     let rows = rows_after(store.connection(), 0, 10).unwrap();
-    assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), seqs);
-    assert_eq!(rows[1].kind, "case_opened");
+    assert_eq!(rows.iter().map(|r| r.entry.seq).collect::<Vec<_>>(), seqs);
+    assert_eq!(rows[1].entry.kind, "case_opened");
     let text = serde_json::to_string(&rows).unwrap();
     assert!(
         !text.contains("王秀英") && !text.contains("椰林村"),
         "{text}"
     );
-    assert_eq!(rows[1].body["text"], "〔留在站内 withheld: 12 chars〕");
+    assert_eq!(
+        rows[1].entry.body["text"],
+        "〔留在站内 withheld: 12 chars〕"
+    );
     // The chain is the station's own, over the full rows.
     assert_eq!(rows[0].prev, "0".repeat(64));
     assert_eq!(rows[1].prev, rows[0].hash);
@@ -80,7 +83,9 @@ fn the_outbox_hands_out_rows_as_the_district_sees_them_and_moves_only_forward() 
 
     // Paged from a cursor; acknowledged up to the second row.
     assert_eq!(
-        rows_after(store.connection(), seqs[0], 1).unwrap()[0].seq,
+        rows_after(store.connection(), seqs[0], 1).unwrap()[0]
+            .entry
+            .seq,
         seqs[1]
     );
     assert_eq!(store.acknowledge(seqs[1]).unwrap().acked, seqs[1]);

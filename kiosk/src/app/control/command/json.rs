@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{Command, WORDS, parse_plain};
-use board::command::Target;
+use board::command::{BoardCommand, Target};
 
 /// The JSON form: `{"cmd": "tap", "id": "category-A"}` and so on; the fields are
 /// the plain form's arguments by name.
@@ -45,8 +45,12 @@ pub(super) fn parse_json(line: &str) -> Result<Command, String> {
     let need = |field: &str| format!("`{}` needs the field `{field}`", j.cmd);
     let plain = match j.cmd.as_str() {
         "tap" => match (&j.id, &j.label, j.x, j.y) {
-            (Some(id), None, None, None) => return Ok(Command::Tap(Target::Id(id.clone()))),
-            (None, Some(l), None, None) => return Ok(Command::Tap(Target::Label(l.clone()))),
+            (Some(id), None, None, None) => {
+                return Ok(Command::Board(BoardCommand::Tap(Target::Id(id.clone()))));
+            }
+            (None, Some(l), None, None) => {
+                return Ok(Command::Board(BoardCommand::Tap(Target::Label(l.clone()))));
+            }
             (None, None, Some(x), Some(y)) => format!("tap {x} {y}"),
             _ => return Err("`tap` needs `id`, `label`, or `x` and `y`".into()),
         },

@@ -20,9 +20,7 @@ mod station;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use board::Input;
-use board::command::{BoardCommand, PrinterAction, Target, parse_words, words};
-use board::zones::ZoneRead;
+use board::command::{BoardCommand, parse_words, words};
 
 pub use scenario::{Step, When, parse_scenario};
 pub use station::StaffAction;
@@ -32,15 +30,9 @@ use json::parse_json;
 /// One command.
 #[derive(Clone, PartialEq, Debug)]
 pub enum Command {
-    /// Touch the screen.
-    Tap(Target),
-    /// A board input: keypad, evaluator, panic, smoke.
-    Input(Input),
-    /// A raw level on a pin, before debouncing (`pressed`: the contact
-    /// closes).
-    Edge { pin: u32, pressed: bool },
-    /// What a safety zone's input reads (by zone name or role).
-    Zone { zone: String, read: ZoneRead },
+    /// The simulated board's own: a tap, a board input, a raw edge, what a
+    /// zone reads, the printer's faults.
+    Board(BoardCommand),
     /// A staff member acknowledges or resets a zone's alarm with their PIN.
     Alarm {
         reset: bool,
@@ -65,8 +57,6 @@ pub enum Command {
     Screenshot(PathBuf),
     /// Print the station's state (queue, windows, printer) as JSON.
     State,
-    /// Pull or replace the printer cable.
-    Printer(PrinterAction),
     /// Pause a scenario (on the socket: answer after this long).
     Wait(Duration),
     /// Answer once every print job has finished and the screen shows the result;
@@ -91,18 +81,6 @@ pub enum Command {
     },
 }
 
-impl From<BoardCommand> for Command {
-    fn from(c: BoardCommand) -> Self {
-        match c {
-            BoardCommand::Tap(t) => Command::Tap(t),
-            BoardCommand::Input(i) => Command::Input(i),
-            BoardCommand::Edge { pin, pressed } => Command::Edge { pin, pressed },
-            BoardCommand::Zone { zone, read } => Command::Zone { zone, read },
-            BoardCommand::Printer(p) => Command::Printer(p),
-        }
-    }
-}
-
 /// The words a command line may start with, for error messages.
 pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit";
 
@@ -124,7 +102,7 @@ fn parse_plain(line: &str) -> Result<Command, String> {
         return Err(format!("empty command; commands are {WORDS}"));
     };
     if let Some(board) = parse_words(&words) {
-        return board.map(Command::from);
+        return board.map(Command::Board);
     }
     match first.to_ascii_lowercase().as_str() {
         "case" => station::case(&words),

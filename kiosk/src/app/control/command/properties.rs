@@ -32,7 +32,7 @@ proptest! {
         let key = StaffKey::ALL[key];
         let plain = parse(&format!("key {window} {}", key.word()));
         let json = parse(&format!(r#"{{"cmd":"key","window":{window},"key":"{}"}}"#, key.word()));
-        let expected = Command::Input(Input::StaffKey { window, key });
+        let expected = Command::Board(BoardCommand::Input(Input::StaffKey { window, key }));
         prop_assert_eq!(plain.as_ref(), Ok(&expected));
         prop_assert_eq!(json.as_ref(), Ok(&expected));
     }

@@ -16,41 +16,41 @@ fn plain_and_json_forms_mean_the_same() {
         (
             "tap category-A",
             r#"{"cmd":"tap","id":"category-A"}"#,
-            Command::Tap(Target::Id("category-A".into())),
+            Command::Board(BoardCommand::Tap(Target::Id("category-A".into()))),
         ),
         (
             "tap label \"社保 医保\"",
             r#"{"cmd":"tap","label":"社保 医保"}"#,
-            Command::Tap(Target::Label("社保 医保".into())),
+            Command::Board(BoardCommand::Tap(Target::Label("社保 医保".into()))),
         ),
         (
             "tap 400 240.5",
             r#"{"cmd":"tap","x":400,"y":240.5}"#,
-            Command::Tap(Target::At { x: 400.0, y: 240.5 }),
+            Command::Board(BoardCommand::Tap(Target::At { x: 400.0, y: 240.5 })),
         ),
         (
             "key 2 call",
             r#"{"cmd":"key","window":2,"key":"call"}"#,
-            Command::Input(Input::StaffKey {
+            Command::Board(BoardCommand::Input(Input::StaffKey {
                 window: 2,
                 key: StaffKey::CallNext,
-            }),
+            })),
         ),
         (
             "rate 1 5",
             r#"{"cmd":"rate","window":1,"level":5}"#,
-            Command::Input(Input::EvaluatorKey {
+            Command::Board(BoardCommand::Input(Input::EvaluatorKey {
                 window: 1,
                 level: 5,
-            }),
+            })),
         ),
         (
             "edge 19 down",
             r#"{"cmd":"edge","pin":19,"state":"down"}"#,
-            Command::Edge {
+            Command::Board(BoardCommand::Edge {
                 pin: 19,
                 pressed: true,
-            },
+            }),
         ),
         (
             "case 2026-0001 registered \"站长已到窗口\"",
@@ -103,18 +103,18 @@ fn plain_and_json_forms_mean_the_same() {
         (
             "panic press",
             r#"{"cmd":"panic","state":"press"}"#,
-            Command::Zone {
+            Command::Board(BoardCommand::Zone {
                 zone: "panic".into(),
                 read: ZoneRead::Reading(Reading::Active),
-            },
+            }),
         ),
         (
             "smoke off",
             r#"{"cmd":"smoke","state":"off"}"#,
-            Command::Zone {
+            Command::Board(BoardCommand::Zone {
                 zone: "smoke".into(),
                 read: ZoneRead::Reading(Reading::Normal),
-            },
+            }),
         ),
         (
             "alarm reset smoke 0101 2468",
@@ -129,18 +129,18 @@ fn plain_and_json_forms_mean_the_same() {
         (
             "zone smoke open",
             r#"{"cmd":"zone","zone":"smoke","state":"open"}"#,
-            Command::Zone {
+            Command::Board(BoardCommand::Zone {
                 zone: "smoke".into(),
                 read: ZoneRead::Reading(Reading::Fault(FaultKind::Open)),
-            },
+            }),
         ),
         (
             "zone panic 1500",
             r#"{"cmd":"zone","zone":"panic","state":"1500"}"#,
-            Command::Zone {
+            Command::Board(BoardCommand::Zone {
                 zone: "panic".into(),
                 read: ZoneRead::Value(1500.0),
-            },
+            }),
         ),
         (
             "screenshot out/home.png",
@@ -151,22 +151,22 @@ fn plain_and_json_forms_mean_the_same() {
         (
             "printer unplug",
             r#"{"cmd":"printer","action":"unplug"}"#,
-            Command::Printer(PrinterAction::Unplug),
+            Command::Board(BoardCommand::Printer(PrinterAction::Unplug)),
         ),
         (
             "printer paper-end-in 40mm",
             r#"{"cmd":"printer","action":"paper-end-in 40"}"#,
-            Command::Printer(PrinterAction::PaperEndIn(40.0)),
+            Command::Board(BoardCommand::Printer(PrinterAction::PaperEndIn(40.0))),
         ),
         (
             "printer stall on",
             r#"{"cmd":"printer","action":"stall on"}"#,
-            Command::Printer(PrinterAction::Stall(true)),
+            Command::Board(BoardCommand::Printer(PrinterAction::Stall(true))),
         ),
         (
             "printer cover-open",
             r#"{"cmd":"printer","action":"cover-open"}"#,
-            Command::Printer(PrinterAction::CoverOpen),
+            Command::Board(BoardCommand::Printer(PrinterAction::CoverOpen)),
         ),
         (
             "reprint A012",

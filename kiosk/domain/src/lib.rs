@@ -39,8 +39,9 @@ pub use safety::{
     ZoneState,
 };
 pub use station::{
-    Actor, BACK_ENTRY_DAYS, BACK_ENTRY_MAX_HOURS, BackEntry, CaseView, CategoryView, ClockDoubt,
-    Command, Decision, Effect, Fact, Notice, PrintOutcome, PrinterFault, PrinterHealth, Record,
-    Rejection, ServingView, SignInPlace, Station, StationView, TicketSlip, UnratedReason, ZoneView,
+    Actor, BACK_ENTRY_DAYS, BACK_ENTRY_MAX_HOURS, BAD_RATING_MAX, BackEntry, CaseView,
+    CategoryView, ClockDoubt, Command, Decision, Effect, Fact, Notice, PrintOutcome, PrinterFault,
+    PrinterHealth, Record, Rejection, ServingView, SignInPlace, Station, StationView, TicketSlip,
+    UnratedReason, ZoneView,
 };
 pub use ticket::{Ticket, TicketCode, TicketState};

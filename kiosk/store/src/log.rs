@@ -2,7 +2,7 @@
 
 use jiff::Timestamp;
 use rusqlite::{Connection, types::Value};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::StoreError;
 
@@ -31,7 +31,7 @@ pub struct LogFilter {
 }
 
 /// One journal entry as shown to people.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct LogEntry {
     pub seq: i64,
     pub at: String,

@@ -6,7 +6,7 @@
 //! chain without its private text.
 
 use rusqlite::{Connection, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use domain::Fact;
 
@@ -14,7 +14,7 @@ use crate::{LogEntry, Store, StoreError};
 
 /// A journal entry as it leaves the station: as `kiosk logs` shows it,
 /// its body as the district may see it, with the chain.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct UplinkRow {
     #[serde(flatten)]
     pub entry: LogEntry,
@@ -56,6 +56,32 @@ pub fn outbox(conn: &Connection) -> Result<Outbox, StoreError> {
     .map_err(|e| StoreError::from_sql(&path, e))
 }
 
+/// The journal's last entry when a message was made: it anchors the
+/// station's journal off the box.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Head {
+    pub seq: i64,
+    /// Hex; empty for an empty journal.
+    pub hash: String,
+}
+
+/// The journal's last entry and its hash (seq 0 and no hash when empty).
+pub fn head(conn: &Connection) -> Result<Head, StoreError> {
+    let path = std::path::PathBuf::from(conn.path().unwrap_or_default());
+    conn.query_row(
+        "SELECT coalesce(max(seq), 0), (SELECT hash FROM journal ORDER BY seq DESC LIMIT 1)
+         FROM journal",
+        [],
+        |r| {
+            Ok(Head {
+                seq: r.get(0)?,
+                hash: hex(r.get(1)?),
+            })
+        },
+    )
+    .map_err(|e| StoreError::from_sql(&path, e))
+}
+
 /// At most `limit` entries after `after`, in order, as the district may
 /// see them.
 pub fn rows_after(
@@ -63,13 +89,37 @@ pub fn rows_after(
     after: i64,
     limit: usize,
 ) -> Result<Vec<UplinkRow>, StoreError> {
+    select(conn, "", after, limit)
+}
+
+/// At most `limit` entries after `after` that the district is told of at
+/// once: alarms raised, acknowledged and reset, and bad ratings.
+pub fn priority_rows_after(
+    conn: &Connection,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<UplinkRow>, StoreError> {
+    let clause = format!(
+        "AND (kind IN ('alarm_raised', 'alarm_acknowledged', 'alarm_reset')
+              OR (kind = 'ticket_rated' AND json_extract(body, '$.level') <= {}))",
+        domain::BAD_RATING_MAX
+    );
+    select(conn, &clause, after, limit)
+}
+
+fn select(
+    conn: &Connection,
+    clause: &str,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<UplinkRow>, StoreError> {
     let path = std::path::PathBuf::from(conn.path().unwrap_or_default());
     let sql = |e| StoreError::from_sql(&path, e);
     let mut stmt = conn
-        .prepare(
+        .prepare(&format!(
             "SELECT seq, at, day, kind, actor, ticket, window_no, body, prev, hash
-             FROM journal WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-        )
+             FROM journal WHERE seq > ?1 {clause} ORDER BY seq LIMIT ?2"
+        ))
         .map_err(sql)?;
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = stmt

@@ -9,6 +9,10 @@ use crate::case::{CaseNo, CaseSource};
 use crate::catalog::WindowNo;
 use crate::ticket::TicketCode;
 
+/// The highest level that is a bad rating (不满意, 很不满意): it opens a
+/// case, alerts the manager, and reaches the district at once.
+pub const BAD_RATING_MAX: u8 = 2;
+
 impl Station {
     /// Applies a fact about ratings or the evaluators.
     pub(super) fn apply_evaluator(&mut self, record: &Record) {
@@ -128,7 +132,7 @@ impl Scratch {
                             level,
                         });
                         self.effect(Effect::Thank { window, level });
-                        if level <= 2 {
+                        if level <= BAD_RATING_MAX {
                             let case = self.open_rating_case(ticket, window, level);
                             self.effect(Effect::Notify(Notice::BadRating {
                                 ticket,

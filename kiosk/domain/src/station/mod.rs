@@ -38,6 +38,7 @@ pub use command::{
     PrinterHealth, SignInPlace,
 };
 pub use effect::{Decision, Effect, Notice, Rejection, TicketSlip};
+pub use evaluator::BAD_RATING_MAX;
 pub use fact::{Fact, Record, UnratedReason};
 pub use view::{CaseView, CategoryView, ClockDoubt, ServingView, StationView, ZoneView};
 

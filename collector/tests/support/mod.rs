@@ -1,0 +1,2 @@
+pub mod services;
+pub mod station;

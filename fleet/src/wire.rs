@@ -136,7 +136,8 @@ pub struct Summary {
     pub overdue_cases: u32,
     /// Zones whose alarm is latched, by name.
     pub alarms: Vec<String>,
-    /// The printer's health word (`ok`, `paper_low`, …) and its fault.
+    /// The printer: `ready`, `paper_low`, or its fault's word (`paper_out`,
+    /// `cover_open`, `offline`, …), and what the fault is.
     pub printer: String,
     pub printer_fault: Option<String>,
     /// What the board could not open, and why the database cannot be

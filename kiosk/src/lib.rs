@@ -19,6 +19,7 @@ pub mod screen;
 pub mod state;
 pub mod tls;
 pub mod ui;
+pub mod uplink;
 
 #[cfg(test)]
 mod contrast;

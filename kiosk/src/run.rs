@@ -223,6 +223,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         None
     };
     let writer = Writer::start(store).map_err(RunError::Thread)?;
+    let outbox = writer.outbox();
     let screen: Arc<dyn Screen> = Arc::new(SlintScreen::new(&window));
     let clock = options.clock.map_or_else(Clock::system, Clock::starting_at);
     // On the simulated board "auto" leaves the machine's own screen alone (a
@@ -289,6 +290,19 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     // database (app/shutdown.rs).
     let shutdown = Shutdown::new();
     runtime.spawn(shutdown.clone().stop_station(tx.clone()));
+    // The district uplink, when configured: its own task, never the loop's.
+    if let (Some(outbox), true) = (outbox, config.uplink.link.is_some()) {
+        shutdown.spawn(crate::uplink::run(
+            config.uplink.clone(),
+            crate::uplink::UplinkParts {
+                database: data.database(),
+                store: config.store.clone(),
+                outbox,
+                events: tx.clone(),
+                shutdown: shutdown.clone(),
+            },
+        ));
+    }
     let control = Arc::new(
         Control::new(
             tx.clone(),

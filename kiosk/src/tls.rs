@@ -64,16 +64,7 @@ pub const KEY_FILE: &str = "console.key";
 /// Reads the certificate chain and its private key, and checks that they
 /// belong together. The message says which file is wrong and how.
 pub fn server_config(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, String> {
-    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
-        .map_err(|e| format!("{}: cannot read a PEM certificate: {e}", cert.display()))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("{}: not a PEM certificate: {e}", cert.display()))?;
-    if chain.is_empty() {
-        return Err(format!(
-            "{}: no certificate in it (expected -----BEGIN CERTIFICATE-----)",
-            cert.display()
-        ));
-    }
+    let chain = fleet::broker::read_chain(cert)?;
     let private = PrivateKeyDer::from_pem_file(key).map_err(|e| {
         format!(
             "{}: no usable private key (PEM, PKCS#8, RSA or EC): {e}",

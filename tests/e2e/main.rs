@@ -16,6 +16,7 @@ mod console;
 mod console_lan;
 mod console_tls;
 mod evaluator;
+mod fleet;
 mod journal;
 mod package;
 mod printer;

@@ -171,7 +171,9 @@ fn another_journal_is_a_new_incarnation() {
 fn a_batch_that_contradicts_itself_is_refused() {
     let mut b = batch("j1", 11, 20, same);
     b.rows[3].prev = "zz".into();
-    assert!(matches!(decide(&held(10), &b, &[]), Verdict::Malformed(m) if m.contains("entry 15")));
+    assert!(
+        matches!(decide(&held(10), &b, &[]), Verdict::Malformed(m) if m.contains("entry 14 does not continue"))
+    );
     let mut b = batch("j1", 11, 20, same);
     b.to = 25;
     assert!(matches!(decide(&held(10), &b, &[]), Verdict::Malformed(_)));

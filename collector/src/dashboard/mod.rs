@@ -301,15 +301,17 @@ async fn station_day(
     Query(q): Query<DayQuery>,
 ) -> Result<Response, Failure> {
     let who = signed_in!(state, headers);
-    let day = q
-        .day
-        .filter(|d| valid_day(d))
-        .unwrap_or_else(|| state.today().to_string());
     let pg = state.pg().await?;
     let stations = queries::stations(&pg, &state.zone).await?;
     let Some(station) = stations.into_iter().find(|s| s.id == id) else {
         return Ok((StatusCode::NOT_FOUND, pages::problem("no such station")).into_response());
     };
+    // The day asked for, else the station's own business day, else today.
+    let day = q
+        .day
+        .filter(|d| valid_day(d))
+        .or_else(|| station.summary.as_ref().and_then(|s| s.day.clone()))
+        .unwrap_or_else(|| state.today().to_string());
     let figures = queries::figures(&pg, &day, &day, Some(&id))
         .await?
         .remove(&id)

@@ -162,7 +162,7 @@ pub fn overview(
                             td.n { (one(f.rating)) }
                             td.n { (percent(f.good_rate())) }
                             td.n class=[(sum.overdue_cases > 0).then_some("bad")] { (sum.open_cases) " (" (sum.overdue_cases) ")" }
-                            td class=[(sum.printer != "ok" && !sum.printer.is_empty()).then_some("bad")] {
+                            td class=[(sum.printer != "ready" && !sum.printer.is_empty()).then_some("bad")] {
                                 (if sum.printer.is_empty() { "—" } else { sum.printer.as_str() })
                                 @if let Some(fault) = &sum.printer_fault { br; small { (fault) } }
                             }

@@ -35,6 +35,10 @@ enum Request {
         jiff::tz::TimeZone,
         mpsc::Sender<Result<DaySlip, StoreError>>,
     ),
+    /// The district's collector committed the journal up to this entry.
+    Acknowledge(i64, mpsc::Sender<Result<i64, StoreError>>),
+    /// Stop taking requests (the uplink may still hold a sender).
+    Close,
 }
 
 /// What the closing slip of a day says: its figures, and the journal's head
@@ -49,20 +53,56 @@ pub struct DaySlip {
 pub struct Writer {
     tx: Option<mpsc::Sender<Request>>,
     thread: Option<JoinHandle<()>>,
+    commits: tokio::sync::watch::Receiver<u64>,
+}
+
+/// What the district uplink may ask of the writer: to move the outbox's
+/// cursor, and to be woken when entries were committed. Holding it does not
+/// keep the writer open: after [`Writer::close`] its requests fail.
+#[derive(Clone)]
+pub struct OutboxHandle {
+    tx: mpsc::Sender<Request>,
+    commits: tokio::sync::watch::Receiver<u64>,
+}
+
+impl OutboxHandle {
+    /// Moves the cursor to `seq` (never back, never past the journal's
+    /// end); the cursor afterwards.
+    pub async fn acknowledge(&self, seq: i64) -> Result<i64, StoreError> {
+        let (reply, answer) = mpsc::channel();
+        self.tx
+            .send(Request::Acknowledge(seq, reply))
+            .map_err(|_| StoreError::WriterGone)?;
+        wait(answer).await
+    }
+
+    /// Changes each time a commit lands.
+    pub fn commits(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.commits.clone()
+    }
 }
 
 impl Writer {
     /// Moves the store onto its own thread.
     pub fn start(mut store: Store) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel::<Request>();
+        let (committed, commits) = tokio::sync::watch::channel(0u64);
         let thread = std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || {
                 for request in rx {
                     match request {
                         Request::Commit(records, contacts, reply) => {
-                            let _ = reply.send(store.commit_with(&records, &contacts).map(|_| ()));
+                            let done = store.commit_with(&records, &contacts).map(|_| ());
+                            if done.is_ok() {
+                                committed.send_modify(|n| *n += 1);
+                            }
+                            let _ = reply.send(done);
                         }
+                        Request::Acknowledge(seq, reply) => {
+                            let _ = reply.send(store.acknowledge(seq).map(|o| o.acked));
+                        }
+                        Request::Close => break,
                         Request::Resume(reply) => {
                             let _ = reply.send(store.resume());
                         }
@@ -94,6 +134,15 @@ impl Writer {
         Ok(Self {
             tx: Some(tx),
             thread: Some(thread),
+            commits,
+        })
+    }
+
+    /// The handle the district uplink moves the outbox's cursor with.
+    pub fn outbox(&self) -> Option<OutboxHandle> {
+        Some(OutboxHandle {
+            tx: self.tx.clone()?,
+            commits: self.commits.clone(),
         })
     }
 
@@ -162,7 +211,9 @@ impl Writer {
 
     /// Finishes outstanding commits, checkpoints and closes the database.
     pub fn close(&mut self) {
-        self.tx.take();
+        if let Some(tx) = self.tx.take() {
+            let _ = tx.send(Request::Close);
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

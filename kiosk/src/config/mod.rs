@@ -32,11 +32,13 @@ mod backup;
 mod calendar;
 mod catalog;
 mod raw;
+mod uplink;
 
 pub use backup::*;
 pub use calendar::*;
 pub use catalog::*;
 use raw::*;
+pub use uplink::*;
 
 /// The built-in settings file, also the documented example.
 /// Where the Debian package installs the settings; every command that takes
@@ -215,6 +217,8 @@ pub struct Config {
     pub console: ConsoleSettings,
     /// The daily backup (`kiosk backup` with no destination).
     pub backup: BackupSettings,
+    /// The district uplink; off unless a broker is named.
+    pub uplink: UplinkSettings,
 }
 
 impl Config {
@@ -722,6 +726,7 @@ impl Config {
         }
 
         let backup = backup_settings(&src, &raw.backup, base)?;
+        let uplink = uplink_settings(&src, &raw.uplink, base)?;
 
         let catalog = match s
             .catalog
@@ -835,6 +840,7 @@ impl Config {
             board,
             console,
             backup,
+            uplink,
         })
     }
 }

@@ -47,6 +47,18 @@ pub(super) struct RawConfig {
     pub(super) console: RawConsole,
     pub(super) clock: RawClock,
     pub(super) backup: RawBackup,
+    pub(super) uplink: RawUplink,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawUplink {
+    pub(super) broker: Option<Spanned<String>>,
+    pub(super) station: Option<Spanned<String>>,
+    pub(super) ca: Option<Spanned<String>>,
+    pub(super) cert: Option<Spanned<String>>,
+    pub(super) key: Option<Spanned<String>>,
+    pub(super) status_seconds: Option<Spanned<u64>>,
 }
 
 #[derive(Deserialize, Default)]

@@ -9,6 +9,10 @@ use tokio_postgres::{Client, GenericClient, NoTls};
 
 use crate::chain::{self, Divergence, Held, Verdict};
 
+/// PostgreSQL's notification channel for a newly stored alarm or bad
+/// rating; the payload is the station's id.
+pub const PRIORITY_CHANNEL: &str = "district_priority";
+
 /// The schema; every statement may run again.
 const SCHEMA: &str = r#"
 CREATE TABLE IF NOT EXISTS stations (
@@ -356,7 +360,7 @@ pub async fn priority(client: &Client, p: &Priority) -> Result<(), tokio_postgre
             &[&p.station],
         )
         .await?;
-    client
+    let new = client
         .execute(
             "INSERT INTO priority (station, journal, seq, at, kind, body)
              VALUES ($1, $2, $3, $4::text::timestamptz, $5, $6) ON CONFLICT DO NOTHING",
@@ -370,5 +374,11 @@ pub async fn priority(client: &Client, p: &Priority) -> Result<(), tokio_postgre
             ],
         )
         .await?;
+    if new > 0 {
+        // Every dashboard, whichever collector serves it, shows it at once.
+        client
+            .execute("SELECT pg_notify($1, $2)", &[&PRIORITY_CHANNEL, &p.station])
+            .await?;
+    }
     Ok(())
 }

@@ -8,7 +8,15 @@
 //! `serialport` to a pseudo-terminal; the clock stops when the ticket's first
 //! byte (`ESC @`) is read on the far side. Only the Slint callback that sends
 //! the event is left out (it is one channel send).
-//! Run: `cargo bench -p kiosk --bench ticket_latency [-- N]`.
+//!
+//! With `--uplink` the same rounds run alternately without and with the
+//! district uplink on (ADR 0026): a real Mosquitto, PostgreSQL and
+//! collector on loopback, the uplink task publishing every ticket's entries
+//! and moving its cursor through the writer as the collector acknowledges
+//! them — the figure the "within 10 %" compares.
+//! Run: `cargo bench -p kiosk --bench ticket_latency [-- N]`;
+//! `cargo build --release -p collector && cargo bench -p kiosk --bench
+//! ticket_latency -- --uplink [N]`.
 
 use kiosk::app::{CitizenEvent, ProbeEvent};
 use std::io::{Read, Write};
@@ -17,18 +25,75 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use kiosk::app::{Cards, Clock, Core, CoreParts, Event, PrinterSetup, PrinterWorker, Writer};
-use kiosk::config::Config;
+use kiosk::app::{
+    Cards, Clock, Core, CoreParts, Event, PrinterSetup, PrinterWorker, Shutdown, Writer,
+};
+use kiosk::config::{Config, UplinkLink, UplinkSettings};
 use kiosk::domain::Station;
 use kiosk::store::Store;
+use kiosk::uplink::UplinkParts;
 use serialport::SerialPort;
 
+#[path = "../../collector/tests/support/services.rs"]
+mod services;
 mod support;
 
 use support::NoScreen;
 
 fn main() {
     let n = support::rounds();
+    let runtime = support::runtime();
+    if !std::env::args().any(|a| a == "--uplink") {
+        let (latencies, bytes) = round(&runtime, n, None);
+        support::report(
+            &format!("touch_to_first_byte tickets={n} (after 20 warm-up)"),
+            latencies,
+        );
+        println!(
+            "ticket_bytes min {} max {}",
+            bytes[0],
+            bytes[bytes.len() - 1]
+        );
+        println!(
+            "wire_time_at_9600_baud max {:.0} ms (10 bits a byte)",
+            bytes[bytes.len() - 1] as f64 * 10.0 / 9600.0 * 1000.0
+        );
+        return;
+    }
+    // Alternating blocks, so that the machine's drift falls on both alike.
+    let broker = services::Broker::start();
+    let pg = services::Postgres::start();
+    let logs = tempfile::tempdir().expect("a temporary folder");
+    let _collector = services::Collector::start(&broker, &pg, "collector-1", logs.path());
+    let (mut off, mut on) = (Vec::new(), Vec::new());
+    let blocks = 4;
+    for block in 0..blocks {
+        off.extend(round(&runtime, n / blocks, None).0);
+        let station = format!("bench{block}");
+        on.extend(round(&runtime, n / blocks, Some((broker.port, station.clone()))).0);
+        let held = pg.query(&format!(
+            "SELECT last_seq FROM stations WHERE id = '{station}'"
+        ));
+        println!("block {block}: the district holds {station}'s journal up to entry {held}");
+    }
+    support::report(
+        &format!("uplink off: touch_to_first_byte tickets={}", off.len()),
+        off,
+    );
+    support::report(
+        &format!("uplink on: touch_to_first_byte tickets={}", on.len()),
+        on,
+    );
+}
+
+/// `n` tickets (after 20 warm-up) on a fresh station, with its uplink to
+/// the broker on `uplink` as the given station when set; each ticket's
+/// touch → first byte, and its size.
+fn round(
+    runtime: &tokio::runtime::Runtime,
+    n: usize,
+    uplink: Option<(u16, String)>,
+) -> (Vec<Duration>, Vec<usize>) {
     let dir = support::database_dir();
     let config = Config::builtin().expect("the built-in config");
     let store =
@@ -82,7 +147,6 @@ fn main() {
         }
     });
 
-    let runtime = support::runtime();
     let _guard = runtime.enter();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let printer = PrinterWorker::start(
@@ -105,9 +169,32 @@ fn main() {
         config.settings.clone(),
     );
     let monday = "2026-11-30T01:00:00Z".parse().unwrap();
+    let writer = Writer::start(store).unwrap();
+    let shutdown = Shutdown::new();
+    let uplink = uplink.map(|(port, station)| {
+        let settings = UplinkSettings {
+            link: Some(UplinkLink {
+                host: "127.0.0.1".into(),
+                port,
+                station,
+                tls: None,
+            }),
+            status_interval: Duration::from_secs(30),
+        };
+        runtime.spawn(kiosk::uplink::run(
+            settings,
+            UplinkParts {
+                database: dir.path().join("kiosk.db"),
+                store: config.store.clone(),
+                outbox: writer.outbox().expect("the writer runs"),
+                events: tx.clone(),
+                shutdown: shutdown.clone(),
+            },
+        ))
+    });
     let mut core = Core::new(CoreParts {
         station,
-        writer: Writer::start(store).unwrap(),
+        writer,
         printer: Some(printer),
         sim_printer: None,
         printer_port: None,
@@ -155,21 +242,12 @@ fn main() {
             bytes.push(size);
         }
     }
+    shutdown.begin();
     tx.send(Event::Shutdown).unwrap();
     runtime.block_on(task).unwrap();
-
+    if let Some(uplink) = uplink {
+        runtime.block_on(uplink).unwrap();
+    }
     bytes.sort();
-    support::report(
-        &format!("touch_to_first_byte tickets={n} (after 20 warm-up)"),
-        latencies,
-    );
-    println!(
-        "ticket_bytes min {} max {}",
-        bytes[0],
-        bytes[bytes.len() - 1]
-    );
-    println!(
-        "wire_time_at_9600_baud max {:.0} ms (10 bits a byte)",
-        bytes[bytes.len() - 1] as f64 * 10.0 / 9600.0 * 1000.0
-    );
+    (latencies, bytes)
 }

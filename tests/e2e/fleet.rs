@@ -10,7 +10,7 @@ use fleet::rumqttc::{Client, Event, MqttOptions, Packet, QoS};
 use crate::support::{Station, TEST_CONFIG, journal};
 
 #[path = "../../collector/tests/support/services.rs"]
-mod services;
+pub(crate) mod services;
 
 use services::{Broker, Collector, Postgres, eventually};
 
@@ -63,7 +63,7 @@ fn sniff(broker: &Broker) -> Traffic {
     seen
 }
 
-fn held(pg: &Postgres, station: &str) -> (i64, i64) {
+pub(crate) fn held(pg: &Postgres, station: &str) -> (i64, i64) {
     let out = pg.query(&format!(
         "SELECT count(*) || ' ' || coalesce(max(seq), 0) FROM entries WHERE station = '{station}'"
     ));
@@ -246,19 +246,6 @@ fn the_broker_down_for_a_week_the_station_works_alone_and_catches_up_in_order() 
     station.quit();
 }
 
-/// Adds a dashboard user through the collector's own command.
-fn add_user(pg: &Postgres, name: &str, role: &str, password: &str) {
-    use std::io::Write;
-    let mut child = std::process::Command::new(services::collector_exe())
-        .args(["--database", &pg.conninfo(), "user", name, "--role", role])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-    assert!(child.wait().unwrap().success(), "user {name}");
-}
-
 #[test]
 fn the_district_dashboard_in_a_browser_shows_the_stations_and_an_alarm_as_it_happens() {
     use fantoccini::Locator;
@@ -268,8 +255,8 @@ fn the_district_dashboard_in_a_browser_shows_the_stations_and_an_alarm_as_it_hap
     let broker = Broker::start();
     let pg = Postgres::start();
     let collector = Collector::start(&broker, &pg, "collector-1", dir.path());
-    add_user(&pg, "zhao", "viewer", "viewer-password-1");
-    add_user(&pg, "qian", "supervisor", "supervisor-password-1");
+    pg.add_user("zhao", "viewer", "viewer-password-1");
+    pg.add_user("qian", "supervisor", "supervisor-password-1");
     let config = uplink_config(&data, &broker, "e2e-dash");
     let mut station = Station::start(&data, &["--config", config.to_str().unwrap()]);
     assert_eq!(station.take_ticket('A'), "A001");

@@ -17,6 +17,7 @@ mod console_lan;
 mod console_tls;
 mod evaluator;
 mod fleet;
+mod fleet_tls;
 mod journal;
 mod package;
 mod printer;

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use tokio::sync::RwLock;
+use tokio::sync::{RwLock, watch};
 
 use crate::db;
 use crate::users::{Guard, Refused, Role};
@@ -25,6 +25,8 @@ use crate::users::{Guard, Refused, Role};
 /// A session is dropped after this long without a request.
 const IDLE: Duration = Duration::from_secs(30 * 60);
 const COOKIE: &str = "district";
+/// How long the overview's script waits for news before it asks again.
+const LONG_POLL: Duration = Duration::from_secs(5);
 
 /// Who is signed in.
 #[derive(Clone, Debug)]
@@ -42,6 +44,9 @@ pub struct Dashboard {
     /// The district's time zone (IANA name), for "today" and times shown.
     pub zone: String,
     tz: jiff::tz::TimeZone,
+    /// Counts the alarms and bad ratings stored since the dashboard started
+    /// (from PostgreSQL's notifications); the overview's script waits on it.
+    news: watch::Sender<u64>,
 }
 
 /// An error shown as a page: the database cannot be reached, mostly.
@@ -73,7 +78,46 @@ impl Dashboard {
             guard: Guard::default(),
             zone: zone.to_string(),
             tz,
+            news: watch::Sender::new(0),
         }))
+    }
+
+    /// Follows PostgreSQL's notifications of new alarms and bad ratings,
+    /// whichever collector stored them, for as long as the dashboard runs.
+    async fn follow(self: Arc<Self>) {
+        loop {
+            match tokio_postgres::connect(&self.conninfo, tokio_postgres::NoTls).await {
+                Ok((client, mut connection)) => {
+                    let me = Arc::clone(&self);
+                    let driver = tokio::spawn(async move {
+                        loop {
+                            match std::future::poll_fn(|cx| connection.poll_message(cx)).await {
+                                Some(Ok(tokio_postgres::AsyncMessage::Notification(_))) => {
+                                    me.news.send_modify(|n| *n += 1);
+                                }
+                                Some(Ok(_)) => {}
+                                Some(Err(_)) | None => return,
+                            }
+                        }
+                    });
+                    let listen = format!("LISTEN {}", db::PRIORITY_CHANNEL);
+                    if client.batch_execute(&listen).await.is_ok() {
+                        // Whatever came while it was not listening shows now.
+                        self.news.send_modify(|n| *n += 1);
+                        let _ = driver.await;
+                    } else {
+                        driver.abort();
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(
+                        "dashboard: cannot follow the district database ({e}); the overview refreshes every {} s until it can",
+                        LONG_POLL.as_secs()
+                    );
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
     }
 
     /// The database client, connected again when it was lost.
@@ -140,11 +184,14 @@ pub async fn serve(
     state: Arc<Dashboard>,
     listener: tokio::net::TcpListener,
 ) -> std::io::Result<()> {
-    axum::serve(
+    let follower = tokio::spawn(Arc::clone(&state).follow());
+    let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .await
+    .await;
+    follower.abort();
+    served
 }
 
 async fn css() -> impl IntoResponse {
@@ -255,18 +302,36 @@ async fn overview(
     Ok(pages::overview(&who, &today, &stations, &figures, &priority).into_response())
 }
 
-/// What the overview's script polls every second: alarms, links, lag.
+#[derive(Deserialize)]
+struct Wait {
+    /// The `news` count the page last saw: answer when it has moved on, or
+    /// after `LONG_POLL`.
+    wait: Option<u64>,
+}
+
+/// What the overview's script asks for again and again: alarms, links,
+/// lag. Given `wait`, it is a long poll that answers as soon as an alarm or
+/// a bad rating is stored, so the alarm band needs no faster polling.
 async fn overview_json(
     State(state): State<Arc<Dashboard>>,
     headers: HeaderMap,
+    Query(q): Query<Wait>,
 ) -> Result<Response, Failure> {
     if state.session(&headers).is_none() {
         return Ok(StatusCode::UNAUTHORIZED.into_response());
     }
+    let mut news = state.news.subscribe();
+    if let Some(seen) = q.wait
+        && *news.borrow_and_update() == seen
+    {
+        let _ = tokio::time::timeout(LONG_POLL, news.changed()).await;
+    }
+    let generation = *news.borrow_and_update();
     let pg = state.pg().await?;
     let stations = queries::stations(&pg, &state.zone).await?;
     let priority = queries::recent_priority(&pg, &state.zone, 20).await?;
     Ok(Json(serde_json::json!({
+        "news": generation,
         "stations": stations.iter().map(|s| serde_json::json!({
             "id": s.id,
             "link": s.link,

@@ -194,14 +194,19 @@ pub fn overview(
     )
 }
 
-/// The overview's alarm banner and links, refreshed every second.
+/// The overview's alarm band and links: a long poll that the server
+/// answers the moment an alarm or a bad rating is stored (else within 5 s).
 const LIVE: &str = r#"
 (function () {
+  var news = null;
+  function again() { setTimeout(tick, 2000); }
   function tick() {
-    fetch('/api/overview', {credentials: 'same-origin'}).then(function (r) {
+    var url = '/api/overview' + (news === null ? '' : '?wait=' + news);
+    fetch(url, {credentials: 'same-origin'}).then(function (r) {
       if (!r.ok) return null; return r.json();
     }).then(function (o) {
-      if (!o) return;
+      if (!o) { again(); return; }
+      news = o.news;
       var box = document.getElementById('alarms');
       box.textContent = '';
       o.stations.forEach(function (s) {
@@ -214,9 +219,10 @@ const LIVE: &str = r#"
         box.appendChild(p);
       });
       box.classList.toggle('alarms', box.childElementCount > 0);
-    }).catch(function () {});
+      tick();
+    }).catch(again);
   }
-  setInterval(tick, 1000);
+  tick();
 })();
 "#;
 

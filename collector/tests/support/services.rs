@@ -41,31 +41,66 @@ pub struct Broker {
     pub dir: tempfile::TempDir,
     pub port: u16,
     child: Option<Child>,
+    tls: Option<BrokerTls>,
+}
+
+/// A broker that takes only TLS clients with a certificate from `ca`,
+/// each known by its certificate's CN, and holds them to an ACL.
+pub struct BrokerTls {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    /// Mosquitto's ACL file's text (`%u` is the certificate's CN).
+    pub acl: String,
 }
 
 impl Broker {
     pub fn start() -> Broker {
+        Self::start_with(None)
+    }
+
+    pub fn start_tls(tls: BrokerTls) -> Broker {
+        Self::start_with(Some(tls))
+    }
+
+    fn start_with(tls: Option<BrokerTls>) -> Broker {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let mut broker = Broker {
             port: free_port(),
             dir,
             child: None,
+            tls,
         };
         broker.resume();
         broker
     }
 
     pub fn url(&self) -> String {
-        format!("mqtt://127.0.0.1:{}", self.port)
+        let scheme = if self.tls.is_some() { "mqtts" } else { "mqtt" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
     }
 
     fn conf(&self) -> PathBuf {
         let conf = self.dir.path().join("mosquitto.conf");
         let mut text = format!(
-            "listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {dir}/\nautosave_interval 1\nlog_dest file {dir}/mosquitto.log\nmax_queued_messages 0\nmax_inflight_messages 100\n",
+            "listener {port} 127.0.0.1\npersistence true\npersistence_location {dir}/\nautosave_interval 1\nlog_dest file {dir}/mosquitto.log\nmax_queued_messages 0\nmax_inflight_messages 100\n",
             port = self.port,
             dir = self.dir.path().display()
         );
+        match &self.tls {
+            None => text.push_str("allow_anonymous true\n"),
+            Some(tls) => {
+                let acl = self.dir.path().join("acl");
+                std::fs::write(&acl, &tls.acl).expect("write the ACL");
+                text.push_str(&format!(
+                    "allow_anonymous false\ncafile {}\ncertfile {}\nkeyfile {}\nrequire_certificate true\nuse_identity_as_username true\nacl_file {}\nlog_type all\n",
+                    tls.ca.display(),
+                    tls.cert.display(),
+                    tls.key.display(),
+                    acl.display()
+                ));
+            }
+        }
         if is_root() {
             // Started as root it drops to the mosquitto user, which could
             // not write this folder (FIELD-NOTES).
@@ -251,6 +286,19 @@ impl Postgres {
         }
     }
 
+    /// Adds a dashboard user through the collector's own command.
+    pub fn add_user(&self, name: &str, role: &str, password: &str) {
+        use std::io::Write;
+        let mut child = Command::new(collector_exe())
+            .args(["--database", &self.conninfo(), "user", name, "--role", role])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("kiosk-collector user");
+        writeln!(child.stdin.take().expect("stdin"), "{password}").expect("the password");
+        assert!(child.wait().expect("user").success(), "user {name}");
+    }
+
     /// One value from a query, through psql.
     pub fn query(&self, sql: &str) -> String {
         let out = Command::new(self.bin.join("psql"))
@@ -309,7 +357,18 @@ pub fn collector_exe() -> PathBuf {
 
 impl Collector {
     pub fn start(broker: &Broker, pg: &Postgres, client_id: &str, log_dir: &Path) -> Collector {
-        let args = vec![
+        Self::start_with(broker, pg, client_id, log_dir, &[])
+    }
+
+    /// Started with more `serve` options (`--workers 8`).
+    pub fn start_with(
+        broker: &Broker,
+        pg: &Postgres,
+        client_id: &str,
+        log_dir: &Path,
+        more: &[&str],
+    ) -> Collector {
+        let mut args = vec![
             "--database".to_string(),
             pg.conninfo(),
             "serve".into(),
@@ -320,6 +379,7 @@ impl Collector {
             "--listen".into(),
             "127.0.0.1:0".into(),
         ];
+        args.extend(more.iter().map(|s| s.to_string()));
         let mut c = Collector {
             child: None,
             dashboard: String::new(),

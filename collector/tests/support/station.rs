@@ -40,6 +40,25 @@ pub fn journal(from: i64, to: i64, tag: &str, day: &str) -> Vec<UplinkRow> {
         .collect()
 }
 
+/// A zone's alarm entry (`alarm_raised`, `alarm_reset`) as the priority
+/// topic carries it.
+pub fn alarm(seq: i64, kind: &str, zone: &str, at: &str) -> UplinkRow {
+    UplinkRow {
+        entry: LogEntry {
+            seq,
+            at: at.to_string(),
+            day: at[..10].to_string(),
+            kind: kind.into(),
+            actor: serde_json::json!({"kind": "system"}),
+            ticket: None,
+            window: None,
+            body: serde_json::json!({"kind": kind, "zone": zone, "role": "panic"}),
+        },
+        prev: String::new(),
+        hash: String::new(),
+    }
+}
+
 pub fn hash(seq: i64, tag: &str) -> String {
     format!("{tag}{seq:060}")
 }
@@ -108,6 +127,11 @@ impl SimStation {
 
     /// Publishes `rows` as one batch with `head`.
     pub async fn publish(&self, rows: &[UplinkRow], head: i64, tag: &str) {
+        self.publish_raw(self.batch(rows, head, tag)).await;
+    }
+
+    /// `rows` as one batch's message with `head`.
+    pub fn batch(&self, rows: &[UplinkRow], head: i64, tag: &str) -> Vec<u8> {
         let batch = Batch {
             station: self.id.clone(),
             journal: self.journal_id.clone(),
@@ -119,12 +143,17 @@ impl SimStation {
             },
             rows: rows.to_vec(),
         };
+        serde_json::to_vec(&batch).expect("json")
+    }
+
+    /// Publishes a batch's message made beforehand.
+    pub async fn publish_raw(&self, payload: Vec<u8>) {
         self.client
             .publish(
                 wire::topic(&self.id, Topic::Journal),
                 QoS::AtLeastOnce,
                 false,
-                serde_json::to_vec(&batch).expect("json"),
+                payload,
             )
             .await
             .expect("publish");

@@ -290,9 +290,9 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     // database (app/shutdown.rs).
     let shutdown = Shutdown::new();
     runtime.spawn(shutdown.clone().stop_station(tx.clone()));
-    // The district uplink, when configured: its own task, never the loop's.
+    // The district uplink, when configured: its own thread, never the loop's.
     if let (Some(outbox), true) = (outbox, config.uplink.link.is_some()) {
-        shutdown.spawn(crate::uplink::run(
+        shutdown.spawn(crate::uplink::start(
             config.uplink.clone(),
             crate::uplink::UplinkParts {
                 database: data.database(),

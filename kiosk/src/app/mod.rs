@@ -41,7 +41,7 @@ pub use printer::{
 };
 pub use reply::{Refusal, StoreProblem};
 pub use shutdown::Shutdown;
-pub use writer::{OutboxHandle, Writer};
+pub use writer::{Commits, OutboxHandle, Writer};
 pub use zones::ZoneRequest;
 
 pub use crate::screen::{

@@ -53,7 +53,7 @@ pub struct DaySlip {
 pub struct Writer {
     tx: Option<mpsc::Sender<Request>>,
     thread: Option<JoinHandle<()>>,
-    commits: tokio::sync::watch::Receiver<u64>,
+    commits: tokio::sync::watch::Receiver<Commits>,
 }
 
 /// What the district uplink may ask of the writer: to move the outbox's
@@ -62,7 +62,17 @@ pub struct Writer {
 #[derive(Clone)]
 pub struct OutboxHandle {
     tx: mpsc::Sender<Request>,
-    commits: tokio::sync::watch::Receiver<u64>,
+    commits: tokio::sync::watch::Receiver<Commits>,
+}
+
+/// What the writer has committed since it started, as the uplink watches
+/// it: every commit, and those that held an urgent fact (an alarm, a bad
+/// rating: [`crate::domain::Fact::is_urgent`]), so that the uplink reads
+/// the journal for the priority topic only when there is something to send.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Commits {
+    pub all: u64,
+    pub urgent: u64,
 }
 
 impl OutboxHandle {
@@ -77,7 +87,7 @@ impl OutboxHandle {
     }
 
     /// Changes each time a commit lands.
-    pub fn commits(&self) -> tokio::sync::watch::Receiver<u64> {
+    pub fn commits(&self) -> tokio::sync::watch::Receiver<Commits> {
         self.commits.clone()
     }
 }
@@ -86,7 +96,7 @@ impl Writer {
     /// Moves the store onto its own thread.
     pub fn start(mut store: Store) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::channel::<Request>();
-        let (committed, commits) = tokio::sync::watch::channel(0u64);
+        let (committed, commits) = tokio::sync::watch::channel(Commits::default());
         let thread = std::thread::Builder::new()
             .name("store-writer".into())
             .spawn(move || {
@@ -95,7 +105,11 @@ impl Writer {
                         Request::Commit(records, contacts, reply) => {
                             let done = store.commit_with(&records, &contacts).map(|_| ());
                             if done.is_ok() {
-                                committed.send_modify(|n| *n += 1);
+                                let urgent = records.iter().any(|r| r.fact.is_urgent());
+                                committed.send_modify(|c| {
+                                    c.all += 1;
+                                    c.urgent += u64::from(urgent);
+                                });
                             }
                             let _ = reply.send(done);
                         }

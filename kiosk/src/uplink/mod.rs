@@ -24,7 +24,7 @@ use tokio::time::Instant;
 use crate::app::{Event, OutboxHandle, ProbeEvent, Shutdown};
 use crate::config::{UplinkLink, UplinkSettings};
 use crate::store::StoreSettings;
-use fleet::wire::{self, Ack, Batch, Command, Link, Priority, Status, Topic};
+use fleet::wire::{self, Ack, Command, Link, Priority, Status, Topic};
 
 pub use outbox::{BATCH_BYTES, BATCH_ROWS, Reader};
 
@@ -33,6 +33,17 @@ pub use outbox::{BATCH_BYTES, BATCH_ROWS, Reader};
 pub const ACK_TIMEOUT: Duration = Duration::from_secs(30);
 /// The longest wait between two attempts to reach the broker.
 const RECONNECT_MAX: Duration = Duration::from_secs(30);
+/// Entries go to the district this long after the commit that woke the
+/// uplink, gathered with whatever else was committed meanwhile: a burst of
+/// tickets is one read and one batch, and the journal is never read in
+/// the moment a ticket is being printed. Alarms and bad ratings go at once.
+pub const BATCH_DELAY: Duration = Duration::from_secs(1);
+/// The acknowledged cursor is written to the journal's file at most this
+/// often (and when the station stops): each write is a commit with its
+/// fsync, which a ticket's own commit would otherwise queue behind, and
+/// wear on the SD card. Lost in a power cut, it only means the district is
+/// sent again what it holds already, which it takes as a duplicate.
+pub const CURSOR_EVERY: Duration = Duration::from_secs(30);
 
 /// What the uplink needs from the station.
 pub struct UplinkParts {
@@ -73,6 +84,61 @@ fn options(link: &UplinkLink) -> Result<MqttOptions, String> {
     Ok(options)
 }
 
+/// Puts the calling thread (and the threads it starts later) under Linux's
+/// `SCHED_IDLE` policy: it runs only on a core nothing else wants, and
+/// gives the core up the moment the station loop, the writer or the
+/// printer wakes.
+fn idle_priority() -> std::io::Result<()> {
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: `sched_setscheduler` reads the `sched_param` we pass by
+    // reference for the duration of the call; pid 0 is the calling thread.
+    let done = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Starts the uplink on a thread of its own, under `SCHED_IDLE` (which the
+/// blocking threads it starts inherit) with a runtime of its own, so that
+/// its reads, its JSON and its sends take only what the station leaves of
+/// the CPU. The returned future ends when the uplink has (when the station
+/// stops).
+pub fn start(
+    settings: UplinkSettings,
+    parts: UplinkParts,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let (done, ended) = oneshot::channel::<()>();
+    let spawned = std::thread::Builder::new()
+        .name("uplink".into())
+        .spawn(move || {
+            if let Err(e) = idle_priority() {
+                tracing::warn!("uplink: cannot lower its CPU priority ({e}); it runs as the station does");
+            }
+            match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime.block_on(run(settings, parts)),
+                Err(e) => tracing::error!(
+                    "uplink: cannot start its runtime ({e}); the station runs without reporting to the district"
+                ),
+            }
+            drop(done);
+        });
+    async move {
+        match spawned {
+            Ok(_) => {
+                let _ = ended.await;
+            }
+            Err(e) => tracing::error!(
+                "uplink: cannot start its thread ({e}); the station runs without reporting to the district"
+            ),
+        }
+    }
+}
+
 /// Runs the uplink until the station stops. Returns at once when it is
 /// off.
 pub async fn run(settings: UplinkSettings, parts: UplinkParts) {
@@ -93,7 +159,7 @@ pub async fn run(settings: UplinkSettings, parts: UplinkParts) {
         link.port,
         if link.tls.is_some() { " (TLS)" } else { "" }
     );
-    let (client, mut eventloop) = AsyncClient::new(options, 16);
+    let (client, mut eventloop) = fleet::broker::client(options, 16);
     let (wire_tx, wire_rx) = mpsc::channel(64);
     let station = link.station.clone();
     let stopping = parts.shutdown.clone();
@@ -157,6 +223,9 @@ pub async fn run(settings: UplinkSettings, parts: UplinkParts) {
         next_from: 1,
         priority_seen: 0,
         acked: 0,
+        persisted: 0,
+        persisted_at: Instant::now(),
+        batch_due: None,
         head: 0,
     }
     .serve(wire_rx, parts.shutdown)
@@ -185,8 +254,23 @@ struct Uplink {
     next_from: i64,
     /// The last entry looked at for the priority topic.
     priority_seen: i64,
+    /// The last entry the collector said it committed…
     acked: i64,
+    /// …and the cursor in the journal's file, written every
+    /// `CURSOR_EVERY`.
+    persisted: i64,
+    persisted_at: Instant,
+    /// When the entries committed since the last batch are sent.
+    batch_due: Option<Instant>,
     head: i64,
+}
+
+/// Waits until `at`, or for ever.
+async fn until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 impl Uplink {
@@ -221,6 +305,7 @@ impl Uplink {
             if let Some((outbox, head)) = self.read(|r| r.state()).await {
                 self.journal = outbox.journal_id;
                 self.acked = outbox.acked;
+                self.persisted = outbox.acked;
                 self.next_from = outbox.acked + 1;
                 self.priority_seen = head.seq;
                 self.head = head.seq;
@@ -233,6 +318,7 @@ impl Uplink {
             retry = (retry * 2).min(RECONNECT_MAX);
         }
         let mut commits = self.outbox.commits();
+        let mut urgent_seen = commits.borrow_and_update().urgent;
         let mut status = tokio::time::interval(self.status_interval);
         status.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut resend = tokio::time::interval(Duration::from_secs(5));
@@ -268,7 +354,15 @@ impl Uplink {
                         // The writer closed: the station is stopping.
                         break;
                     }
-                    self.send_priority().await;
+                    let now = *commits.borrow_and_update();
+                    if now.urgent != urgent_seen {
+                        urgent_seen = now.urgent;
+                        self.send_priority().await;
+                    }
+                    self.batch_due.get_or_insert(Instant::now() + BATCH_DELAY);
+                }
+                () = until(self.batch_due) => {
+                    self.batch_due = None;
                     self.send_batch().await;
                 }
                 _ = status.tick() => self.publish_status().await,
@@ -279,9 +373,11 @@ impl Uplink {
                     }
                     // Also picks up entries a failed read left behind.
                     self.send_batch().await;
+                    self.save_cursor(false).await;
                 }
             }
         }
+        self.save_cursor(true).await;
         // Goodbye: the retained status says offline at once, instead of
         // after the broker's keep-alive runs out.
         if self.connected {
@@ -326,12 +422,20 @@ impl Uplink {
             return;
         }
         let (station, from) = (self.station.clone(), self.next_from);
-        let Some(batch) = self.read(move |r| r.batch(&station, from)).await.flatten() else {
+        // Read and written as JSON on a blocking thread: a batch of 500
+        // entries is a millisecond of work the runtime's workers, which
+        // also run the station loop, should not do.
+        let read = self.read(move |r| {
+            Ok(r.batch(&station, from)?.map(|batch| {
+                let json = serde_json::to_vec(&batch);
+                (batch.from, batch.to, batch.head.seq, json)
+            }))
+        });
+        let Some((from, to, head, json)) = read.await.flatten() else {
             return;
         };
-        self.head = batch.head.seq;
-        let Batch { from, to, .. } = batch;
-        let payload = match serde_json::to_vec(&batch) {
+        self.head = head;
+        let payload = match json {
             Ok(p) => p,
             Err(e) => {
                 tracing::error!("uplink: entries {from}–{to} cannot be written as JSON: {e}");
@@ -403,19 +507,32 @@ impl Uplink {
             );
             return;
         }
-        match self.outbox.acknowledge(ack.to).await {
-            Ok(acked) => self.acked = acked,
-            Err(e) => {
-                tracing::warn!("uplink: recording the acknowledgement of {}: {e}", ack.to);
-                return;
-            }
-        }
+        self.acked = self.acked.max(ack.to);
+        self.save_cursor(false).await;
         if let Some(f) = &self.in_flight
             && ack.to >= f.to
         {
             self.next_from = self.next_from.max(ack.to + 1);
             self.in_flight = None;
             self.send_batch().await;
+        }
+    }
+
+    /// Writes the acknowledged cursor to the journal's file when it moved
+    /// and `CURSOR_EVERY` has passed (or `now`).
+    async fn save_cursor(&mut self, now: bool) {
+        if self.acked <= self.persisted || !(now || self.persisted_at.elapsed() >= CURSOR_EVERY) {
+            return;
+        }
+        match self.outbox.acknowledge(self.acked).await {
+            Ok(cursor) => {
+                self.persisted = cursor;
+                self.persisted_at = Instant::now();
+            }
+            Err(e) => tracing::warn!(
+                "uplink: recording that the district holds the journal up to {}: {e} (it is sent again after a restart; nothing is lost)",
+                self.acked
+            ),
         }
     }
 
@@ -449,7 +566,7 @@ impl Uplink {
         }
         let Ok(state) = answer.await else { return };
         if let Some((outbox, head)) = self.read(|r| r.state()).await {
-            self.acked = outbox.acked;
+            self.acked = self.acked.max(outbox.acked);
             self.head = head.seq;
         }
         let message = Status {

@@ -40,11 +40,21 @@ impl Reader {
         Ok(self.conn.as_ref().expect("opened above"))
     }
 
+    /// Runs `read` in one read transaction: its statements see the same
+    /// journal even while the writer commits (a head read before the rows
+    /// could otherwise end before them, and the collector would rightly
+    /// refuse such a batch).
     fn with<T>(
         &mut self,
         read: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let out = read(self.conn()?);
+        let path = self.path.clone();
+        let out = self.conn().and_then(|c| {
+            let snapshot = c
+                .unchecked_transaction()
+                .map_err(|e| StoreError::from_sql(&path, e))?;
+            read(&snapshot)
+        });
         if out.is_err() {
             self.conn = None;
         }
@@ -116,6 +126,51 @@ mod tests {
             prev: String::new(),
             hash: String::new(),
         }
+    }
+
+    /// A batch is read from one snapshot of the journal: its head is never
+    /// before its last entry, however busy the writer is meanwhile.
+    #[test]
+    fn a_batch_read_while_the_writer_commits_is_one_snapshot() {
+        use crate::domain::{Actor, Fact, Record};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kiosk.db");
+        let settings = StoreSettings::default();
+        let mut store = crate::store::Store::open(&path, &settings).unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writing = std::sync::Arc::clone(&stop);
+        let writer = std::thread::spawn(move || {
+            let mut commits = 0;
+            while !writing.load(std::sync::atomic::Ordering::Relaxed) || commits < 50 {
+                let record = Record {
+                    at: "2026-11-30T01:00:00Z".parse().unwrap(),
+                    day: "2026-11-30".parse().unwrap(),
+                    actor: Actor::Citizen,
+                    fact: Fact::PaperChanged,
+                };
+                store.commit(&[record]).unwrap();
+                commits += 1;
+            }
+            commits
+        });
+        let mut reader = Reader::new(path, settings);
+        let mut batches = 0;
+        while batches < 300 {
+            if let Some(batch) = reader.batch("s", 1).unwrap() {
+                assert!(
+                    batch.head.seq >= batch.to,
+                    "head {} before the batch's end {}",
+                    batch.head.seq,
+                    batch.to
+                );
+                if batch.head.seq == batch.to {
+                    assert_eq!(batch.head.hash, batch.rows[batch.rows.len() - 1].hash);
+                }
+                batches += 1;
+            }
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        assert!(writer.join().unwrap() >= 50);
     }
 
     #[test]

@@ -22,6 +22,20 @@ fn withheld(text: &str) -> String {
 }
 
 impl Fact {
+    /// Whether the district is told at once, on the priority topic: an
+    /// alarm raised, acknowledged or reset, and a bad rating. The store's
+    /// `uplink::priority_rows_after` selects the same entries from the
+    /// journal (its tests hold the two together).
+    pub fn is_urgent(&self) -> bool {
+        match self {
+            Fact::AlarmRaised { .. } | Fact::AlarmAcknowledged { .. } | Fact::AlarmReset { .. } => {
+                true
+            }
+            Fact::TicketRated { level, .. } => *level <= super::BAD_RATING_MAX,
+            _ => false,
+        }
+    }
+
     /// The fact as the district may see it: the same, with every free text
     /// withheld.
     pub fn for_district(&self) -> Fact {

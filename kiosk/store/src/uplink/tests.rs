@@ -112,3 +112,56 @@ fn the_outbox_hands_out_rows_as_the_district_sees_them_and_moves_only_forward() 
         .execute("UPDATE uplink SET acked_seq = 0", []);
     assert!(back.is_err());
 }
+
+#[test]
+fn the_priority_rows_are_the_urgent_facts() {
+    use domain::{TicketCode, WindowNo, ZoneRole};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("kiosk.db"), &StoreSettings::default()).unwrap();
+    let ticket: TicketCode = "A001".parse().unwrap();
+    let window = WindowNo::new(1).unwrap();
+    let mut facts = vec![
+        Fact::DayOpened,
+        Fact::AlarmRaised {
+            zone: "panic".into(),
+            role: ZoneRole::Panic,
+        },
+        Fact::AlarmAcknowledged {
+            zone: "panic".into(),
+        },
+        Fact::AlarmReset {
+            zone: "panic".into(),
+        },
+        Fact::ZoneInput {
+            zone: "panic".into(),
+            active: true,
+        },
+        Fact::PaperChanged,
+    ];
+    for level in 1..=5 {
+        facts.push(Fact::TicketRated {
+            ticket,
+            window,
+            level,
+        });
+    }
+    let records: Vec<Record> = facts
+        .iter()
+        .map(|f| record("2026-11-30T01:00:00Z", f.clone()))
+        .collect();
+    let seqs = store.commit(&records).unwrap();
+    let urgent: Vec<i64> = seqs
+        .iter()
+        .zip(&facts)
+        .filter(|(_, f)| f.is_urgent())
+        .map(|(s, _)| *s)
+        .collect();
+    let selected: Vec<i64> = priority_rows_after(store.connection(), 0, 100)
+        .unwrap()
+        .iter()
+        .map(|r| r.entry.seq)
+        .collect();
+    assert_eq!(selected, urgent);
+    // Three alarm facts and the ratings 1 and 2.
+    assert_eq!(urgent.len(), 5);
+}

@@ -337,22 +337,9 @@ fn main() {
     // One collector: catch-up, then the steady state and the alarms.
     let district = District::start(1);
     runtime.block_on(async {
-        let stations = connect_all(district.broker.port, size.stations).await;
-        let (stations, took, again) = catch_up(stations, size.rows).await;
-        let held: i64 = district
-            .pg
-            .query("SELECT count(*) FROM entries")
-            .parse()
-            .expect("a count");
-        assert_eq!(held, total, "every entry committed once");
-        println!(
-            "catch_up collectors=1: {total} entries in {:.1} s = {:.0} entries/s ({again} batches sent again)",
-            took.as_secs_f64(),
-            total as f64 / took.as_secs_f64()
-        );
-
+        let stations = timed_catch_up(&district, &size).await;
         district.pg.add_user("bench", "viewer", "bench-password-1");
-        let base = format!("http://{}", district.collectors[0].dashboard);
+        let base = district.collectors[0].dashboard.clone();
         let end = Instant::now() + Duration::from_secs(size.seconds + 1);
         let prober = tokio::spawn(alarms(district.broker.port, base, end));
         let (latencies, lost) = steady(stations, size.rows, size.seconds).await;
@@ -370,19 +357,25 @@ fn main() {
 
     // Two collectors sharing the subscription, on a fresh district.
     let district = District::start(2);
-    runtime.block_on(async {
-        let stations = connect_all(district.broker.port, size.stations).await;
-        let (_stations, took, again) = catch_up(stations, size.rows).await;
-        let held: i64 = district
-            .pg
-            .query("SELECT count(*) FROM entries")
-            .parse()
-            .expect("a count");
-        assert_eq!(held, total, "every entry committed once");
-        println!(
-            "catch_up collectors=2: {total} entries in {:.1} s = {:.0} entries/s ({again} batches sent again)",
-            took.as_secs_f64(),
-            total as f64 / took.as_secs_f64()
-        );
-    });
+    runtime.block_on(timed_catch_up(&district, &size));
+}
+
+/// Every station's day into `district`, checked and reported; the stations.
+async fn timed_catch_up(district: &District, size: &Size) -> Vec<SimStation> {
+    let total = size.stations as i64 * size.rows;
+    let stations = connect_all(district.broker.port, size.stations).await;
+    let (stations, took, again) = catch_up(stations, size.rows).await;
+    let held: i64 = district
+        .pg
+        .query("SELECT count(*) FROM entries")
+        .parse()
+        .expect("a count");
+    assert_eq!(held, total, "every entry committed once");
+    println!(
+        "catch_up collectors={}: {total} entries in {:.1} s = {:.0} entries/s ({again} batches sent again)",
+        district.collectors.len(),
+        took.as_secs_f64(),
+        total as f64 / took.as_secs_f64()
+    );
+    stations
 }

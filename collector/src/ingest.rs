@@ -12,6 +12,7 @@ use fleet::rumqttc::{AsyncClient, Event, Packet, Publish, QoS};
 use fleet::wire::{self, Ack, Batch, Command, Priority, Status, Topic};
 use tokio::sync::mpsc;
 
+use crate::Error;
 use crate::db::{self, Outcome};
 
 /// Where the collector takes its messages from and puts them.
@@ -30,13 +31,13 @@ pub struct Settings {
 }
 
 /// Runs until the broker connection's task ends (never, in service).
-pub async fn run(settings: Settings) -> anyhow::Result<()> {
+pub async fn run(settings: Settings) -> Result<(), Error> {
     let mut options = settings
         .broker
         .options(&settings.client_id, 2 * 1024 * 1024);
     // Acknowledged to the broker only once committed.
     options.set_manual_acks(true);
-    let (client, mut eventloop) = AsyncClient::new(options, 4096);
+    let (client, mut eventloop) = fleet::broker::client(options, 4096);
     let mut workers = Vec::new();
     for n in 0..settings.workers.max(1) {
         // Unbounded: the broker sends at most its in-flight window of
@@ -81,7 +82,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
                 let n = usize::try_from(hasher.finish() % workers.len() as u64).unwrap_or(0);
                 let station = station.to_string();
                 if workers[n].send((station, topic, p)).is_err() {
-                    anyhow::bail!("collector: worker {n} stopped");
+                    return Err(Error::WorkerStopped(n));
                 }
             }
             Ok(_) => {}
@@ -138,7 +139,7 @@ async fn handle(
     station: &str,
     topic: Topic,
     publish: &Publish,
-) -> anyhow::Result<()> {
+) -> Result<(), Error> {
     if pg.as_ref().is_none_or(|c| c.is_closed()) {
         let c = db::connect(conninfo).await?;
         db::migrate(&c).await?;

@@ -170,7 +170,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 out.flush()?;
             }
             tokio::select! {
-                r = ingest::run(settings) => r,
+                r = ingest::run(settings) => r.map_err(anyhow::Error::from),
                 r = web => Err(anyhow::anyhow!("the dashboard stopped: {r:?}")),
                 _ = tokio::signal::ctrl_c() => Ok(()),
             }

@@ -9,6 +9,8 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use tokio_postgres::Client;
 
+use crate::Error;
+
 /// What a user may do on the dashboard.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Role {
@@ -39,16 +41,20 @@ impl Role {
 pub const MIN_PASSWORD: usize = 10;
 
 /// Adds a user or replaces their role and password.
-pub async fn add(pg: &Client, name: &str, role: Role, password: &str) -> Result<(), anyhow::Error> {
+pub async fn add(pg: &Client, name: &str, role: Role, password: &str) -> Result<(), Error> {
     if name.is_empty() || name.len() > 64 || name.chars().any(char::is_whitespace) {
-        anyhow::bail!("a user name is 1–64 characters without spaces");
+        return Err(Error::Refused(
+            "a user name is 1–64 characters without spaces".into(),
+        ));
     }
     if password.chars().count() < MIN_PASSWORD {
-        anyhow::bail!("the password must have at least {MIN_PASSWORD} characters");
+        return Err(Error::Refused(format!(
+            "the password must have at least {MIN_PASSWORD} characters"
+        )));
     }
     let hash = Argon2::default()
         .hash_password(password.as_bytes())
-        .map_err(|e| anyhow::anyhow!("hashing: {e}"))?
+        .map_err(|e| Error::Refused(format!("the password cannot be hashed: {e}")))?
         .to_string();
     pg.execute(
         "INSERT INTO users (name, role, hash) VALUES ($1, $2, $3)
@@ -83,7 +89,7 @@ impl Guard {
         pg: &Client,
         name: &str,
         password: &str,
-    ) -> anyhow::Result<Result<Role, Refused>> {
+    ) -> Result<Result<Role, Refused>, Error> {
         if let Some(minutes) = self.locked(name) {
             return Ok(Err(Refused::Locked { minutes }));
         }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rumqttc::{MqttOptions, Transport};
+use rumqttc::{AsyncClient, EventLoop, MqttOptions, NetworkOptions, Transport};
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
@@ -35,6 +35,18 @@ impl Broker {
         }
         options
     }
+}
+
+/// A client and its connection with `options`, `capacity` requests
+/// queued. Small messages go at once (`TCP_NODELAY`): left to Nagle's
+/// algorithm, an acknowledgement of a few bytes waits out the peer's
+/// delayed ACK, some 40 ms a hop on Linux.
+pub fn client(options: MqttOptions, capacity: usize) -> (AsyncClient, EventLoop) {
+    let (client, mut eventloop) = AsyncClient::new(options, capacity);
+    let mut network = NetworkOptions::new();
+    network.set_tcp_nodelay(true);
+    eventloop.set_network_options(network);
+    (client, eventloop)
 }
 
 /// `mqtt://host[:port]` or `mqtts://host[:port]`: host, port, TLS.

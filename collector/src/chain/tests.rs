@@ -1,3 +1,6 @@
+//! The chain rules on batches made by hand: the next batch, a batch again,
+//! a gap, an edited or restored journal, a new database, a malformed batch.
+
 use fleet::wire::UplinkRow;
 use fleet::wire::{Batch, Head};
 use store::LogEntry;

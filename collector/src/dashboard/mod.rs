@@ -67,9 +67,11 @@ impl From<tokio_postgres::Error> for Failure {
 }
 
 impl Dashboard {
-    pub fn new(conninfo: String, zone: &str) -> anyhow::Result<Arc<Self>> {
+    pub fn new(conninfo: String, zone: &str) -> Result<Arc<Self>, crate::Error> {
         let tz = jiff::tz::TimeZone::get(zone).map_err(|e| {
-            anyhow::anyhow!("--zone {zone}: {e} (an IANA name such as Asia/Shanghai)")
+            crate::Error::Refused(format!(
+                "--zone {zone}: {e} (an IANA name such as Asia/Shanghai)"
+            ))
         })?;
         Ok(Arc::new(Self {
             conninfo,

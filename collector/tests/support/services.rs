@@ -83,7 +83,7 @@ impl Broker {
     fn conf(&self) -> PathBuf {
         let conf = self.dir.path().join("mosquitto.conf");
         let mut text = format!(
-            "listener {port} 127.0.0.1\npersistence true\npersistence_location {dir}/\nautosave_interval 1\nlog_dest file {dir}/mosquitto.log\nmax_queued_messages 0\nmax_inflight_messages 100\n",
+            "listener {port} 127.0.0.1\npersistence true\npersistence_location {dir}/\nautosave_interval 1\nlog_dest file {dir}/mosquitto.log\nmax_queued_messages 0\nmax_inflight_messages 100\nset_tcp_nodelay true\n",
             port = self.port,
             dir = self.dir.path().display()
         );
@@ -142,6 +142,10 @@ impl Broker {
     /// Everything it logged.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("mosquitto.log")).unwrap_or_default()
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 }
 
@@ -237,6 +241,24 @@ impl Postgres {
         } else {
             Command::new(self.bin.join(tool))
         }
+    }
+
+    /// The server's processes: the postmaster and the backends it forked.
+    pub fn pids(&self) -> Vec<u32> {
+        let Some(main) = std::fs::read_to_string(self.data().join("postmaster.pid"))
+            .ok()
+            .and_then(|t| t.lines().next().and_then(|l| l.trim().parse::<u32>().ok()))
+        else {
+            return Vec::new();
+        };
+        let children = Command::new("pgrep")
+            .args(["-P", &main.to_string()])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        std::iter::once(main)
+            .chain(children.lines().filter_map(|l| l.trim().parse().ok()))
+            .collect()
     }
 
     /// The connection string the collector takes.
@@ -427,6 +449,10 @@ impl Collector {
 
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 }
 

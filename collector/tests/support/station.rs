@@ -85,7 +85,7 @@ impl SimStation {
             .set_keep_alive(Duration::from_secs(30))
             .set_clean_session(false)
             .set_max_packet_size(1024 * 1024, 1024 * 1024);
-        let (client, mut eventloop) = AsyncClient::new(options, 64);
+        let (client, mut eventloop) = fleet::broker::client(options, 64);
         let (tx, answers) = mpsc::unbounded_channel();
         let (ready_tx, ready) = tokio::sync::oneshot::channel();
         let mut ready_tx = Some(ready_tx);

@@ -658,6 +658,17 @@ fn print(shared: &Shared, stop: &AtomicBool, line: &Line) {
             let dots = std::mem::take(&mut s.job_dots);
             drop(s);
             let saved = save(&page, number, dots, model, &shared.out_dir);
+            let pull = shared.lock().unplug_after_cut;
+            if pull {
+                // The paper is out; the cable goes before anything after it
+                // is answered. Both threads stop and the pseudo-terminal
+                // closes, as the port of an unplugged adapter does.
+                stop.store(true, Ordering::Relaxed);
+                line.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let _ = std::fs::remove_file(&shared.link);
+            }
+            // The job and the pulled cable are seen together: whoever
+            // waits for the job finds the printer unplugged already.
             let mut s = shared.lock();
             match saved {
                 Ok(job) => s.jobs.push(job),
@@ -668,24 +679,17 @@ fn print(shared: &Shared, stop: &AtomicBool, line: &Line) {
                     ))
                 }
             }
-            let pull = std::mem::take(&mut s.unplug_after_cut);
-            drop(s);
-            shared.changed.notify_all();
             if pull {
-                // The paper is out; the cable goes before anything after it
-                // is answered. Both threads stop and the pseudo-terminal
-                // closes, as the port of an unplugged adapter does.
-                stop.store(true, Ordering::Relaxed);
-                line.lock().unwrap_or_else(|e| e.into_inner()).take();
-                let _ = std::fs::remove_file(&shared.link);
-                let mut s = shared.lock();
+                s.unplug_after_cut = false;
                 s.plugged = false;
                 s.buffer.clear();
                 s.decoder.reset();
                 s.job_dots = 0;
                 s.auto_status = false;
-                drop(s);
-                shared.changed.notify_all();
+            }
+            drop(s);
+            shared.changed.notify_all();
+            if pull {
                 return;
             }
         }

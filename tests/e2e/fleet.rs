@@ -300,8 +300,10 @@ fn the_district_dashboard_in_a_browser_shows_the_stations_and_an_alarm_as_it_hap
             }
         };
         sign_in("zhao", "wrong-password").await;
+        // Each sign-in is a navigation: wait for the page it leads to.
         let error = c
-            .find(Locator::Id("login-error"))
+            .wait()
+            .for_element(Locator::Id("login-error"))
             .await
             .unwrap()
             .text()
@@ -311,7 +313,8 @@ fn the_district_dashboard_in_a_browser_shows_the_stations_and_an_alarm_as_it_hap
 
         sign_in("zhao", "viewer-password-1").await;
         let row = c
-            .find(Locator::Css("tr[data-station=e2e-dash]"))
+            .wait()
+            .for_element(Locator::Css("tr[data-station=e2e-dash]"))
             .await
             .unwrap()
             .text()
@@ -352,7 +355,14 @@ fn the_district_dashboard_in_a_browser_shows_the_stations_and_an_alarm_as_it_hap
         }
         crate::browser::shot(&c, "district-overview.png").await;
 
-        // One station's day: its journal as the district holds it.
+        // One station's day: its journal as the district holds it, once the
+        // batch with the alarm's entry has followed the priority message
+        // (the journal goes a second after its commit; the alarm at once).
+        let last = journal(&data, &[]).last().unwrap()["seq"].as_i64().unwrap();
+        eventually(WAIT, "the alarm's entry in the district's copy", || {
+            let h = held(&pg, "e2e-dash");
+            (h.1 >= last, h)
+        });
         c.find(Locator::LinkText("e2e-dash"))
             .await
             .unwrap()
@@ -360,7 +370,8 @@ fn the_district_dashboard_in_a_browser_shows_the_stations_and_an_alarm_as_it_hap
             .await
             .unwrap();
         let tickets = c
-            .find(Locator::Id("tickets"))
+            .wait()
+            .for_element(Locator::Id("tickets"))
             .await
             .unwrap()
             .text()

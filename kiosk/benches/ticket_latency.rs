@@ -262,14 +262,11 @@ fn round(
         if i == 20
             && let Some(started) = started
         {
-            let deadline = Instant::now() + Duration::from_secs(30);
-            while !started() {
-                assert!(
-                    Instant::now() < deadline,
-                    "the uplink never reached the district"
-                );
-                std::thread::sleep(Duration::from_millis(50));
-            }
+            services::eventually(
+                Duration::from_secs(30),
+                "the uplink at the district",
+                || (started(), ()),
+            );
         }
         let touched = Instant::now();
         tx.send(Event::Citizen(CitizenEvent::TakeTicket {

@@ -18,6 +18,7 @@ mod printing;
 mod safety;
 mod station;
 mod ticket;
+mod voice;
 
 #[cfg(test)]
 mod tests;
@@ -45,3 +46,8 @@ pub use station::{
     UnratedReason, ZoneView,
 };
 pub use ticket::{Ticket, TicketCode, TicketState};
+pub use voice::{
+    Announcement, AnnouncementKind, AnnouncementOutcome, CHIME, Grammar, NumberStyle, Reading,
+    SENTENCES, Sentences, Step, VoiceError, check_sentences, required_phrases,
+};
+pub use voice::{number as spoken_number, ticket as spoken_ticket};

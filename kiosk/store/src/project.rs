@@ -176,7 +176,8 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
         | Fact::PrintResent { .. }
         | Fact::CaseReprinted { .. }
         // An export changes no case: the journal is its only trace.
-        | Fact::CaseExported { .. } => {}
+        | Fact::CaseExported { .. }
+        | Fact::Announced { .. } => {}
         Fact::CaseOpened { .. }
         | Fact::CaseAdvanced { .. }
         | Fact::CaseReopened { .. }

@@ -12,6 +12,7 @@ use crate::complaint::{Phone, Topic};
 use crate::printing::Paper;
 use crate::safety::{StaffRole, ZoneSignal};
 use crate::ticket::TicketCode;
+use crate::voice::{AnnouncementKind, AnnouncementOutcome};
 
 pub use crate::actor::Actor;
 
@@ -159,6 +160,14 @@ pub enum Command {
         case: CaseNo,
         role: StaffRole,
         place: SignInPlace,
+    },
+    /// An announcement ended: journal what was said and how it ended.
+    NoteAnnounced {
+        what: AnnouncementKind,
+        ticket: Option<TicketCode>,
+        window: Option<WindowNo>,
+        sets: Vec<String>,
+        outcome: AnnouncementOutcome,
     },
 }
 

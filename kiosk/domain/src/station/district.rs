@@ -96,7 +96,8 @@ impl Fact {
             | Fact::DayAnchored { .. }
             | Fact::StaffSignedIn { .. }
             | Fact::PinRefused { .. }
-            | Fact::CaseExported { .. } => {}
+            | Fact::CaseExported { .. }
+            | Fact::Announced { .. } => {}
         }
         fact
     }

@@ -13,6 +13,7 @@ use crate::catalog::{CategoryId, WindowNo};
 use crate::printing::{Paper, Unconfirmed};
 use crate::safety::{ZoneFault, ZoneRole};
 use crate::ticket::TicketCode;
+use crate::voice::{AnnouncementKind, AnnouncementOutcome};
 
 /// Why a ticket went unrated.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
@@ -296,6 +297,16 @@ pub enum Fact {
         case: CaseNo,
         place: SignInPlace,
     },
+    /// An announcement ended (played, stopped, cut off…): what it was, in
+    /// which clip sets, and how it ended. A call's own record is
+    /// `TicketCalled`; this says whether it was heard.
+    Announced {
+        what: AnnouncementKind,
+        ticket: Option<TicketCode>,
+        window: Option<WindowNo>,
+        sets: Vec<String>,
+        outcome: AnnouncementOutcome,
+    },
 }
 
 impl Fact {
@@ -347,6 +358,7 @@ impl Fact {
             Fact::StaffSignedIn { .. } => "staff_signed_in",
             Fact::PinRefused { .. } => "pin_refused",
             Fact::CaseExported { .. } => "case_exported",
+            Fact::Announced { .. } => "announced",
         }
     }
 
@@ -366,7 +378,7 @@ impl Fact {
             | Fact::TicketRated { ticket, .. }
             | Fact::TicketUnrated { ticket, .. }
             | Fact::PrintFailed { ticket, .. } => Some(*ticket),
-            Fact::CaseOpened { ticket, .. } => *ticket,
+            Fact::CaseOpened { ticket, .. } | Fact::Announced { ticket, .. } => *ticket,
             Fact::PrintUnconfirmed { paper, .. } | Fact::PrintResent { paper } => paper.ticket(),
             _ => None,
         }
@@ -388,7 +400,7 @@ impl Fact {
             | Fact::RatingIgnored { window, .. }
             | Fact::EvaluatorFault { window, .. }
             | Fact::BackEntered { window, .. } => Some(*window),
-            Fact::CaseOpened { window, .. } => *window,
+            Fact::CaseOpened { window, .. } | Fact::Announced { window, .. } => *window,
             _ => None,
         }
     }

@@ -350,7 +350,8 @@ impl Station {
             | Fact::PaperChanged
             | Fact::StaffSignedIn { .. }
             | Fact::DayAnchored { .. }
-            | Fact::CaseExported { .. } => {}
+            | Fact::CaseExported { .. }
+            | Fact::Announced { .. } => {}
         }
     }
 
@@ -494,6 +495,22 @@ impl Scratch {
             | Command::ResetAlarm { .. } => self.decide_alarms(command),
             Command::BackEnter(ref entry) => self.back_enter(entry),
             Command::NoteSignIn { .. } => self.decide_staff(command),
+            Command::NoteAnnounced {
+                what,
+                ticket,
+                window,
+                ref sets,
+                outcome,
+            } => {
+                self.record(Fact::Announced {
+                    what,
+                    ticket,
+                    window,
+                    sets: sets.clone(),
+                    outcome,
+                });
+                Ok(())
+            }
         }
     }
 }

@@ -25,6 +25,7 @@ mod paper;
 mod properties;
 mod queue;
 mod staff;
+mod voice;
 
 fn cat(id: char, zh: &str, en: &str, windows: &[u8]) -> Category {
     Category {

@@ -120,6 +120,11 @@ impl DataDir {
         calendar_dir(&self.path)
     }
 
+    /// Where the simulated board writes each announcement as a WAV file.
+    pub fn sim_voice(&self) -> PathBuf {
+        self.path.join("voice")
+    }
+
     /// Where the simulated board writes its window cards.
     pub fn sim_cards(&self) -> PathBuf {
         self.path.join("cards")

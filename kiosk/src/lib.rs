@@ -20,6 +20,7 @@ pub mod state;
 pub mod tls;
 pub mod ui;
 pub mod uplink;
+pub mod voice;
 
 #[cfg(test)]
 mod contrast;

@@ -270,7 +270,36 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         core.with_output_lines(lines);
     }
     core.with_board_problems(hardware.problems.clone());
-    let problems_at_start = hardware.problems.now();
+    let mut problems_at_start = hardware.problems.now();
+    // The voice: the simulated board writes WAV files, a Pi plays to the
+    // profile's [audio] device; what cannot be used is said, never fatal.
+    let output = if simulated {
+        Some(crate::voice::Output::Wav(data.sim_voice()))
+    } else {
+        config
+            .board
+            .audio
+            .as_ref()
+            .map(|a| crate::voice::Output::Alsa(a.device.clone()))
+    };
+    match (&output, config.voice.enabled) {
+        (Some(output), true) => {
+            let (setup, problems) = crate::voice::prepare(&config.voice, output);
+            problems_at_start.extend(problems);
+            if let Some(setup) = setup {
+                let _runtime = runtime.enter();
+                let events = tx.clone();
+                let voice = crate::voice::start(setup, move |report| {
+                    let _ = events.send(Event::Device(DeviceEvent::Voice(report)));
+                });
+                core.with_voice(voice, config.voice.clone());
+            }
+        }
+        (None, true) => tracing::info!(
+            "voice: the board profile names no speaker ([audio]); calls are shown, not said"
+        ),
+        (_, false) => tracing::info!("voice: off (voice.enabled = false)"),
+    }
     runtime.block_on(core.prepare());
     let core_task = runtime.spawn(core.run(rx));
 
@@ -622,6 +651,17 @@ fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<
         }));
     });
     lobby.on_language_changed(ui::select_language);
+    let events = tx.clone();
+    let weak = window.as_weak();
+    lobby.on_read_aloud(move || {
+        let Some(w) = weak.upgrade() else { return };
+        let lobby = w.global::<Lobby>();
+        let screen = ui::screen_name(lobby.get_screen(), lobby.get_issuing());
+        let _ = events.send(Event::Citizen(CitizenEvent::ReadAloud {
+            screen: screen.to_string(),
+            english: lobby.get_english(),
+        }));
+    });
     let events = tx.clone();
     lobby.on_staff_login(move |staff, pin| {
         let _ = events.send(Event::Staff(StaffEvent::StaffLogin {

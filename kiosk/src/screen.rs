@@ -24,8 +24,10 @@ pub struct CategoryRow {
 pub struct ServingRow {
     pub window: u8,
     pub ticket: String,
-    /// Called in the last few seconds.
+    /// Called in the last few seconds, or (with a voice) being announced.
     pub fresh: bool,
+    /// Being said aloud now.
+    pub announcing: bool,
     pub paused: bool,
 }
 

@@ -40,6 +40,10 @@ pub struct StationState {
     pub board_problems: Vec<String>,
     /// Why the database cannot be written, while it cannot.
     pub store_fault: Option<String>,
+    /// The voice: its output, queue and latest announcements; `None`
+    /// without a speaker.
+    #[serde(default)]
+    pub voice: Option<crate::voice::VoiceState>,
     /// The notice bar's line for staff; empty when all is well.
     pub notice: String,
 }
@@ -158,6 +162,7 @@ mod tests {
             },
             board_problems: vec!["no ADC".into()],
             store_fault: Some("disk full".into()),
+            voice: None,
             notice: "打印机缺纸".into(),
         };
         let json = serde_json::to_value(&state).unwrap();

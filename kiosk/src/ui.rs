@@ -43,6 +43,7 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
             window: i32::from(s.window),
             ticket: s.ticket.clone().into(),
             fresh: s.fresh,
+            announcing: s.announcing,
             paused: s.paused,
         })
         .collect();
@@ -467,6 +468,25 @@ pub fn screenshot(window: &KioskWindow, path: &Path) -> Result<(), String> {
     writer
         .finish()
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// The name the station loop reads a screen aloud by (`home`, `ticket`,
+/// `complaint-phone`…); the home screen while ticketing is closed is
+/// `closed`.
+pub fn screen_name(screen: Screen, issuing: bool) -> &'static str {
+    match screen {
+        Screen::Home if !issuing => "closed",
+        Screen::Home | Screen::StaffLogin | Screen::Staff => "home",
+        Screen::Priority => "priority",
+        Screen::Ticket => "ticket",
+        Screen::Problem => "no-ticket",
+        Screen::ComplaintTopic => "complaint-topic",
+        Screen::ComplaintWindow => "complaint-window",
+        Screen::ComplaintText => "complaint-text",
+        Screen::ComplaintPhone => "complaint-phone",
+        Screen::ComplaintConfirm => "complaint-confirm",
+        Screen::ComplaintDone => "complaint-done",
+    }
 }
 
 /// Switches the static texts between Chinese (the source) and English.

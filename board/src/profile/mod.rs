@@ -23,8 +23,8 @@ mod read;
 mod types;
 
 pub use types::{
-    At, Backend, BoardProfile, Chip, Display, Evaluator, KEYPAD_LOCKOUT, Keypad, Model, Outputs,
-    PrinterWiring, Pull, ResetRole, Screen, ZoneRole, ZoneSpec, ZoneWiring,
+    At, Audio, Backend, BoardProfile, Chip, Display, Evaluator, KEYPAD_LOCKOUT, Keypad, Model,
+    Outputs, PrinterWiring, Pull, ResetRole, Screen, ZoneRole, ZoneSpec, ZoneWiring,
 };
 
 /// The simulated board's profile, compiled in.

@@ -274,6 +274,16 @@ pub struct BoardProfile {
     pub outputs: Outputs,
     pub printer: PrinterWiring,
     pub screen: Screen,
+    /// The speaker for calls; `None`: the board has none (the simulated
+    /// board writes WAV files instead).
+    pub audio: Option<Audio>,
+}
+
+/// The sound output: an ALSA device by name, never by card number (card
+/// numbers change between boards and with overlays).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Audio {
+    pub device: String,
 }
 
 impl BoardProfile {

@@ -150,6 +150,19 @@ pub enum CitizenEvent {
         form: u64,
         english: bool,
     },
+    /// A citizen pressed 读给我听 on a screen (`home`, `ticket`,
+    /// `complaint-phone`…); `english` when the screen was in English.
+    ReadAloud { screen: String, english: bool },
+}
+
+/// What staff ask of the voice.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum VoiceControl {
+    /// Say a window's call again (not a recall: no limit, no record but the
+    /// announcement's).
+    Repeat { window: crate::domain::WindowNo },
+    /// Stop the announcement playing (`None`) or a waiting one.
+    Stop { id: Option<u64> },
 }
 
 /// What staff (or a technician) ask, each with their credential: a PIN, a
@@ -211,6 +224,12 @@ pub enum StaffEvent {
     StaffAction(StaffAction),
     /// Staff mode ended (exit, or the idle time).
     StaffExit,
+    /// Repeat or stop an announcement.
+    Voice {
+        control: VoiceControl,
+        actor: Actor,
+        reply: Option<oneshot::Sender<Result<(), Refusal>>>,
+    },
     /// A newer holiday calendar: deadlines counted from now on use it.
     Calendar(
         crate::domain::HolidayCalendar,
@@ -245,6 +264,8 @@ pub enum DeviceEvent {
     /// A business day closed: print its closing slip with the journal's
     /// head.
     DaySlip(jiff::civil::Date),
+    /// An announcement began or ended.
+    Voice(crate::voice::Report),
 }
 
 /// What tests, scripts and diagnostics ask of the loop: its state, a barrier,

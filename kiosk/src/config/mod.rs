@@ -33,12 +33,14 @@ mod calendar;
 mod catalog;
 mod raw;
 mod uplink;
+mod voice;
 
 pub use backup::*;
 pub use calendar::*;
 pub use catalog::*;
 use raw::*;
 pub use uplink::*;
+pub use voice::{BUILTIN_SETS, VoiceSettings};
 
 /// The built-in settings file, also the documented example.
 /// Where the Debian package installs the settings; every command that takes
@@ -219,6 +221,8 @@ pub struct Config {
     pub backup: BackupSettings,
     /// The district uplink; off unless a broker is named.
     pub uplink: UplinkSettings,
+    /// Calling aloud: the clip sets, numbers, volume.
+    pub voice: VoiceSettings,
 }
 
 impl Config {
@@ -727,6 +731,7 @@ impl Config {
 
         let backup = backup_settings(&src, &raw.backup, base)?;
         let uplink = uplink_settings(&src, &raw.uplink, base)?;
+        let voice = voice::voice_settings(&src, &raw.voice, base)?;
 
         let catalog = match s
             .catalog
@@ -841,6 +846,7 @@ impl Config {
             console,
             backup,
             uplink,
+            voice,
         })
     }
 }

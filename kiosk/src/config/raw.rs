@@ -48,6 +48,19 @@ pub(super) struct RawConfig {
     pub(super) clock: RawClock,
     pub(super) backup: RawBackup,
     pub(super) uplink: RawUplink,
+    pub(super) voice: RawVoice,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawVoice {
+    pub(super) enabled: Option<Spanned<bool>>,
+    pub(super) sets: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(super) english: Option<Spanned<String>>,
+    pub(super) numbers: Option<Spanned<String>>,
+    pub(super) volume: Option<Spanned<u8>>,
+    pub(super) early_volume: Option<Spanned<u8>>,
+    pub(super) early_minutes: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]

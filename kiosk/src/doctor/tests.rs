@@ -145,6 +145,7 @@ fn a_running_stations_faults_are_failures_with_their_fixes() {
         },
         board_problems: vec!["GPIO (gpiocdev backend): permission denied on /dev/gpiochip0".into()],
         store_fault: None,
+        voice: None,
         notice: String::new(),
     };
     let checks = live_checks(&state);

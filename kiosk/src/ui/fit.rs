@@ -119,6 +119,7 @@ fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
                 window: w,
                 ticket: if w == 6 { String::new() } else { format!("A{w:03}") },
                 fresh: w == 1,
+                announcing: w == 1,
                 paused: w == 6,
             })
             .collect(),

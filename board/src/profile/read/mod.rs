@@ -14,7 +14,9 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::profile::{BoardProfile, Keypad, Model, Outputs, ProfileError, SIMULATED, ZoneSpec};
+use crate::profile::{
+    Audio, BoardProfile, Keypad, Model, Outputs, ProfileError, SIMULATED, ZoneSpec,
+};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,6 +25,7 @@ struct Raw {
     board: Option<Spanned<RawBoard>>,
     printer: Option<RawPrinter>,
     screen: Option<RawScreen>,
+    audio: Option<RawAudio>,
     #[serde(default)]
     evaluator: Vec<Spanned<RawEvaluator>>,
     #[serde(default)]
@@ -30,6 +33,12 @@ struct Raw {
     #[serde(default)]
     zone: Vec<Spanned<RawZone>>,
     outputs: Option<Spanned<RawOutputs>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAudio {
+    device: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -229,6 +238,29 @@ impl BoardProfile {
         let board = reader.board(raw.board.as_ref())?;
         let printer = reader.printer(raw.printer.as_ref())?;
         let screen = reader.screen(raw.screen.as_ref())?;
+        let audio = match &raw.audio {
+            None => None,
+            Some(a) => {
+                let device = a.device.get_ref().trim();
+                // An ALSA PCM name: `plughw:CARD=Device,DEV=0`, `default`.
+                if device.is_empty()
+                    || !device
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ":=,_-.".contains(c))
+                {
+                    return Err(reader.error(
+                        Some(a.device.span()),
+                        Some("audio.device".into()),
+                        format!(
+                            "`{device}` is not an ALSA device name such as \"plughw:CARD=Device,DEV=0\" (`aplay -L` lists them; on HDMI use \"hdmi:CARD=vc4hdmi0,DEV=0\")"
+                        ),
+                    ));
+                }
+                Some(Audio {
+                    device: device.to_string(),
+                })
+            }
+        };
         reader.reserve(&raw, &printer);
         let mut windows: BTreeMap<i64, usize> = BTreeMap::new();
         let mut evaluators = Vec::new();
@@ -290,6 +322,7 @@ impl BoardProfile {
             outputs,
             printer,
             screen,
+            audio,
         })
     }
 

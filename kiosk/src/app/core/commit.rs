@@ -338,6 +338,7 @@ impl Core {
         for effect in effects {
             match effect {
                 Effect::ShowTicket(slip) => {
+                    self.showing(&slip);
                     let view = self.ticket_view(&slip);
                     self.screen.show_ticket(view);
                 }
@@ -367,6 +368,14 @@ impl Core {
                 } => {
                     let again = if recall { " (again)" } else { "" };
                     tracing::info!("calling {ticket} to window {window}{again}");
+                    self.announce(
+                        crate::domain::Announcement::Call {
+                            ticket,
+                            window,
+                            recall,
+                        },
+                        false,
+                    );
                 }
                 // Good news is information; the rest is a warning.
                 Effect::Notify(

@@ -25,6 +25,7 @@ mod commit;
 mod paper;
 mod staff;
 mod views;
+mod voice;
 
 pub use commit::zone_seeds;
 pub use views::notice_text;
@@ -104,6 +105,9 @@ pub struct Core {
     /// journal.
     rating_ends:
         std::collections::BTreeMap<WindowNo, (crate::domain::TicketCode, tokio::time::Instant)>,
+    /// The voice, when the station has a speaker (or the simulated board's
+    /// WAV files).
+    voice: Option<voice::VoiceLink>,
 }
 
 /// What the loop is built from.
@@ -183,6 +187,7 @@ impl Core {
             pad: Default::default(),
             pins_pending: 0,
             rating_ends: Default::default(),
+            voice: None,
         }
     }
 
@@ -285,6 +290,7 @@ impl Core {
                 self.file_complaint(topic, window, text, phone, form, locale)
                     .await;
             }
+            CitizenEvent::ReadAloud { screen, english } => self.read_aloud(&screen, english),
         }
     }
 
@@ -370,6 +376,16 @@ impl Core {
                     .await;
             }
             StaffEvent::StaffAlarm { zone, reset } => self.staff_alarm(zone, reset).await,
+            StaffEvent::Voice {
+                control,
+                actor,
+                reply,
+            } => {
+                let result = self.voice_control(control, actor);
+                if let Some(reply) = reply {
+                    let _ = reply.send(result);
+                }
+            }
             StaffEvent::StaffAction(action) => self.staff_action(action).await,
             StaffEvent::StaffExit => {
                 self.staff_mode += 1;
@@ -438,6 +454,7 @@ impl Core {
                 purpose,
             } => self.pin_checked(staff, place, verdict, purpose).await,
             DeviceEvent::DaySlip(day) => self.day_slip(day).await,
+            DeviceEvent::Voice(report) => self.voice_report(report).await,
         }
     }
 
@@ -503,6 +520,9 @@ fn refuse(event: Event) {
             let _ = reply.send(Err(stopping()));
         }
         Event::Staff(StaffEvent::Command {
+            reply: Some(reply), ..
+        })
+        | Event::Staff(StaffEvent::Voice {
             reply: Some(reply), ..
         }) => {
             let _ = reply.send(Err(Refusal::Stopping));

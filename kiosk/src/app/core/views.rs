@@ -113,9 +113,13 @@ impl Core {
                 .map(|w| ServingRow {
                     window: w.window.get(),
                     ticket: w.ticket.map(|t| t.to_string()).unwrap_or_default(),
-                    fresh: w
-                        .called_at
-                        .is_some_and(|at| now.duration_since(at).as_secs() < FRESH),
+                    // With a voice, highlighted while it is being said;
+                    // without, for a few seconds after the call.
+                    fresh: self.announcing(w.window, w.ticket).unwrap_or_else(|| {
+                        w.called_at
+                            .is_some_and(|at| now.duration_since(at).as_secs() < FRESH)
+                    }),
+                    announcing: self.announcing(w.window, w.ticket) == Some(true),
                     paused: w.paused,
                 })
                 .collect(),
@@ -190,6 +194,7 @@ impl Core {
             .update(&station, &self.station.settings().staff, now);
         self.outputs.update(station.outputs, now);
         let view = self.screen_view(&station, now);
+        self.sync_voice(view.evacuate);
         if self.last_view.as_ref() != Some(&view) {
             self.last_view = Some(view.clone());
             self.screen.show_view(view);
@@ -227,6 +232,7 @@ impl Core {
             cards: self.cards.state(),
             outputs: self.outputs.state(),
             board_problems: self.board_problems.now(),
+            voice: self.voice_state(),
             store_fault: self.store_fault.clone(),
             notice: self
                 .last_view

@@ -1,0 +1,189 @@
+//! The shipped sets pass the check; a station's own recording with a phrase
+//! missing, a wrong rate, silence left on, clipping or a quiet clip is
+//! refused or warned about with its file and phrase.
+
+use std::path::Path;
+
+use super::*;
+
+/// Writes the built-in Mandarin set into `dir` as a station's recording would
+/// be: 16-bit PCM files, `change` applied to each clip's samples by phrase.
+fn recorded(dir: &Path, change: impl Fn(&str, Vec<i16>) -> (u32, Vec<i16>)) {
+    let set = check(&Source::Builtin("cmn")).set.unwrap();
+    let manifest = BUILTIN
+        .iter()
+        .find(|(s, f, _)| *s == "cmn" && *f == "manifest.toml")
+        .unwrap()
+        .2;
+    std::fs::write(dir.join("manifest.toml"), manifest).unwrap();
+    for (key, clip) in &set.clips {
+        let (rate, samples) = change(key, clip.samples().collect());
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: rate,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(dir.join(format!("{key}.wav")), spec).unwrap();
+        for s in samples {
+            w.write_sample(s).unwrap();
+        }
+        w.finalize().unwrap();
+    }
+}
+
+fn folder_check(change: impl Fn(&str, Vec<i16>) -> (u32, Vec<i16>)) -> Checked {
+    let dir = tempfile::tempdir().unwrap();
+    recorded(dir.path(), change);
+    check(&Source::Folder(dir.path().to_path_buf()))
+}
+
+fn texts(checked: &Checked) -> Vec<String> {
+    checked.problems.iter().map(|p| p.to_string()).collect()
+}
+
+#[test]
+fn the_shipped_sets_pass_and_fit_the_size_bar() {
+    let mut total = 0;
+    for name in BUILTIN_SETS {
+        let checked = check(&Source::Builtin(name));
+        assert_eq!(texts(&checked), Vec::<String>::new(), "{name}");
+        let set = checked.set.unwrap();
+        assert!(set.clip("chime").is_some() && set.clip("letter-z").is_some());
+        total += BUILTIN
+            .iter()
+            .filter(|(s, _, _)| s == name)
+            .map(|(_, _, b)| b.len())
+            .sum::<usize>();
+    }
+    // The bar: the shipped sets together at most 5 MB.
+    assert!(total <= 5_000_000, "{total} bytes");
+}
+
+#[test]
+fn a_good_recording_in_pcm_passes() {
+    let checked = folder_check(|_, s| (16_000, s));
+    assert_eq!(texts(&checked), Vec::<String>::new());
+    assert_eq!(checked.set.unwrap().rate, 16_000);
+}
+
+#[test]
+fn a_missing_phrase_is_named_with_the_file_it_should_be_in() {
+    let dir = tempfile::tempdir().unwrap();
+    recorded(dir.path(), |_, s| (16_000, s));
+    let manifest = std::fs::read_to_string(dir.path().join("manifest.toml")).unwrap();
+    let without: String = manifest
+        .lines()
+        .filter(|l| !l.starts_with("digit-7 ") && !l.starts_with("handle "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.path().join("manifest.toml"), without).unwrap();
+    std::fs::remove_file(dir.path().join("ten.wav")).unwrap();
+    let checked = check(&Source::Folder(dir.path().to_path_buf()));
+    let found = texts(&checked);
+    assert!(checked.set.is_none(), "{found:?}");
+    for expected in [
+        "manifest.toml: phrase `digit-7`: missing from [phrases]",
+        "manifest.toml: phrase `handle`: missing from [phrases]",
+        "ten.wav: phrase `ten`: cannot read",
+    ] {
+        assert!(
+            found.iter().any(|p| p.starts_with(expected)),
+            "{expected} in {found:?}"
+        );
+    }
+}
+
+#[test]
+fn a_wrong_rate_or_channel_count_is_refused() {
+    let checked = folder_check(|k, s| (if k == "to" { 44_100 } else { 16_000 }, s));
+    let found = texts(&checked);
+    assert!(checked.set.is_none());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("to.wav: phrase `to`: it is recorded at 44100 Hz"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn silence_clipping_and_level_are_reported_but_play() {
+    let checked = folder_check(|k, mut s| {
+        match k {
+            // Half a second of silence left before and after.
+            "please" => {
+                let pad = vec![0i16; 8000];
+                s = [pad.clone(), s, pad].concat();
+            }
+            // Amplified until it clips.
+            "hao" => s = s.iter().map(|&x| x.saturating_mul(8)).collect(),
+            // Recorded far too quietly.
+            "digit-3" => s = s.iter().map(|&x| x / 20).collect(),
+            _ => {}
+        }
+        (16_000, s)
+    });
+    let found = texts(&checked);
+    let has = |prefix: &str, word: &str| {
+        found
+            .iter()
+            .any(|p| p.starts_with(prefix) && p.contains(word))
+    };
+    assert!(
+        has(
+            "please.wav: phrase `please`",
+            "500 ms of silence at the start"
+        ),
+        "{found:?}"
+    );
+    assert!(has("hao.wav: phrase `hao`", "clipped"), "{found:?}");
+    assert!(
+        has("digit-3.wav: phrase `digit-3`", "raise its gain"),
+        "{found:?}"
+    );
+    assert!(
+        has(
+            "digit-3.wav: phrase `digit-3`",
+            "quieter than the set's median"
+        ),
+        "{found:?}"
+    );
+    // None of these stops the set from playing.
+    assert!(checked.problems.iter().all(|p| !p.fatal));
+    assert!(checked.set.is_some());
+}
+
+#[test]
+fn a_manifest_that_is_not_toml_names_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("manifest.toml"),
+        "name = \"x\"\ngrammar = \"fr\"\n",
+    )
+    .unwrap();
+    let found = texts(&check(&Source::Folder(dir.path().to_path_buf())));
+    assert_eq!(found.len(), 1);
+    assert!(found[0].starts_with("manifest.toml:2: "), "{found:?}");
+    let empty = tempfile::tempdir().unwrap();
+    let found = texts(&check(&Source::Folder(empty.path().to_path_buf())));
+    assert!(
+        found[0].starts_with("manifest.toml: cannot read"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_clip_is_measured_in_ten_millisecond_frames() {
+    let rate = 16_000;
+    let tone: Vec<i16> = (0..rate / 2)
+        .map(|i| ((i as f64 * 0.1).sin() * 3000.0) as i16)
+        .collect();
+    let padded = [vec![0; 480], tone.clone(), vec![0; 800]].concat();
+    let l = level(&padded, rate);
+    assert_eq!((l.lead_ms, l.trail_ms), (30, 50));
+    let active = l.active_db.unwrap();
+    // A sine of amplitude 3000: RMS 3000/√2, about -23.8 dBFS.
+    assert!((active + 23.8).abs() < 0.2, "{active}");
+    assert!(!l.full_scale);
+    assert_eq!(level(&[0; 1600], rate).active_db, None);
+}

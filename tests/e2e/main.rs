@@ -27,3 +27,4 @@ mod staff_mode;
 mod systemd;
 mod tickets;
 mod time;
+mod voice;

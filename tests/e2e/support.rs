@@ -214,6 +214,11 @@ impl Station {
     pub fn jobs(&self) -> PathBuf {
         self.data.join("printer")
     }
+
+    /// The station's data folder.
+    pub fn data(&self) -> &Path {
+        &self.data
+    }
 }
 
 impl Drop for Station {

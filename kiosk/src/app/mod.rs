@@ -283,6 +283,11 @@ pub enum ProbeEvent {
     },
     /// Plug or unplug the simulated printer.
     SimPrinter(PrinterAction, oneshot::Sender<Result<(), String>>),
+    /// Answered once the voice has nothing playing or waiting (at once
+    /// without a voice).
+    VoiceIdle(oneshot::Sender<()>),
+    /// Answered once the voice has handled everything asked of it so far.
+    VoiceSync(oneshot::Sender<()>),
 }
 
 /// What a PIN is checked for; carried while the check runs off the loop,

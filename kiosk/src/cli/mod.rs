@@ -19,11 +19,13 @@ mod backup;
 mod journal;
 mod printer;
 mod staff;
+mod voice;
 
 use backup::*;
 use journal::*;
 use printer::*;
 use staff::*;
+use voice::*;
 
 #[derive(Parser)]
 #[command(
@@ -97,6 +99,22 @@ enum Command {
     /// The staff console: make a certificate for HTTPS.
     #[command(subcommand)]
     Console(ConsoleCommand),
+    /// The voice's clip sets: check one (a station's own recording).
+    #[command(subcommand)]
+    Voice(VoiceCommand),
+}
+
+#[derive(Subcommand)]
+enum VoiceCommand {
+    /// Check a clip set as the station does when it loads it: every phrase
+    /// of the manifest present, WAV mono 16-bit PCM (or μ-law) at the
+    /// manifest's rate, silence trimmed, level and peak within bounds. Each
+    /// problem names its file and phrase; exits 1 when there is any.
+    Check {
+        /// The set's folder (holding manifest.toml), or a built-in set:
+        /// cmn, en.
+        set: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -539,6 +557,7 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         Some(Command::Report(args)) => report(args),
         Some(Command::Export(args)) => export(args),
         Some(Command::Console(command)) => console(command),
+        Some(Command::Voice(command)) => voice(command),
     }
 }
 

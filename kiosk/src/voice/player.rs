@@ -3,7 +3,8 @@
 //! to the sink paced at real time — at most [`LEAD_MS`] ahead of what is
 //! heard, so a stop or an evacuation cuts in at once — and reports each
 //! announcement's start and end. Announcements never overlap; the evacuation
-//! message interrupts anything and loops until the alarm is reset.
+//! message interrupts anything and loops until the alarm is reset; a screen
+//! read aloud cuts short the reading of the screen before it.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -50,6 +51,11 @@ pub enum Request {
     Evacuate(bool),
     /// The volume now, in percent (0: muted but for the evacuation).
     Volume(u8),
+    /// Answer once nothing is playing or waiting (tests, `voice wait`).
+    WhenIdle(tokio::sync::oneshot::Sender<()>),
+    /// Answer once every request before this one is handled and what it
+    /// started has begun (`state` reads the player after it).
+    Sync(tokio::sync::oneshot::Sender<()>),
 }
 
 /// What the player tells the station loop.
@@ -190,6 +196,10 @@ struct Player {
     report: Box<dyn Fn(Report) + Send>,
     state: Arc<Mutex<VoiceState>>,
     sink_problem: Option<String>,
+    /// Waiting for the player to fall silent.
+    idle: Vec<tokio::sync::oneshot::Sender<()>>,
+    /// Waiting for the requests before theirs.
+    synced: Vec<tokio::sync::oneshot::Sender<()>>,
 }
 
 /// Starts the player on the current tokio runtime.
@@ -219,6 +229,8 @@ pub fn start(setup: Setup, report: impl Fn(Report) + Send + 'static) -> Voice {
         report: Box::new(report),
         state: state.clone(),
         sink_problem: None,
+        idle: Vec::new(),
+        synced: Vec::new(),
     };
     tokio::spawn(player.run(rx));
     Voice { tx, state }
@@ -241,10 +253,20 @@ impl Player {
                     self.advance();
                 }
             }
-            if self.playing.is_none() {
+            // An announcement the output refused is ended; the next one is
+            // tried at once.
+            while self.playing.is_none() && self.queue.waiting().next().is_some() {
                 self.start_next();
             }
             self.publish();
+            for waiter in self.synced.drain(..) {
+                let _ = waiter.send(());
+            }
+            if self.playing.is_none() {
+                for waiter in self.idle.drain(..) {
+                    let _ = waiter.send(());
+                }
+            }
         }
         self.cut(AnnouncementOutcome::Interrupted, None);
     }
@@ -273,6 +295,16 @@ impl Player {
                 english,
             } => {
                 let evacuation = matches!(announcement, Announcement::Evacuation);
+                // A citizen who asks for another screen to be read wants
+                // that one now, not the rest of the last.
+                let reading = matches!(announcement, Announcement::Read(_));
+                let reading_now = self
+                    .playing
+                    .as_ref()
+                    .is_some_and(|p| matches!(p.item.announcement, Announcement::Read(_)));
+                if reading && reading_now {
+                    self.cut(AnnouncementOutcome::Superseded, None);
+                }
                 let (item, replaced) = self.queue.push(announcement, english);
                 for old in replaced {
                     self.asked.retain(|(id, _)| *id != old.id);
@@ -320,6 +352,8 @@ impl Player {
                 }
             }
             Request::Volume(v) => self.volume = v.min(100),
+            Request::WhenIdle(reply) => self.idle.push(reply),
+            Request::Sync(reply) => self.synced.push(reply),
         }
     }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use board::command::BoardCommand;
-use command::{Command, StaffAction, Step, When};
+use command::{Command, StaffAction, Step, VoiceCommand, When};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixListener;
@@ -278,6 +278,17 @@ impl Control {
                 Err(e) => fail(e),
             },
             Command::State => {
+                // What the voice was asked has begun (a call's highlight).
+                let (reply, answer) = oneshot::channel();
+                if self
+                    .events
+                    .send(Event::Probe(ProbeEvent::VoiceSync(reply)))
+                    .is_err()
+                    || answer.await.is_err()
+                {
+                    return fail(STOPPED);
+                }
+                self.barrier().await;
                 let (reply, answer) = oneshot::channel();
                 if self
                     .events
@@ -329,6 +340,45 @@ impl Control {
             Command::Wait(d) => {
                 tokio::time::sleep(d).await;
                 ok()
+            }
+            Command::Voice(VoiceCommand::Read { screen, english }) => {
+                if self
+                    .events
+                    .send(Event::Citizen(crate::app::CitizenEvent::ReadAloud {
+                        screen,
+                        english,
+                    }))
+                    .is_err()
+                {
+                    return fail(STOPPED);
+                }
+                ok()
+            }
+            Command::Voice(VoiceCommand::Repeat { window }) => {
+                let control = match crate::domain::WindowNo::try_from(window) {
+                    Ok(window) => crate::app::VoiceControl::Repeat { window },
+                    Err(e) => return fail(e),
+                };
+                self.voice(control).await
+            }
+            Command::Voice(VoiceCommand::Wait) => {
+                let (reply, answer) = oneshot::channel();
+                if self
+                    .events
+                    .send(Event::Probe(ProbeEvent::VoiceIdle(reply)))
+                    .is_err()
+                    || answer.await.is_err()
+                {
+                    return fail(STOPPED);
+                }
+                // The last announcement's end was reported before the
+                // answer: journaled and shown once the loop has handled it.
+                self.barrier().await;
+                self.screen_barrier().await;
+                ok()
+            }
+            Command::Voice(VoiceCommand::Stop { id }) => {
+                self.voice(crate::app::VoiceControl::Stop { id }).await
             }
             Command::CalendarReload => {
                 let (calendar, problems) = crate::config::calendar_with_installed(&self.calendars);
@@ -405,6 +455,18 @@ impl Control {
             Ok(()) => ok(),
             Err(e) => fail(e),
         }
+    }
+
+    /// Repeats or stops an announcement, as a technician.
+    async fn voice(&self, control: crate::app::VoiceControl) -> Value {
+        self.ask(|reply| {
+            Event::Staff(StaffEvent::Voice {
+                control,
+                actor: Actor::Technician,
+                reply: Some(reply),
+            })
+        })
+        .await
     }
 
     /// Sends an event that answers with a result, waits for it and for the screen

@@ -471,6 +471,8 @@ impl Core {
                 self.settle.push((held, reply));
                 self.settle_waiters();
             }
+            ProbeEvent::VoiceIdle(reply) => self.when_silent(reply, false),
+            ProbeEvent::VoiceSync(reply) => self.when_silent(reply, true),
             ProbeEvent::SimPrinter(action, reply) => {
                 let _ = reply.send(self.sim_printer_action(action));
             }

@@ -192,6 +192,18 @@ impl Core {
         }
     }
 
+    /// Answers once the player has nothing playing or waiting (or, with
+    /// `sync`, has handled what it was asked so far).
+    pub(super) fn when_silent(&self, reply: tokio::sync::oneshot::Sender<()>, sync: bool) {
+        match &self.voice {
+            Some(link) if sync => link.voice.ask(Request::Sync(reply)),
+            Some(link) => link.voice.ask(Request::WhenIdle(reply)),
+            None => {
+                let _ = reply.send(());
+            }
+        }
+    }
+
     /// The player's state, for `state`, the console and staff mode.
     pub(super) fn voice_state(&self) -> Option<crate::voice::VoiceState> {
         self.voice.as_ref().map(|l| l.voice.state())

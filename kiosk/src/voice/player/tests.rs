@@ -199,6 +199,47 @@ async fn announcements_queue_without_overlap_and_the_newest_call_goes_next() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_new_reading_cuts_the_last_one_short_but_never_a_call() {
+    let (voice, tape, mut rx) = rig(80);
+    let read = |reading| Request::Say {
+        announcement: Announcement::Read(reading),
+        english: false,
+    };
+    voice.ask(read(Reading::Home));
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    voice.ask(read(Reading::Priority));
+    let cut = ended(&mut rx).await;
+    assert_eq!(
+        (cut.announcement.clone(), cut.outcome),
+        (
+            Announcement::Read(Reading::Home),
+            AnnouncementOutcome::Superseded
+        )
+    );
+    voice.ask(call("A001", 1));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // During a call, a reading waits for it.
+    voice.ask(read(Reading::Closed));
+    let mut outcomes = Vec::new();
+    for _ in 0..3 {
+        let e = ended(&mut rx).await;
+        outcomes.push((e.announcement.kind(), e.outcome));
+    }
+    use crate::domain::AnnouncementKind::{Call, ReadAloud};
+    assert_eq!(
+        outcomes,
+        [
+            (ReadAloud, AnnouncementOutcome::Played),
+            (Call, AnnouncementOutcome::Played),
+            (ReadAloud, AnnouncementOutcome::Played)
+        ]
+    );
+    let spans = tape.spans();
+    assert_eq!(spans[0], (Duration::ZERO, Duration::from_millis(700), true));
+    assert_eq!(spans[1].0, Duration::from_millis(700));
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_waiting_call_is_replaced_by_a_newer_call_of_its_window() {
     let (voice, _tape, mut rx) = rig(80);
     voice.ask(call("A001", 1));

@@ -38,6 +38,8 @@ struct Json {
     ms: Option<u64>,
     category: Option<String>,
     ticket: Option<String>,
+    screen: Option<String>,
+    english: Option<bool>,
 }
 
 pub(super) fn parse_json(line: &str) -> Result<Command, String> {
@@ -155,6 +157,20 @@ pub(super) fn parse_json(line: &str) -> Result<Command, String> {
             Some(state) => format!("settle {state}"),
         },
         "state" | "quit" => j.cmd.clone(),
+        "voice" => match j.action.as_deref().ok_or_else(|| need("action"))? {
+            "repeat" => format!("voice repeat {}", j.window.ok_or_else(|| need("window"))?),
+            "wait" => "voice wait".into(),
+            "stop" => match &j.id {
+                Some(id) => format!("voice stop {}", quote(id)),
+                None => "voice stop".into(),
+            },
+            "read" => format!(
+                "voice read {}{}",
+                quote(&j.screen.clone().ok_or_else(|| need("screen"))?),
+                if j.english == Some(true) { " en" } else { "" }
+            ),
+            other => format!("voice {}", quote(other)),
+        },
         "calendar" => format!(
             "calendar {}",
             j.action.as_deref().ok_or_else(|| need("action"))?

@@ -66,6 +66,9 @@ pub enum Command {
     /// Read the holiday calendar again: the built-in years plus the files
     /// staff installed with `kiosk calendar load`.
     CalendarReload,
+    /// Repeat or stop an announcement, or read a screen aloud as its
+    /// 读给我听 button does.
+    Voice(VoiceCommand),
     /// Stop the station cleanly, as SIGTERM would.
     Quit,
     /// Fault injection: the screen's thread stops answering for this long (a
@@ -81,8 +84,21 @@ pub enum Command {
     },
 }
 
+/// What `voice` asks.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum VoiceCommand {
+    /// `voice repeat WINDOW`: say the window's call again.
+    Repeat { window: u8 },
+    /// `voice stop [ID]`: stop the announcement playing, or a waiting one.
+    Stop { id: Option<u64> },
+    /// `voice read SCREEN [en]`: read a screen aloud.
+    Read { screen: String, english: bool },
+    /// `voice wait`: answer once nothing is being said or waits to be.
+    Wait,
+}
+
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit";
+pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, wait, hang, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -114,6 +130,7 @@ fn parse_plain(line: &str) -> Result<Command, String> {
         "pause" => station::pause(&words),
         "reopen" => station::reopen(&words),
         "calendar" => station::calendar(&words),
+        "voice" => station::voice(&words),
         "hang" => session::hang(&words),
         "screenshot" => session::screenshot(&words),
         "state" => session::state(&words),

@@ -3,7 +3,7 @@
 //! actions that have no keypad key (transfer, requeue, reprint, pause,
 //! reopen), and reloading the holiday calendar.
 
-use super::Command;
+use super::{Command, VoiceCommand};
 use board::command::{arity, window};
 
 /// A staff action that has no keypad key (the staff console will offer these; the
@@ -154,6 +154,37 @@ pub(super) fn reopen(words: &[String]) -> Result<Command, String> {
     Ok(Command::Staff(StaffAction::Reopen {
         window: window(words.get(1))?,
     }))
+}
+
+/// `voice repeat WINDOW`, `voice stop [ID]`, `voice read SCREEN [en]`.
+pub(super) fn voice(words: &[String]) -> Result<Command, String> {
+    const USAGE: &str =
+        "usage: voice repeat WINDOW | voice stop [ID] | voice read SCREEN [en] | voice wait";
+    let command = match (words.get(1).map(String::as_str), words.len()) {
+        (Some("wait"), 2) => VoiceCommand::Wait,
+        (Some("repeat"), 3) => VoiceCommand::Repeat {
+            window: window(words.get(2))?,
+        },
+        (Some("stop"), 2) => VoiceCommand::Stop { id: None },
+        (Some("stop"), 3) => VoiceCommand::Stop {
+            id: Some(words[2].parse().map_err(|_| {
+                format!(
+                    "`{}` is not an announcement's number (see `state`)",
+                    words[2]
+                )
+            })?),
+        },
+        (Some("read"), 3) => VoiceCommand::Read {
+            screen: words[2].clone(),
+            english: false,
+        },
+        (Some("read"), 4) if words[3] == "en" => VoiceCommand::Read {
+            screen: words[2].clone(),
+            english: true,
+        },
+        _ => return Err(USAGE.into()),
+    };
+    Ok(Command::Voice(command))
 }
 
 /// `calendar reload`.

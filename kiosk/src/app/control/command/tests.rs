@@ -221,6 +221,29 @@ fn plain_and_json_forms_mean_the_same() {
             r#"{"cmd":"calendar","action":"reload"}"#,
             Command::CalendarReload,
         ),
+        (
+            "voice repeat 2",
+            r#"{"cmd":"voice","action":"repeat","window":2}"#,
+            Command::Voice(VoiceCommand::Repeat { window: 2 }),
+        ),
+        (
+            "voice stop",
+            r#"{"cmd":"voice","action":"stop"}"#,
+            Command::Voice(VoiceCommand::Stop { id: None }),
+        ),
+        (
+            "voice stop 7",
+            r#"{"cmd":"voice","action":"stop","id":"7"}"#,
+            Command::Voice(VoiceCommand::Stop { id: Some(7) }),
+        ),
+        (
+            "voice read ticket en",
+            r#"{"cmd":"voice","action":"read","screen":"ticket","english":true}"#,
+            Command::Voice(VoiceCommand::Read {
+                screen: "ticket".into(),
+                english: true,
+            }),
+        ),
     ];
     for (plain, json, expected) in table {
         assert_eq!(parse(plain).as_ref(), Ok(expected), "{plain}");

@@ -694,6 +694,18 @@ fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<
         let _ = events.send(Event::Staff(StaffEvent::StaffExit));
     });
     let events = tx.clone();
+    lobby.on_staff_voice_stop(move || {
+        let _ = events.send(Event::Staff(StaffEvent::StaffAction(
+            StaffAction::VoiceStop,
+        )));
+    });
+    let events = tx.clone();
+    lobby.on_staff_voice_repeat(move |window| {
+        let _ = events.send(Event::Staff(StaffEvent::StaffAction(
+            StaffAction::VoiceRepeat(u8::try_from(window).unwrap_or(0)),
+        )));
+    });
+    let events = tx.clone();
     lobby.on_staff_paper_changed(move || {
         let _ = events.send(Event::Staff(StaffEvent::StaffAction(
             StaffAction::PaperChanged,

@@ -47,6 +47,9 @@ pub struct ScreenView {
     pub printer_ok: bool,
     /// Today's figures, for staff mode.
     pub summary: Vec<SummaryRow>,
+    /// Staff mode's voice page: what is said now and what waits; empty
+    /// without a speaker.
+    pub voice_line: String,
     pub next_open: String,
     /// A line for staff; empty when all is well.
     pub notice: String,
@@ -79,6 +82,10 @@ pub enum StaffAction {
     /// The manager confirms the system clock is right (the journal ran
     /// ahead of it).
     ConfirmClock,
+    /// Say a window's call again on the lobby speaker.
+    VoiceRepeat(u8),
+    /// Stop the announcement playing.
+    VoiceStop,
     /// A matter handled by hand during an outage (补录): today's business
     /// day or the day before, its start in minutes after midnight, and how
     /// long it took.

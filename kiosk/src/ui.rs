@@ -76,6 +76,7 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
         })
         .collect();
     lobby.set_summary(ModelRc::from(Rc::new(VecModel::from(summary))));
+    lobby.set_voice_line(view.voice_line.clone().into());
     lobby.set_next_open(view.next_open.clone().into());
     lobby.set_notice(view.notice.clone().into());
     lobby.set_clock_doubt(view.clock_doubt.clone().into());

@@ -147,6 +147,28 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
     assert_eq!(r.status, 303);
     assert_eq!(station.state()["station"]["windows"][0]["ticket"], "A001");
     assert_eq!(station.screen()["screen"], "home");
+    // The lobby speaker says the call: the window page shows it, and the
+    // member stops it (journaled as theirs).
+    let page = staff.get("/window?w=1").body;
+    assert!(
+        page.contains("正在播放 Now: 叫号 call A001 → 1 号窗口"),
+        "{page}"
+    );
+    let r = staff.post("/voice", &[("w", "1"), ("action", "stop"), ("csrf", &csrf)]);
+    assert_eq!(
+        (r.status, r.location.as_deref()),
+        (303, Some("/window?w=1&done=ok"))
+    );
+    station.ok("voice wait");
+    let said = crate::support::journal(data, &["--kind", "announced"]);
+    assert_eq!(
+        (
+            said[0]["body"]["outcome"].as_str(),
+            said[0]["actor"]["id"].as_str()
+        ),
+        (Some("stopped"), Some("0101"))
+    );
+    assert!(staff.get("/window?w=1").body.contains("无 Nothing to say"));
     let calls = crate::support::journal(data, &["--kind", "ticket_called"]);
     assert_eq!(
         calls[0]["actor"]["id"], "0101",

@@ -123,6 +123,41 @@ pub struct WindowForm {
     pub to: String,
 }
 
+/// The window page's voice buttons: repeat this window's call, or stop an
+/// announcement (`id` empty: the one playing).
+#[derive(Deserialize)]
+pub struct VoiceForm {
+    pub csrf: String,
+    pub w: String,
+    pub action: String,
+    #[serde(default)]
+    pub id: String,
+}
+
+impl VoiceForm {
+    pub fn control(&self) -> Result<crate::app::VoiceControl, &'static str> {
+        use crate::app::VoiceControl;
+        match self.action.as_str() {
+            "repeat" => self
+                .w
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .and_then(WindowNo::new)
+                .map(|window| VoiceControl::Repeat { window })
+                .ok_or("请选择窗口 Choose a window"),
+            "stop" if self.id.trim().is_empty() => Ok(VoiceControl::Stop { id: None }),
+            "stop" => self
+                .id
+                .trim()
+                .parse::<u64>()
+                .map(|id| VoiceControl::Stop { id: Some(id) })
+                .map_err(|_| "没有这条广播 No such announcement"),
+            _ => Err("未知操作 Unknown action"),
+        }
+    }
+}
+
 impl WindowForm {
     /// The keypad command the button stands for, or what is wrong.
     pub fn command(&self) -> Result<Command, &'static str> {

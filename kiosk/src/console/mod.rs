@@ -340,6 +340,7 @@ pub fn router(state: Shared) -> Router {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/window", get(window_page).post(window_action))
+        .route("/voice", post(voice_action))
         .route("/log", get(log_page))
         .route("/log/verify", get(log_verify))
         .route("/log/{seq}", get(log_entry))
@@ -678,6 +679,38 @@ async fn window_action(
     let result = st.command(command, &session.staff).await;
     after(&session, result, |done| {
         format!("/window?w={}&done={}", urlencode(window), urlencode(done))
+    })
+}
+
+/// Repeat a window's call, or stop an announcement, from the window page.
+async fn voice_action(
+    State(st): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<forms::VoiceForm>,
+) -> Response {
+    let session = signed_in!(st, headers);
+    if let Some(r) = csrf_refused(&session, &form.csrf) {
+        return r;
+    }
+    let control = match form.control() {
+        Ok(c) => c,
+        Err(why) => return refused(StatusCode::BAD_REQUEST, Some(&session), why),
+    };
+    let (reply, answer) = oneshot::channel();
+    let sent = st.events.send(Event::Staff(StaffEvent::Voice {
+        control,
+        actor: Actor::Staff {
+            id: session.staff.clone(),
+        },
+        reply: Some(reply),
+    }));
+    let result = match sent {
+        Ok(()) => answer.await.unwrap_or(Err(Refusal::Stopping)),
+        Err(_) => Err(Refusal::Stopping),
+    };
+    let window = form.w.trim().to_string();
+    after(&session, result, |done| {
+        format!("/window?w={}&done={}", urlencode(&window), urlencode(done))
     })
 }
 

@@ -64,6 +64,7 @@ pub const KINDS: &[&str] = &[
     "staff_signed_in",
     "pin_refused",
     "case_exported",
+    "announced",
 ];
 
 fn layout(session: Option<&Session>, title: &str, body: Markup) -> Markup {
@@ -344,8 +345,65 @@ pub fn window(
                     } }
                     button.big name="action" value="transfer" { "转办 Transfer" }
                 }
+                (voice_panel(session, state, w))
             }
         }))
+    }
+}
+
+/// What the lobby speaker says and will say, with repeat and stop.
+fn voice_panel(session: &Session, state: &StationState, w: crate::domain::WindowNo) -> Markup {
+    let what = |e: &crate::voice::Entry| {
+        let kind = match e.kind {
+            crate::domain::AnnouncementKind::Call => "叫号 call",
+            crate::domain::AnnouncementKind::Recall => "重呼 recall",
+            crate::domain::AnnouncementKind::Repeat => "重播 repeat",
+            crate::domain::AnnouncementKind::ReadAloud => "读屏 read aloud",
+            crate::domain::AnnouncementKind::Evacuation => "疏散 evacuation",
+        };
+        let ticket = e.ticket.map(|t| t.to_string()).unwrap_or_default();
+        let window = e
+            .window
+            .map(|w| format!(" → {w} 号窗口"))
+            .unwrap_or_default();
+        format!("{kind} {ticket}{window}")
+    };
+    let stop = |id: Option<u64>, label: &str| {
+        html! {
+            form.inline method="post" action="/voice" {
+                input type="hidden" name="csrf" value=(session.csrf);
+                input type="hidden" name="w" value=(w.get());
+                input type="hidden" name="action" value="stop";
+                input type="hidden" name="id" value=(id.map(|i| i.to_string()).unwrap_or_default());
+                button type="submit" { (label) }
+            }
+        }
+    };
+    html! {
+        h3 { "广播 Announcements" }
+        @match &state.voice {
+            None => p { "本站没有喇叭，叫号只显示在屏幕上 · No speaker: calls are shown, not said" },
+            Some(v) => {
+                @for problem in &v.problems { p.err { (problem) } }
+                ul #voice-queue {
+                    @if let Some(p) = &v.playing {
+                        li { "正在播放 Now: " (what(p)) " " (stop(None, "停止 Stop")) }
+                    }
+                    @for e in &v.queue {
+                        li { "等待 Waiting: " (what(e)) " " (stop(Some(e.id), "取消 Cancel")) }
+                    }
+                    @if v.playing.is_none() && v.queue.is_empty() { li { "无 Nothing to say" } }
+                }
+                form method="post" action="/voice" {
+                    input type="hidden" name="csrf" value=(session.csrf);
+                    input type="hidden" name="w" value=(w.get());
+                    button.big name="action" value="repeat" { "重播本窗口叫号 Repeat this window's call" }
+                }
+                @if let Some(last) = v.played.iter().rev().find(|p| p.entry.window == Some(w)) {
+                    p { "上次 Last: " (what(&last.entry)) " — " (format!("{:?}", last.outcome).to_lowercase()) }
+                }
+            }
+        }
     }
 }
 

@@ -155,6 +155,7 @@ fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
             value: "1288 (超期 overdue 12)".into(),
         })
         .collect(),
+        voice_line: "正在播放 Now: 叫号 call A001 → 1\n等待 Waiting: 重呼 recall B012 → 2\n等待 Waiting: 读屏 read aloud".into(),
         next_open: "2027-01-04（星期一）08:30".into(),
         notice: "打印机缺纸，请换纸 Printer out of paper  |  时钟未校准 The clock is not set".into(),
         clock_doubt: "时钟 12-31 23:59，记录已到 01-08 08:30；时钟正确请站长确认\nClock 12-31 23:59, records 01-08 08:30: manager confirms if right".into(),
@@ -530,6 +531,16 @@ fn states() -> Vec<State> {
             name: "staff: today",
             set: |w| staff(w, 3),
             shows: &["staff-exit", "staff-tab-today"],
+        },
+        State {
+            name: "staff: voice",
+            set: |w| staff(w, 5),
+            shows: &[
+                "staff-tab-voice",
+                "staff-voice-stop",
+                "staff-voice-repeat-1",
+                "staff-voice-repeat-6",
+            ],
         },
         State {
             name: "staff: back-entry",

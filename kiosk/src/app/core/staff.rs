@@ -273,6 +273,27 @@ impl Core {
                 .staff(StaffOutcome::Message("sign in first · 请先登录".into()));
             return;
         };
+        let voice = match action {
+            StaffAction::VoiceStop => Some(crate::app::VoiceControl::Stop { id: None }),
+            StaffAction::VoiceRepeat(w) => match crate::domain::WindowNo::new(w) {
+                Some(window) => Some(crate::app::VoiceControl::Repeat { window }),
+                None => {
+                    self.screen.staff(StaffOutcome::Message(format!(
+                        "没有 {w} 号窗口 · No window {w}"
+                    )));
+                    return;
+                }
+            },
+            _ => None,
+        };
+        if let Some(control) = voice {
+            let message = match self.voice_control(control, Actor::Staff { id: staff }) {
+                Ok(()) => "好的 Done".to_string(),
+                Err(e) => e.to_string(),
+            };
+            self.screen.staff(StaffOutcome::Message(message));
+            return;
+        }
         let (command, done) = match self.staff_command(action, role) {
             Ok(c) => c,
             Err(e) => {
@@ -299,6 +320,10 @@ impl Core {
         role: StaffRole,
     ) -> Result<(Command, String), String> {
         Ok(match action {
+            // Not domain commands: handled before (`staff_action`).
+            StaffAction::VoiceRepeat(_) | StaffAction::VoiceStop => {
+                return Err("广播由喇叭处理 · The speaker handles this".into());
+            }
             StaffAction::PaperChanged => (
                 Command::PaperChanged,
                 "正在打印测试页 · Printing a test page".into(),

@@ -131,6 +131,7 @@ impl Core {
                 && matches!(v.printer, PrinterHealth::Ready | PrinterHealth::PaperLow)
                 && v.printer_fault.is_none(),
             summary: self.summary(v),
+            voice_line: self.voice_line(),
             next_open: v.next_open.clone().unwrap_or_default(),
             notice: notice.join("  |  "),
             clock_doubt,

@@ -264,11 +264,11 @@ fn malformed_commands_say_what_was_expected() {
     let table = [
         (
             "",
-            "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
+            "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, wait, hang, quit",
         ),
         (
             "dance",
-            "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
+            "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, wait, hang, quit",
         ),
         ("key 1", "usage: key WINDOW call|recall|skip|complete"),
         ("hang screen 2s", "usage: hang ui DURATION (such as 20s)"),
@@ -312,7 +312,7 @@ fn malformed_commands_say_what_was_expected() {
         (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
         (
             r#"{"cmd":"fly"}"#,
-            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit",
+            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, wait, hang, quit",
         ),
     ];
     for (line, message) in table {
@@ -371,6 +371,6 @@ fn scenarios_have_timing_comments_and_located_errors() {
     );
     assert_eq!(
         parse_scenario("visit.txt", "tapp category-A\n"),
-        Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, screenshot, state, settle, printer, calendar, wait, hang, quit".into())
+        Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, wait, hang, quit".into())
     );
 }

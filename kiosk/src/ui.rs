@@ -642,6 +642,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
                 "printer": lobby.get_printer_state().to_string(),
                 "printer_ok": lobby.get_printer_ok(),
                 "clock_doubt": lobby.get_clock_doubt().to_string(),
+                "voice": lobby.get_voice_line().to_string(),
                 "summary": lobby.get_summary().iter()
                     .map(|r| (r.label.to_string(), r.value.to_string()))
                     .collect::<std::collections::BTreeMap<_, _>>(),

@@ -45,7 +45,7 @@ fn the_package_installs_the_appliance_with_its_settings_unit_and_rules() {
     assert_eq!(field("Architecture"), arch.trim());
     assert_eq!(field("Version"), env!("CARGO_PKG_VERSION"));
     let depends = field("Depends");
-    for lib in ["adduser", "libc6", "libinput10", "libudev1"] {
+    for lib in ["adduser", "libc6", "libinput10", "libudev1", "libasound2"] {
         assert!(depends.contains(lib), "Depends: {depends}");
     }
 
@@ -304,6 +304,7 @@ fn the_unit_reads_cleanly_and_allows_only_what_the_kiosk_uses() {
             "char-pts rw",
             "char-drm rw",
             "char-input rw",
+            "char-alsa rw",
         ]
     );
     let lines: Vec<&str> = unit.lines().collect();

@@ -152,6 +152,45 @@ fn staff_mode_changes_paper_reprints_shows_today_and_back_enters() {
     assert_eq!(s["summary"]["等候中 Waiting"], "2", "{s}");
     assert_eq!(s["summary"]["补录 Back-entered"], "1", "{s}");
     shot(&mut station, "staff-today-800x480.png");
+
+    // The voice page: window 1 calls (once the first call has been said);
+    // the member stops the call and asks for it again.
+    station.ok("voice wait");
+    station.ok("key 1 call");
+    station.ok("tap staff-tab-voice");
+    let s = staff(&mut station);
+    assert!(
+        s["voice"]
+            .as_str()
+            .unwrap()
+            .starts_with("正在播放 Now: 叫号 call A002 → 1"),
+        "{s}"
+    );
+    shot(&mut station, "staff-voice-800x480.png");
+    station.ok("tap staff-voice-stop");
+    station.ok("tap staff-voice-repeat-1");
+    assert_eq!(staff(&mut station)["message"], "好的 Done");
+    station.ok("tap staff-voice-stop");
+    station.ok("voice wait");
+    let said = journal(dir.path(), &["--kind", "announced"]);
+    let how: Vec<(&str, &str, &str)> = said
+        .iter()
+        .map(|e| {
+            (
+                e["body"]["what"].as_str().unwrap(),
+                e["body"]["outcome"].as_str().unwrap(),
+                e["actor"]["id"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        how,
+        [
+            ("call", "played", ""),
+            ("call", "stopped", "0101"),
+            ("repeat", "stopped", "0101")
+        ]
+    );
     station.ok("tap staff-exit");
     assert_eq!(station.screen()["screen"], "home");
     assert!(station.quit().success());

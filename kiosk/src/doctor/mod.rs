@@ -411,6 +411,25 @@ fn live_checks(state: &StationState) -> Vec<Check> {
             "see the fix named; then `sudo systemctl restart kiosk`",
         ));
     }
+    match &state.voice {
+        None => checks.push(Check::skip(
+            "voice",
+            "no speaker: calls are shown, not said (the board profile names no [audio], or voice.enabled = false)",
+        )),
+        Some(v) if v.problems.is_empty() => checks.push(Check::ok(
+            "voice",
+            format!("calls said in {} through {}", v.sets.join(", "), v.output),
+        )),
+        Some(v) => {
+            for p in &v.problems {
+                checks.push(Check::warn(
+                    "voice",
+                    p.clone(),
+                    "see the fix named; `kiosk voice check` checks a set; then `sudo systemctl restart kiosk`",
+                ));
+            }
+        }
+    }
     if let Some(fault) = &state.store_fault {
         checks.push(Check::fail(
             "writing",
@@ -848,6 +867,11 @@ pub fn groups(config: &Config, own: &Option<(bool, Vec<String>)>) -> Vec<Check> 
         ("dialout", serial, "the printer"),
         ("video", true, "the screen and its backlight"),
         ("input", true, "the touchscreen"),
+        (
+            "audio",
+            board.audio.is_some() && config.voice.enabled,
+            "the lobby speaker",
+        ),
     ];
     let missing: Vec<_> = needed
         .iter()

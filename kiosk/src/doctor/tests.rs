@@ -25,16 +25,16 @@ fn the_groups_a_pi_needs_are_named_with_the_command_that_adds_them() {
     assert_eq!(checks[0].verdict, Verdict::Fail);
     assert_eq!(
         checks[0].detail,
-        "not in i2c (the window cards and the ADC), dialout (the printer), input (the touchscreen)"
+        "not in i2c (the window cards and the ADC), dialout (the printer), input (the touchscreen), audio (the lobby speaker)"
     );
     assert!(
         checks[0]
             .fix
             .as_ref()
             .unwrap()
-            .starts_with("`sudo usermod -aG i2c,dialout,input kiosk`")
+            .starts_with("`sudo usermod -aG i2c,dialout,input,audio kiosk`")
     );
-    let all = ["gpio", "i2c", "dialout", "video", "input"]
+    let all = ["gpio", "i2c", "dialout", "video", "input", "audio"]
         .map(String::from)
         .to_vec();
     assert_eq!(groups(&config, &Some((false, all)))[0].verdict, Verdict::Ok);

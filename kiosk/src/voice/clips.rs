@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -132,14 +133,47 @@ impl Source {
 /// from the binary for a built-in set.
 #[derive(Clone)]
 pub struct Clip {
-    bytes: Cow<'static, [u8]>,
+    bytes: Bytes,
     range: std::ops::Range<usize>,
     encoding: wav::Encoding,
 }
 
+/// A clip file's bytes: in the binary (a built-in set), or read from a
+/// folder and shared; cloning either is cheap.
+#[derive(Clone)]
+enum Bytes {
+    Static(&'static [u8]),
+    Shared(Arc<[u8]>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Static(b) => b,
+            Bytes::Shared(b) => b,
+        }
+    }
+}
+
+impl From<Cow<'static, [u8]>> for Bytes {
+    fn from(bytes: Cow<'static, [u8]>) -> Self {
+        match bytes {
+            Cow::Borrowed(b) => Bytes::Static(b),
+            Cow::Owned(v) => Bytes::Shared(v.into()),
+        }
+    }
+}
+
 impl Clip {
     pub fn samples(&self) -> impl Iterator<Item = i16> + '_ {
-        wav::samples(&self.bytes[self.range.clone()], self.encoding)
+        self.samples_from(0)
+    }
+
+    /// The samples from the `from`th on.
+    pub fn samples_from(&self, from: usize) -> impl Iterator<Item = i16> + '_ {
+        let start = (self.range.start + from * self.encoding.width()).min(self.range.end);
+        wav::samples(&self.bytes[start..self.range.end], self.encoding)
     }
 
     /// How many samples.
@@ -149,6 +183,37 @@ impl Clip {
 
     pub fn is_empty(&self) -> bool {
         self.range.is_empty()
+    }
+}
+
+/// Hands the pages of the built-in clips back to the kernel: they are read
+/// from the binary again (from the page cache, normally) when next played,
+/// so a day of announcements does not keep the sets resident. The pages
+/// given back lie between the first and the last clip in the binary's
+/// read-only data: constants, so reading them again gives the same bytes.
+pub fn release_builtin() {
+    let (low, high) = BUILTIN
+        .iter()
+        .filter(|(_, f, _)| f.ends_with(".wav"))
+        .map(|(_, _, b)| (b.as_ptr() as usize, b.as_ptr() as usize + b.len()))
+        .fold((usize::MAX, 0), |(l, h), (a, b)| (l.min(a), h.max(b)));
+    // SAFETY: sysconf only reads a constant of the system.
+    let page = match unsafe { libc::sysconf(libc::_SC_PAGESIZE) } {
+        p if p > 0 => p as usize,
+        _ => return,
+    };
+    let start = low.div_ceil(page) * page;
+    let end = high / page * page;
+    if start >= end {
+        return;
+    }
+    // SAFETY: [start, end) lies inside the binary's read-only data (the
+    // section holding the included clip files, rounded inwards to whole
+    // pages); dropping a private, never-written file page only makes the
+    // next read fault it in again from the file, with the same bytes. No
+    // reference is invalidated.
+    unsafe {
+        libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
     }
 }
 
@@ -202,40 +267,112 @@ fn db(value: f64) -> f64 {
     }
 }
 
-/// Measures a clip.
-pub fn level(samples: &[i16], rate: u32) -> Level {
+/// Measures a clip, in one pass over its samples.
+pub fn level(samples: impl IntoIterator<Item = i16>, rate: u32) -> Level {
     let frame = (rate * FRAME_MS / 1000).max(1) as usize;
-    let frames: Vec<(f64, usize)> = samples
-        .chunks(frame)
-        .map(|c| {
-            let sum: f64 = c.iter().map(|&s| f64::from(s) * f64::from(s)).sum();
-            (sum, c.len())
-        })
-        .collect();
-    let silent = |(sum, n): &(f64, usize)| db((sum / *n as f64).sqrt()) < SILENCE_DB;
-    let lead = frames.iter().take_while(|f| silent(f)).count() as u32;
-    let trail = frames.iter().rev().take_while(|f| silent(f)).count() as u32;
-    let (sum, n) = frames
-        .iter()
-        .filter(|f| !silent(f))
-        .fold((0.0, 0usize), |(s, n), f| (s + f.0, n + f.1));
-    let peak = samples
-        .iter()
-        .map(|&s| i32::from(s).unsigned_abs())
-        .max()
-        .unwrap_or(0);
+    let silent = |sum: f64, n: usize| db((sum / n as f64).sqrt()) < SILENCE_DB;
+    let (mut frames, mut lead, mut trail) = (0u32, None, 0u32);
+    let (mut active, mut active_n) = (0.0f64, 0usize);
+    let (mut peak, mut full_scale, mut total) = (0u32, false, 0u64);
+    let (mut sum, mut n) = (0.0f64, 0usize);
+    let mut close = |sum: f64, n: usize, frames: &mut u32| {
+        if silent(sum, n) {
+            trail += 1;
+        } else {
+            lead.get_or_insert(*frames);
+            trail = 0;
+            active += sum;
+            active_n += n;
+        }
+        *frames += 1;
+    };
+    for s in samples {
+        peak = peak.max(i32::from(s).unsigned_abs());
+        full_scale |= s == i16::MAX || s == i16::MIN;
+        total += 1;
+        sum += f64::from(s) * f64::from(s);
+        n += 1;
+        if n == frame {
+            close(sum, n, &mut frames);
+            (sum, n) = (0.0, 0);
+        }
+    }
+    if n > 0 {
+        close(sum, n, &mut frames);
+    }
+    let lead = lead.unwrap_or(frames);
     Level {
         lead_ms: lead * FRAME_MS,
-        trail_ms: trail * FRAME_MS,
+        trail_ms: if active_n > 0 {
+            trail * FRAME_MS
+        } else {
+            frames * FRAME_MS
+        },
         peak_db: db(f64::from(peak)),
-        full_scale: samples.iter().any(|&s| s == i16::MAX || s == i16::MIN),
-        active_db: (n > 0).then(|| db((sum / n as f64).sqrt())),
-        length_ms: (samples.len() as u64 * 1000 / u64::from(rate.max(1))) as u32,
+        full_scale,
+        active_db: (active_n > 0).then(|| db((active / active_n as f64).sqrt())),
+        length_ms: (total * 1000 / u64::from(rate.max(1))) as u32,
     }
 }
 
-/// Loads and checks a set.
+/// What is wrong with a clip's level, and its level when it sounds.
+fn judge(l: &Level) -> (Vec<String>, Option<f64>) {
+    let mut problems = Vec::new();
+    if let Some(active) = l.active_db {
+        if l.lead_ms > MAX_EDGE_MS || l.trail_ms > MAX_EDGE_MS {
+            problems.push(format!(
+                "{} ms of silence at the start and {} ms at the end (at most {MAX_EDGE_MS} ms each): trim it",
+                l.lead_ms, l.trail_ms
+            ));
+        }
+        if l.full_scale {
+            problems.push("it is clipped (samples at full scale): record it again, or lower the gain before saving".into());
+        } else if l.peak_db > MAX_PEAK_DB {
+            problems.push(format!(
+                "its peak is {:.1} dBFS, above {MAX_PEAK_DB} dBFS: lower its gain",
+                l.peak_db
+            ));
+        }
+        if active < LEVEL_DB.0 || active > LEVEL_DB.1 {
+            let fix = if active < LEVEL_DB.0 {
+                "raise its gain"
+            } else {
+                "lower its gain"
+            };
+            problems.push(format!(
+                "its level is {active:.1} dBFS, outside {} … {} dBFS: {fix}",
+                LEVEL_DB.0, LEVEL_DB.1
+            ));
+        }
+    } else {
+        problems.push("it is silent".into());
+    }
+    if l.length_ms < LENGTH_MS.0 || l.length_ms > LENGTH_MS.1 {
+        problems.push(format!(
+            "it lasts {} ms; a clip lasts {} ms to {} s",
+            l.length_ms,
+            LENGTH_MS.0,
+            LENGTH_MS.1 / 1000
+        ));
+    }
+    (problems, l.active_db)
+}
+
+/// Checks a set as `kiosk voice check` does: its files and their format,
+/// and every clip's silence, peak and level.
 pub fn check(source: &Source) -> Checked {
+    examine(source, true)
+}
+
+/// Loads a set to play: its files and their format checked, and, for a
+/// station's own recording, its clips' levels too. The built-in sets' levels
+/// are checked by the test suite: measuring them here would read every clip
+/// into memory at every start.
+pub fn load(source: &Source) -> Checked {
+    examine(source, matches!(source, Source::Folder(_)))
+}
+
+fn examine(source: &Source, measure: bool) -> Checked {
     let mut problems = Vec::new();
     let fatal = |file: &str, phrase: Option<&str>, message: String| Problem {
         file: file.into(),
@@ -320,7 +457,7 @@ pub fn check(source: &Source) -> Checked {
                 continue;
             }
         };
-        let (range, encoding, samples) = match wav::parse(&bytes) {
+        let (range, encoding) = match wav::parse(&bytes) {
             Ok(w) => {
                 let encoding = match (w.unplayable(manifest.rate), w.encoding()) {
                     (None, Some(e)) => e,
@@ -332,67 +469,32 @@ pub fn check(source: &Source) -> Checked {
                 };
                 let start = w.data.as_ptr() as usize - bytes.as_ptr() as usize;
                 let len = w.data.len() / encoding.width() * encoding.width();
-                let samples = wav::samples(w.data, encoding).collect::<Vec<_>>();
-                (start..start + len, encoding, samples)
+                (start..start + len, encoding)
             }
             Err(why) => {
                 problems.push(fatal(file, Some(key), why));
                 continue;
             }
         };
-        let l = level(&samples, manifest.rate);
-        let mut warn = |message: String| {
-            problems.push(Problem {
-                file: file.into(),
-                phrase: Some(key.clone()),
-                message,
-                fatal: false,
-            })
-        };
-        match l.active_db {
-            None => warn("it is silent".into()),
-            Some(active) => {
-                if l.lead_ms > MAX_EDGE_MS || l.trail_ms > MAX_EDGE_MS {
-                    warn(format!(
-                        "{} ms of silence at the start and {} ms at the end (at most {MAX_EDGE_MS} ms each): trim it",
-                        l.lead_ms, l.trail_ms
-                    ));
-                }
-                if l.full_scale {
-                    warn("it is clipped (samples at full scale): record it again, or lower the gain before saving".into());
-                } else if l.peak_db > MAX_PEAK_DB {
-                    warn(format!(
-                        "its peak is {:.1} dBFS, above {MAX_PEAK_DB} dBFS: lower its gain",
-                        l.peak_db
-                    ));
-                }
-                if active < LEVEL_DB.0 || active > LEVEL_DB.1 {
-                    warn(format!(
-                        "its level is {active:.1} dBFS, outside {} … {} dBFS: {}",
-                        LEVEL_DB.0,
-                        LEVEL_DB.1,
-                        if active < LEVEL_DB.0 {
-                            "raise its gain"
-                        } else {
-                            "lower its gain"
-                        }
-                    ));
-                }
+        if measure {
+            let l = level(wav::samples(&bytes[range.clone()], encoding), manifest.rate);
+            let (messages, active) = judge(&l);
+            for message in messages {
+                problems.push(Problem {
+                    file: file.into(),
+                    phrase: Some(key.clone()),
+                    message,
+                    fatal: false,
+                });
+            }
+            if let Some(active) = active {
                 levels.push((key.clone(), file.to_string(), active));
             }
-        }
-        if l.length_ms < LENGTH_MS.0 || l.length_ms > LENGTH_MS.1 {
-            warn(format!(
-                "it lasts {} ms; a clip lasts {} ms to {} s",
-                l.length_ms,
-                LENGTH_MS.0,
-                LENGTH_MS.1 / 1000
-            ));
         }
         clips.insert(
             key.clone(),
             Clip {
-                bytes,
+                bytes: bytes.into(),
                 range,
                 encoding,
             },

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 
-pub use clips::{BUILTIN_SETS, Checked, ClipSet, Level, Problem, Source, check, level};
+pub use clips::{BUILTIN_SETS, Checked, ClipSet, Level, Problem, Source, check, level, load};
 pub use player::{
     CHUNK_MS, Ended, Entry, LEAD_MS, Mark, Played, Report, Request, SENTENCE_PAUSE_MS, Setup,
     Voice, VoiceState, WORD_GAP_MS, start,
@@ -42,7 +42,7 @@ pub enum Output {
 pub fn prepare(settings: &VoiceSettings, output: &Output) -> (Option<Setup>, Vec<String>) {
     let mut problems = Vec::new();
     let mut load = |name: &str| -> Option<ClipSet> {
-        let checked = check(&Source::named(name));
+        let checked = load(&Source::named(name));
         for p in &checked.problems {
             let what = if p.fatal {
                 "left out"

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::Instant;
 
-use super::clips::ClipSet;
+use super::clips::{Clip, ClipSet};
 use super::queue::{Item, Queue};
 use super::sink::Sink;
 use crate::domain::{
@@ -172,16 +172,60 @@ pub struct Setup {
     pub volume: u8,
 }
 
+/// A piece of an announcement: a clip, or silence of so many samples.
+enum Piece {
+    Clip(Clip),
+    Silence(usize),
+}
+
+impl Piece {
+    fn len(&self) -> usize {
+        match self {
+            Piece::Clip(c) => c.len(),
+            Piece::Silence(n) => *n,
+        }
+    }
+}
+
 struct Playing {
     item: Item,
     sets: Vec<String>,
-    samples: Vec<i16>,
+    /// The announcement, made into samples only as they are written: its
+    /// pieces, their total length, the gain, and where the next sample
+    /// comes from (piece, offset).
+    pieces: Vec<Piece>,
+    total: usize,
+    gain: f32,
+    at: (usize, usize),
     clips: Vec<Mark>,
     written: usize,
     start: Instant,
     requested: Instant,
     first_sample: Option<Duration>,
     file: Option<String>,
+}
+
+impl Playing {
+    /// The next `n` samples into `out` (fewer at the end), volume applied.
+    fn fill(&mut self, n: usize, out: &mut Vec<i16>) {
+        out.clear();
+        while out.len() < n && self.at.0 < self.pieces.len() {
+            let piece = &self.pieces[self.at.0];
+            let take = (piece.len() - self.at.1).min(n - out.len());
+            match piece {
+                Piece::Silence(_) => out.resize(out.len() + take, 0),
+                Piece::Clip(c) => out.extend(
+                    c.samples_from(self.at.1)
+                        .take(take)
+                        .map(|s| (f32::from(s) * self.gain) as i16),
+                ),
+            }
+            self.at.1 += take;
+            if self.at.1 >= piece.len() {
+                self.at = (self.at.0 + 1, 0);
+            }
+        }
+    }
 }
 
 struct Player {
@@ -200,6 +244,8 @@ struct Player {
     idle: Vec<tokio::sync::oneshot::Sender<()>>,
     /// Waiting for the requests before theirs.
     synced: Vec<tokio::sync::oneshot::Sender<()>>,
+    /// The piece being written (one chunk, reused).
+    buffer: Vec<i16>,
 }
 
 /// Starts the player on the current tokio runtime.
@@ -231,6 +277,7 @@ pub fn start(setup: Setup, report: impl Fn(Report) + Send + 'static) -> Voice {
         sink_problem: None,
         idle: Vec::new(),
         synced: Vec::new(),
+        buffer: Vec::new(),
     };
     tokio::spawn(player.run(rx));
     Voice { tx, state }
@@ -277,14 +324,14 @@ impl Player {
 
     /// When the next piece is due, or the announcement has been heard out.
     fn wake(&self, p: &Playing) -> Instant {
-        if p.written < p.samples.len() {
+        if p.written < p.total {
             let chunk = samples_for(CHUNK_MS as u32, self.rate);
-            let next = (p.written + chunk).min(p.samples.len());
+            let next = (p.written + chunk).min(p.total);
             (p.start + self.time_of(next))
                 .checked_sub(Duration::from_millis(LEAD_MS))
                 .unwrap_or(p.start)
         } else {
-            p.start + self.time_of(p.samples.len())
+            p.start + self.time_of(p.total)
         }
     }
 
@@ -372,8 +419,9 @@ impl Player {
         }
     }
 
-    /// An announcement as samples, with where each clip lies.
-    fn render(&self, item: &Item) -> (Vec<String>, Vec<i16>, Vec<Mark>) {
+    /// An announcement as pieces (clips and silences), with where each clip
+    /// lies, and its gain.
+    fn render(&self, item: &Item) -> (Vec<String>, Vec<Piece>, Vec<Mark>, f32) {
         let sets = self.sets_for(item);
         let sentences: Vec<_> = sets.iter().map(|s| &s.sentences).collect();
         let steps = item.announcement.script(&sentences, self.setup.style);
@@ -382,10 +430,11 @@ impl Player {
         } else {
             self.volume
         };
-        let gain = f32::from(volume) / 100.0;
-        let (mut samples, mut marks) = (Vec::new(), Vec::new());
-        let silence = |samples: &mut Vec<i16>, ms| {
-            samples.resize(samples.len() + samples_for(ms, self.rate), 0);
+        let (mut pieces, mut marks, mut at) = (Vec::new(), Vec::new(), 0);
+        let silence = |pieces: &mut Vec<Piece>, at: &mut usize, ms| {
+            let n = samples_for(ms, self.rate);
+            pieces.push(Piece::Silence(n));
+            *at += n;
         };
         for (i, step) in steps.iter().enumerate() {
             if i > 0 {
@@ -393,7 +442,7 @@ impl Player {
                     Step::Chime { .. } => CHIME_PAUSE_MS,
                     Step::Sentence { .. } => SENTENCE_PAUSE_MS,
                 };
-                silence(&mut samples, pause);
+                silence(&mut pieces, &mut at, pause);
             }
             let (set, phrases) = match step {
                 Step::Chime { set } => (*set, vec![crate::domain::CHIME.to_string()]),
@@ -401,24 +450,25 @@ impl Player {
             };
             for (j, phrase) in phrases.iter().enumerate() {
                 if j > 0 {
-                    silence(&mut samples, WORD_GAP_MS);
+                    silence(&mut pieces, &mut at, WORD_GAP_MS);
                 }
                 let Some(clip) = sets[set].clip(phrase) else {
                     continue;
                 };
-                let start = samples.len();
-                samples.extend(clip.samples().map(|s| (f32::from(s) * gain) as i16));
                 marks.push(Mark {
                     clip: format!("{}:{phrase}", sets[set].id),
-                    start,
-                    end: samples.len(),
+                    start: at,
+                    end: at + clip.len(),
                 });
+                at += clip.len();
+                pieces.push(Piece::Clip(clip.clone()));
             }
         }
         if item.announcement == Announcement::Evacuation {
-            silence(&mut samples, EVACUATION_PAUSE_MS);
+            silence(&mut pieces, &mut at, EVACUATION_PAUSE_MS);
         }
-        (sets.iter().map(|s| s.id.clone()).collect(), samples, marks)
+        let ids = sets.iter().map(|s| s.id.clone()).collect();
+        (ids, pieces, marks, f32::from(volume) / 100.0)
     }
 
     fn start_next(&mut self) {
@@ -431,7 +481,8 @@ impl Player {
             .find(|(id, _)| *id == item.id)
             .map_or_else(Instant::now, |(_, at)| *at);
         self.asked.retain(|(id, _)| *id != item.id);
-        let (sets, samples, clips) = self.render(&item);
+        let (sets, pieces, clips, gain) = self.render(&item);
+        let total = pieces.iter().map(Piece::len).sum();
         let file = match self.setup.sink.begin(self.rate) {
             Ok(file) => file,
             Err(why) => {
@@ -448,7 +499,10 @@ impl Player {
         self.playing = Some(Playing {
             item,
             sets,
-            samples,
+            pieces,
+            total,
+            gain,
+            at: (0, 0),
             clips,
             written: 0,
             start: Instant::now(),
@@ -466,12 +520,12 @@ impl Player {
         };
         let now = Instant::now();
         let ahead = now.saturating_duration_since(p.start) + Duration::from_millis(LEAD_MS);
-        let due =
-            ((ahead.as_micros() * u128::from(self.rate) / 1_000_000) as usize).min(p.samples.len());
+        let due = ((ahead.as_micros() * u128::from(self.rate) / 1_000_000) as usize).min(p.total);
         let chunk = samples_for(CHUNK_MS as u32, self.rate).max(1);
         while p.written < due {
             let end = (p.written + chunk).min(due);
-            if let Err(why) = self.setup.sink.write(&p.samples[p.written..end]) {
+            p.fill(end - p.written, &mut self.buffer);
+            if let Err(why) = self.setup.sink.write(&self.buffer) {
                 tracing::warn!("voice: {why}");
                 self.sink_problem = Some(why);
                 let _ = self.setup.sink.end(true);
@@ -483,12 +537,13 @@ impl Player {
             }
             p.written = end;
         }
-        let heard = p.start + self.time_of(p.samples.len());
-        if p.written == p.samples.len() && now >= heard {
+        let heard = p.start + self.time_of(p.total);
+        if p.written == p.total && now >= heard {
             if self.evacuating && p.item.announcement == Announcement::Evacuation {
                 // Another round, seamlessly, into the same output.
                 p.start = heard;
                 p.written = 0;
+                p.at = (0, 0);
                 self.playing = Some(p);
                 self.advance();
                 return;
@@ -510,6 +565,9 @@ impl Player {
     }
 
     fn finish(&mut self, p: Playing, outcome: AnnouncementOutcome, by: Option<Actor>) {
+        // The clips played stay in the binary, not in memory.
+        super::clips::release_builtin();
+        self.buffer = Vec::new();
         let played = Played {
             entry: Entry::of(p.item.id, &p.item.announcement),
             sets: p.sets.clone(),

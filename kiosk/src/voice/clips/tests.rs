@@ -179,11 +179,49 @@ fn a_clip_is_measured_in_ten_millisecond_frames() {
         .map(|i| ((i as f64 * 0.1).sin() * 3000.0) as i16)
         .collect();
     let padded = [vec![0; 480], tone.clone(), vec![0; 800]].concat();
-    let l = level(&padded, rate);
+    let l = level(padded.iter().copied(), rate);
     assert_eq!((l.lead_ms, l.trail_ms), (30, 50));
     let active = l.active_db.unwrap();
     // A sine of amplitude 3000: RMS 3000/√2, about -23.8 dBFS.
     assert!((active + 23.8).abs() < 0.2, "{active}");
     assert!(!l.full_scale);
-    assert_eq!(level(&[0; 1600], rate).active_db, None);
+    assert_eq!(level([0i16; 1600], rate).active_db, None);
+}
+
+/// The committed clips are what `assets/voice/make-sets` makes, byte for
+/// byte (espeak-ng 1.51, sox 14.4.2 and python3, which scripts/deps
+/// installs).
+#[test]
+fn the_shipped_sets_are_what_the_script_makes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/voice");
+    let out = tempfile::tempdir().unwrap();
+    let made = std::process::Command::new(root.join("make-sets"))
+        .arg(out.path())
+        .output()
+        .expect("assets/voice/make-sets runs");
+    assert!(
+        made.status.success(),
+        "make-sets failed (scripts/deps installs espeak-ng, sox and python3): {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    for set in BUILTIN_SETS {
+        let mut names: Vec<String> = std::fs::read_dir(out.path().join(set))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let shipped: Vec<&str> = BUILTIN
+            .iter()
+            .filter(|(s, _, _)| s == set)
+            .map(|(_, f, _)| *f)
+            .collect();
+        assert_eq!(names, shipped, "{set}");
+        for (_, file, bytes) in BUILTIN.iter().filter(|(s, _, _)| s == set) {
+            let made = std::fs::read(out.path().join(set).join(file)).unwrap();
+            assert!(
+                made == *bytes,
+                "{set}/{file} differs from what make-sets makes"
+            );
+        }
+    }
 }

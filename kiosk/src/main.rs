@@ -7,6 +7,16 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    // glibc gives each thread that allocates an arena of its own, and each
+    // keeps what it once held: about a megabyte more resident for every busy
+    // thread (the voice's player, measured). Two arenas serve a kiosk whose
+    // threads seldom allocate at the same moment.
+    #[cfg(target_env = "gnu")]
+    // SAFETY: sets one of the allocator's tunables, before any other thread
+    // exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
     match cli::main(started) {
         Ok(code) => code,
         Err(e) => {

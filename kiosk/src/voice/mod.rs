@@ -72,6 +72,9 @@ pub fn prepare(settings: &VoiceSettings, output: &Output) -> (Option<Setup>, Vec
     };
     sets.retain(|s| same_rate(s, &mut problems));
     english = english.filter(|s| same_rate(s, &mut problems));
+    // Reading the clips' headers brought their pages in (the kernel maps
+    // the pages around each one read): give them back until they play.
+    clips::release_builtin();
     let sink: Box<dyn Sink> = match output {
         Output::Wav(dir) => match WavSink::new(dir) {
             Ok(s) => Box::new(s),

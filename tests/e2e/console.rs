@@ -150,10 +150,7 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
     // The lobby speaker says the call: the window page shows it, and the
     // member stops it (journaled as theirs).
     let page = staff.get("/window?w=1").body;
-    assert!(
-        page.contains("正在播放 Now: 叫号 call A001 → 1 号窗口"),
-        "{page}"
-    );
+    assert!(page.contains("正在播放 Now: 叫号 call A001 → 1 "), "{page}");
     let r = staff.post("/voice", &[("w", "1"), ("action", "stop"), ("csrf", &csrf)]);
     assert_eq!(
         (r.status, r.location.as_deref()),

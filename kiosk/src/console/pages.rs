@@ -353,21 +353,7 @@ pub fn window(
 
 /// What the lobby speaker says and will say, with repeat and stop.
 fn voice_panel(session: &Session, state: &StationState, w: crate::domain::WindowNo) -> Markup {
-    let what = |e: &crate::voice::Entry| {
-        let kind = match e.kind {
-            crate::domain::AnnouncementKind::Call => "叫号 call",
-            crate::domain::AnnouncementKind::Recall => "重呼 recall",
-            crate::domain::AnnouncementKind::Repeat => "重播 repeat",
-            crate::domain::AnnouncementKind::ReadAloud => "读屏 read aloud",
-            crate::domain::AnnouncementKind::Evacuation => "疏散 evacuation",
-        };
-        let ticket = e.ticket.map(|t| t.to_string()).unwrap_or_default();
-        let window = e
-            .window
-            .map(|w| format!(" → {w} 号窗口"))
-            .unwrap_or_default();
-        format!("{kind} {ticket}{window}")
-    };
+    let what = crate::voice::Entry::describe;
     let stop = |id: Option<u64>, label: &str| {
         html! {
             form.inline method="post" action="/voice" {

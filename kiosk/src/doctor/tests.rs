@@ -145,7 +145,12 @@ fn a_running_stations_faults_are_failures_with_their_fixes() {
         },
         board_problems: vec!["GPIO (gpiocdev backend): permission denied on /dev/gpiochip0".into()],
         store_fault: None,
-        voice: None,
+        voice: Some(crate::voice::VoiceState {
+            output: "ALSA plughw:CARD=Device,DEV=0".into(),
+            sets: vec!["cmn".into()],
+            problems: vec!["voice: audio device `plughw:CARD=Device,DEV=0`: No such device — the card is not there".into()],
+            ..Default::default()
+        }),
         notice: String::new(),
     };
     let checks = live_checks(&state);
@@ -158,6 +163,7 @@ fn a_running_stations_faults_are_failures_with_their_fixes() {
         [
             "Ok station running; reading its own view",
             "Fail hardware GPIO (gpiocdev backend): permission denied on /dev/gpiochip0",
+            "Warn voice voice: audio device `plughw:CARD=Device,DEV=0`: No such device — the card is not there",
             "Fail printer paper out",
             "Ok zone panic: normal",
             "Fail zone smoke: fault open",

@@ -315,6 +315,17 @@ pub fn level(samples: impl IntoIterator<Item = i16>, rate: u32) -> Level {
     }
 }
 
+/// One clip file judged alone, as `kiosk voice check` judges each: whether
+/// it can be played at `rate`, and its level.
+pub fn clip_level(bytes: &[u8], rate: u32) -> Result<Level, String> {
+    let w = wav::parse(bytes)?;
+    if let Some(why) = w.unplayable(rate) {
+        return Err(why);
+    }
+    let encoding = w.encoding().ok_or("its format cannot be played")?;
+    Ok(level(wav::samples(w.data, encoding), rate))
+}
+
 /// What is wrong with a clip's level, and its level when it sounds.
 fn judge(l: &Level) -> (Vec<String>, Option<f64>) {
     let mut problems = Vec::new();

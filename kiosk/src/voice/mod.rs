@@ -14,7 +14,9 @@ use std::path::PathBuf;
 
 use jiff::Timestamp;
 
-pub use clips::{BUILTIN_SETS, Checked, ClipSet, Level, Problem, Source, check, level, load};
+pub use clips::{
+    BUILTIN_SETS, Checked, ClipSet, Level, Problem, Source, check, clip_level, level, load,
+};
 pub use player::{
     CHUNK_MS, Ended, Entry, LEAD_MS, Mark, Played, Report, Request, SENTENCE_PAUSE_MS, Setup,
     Voice, VoiceState, WORD_GAP_MS, start,

@@ -87,6 +87,20 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// What it is, for staff: `叫号 call A001 → 1`.
+    pub fn describe(&self) -> String {
+        let kind = match self.kind {
+            AnnouncementKind::Call => "叫号 call",
+            AnnouncementKind::Recall => "重呼 recall",
+            AnnouncementKind::Repeat => "重播 repeat",
+            AnnouncementKind::ReadAloud => "读屏 read aloud",
+            AnnouncementKind::Evacuation => "疏散 evacuation",
+        };
+        let ticket = self.ticket.map(|t| format!(" {t}")).unwrap_or_default();
+        let window = self.window.map(|w| format!(" → {w}")).unwrap_or_default();
+        format!("{kind}{ticket}{window}")
+    }
+
     fn of(id: u64, a: &Announcement) -> Self {
         Self {
             id,

@@ -210,18 +210,7 @@ impl Core {
             return "本站没有喇叭，叫号只显示在屏幕上 · No speaker: calls are shown, not said"
                 .into();
         };
-        let what = |e: &crate::voice::Entry| {
-            let kind = match e.kind {
-                crate::domain::AnnouncementKind::Call => "叫号 call",
-                crate::domain::AnnouncementKind::Recall => "重呼 recall",
-                crate::domain::AnnouncementKind::Repeat => "重播 repeat",
-                crate::domain::AnnouncementKind::ReadAloud => "读屏 read aloud",
-                crate::domain::AnnouncementKind::Evacuation => "疏散 evacuation",
-            };
-            let ticket = e.ticket.map(|t| format!(" {t}")).unwrap_or_default();
-            let window = e.window.map(|w| format!(" → {w}")).unwrap_or_default();
-            format!("{kind}{ticket}{window}")
-        };
+        let what = crate::voice::Entry::describe;
         let mut lines = Vec::new();
         match &state.playing {
             Some(p) => lines.push(format!("正在播放 Now: {}", what(p))),

@@ -270,3 +270,25 @@ fn played_clips_are_handed_back_to_the_kernel() {
     // They read the same again.
     assert_eq!(sum(), first);
 }
+
+proptest::proptest! {
+    /// Any bytes as a clip: judged or refused with a reason, never a panic.
+    #[test]
+    fn any_bytes_as_a_clip_are_judged_or_refused(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048), rate in 8_000u32..48_000) {
+        let _ = clip_level(&bytes, rate);
+        // With a WAV header in front, the chunk walk is exercised too.
+        let mut wav = b"RIFF\0\0\0\0WAVE".to_vec();
+        wav.extend(&bytes);
+        let _ = clip_level(&wav, rate);
+    }
+
+    /// Any text as a manifest: a set or problems naming the manifest, never
+    /// a panic.
+    #[test]
+    fn any_text_as_a_manifest_is_read_or_refused(text in "\\PC{0,400}") {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("manifest.toml"), &text).unwrap();
+        let checked = check(&Source::Folder(dir.path().to_path_buf()));
+        proptest::prop_assert!(checked.set.is_some() || !checked.problems.is_empty());
+    }
+}

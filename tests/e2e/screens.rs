@@ -49,13 +49,13 @@ fn the_lobby_renders_at_800x480_and_1080x1920() {
         // The header bar is the station's deep blue.
         assert_eq!(pixel(&home, w / 2, 4), [0x0b, 0x3a, 0x82], "{size} header");
         // The first category button is blue and carries text.
-        let (bx, by) = if w > h { (30, 80) } else { (60, 380) };
+        let (bx, by) = if w > h { (30, 80) } else { (60, 560) };
         assert_eq!(
             pixel(&home, bx, by),
             [0x0d, 0x47, 0xa1],
             "{size} button at {bx},{by}"
         );
-        let (x1, y1) = if w > h { (230, 170) } else { (520, 600) };
+        let (x1, y1) = if w > h { (230, 170) } else { (520, 700) };
         assert!(
             colours(&home, bx, by, x1, y1) > 20,
             "{size}: the button shows text"

@@ -75,11 +75,6 @@ impl Sink for TimedSink {
     }
 }
 
-fn rms_db(samples: &[i16]) -> f64 {
-    let sum: f64 = samples.iter().map(|&s| f64::from(s).powi(2)).sum();
-    20.0 * ((sum / samples.len().max(1) as f64).sqrt() / 32768.0).log10()
-}
-
 fn main() {
     let n = support::rounds().min(400);
     let runtime = support::runtime();
@@ -208,23 +203,8 @@ fn main() {
         let mut reader = hound::WavReader::open(&file).unwrap();
         let samples: Vec<i16> = reader.samples::<i16>().map(Result::unwrap).collect();
         longest_call = longest_call.max(samples.len() as f64 / f64::from(p.rate));
-        let frame = (p.rate / 200) as usize;
-        let silent_at = |at: usize| rms_db(&samples[at..(at + frame).min(samples.len())]) < -50.0;
-        for pair in p.clips.windows(2) {
-            // Between sentences: a deliberate pause, not a gap.
-            if pair[1].start - pair[0].end > (p.rate as usize) / 10 {
-                continue;
-            }
-            let mid = (pair[0].end + pair[1].start) / 2;
-            let (mut a, mut b) = (mid, mid);
-            while a >= frame && silent_at(a - frame) {
-                a -= frame;
-            }
-            while b + frame <= samples.len() && silent_at(b) {
-                b += frame;
-            }
-            gaps.push((b - a) as f64 * 1000.0 / f64::from(p.rate));
-        }
+        let ranges: Vec<(usize, usize)> = p.clips.iter().map(|m| (m.start, m.end)).collect();
+        gaps.extend(kiosk::voice::gaps(&samples, p.rate, &ranges));
     }
     gaps.sort_by(f64::total_cmp);
     println!(

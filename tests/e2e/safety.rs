@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{Station, TEST_CONFIG, add_staff, pad};
+use crate::support::{Station, add_staff, instant_smoke, pad};
 
 /// The screenshot's pixels.
 fn pixels(path: &Path) -> Vec<u8> {
@@ -44,18 +44,10 @@ fn a_panic_alarm_never_changes_the_public_screen() {
 fn smoke_covers_the_lobby_with_the_evacuation_screen_until_a_manager_resets_it() {
     let dir = tempfile::tempdir().unwrap();
     // Confirmation 0 s, so that the test does not wait five.
-    std::fs::create_dir_all(dir.path()).unwrap();
-    std::fs::write(
-        dir.path().join("board.toml"),
-        board::profile::SIMULATED.replace("confirm_seconds = 5", "confirm_seconds = 0"),
-    )
-    .unwrap();
-    let config = dir.path().join("kiosk.toml");
-    std::fs::write(
-        &config,
-        format!("{TEST_CONFIG}[board]\nprofile = \"board.toml\"\n[ui]\nexits = [\"正门 Main entrance\", \"东侧门 East door\"]\n"),
-    )
-    .unwrap();
+    let config = instant_smoke(
+        dir.path(),
+        "[ui]\nexits = [\"正门 Main entrance\", \"东侧门 East door\"]\n",
+    );
     add_staff(dir.path(), "0001", "李站长", "manager", "13579");
 
     let mut station = Station::start(dir.path(), &["--config", config.to_str().unwrap()]);

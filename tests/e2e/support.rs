@@ -230,6 +230,24 @@ impl Drop for Station {
     }
 }
 
+/// Settings in `dir` whose simulated board confirms smoke at once (not
+/// after five seconds), with `extra` settings after; the settings file.
+pub fn instant_smoke(dir: &Path, extra: &str) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("board.toml"),
+        board::profile::SIMULATED.replace("confirm_seconds = 5", "confirm_seconds = 0"),
+    )
+    .unwrap();
+    let config = dir.join("kiosk.toml");
+    std::fs::write(
+        &config,
+        format!("{TEST_CONFIG}[board]\nprofile = \"board.toml\"\n{extra}"),
+    )
+    .unwrap();
+    config
+}
+
 /// `kiosk logs --json` on a data folder: the journal's kinds and tickets.
 pub fn journal(data: &Path, extra: &[&str]) -> Vec<Value> {
     let out = kiosk()

@@ -24,36 +24,6 @@ fn rms_db(samples: &[i16]) -> f64 {
     20.0 * ((sum / samples.len().max(1) as f64).sqrt() / 32768.0).log10()
 }
 
-/// The longest run of silence (5 ms frames below -50 dBFS) around each
-/// boundary between two clips of one sentence, in ms.
-fn gaps(rate: u32, samples: &[i16], clips: &[Value]) -> Vec<f64> {
-    let frame = (rate / 200) as usize;
-    let silent = |at: usize| rms_db(&samples[at..(at + frame).min(samples.len())]) < -50.0;
-    let mut out = Vec::new();
-    for pair in clips.windows(2) {
-        let (end, start) = (
-            pair[0]["end"].as_u64().unwrap() as usize,
-            pair[1]["start"].as_u64().unwrap() as usize,
-        );
-        // Pauses between sentences are deliberate; between clips of one
-        // sentence the player puts at most a word's gap.
-        if start - end > (rate as usize) / 10 {
-            continue;
-        }
-        // From the middle of the gap, walk out while it is silent.
-        let mid = (end + start) / 2;
-        let (mut a, mut b) = (mid, mid);
-        while a >= frame && silent(a - frame) {
-            a -= frame;
-        }
-        while b + frame <= samples.len() && silent(b) {
-            b += frame;
-        }
-        out.push((b - a) as f64 * 1000.0 / f64::from(rate));
-    }
-    out
-}
-
 fn played(station: &mut Station) -> Vec<Value> {
     station.ok("voice wait");
     station.state()["voice"]["played"]
@@ -126,7 +96,14 @@ fn a_call_is_said_twice_after_a_chime_and_a_recall_again() {
         let level = rms_db(&samples[a..b]);
         assert!(level > -30.0, "{} at {level:.1} dBFS", m["clip"]);
     }
-    let gaps = gaps(rate, &samples, marks);
+    let ranges: Vec<(usize, usize)> = marks
+        .iter()
+        .map(|m| {
+            let at = |k: &str| m[k].as_u64().unwrap() as usize;
+            (at("start"), at("end"))
+        })
+        .collect();
+    let gaps = kiosk::voice::gaps(&samples, rate, &ranges);
     assert_eq!(gaps.len(), 18, "nine word boundaries a sentence");
     assert!(gaps.iter().all(|g| *g <= 50.0), "{gaps:?}");
     // The board no longer marks it.
@@ -223,17 +200,7 @@ fn screens_are_read_aloud_in_their_language() {
 #[test]
 fn the_evacuation_loops_until_the_reset_and_a_panic_alarm_is_silent() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("board.toml"),
-        board::profile::SIMULATED.replace("confirm_seconds = 5", "confirm_seconds = 0"),
-    )
-    .unwrap();
-    let config = dir.path().join("kiosk.toml");
-    std::fs::write(
-        &config,
-        format!("{TEST_CONFIG}[board]\nprofile = \"board.toml\"\n"),
-    )
-    .unwrap();
+    let config = instant_smoke(dir.path(), "");
     add_staff(dir.path(), "0001", "李站长", "manager", "13579");
     let mut station = Station::start(dir.path(), &["--config", config.to_str().unwrap()]);
     // A panic alarm: nothing on the public speaker.

@@ -315,6 +315,37 @@ pub fn level(samples: impl IntoIterator<Item = i16>, rate: u32) -> Level {
     }
 }
 
+/// The silences at the boundaries between the clips of each sentence of an
+/// announcement, in ms, measured in its samples: from the middle of each
+/// boundary, the run of 5 ms frames below [`SILENCE_DB`]. `clips` are the
+/// clips' (start, end) sample ranges in order; a pause longer than 100 ms
+/// between two clips is one between sentences (deliberate) and not counted.
+pub fn gaps(samples: &[i16], rate: u32, clips: &[(usize, usize)]) -> Vec<f64> {
+    let frame = (rate / 200).max(1) as usize;
+    let silent = |at: usize| {
+        let f = &samples[at..(at + frame).min(samples.len())];
+        let sum: f64 = f.iter().map(|&s| f64::from(s).powi(2)).sum();
+        db((sum / f.len().max(1) as f64).sqrt()) < SILENCE_DB
+    };
+    let mut out = Vec::new();
+    for pair in clips.windows(2) {
+        let (end, start) = (pair[0].1, pair[1].0);
+        if start.saturating_sub(end) > rate as usize / 10 {
+            continue;
+        }
+        let mid = (end + start) / 2;
+        let (mut a, mut b) = (mid, mid);
+        while a >= frame && silent(a - frame) {
+            a -= frame;
+        }
+        while b + frame <= samples.len() && silent(b) {
+            b += frame;
+        }
+        out.push((b - a) as f64 * 1000.0 / f64::from(rate));
+    }
+    out
+}
+
 /// One clip file judged alone, as `kiosk voice check` judges each: whether
 /// it can be played at `rate`, and its level.
 pub fn clip_level(bytes: &[u8], rate: u32) -> Result<Level, String> {

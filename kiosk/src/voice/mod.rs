@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 
 pub use clips::{
-    BUILTIN_SETS, Checked, ClipSet, Level, Problem, Source, check, clip_level, level, load,
+    BUILTIN_SETS, Checked, ClipSet, Level, Problem, Source, check, clip_level, gaps, level, load,
 };
 pub use player::{
     CHUNK_MS, Ended, Entry, LEAD_MS, Mark, Played, Report, Request, SENTENCE_PAUSE_MS, Setup,

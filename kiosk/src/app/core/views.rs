@@ -110,17 +110,20 @@ impl Core {
             serving: v
                 .windows
                 .iter()
-                .map(|w| ServingRow {
-                    window: w.window.get(),
-                    ticket: w.ticket.map(|t| t.to_string()).unwrap_or_default(),
-                    // With a voice, highlighted while it is being said;
-                    // without, for a few seconds after the call.
-                    fresh: self.announcing(w.window, w.ticket).unwrap_or_else(|| {
-                        w.called_at
-                            .is_some_and(|at| now.duration_since(at).as_secs() < FRESH)
-                    }),
-                    announcing: self.announcing(w.window, w.ticket) == Some(true),
-                    paused: w.paused,
+                .map(|w| {
+                    let announcing = self.announcing(w.window, w.ticket);
+                    ServingRow {
+                        window: w.window.get(),
+                        ticket: w.ticket.map(|t| t.to_string()).unwrap_or_default(),
+                        // With a voice, highlighted while it is being said;
+                        // without, for a few seconds after the call.
+                        fresh: announcing.unwrap_or_else(|| {
+                            w.called_at
+                                .is_some_and(|at| now.duration_since(at).as_secs() < FRESH)
+                        }),
+                        announcing: announcing == Some(true),
+                        paused: w.paused,
+                    }
                 })
                 .collect(),
             issuing: v.issuing && !v.evacuate,

@@ -120,6 +120,11 @@ impl DataDir {
         calendar_dir(&self.path)
     }
 
+    /// The matter catalog's installed versions (`kiosk matters load`).
+    pub fn matters(&self) -> PathBuf {
+        matters_dir(&self.path)
+    }
+
     /// Where the simulated board writes each announcement as a WAV file.
     pub fn sim_voice(&self) -> PathBuf {
         self.path.join("voice")
@@ -141,6 +146,13 @@ impl DataDir {
 /// calendar while the station runs.
 pub fn calendar_dir(data: &Path) -> PathBuf {
     data.join("calendar")
+}
+
+/// The installed matter catalogs of the data folder at `data`, one file a
+/// version (`0001.toml`, …); used by the command line without the lock, like
+/// the calendar's.
+pub fn matters_dir(data: &Path) -> PathBuf {
+    data.join("matters")
 }
 
 #[cfg(test)]

@@ -487,6 +487,16 @@ pub fn ticket(slip: &TicketSlip, station: &StationInfo, locale: Locale) -> Docum
     if slip.priority {
         blocks.push(Block::Text("优先 PRIORITY".into(), Style::BODY.size(2)));
     }
+    if let Some(m) = &slip.matter {
+        let label = match locale {
+            Locale::Zh => "办理事项",
+            Locale::En => "Matter",
+        };
+        blocks.push(Block::Text(
+            format!("{label}: {}", m.name(locale == Locale::En)),
+            Style::BODY.bold(),
+        ));
+    }
     let (zh, en) = match (slip.ahead, slip.wait_minutes) {
         (0, _) => (
             "前面没有人，请留意叫号".to_string(),
@@ -766,8 +776,10 @@ pub fn samples(press: Press<'_>, station: &StationInfo) -> Vec<(&'static str, Do
         issued_at: jiff::Timestamp::UNIX_EPOCH,
         issued_local: "2026-11-30 09:05".into(),
         reprint: false,
+        matter: None,
     };
-    vec![
+    let mut for_matter = slip(false, 4);
+    let mut out = vec![
         ("ticket-zh", ticket(&slip(false, 3), station, Locale::Zh)),
         ("ticket-en", ticket(&slip(true, 1), station, Locale::En)),
         (
@@ -781,7 +793,39 @@ pub fn samples(press: Press<'_>, station: &StationInfo) -> Vec<(&'static str, Do
             ticket(&slip(false, 2), station, Locale::Zh).reprinted(),
         ),
         ("test-page", test_page(press, station)),
-    ]
+    ];
+    // The sample catalog's matter with the most materials.
+    let sample = crate::config::parse_catalog("catalog.toml", crate::config::DEFAULT_CATALOG)
+        .ok()
+        .and_then(|c| {
+            crate::config::parse_matters("matters.toml", crate::config::SAMPLE_MATTERS, &c, 0).ok()
+        });
+    if let Some(m) = sample.and_then(|s| s.matters.into_iter().max_by_key(|m| m.materials.len())) {
+        for_matter.matter = Some(m.reference(0));
+        out.push(("ticket-matter", ticket(&for_matter, station, Locale::Zh)));
+        out.push(("guide", guide_notice(&m, station, Locale::Zh, "2026-11-30")));
+        out.push((
+            "guide-en",
+            guide_notice(&m, station, Locale::En, "2026-11-30"),
+        ));
+        let facts = MissingFacts {
+            notice_no: "BZ20261130-004".into(),
+            matter_zh: m.name.zh.clone(),
+            missing: m
+                .materials
+                .iter()
+                .take(3)
+                .map(|x| x.name.zh.clone())
+                .collect(),
+            return_by: "2026-12-14".into(),
+            provisional: false,
+            window: 2,
+            staff: "李敏 (102)".into(),
+            given_local: "2026-11-30 10:12".into(),
+        };
+        out.push(("missing", missing_notice(&facts, station)));
+    }
+    out
 }
 
 /// A closing slip's facts, made up.
@@ -830,6 +874,8 @@ fn sample_notice() -> NoticeFacts {
 }
 
 pub mod case_file;
+mod matters;
+pub use matters::{MissingFacts, guide_notice, missing_notice};
 
 #[cfg(test)]
 mod tests;

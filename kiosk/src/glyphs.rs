@@ -43,11 +43,14 @@ fn shown() -> BTreeSet<char> {
         include_str!("../ui/widgets.slint"),
         include_str!("../ui/lobby.slint"),
         include_str!("../ui/complaint.slint"),
+        include_str!("../ui/guide.slint"),
         include_str!("../ui/staff.slint"),
         include_str!("form.rs"),
         include_str!("ui.rs"),
         include_str!("../ui/translations/en/LC_MESSAGES/kiosk.po"),
         include_str!("../../assets/catalog.toml"),
+        include_str!("../../assets/matters.toml"),
+        include_str!("guide.rs"),
         include_str!("../../assets/kiosk.toml"),
         include_str!("app/core/mod.rs"),
         include_str!("app/core/commit.rs"),
@@ -97,6 +100,8 @@ fn the_glyph_check_would_catch_a_missing_character() {
 fn every_printed_character_is_in_the_printer_subset() {
     let sources = [
         include_str!("documents.rs"),
+        include_str!("documents/matters.rs"),
+        include_str!("../../assets/matters.toml"),
         include_str!("../../assets/catalog.toml"),
         include_str!("../../assets/kiosk.toml"),
     ];
@@ -123,6 +128,7 @@ fn every_translated_string_has_an_english_entry() {
         include_str!("../ui/ticket.slint"),
         include_str!("../ui/widgets.slint"),
         include_str!("../ui/complaint.slint"),
+        include_str!("../ui/guide.slint"),
     ];
     let mut missing = Vec::new();
     for source in sources {

@@ -13,6 +13,8 @@ pub mod data;
 pub mod doctor;
 pub mod documents;
 pub mod form;
+pub mod guide;
+pub mod matters;
 pub mod pinyin;
 pub mod run;
 pub mod screen;

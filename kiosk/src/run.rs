@@ -108,6 +108,25 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         tracing::warn!("holiday calendar: {problem}; using the built-in data for that year");
     }
     config.calendar = calendar;
+    // The matter catalog: the newest version staff installed that reads,
+    // else the built-in sample.
+    let (matters, problems) = crate::matters::Book::open(Some(&data.matters()), &config.catalog);
+    for problem in problems {
+        tracing::warn!("matter catalog: {problem}");
+    }
+    {
+        let current = matters.current();
+        let sample = if current.sample {
+            " (the built-in sample: install the station's approved list with `kiosk matters load`)"
+        } else {
+            ""
+        };
+        tracing::info!(
+            "matter catalog version {}: {} matters{sample}",
+            current.version,
+            current.matters.len()
+        );
+    }
     let store = Store::open(&data.database(), &config.store)?;
     let resume = store.resume()?;
     let station = resume.rebuild(Station::new(
@@ -176,7 +195,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         .map_err(RunError::Thread)?;
     let _guard = runtime.enter();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Event>();
-    wire_callbacks(&window, &tx);
+    wire_callbacks(&window, &tx, matters.clone());
 
     let sim_printer = match config.printer.port {
         PrinterPort::Simulated => Some(
@@ -266,6 +285,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         pins: crate::app::PinChecker::new(data.database(), config.store.clone()),
     });
     core.with_backlight(backlight, backlight_margin);
+    core.with_matters(matters.clone());
     if let Some(lines) = hardware.outputs {
         core.with_output_lines(lines);
     }
@@ -364,7 +384,15 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     if !simulated && options.clock.is_none() {
         runtime.spawn(watch_clock_source(tx.clone()));
     }
-    let console = start_console(&runtime, &config, data.database(), &tx, &clock, &shutdown);
+    let console = start_console(
+        &runtime,
+        &config,
+        data.database(),
+        &tx,
+        &clock,
+        &shutdown,
+        matters.clone(),
+    );
 
     window.show().map_err(|e| RunError::Ui(e.to_string()))?;
     // One line on standard output says the station takes commands now; scripts
@@ -444,6 +472,7 @@ fn start_console(
     tx: &tokio::sync::mpsc::UnboundedSender<Event>,
     clock: &Clock,
     shutdown: &Shutdown,
+    matters: crate::matters::Book,
 ) -> Option<String> {
     let settings = &config.console;
     if !settings.enabled {
@@ -486,6 +515,7 @@ fn start_console(
         config.station.clone(),
         settings,
         clock.clone(),
+        matters,
     );
     let scheme = if tls.is_some() { "https" } else { "http" };
     runtime.spawn(crate::console::serve(
@@ -636,7 +666,11 @@ fn screen_environment(screen: &board::profile::Screen) {
 }
 
 /// Touches and keys on the screen become events.
-fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<Event>) {
+fn wire_callbacks(
+    window: &KioskWindow,
+    tx: &tokio::sync::mpsc::UnboundedSender<Event>,
+    matters: crate::matters::Book,
+) {
     let lobby = window.global::<Lobby>();
     let events = tx.clone();
     let weak = window.as_weak();
@@ -734,6 +768,20 @@ fn wire_callbacks(window: &KioskWindow, tx: &tokio::sync::mpsc::UnboundedSender<
                 minutes: u32::try_from(minutes).unwrap_or(0),
             },
         )));
+    });
+    let events = tx.clone();
+    ui::guide::wire_guide(window, matters, move |request| {
+        let event = match request {
+            ui::guide::GuideRequest::Print { matter, english } => {
+                CitizenEvent::PrintGuide { matter, english }
+            }
+            ui::guide::GuideRequest::Take { matter, english } => CitizenEvent::TakeTicketFor {
+                matter,
+                priority: false,
+                english,
+            },
+        };
+        let _ = events.send(Event::Citizen(event));
     });
     let events = tx.clone();
     ui::wire_complaint(window, move |s| {

@@ -127,6 +127,14 @@ pub fn set_print_state(window: &KioskWindow, code: &str, state: PrintState) {
         ticket.print = print_code(state);
         lobby.set_ticket(ticket);
     }
+    if code == "guide" && lobby.get_guide_print() != 0 {
+        lobby.set_guide_print(match state {
+            PrintState::Printing => 1,
+            PrintState::Printed => 2,
+            PrintState::Failed | PrintState::Held => 3,
+            PrintState::NoPrinter => 4,
+        });
+    }
     let mut receipt = lobby.get_receipt();
     if receipt.case == code {
         receipt.print = print_code(state);
@@ -487,6 +495,8 @@ pub fn screen_name(screen: Screen, issuing: bool) -> &'static str {
         Screen::ComplaintPhone => "complaint-phone",
         Screen::ComplaintConfirm => "complaint-confirm",
         Screen::ComplaintDone => "complaint-done",
+        Screen::Guide => "guide",
+        Screen::GuideMatter => "guide-matter",
     }
 }
 
@@ -616,6 +626,8 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         Screen::ComplaintPhone => "complaint_phone",
         Screen::ComplaintConfirm => "complaint_confirm",
         Screen::ComplaintDone => "complaint_done",
+        Screen::Guide => "guide",
+        Screen::GuideMatter => "guide_matter",
     };
     let print = print_name(ticket.print);
     let size = window.window().size();
@@ -650,6 +662,24 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         } else {
             serde_json::Value::Null
         },
+        // The lobby guide: what was typed, the page's matters, the one open.
+        "guide": if screen == "guide" || screen == "guide_matter" {
+            use slint::Model;
+            serde_json::json!({
+                "searching": lobby.get_guide_searching(),
+                "category": lobby.get_guide_category().to_string(),
+                "letters": lobby.get_guide_letters().to_string(),
+                "items": lobby.get_guide_items().iter().map(|i| i.id.to_string()).collect::<Vec<_>>(),
+                "page": lobby.get_guide_page(),
+                "pages": lobby.get_guide_pages(),
+                "total": lobby.get_guide_total(),
+                "matter": if screen == "guide_matter" { lobby.get_guide_matter().id.to_string() } else { String::new() },
+                "materials": lobby.get_guide_matter().materials.row_count(),
+                "print": lobby.get_guide_print(),
+            })
+        } else {
+            serde_json::Value::Null
+        },
         "width": size.width,
         "height": size.height,
     })
@@ -657,6 +687,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
 
 #[cfg(test)]
 mod fit;
+pub mod guide;
 pub mod headless;
 
 #[cfg(test)]

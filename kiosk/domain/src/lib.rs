@@ -14,6 +14,7 @@ mod case;
 mod catalog;
 mod complaint;
 mod hours;
+mod matter;
 mod printing;
 mod safety;
 mod station;
@@ -34,6 +35,11 @@ pub use complaint::{
     MAX_NOTE, MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text, private_text,
 };
 pub use hours::{Ticketing, is_open_day, ticketing_state};
+pub use matter::{
+    Fee, Form, MAX_MATERIAL, MAX_MATERIALS, MAX_MATTERS, MAX_NAME, MAX_PARAGRAPH, MAX_WORKING_DAYS,
+    Material, Matter, MatterId, MatterRef, Matters, NoticeNo, Outcome, Question, Text, TimeLimit,
+    spells,
+};
 pub use printing::{Paper, Unconfirmed, UnconfirmedPaper};
 pub use safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
@@ -45,6 +51,7 @@ pub use station::{
     PrinterHealth, Record, Rejection, ServingView, SignInPlace, Station, StationView, TicketSlip,
     UnratedReason, ZoneView,
 };
+pub use station::{MAX_REASON, MAX_RETURN_DAYS};
 pub use ticket::{Ticket, TicketCode, TicketState};
 pub use voice::{
     Announcement, AnnouncementKind, AnnouncementOutcome, CHIME, Grammar, NumberStyle, Reading,

@@ -103,4 +103,6 @@ pub struct Ticket {
     /// waiting tickets.
     pub order: i64,
     pub state: TicketState,
+    /// The matter it was taken for at the lobby guide, if any.
+    pub matter: Option<crate::matter::MatterRef>,
 }

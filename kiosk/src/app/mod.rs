@@ -72,6 +72,14 @@ pub enum JobKey {
     DaySlip {
         serial: u32,
     },
+    /// A matter's one-time notice printed at the lobby guide.
+    Guide {
+        serial: u32,
+    },
+    /// A written notice of missing materials.
+    Missing {
+        notice: crate::domain::NoticeNo,
+    },
 }
 
 impl std::fmt::Display for JobKey {
@@ -90,6 +98,8 @@ impl std::fmt::Display for JobKey {
             } => write!(f, "extension notice of case {case}"),
             JobKey::TestPage { .. } => write!(f, "test page"),
             JobKey::DaySlip { .. } => write!(f, "closing slip"),
+            JobKey::Guide { .. } => write!(f, "one-time notice of the guide"),
+            JobKey::Missing { notice } => write!(f, "notice {notice}"),
         }
     }
 }
@@ -100,7 +110,10 @@ impl JobKey {
         match *self {
             JobKey::Ticket(ticket) => Some(Paper::Ticket { ticket }),
             JobKey::Case { case, document, .. } => Some(Paper::Case { case, document }),
-            JobKey::TestPage { .. } | JobKey::DaySlip { .. } => None,
+            JobKey::TestPage { .. }
+            | JobKey::DaySlip { .. }
+            | JobKey::Guide { .. }
+            | JobKey::Missing { .. } => None,
         }
     }
 
@@ -111,6 +124,8 @@ impl JobKey {
             JobKey::Case { case, .. } => case.to_string(),
             JobKey::TestPage { .. } => "test-page".into(),
             JobKey::DaySlip { .. } => "day-slip".into(),
+            JobKey::Guide { .. } => "guide".into(),
+            JobKey::Missing { notice } => notice.to_string(),
         }
     }
 }
@@ -150,6 +165,15 @@ pub enum CitizenEvent {
         form: u64,
         english: bool,
     },
+    /// A citizen took a ticket for a matter at the lobby guide (its id in the
+    /// catalog in force): in the matter's category, the matter on the ticket.
+    TakeTicketFor {
+        matter: String,
+        priority: bool,
+        english: bool,
+    },
+    /// A citizen printed a matter's one-time notice at the lobby guide.
+    PrintGuide { matter: String, english: bool },
     /// A citizen pressed 读给我听 on a screen (`home`, `ticket`,
     /// `complaint-phone`…); `english` when the screen was in English.
     ReadAloud { screen: String, english: bool },
@@ -235,6 +259,13 @@ pub enum StaffEvent {
         crate::domain::HolidayCalendar,
         oneshot::Sender<Result<(), Refusal>>,
     ),
+    /// An installed matter catalog version to put in force, journaled with
+    /// its approver; answered with its number of matters.
+    Matters {
+        version: u32,
+        approver: String,
+        reply: oneshot::Sender<Result<u32, Refusal>>,
+    },
 }
 
 /// What the station's devices and workers report: board inputs, the printer

@@ -85,7 +85,7 @@ pub(super) fn report(args: ReportArgs) -> Result<ExitCode> {
             l.back_entered
         )
     };
-    writeln!(out, "\nTickets\n{}", line(&r.total))?;
+    writeln!(out, "\nVisits (接待/取号: tickets)\n{}", line(&r.total))?;
     writeln!(out, "\nBy category")?;
     for l in &r.by_category {
         writeln!(out, "{}", line(l))?;
@@ -94,6 +94,42 @@ pub(super) fn report(args: ReportArgs) -> Result<ExitCode> {
     for l in &r.by_window {
         writeln!(out, "{}", line(l))?;
     }
+    let m = &r.matters;
+    writeln!(
+        out,
+        "\nMatters (办件) {}  notices (补正告知) {}  second trips {} of {} visits ({})  guide notices printed {}  tickets for a matter {}",
+        m.total.handled,
+        m.notices,
+        m.second_trips,
+        m.visits,
+        m.second_trip_share
+            .map_or_else(|| "—".into(), |s| format!("{s:.1} %")),
+        m.guides_printed,
+        m.tickets_for_matters
+    )?;
+    let outcomes = |l: &store::report::MatterLine| {
+        let counts: Vec<String> = kiosk::domain::Outcome::WORDS
+            .iter()
+            .zip(l.outcomes)
+            .map(|(w, n)| format!("{w} {n}"))
+            .collect();
+        format!(
+            "{:<24} {:>5}  {}  {}",
+            l.key,
+            l.handled,
+            counts.join("  "),
+            l.name
+        )
+    };
+    writeln!(out, "By matter")?;
+    for l in &m.by_matter {
+        writeln!(out, "{}", outcomes(l))?;
+    }
+    writeln!(out, "By window")?;
+    for l in &m.by_window {
+        writeln!(out, "{}", outcomes(l))?;
+    }
+    writeln!(out, "({})", r.matter_coding)?;
     let rating = |l: &store::report::RatingLine| {
         format!(
             "{:<8} 5:{} 4:{} 3:{} 2:{} 1:{}  total {}  satisfaction {}",

@@ -17,6 +17,7 @@ use kiosk::store::{self, LogFilter};
 
 mod backup;
 mod journal;
+mod matters;
 mod printer;
 mod staff;
 mod voice;
@@ -48,6 +49,10 @@ enum Command {
     /// Check the ticket printer: its status, a test page, the stored logo.
     #[command(subcommand)]
     Printer(PrinterCommand),
+    /// The matter catalog (办事指南): check a file, install it as a new
+    /// version with its approver, list the versions.
+    #[command(subcommand)]
+    Matters(MattersCommand),
     /// The official holiday calendar: check a newer file and load it.
     #[command(subcommand)]
     Calendar(CalendarCommand),
@@ -363,6 +368,40 @@ enum CalendarCommand {
 }
 
 #[derive(Subcommand)]
+enum MattersCommand {
+    /// Check a matters.toml against the station's categories and windows and
+    /// list what it holds; nothing is installed. Every error names the file,
+    /// line and field.
+    Check {
+        /// The file, such as matters.toml.
+        file: PathBuf,
+        /// The station's settings (its categories and windows).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Check a matters.toml and install it as the next version, journaling
+    /// who approved it; a running station takes it at once. Earlier versions
+    /// stay, for the matters recorded under them. A file with a mistake is
+    /// refused and changes nothing.
+    Load {
+        file: PathBuf,
+        /// Who approved the list (审定人), journaled.
+        #[arg(long)]
+        approver: String,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Data folder of the station.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
+    /// List the installed versions.
+    List {
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum PrinterCommand {
     /// Ask the configured printer for its status and decode the answer.
     Status(PrinterArgs),
@@ -544,6 +583,7 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         Some(Command::Logs(args)) => logs(args),
         Some(Command::Printer(command)) => printer(command),
         Some(Command::Calendar(command)) => calendar(command),
+        Some(Command::Matters(command)) => matters::matters(command),
         Some(Command::Staff(command)) => staff(command),
         Some(Command::Case(command)) => case(command),
         Some(Command::VerifyLog { data, anchor }) => verify_log(data, &anchor),

@@ -201,3 +201,67 @@ pub(super) struct RawCalendarFile {
     pub(super) year: i16,
     pub(super) days: Vec<CalendarDay>,
 }
+
+/// matters.toml: the matter catalog (`config::matters`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMatters {
+    pub(super) catalog: Spanned<RawMattersHead>,
+    #[serde(default)]
+    pub(super) matter: Vec<Spanned<RawMatter>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMattersHead {
+    #[serde(default)]
+    pub(super) sample: bool,
+    pub(super) return_days: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMatter {
+    pub(super) id: Spanned<String>,
+    pub(super) name: Spanned<String>,
+    pub(super) name_en: Option<Spanned<String>>,
+    pub(super) category: Spanned<String>,
+    pub(super) pinyin: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) basis: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) conditions: Vec<Spanned<String>>,
+    pub(super) time_limit: Spanned<toml::Value>,
+    pub(super) fee: Option<Spanned<toml::Value>>,
+    pub(super) windows: Option<Spanned<Vec<i64>>>,
+    #[serde(default)]
+    pub(super) proxy: bool,
+    #[serde(default)]
+    pub(super) in_person: bool,
+    #[serde(default)]
+    pub(super) steps: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) material: Vec<Spanned<RawMaterial>>,
+    #[serde(default)]
+    pub(super) question: Vec<Spanned<RawQuestion>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMaterial {
+    pub(super) name: Spanned<String>,
+    pub(super) name_en: Option<Spanned<String>>,
+    pub(super) form: Spanned<String>,
+    pub(super) copies: Option<Spanned<i64>>,
+    pub(super) note: Option<Spanned<String>>,
+    pub(super) note_en: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) station_copies: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawQuestion {
+    pub(super) q: Spanned<String>,
+    pub(super) a: Spanned<String>,
+}

@@ -722,3 +722,212 @@ fn the_guides_quote_the_shipped_defaults() {
     }
     assert!(quoted >= 2, "the guides quote {quoted} defaults");
 }
+
+/// A small matter catalog, the base of the table below.
+const MATTERS: &str = r#"[catalog]
+return_days = 10
+
+[[matter]]
+id = "pension-enrol"
+name = "城乡居民养老保险参保登记"
+category = "A"
+basis = ["《中华人民共和国社会保险法》"]
+time_limit = "即办"
+
+[[matter.material]]
+name = "居民身份证"
+form = "both"
+copies = 2
+
+[[matter]]
+id = "id-card"
+name = "居民身份证换领"
+category = "C"
+basis = ["《中华人民共和国居民身份证法》"]
+time_limit = 15
+fee = { amount = "工本费 20 元", basis = "国家规定的收费标准" }
+"#;
+
+fn shipped_catalog() -> Catalog {
+    parse_catalog("catalog.toml", DEFAULT_CATALOG).unwrap()
+}
+
+#[test]
+fn the_sample_matter_catalog_loads_and_reads_its_names_in_pinyin() {
+    let m = parse_matters("m.toml", SAMPLE_MATTERS, &shipped_catalog(), 0).unwrap();
+    assert!(m.sample, "the sample says it is one");
+    assert!((18..=30).contains(&m.matters.len()), "{}", m.matters.len());
+    let pension = m
+        .get(&crate::domain::MatterId::parse("pension-enrol").unwrap())
+        .unwrap();
+    assert_eq!(
+        pension.pinyin.join(" "),
+        "cheng xiang ju min ji ben yang lao bao xian can bao deng ji"
+    );
+    assert!(m.search("ylbx").iter().any(|x| x.id == pension.id));
+    // One matter has ten materials: the print bench's.
+    assert!(m.matters.iter().any(|x| x.materials.len() == 10));
+    // Every matter's windows serve its category.
+    let catalog = shipped_catalog();
+    for x in &m.matters {
+        let c = catalog.category(x.category).unwrap();
+        assert!(x.windows.iter().all(|w| c.windows.contains(w)), "{}", x.id);
+    }
+}
+
+#[test]
+fn matter_catalog_mistakes_name_the_line_and_field() {
+    let catalog = shipped_catalog();
+    let long_name = "户".repeat(2_000);
+    let table = [
+        (
+            MATTERS.replace("category = \"A\"\n", ""),
+            "m.toml:4: field `matter[0].category`: missing field `category`",
+        ),
+        (
+            MATTERS.replace("category = \"A\"", "category = \"Q\""),
+            "m.toml:7: field `matter[0].category`: there is no category `Q`; catalog.toml has A, B, C, D, E",
+        ),
+        (
+            MATTERS.replace("id = \"id-card\"", "id = \"pension-enrol\""),
+            "m.toml:17: field `matter[1].id`: `pension-enrol` is used by an earlier matter; ids are unique",
+        ),
+        (
+            MATTERS.replace(", basis = \"国家规定的收费标准\"", ""),
+            "m.toml:22: field `matter[1].fee`: a fee states its basis (收费依据)",
+        ),
+        (
+            MATTERS.replace("time_limit = 15", "time_limit = \"15天\""),
+            "m.toml:21: field `matter[1].time_limit`: expected \"即办\" or a number of working days 1–365",
+        ),
+        (
+            MATTERS.replace("time_limit = 15", "time_limit = 0"),
+            "m.toml:21: field `matter[1].time_limit`: expected \"即办\"",
+        ),
+        (
+            MATTERS.replace("time_limit = 15", "time_limit = 2.5"),
+            "m.toml:21: field `matter[1].time_limit`: expected \"即办\"",
+        ),
+        (
+            MATTERS.replace("name = \"居民身份证\"", &format!("name = \"{long_name}\"")),
+            "m.toml:12: field `matter[0].material[0].name`: is 2000 characters long; at most 60",
+        ),
+        (
+            MATTERS.replace("name = \"居民身份证\"", "name = \"居民身份証\""),
+            "m.toml:12: field `matter[0].material[0].name`: `証` (U+8A3C) is not in GB2312",
+        ),
+        (
+            MATTERS.replace("form = \"both\"", "form = \"scan\""),
+            "m.toml:13: field `matter[0].material[0].form`: `scan` is not \"original\", \"copy\" or \"both\"",
+        ),
+        (
+            MATTERS.replace("basis = [\"《中华人民共和国社会保险法》\"]\n", ""),
+            "m.toml:5: field `matter[0].basis`: every matter states its legal basis",
+        ),
+        (
+            MATTERS.replace("category = \"A\"", "category = \"A\"\nwindows = [3]"),
+            "m.toml:8: field `matter[0].windows`: window 3 does not serve category A (its windows: 1, 2)",
+        ),
+        (
+            MATTERS.replace("id = \"id-card\"", "id = \"ID card\""),
+            "m.toml:17: field `matter[1].id`: `ID card` is not an id",
+        ),
+        (
+            MATTERS.replace("return_days = 10", "return_days = 0"),
+            "m.toml:2: field `catalog.return_days`: must be 1–60 working days",
+        ),
+    ];
+    for (text, expected) in table {
+        let err = parse_matters("m.toml", &text, &catalog, 1).unwrap_err();
+        assert!(
+            err.to_string().starts_with(expected),
+            "got: {err}\nwant: {expected}"
+        );
+    }
+}
+
+#[test]
+fn ten_thousand_matters_are_refused_at_the_first_one_too_many() {
+    let mut text = String::from("[catalog]\n");
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "[[matter]]\nid = \"m{i}\"\nname = \"事项{i}\"\ncategory = \"A\"\nbasis = [\"依据\"]\ntime_limit = 1\n"
+        ));
+    }
+    let err = parse_matters("big.toml", &text, &shipped_catalog(), 1).unwrap_err();
+    let line = 1 + 6 * 1_000 + 1;
+    assert!(
+        err.to_string().starts_with(&format!(
+            "big.toml:{line}: field `matter[1000]`: 10000 matters; a catalog holds at most 1000"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_new_version_leaves_the_catalog_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = shipped_catalog();
+    // Nothing installed: the sample.
+    let (book, problems) = crate::matters::Book::open(Some(dir.path()), &catalog);
+    assert!(problems.is_empty());
+    assert_eq!(book.current().version, 0);
+    assert!(book.current().sample);
+    let v1 = crate::matters::install(dir.path(), MATTERS).unwrap();
+    assert_eq!(v1, 1);
+    book.take(v1).unwrap();
+    assert_eq!(book.current().matters.len(), 2);
+    // A version 2 that does not read (edited by hand after installing):
+    // refused, version 1 stays in force, and a restart skips it too.
+    let v2 = crate::matters::install(
+        dir.path(),
+        &MATTERS.replace("time_limit = 15", "time_limit = -1"),
+    )
+    .unwrap();
+    let err = book.take(v2).unwrap_err();
+    assert!(
+        err.contains("0002.toml:21: field `matter[1].time_limit`"),
+        "{err}"
+    );
+    assert_eq!(book.current().version, 1);
+    let (again, problems) = crate::matters::Book::open(Some(dir.path()), &catalog);
+    assert_eq!(again.current().version, 1);
+    assert!(problems[0].contains("0002.toml"), "{problems:?}");
+    // The old versions stay readable for what was recorded under them.
+    assert_eq!(again.version(0).unwrap().version, 0);
+    assert_eq!(again.version(1).unwrap().matters.len(), 2);
+    assert_eq!(again.digest(1).unwrap().len(), 64);
+}
+
+mod matter_properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn any_matters_text_loads_or_is_refused_with_the_file_named(text in any::<String>()) {
+            if let Err(e) = parse_matters("m.toml", &text, &shipped_catalog(), 1) {
+                prop_assert!(e.to_string().starts_with("m.toml"), "{e}");
+            }
+        }
+
+        #[test]
+        fn mutated_matter_catalogs_never_panic(at in 0usize..4000, byte in any::<u8>()) {
+            let mut text = SAMPLE_MATTERS.as_bytes().to_vec();
+            let at = at.min(text.len() - 1);
+            text[at] = byte;
+            let text = String::from_utf8_lossy(&text);
+            let _ = parse_matters("m.toml", &text, &shipped_catalog(), 1);
+        }
+
+        #[test]
+        fn any_letters_search_without_panic(letters in "[a-z0-9 ']{0,24}") {
+            let m = parse_matters("m.toml", SAMPLE_MATTERS, &shipped_catalog(), 0).unwrap();
+            for found in m.search(&letters) {
+                prop_assert!(!letters.trim().is_empty());
+                let _ = found;
+            }
+        }
+    }
+}

@@ -101,6 +101,8 @@ pub struct Done {
 pub struct WindowQuery {
     pub w: Option<String>,
     pub done: Option<String>,
+    /// The matter chosen in the matters panel.
+    pub matter: Option<String>,
 }
 
 impl WindowQuery {

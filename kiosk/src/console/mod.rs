@@ -63,6 +63,7 @@ macro_rules! signed_in {
 }
 
 mod cases;
+mod matters;
 mod records;
 mod sessions;
 
@@ -89,11 +90,17 @@ pub struct ConsoleState {
     clock: crate::app::Clock,
     sessions: Mutex<Sessions>,
     attempts: Mutex<Attempts>,
+    /// The matter catalog in force (and its earlier versions).
+    matters: crate::matters::Book,
 }
 
 type Shared = Arc<ConsoleState>;
 
 impl ConsoleState {
+    // Each part comes from a different place in `run` (the settings, the
+    // data folder, the clock, the matter catalog); a struct of them would
+    // only restate this list.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         events: UnboundedSender<Event>,
         db: PathBuf,
@@ -102,6 +109,7 @@ impl ConsoleState {
         station: StationInfo,
         settings: &ConsoleSettings,
         clock: crate::app::Clock,
+        matters: crate::matters::Book,
     ) -> Shared {
         Arc::new(Self {
             events,
@@ -115,6 +123,7 @@ impl ConsoleState {
             clock,
             sessions: Mutex::new(Sessions::default()),
             attempts: Mutex::new(Attempts::default()),
+            matters,
         })
     }
 
@@ -341,6 +350,9 @@ pub fn router(state: Shared) -> Router {
         .route("/logout", post(logout))
         .route("/window", get(window_page).post(window_action))
         .route("/voice", post(voice_action))
+        .route("/matters/outcome", post(matters::outcome))
+        .route("/matters/notice", post(matters::notice))
+        .route("/notices/{no}", get(matters::document))
         .route("/log", get(log_page))
         .route("/log/verify", get(log_verify))
         .route("/log/{seq}", get(log_entry))
@@ -653,10 +665,13 @@ async fn window_page(
     if let Some(w) = window {
         st.sessions().set_window(&token, w);
     }
+    let notices = matters::today(&st).await;
+    let book = st.matters.current();
+    let panel = window.map(|w| matters::panel(&session, &book, w, q.matter.as_deref(), &notices));
     match st.state().await {
         Ok(state) => page(
             StatusCode::OK,
-            pages::window(&session, &state, window, q.done.as_deref()),
+            pages::window(&session, &state, window, q.done.as_deref(), panel),
         ),
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }

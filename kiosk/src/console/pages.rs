@@ -302,6 +302,7 @@ pub fn window(
     state: &StationState,
     window: Option<crate::domain::WindowNo>,
     done: Option<&str>,
+    matters: Option<Markup>,
 ) -> Markup {
     let windows = &state.station.windows;
     let categories = &state.station.categories;
@@ -345,6 +346,7 @@ pub fn window(
                     } }
                     button.big name="action" value="transfer" { "转办 Transfer" }
                 }
+                @if let Some(m) = matters { (m) }
                 (voice_panel(session, state, w))
             }
         }))
@@ -749,7 +751,17 @@ pub fn reports(
             }
         }
     };
-    let head = html! { tr { th { "" } th { "取号 Issued" } th { "办结 Served" } th { "过号 No-show" } th { "未办 Unserved" } th { "平均等候 Wait" } th { "90% 等候 p90" } th { "平均办理 Service" } th { "其中补录 Back-entered" } } };
+    let head = html! { tr { th { "" } th { "取号 Tickets" } th { "接待完毕 Served" } th { "过号 No-show" } th { "未接待 Unserved" } th { "平均等候 Wait" } th { "90% 等候 p90" } th { "平均接待 Service" } th { "其中补录 Back-entered" } } };
+    let matter_head = html! { tr { th { "" } th { "办件 Matters" }
+    @for word in crate::domain::Outcome::WORDS { th { (crate::domain::Outcome::zh_of(word)) " " (word) } } } };
+    let matters = |l: &crate::store::report::MatterLine| {
+        html! {
+            tr {
+                td { (l.key) @if !l.name.is_empty() { " " (l.name) } } td { (l.handled) }
+                @for n in l.outcomes { td { (n) } }
+            }
+        }
+    };
     layout(
         Some(session),
         "报表 Reports",
@@ -770,11 +782,23 @@ pub fn reports(
                         a href=(format!("/reports/export?from={}&to={}&format=json", r.from, r.to)) { "导出 JSON" }
                     }
                 }
-                h3 { "每日取号（浅）与办结（深） Issued (light) and served (dark) per day" }
+                h3 { "每日取号（浅）与接待完毕（深） Tickets (light) and served (dark) per day" }
                 div.chart { (PreEscaped(svg)) }
-                table { tr { th { "日 Day" } th { "取号 Issued" } th { "办结 Served" } }
+                table { tr { th { "日 Day" } th { "取号 Tickets" } th { "接待完毕 Served" } }
                     @for (d, i, s) in &r.daily { tr { td { (d) } td { (i) } td { (s) } } } }
-                h3 { "取号 Tickets" }
+                h3 { "办件 Matters" }
+                p id="matter-summary" {
+                    "办件 " (r.matters.total.handled) " 件；补正告知 notices " (r.matters.notices)
+                    "；需再次来办 second trips " (r.matters.second_trips) " / " (r.matters.visits) " 次接待 visits"
+                    " (" (r.matters.second_trip_share.map_or_else(|| "—".into(), |s| format!("{s:.1} %"))) ")"
+                    "；办事指南打印告知单 guide notices printed " (r.matters.guides_printed)
+                    "；按事项取号 tickets for a matter " (r.matters.tickets_for_matters)
+                }
+                table id="matters-by-matter" { (matter_head) (matters(&r.matters.total)) @for l in &r.matters.by_matter { (matters(l)) } }
+                h4 { "按窗口 By window" }
+                table { (matter_head) @for l in &r.matters.by_window { (matters(l)) } }
+                p.muted { (r.matter_coding) }
+                h3 { "接待与取号 Visits (tickets)" }
                 table { (head) (tickets(&r.total)) }
                 h3 { "按业务 By category" }
                 table { (head) @for l in &r.by_category { (tickets(l)) } }
@@ -793,7 +817,7 @@ pub fn reports(
                 }
                 h3 { "案件 Cases" }
                 p { "受理 opened " (r.cases.opened) "（差评 " (r.cases.from_ratings) "，投诉 " (r.cases.from_complaints) "）；存档 filed " (r.cases.closed) "，按期 on time " (r.cases.closed_on_time) "；超期未结 open and overdue " (r.cases.overdue) }
-                p.muted { "补录：停电时人工登记、事后录入的事项，计入取号与办结，无等候时间。 Back-entered: matters registered by hand during an outage and entered afterwards; counted as issued and served, with no waiting time." }
+                p.muted { "补录：停电时人工登记、事后录入的事项，计入取号与接待完毕，无等候时间。 Back-entered: matters registered by hand during an outage and entered afterwards; counted as tickets and served, with no waiting time." }
                 p.muted { (r.rating_coding) }
             }
         },

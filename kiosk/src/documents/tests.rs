@@ -19,6 +19,7 @@ fn slip(priority: bool, ahead: u32, wait: Option<u32>) -> TicketSlip {
         issued_at: "2026-11-30T01:05:00Z".parse().unwrap(),
         issued_local: "2026-11-30 09:05".into(),
         reprint: false,
+        matter: None,
     }
 }
 

@@ -207,6 +207,21 @@ fn states() -> Vec<State> {
         lobby.set_form_window(6);
         lobby
     }
+    /// The guide on the sample catalog, or on one with the longest names a
+    /// catalog may hold.
+    fn guide(w: &KioskWindow, long: bool) -> Lobby<'_> {
+        let catalog =
+            crate::config::parse_catalog("catalog.toml", crate::config::DEFAULT_CATALOG).unwrap();
+        let matters = if long {
+            crate::config::parse_matters("long.toml", &long_matters(), &catalog, 0).unwrap()
+        } else {
+            crate::matters::sample(&catalog)
+        };
+        super::guide::wire_guide(w, crate::matters::Book::of(matters, &catalog), |_| {});
+        let lobby = w.global::<Lobby>();
+        lobby.invoke_guide_start();
+        lobby
+    }
     fn staff(w: &KioskWindow, tab: i32) {
         let lobby = w.global::<Lobby>();
         lobby.set_staff_name("欧阳文华 Ouyang Wenhua (0101010101010101)".into());
@@ -228,6 +243,7 @@ fn states() -> Vec<State> {
             shows: &[
                 "category-A",
                 "priority",
+                "guide",
                 "complaint",
                 "language",
                 "staff-entry",
@@ -560,6 +576,70 @@ fn states() -> Vec<State> {
             ],
         },
         State {
+            name: "guide",
+            set: |w| guide(w, false).set_screen(Screen::Guide),
+            shows: &[
+                "guide-category-A",
+                "matter-pension-enrol",
+                "guide-earlier",
+                "guide-later",
+                "guide-search",
+                "back",
+            ],
+        },
+        State {
+            name: "guide, longest names",
+            set: |w| guide(w, true).set_screen(Screen::Guide),
+            shows: &["matter-long-0", "guide-later", "guide-search", "back"],
+        },
+        State {
+            name: "guide: search",
+            set: |w| {
+                let lobby = guide(w, false);
+                for k in ["y", "l", "b", "x"] {
+                    lobby.invoke_guide_key(k.into());
+                }
+                lobby.set_screen(Screen::Guide);
+            },
+            shows: &[
+                "key-q",
+                "key-back",
+                "key-clear",
+                "guide-browse",
+                "matter-pension-enrol",
+                "back",
+            ],
+        },
+        State {
+            name: "guide: search, nothing found",
+            set: |w| {
+                let lobby = guide(w, true);
+                lobby.invoke_guide_key("qqqqqqqqqqqqqqqq".into());
+                lobby.set_screen(Screen::Guide);
+            },
+            shows: &["key-z", "guide-browse"],
+        },
+        State {
+            name: "guide: a matter, printer fault",
+            set: |w| {
+                let lobby = guide(w, false);
+                lobby.invoke_guide_open("dibao".into());
+                lobby.set_guide_print(3);
+                lobby.set_screen(Screen::GuideMatter);
+            },
+            shows: &["materials", "guide-print", "guide-take", "back"],
+        },
+        State {
+            name: "guide: the longest matter",
+            set: |w| {
+                let lobby = guide(w, true);
+                lobby.invoke_guide_open("long-0".into());
+                lobby.set_guide_print(1);
+                lobby.set_screen(Screen::GuideMatter);
+            },
+            shows: &["materials", "guide-print", "guide-take", "back"],
+        },
+        State {
             name: "evacuation",
             set: |w| dress(w, LONG, true),
             shows: &["staff-entry-evacuate"],
@@ -573,6 +653,39 @@ fn states() -> Vec<State> {
             shows: &["staff-exit", "staff-reset-smoke-hall"],
         },
     ]
+}
+
+/// A matter catalog with names, materials and notes as long as a catalog
+/// may give them: twelve matters, the first with thirty materials.
+fn long_matters() -> String {
+    let name: String = "城乡居民基本养老保险待遇领取资格认证及补发申请"
+        .chars()
+        .cycle()
+        .take(crate::domain::MAX_NAME)
+        .collect();
+    let material: String = "户口簿首页及本人页复印件（须加盖村委会公章并由申请人签字确认）"
+        .chars()
+        .cycle()
+        .take(crate::domain::MAX_MATERIAL)
+        .collect();
+    let mut out = String::from("[catalog]\n");
+    for i in 0..12 {
+        out.push_str(&format!(
+            "[[matter]]\nid = \"long-{i}\"\nname = \"{name}\"\nname_en = \"{}\"\ncategory = \"A\"\nbasis = [\"《中华人民共和国社会保险法》\"]\nconditions = [\"{material}{material}\"]\ntime_limit = 365\nfee = {{ amount = \"工本费 20 元（补领另收 20 元）\", basis = \"《居民身份证法》\" }}\nproxy = true\nin_person = true\n",
+            "Rural and Urban Residents' Basic Pension: Certification".repeat(2).chars().take(80).collect::<String>()
+        ));
+        let count = if i == 0 {
+            crate::domain::MAX_MATERIALS
+        } else {
+            2
+        };
+        for _ in 0..count {
+            out.push_str(&format!(
+                "[[matter.material]]\nname = \"{material}\"\nform = \"both\"\ncopies = 20\nnote = \"{material}{material}\"\nstation_copies = true\n"
+            ));
+        }
+    }
+    out
 }
 
 /// An element as the layout check sees it.

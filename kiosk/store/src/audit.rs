@@ -66,7 +66,51 @@ pub fn projections(conn: &Connection) -> Result<Option<Mismatch>, StoreError> {
     if let Some(m) = compare_tickets(conn, &replay).map_err(sql)? {
         return Ok(Some(m));
     }
+    if let Some(m) = compare_matters(conn, &replay).map_err(sql)? {
+        return Ok(Some(m));
+    }
     compare_cases(conn, &replay).map_err(sql)
+}
+
+/// Every row of `matters`, in journal order.
+fn matters(conn: &Connection) -> rusqlite::Result<Vec<Vec<rusqlite::types::Value>>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, day, at_ms, ticket, window_no, matter_id, matter_version, matter_zh,
+                outcome, notice, promised, staff
+         FROM matters ORDER BY id",
+    )?;
+    let columns = stmt.column_count();
+    let rows = stmt.query_map([], |r| {
+        (0..columns)
+            .map(|i| r.get::<_, rusqlite::types::Value>(i))
+            .collect::<rusqlite::Result<Vec<_>>>()
+    })?;
+    rows.collect()
+}
+
+fn compare_matters(live: &Connection, replay: &Connection) -> rusqlite::Result<Option<Mismatch>> {
+    let (live, replay) = (matters(live)?, matters(replay)?);
+    let row = |r: &[rusqlite::types::Value]| match r.first() {
+        Some(rusqlite::types::Value::Integer(id)) => format!("#{id}"),
+        _ => "?".to_string(),
+    };
+    for (i, l) in live.iter().enumerate() {
+        let problem = match replay.get(i) {
+            None => "not in the journal (added)",
+            Some(r) if r != l => "differs from the journal's (edited)",
+            Some(_) => continue,
+        };
+        return Ok(Some(Mismatch {
+            table: "matters",
+            row: row(l),
+            problem: problem.to_string(),
+        }));
+    }
+    Ok(replay.get(live.len()).map(|r| Mismatch {
+        table: "matters",
+        row: row(r),
+        problem: "missing (deleted)".to_string(),
+    }))
 }
 
 /// Every column of every ticket, by day and code.
@@ -75,7 +119,8 @@ type TicketRow = (String, String, Vec<rusqlite::types::Value>);
 fn tickets(conn: &Connection) -> rusqlite::Result<Vec<TicketRow>> {
     let mut stmt = conn.prepare(
         "SELECT day, code, category, number, queue, priority, state, issued_at_ms, ahead,
-                wait_minutes, called_at_ms, window_no, recalls, finished_at_ms, service_seconds
+                wait_minutes, called_at_ms, window_no, recalls, finished_at_ms, service_seconds,
+                matter_id
          FROM tickets ORDER BY day, code",
     )?;
     let columns = stmt.column_count();
@@ -88,7 +133,7 @@ fn tickets(conn: &Connection) -> rusqlite::Result<Vec<TicketRow>> {
     rows.collect()
 }
 
-const TICKET_COLUMNS: [&str; 13] = [
+const TICKET_COLUMNS: [&str; 14] = [
     "category",
     "number",
     "queue",
@@ -102,6 +147,7 @@ const TICKET_COLUMNS: [&str; 13] = [
     "recalls",
     "finished_at_ms",
     "service_seconds",
+    "matter_id",
 ];
 
 fn compare_tickets(live: &Connection, replay: &Connection) -> rusqlite::Result<Option<Mismatch>> {

@@ -61,6 +61,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_journal_chain.sql"),
     include_str!("migrations/0006_journal_lookups.sql"),
     include_str!("migrations/0007_uplink.sql"),
+    include_str!("migrations/0008_matters.sql"),
 ];
 
 /// The version whose migration chains the rows already written.

@@ -3,7 +3,7 @@
 
 use rusqlite::{Transaction, params};
 
-use domain::{Case, Fact, Record};
+use domain::{Case, Fact, Outcome, Record};
 
 use super::*;
 
@@ -59,12 +59,13 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
             priority,
             ahead,
             wait_minutes,
+            matter,
             ..
         } => {
             tx.prepare_cached(
                 "INSERT INTO tickets (day, code, category, number, queue, priority, state,
-                                      issued_at_ms, ahead, wait_minutes)
-                 VALUES (?1, ?2, ?3, ?4, ?3, ?5, 'waiting', ?6, ?7, ?8)",
+                                      issued_at_ms, ahead, wait_minutes, matter_id)
+                 VALUES (?1, ?2, ?3, ?4, ?3, ?5, 'waiting', ?6, ?7, ?8, ?9)",
             )?
             .execute(params![
                 day,
@@ -74,7 +75,42 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
                 priority,
                 at,
                 ahead,
-                wait_minutes
+                wait_minutes,
+                matter.as_ref().map(|m| m.id.as_str())
+            ])?;
+        }
+        Fact::MatterHandled {
+            ticket,
+            window,
+            matter,
+            outcome,
+        } => {
+            let (notice, promised) = match outcome {
+                Outcome::Notice { notice } => (Some(notice.to_string()), None),
+                Outcome::Accepted { promised } => (None, Some(promised.to_string())),
+                _ => (None, None),
+            };
+            let staff = match &record.actor {
+                domain::Actor::Staff { id } => Some(id.as_str()),
+                _ => None,
+            };
+            tx.prepare_cached(
+                "INSERT INTO matters (day, at_ms, ticket, window_no, matter_id, matter_version,
+                                      matter_zh, outcome, notice, promised, staff)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                day,
+                at,
+                ticket.map(|t| t.to_string()),
+                window.get(),
+                matter.id.as_str(),
+                matter.version,
+                matter.zh,
+                outcome.word(),
+                notice,
+                promised,
+                staff
             ])?;
         }
         Fact::TicketCalled { ticket, window } => {
@@ -177,7 +213,10 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
         | Fact::CaseReprinted { .. }
         // An export changes no case: the journal is its only trace.
         | Fact::CaseExported { .. }
-        | Fact::Announced { .. } => {}
+        | Fact::Announced { .. }
+        | Fact::GuidePrinted { .. }
+        | Fact::NoticeGiven { .. }
+        | Fact::MattersInstalled { .. } => {}
         Fact::CaseOpened { .. }
         | Fact::CaseAdvanced { .. }
         | Fact::CaseReopened { .. }

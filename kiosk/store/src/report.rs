@@ -1,8 +1,11 @@
-//! The station's figures for a day or a month (按时报送每月办件情况): tickets by
-//! category and window, waiting and service times, no-shows, ratings by level
-//! and window with the satisfaction rate, and cases opened, closed on time and
-//! overdue. Read from the `tickets` projection, the journal's ratings and the
-//! `cases` table; the same report feeds `kiosk report` and the staff console.
+//! The station's figures for a day or a month (按时报送每月办件情况): visits
+//! (接待/取号: tickets) by category and window, waiting and service times,
+//! no-shows; matters (办件) by outcome, matter and window, the written
+//! notices given and the share of visits that needed a second trip; ratings
+//! by level and window with the satisfaction rate; and cases opened, closed
+//! on time and overdue. Read from the `tickets` and `matters` projections,
+//! the journal's ratings and guide prints, and the `cases` table; the same
+//! report feeds `kiosk report` and the staff console.
 
 use std::collections::BTreeMap;
 
@@ -16,6 +19,40 @@ use domain::{Case, CaseSource};
 
 /// How the report codes ratings (stated in every export).
 pub const RATING_CODING: &str = "rating levels: 5 = 非常满意 very satisfied, 4 = 满意 satisfied, 3 = 基本满意 fair, 2 = 不满意 dissatisfied, 1 = 非常不满意 very dissatisfied (GB/T 39046 numbers them the other way round); satisfaction = (levels 4 and 5) / all ratings";
+
+/// How the report counts matters (stated in every export).
+pub const MATTER_CODING: &str = "visits (接待/取号) count tickets; matters (办件) count each matter recorded at a window once, by outcome: done = 即办结, notice = 补正告知 (a written notice of missing materials), accepted = 受理 (promised), proxy = 转代办, refused = 不予受理, consult = 咨询; second trip = a visit with a matter given a 补正 notice, over all visits with a matter";
+
+/// Matters of one matter (or one window): counts by outcome, in the order
+/// of `domain::Outcome::WORDS`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MatterLine {
+    pub key: String,
+    /// The matter's name (by matter), empty by window.
+    pub name: String,
+    pub handled: u32,
+    pub outcomes: [u32; 6],
+}
+
+/// Matters in the period.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MatterFigures {
+    pub total: MatterLine,
+    pub by_matter: Vec<MatterLine>,
+    pub by_window: Vec<MatterLine>,
+    /// Written notices of missing materials given (补正告知).
+    pub notices: u32,
+    /// One-time notices (一次性告知单) citizens printed at the lobby guide.
+    pub guides_printed: u32,
+    /// Tickets taken for a matter at the lobby guide.
+    pub tickets_for_matters: u32,
+    /// Visits (a ticket, or a citizen served without one) with a matter
+    /// recorded, and those of them that needed a second trip.
+    pub visits: u32,
+    pub second_trips: u32,
+    /// `second_trips / visits`, in percent.
+    pub second_trip_share: Option<f64>,
+}
 
 /// Tickets of one category (or one window).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -74,6 +111,8 @@ pub struct Report {
     pub ratings: RatingLine,
     pub ratings_by_window: Vec<RatingLine>,
     pub cases: CaseLine,
+    pub matter_coding: &'static str,
+    pub matters: MatterFigures,
     /// Per day: (day, tickets issued, served), for the chart.
     pub daily: Vec<(String, u32, u32)>,
 }
@@ -268,10 +307,14 @@ pub fn report(
         }
     }
 
+    let matters = matter_figures(conn, &f, &t).map_err(sql)?;
+
     Ok(Report {
         from,
         to,
         rating_coding: RATING_CODING,
+        matter_coding: MATTER_CODING,
+        matters,
         total: total.line("all".into()),
         by_category: by_category.into_iter().map(|(k, a)| a.line(k)).collect(),
         by_window: by_window
@@ -286,6 +329,80 @@ pub fn report(
         cases,
         daily: daily.into_iter().map(|(d, (i, s))| (d, i, s)).collect(),
     })
+}
+
+/// The matters recorded on days `from..=to` (as text), from the `matters`
+/// projection, with the guide's prints and the tickets taken for a matter.
+fn matter_figures(conn: &Connection, from: &str, to: &str) -> rusqlite::Result<MatterFigures> {
+    fn count(line: &mut MatterLine, outcome: &str) {
+        line.handled += 1;
+        if let Some(i) = domain::Outcome::WORDS.iter().position(|w| *w == outcome) {
+            line.outcomes[i] += 1;
+        }
+    }
+    let mut figures = MatterFigures {
+        total: MatterLine {
+            key: "all".into(),
+            ..MatterLine::default()
+        },
+        ..MatterFigures::default()
+    };
+    let mut by_matter: BTreeMap<String, MatterLine> = BTreeMap::new();
+    let mut by_window: BTreeMap<i64, MatterLine> = BTreeMap::new();
+    // Each visit: needed a second trip?
+    let mut visits: BTreeMap<(String, String), bool> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, day, ticket, window_no, matter_id, matter_zh, outcome
+         FROM matters WHERE day BETWEEN ?1 AND ?2 ORDER BY id",
+    )?;
+    let mut rows = stmt.query([from, to])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let day: String = r.get(1)?;
+        let ticket: Option<String> = r.get(2)?;
+        let window: i64 = r.get(3)?;
+        let matter: String = r.get(4)?;
+        let name: String = r.get(5)?;
+        let outcome: String = r.get(6)?;
+        count(&mut figures.total, &outcome);
+        let line = by_matter
+            .entry(matter.clone())
+            .or_insert_with(|| MatterLine {
+                key: matter,
+                ..MatterLine::default()
+            });
+        // The name as most recently recorded.
+        line.name = name;
+        count(line, &outcome);
+        count(
+            by_window.entry(window).or_insert_with(|| MatterLine {
+                key: window.to_string(),
+                ..MatterLine::default()
+            }),
+            &outcome,
+        );
+        figures.notices += u32::from(outcome == "notice");
+        // A citizen served without a ticket is a visit of their own.
+        let visit = (day, ticket.unwrap_or_else(|| format!("#{id}")));
+        *visits.entry(visit).or_default() |= outcome == "notice";
+    }
+    figures.by_matter = by_matter.into_values().collect();
+    figures.by_window = by_window.into_values().collect();
+    figures.visits = visits.len() as u32;
+    figures.second_trips = visits.values().filter(|v| **v).count() as u32;
+    figures.second_trip_share = (figures.visits > 0)
+        .then(|| f64::from(figures.second_trips) * 100.0 / f64::from(figures.visits));
+    figures.guides_printed = conn.query_row(
+        "SELECT count(*) FROM journal WHERE kind = 'guide_printed' AND day BETWEEN ?1 AND ?2",
+        [from, to],
+        |r| r.get(0),
+    )?;
+    figures.tickets_for_matters = conn.query_row(
+        "SELECT count(*) FROM tickets WHERE matter_id IS NOT NULL AND day BETWEEN ?1 AND ?2",
+        [from, to],
+        |r| r.get(0),
+    )?;
+    Ok(figures)
 }
 
 fn note(acc: &mut Acc, state: &str, wait: Option<u32>, service: Option<i64>) {

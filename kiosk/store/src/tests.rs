@@ -37,6 +37,7 @@ fn issued(at: &str, code: &str) -> Record {
             order: 0,
             ahead: 0,
             wait_minutes: Some(0),
+            matter: None,
         },
     )
 }

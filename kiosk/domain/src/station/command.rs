@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::{Answer, CaseDocument, CaseNo, Stage};
 use crate::catalog::{CategoryId, WindowNo};
 use crate::complaint::{Phone, Topic};
+use crate::matter::{MatterRef, Outcome};
 use crate::printing::Paper;
 use crate::safety::{StaffRole, ZoneSignal};
 use crate::ticket::TicketCode;
@@ -23,6 +24,40 @@ pub enum Command {
     Issue {
         category: CategoryId,
         priority: bool,
+    },
+    /// Issue a ticket for a matter chosen at the lobby guide: in the
+    /// matter's category, with the matter on the ticket.
+    IssueFor {
+        category: CategoryId,
+        priority: bool,
+        matter: MatterRef,
+    },
+    /// A citizen printed a matter's one-time notice at the lobby guide.
+    PrintGuide { matter: MatterRef },
+    /// Staff record what became of a matter the citizen at the window
+    /// brought (`ticket`: the window's current one when not named).
+    RecordMatter {
+        window: WindowNo,
+        ticket: Option<TicketCode>,
+        matter: MatterRef,
+        outcome: Outcome,
+    },
+    /// Staff give the written notice of the materials missing for a matter;
+    /// the citizen has `return_days` working days to bring them.
+    GiveNotice {
+        window: WindowNo,
+        ticket: Option<TicketCode>,
+        matter: MatterRef,
+        missing: Vec<String>,
+        return_days: u32,
+    },
+    /// A new version of the matter catalog was installed (`kiosk matters
+    /// load`), approved by `approver`.
+    NoteMatters {
+        version: u32,
+        approver: String,
+        matters: u32,
+        sha256: String,
     },
     /// Call the next eligible ticket to a window (completing the one there, if any).
     CallNext { window: WindowNo },

@@ -26,6 +26,8 @@ impl Station {
                 // the numbers it gave.
                 self.counters = self.later_days.remove(&record.day).unwrap_or_default();
                 self.back_entries.clear();
+                self.matters_handled.clear();
+                self.notices_today = 0;
                 self.next_order = 0;
                 for w in self.windows.values_mut() {
                     // A stuck key stays stuck overnight.

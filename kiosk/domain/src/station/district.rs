@@ -12,6 +12,7 @@
 
 use super::Fact;
 use crate::case::CaseSource;
+use crate::matter::Outcome;
 
 /// What stands in for a withheld text: its length in characters.
 fn withheld(text: &str) -> String {
@@ -53,6 +54,16 @@ impl Fact {
             }
             Fact::CaseExtended { reason, .. } => *reason = withheld(reason),
             Fact::BackEntered { note, .. } => *note = withheld(note),
+            Fact::MatterHandled {
+                outcome: Outcome::Refused { reason },
+                ..
+            } => *reason = withheld(reason),
+            // Ticked from the catalog, but staff may add words of their own.
+            Fact::NoticeGiven { missing, .. } => {
+                for m in missing {
+                    *m = withheld(m);
+                }
+            }
             // Written by the station, not typed by people: ticket codes,
             // windows, zone names from the board profile, staff numbers
             // (a number that matches nobody is journaled as `?`), the
@@ -97,6 +108,9 @@ impl Fact {
             | Fact::StaffSignedIn { .. }
             | Fact::PinRefused { .. }
             | Fact::CaseExported { .. }
+            | Fact::GuidePrinted { .. }
+            | Fact::MatterHandled { .. }
+            | Fact::MattersInstalled { .. }
             | Fact::Announced { .. } => {}
         }
         fact

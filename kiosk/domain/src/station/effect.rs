@@ -11,6 +11,7 @@ use crate::calendar::Deadline;
 use crate::case::{CaseDocument, CaseNo, Stage};
 use crate::catalog::{CategoryId, WindowNo};
 use crate::complaint::{Phone, Topic};
+use crate::matter::{MatterRef, NoticeNo};
 use crate::printing::Paper;
 use crate::safety::{ResetRefusal, StaffRole, ZoneFault, ZoneRole};
 use crate::ticket::TicketCode;
@@ -30,6 +31,8 @@ pub struct TicketSlip {
     pub issued_local: String,
     /// A staff reprint, not the first print.
     pub reprint: bool,
+    /// The matter it was taken for at the lobby guide, printed on it.
+    pub matter: Option<MatterRef>,
 }
 
 /// Something staff should know.
@@ -148,6 +151,21 @@ pub enum Effect {
         case: CaseNo,
         document: CaseDocument,
     },
+    /// Print a matter's one-time notice (一次性告知单) for a citizen at the
+    /// lobby guide.
+    PrintGuide { matter: MatterRef },
+    /// Print the written notice of missing materials (补正材料一次性告知书).
+    PrintNotice {
+        notice: NoticeNo,
+        window: WindowNo,
+        matter: MatterRef,
+        missing: Vec<String>,
+        return_by: Deadline,
+        /// The staff member who gave it.
+        by: Actor,
+        /// When, in the station's time zone.
+        given_local: String,
+    },
     /// A case's deadline was extended: print the written notice.
     CaseExtended {
         case: CaseNo,
@@ -236,6 +254,28 @@ pub enum Rejection {
     ExportRole,
     #[error("case {case} is at {at}; it can be reopened once the citizen has been answered")]
     NotAnswered { case: CaseNo, at: Stage },
+
+    #[error(
+        "record a 补正 (missing materials) outcome with the notice form, which prints the written notice"
+    )]
+    NoticeByForm,
+    #[error("不予受理 needs the reason told to the citizen")]
+    ReasonNeeded,
+    #[error("the promised date {0} is before today")]
+    PromisedInPast(Date),
+    #[error("tick at least one missing material")]
+    NothingMissing,
+    #[error("the citizen needs 1 to 60 working days to bring the materials, not {0}")]
+    ReturnDays(u32),
+    #[error("{ticket} was not called to window {window} today")]
+    NotServedHere {
+        ticket: TicketCode,
+        window: WindowNo,
+    },
+    #[error("{matter} is already recorded for {ticket}")]
+    MatterTwice { ticket: TicketCode, matter: String },
+    #[error("installing a matter catalog needs the approver's name")]
+    ApproverNeeded,
 
     #[error("there is no safety zone number {0}")]
     UnknownZone(u8),

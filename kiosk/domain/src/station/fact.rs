@@ -10,6 +10,7 @@ use super::{Actor, PrintOutcome, PrinterHealth, SignInPlace};
 use crate::calendar::Deadline;
 use crate::case::{Answer, CaseDocument, CaseNo, CaseSource, StaffRef, Stage};
 use crate::catalog::{CategoryId, WindowNo};
+use crate::matter::{MatterRef, NoticeNo, Outcome};
 use crate::printing::{Paper, Unconfirmed};
 use crate::safety::{ZoneFault, ZoneRole};
 use crate::ticket::TicketCode;
@@ -43,6 +44,9 @@ pub enum Fact {
         /// People ahead and estimated wait as told to the citizen.
         ahead: u32,
         wait_minutes: Option<u32>,
+        /// Taken for a matter at the lobby guide.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        matter: Option<MatterRef>,
     },
     TicketCalled {
         ticket: TicketCode,
@@ -297,6 +301,36 @@ pub enum Fact {
         case: CaseNo,
         place: SignInPlace,
     },
+    /// A citizen printed a matter's one-time notice at the lobby guide.
+    GuidePrinted {
+        matter: MatterRef,
+    },
+    /// What became of a matter a citizen brought to a window.
+    MatterHandled {
+        ticket: Option<TicketCode>,
+        window: WindowNo,
+        matter: MatterRef,
+        #[serde(flatten)]
+        outcome: Outcome,
+    },
+    /// Staff gave the written notice of missing materials (补正材料一次性
+    /// 告知书); the citizen brings them by `return_by`.
+    NoticeGiven {
+        notice: NoticeNo,
+        ticket: Option<TicketCode>,
+        window: WindowNo,
+        matter: MatterRef,
+        missing: Vec<String>,
+        return_by: Deadline,
+    },
+    /// A version of the matter catalog was installed, approved by
+    /// `approver`; `sha256` is the file's.
+    MattersInstalled {
+        version: u32,
+        approver: String,
+        matters: u32,
+        sha256: String,
+    },
     /// An announcement ended (played, stopped, cut off…): what it was, in
     /// which clip sets, and how it ended. A call's own record is
     /// `TicketCalled`; this says whether it was heard.
@@ -359,6 +393,10 @@ impl Fact {
             Fact::PinRefused { .. } => "pin_refused",
             Fact::CaseExported { .. } => "case_exported",
             Fact::Announced { .. } => "announced",
+            Fact::GuidePrinted { .. } => "guide_printed",
+            Fact::MatterHandled { .. } => "matter_handled",
+            Fact::NoticeGiven { .. } => "notice_given",
+            Fact::MattersInstalled { .. } => "matters_installed",
         }
     }
 
@@ -378,7 +416,10 @@ impl Fact {
             | Fact::TicketRated { ticket, .. }
             | Fact::TicketUnrated { ticket, .. }
             | Fact::PrintFailed { ticket, .. } => Some(*ticket),
-            Fact::CaseOpened { ticket, .. } | Fact::Announced { ticket, .. } => *ticket,
+            Fact::CaseOpened { ticket, .. }
+            | Fact::Announced { ticket, .. }
+            | Fact::MatterHandled { ticket, .. }
+            | Fact::NoticeGiven { ticket, .. } => *ticket,
             Fact::PrintUnconfirmed { paper, .. } | Fact::PrintResent { paper } => paper.ticket(),
             _ => None,
         }
@@ -399,7 +440,9 @@ impl Fact {
             | Fact::TicketUnrated { window, .. }
             | Fact::RatingIgnored { window, .. }
             | Fact::EvaluatorFault { window, .. }
-            | Fact::BackEntered { window, .. } => Some(*window),
+            | Fact::BackEntered { window, .. }
+            | Fact::MatterHandled { window, .. }
+            | Fact::NoticeGiven { window, .. } => Some(*window),
             Fact::CaseOpened { window, .. } | Fact::Announced { window, .. } => *window,
             _ => None,
         }

@@ -23,6 +23,7 @@ mod district;
 mod effect;
 mod evaluator;
 mod fact;
+mod matters;
 mod paper;
 mod queue;
 mod staff;
@@ -40,6 +41,7 @@ pub use command::{
 pub use effect::{Decision, Effect, Notice, Rejection, TicketSlip};
 pub use evaluator::BAD_RATING_MAX;
 pub use fact::{Fact, Record, UnratedReason};
+pub use matters::{MAX_REASON, MAX_RETURN_DAYS};
 pub use view::{CaseView, CategoryView, ClockDoubt, ServingView, StationView, ZoneView};
 
 use crate::calendar::HolidayCalendar;
@@ -104,6 +106,10 @@ pub struct Station {
     later_days: BTreeMap<Date, BTreeMap<CategoryId, u32>>,
     /// PINs refused today, by where they were typed.
     pin_refusals: BTreeMap<SignInPlace, u32>,
+    /// Matters recorded today, by ticket: recording one twice is refused.
+    matters_handled: std::collections::BTreeSet<(TicketCode, crate::matter::MatterId)>,
+    /// The highest written notice number given today.
+    notices_today: u16,
 }
 
 impl Station {
@@ -140,6 +146,8 @@ impl Station {
             closed: None,
             later_days: BTreeMap::new(),
             pin_refusals: BTreeMap::new(),
+            matters_handled: Default::default(),
+            notices_today: 0,
         }
     }
 
@@ -343,6 +351,7 @@ impl Station {
             | Fact::CaseReopened { .. } => self.apply_case(record),
             Fact::BackEntered { .. } => self.apply_back_entry(record),
             Fact::PinRefused { .. } => self.apply_staff(record),
+            Fact::MatterHandled { .. } | Fact::NoticeGiven { .. } => self.apply_matters(record),
             // Kept in the journal; nothing here changes.
             Fact::PrintResent { .. }
             | Fact::RatingIgnored { .. }
@@ -351,6 +360,8 @@ impl Station {
             | Fact::StaffSignedIn { .. }
             | Fact::DayAnchored { .. }
             | Fact::CaseExported { .. }
+            | Fact::GuidePrinted { .. }
+            | Fact::MattersInstalled { .. }
             | Fact::Announced { .. } => {}
         }
     }
@@ -467,6 +478,7 @@ impl Scratch {
             Command::NoteAnchor { .. } => self.decide_day(command),
             Command::ClockSource { .. } => self.decide_clock(command),
             Command::Issue { .. }
+            | Command::IssueFor { .. }
             | Command::CallNext { .. }
             | Command::Recall { .. }
             | Command::Skip { .. }
@@ -495,6 +507,10 @@ impl Scratch {
             | Command::ResetAlarm { .. } => self.decide_alarms(command),
             Command::BackEnter(ref entry) => self.back_enter(entry),
             Command::NoteSignIn { .. } => self.decide_staff(command),
+            Command::PrintGuide { .. }
+            | Command::RecordMatter { .. }
+            | Command::GiveNotice { .. }
+            | Command::NoteMatters { .. } => self.decide_matters(command),
             Command::NoteAnnounced {
                 what,
                 ticket,

@@ -9,6 +9,7 @@ use super::{
 };
 use crate::catalog::{Category, CategoryId, Policy, WindowNo};
 use crate::hours::{Ticketing, ticketing_state};
+use crate::matter::MatterRef;
 use crate::printing::Paper;
 use crate::ticket::{Ticket, TicketCode, TicketState};
 
@@ -24,6 +25,7 @@ impl Station {
                 ticket,
                 priority,
                 order,
+                matter,
                 ..
             } => {
                 let counter = self.counters.entry(ticket.category).or_default();
@@ -35,6 +37,7 @@ impl Station {
                     issued_at: record.at,
                     order: *order,
                     state: TicketState::Waiting,
+                    matter: matter.clone(),
                 });
                 self.next_order = self.next_order.max(order + ORDER_STEP);
                 self.prints
@@ -178,6 +181,7 @@ impl Station {
             issued_at: t.issued_at,
             issued_local: self.local(t.issued_at),
             reprint,
+            matter: t.matter.clone(),
         }
     }
 
@@ -249,7 +253,12 @@ impl Scratch {
     /// Decides a command about tickets or windows.
     pub(super) fn decide_queue(&mut self, command: &Command) -> Result<(), Rejection> {
         match *command {
-            Command::Issue { category, priority } => self.issue(category, priority),
+            Command::Issue { category, priority } => self.issue(category, priority, None),
+            Command::IssueFor {
+                category,
+                priority,
+                ref matter,
+            } => self.issue(category, priority, Some(matter.clone())),
             Command::CallNext { window } => self.call_next(window),
             Command::Recall { window } => {
                 let ticket = self.current(window)?;
@@ -353,7 +362,12 @@ impl Scratch {
 
     /// Issues a ticket: the category must exist and be issuing (no
     /// evacuation, the day open, within its hours).
-    fn issue(&mut self, category: CategoryId, priority: bool) -> Result<(), Rejection> {
+    fn issue(
+        &mut self,
+        category: CategoryId,
+        priority: bool,
+        matter: Option<MatterRef>,
+    ) -> Result<(), Rejection> {
         let station = &self.station;
         let Some(c) = station.catalog.category(category) else {
             return Err(Rejection::UnknownCategory(
@@ -390,6 +404,7 @@ impl Scratch {
             issued_at: self.now,
             issued_local: station.local(self.now),
             reprint: false,
+            matter: matter.clone(),
         };
         let order = station.next_order;
         self.record(Fact::TicketIssued {
@@ -398,6 +413,7 @@ impl Scratch {
             order,
             ahead,
             wait_minutes,
+            matter,
         });
         self.effect(Effect::ShowTicket(slip.clone()));
         self.effect(Effect::PrintTicket(slip));

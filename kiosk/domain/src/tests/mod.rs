@@ -21,6 +21,7 @@ mod config;
 mod day;
 mod district;
 mod evaluator;
+mod matters;
 mod paper;
 mod properties;
 mod queue;

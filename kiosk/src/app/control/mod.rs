@@ -380,6 +380,24 @@ impl Control {
             Command::Voice(VoiceCommand::Stop { id }) => {
                 self.voice(crate::app::VoiceControl::Stop { id }).await
             }
+            Command::MattersLoad { version, approver } => {
+                let (reply, answer) = oneshot::channel();
+                if self
+                    .events
+                    .send(Event::Staff(StaffEvent::Matters {
+                        version,
+                        approver,
+                        reply,
+                    }))
+                    .is_err()
+                {
+                    return fail(STOPPED);
+                }
+                match answer.await.unwrap_or(Err(Refusal::Stopping)) {
+                    Ok(count) => json!({ "ok": true, "version": version, "matters": count }),
+                    Err(e) => refused(&e),
+                }
+            }
             Command::CalendarReload => {
                 let (calendar, problems) = crate::config::calendar_with_installed(&self.calendars);
                 if let Some(first) = problems.first() {

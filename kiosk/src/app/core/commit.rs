@@ -146,16 +146,17 @@ impl Core {
             self.screen.problem(false);
             return;
         };
-        match self
-            .exec(
-                Command::Issue {
-                    category: id,
-                    priority,
-                },
-                Actor::Citizen,
-            )
-            .await
-        {
+        let command = Command::Issue {
+            category: id,
+            priority,
+        };
+        self.issue_with(command, locale).await;
+    }
+
+    /// Issues a citizen's ticket (`Issue` or `IssueFor`) and shows the
+    /// outcome.
+    pub(super) async fn issue_with(&mut self, command: Command, locale: Locale) {
+        match self.exec(command, Actor::Citizen).await {
             Ok(effects) => self.perform_in(effects, locale),
             Err(Failure::Rejected(r @ Rejection::TicketingClosed { .. })) => {
                 tracing::info!("{r}");
@@ -439,6 +440,27 @@ impl Core {
                 // its own, after this one.
                 Effect::PrintDaySlip { day } => {
                     let _ = self.events.send(Event::Device(DeviceEvent::DaySlip(day)));
+                }
+                Effect::PrintGuide { matter } => self.print_guide_notice(&matter, locale),
+                Effect::PrintNotice {
+                    notice,
+                    window,
+                    matter,
+                    missing,
+                    return_by,
+                    by,
+                    given_local,
+                } => {
+                    tracing::info!("notice {notice}: {} missing for {matter}", missing.len());
+                    self.print_missing(
+                        notice,
+                        window,
+                        &matter,
+                        missing,
+                        return_by,
+                        &by,
+                        given_local,
+                    );
                 }
                 Effect::ReprintCase { case, document } => {
                     tracing::info!("case {case}: printing its {} again", document.zh());

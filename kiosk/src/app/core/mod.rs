@@ -22,6 +22,7 @@ use crate::store::StoreError;
 use drivers::profile::Profile;
 
 mod commit;
+mod matters;
 mod paper;
 mod staff;
 mod views;
@@ -108,6 +109,9 @@ pub struct Core {
     /// The voice, when the station has a speaker (or the simulated board's
     /// WAV files).
     voice: Option<voice::VoiceLink>,
+    /// The matter catalog in force, shared with the lobby guide and the
+    /// console.
+    matters: crate::matters::Book,
 }
 
 /// What the loop is built from.
@@ -157,6 +161,7 @@ impl Core {
     }
 
     pub fn new(parts: CoreParts) -> Self {
+        let (matters, _) = crate::matters::Book::open(None, parts.station.catalog());
         Self {
             station: parts.station,
             writer: parts.writer,
@@ -188,7 +193,13 @@ impl Core {
             pins_pending: 0,
             rating_ends: Default::default(),
             voice: None,
+            matters,
         }
+    }
+
+    /// The matter catalog in force (the sample until one is installed).
+    pub fn with_matters(&mut self, book: crate::matters::Book) {
+        self.matters = book;
     }
 
     /// Before any command is taken: ends rating times left open by the last run,
@@ -289,6 +300,18 @@ impl Core {
                 let locale = if english { Locale::En } else { Locale::Zh };
                 self.file_complaint(topic, window, text, phone, form, locale)
                     .await;
+            }
+            CitizenEvent::TakeTicketFor {
+                matter,
+                priority,
+                english,
+            } => {
+                let locale = if english { Locale::En } else { Locale::Zh };
+                self.take_ticket_for(&matter, priority, locale).await;
+            }
+            CitizenEvent::PrintGuide { matter, english } => {
+                let locale = if english { Locale::En } else { Locale::Zh };
+                self.print_guide(&matter, locale).await;
             }
             CitizenEvent::ReadAloud { screen, english } => self.read_aloud(&screen, english),
         }
@@ -392,6 +415,14 @@ impl Core {
                 if let Some((staff, _)) = self.session.take() {
                     tracing::info!("staff {staff} left staff mode");
                 }
+            }
+            StaffEvent::Matters {
+                version,
+                approver,
+                reply,
+            } => {
+                let result = self.install_matters(version, approver).await;
+                let _ = reply.send(result);
             }
             StaffEvent::Calendar(calendar, reply) => {
                 let years: Vec<String> = calendar.years().map(|y| y.to_string()).collect();

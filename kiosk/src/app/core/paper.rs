@@ -46,6 +46,21 @@ impl Core {
                 self.settle_waiters();
                 return;
             }
+            JobKey::Guide { .. } | JobKey::Missing { .. } => {
+                match &outcome {
+                    PrintOutcome::Printed { .. } => tracing::info!("{job} printed"),
+                    PrintOutcome::Failed { reason } => {
+                        tracing::warn!("{job} did not print: {reason}")
+                    }
+                }
+                if matches!(job, JobKey::Guide { .. }) {
+                    self.screen.print_state(job.code(), state);
+                }
+                self.pending.retain(|t| *t != job);
+                self.held.retain(|t| *t != job);
+                self.settle_waiters();
+                return;
+            }
             JobKey::Ticket(ticket) => Command::PrintOutcome { ticket, outcome },
             JobKey::Case { case, document, .. } => Command::CasePrinted {
                 case,

@@ -26,6 +26,7 @@ fn issued(minute: u32, code: &str) -> Record {
             order: 0,
             ahead: 0,
             wait_minutes: Some(0),
+            matter: None,
         },
     }
 }

@@ -40,6 +40,8 @@ struct Json {
     ticket: Option<String>,
     screen: Option<String>,
     english: Option<bool>,
+    version: Option<u32>,
+    approver: Option<String>,
 }
 
 pub(super) fn parse_json(line: &str) -> Result<Command, String> {
@@ -171,6 +173,11 @@ pub(super) fn parse_json(line: &str) -> Result<Command, String> {
             ),
             other => format!("voice {}", quote(other)),
         },
+        "matters" => format!(
+            "matters load {} {}",
+            j.version.ok_or_else(|| need("version"))?,
+            quote(&j.approver.clone().ok_or_else(|| need("approver"))?)
+        ),
         "calendar" => format!(
             "calendar {}",
             j.action.as_deref().ok_or_else(|| need("action"))?

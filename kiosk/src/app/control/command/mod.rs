@@ -69,6 +69,9 @@ pub enum Command {
     /// Repeat or stop an announcement, or read a screen aloud as its
     /// 读给我听 button does.
     Voice(VoiceCommand),
+    /// Put an installed matter catalog version in force and journal who
+    /// approved it (`kiosk matters load` sends it).
+    MattersLoad { version: u32, approver: String },
     /// Stop the station cleanly, as SIGTERM would.
     Quit,
     /// Fault injection: the screen's thread stops answering for this long (a
@@ -98,7 +101,7 @@ pub enum VoiceCommand {
 }
 
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, wait, hang, quit";
+pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -130,6 +133,7 @@ fn parse_plain(line: &str) -> Result<Command, String> {
         "pause" => station::pause(&words),
         "reopen" => station::reopen(&words),
         "calendar" => station::calendar(&words),
+        "matters" => station::matters(&words),
         "voice" => station::voice(&words),
         "hang" => session::hang(&words),
         "screenshot" => session::screenshot(&words),

@@ -187,6 +187,20 @@ pub(super) fn voice(words: &[String]) -> Result<Command, String> {
     Ok(Command::Voice(command))
 }
 
+/// `matters load VERSION APPROVER`.
+pub(super) fn matters(words: &[String]) -> Result<Command, String> {
+    const USAGE: &str = "usage: matters load VERSION APPROVER";
+    match words {
+        [_, load, version, approver @ ..] if load == "load" && !approver.is_empty() => {
+            Ok(Command::MattersLoad {
+                version: version.parse().map_err(|_| USAGE.to_string())?,
+                approver: approver.join(" "),
+            })
+        }
+        _ => Err(USAGE.into()),
+    }
+}
+
 /// `calendar reload`.
 pub(super) fn calendar(words: &[String]) -> Result<Command, String> {
     if words.len() == 2 && words[1] == "reload" {

@@ -222,6 +222,14 @@ fn plain_and_json_forms_mean_the_same() {
             Command::CalendarReload,
         ),
         (
+            "matters load 3 \"王 站长\"",
+            r#"{"cmd":"matters","version":3,"approver":"王 站长"}"#,
+            Command::MattersLoad {
+                version: 3,
+                approver: "王 站长".into(),
+            },
+        ),
+        (
             "voice repeat 2",
             r#"{"cmd":"voice","action":"repeat","window":2}"#,
             Command::Voice(VoiceCommand::Repeat { window: 2 }),
@@ -264,11 +272,11 @@ fn malformed_commands_say_what_was_expected() {
     let table = [
         (
             "",
-            "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, wait, hang, quit",
+            "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
         ),
         (
             "dance",
-            "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, wait, hang, quit",
+            "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
         ),
         ("key 1", "usage: key WINDOW call|recall|skip|complete"),
         ("hang screen 2s", "usage: hang ui DURATION (such as 20s)"),
@@ -279,6 +287,9 @@ fn malformed_commands_say_what_was_expected() {
             "`dance` is not a keypad key; use call, recall, skip or complete",
         ),
         ("rate 1 9", "`9` is not a rating level 1–5"),
+        ("matters load", "usage: matters load VERSION APPROVER"),
+        ("matters load x 王", "usage: matters load VERSION APPROVER"),
+        ("matters load 3", "usage: matters load VERSION APPROVER"),
         ("edge 5 sideways", "`sideways` is not down or up"),
         (
             "tap",
@@ -312,7 +323,7 @@ fn malformed_commands_say_what_was_expected() {
         (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
         (
             r#"{"cmd":"fly"}"#,
-            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, wait, hang, quit",
+            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
         ),
     ];
     for (line, message) in table {
@@ -371,6 +382,6 @@ fn scenarios_have_timing_comments_and_located_errors() {
     );
     assert_eq!(
         parse_scenario("visit.txt", "tapp category-A\n"),
-        Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, wait, hang, quit".into())
+        Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit".into())
     );
 }

@@ -674,6 +674,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
                 "pages": lobby.get_guide_pages(),
                 "total": lobby.get_guide_total(),
                 "matter": if screen == "guide_matter" { lobby.get_guide_matter().id.to_string() } else { String::new() },
+                "name": if screen == "guide_matter" { lobby.get_guide_matter().name.to_string() } else { String::new() },
                 "materials": lobby.get_guide_matter().materials.row_count(),
                 "print": lobby.get_guide_print(),
             })

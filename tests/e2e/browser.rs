@@ -247,3 +247,64 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_exports_and_locks_out_wro
     assert_eq!(entries.last().unwrap()["actor"]["id"], "0001");
     assert!(station.quit().success());
 }
+
+/// The window's written notice of missing materials from the console in
+/// Chromium: choose the matter, tick what is missing, print; the paper on
+/// the virtual printer says exactly that, and the page lists the notice.
+#[test]
+fn the_console_in_chromium_gives_a_written_notice_of_missing_materials() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_staff(data, "0101", "王芳", "staff", "2468");
+    let mut station = Station::start(data, &[]);
+    let base = station.console.clone().expect("the console runs");
+    station.take_ticket('B');
+    let driver = driver();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let c = browser(&driver).await;
+        sign_in(&c, &base, "0101", "2468").await;
+        c.goto(&format!("{base}/window?w=2")).await.unwrap();
+        click(&c, "button[value=call]").await;
+        settled(&c, "p.msg").await;
+        // Choose the matter from the list.
+        c.find(Locator::Css("select[name=matter]"))
+            .await
+            .unwrap()
+            .select_by_value("dibao")
+            .await
+            .unwrap();
+        click(&c, "form[action='/window']:has(select[name=matter]) button").await;
+        settled(&c, "form[action='/matters/notice']").await;
+        for i in ["0", "4"] {
+            click(
+                &c,
+                &format!("form[action='/matters/notice'] input[name=missing][value='{i}']"),
+            )
+            .await;
+        }
+        shot(&c, "console-notice.png").await;
+        click(&c, "form[action='/matters/notice'] button").await;
+        let page = settled(&c, "a[href='/notices/BZ20261130-001.html']").await;
+        assert!(page.contains("已完成 Done"), "{page}");
+        assert!(page.contains("BZ20261130-001"), "{page}");
+        c.close().await.unwrap();
+    });
+    station.ok("settle");
+    let paper: String = std::fs::read_to_string(station.jobs().join("job-0002.txt"))
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(paper.contains("补正材料一次性告知书"), "{paper}");
+    assert!(paper.contains("BZ20261130-001"), "{paper}");
+    assert!(
+        paper.contains("□1.户口簿") || paper.contains("□1.家庭成员"),
+        "{paper}"
+    );
+    assert!(paper.contains("□2."), "{paper}");
+    assert!(!paper.contains("□3."), "two ticked, two listed: {paper}");
+}

@@ -75,7 +75,7 @@ impl Client {
     }
 
     /// The CSRF token of the page at `path`.
-    fn csrf(&self, path: &str) -> String {
+    pub(crate) fn csrf(&self, path: &str) -> String {
         let body = self.get(path).body;
         let at = body
             .find("name=\"csrf\" value=\"")

@@ -19,6 +19,7 @@ mod evaluator;
 mod fleet;
 mod fleet_tls;
 mod journal;
+mod matters;
 mod package;
 mod printer;
 mod safety;

@@ -118,7 +118,8 @@ pub fn missing_notice(facts: &MissingFacts, station: &StationInfo) -> Document {
     let mut blocks = header(station, Locale::Zh);
     let left = Style::BODY.left();
     blocks.extend([
-        Block::Text("补正材料一次性告知书".into(), Style::BODY.size(2).bold()),
+        Block::Text("补正材料".into(), Style::BODY.size(2).bold()),
+        Block::Text("一次性告知书".into(), Style::BODY.size(2).bold()),
         Block::Text("Notice of missing materials".into(), Style::BODY),
         Block::Gap,
         Block::Text(facts.notice_no.clone(), Style::BODY.size(2).bold()),

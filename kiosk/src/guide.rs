@@ -50,6 +50,7 @@ pub struct MatterPage {
     pub flags: String,
     pub materials: Vec<MaterialLine>,
     pub conditions: Vec<String>,
+    pub steps: Vec<String>,
     pub questions: Vec<(String, String)>,
 }
 
@@ -227,14 +228,14 @@ fn matter_page(m: &Matter, english: bool) -> MatterPage {
     let mut flags = Vec::new();
     if m.proxy {
         flags.push(if english {
-            "our agent can take it for you"
+            "Our agent can take it for you"
         } else {
             "可由代办员代办"
         });
     }
     if m.in_person {
         flags.push(if english {
-            "come in person"
+            "Come in person"
         } else {
             "须本人到场"
         });
@@ -253,7 +254,7 @@ fn matter_page(m: &Matter, english: bool) -> MatterPage {
             (None, _) => String::new(),
         },
         windows: if english {
-            format!("window {windows}")
+            windows
         } else {
             format!("{windows} 号窗口")
         },
@@ -287,6 +288,11 @@ fn matter_page(m: &Matter, english: bool) -> MatterPage {
             .conditions
             .iter()
             .map(|c| c.shown(english).to_string())
+            .collect(),
+        steps: m
+            .steps
+            .iter()
+            .map(|s| s.shown(english).to_string())
             .collect(),
         questions: m
             .questions

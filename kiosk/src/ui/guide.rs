@@ -92,6 +92,7 @@ fn apply(lobby: &Lobby<'_>, view: &GuideView, columns: usize, rows: usize) {
                     .collect(),
             ),
             conditions: model(m.conditions.iter().map(|c| c.clone().into()).collect()),
+            steps: model(m.steps.iter().map(|c| c.clone().into()).collect()),
             questions: model(
                 m.questions
                     .iter()

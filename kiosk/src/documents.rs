@@ -653,6 +653,10 @@ pub struct DaySlipFacts {
     pub no_show: u32,
     pub unserved: u32,
     pub back_entered: u32,
+    /// Matters recorded at the windows (办件), and the written notices of
+    /// missing materials among them.
+    pub matters: u32,
+    pub notices: u32,
     pub ratings: u32,
     /// Share of ratings 4 and 5, in percent.
     pub satisfaction: Option<f64>,
@@ -678,10 +682,17 @@ pub fn day_slip(facts: &DaySlipFacts, station: &StationInfo) -> Document {
         Block::Text("Day closing slip".into(), Style::BODY),
         Block::Text(facts.day.clone(), Style::BODY.size(2)),
         Block::Gap,
-        Block::Text(format!("取号 Issued: {}", facts.issued), left),
-        Block::Text(format!("办结 Served: {}", facts.served), left),
+        Block::Text(format!("取号 Tickets: {}", facts.issued), left),
+        Block::Text(format!("接待完毕 Served: {}", facts.served), left),
         Block::Text(format!("过号 No-show: {}", facts.no_show), left),
-        Block::Text(format!("未办 Unserved: {}", facts.unserved), left),
+        Block::Text(format!("未接待 Unserved: {}", facts.unserved), left),
+        Block::Text(
+            format!(
+                "办件 Matters: {} (补正告知 notices {})",
+                facts.matters, facts.notices
+            ),
+            left,
+        ),
         Block::Text(format!("补录 Back-entered: {}", facts.back_entered), left),
         Block::Text(format!("评价 Ratings: {}", facts.ratings), left),
         Block::Text(format!("满意率 Satisfied: {satisfaction}"), left),
@@ -837,6 +848,8 @@ fn sample_day_slip() -> DaySlipFacts {
         no_show: 4,
         unserved: 3,
         back_entered: 2,
+        matters: 64,
+        notices: 5,
         ratings: 61,
         satisfaction: Some(93.4),
         cases_opened: 2,

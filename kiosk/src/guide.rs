@@ -70,7 +70,7 @@ pub struct GuideView {
 }
 
 /// The guide's state.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Guide {
     matters: Arc<Matters>,
     category: Option<CategoryId>,
@@ -79,6 +79,13 @@ pub struct Guide {
     page: usize,
     per_page: usize,
     open: Option<String>,
+}
+
+impl Default for Guide {
+    /// The guide before it is first opened: no matters, one a page.
+    fn default() -> Self {
+        Guide::new(Arc::default(), 1)
+    }
 }
 
 impl Guide {
@@ -323,6 +330,22 @@ mod tests {
             )
             .unwrap(),
         )
+    }
+
+    #[test]
+    fn a_guide_never_opened_shows_nothing_and_takes_every_touch() {
+        // The language switch shows the guide again even before it was
+        // opened (this once divided by zero).
+        let mut g = Guide::default();
+        assert_eq!(g.view(true).items, []);
+        g.set_per_page(0);
+        g.turn(true);
+        g.key("a");
+        g.category("A");
+        g.open("dibao");
+        let v = g.view(false);
+        assert_eq!((v.page, v.pages, v.total), (0, 1, 0));
+        assert!(v.matter.is_none());
     }
 
     #[test]

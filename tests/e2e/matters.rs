@@ -55,6 +55,8 @@ fn the_lobby_guide_finds_a_matter_prints_what_to_bring_and_takes_a_ticket_for_it
     let dir = tempfile::tempdir().unwrap();
     let mut station = Station::start(dir.path(), &[]);
     let catalog = sample();
+    // The language switch redraws the guide, even before it was opened.
+    tap(&mut station, &["language", "language"]);
 
     tap(&mut station, &["guide"]);
     assert_eq!(station.screen()["screen"], "guide");

@@ -207,7 +207,7 @@ pub fn today_live(
         }
         @if let Some(f) = figures {
             table {
-                tr { th { "取号 Issued" } th { "办结 Served" } th { "过号 No-show" } th { "等候中 Waiting" } th { "平均等候 Mean wait" } th { "90% 等候 p90 wait" } th { "平均办理 Service" } th { "补录 Back-entered" } }
+                tr { th { "取号 Tickets" } th { "接待完毕 Served" } th { "过号 No-show" } th { "等候中 Waiting" } th { "平均等候 Mean wait" } th { "90% 等候 p90 wait" } th { "平均接待 Service" } th { "补录 Back-entered" } }
                 tr {
                     td { (f.issued) } td { (f.served) } td { (f.no_show) } td { (f.unserved) }
                     td { (minutes(f.wait_mean)) } td { (minutes(f.wait_p90)) } td { (minutes(f.service_mean)) }

@@ -161,6 +161,7 @@ pub fn examine(places: &Places) -> Vec<Check> {
         ),
     ));
     checks.push(console(&config.console));
+    checks.push(matters(&config, &places.data));
     checks.push(disk(&places.data));
     checks.extend(database(&places.data.join("kiosk.db")));
     checks.push(last_backup(&places.data, jiff::Timestamp::now()));
@@ -184,6 +185,35 @@ pub fn examine(places: &Places) -> Vec<Check> {
     checks.extend(groups(&config, &own_groups()));
     checks.push(touch_rule(board, &places.udev_rules));
     checks
+}
+
+/// The matter catalog in force: the newest installed version that reads, a
+/// newer one that does not (and is skipped), or the built-in sample still.
+pub fn matters(config: &Config, data: &Path) -> Check {
+    let dir = crate::data::matters_dir(data);
+    let (book, problems) = crate::matters::Book::open(Some(&dir), &config.catalog);
+    let m = book.current();
+    if let Some(p) = problems.first() {
+        return Check::warn(
+            "matters",
+            p.clone(),
+            "correct the file and install it again with `kiosk matters load FILE --approver NAME` (versions are never edited in place)",
+        );
+    }
+    if m.sample {
+        return Check::warn(
+            "matters",
+            format!(
+                "the built-in sample catalog ({} matters) is in force, not the station's approved list",
+                m.matters.len()
+            ),
+            "write the township's approved list as matters.toml (docs/matters.md) and install it with `kiosk matters load FILE --approver NAME`",
+        );
+    }
+    Check::ok(
+        "matters",
+        format!("version {}: {} matters", m.version, m.matters.len()),
+    )
 }
 
 /// The staff console: where it listens, whether PINs would cross the

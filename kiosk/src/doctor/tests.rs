@@ -223,3 +223,23 @@ fn the_console_check_warns_of_pins_in_clear_and_gives_the_certificates_fingerpri
         "{check}"
     );
 }
+
+#[test]
+fn the_matter_catalog_check_names_the_sample_and_a_version_that_does_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::builtin().unwrap();
+    let check = matters(&config, dir.path());
+    assert_eq!(check.verdict, Verdict::Warn);
+    assert!(check.detail.contains("sample"), "{check}");
+    assert!(check.fix.unwrap().contains("kiosk matters load"));
+    let installed = crate::data::matters_dir(dir.path());
+    let text = crate::config::SAMPLE_MATTERS.replace("sample = true", "sample = false");
+    crate::matters::install(&installed, &text).unwrap();
+    let check = matters(&config, dir.path());
+    assert_eq!(check.verdict, Verdict::Ok, "{check}");
+    assert!(check.detail.starts_with("version 1:"), "{check}");
+    crate::matters::install(&installed, "[catalog]\n[[matter]]\nid = \"x\"\n").unwrap();
+    let check = matters(&config, dir.path());
+    assert_eq!(check.verdict, Verdict::Warn);
+    assert!(check.detail.contains("0002.toml"), "{check}");
+}

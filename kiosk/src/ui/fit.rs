@@ -141,7 +141,7 @@ fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
         printer_ok: false,
         summary: [
             "取号 Tickets issued",
-            "办结 Served",
+            "接待完毕 Served",
             "等候中 Waiting",
             "过号 No-show",
             "评价 Ratings",

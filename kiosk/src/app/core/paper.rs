@@ -109,6 +109,8 @@ impl Core {
             no_show: total.no_show,
             unserved: total.unserved,
             back_entered: total.back_entered,
+            matters: slip.report.matters.total.handled,
+            notices: slip.report.matters.notices,
             ratings: slip.report.ratings.total,
             satisfaction: slip.report.ratings.satisfaction,
             cases_opened: slip.report.cases.opened,

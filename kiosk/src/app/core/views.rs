@@ -175,7 +175,7 @@ impl Core {
         };
         vec![
             row("取号 Tickets issued", tickets.len().to_string()),
-            row("办结 Served", count("completed").to_string()),
+            row("接待完毕 Served", count("completed").to_string()),
             row("等候中 Waiting", count("waiting").to_string()),
             row("过号 No-show", count("skipped").to_string()),
             row("评价 Ratings", rated.to_string()),

@@ -770,6 +770,10 @@ fn wire_callbacks(
         )));
     });
     let events = tx.clone();
+    ui::notice::wire_staff_notice(window, matters.clone(), move |action| {
+        let _ = events.send(Event::Staff(StaffEvent::StaffAction(action)));
+    });
+    let events = tx.clone();
     ui::guide::wire_guide(window, matters, move |request| {
         let event = match request {
             ui::guide::GuideRequest::Print { matter, english } => {

@@ -86,6 +86,15 @@ pub enum StaffAction {
     VoiceRepeat(u8),
     /// Stop the announcement playing.
     VoiceStop,
+    /// The written notice of missing materials for a matter of the catalog
+    /// version named, at a window: the materials missing by their place in
+    /// the matter's list.
+    Notice {
+        window: u8,
+        matter: String,
+        version: u32,
+        missing: Vec<usize>,
+    },
     /// A matter handled by hand during an outage (补录): today's business
     /// day or the day before, its start in minutes after midnight, and how
     /// long it took.

@@ -690,6 +690,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
 mod fit;
 pub mod guide;
 pub mod headless;
+pub mod notice;
 
 #[cfg(test)]
 mod tests {

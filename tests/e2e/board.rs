@@ -228,6 +228,7 @@ fn the_doctor_reads_a_running_station_through_its_control_socket() {
     );
     assert!(line(&lines, "FAIL  printer").contains("paper"), "{all}");
     assert!(all.contains("ok    zone       panic: normal"), "{all}");
+    assert!(line(&lines, "WARN  matters").contains("sample"), "{all}");
     assert!(
         line(&lines, "skip  clock").contains("simulated clock"),
         "{all}"

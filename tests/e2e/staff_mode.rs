@@ -225,3 +225,66 @@ fn staff_mode_changes_paper_reprints_shows_today_and_back_enters() {
     assert_eq!(back["body"]["started"], "2026-11-30T00:00:00Z");
     assert!(!serde_json::to_string(&all).unwrap().contains("2468"));
 }
+
+/// Staff mode's written notice of missing materials: window, category,
+/// matter, what is missing ticked across two pages; the paper says exactly
+/// that and the journal has it under the member.
+#[test]
+fn staff_mode_prints_the_written_notice_of_missing_materials() {
+    let dir = tempfile::tempdir().unwrap();
+    add_staff(dir.path(), "0101", "王芳", "staff", "2468");
+    let mut station = Station::start(dir.path(), &[]);
+    assert_eq!(station.take_ticket('B'), "B001");
+    station.ok("key 2 call");
+    station.ok("settle");
+    for _ in 0..5 {
+        station.ok("tap staff-entry");
+    }
+    pad(&mut station, "0101");
+    pad(&mut station, "2468");
+    assert_eq!(station.screen()["screen"], "staff");
+    taps(
+        &mut station,
+        &[
+            "staff-tab-notice",
+            "notice-window-2",
+            "notice-cat-B",
+            "notice-item-dibao",
+            "notice-item-1",
+            "notice-later",
+            "notice-item-8",
+        ],
+    );
+    if let Some(d) = std::env::var_os("KIOSK_STAFF_SHOTS") {
+        station.ok("screenshot staff-notice-800x480.png");
+        let name = "staff-notice-800x480.png";
+        std::fs::copy(dir.path().join(name), std::path::Path::new(&d).join(name)).unwrap();
+    }
+    station.ok("tap notice-print");
+    station.ok("settle");
+    assert!(
+        staff(&mut station)["message"]
+            .as_str()
+            .unwrap()
+            .contains("最低生活保障申请"),
+        "{}",
+        staff(&mut station)
+    );
+    let (jobs, text) = printed(&mut station);
+    assert_eq!(jobs, 2);
+    let text: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(text.contains("BZ20261130-001"), "{text}");
+    assert!(text.contains("□1.户口簿"), "{text}");
+    assert!(text.contains("□2.疾病诊断证明或病历"), "{text}");
+    assert!(!text.contains("□3."), "{text}");
+    assert!(station.quit().success());
+    let all = journal(dir.path(), &[]);
+    let notice = all.iter().find(|e| e["kind"] == "notice_given").unwrap();
+    assert_eq!(
+        notice["actor"],
+        serde_json::json!({"by": "staff", "id": "0101"})
+    );
+    assert_eq!(notice["ticket"], "B001", "the window's ticket: {notice}");
+    let handled = all.iter().find(|e| e["kind"] == "matter_handled").unwrap();
+    assert_eq!(handled["body"]["outcome"], "notice");
+}

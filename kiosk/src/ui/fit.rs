@@ -222,6 +222,31 @@ fn states() -> Vec<State> {
         lobby.invoke_guide_start();
         lobby
     }
+    /// Staff mode's notice page on a category's matters, or on the longest
+    /// matter's materials with some ticked.
+    fn notice(w: &KioskWindow, materials: bool) {
+        let catalog =
+            crate::config::parse_catalog("catalog.toml", crate::config::DEFAULT_CATALOG).unwrap();
+        let lobby = w.global::<Lobby>();
+        lobby.set_notice_window(6);
+        if materials {
+            let m =
+                crate::config::parse_matters("long.toml", &long_matters(), &catalog, 0).unwrap();
+            super::notice::wire_staff_notice(w, crate::matters::Book::of(m, &catalog), |_| {});
+            lobby.invoke_notice_choose_category("A".into());
+            lobby.invoke_notice_choose_matter("long-0".into());
+            for i in ["0", "2", "5"] {
+                lobby.invoke_notice_toggle(i.into());
+            }
+        } else {
+            super::notice::wire_staff_notice(
+                w,
+                crate::matters::Book::of(crate::matters::sample(&catalog), &catalog),
+                |_| {},
+            );
+            lobby.invoke_notice_choose_category("B".into());
+        }
+    }
     fn staff(w: &KioskWindow, tab: i32) {
         let lobby = w.global::<Lobby>();
         lobby.set_staff_name("欧阳文华 Ouyang Wenhua (0101010101010101)".into());
@@ -556,6 +581,39 @@ fn states() -> Vec<State> {
                 "staff-voice-stop",
                 "staff-voice-repeat-1",
                 "staff-voice-repeat-6",
+            ],
+        },
+        State {
+            name: "staff: notice, the matters of a category",
+            set: |w| {
+                notice(w, false);
+                staff(w, 6);
+            },
+            shows: &[
+                "staff-tab-notice",
+                "notice-window-1",
+                "notice-window-6",
+                "notice-cat-A",
+                "notice-cat-F",
+                "notice-item-dibao",
+                "notice-earlier",
+                "notice-later",
+                "notice-print",
+            ],
+        },
+        State {
+            name: "staff: notice, the longest materials ticked",
+            set: |w| {
+                notice(w, true);
+                staff(w, 6);
+            },
+            shows: &[
+                "notice-window-6",
+                "notice-other",
+                "notice-item-0",
+                "notice-item-5",
+                "notice-later",
+                "notice-print",
             ],
         },
         State {

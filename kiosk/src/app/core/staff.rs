@@ -342,6 +342,37 @@ impl Core {
                     format!("已补打 {ticket} · {ticket} printed again"),
                 )
             }
+            StaffAction::Notice {
+                window,
+                matter,
+                version,
+                missing,
+            } => {
+                let window = WindowNo::new(window)
+                    .ok_or_else(|| "请选择窗口 Choose a window".to_string())?;
+                let book = self.matters.version(version)?;
+                let m = crate::domain::MatterId::parse(&matter)
+                    .and_then(|id| book.get(&id))
+                    .ok_or_else(|| "请选择事项 Choose a matter".to_string())?;
+                let names = missing
+                    .iter()
+                    .filter_map(|i| m.materials.get(*i))
+                    .map(|x| format!("{}（{}）", x.name.zh, x.form_zh()))
+                    .collect();
+                (
+                    Command::GiveNotice {
+                        window,
+                        ticket: None,
+                        matter: m.reference(version),
+                        missing: names,
+                        return_days: book.return_days,
+                    },
+                    format!(
+                        "已打印补正告知书 · The notice is printing: {} · 窗口 window {window}",
+                        m.name.zh
+                    ),
+                )
+            }
             StaffAction::BackEntry {
                 category,
                 window,

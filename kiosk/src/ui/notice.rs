@@ -157,11 +157,14 @@ fn show(window: &KioskWindow, form: &NoticeForm) {
     ))));
 }
 
+/// A touch's change to the form, with the callback's argument.
+type Change = Rc<dyn Fn(&mut NoticeForm, &str)>;
+
 /// Wires the notice page; `send` takes the staff action that prints it.
 pub fn wire_staff_notice(window: &KioskWindow, book: Book, send: impl Fn(StaffAction) + 'static) {
     let form = Rc::new(RefCell::new(NoticeForm::default()));
     let lobby = window.global::<Lobby>();
-    let on = |change: Rc<dyn Fn(&mut NoticeForm, &str)>| {
+    let on = |change: Change| {
         let form = Rc::clone(&form);
         let weak = window.as_weak();
         move |arg: slint::SharedString| {

@@ -289,3 +289,64 @@ fn the_guide_print_and_a_catalog_install_are_journaled() {
     let d = run.go(install("王站长")).unwrap();
     assert_eq!(Run::kinds(&d), ["matters_installed"]);
 }
+
+#[test]
+fn every_matter_fact_reads_back_from_its_json() {
+    // The store keeps facts as JSON and a restart reads them back: each new
+    // kind must survive the trip.
+    let mut run = Run::strict();
+    run.issue(a(), false);
+    run.call(1);
+    run.go(Command::IssueFor {
+        category: a(),
+        priority: true,
+        matter: pension(),
+    })
+    .unwrap();
+    run.go(Command::PrintGuide {
+        matter: allowance(),
+    })
+    .unwrap();
+    notice(&mut run, pension(), &["户口簿"]).unwrap();
+    for outcome in [
+        Outcome::Accepted {
+            promised: date("2026-12-20"),
+        },
+        Outcome::Refused {
+            reason: "不符合条件".into(),
+        },
+    ] {
+        run.go(Command::RecordMatter {
+            window: w(1),
+            ticket: None,
+            matter: MatterRef {
+                id: MatterId::parse(&format!("m-{}", outcome.word())).unwrap(),
+                ..allowance()
+            },
+            outcome,
+        })
+        .unwrap();
+    }
+    run.go(Command::NoteMatters {
+        version: 2,
+        approver: "王站长".into(),
+        matters: 3,
+        sha256: "00".repeat(32),
+    })
+    .unwrap();
+    let mut kinds = std::collections::BTreeSet::new();
+    for record in &run.journal {
+        let json = serde_json::to_string(&record.fact).unwrap();
+        let back: Fact = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+        assert_eq!(back, record.fact, "{json}");
+        kinds.insert(record.fact.kind());
+    }
+    for kind in [
+        "guide_printed",
+        "matter_handled",
+        "notice_given",
+        "matters_installed",
+    ] {
+        assert!(kinds.contains(kind), "{kind} not covered: {kinds:?}");
+    }
+}

@@ -45,6 +45,8 @@ fn shown() -> BTreeSet<char> {
         include_str!("../ui/complaint.slint"),
         include_str!("../ui/guide.slint"),
         include_str!("../ui/staff.slint"),
+        include_str!("../ui/notice.slint"),
+        include_str!("../ui/choices.slint"),
         include_str!("form.rs"),
         include_str!("ui.rs"),
         include_str!("../ui/translations/en/LC_MESSAGES/kiosk.po"),

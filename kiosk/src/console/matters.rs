@@ -142,10 +142,42 @@ fn back(window: &str, matter: &str, done: &str) -> String {
 }
 
 /// `POST /matters/outcome`.
-pub(super) async fn outcome(
+pub(super) async fn outcome(st: State<Shared>, headers: HeaderMap, body: String) -> Response {
+    post(st, headers, body, |form, book| {
+        let m = form.matter(book)?;
+        Ok(Command::RecordMatter {
+            window: form.window()?,
+            ticket: form.ticket()?,
+            matter: m.reference(book.version),
+            outcome: form.outcome()?,
+        })
+    })
+    .await
+}
+
+/// `POST /matters/notice`: the written notice, printed at the kiosk.
+pub(super) async fn notice(st: State<Shared>, headers: HeaderMap, body: String) -> Response {
+    post(st, headers, body, |form, book| {
+        let m = form.matter(book)?;
+        Ok(Command::GiveNotice {
+            window: form.window()?,
+            ticket: form.ticket()?,
+            matter: m.reference(book.version),
+            missing: form.missing(m)?,
+            return_days: form.days(book)?,
+        })
+    })
+    .await
+}
+
+/// A matters form posted: signed in, its CSRF token, the command it asks
+/// for (on the catalog in force), then back to the window page with the
+/// outcome.
+async fn post(
     State(st): State<Shared>,
     headers: HeaderMap,
     body: String,
+    command: impl FnOnce(&MatterForm, &Matters) -> Result<Command, &'static str>,
 ) -> Response {
     let session = signed_in!(st, headers);
     let form = match parse_form(&body) {
@@ -156,48 +188,8 @@ pub(super) async fn outcome(
         return r;
     }
     let book = st.matters.current();
-    let command = (|| -> Result<Command, &'static str> {
-        let m = form.matter(&book)?;
-        Ok(Command::RecordMatter {
-            window: form.window()?,
-            ticket: form.ticket()?,
-            matter: m.reference(book.version),
-            outcome: form.outcome()?,
-        })
-    })();
     let (w, m) = (form.w.trim().to_string(), form.matter.trim().to_string());
-    match command {
-        Ok(c) => {
-            let result = st.command(c, &session.staff).await;
-            after(&session, result, |done| back(&w, &m, done))
-        }
-        Err(why) => Redirect::to(&back(&w, &m, why)).into_response(),
-    }
-}
-
-/// `POST /matters/notice`: the written notice, printed at the kiosk.
-pub(super) async fn notice(State(st): State<Shared>, headers: HeaderMap, body: String) -> Response {
-    let session = signed_in!(st, headers);
-    let form = match parse_form(&body) {
-        Ok(f) => f,
-        Err(why) => return refused(StatusCode::BAD_REQUEST, Some(&session), &why),
-    };
-    if let Some(r) = csrf_refused(&session, &form.csrf) {
-        return r;
-    }
-    let book = st.matters.current();
-    let command = (|| -> Result<Command, &'static str> {
-        let m = form.matter(&book)?;
-        Ok(Command::GiveNotice {
-            window: form.window()?,
-            ticket: form.ticket()?,
-            matter: m.reference(book.version),
-            missing: form.missing(m)?,
-            return_days: form.days(&book)?,
-        })
-    })();
-    let (w, m) = (form.w.trim().to_string(), form.matter.trim().to_string());
-    match command {
+    match command(&form, &book) {
         Ok(c) => {
             let result = st.command(c, &session.staff).await;
             after(&session, result, |done| back(&w, &m, done))

@@ -68,14 +68,15 @@ impl Book {
         Ok(matters)
     }
 
-    /// Any version, for a record made under it: 0 is the sample.
+    /// Any version, for a record made under it: 0 is the sample. The one
+    /// in force is not read again.
     pub fn version(&self, version: u32) -> Result<Matters, String> {
-        if version == 0 {
-            return Ok(sample(&self.catalog));
-        }
         let current = self.current();
         if current.version == version {
             return Ok((*current).clone());
+        }
+        if version == 0 {
+            return Ok(sample(&self.catalog));
         }
         let dir = self
             .dir

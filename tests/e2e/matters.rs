@@ -102,9 +102,11 @@ fn the_lobby_guide_finds_a_matter_prints_what_to_bring_and_takes_a_ticket_for_it
         .unwrap();
     assert_eq!(g["matter"], "pension-enrol");
     assert_eq!(g["materials"], pension.materials.len());
-    tap(&mut station, &["guide-print"]);
+    // A second tap while it prints is not a second paper.
+    tap(&mut station, &["guide-print", "guide-print"]);
     station.ok("settle");
     assert_eq!(guide(&mut station)["print"], 2, "printed");
+    assert!(!station.jobs().join("job-0002.txt").exists(), "one paper");
     let paper = job(&station.jobs(), 1);
     assert!(paper.contains("一次性告知单"), "{paper}");
     assert!(paper.contains(&flat(&pension.name.zh)), "{paper}");

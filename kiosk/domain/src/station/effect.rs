@@ -265,6 +265,8 @@ pub enum Rejection {
     PromisedInPast(Date),
     #[error("tick at least one missing material")]
     NothingMissing,
+    #[error("{0} missing materials are more than one notice lists (at most 40)")]
+    TooManyMissing(usize),
     #[error("the citizen needs 1 to 60 working days to bring the materials, not {0}")]
     ReturnDays(u32),
     #[error("{ticket} was not called to window {window} today")]

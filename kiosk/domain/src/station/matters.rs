@@ -12,6 +12,8 @@ use crate::ticket::{TicketCode, TicketState};
 
 /// Longest reason for refusing a matter (不予受理), in characters.
 pub const MAX_REASON: usize = 200;
+/// Most materials one notice lists (a matter's materials and a few more).
+pub const MAX_MISSING: usize = crate::matter::MAX_MATERIALS + 10;
 /// Most working days a citizen may be given to bring missing materials.
 pub const MAX_RETURN_DAYS: u32 = 60;
 
@@ -103,6 +105,9 @@ impl Scratch {
                     .collect();
                 if missing.is_empty() {
                     return Err(Rejection::NothingMissing);
+                }
+                if missing.len() > MAX_MISSING {
+                    return Err(Rejection::TooManyMissing(missing.len()));
                 }
                 if !(1..=MAX_RETURN_DAYS).contains(return_days) {
                     return Err(Rejection::ReturnDays(*return_days));

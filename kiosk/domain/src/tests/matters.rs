@@ -261,6 +261,12 @@ fn a_notice_needs_something_missing_and_a_sensible_return_time() {
             Err(Rejection::ReturnDays(days))
         );
     }
+    let many: Vec<String> = (0..41).map(|i| format!("材料{i}")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    assert_eq!(
+        notice(&mut run, pension(), &many),
+        Err(Rejection::TooManyMissing(41))
+    );
     assert!(matches!(
         run.go(Command::GiveNotice {
             window: w(9),

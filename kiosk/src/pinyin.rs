@@ -195,75 +195,79 @@ impl Pinyin {
     }
 }
 
-impl Pinyin {
-    /// How each text reads, one syllable a character (the matter guide's
-    /// search): the longest words of the dictionary first, each in its most
-    /// frequent reading, so that 银行 reads `yin hang` and 行走 `xing zou`.
-    /// ASCII letters and digits are their own lower-case pieces; other
-    /// characters the dictionary lacks, and punctuation, are left out. One
-    /// pass over the dictionary for all the texts.
-    pub fn readings(&self, texts: &[&str]) -> Vec<Vec<String>> {
-        const LONGEST: usize = 4;
-        // Every piece of up to four characters the texts hold.
-        let mut wanted: HashMap<&str, Option<(u32, u32)>> = HashMap::new();
-        for text in texts {
-            let ends: Vec<usize> = text
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain([text.len()])
-                .collect();
-            for (a, &start) in ends.iter().enumerate() {
-                for &end in ends.iter().skip(a + 1).take(LONGEST) {
-                    wanted.insert(&text[start..end], None);
-                }
+/// How each text reads, one syllable a character (the matter guide's
+/// search): the longest words of the dictionary first, each in its most
+/// frequent reading, so that 银行 reads `yin hang` and 行走 `xing zou`.
+/// ASCII letters and digits are their own lower-case pieces; other
+/// characters the dictionary lacks, and punctuation, are left out.
+///
+/// One pass over the dictionary's text for all the texts, without building
+/// its index: a station reading its matter catalog at start does not pay
+/// the 8 MB the complaint box's keyboard needs.
+pub fn readings(texts: &[&str]) -> Vec<Vec<String>> {
+    const LONGEST: usize = 4;
+    // Every piece of up to four characters the texts hold, with the
+    // heaviest reading found: (weight, syllables).
+    let mut wanted: HashMap<&str, Option<(u32, &'static str)>> = HashMap::new();
+    for text in texts {
+        let ends: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        for (a, &start) in ends.iter().enumerate() {
+            for &end in ends.iter().skip(a + 1).take(LONGEST) {
+                wanted.insert(&text[start..end], None);
             }
         }
-        for (i, e) in self.entries.iter().enumerate() {
-            if let Some(best) = wanted.get_mut(e.text.as_str())
-                && best.is_none_or(|(w, _)| e.weight > w)
-            {
-                *best = Some((e.weight, i as u32));
-            }
-        }
-        texts
-            .iter()
-            .map(|text| {
-                let chars: Vec<(usize, char)> = text.char_indices().collect();
-                let mut out = Vec::new();
-                let mut i = 0;
-                while i < chars.len() {
-                    let (start, c) = chars[i];
-                    if c.is_ascii_alphanumeric() {
-                        let mut piece = String::new();
-                        while i < chars.len() && chars[i].1.is_ascii_alphanumeric() {
-                            piece.push(chars[i].1.to_ascii_lowercase());
-                            i += 1;
-                        }
-                        out.push(piece);
-                        continue;
-                    }
-                    let found = (1..=LONGEST.min(chars.len() - i)).rev().find_map(|n| {
-                        let end = chars.get(i + n).map_or(text.len(), |(e, _)| *e);
-                        let (_, entry) = wanted.get(&text[start..end]).copied().flatten()?;
-                        let e = &self.entries[entry as usize];
-                        (e.syllables.len() == n).then_some((n, e))
-                    });
-                    match found {
-                        Some((n, e)) => {
-                            out.extend(
-                                e.syllables
-                                    .iter()
-                                    .map(|s| self.syllables[usize::from(*s)].clone()),
-                            );
-                            i += n;
-                        }
-                        None => i += 1,
-                    }
-                }
-                out
-            })
-            .collect()
     }
+    for line in DATA.lines() {
+        let mut fields = line.split('\t');
+        let (Some(text), Some(syllables), Some(weight)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        if let Some(best) = wanted.get_mut(text) {
+            let weight: u32 = weight.parse().unwrap_or(0);
+            if best.is_none_or(|(w, _)| weight > w) {
+                *best = Some((weight, syllables));
+            }
+        }
+    }
+    texts
+        .iter()
+        .map(|text| {
+            let chars: Vec<(usize, char)> = text.char_indices().collect();
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < chars.len() {
+                let (start, c) = chars[i];
+                if c.is_ascii_alphanumeric() {
+                    let mut piece = String::new();
+                    while i < chars.len() && chars[i].1.is_ascii_alphanumeric() {
+                        piece.push(chars[i].1.to_ascii_lowercase());
+                        i += 1;
+                    }
+                    out.push(piece);
+                    continue;
+                }
+                let found = (1..=LONGEST.min(chars.len() - i)).rev().find_map(|n| {
+                    let end = chars.get(i + n).map_or(text.len(), |(e, _)| *e);
+                    let (_, syllables) = wanted.get(&text[start..end]).copied().flatten()?;
+                    (syllables.split(' ').count() == n).then_some((n, syllables))
+                });
+                match found {
+                    Some((n, syllables)) => {
+                        out.extend(syllables.split(' ').map(str::to_string));
+                        i += n;
+                    }
+                    None => i += 1,
+                }
+            }
+            out
+        })
+        .collect()
 }
 
 /// Lower-case letters, `ü` as `v`; `None` for anything else or too long.
@@ -371,5 +375,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn texts_read_by_their_longest_words() {
+        let got = super::readings(&["银行卡", "行走", "高龄津贴申请", "A证2号", "（）", ""]);
+        let joined: Vec<String> = got.iter().map(|r| r.join(" ")).collect();
+        assert_eq!(joined[0], "yin hang ka");
+        assert_eq!(joined[1], "xing zou");
+        assert_eq!(joined[2], "gao ling jin tie shen qing");
+        assert_eq!(joined[3], "a zheng 2 hao");
+        assert_eq!(joined[4], "");
+        assert_eq!(joined[5], "");
     }
 }

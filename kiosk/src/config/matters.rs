@@ -18,7 +18,6 @@ use crate::domain::{
     MAX_PARAGRAPH, MAX_WORKING_DAYS, Material, Matter, MatterId, Matters, Question, Text,
     TimeLimit, WindowNo,
 };
-use crate::pinyin::Pinyin;
 
 use super::raw::{RawMaterial, RawMatter, RawMatters};
 use super::*;
@@ -167,7 +166,7 @@ pub fn parse_matters(
         .filter(|m| m.pinyin.is_empty())
         .map(|m| m.name.zh.as_str())
         .collect();
-    let mut readings = Pinyin::built_in().readings(&unread).into_iter();
+    let mut readings = crate::pinyin::readings(&unread).into_iter();
     for m in matters.iter_mut().filter(|m| m.pinyin.is_empty()) {
         m.pinyin = readings.next().unwrap_or_default();
     }

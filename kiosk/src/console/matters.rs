@@ -353,7 +353,9 @@ pub fn panel(
     html! {
         h3 { "办件 Matters" }
         @if sample {
-            p.err { "事项清单是示例，请安装本站审定的清单 The matter list is the sample: install the approved one (kiosk matters load)" }
+            // A div, not the `p.err` a refused action shows: scripts and
+            // tests wait for that after a click.
+            div.err { "事项清单是示例，请安装本站审定的清单 The matter list is the sample: install the approved one (kiosk matters load)" }
         }
         form method="get" action="/window" {
             input type="hidden" name="w" value=(w.get());

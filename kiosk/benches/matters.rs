@@ -22,17 +22,6 @@ use kiosk::matters::Book;
 use kiosk::ui::KioskWindow;
 use slint::ComponentHandle;
 
-/// Resident memory in bytes.
-fn rss() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    pages * 4096
-}
-
 /// The sample's matters, varied into `count`.
 fn catalog_of(count: usize) -> String {
     let head_end = SAMPLE_MATTERS
@@ -84,13 +73,13 @@ fn main() {
     let text = catalog_of(500);
     println!("catalog: 500 matters, {} KB of TOML", text.len() / 1024);
 
-    let before = rss();
+    let before = support::rss();
     let started = Instant::now();
     let first = parse_matters("matters.toml", &text, &catalog, 1).expect("the catalog reads");
     println!(
         "first_load {:.1} ms, resident +{:.1} MB (the catalog, and the pinyin text read once)",
         started.elapsed().as_secs_f64() * 1000.0,
-        rss().saturating_sub(before) as f64 / 1e6
+        support::rss().saturating_sub(before) as f64 / 1e6
     );
     assert_eq!(first.matters.len(), 500);
     let mut loads = Vec::new();

@@ -13,24 +13,13 @@ use std::time::Instant;
 
 use kiosk::pinyin::Pinyin;
 
-/// Resident memory in bytes.
-fn rss() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    pages * 4096
-}
-
 fn main() {
     let rounds = support::rounds().min(1000);
-    let before = rss();
+    let before = support::rss();
     let started = Instant::now();
     let pinyin = Pinyin::built_in();
     let load = started.elapsed();
-    let added = rss().saturating_sub(before);
+    let added = support::rss().saturating_sub(before);
     println!(
         "dictionary_load {:.1} ms, resident +{:.1} MB",
         load.as_secs_f64() * 1000.0,

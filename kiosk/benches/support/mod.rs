@@ -89,3 +89,14 @@ pub fn report(label: &str, mut latencies: Vec<Duration>) {
         ms(*latencies.last().expect("at least one round"))
     );
 }
+
+/// Resident memory in bytes (from `/proc/self/statm`).
+pub fn rss() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}

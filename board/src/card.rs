@@ -24,10 +24,20 @@ static BOLD: &[u8] = include_bytes!("../../assets/fonts/NotoSansCJKsc-Bold-subse
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(tag = "screen", rename_all = "snake_case")]
 pub enum Card {
-    /// Nobody at the window: its number and who staffs it.
+    /// Nobody at the window: its number and who staffs it (name, staff
+    /// number, and the post when the window has posts: `B岗`).
     Idle {
         window: u8,
         staff: Option<(String, String)>,
+        post: Option<String>,
+    },
+    /// The window's member is away (暂离): why, when they are back, and
+    /// their contact number when the notice gives one.
+    Away {
+        window: u8,
+        reason: String,
+        back: String,
+        contact: Option<String>,
     },
     /// Serving a ticket.
     Serving { window: u8, ticket: String },
@@ -49,6 +59,7 @@ impl Card {
     pub fn screen(&self) -> &'static str {
         match self {
             Card::Idle { .. } => "idle",
+            Card::Away { .. } => "away",
             Card::Serving { .. } => "serving",
             Card::Armed { .. } => "armed",
             Card::Thanks { .. } => "thanks",
@@ -66,6 +77,15 @@ pub fn samples() -> Vec<(&'static str, Card)> {
             Card::Idle {
                 window: 1,
                 staff: Some(("王芳".into(), "0101".into())),
+                post: None,
+            },
+        ),
+        (
+            "idle-b-post",
+            Card::Idle {
+                window: 1,
+                staff: Some(("李强".into(), "0102".into())),
+                post: Some("B岗".into()),
             },
         ),
         (
@@ -73,6 +93,25 @@ pub fn samples() -> Vec<(&'static str, Card)> {
             Card::Idle {
                 window: 3,
                 staff: None,
+                post: None,
+            },
+        ),
+        (
+            "away",
+            Card::Away {
+                window: 2,
+                reason: "下村入户".into(),
+                back: "15:30".into(),
+                contact: Some("0898-88881234".into()),
+            },
+        ),
+        (
+            "away-long-reason",
+            Card::Away {
+                window: 2,
+                reason: "区政务中心送件".into(),
+                back: "12-04 09:00".into(),
+                contact: None,
             },
         ),
         (
@@ -332,12 +371,20 @@ where
         D::Color::on_accent(),
     );
     match card {
-        Card::Idle { window, staff } => {
+        Card::Idle {
+            window,
+            staff,
+            post,
+        } => {
             pen.centred(&format!("{window}号窗口"), 1, 20.0, true, ink)?;
             match staff {
                 Some((name, number)) => {
                     pen.centred(name, 27, 16.0, false, ink)?;
-                    pen.centred(&format!("工号 {number}"), 46, 14.0, false, ink)?;
+                    let line = match post {
+                        Some(post) => format!("{post} 工号 {number}"),
+                        None => format!("工号 {number}"),
+                    };
+                    pen.centred(&line, 46, 14.0, false, ink)?;
                 }
                 None => {
                     pen.centred("欢迎办理", 29, 16.0, false, ink)?;
@@ -392,6 +439,19 @@ where
             if *level <= 2 {
                 // A bad rating: the station manager is on the way.
                 pen.centred("站长马上过来", 45, 14.0, false, accent)?;
+            }
+        }
+        Card::Away {
+            window,
+            reason,
+            back,
+            contact,
+        } => {
+            pen.centred(&format!("{window}号窗口 暂离"), 0, 12.0, false, ink)?;
+            pen.centred(reason, 14, 16.0, true, ink)?;
+            pen.centred(&format!("预计 {back} 返回"), 33, 12.0, false, ink)?;
+            if let Some(contact) = contact {
+                pen.centred(contact, 48, 12.0, false, ink)?;
             }
         }
         Card::OutOfService { window } => {

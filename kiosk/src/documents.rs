@@ -497,6 +497,13 @@ pub fn ticket(slip: &TicketSlip, station: &StationInfo, locale: Locale) -> Docum
             Style::BODY.bold(),
         ));
     }
+    // Every window of the category was away when it was taken: say so,
+    // and when they are back or where to go.
+    if let Some(a) = &slip.away {
+        let [first, second] = both(locale, &a.zh, &a.en);
+        blocks.push(Block::Text(first, Style::BODY.bold()));
+        blocks.push(Block::Text(second, Style::BODY));
+    }
     let (zh, en) = match (slip.ahead, slip.wait_minutes) {
         (0, _) => (
             "前面没有人，请留意叫号".to_string(),
@@ -774,6 +781,7 @@ pub fn test_page(press: Press<'_>, station: &StationInfo) -> Document {
 /// One of each document with made-up facts, for previews and benchmarks.
 pub fn samples(press: Press<'_>, station: &StationInfo) -> Vec<(&'static str, Document)> {
     let slip = |priority: bool, ahead: u32| TicketSlip {
+        away: None,
         code: crate::domain::TicketCode {
             category: crate::domain::CategoryId::new('A').expect("A is a category letter"),
             number: 12,

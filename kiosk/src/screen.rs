@@ -17,6 +17,10 @@ pub struct CategoryRow {
     pub issuing: bool,
     pub waiting: u32,
     pub wait_minutes: Option<u32>,
+    /// Every window of the category is away: the button says so, with the
+    /// return time or the window to go to (empty otherwise).
+    pub away_zh: String,
+    pub away_en: String,
 }
 
 /// One line of the "now serving" board.
@@ -29,6 +33,13 @@ pub struct ServingRow {
     /// Being said aloud now.
     pub announcing: bool,
     pub paused: bool,
+    /// The window's member is away: the notice in short, in big type.
+    pub away_zh: String,
+    pub away_en: String,
+    /// The post of whoever is on, when it is not the window's own (B岗,
+    /// 顶岗, 代办员): the board says who stands in.
+    pub post_zh: String,
+    pub post_en: String,
 }
 
 /// What the home screen shows.

@@ -34,6 +34,8 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
             issuing: c.issuing,
             waiting: c.waiting as i32,
             wait: minutes(c.wait_minutes),
+            away_zh: c.away_zh.clone().into(),
+            away_en: c.away_en.clone().into(),
         })
         .collect();
     let serving: Vec<ServingItem> = view
@@ -45,6 +47,10 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
             fresh: s.fresh,
             announcing: s.announcing,
             paused: s.paused,
+            away_zh: s.away_zh.clone().into(),
+            away_en: s.away_en.clone().into(),
+            post_zh: s.post_zh.clone().into(),
+            post_en: s.post_en.clone().into(),
         })
         .collect();
     lobby.set_categories(ModelRc::from(Rc::new(VecModel::from(categories))));

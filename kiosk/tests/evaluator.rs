@@ -94,7 +94,8 @@ async fn a_press_that_bounces_for_5_ms_is_one_rating_and_the_card_thanks() {
         card_png(dir.path(), 1)
             == reference(&Card::Idle {
                 window: 1,
-                staff: None
+                staff: None,
+                post: None,
             })
     );
     rig.stop().await;

@@ -274,7 +274,7 @@ fn plain_http_on_the_network_is_refused_unless_allowed_and_then_warned_of() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "started with PINs in clear");
     assert!(
-        stderr.contains("lan.toml:2: field `console.listen`")
+        stderr.contains("lan.toml:6: field `console.listen`")
             && stderr.contains("PINs would cross it in clear")
             && stderr.contains("kiosk console cert"),
         "{stderr}"

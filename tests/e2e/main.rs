@@ -21,6 +21,7 @@ mod fleet_tls;
 mod journal;
 mod matters;
 mod package;
+mod people;
 mod printer;
 mod safety;
 mod screens;

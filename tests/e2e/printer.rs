@@ -534,7 +534,8 @@ fn paced_config(dir: &std::path::Path, reprint_minutes: u32) -> std::path::PathB
     std::fs::write(
         &config,
         format!(
-            "[console]\nlisten = \"127.0.0.1:0\"\n[printer]\nsimulate_timing = true\npoll_seconds = 1\nreprint_unconfirmed_minutes = {reprint_minutes}\n"
+            "{}\nsimulate_timing = true\npoll_seconds = 1\nreprint_unconfirmed_minutes = {reprint_minutes}\n",
+            crate::support::TEST_CONFIG.replace("\nsimulate_timing = false\npoll_seconds = 1\n", "")
         ),
     )
     .unwrap();

@@ -15,8 +15,10 @@ pub const MONDAY_9AM: &str = "2026-11-30 09:00";
 /// The settings of a test station unless a test brings its own: the simulated
 /// printer prints at once instead of at paper speed, and the printer's status
 /// is checked every second, so that a cleared fault is noticed quickly.
-pub const TEST_CONFIG: &str =
-    "[console]\nlisten = \"127.0.0.1:0\"\n[printer]\nsimulate_timing = false\npoll_seconds = 1\n";
+/// Signing on is optional and a call does not wait for the last rating, so
+/// that each area's tests drive the queue directly; `people.rs` runs the
+/// station's own defaults (`PEOPLE_CONFIG`).
+pub const TEST_CONFIG: &str = "[people]\nsign_on = \"optional\"\n[evaluator]\ncall_waits_for_rating = false\n[console]\nlisten = \"127.0.0.1:0\"\n[printer]\nsimulate_timing = false\npoll_seconds = 1\n";
 
 pub fn kiosk() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kiosk"))

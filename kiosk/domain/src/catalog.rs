@@ -330,8 +330,20 @@ pub struct Settings {
     /// working days, and the window's rectification is done within this many.
     pub callback_days: u32,
     pub rectify_days: u32,
-    /// Who staffs each window (its card, its cases), until staff sign in.
+    /// Who staffs each window (its card, its cases) as `kiosk.toml` names
+    /// it: what a record names where signing on is optional and nobody did.
     pub staff: BTreeMap<WindowNo, StaffRef>,
+    /// Each window's posts (A, B, 代办员, substitute), by staff number: who
+    /// may sign on there. A window without posts takes anyone.
+    pub posts: BTreeMap<WindowNo, Posts>,
+    /// A window calls only with a member signed on.
+    pub sign_on_required: bool,
+    /// Calling the next ticket waits for the last one's rating (or its
+    /// time): nobody can skip the citizen's rating.
+    pub call_waits_for_rating: bool,
+    /// While every window of a category is away, tickets are still issued
+    /// (with the notice on them).
+    pub issue_when_away: bool,
     /// The safety zones, in the board profile's order.
     pub zones: Vec<ZoneInfo>,
     /// A complaint is answered within this many working days (the receipt
@@ -368,6 +380,10 @@ impl Default for Settings {
             callback_days: 1,
             rectify_days: 15,
             staff: BTreeMap::new(),
+            posts: BTreeMap::new(),
+            sign_on_required: true,
+            call_waits_for_rating: true,
+            issue_when_away: true,
             zones: Vec::new(),
             answer_days: 5,
             phone_retention_days: 180,
@@ -382,4 +398,93 @@ impl Default for Settings {
 pub struct StaffRef {
     pub name: String,
     pub number: String,
+}
+
+/// Which of a window's posts a member serves it on.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Post {
+    /// The window's own member (A岗).
+    A,
+    /// Who stands in when A is away (B岗).
+    B,
+    /// The 代办员.
+    Agent,
+    /// The substitute the village committee names (顶岗).
+    Substitute,
+    /// The window names no posts: any staff member may serve it.
+    Any,
+}
+
+impl Post {
+    pub const ALL: [Post; 5] = [Post::A, Post::B, Post::Agent, Post::Substitute, Post::Any];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Post::A => "a",
+            Post::B => "b",
+            Post::Agent => "agent",
+            Post::Substitute => "substitute",
+            Post::Any => "any",
+        }
+    }
+
+    /// What the card and the board call it; `None` for a window without
+    /// posts.
+    pub fn zh(self) -> Option<&'static str> {
+        match self {
+            Post::A => Some("A岗"),
+            Post::B => Some("B岗"),
+            Post::Agent => Some("代办员"),
+            Post::Substitute => Some("顶岗"),
+            Post::Any => None,
+        }
+    }
+
+    pub fn en(self) -> Option<&'static str> {
+        match self {
+            Post::A => Some("A post"),
+            Post::B => Some("B post"),
+            Post::Agent => Some("proxy agent"),
+            Post::Substitute => Some("substitute"),
+            Post::Any => None,
+        }
+    }
+}
+
+/// The staff numbers a window's posts name (`kiosk.toml`'s `[[window]]`).
+#[derive(Clone, Default, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Posts {
+    pub a: Option<String>,
+    pub b: Option<String>,
+    pub agent: Option<String>,
+    pub substitute: Option<String>,
+}
+
+impl Posts {
+    /// Whether the window names any post at all.
+    pub fn any(&self) -> bool {
+        self.named().next().is_some()
+    }
+
+    /// The posts named, with their member.
+    pub fn named(&self) -> impl Iterator<Item = (Post, &str)> {
+        [
+            (Post::A, &self.a),
+            (Post::B, &self.b),
+            (Post::Agent, &self.agent),
+            (Post::Substitute, &self.substitute),
+        ]
+        .into_iter()
+        .filter_map(|(post, member)| member.as_deref().map(|m| (post, m)))
+    }
+
+    /// The post a member would serve this window on: the first that names
+    /// them, `Any` when the window names none, `None` when it names others.
+    pub fn post_of(&self, member: &str) -> Option<Post> {
+        if !self.any() {
+            return Some(Post::Any);
+        }
+        self.named().find(|(_, m)| *m == member).map(|(p, _)| p)
+    }
 }

@@ -15,6 +15,7 @@ mod catalog;
 mod complaint;
 mod hours;
 mod matter;
+mod people;
 mod printing;
 mod safety;
 mod station;
@@ -29,7 +30,8 @@ pub use case::{
     Answer, Case, CaseDocument, CaseNo, CaseSource, Extension, Overdue, StaffRef, Stage, StageEntry,
 };
 pub use catalog::{
-    Catalog, CatalogError, Category, CategoryId, Days, Hours, Policy, Session, Settings, WindowNo,
+    Catalog, CatalogError, Category, CategoryId, Days, Hours, Policy, Post, Posts, Session,
+    Settings, WindowNo,
 };
 pub use complaint::{
     MAX_NOTE, MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text, private_text,
@@ -40,16 +42,19 @@ pub use matter::{
     Material, Matter, MatterId, MatterRef, Matters, NoticeNo, Outcome, Question, Text, TimeLimit,
     spells,
 };
+pub use people::{
+    AWAY_APPROVAL_MINUTES, AWAY_MAX_DAYS, Away, AwayReason, MAX_MEMBER, OnPost, valid_contact,
+};
 pub use printing::{Paper, Unconfirmed, UnconfirmedPaper};
 pub use safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
     ZoneState,
 };
 pub use station::{
-    Actor, BACK_ENTRY_DAYS, BACK_ENTRY_MAX_HOURS, BAD_RATING_MAX, BackEntry, CaseView,
-    CategoryView, ClockDoubt, Command, Decision, Effect, Fact, Notice, PrintOutcome, PrinterFault,
-    PrinterHealth, Record, Rejection, ServingView, SignInPlace, Station, StationView, TicketSlip,
-    UnratedReason, ZoneView,
+    Actor, AwayView, BACK_ENTRY_DAYS, BACK_ENTRY_MAX_HOURS, BAD_RATING_MAX, BackEntry, CaseView,
+    CategoryView, ClockDoubt, Command, Decision, Effect, Fact, MemberView, Notice, PrintOutcome,
+    PrinterFault, PrinterHealth, Record, Rejection, ServingView, SignInPlace, SignOff, Station,
+    StationView, TicketSlip, UnratedReason, ZoneView,
 };
 pub use station::{MAX_REASON, MAX_RETURN_DAYS};
 pub use ticket::{Ticket, TicketCode, TicketState};

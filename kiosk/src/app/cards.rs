@@ -151,6 +151,14 @@ pub fn card_for(
             keys: keys.to_vec(),
         };
     }
+    if let Some(away) = &view.away {
+        return Card::Away {
+            window,
+            reason: away.away.reason.zh().to_string(),
+            back: away.back.clone(),
+            contact: away.away.contact.clone(),
+        };
+    }
     if view.paused {
         return Card::OutOfService { window };
     }
@@ -159,9 +167,17 @@ pub fn card_for(
             window,
             ticket: ticket.to_string(),
         },
-        None => Card::Idle {
-            window,
-            staff: staff.map(|s| (s.name.clone(), s.number.clone())),
+        None => match &view.member {
+            Some(on) => Card::Idle {
+                window,
+                staff: Some((on.name.clone(), on.member.clone())),
+                post: on.post.zh().map(str::to_string),
+            },
+            None => Card::Idle {
+                window,
+                staff: staff.map(|s| (s.name.clone(), s.number.clone())),
+                post: None,
+            },
         },
     }
 }
@@ -182,6 +198,9 @@ mod tests {
             ratings: [0; 5],
             unrated: 0,
             stuck_keys: Vec::new(),
+            member: None,
+            away: None,
+            call_held: false,
         }
     }
 
@@ -252,7 +271,8 @@ mod tests {
             card_for(&v, &keys, Some(&staff), None),
             Card::Idle {
                 window: 2,
-                staff: Some(("王芳".into(), "0102".into()))
+                staff: Some(("王芳".into(), "0102".into())),
+                post: None,
             }
         );
         v.ticket = Some(a7);

@@ -242,6 +242,21 @@ pub enum StaffEvent {
     },
     /// Staff mode: a staff member signs in with their PIN.
     StaffLogin { staff: String, pin: String },
+    /// A member signs on at a window; the PIN is checked first (control
+    /// socket, the keypad's sequence).
+    SignOn {
+        window: u8,
+        staff: String,
+        pin: String,
+        reply: oneshot::Sender<Result<(), Refusal>>,
+    },
+    /// A window's member steps away; past 30 minutes the manager's PIN is
+    /// checked first.
+    Away {
+        request: crate::app::control::command::AwayRequest,
+        actor: Actor,
+        reply: oneshot::Sender<Result<(), Refusal>>,
+    },
     /// Staff mode: the signed-in member acknowledges or resets a zone's alarm.
     StaffAlarm { zone: String, reset: bool },
     /// Staff mode: the signed-in member asks for something at the kiosk.
@@ -349,4 +364,15 @@ pub enum PinPurpose {
     },
     /// The manager confirms the clock.
     ConfirmClock(oneshot::Sender<Result<(), Refusal>>),
+    /// A member signs on at a window.
+    SignOn {
+        window: crate::domain::WindowNo,
+        reply: oneshot::Sender<Result<(), Refusal>>,
+    },
+    /// The manager approves an absence past 30 minutes.
+    Away {
+        window: crate::domain::WindowNo,
+        away: crate::domain::Away,
+        reply: oneshot::Sender<Result<(), Refusal>>,
+    },
 }

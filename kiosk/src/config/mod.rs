@@ -20,7 +20,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::domain::{
-    Catalog, HolidayCalendar, Policy, Settings, StaffRef, StaffRole, WindowNo, ZoneInfo, ZoneRole,
+    Catalog, HolidayCalendar, Policy, Post, Posts, Settings, StaffRef, StaffRole, WindowNo,
+    ZoneInfo, ZoneRole,
 };
 use crate::store::StoreSettings;
 
@@ -351,6 +352,29 @@ impl Config {
                 " working days",
             )?,
             staff: BTreeMap::new(),
+            posts: BTreeMap::new(),
+            sign_on_required: match &raw.people.sign_on {
+                None => defaults.sign_on_required,
+                Some(s) => match s.get_ref().trim() {
+                    "required" => true,
+                    "optional" => false,
+                    _ => {
+                        return Err(src.error(
+                            Some(s.span()),
+                            Some("people.sign_on"),
+                            "expected \"required\" (a window calls only with a member signed on) or \"optional\"",
+                        ));
+                    }
+                },
+            },
+            call_waits_for_rating: raw
+                .evaluator
+                .call_waits_for_rating
+                .unwrap_or(defaults.call_waits_for_rating),
+            issue_when_away: raw
+                .people
+                .issue_when_away
+                .unwrap_or(defaults.issue_when_away),
             zones: Vec::new(),
             answer_days: src.in_range(
                 &raw.complaints.answer_days,
@@ -765,31 +789,83 @@ impl Config {
                         ),
                     )
                 })?;
-            let name = w.staff_name.get_ref().trim();
-            let no = w.staff_no.get_ref().trim();
-            for (value, spanned, f) in [
-                (name, &w.staff_name, "staff_name"),
-                (no, &w.staff_no, "staff_no"),
-            ] {
-                if value.is_empty() || value.chars().count() > 16 {
-                    return Err(src.error(
-                        Some(spanned.span()),
-                        Some(&field(f)),
-                        "must be 1–16 characters",
-                    ));
-                }
-            }
-            let staff = StaffRef {
-                name: name.to_string(),
-                number: no.to_string(),
-            };
-            if settings.staff.insert(number, staff).is_some() {
+            if settings.posts.contains_key(&number) {
                 return Err(src.error(
                     Some(w.number.span()),
                     Some(&field("number")),
                     format!("window {number} is listed twice"),
                 ));
             }
+            let text = |v: &Option<toml::Spanned<String>>, f: &str| match v {
+                None => Ok(None),
+                Some(s) => {
+                    let value = s.get_ref().trim();
+                    if value.is_empty() || value.chars().count() > 16 {
+                        Err(src.error(Some(s.span()), Some(&field(f)), "must be 1–16 characters"))
+                    } else {
+                        Ok(Some(value.to_string()))
+                    }
+                }
+            };
+            let name = text(&w.staff_name, "staff_name")?;
+            let no = text(&w.staff_no, "staff_no")?;
+            match (name, no.clone()) {
+                (Some(name), Some(staff_no)) => {
+                    settings.staff.insert(
+                        number,
+                        StaffRef {
+                            name,
+                            number: staff_no,
+                        },
+                    );
+                }
+                (None, None) => {}
+                _ => {
+                    return Err(src.error(
+                        Some(w.number.span()),
+                        Some(&field("staff_name")),
+                        "staff_name and staff_no go together (the A post's name and staff number)",
+                    ));
+                }
+            }
+            let a = text(&w.a, "a")?;
+            let a = match (a, no) {
+                (Some(a), Some(no)) if a != no => {
+                    return Err(src.error(
+                        w.a.as_ref().map(|s| s.span()),
+                        Some(&field("a")),
+                        format!("names {a} as the A post but staff_no names {no}; they are the same post, give one"),
+                    ));
+                }
+                (a, no) => a.or(no),
+            };
+            let posts = Posts {
+                a,
+                b: text(&w.b, "b")?,
+                agent: text(&w.agent, "agent")?,
+                substitute: text(&w.substitute, "substitute")?,
+            };
+            let named: Vec<(Post, &str)> = posts.named().collect();
+            for (i, (post, member)) in named.iter().enumerate() {
+                if let Some((other, _)) = named[..i].iter().find(|(_, m)| m == member) {
+                    return Err(src.error(
+                        Some(w.number.span()),
+                        Some(&field(post.word())),
+                        format!("{member} is already window {number}'s {} post; a member holds one post at a window", other.word()),
+                    ));
+                }
+            }
+            if let Some(a) = &posts.a
+                && let Some((other, _)) =
+                    settings.posts.iter().find(|(_, p)| p.a.as_ref() == Some(a))
+            {
+                return Err(src.error(
+                    w.a.as_ref().or(w.staff_no.as_ref()).map(|s| s.span()),
+                    Some(&field("a")),
+                    format!("{a} is already the A post of window {other}; a member is the A post of one window"),
+                ));
+            }
+            settings.posts.insert(number, posts);
         }
         settings.zones = board
             .zones

@@ -43,6 +43,7 @@ pub(super) struct RawConfig {
     pub(super) store: RawStore,
     pub(super) board: RawBoard,
     pub(super) window: Vec<Spanned<RawWindow>>,
+    pub(super) people: RawPeople,
     pub(super) complaints: RawComplaints,
     pub(super) console: RawConsole,
     pub(super) clock: RawClock,
@@ -117,14 +118,26 @@ pub(super) struct RawEvaluator {
     pub(super) armed_seconds: Option<Spanned<u32>>,
     pub(super) callback_days: Option<Spanned<u32>>,
     pub(super) rectification_days: Option<Spanned<u32>>,
+    pub(super) call_waits_for_rating: Option<bool>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawWindow {
     pub(super) number: Spanned<i64>,
-    pub(super) staff_name: Spanned<String>,
-    pub(super) staff_no: Spanned<String>,
+    pub(super) staff_name: Option<Spanned<String>>,
+    pub(super) staff_no: Option<Spanned<String>>,
+    pub(super) a: Option<Spanned<String>>,
+    pub(super) b: Option<Spanned<String>>,
+    pub(super) agent: Option<Spanned<String>>,
+    pub(super) substitute: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawPeople {
+    pub(super) sign_on: Option<Spanned<String>>,
+    pub(super) issue_when_away: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

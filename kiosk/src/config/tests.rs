@@ -109,6 +109,34 @@ fn settings_mistakes_name_the_line_and_field() {
             "f.toml:6: field `window[1].number`: window 1 is listed twice",
         ),
         (
+            "[[window]]\nnumber = 1\nstaff_name = \"王芳\"\n",
+            "f.toml:2: field `window[0].staff_name`: staff_name and staff_no go together",
+        ),
+        (
+            "[[window]]\nnumber = 1\nstaff_no = \"0101\"\nstaff_name = \"王芳\"\na = \"0102\"\n",
+            "f.toml:5: field `window[0].a`: names 0102 as the A post but staff_no names 0101",
+        ),
+        (
+            "[[window]]\nnumber = 1\na = \"0101\"\nb = \"0101\"\n",
+            "f.toml:2: field `window[0].b`: 0101 is already window 1's a post; a member holds one post at a window",
+        ),
+        (
+            "[[window]]\nnumber = 1\na = \"0101\"\n[[window]]\nnumber = 2\na = \"0101\"\n",
+            "f.toml:6: field `window[1].a`: 0101 is already the A post of window 1; a member is the A post of one window",
+        ),
+        (
+            "[[window]]\nnumber = 1\nsubstitute = \"01234567890123456789\"\n",
+            "f.toml:3: field `window[0].substitute`: must be 1–16 characters",
+        ),
+        (
+            "[people]\nsign_on = \"sometimes\"\n",
+            "f.toml:2: field `people.sign_on`: expected \"required\"",
+        ),
+        (
+            "[people]\nrequire = true\n",
+            "f.toml:2: field `people.require`: unknown field `require`",
+        ),
+        (
             "[backup]\ndir = \"stick\"\n",
             "f.toml:2: field `backup.dir`: must be an absolute folder such as \"/media/kiosk-backup\"",
         ),
@@ -481,6 +509,33 @@ fn windows_name_their_staff_and_bad_ratings_their_deadlines() {
         })
     );
     assert_eq!(c.settings.staff.len(), 1);
+    // staff_no is the window's A post.
+    assert_eq!(c.settings.posts[&w2].a.as_deref(), Some("0102"));
+    assert_eq!(
+        c.settings.posts[&w2].post_of("0102"),
+        Some(crate::domain::Post::A)
+    );
+    // Signing on and the held call are the defaults; both can be turned off.
+    assert!(c.settings.sign_on_required && c.settings.call_waits_for_rating);
+    assert!(c.settings.issue_when_away);
+    let text = "[people]\nsign_on = \"optional\"\nissue_when_away = false\n[evaluator]\ncall_waits_for_rating = false\n[[window]]\nnumber = 1\na = \"0101\"\nb = \"0102\"\nagent = \"0103\"\nsubstitute = \"0104\"\n";
+    let c = Config::parse("f.toml", text, None).unwrap();
+    assert!(!c.settings.sign_on_required && !c.settings.call_waits_for_rating);
+    assert!(!c.settings.issue_when_away);
+    let w1 = WindowNo::new(1).unwrap();
+    let posts = &c.settings.posts[&w1];
+    assert_eq!(posts.post_of("0104"), Some(crate::domain::Post::Substitute));
+    assert_eq!(posts.post_of("0105"), None);
+    // A window without posts takes anyone.
+    assert_eq!(
+        c.settings
+            .posts
+            .get(&WindowNo::new(3).unwrap())
+            .cloned()
+            .unwrap_or_default()
+            .post_of("0105"),
+        Some(crate::domain::Post::Any)
+    );
     // The built-in board profile is the simulated one.
     assert_eq!(c.board.name, "simulated");
 }

@@ -64,6 +64,7 @@ macro_rules! signed_in {
 
 mod cases;
 mod matters;
+mod people;
 mod records;
 mod sessions;
 
@@ -200,6 +201,26 @@ impl ConsoleState {
                 command,
                 actor,
                 reply: Some(reply),
+            }))
+            .map_err(|_| Refusal::Stopping)?;
+        answer.await.map_err(|_| Refusal::Stopping)?
+    }
+
+    /// A window's member steps away, asked by a signed-in member; the
+    /// station checks a manager's PIN when the form names one.
+    async fn away(
+        &self,
+        request: crate::app::control::command::AwayRequest,
+        staff: &str,
+    ) -> Result<(), Refusal> {
+        let (reply, answer) = oneshot::channel();
+        self.events
+            .send(Event::Staff(StaffEvent::Away {
+                request,
+                actor: Actor::Staff {
+                    id: staff.to_string(),
+                },
+                reply,
             }))
             .map_err(|_| Refusal::Stopping)?;
         answer.await.map_err(|_| Refusal::Stopping)?
@@ -350,6 +371,7 @@ pub fn router(state: Shared) -> Router {
         .route("/logout", post(logout))
         .route("/window", get(window_page).post(window_action))
         .route("/voice", post(voice_action))
+        .route("/window/people", post(people::act))
         .route("/matters/outcome", post(matters::outcome))
         .route("/matters/notice", post(matters::notice))
         .route("/notices/{no}", get(matters::document))

@@ -304,6 +304,7 @@ pub fn window(
     done: Option<&str>,
     matters: Option<Markup>,
 ) -> Markup {
+    // People first: a window with nobody signed on cannot call.
     let windows = &state.station.windows;
     let categories = &state.station.categories;
     let current = window.and_then(|w| windows.iter().find(|x| x.window == w));
@@ -325,6 +326,7 @@ pub fn window(
             @if let (Some(w), Some(cur)) = (window, current) {
                 h2 { (w.get()) " 号窗口 Window " (w.get()) ": "
                     @if cur.paused { "暂停 paused" } @else { (or_dash(cur.ticket)) } }
+                (super::people::panel(session, cur, windows))
                 form method="post" action="/window" {
                     input type="hidden" name="csrf" value=(session.csrf);
                     input type="hidden" name="w" value=(w.get());

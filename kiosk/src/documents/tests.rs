@@ -9,6 +9,7 @@ use crate::domain::CategoryId;
 
 fn slip(priority: bool, ahead: u32, wait: Option<u32>) -> TicketSlip {
     TicketSlip {
+        away: None,
         code: "A012".parse().unwrap(),
         category: CategoryId::new('A').unwrap(),
         category_zh: "社保医保".into(),

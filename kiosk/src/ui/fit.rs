@@ -112,15 +112,39 @@ fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
                 issuing: i != 1,
                 waiting: 128,
                 wait_minutes: Some(245),
+                // The longest away notice a button shows.
+                away_zh: if i == 2 {
+                    "区政务中心送件，12-04 09:00 返回".into()
+                } else {
+                    String::new()
+                },
+                away_en: if i == 2 {
+                    "Staff away, back 12-04 09:00".into()
+                } else {
+                    String::new()
+                },
             })
             .collect(),
         serving: (1..=6)
             .map(|w| crate::screen::ServingRow {
                 window: w,
-                ticket: if w == 6 { String::new() } else { format!("A{w:03}") },
+                ticket: if w >= 5 { String::new() } else { format!("A{w:03}") },
                 fresh: w == 1,
                 announcing: w == 1,
-                paused: w == 6,
+                paused: w >= 5,
+                // Window 5's member is away, window 4's B post stands in.
+                away_zh: if w == 5 {
+                    "区政务中心送件，12-04 09:00 返回".into()
+                } else {
+                    String::new()
+                },
+                away_en: if w == 5 {
+                    "Staff away, back 12-04 09:00".into()
+                } else {
+                    String::new()
+                },
+                post_zh: if w == 4 { "代办员".into() } else { String::new() },
+                post_en: if w == 4 { "proxy agent".into() } else { String::new() },
             })
             .collect(),
         issuing: true,

@@ -120,7 +120,7 @@ fn tickets(conn: &Connection) -> rusqlite::Result<Vec<TicketRow>> {
     let mut stmt = conn.prepare(
         "SELECT day, code, category, number, queue, priority, state, issued_at_ms, ahead,
                 wait_minutes, called_at_ms, window_no, recalls, finished_at_ms, service_seconds,
-                matter_id
+                matter_id, served_by
          FROM tickets ORDER BY day, code",
     )?;
     let columns = stmt.column_count();

@@ -62,6 +62,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_journal_lookups.sql"),
     include_str!("migrations/0007_uplink.sql"),
     include_str!("migrations/0008_matters.sql"),
+    include_str!("migrations/0009_served_by.sql"),
 ];
 
 /// The version whose migration chains the rows already written.

@@ -113,12 +113,17 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
                 staff
             ])?;
         }
-        Fact::TicketCalled { ticket, window } => {
+        Fact::TicketCalled {
+            ticket,
+            window,
+            member,
+        } => {
             tx.prepare_cached(
-                "UPDATE tickets SET state = 'called', called_at_ms = ?3, window_no = ?4, recalls = 0
+                "UPDATE tickets SET state = 'called', called_at_ms = ?3, window_no = ?4, recalls = 0,
+                                    served_by = ?5
                  WHERE day = ?1 AND code = ?2",
             )?
-            .execute(params![day, ticket.to_string(), at, window.get()])?;
+            .execute(params![day, ticket.to_string(), at, window.get(), member])?;
         }
         Fact::TicketRecalled { ticket, count, .. } => {
             tx.prepare_cached("UPDATE tickets SET recalls = ?3 WHERE day = ?1 AND code = ?2")?
@@ -148,11 +153,12 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
             ticket,
             window,
             service_seconds,
+            member,
             ..
         } => {
             tx.prepare_cached(
                 "UPDATE tickets SET state = 'completed', finished_at_ms = ?3, window_no = ?4,
-                                    service_seconds = ?5
+                                    service_seconds = ?5, served_by = COALESCE(?6, served_by)
                  WHERE day = ?1 AND code = ?2",
             )?
             .execute(params![
@@ -160,7 +166,8 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
                 ticket.to_string(),
                 at,
                 window.get(),
-                service_seconds
+                service_seconds,
+                member
             ])?;
         }
         Fact::DayClosed { unserved } => {
@@ -183,6 +190,9 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
         Fact::DayOpened
         | Fact::WindowOpened { .. }
         | Fact::WindowPaused { .. }
+        | Fact::SignedOn { .. }
+        | Fact::SignedOff { .. }
+        | Fact::CallHeld { .. }
         | Fact::ClockBehind { .. }
         | Fact::ClockRecovered
         | Fact::ClockUnconfirmed { .. }

@@ -158,6 +158,7 @@ fn records_resume_in_order_with_the_latest_day_only() {
         record(
             "2026-11-29T01:01:00Z",
             Fact::TicketCalled {
+                member: None,
                 ticket: "A001".parse().unwrap(),
                 window: w(1),
             },
@@ -165,6 +166,7 @@ fn records_resume_in_order_with_the_latest_day_only() {
         record(
             "2026-11-29T01:05:00Z",
             Fact::TicketCompleted {
+                member: None,
                 ticket: "A001".parse().unwrap(),
                 window: w(1),
                 service_seconds: 240,
@@ -248,6 +250,7 @@ fn the_projection_follows_a_ticket_through_its_life() {
             record(
                 "2026-11-30T01:01:00Z",
                 Fact::TicketCalled {
+                    member: None,
                     ticket: a1,
                     window: w(2),
                 },
@@ -272,6 +275,7 @@ fn the_projection_follows_a_ticket_through_its_life() {
             record(
                 "2026-11-30T01:03:00Z",
                 Fact::TicketCalled {
+                    member: None,
                     ticket: a2,
                     window: w(1),
                 },
@@ -374,6 +378,7 @@ fn the_log_filters_by_kind_window_ticket_time_and_day() {
             record(
                 "2026-11-30T01:01:00Z",
                 Fact::TicketCalled {
+                    member: None,
                     ticket: a1,
                     window: w(2),
                 },

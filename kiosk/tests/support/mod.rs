@@ -112,10 +112,17 @@ impl Rig {
     async fn start_with(dir: &Path, utc: &str, backlights: Option<&Path>) -> Self {
         let config = Config::builtin().unwrap();
         let store = Store::open(&dir.join("kiosk.db"), &config.store).unwrap();
+        // These tests drive the queue straight from the keys: signing on
+        // and the call held for a rating are the e2e `people` tests'.
+        let settings = kiosk::domain::Settings {
+            sign_on_required: false,
+            call_waits_for_rating: false,
+            ..config.settings.clone()
+        };
         let station = store.resume().unwrap().rebuild(Station::new(
             config.catalog.clone(),
             config.calendar.clone(),
-            config.settings.clone(),
+            settings,
         ));
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let (zone_tx, zone_rx) = tokio::sync::mpsc::unbounded_channel();

@@ -7,9 +7,10 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::case::{Answer, CaseDocument, CaseNo, Stage};
-use crate::catalog::{CategoryId, WindowNo};
+use crate::catalog::{CategoryId, StaffRef, WindowNo};
 use crate::complaint::{Phone, Topic};
 use crate::matter::{MatterRef, Outcome};
+use crate::people::Away;
 use crate::printing::Paper;
 use crate::safety::{StaffRole, ZoneSignal};
 use crate::ticket::TicketCode;
@@ -73,6 +74,15 @@ pub enum Command {
     Requeue { ticket: TicketCode },
     /// Open or pause a window.
     SetWindowOpen { window: WindowNo, open: bool },
+    /// A member signs on at a window (their PIN or console session checked
+    /// by the shell, their name from the staff list).
+    SignOn { window: WindowNo, member: StaffRef },
+    /// The member at a window signs off.
+    SignOff { window: WindowNo },
+    /// The window's member steps away (暂离): the window pauses and shows
+    /// the notice; `away.approver` is the manager whose PIN the shell
+    /// checked, for an absence past the limit.
+    StepAway { window: WindowNo, away: Away },
     /// The printer finished (or could not finish) a ticket's job.
     PrintOutcome {
         ticket: TicketCode,

@@ -57,7 +57,7 @@ impl Scratch {
                         form,
                     },
                     window,
-                    staff: window.and_then(|w| settings.staff.get(&w).cloned()),
+                    staff: window.and_then(|w| self.station.staff_at(w)),
                     ticket: None,
                     callback_due: answer_by,
                     rectify_due: answer_by,

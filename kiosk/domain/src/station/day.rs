@@ -115,6 +115,7 @@ impl Scratch {
     /// go unserved, and the closing slip is asked for.
     fn close_day(&mut self) {
         self.disarm_all(UnratedReason::DayClosed);
+        self.sign_off_all();
         let unserved = self
             .station
             .tickets

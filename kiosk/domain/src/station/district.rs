@@ -78,6 +78,9 @@ impl Fact {
             | Fact::TicketCompleted { .. }
             | Fact::WindowOpened { .. }
             | Fact::WindowPaused { .. }
+            | Fact::SignedOn { .. }
+            | Fact::SignedOff { .. }
+            | Fact::CallHeld { .. }
             | Fact::DayClosed { .. }
             | Fact::ClockBehind { .. }
             | Fact::ClockRecovered

@@ -33,6 +33,9 @@ pub struct TicketSlip {
     pub reprint: bool,
     /// The matter it was taken for at the lobby guide, printed on it.
     pub matter: Option<MatterRef>,
+    /// Every window of the category was away when it was taken: the notice
+    /// is printed on it.
+    pub away: Option<super::view::AwayView>,
 }
 
 /// Something staff should know.
@@ -42,6 +45,13 @@ pub enum Notice {
     /// A window called next but nobody is waiting for it.
     QueueEmpty {
         window: WindowNo,
+    },
+    /// Staff called the next ticket; the call waits for `ticket`'s rating
+    /// (or the rating time to run out, at `until`).
+    CallHeld {
+        window: WindowNo,
+        ticket: TicketCode,
+        until: Timestamp,
     },
     /// The clock reads earlier than the journal (a Pi without a real-time clock after
     /// a power cut, say).
@@ -301,6 +311,42 @@ pub enum Rejection {
         window: WindowNo,
         ticket: TicketCode,
     },
+    #[error(
+        "nobody is signed on at window {0}: sign on first (the window console, staff mode, or the keypad's PIN sequence)"
+    )]
+    NobodySignedOn(WindowNo),
+    #[error(
+        "staff member {member} holds no post at window {window} (its posts: {posts}); the manager names posts in kiosk.toml's [[window]]"
+    )]
+    NotAPost {
+        member: String,
+        window: WindowNo,
+        posts: String,
+    },
+    #[error(
+        "the return time {0} is not later than now ({1}); give the time the member expects to be back"
+    )]
+    ReturnInPast(String, String),
+    #[error("a return time more than {0} days ahead is leave, not an absence from the window")]
+    ReturnTooFar(i64),
+    #[error("window {0} cannot send citizens to itself; name another window or none")]
+    InsteadIsSelf(WindowNo),
+    #[error(
+        "`{0}` is not a contact number: 5–20 digits, with `-` or spaces between groups (a mobile or a landline)"
+    )]
+    BadContact(String),
+    #[error(
+        "an absence of {minutes} minutes is over 30 and needs the manager's approval (请假制度): the manager enters their number and PIN"
+    )]
+    AwayNeedsManager { minutes: i64 },
+    #[error(
+        "an absence of {minutes} minutes with nobody standing in shows the member's contact number on the notice (请假制度); give one, or have the B post sign on"
+    )]
+    AwayNeedsContact { minutes: i64 },
+    #[error(
+        "every window of category {0} is away and this station issues no tickets then; the home screen says when they are back"
+    )]
+    AllAway(CategoryId),
     #[error(
         "a back-entry's times must be in the past, start before they finish, span at most {BACK_ENTRY_MAX_HOURS} hours and lie within the last {BACK_ENTRY_DAYS} days"
     )]

@@ -21,9 +21,11 @@ impl Station {
                 ticket,
                 window,
                 until,
+                member,
             } => {
                 if let Some(w) = self.windows.get_mut(window) {
                     w.armed = Some((*ticket, *until));
+                    w.armed_for = member.clone();
                 }
                 self.ratings.insert(*ticket, (*window, None));
             }
@@ -31,6 +33,7 @@ impl Station {
                 ticket,
                 window,
                 level,
+                ..
             } => {
                 self.disarm(*window, *ticket);
                 self.ratings.insert(*ticket, (*window, Some(Some(*level))));
@@ -55,12 +58,15 @@ impl Station {
         }
     }
 
-    /// Ends a window's rating time for `ticket`.
+    /// Ends a window's rating time for `ticket`; a call held for it is
+    /// made (by the decision that ended it) or dropped.
     fn disarm(&mut self, window: WindowNo, ticket: TicketCode) {
         if let Some(w) = self.windows.get_mut(&window)
             && w.armed.is_some_and(|(t, _)| t == ticket)
         {
             w.armed = None;
+            w.armed_for = None;
+            w.call_held = false;
         }
     }
 
@@ -87,14 +93,7 @@ impl Scratch {
         match *command {
             Command::RatingExpired { window, ticket } => {
                 if self.window(window)?.armed.is_some_and(|(t, _)| t == ticket) {
-                    self.record_as(
-                        Actor::System,
-                        Fact::TicketUnrated {
-                            ticket,
-                            window,
-                            reason: UnratedReason::Timeout,
-                        },
-                    );
+                    self.rating_over(window, ticket, None);
                 }
                 Ok(())
             }
@@ -123,13 +122,17 @@ impl Scratch {
                 if !(1..=5).contains(&level) {
                     return Err(Rejection::BadLevel(level));
                 }
+                let mut held = false;
                 match armed {
                     // The first key wins: the rating disarms the window.
                     Some((ticket, _)) => {
+                        held = self.window(window)?.call_held;
+                        let member = self.window(window)?.armed_for.clone();
                         self.record(Fact::TicketRated {
                             ticket,
                             window,
                             level,
+                            member,
                         });
                         self.effect(Effect::Thank { window, level });
                         if level <= BAD_RATING_MAX {
@@ -143,6 +146,9 @@ impl Scratch {
                         }
                     }
                     None => self.record(Fact::RatingIgnored { window, level }),
+                }
+                if held {
+                    self.release_call(window);
                 }
                 Ok(())
             }
@@ -162,15 +168,41 @@ impl Scratch {
             })
             .collect();
         for (window, ticket) in expired {
-            self.record_as(
-                Actor::System,
-                Fact::TicketUnrated {
-                    ticket,
-                    window,
-                    reason: UnratedReason::Timeout,
-                },
-            );
+            self.rating_over(window, ticket, None);
         }
+    }
+
+    /// A ticket's rating time ran out (`reason` None) or was ended: it goes
+    /// unrated, once, naming who served it. A call held for it is made
+    /// when the time ran out; a restart or the day's close drops it.
+    fn rating_over(&mut self, window: WindowNo, ticket: TicketCode, reason: Option<UnratedReason>) {
+        let (held, member) = match self.station.windows.get(&window) {
+            Some(w) => (w.call_held, w.armed_for.clone()),
+            None => (false, None),
+        };
+        self.record_as(
+            Actor::System,
+            Fact::TicketUnrated {
+                ticket,
+                window,
+                reason: reason.unwrap_or(UnratedReason::Timeout),
+                member,
+            },
+        );
+        if held && reason.is_none() {
+            self.release_call(window);
+        }
+    }
+
+    /// Makes a call that waited for a rating, unless the window paused
+    /// meanwhile. Nobody waiting: staff are told.
+    fn release_call(&mut self, window: WindowNo) {
+        if self.window(window).is_ok_and(|w| w.paused) {
+            return;
+        }
+        // The call was accepted when staff made it; an empty queue now is
+        // a notice, not a refusal.
+        let _ = self.call_now(window, true);
     }
 
     /// Ends every window's rating time, recording its ticket as unrated.
@@ -182,14 +214,7 @@ impl Scratch {
             .filter_map(|(no, w)| w.armed.map(|(ticket, _)| (*no, ticket)))
             .collect();
         for (window, ticket) in armed {
-            self.record_as(
-                Actor::System,
-                Fact::TicketUnrated {
-                    ticket,
-                    window,
-                    reason,
-                },
-            );
+            self.rating_over(window, ticket, Some(reason));
         }
     }
 
@@ -204,7 +229,7 @@ impl Scratch {
             case,
             source: CaseSource::Rating { level },
             window: Some(window),
-            staff: settings.staff.get(&window).cloned(),
+            staff: self.station.staff_at(window),
             ticket: Some(ticket),
             callback_due: calendar.add_working_days(day, settings.callback_days),
             rectify_due: calendar.add_working_days(day, settings.rectify_days),

@@ -9,8 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::{Actor, PrintOutcome, PrinterHealth, SignInPlace};
 use crate::calendar::Deadline;
 use crate::case::{Answer, CaseDocument, CaseNo, CaseSource, StaffRef, Stage};
+use crate::catalog::Post;
 use crate::catalog::{CategoryId, WindowNo};
 use crate::matter::{MatterRef, NoticeNo, Outcome};
+use crate::people::Away;
 use crate::printing::{Paper, Unconfirmed};
 use crate::safety::{ZoneFault, ZoneRole};
 use crate::ticket::TicketCode;
@@ -29,6 +31,20 @@ pub enum UnratedReason {
     /// The kiosk restarted: a key pressed afterwards cannot be trusted to be
     /// about that ticket.
     Restart,
+}
+
+/// Why a member's sign-on at a window ended.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignOff {
+    /// They signed off.
+    Left,
+    /// Another member signed on at the window (B took over).
+    Replaced,
+    /// They signed on at another window.
+    Moved,
+    /// The business day closed.
+    DayClosed,
 }
 
 /// A fact the station records in its journal.
@@ -51,6 +67,9 @@ pub enum Fact {
     TicketCalled {
         ticket: TicketCode,
         window: WindowNo,
+        /// The staff number signed on at the window.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<String>,
     },
     TicketRecalled {
         ticket: TicketCode,
@@ -77,12 +96,36 @@ pub enum Fact {
         service_seconds: u32,
         /// Completed implicitly because staff called the next ticket.
         by_next_call: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<String>,
     },
     WindowOpened {
         window: WindowNo,
     },
     WindowPaused {
         window: WindowNo,
+        /// The notice shown while the window's member is away (暂离).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        away: Option<Away>,
+    },
+    /// A member signed on at a window, on one of its posts.
+    SignedOn {
+        window: WindowNo,
+        member: String,
+        name: String,
+        post: Post,
+    },
+    /// A member's sign-on at a window ended.
+    SignedOff {
+        window: WindowNo,
+        member: String,
+        why: SignOff,
+    },
+    /// Staff called the next ticket while `ticket`'s rating was open: the
+    /// call waits for the rating or its time to run out.
+    CallHeld {
+        window: WindowNo,
+        ticket: TicketCode,
     },
     /// The business day closed; these tickets were never served.
     DayClosed {
@@ -131,18 +174,25 @@ pub enum Fact {
         ticket: TicketCode,
         window: WindowNo,
         until: Timestamp,
+        /// Who served the ticket: whom its rating names.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<String>,
     },
     /// The citizen rated the service: 5 非常满意 … 1 非常不满意.
     TicketRated {
         ticket: TicketCode,
         window: WindowNo,
         level: u8,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<String>,
     },
     /// The ticket's chance to be rated ended without a rating.
     TicketUnrated {
         ticket: TicketCode,
         window: WindowNo,
         reason: UnratedReason,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        member: Option<String>,
     },
     /// An evaluator key pressed while nothing was armed: logged, not counted.
     RatingIgnored {
@@ -357,6 +407,9 @@ impl Fact {
             Fact::TicketCompleted { .. } => "ticket_completed",
             Fact::WindowOpened { .. } => "window_opened",
             Fact::WindowPaused { .. } => "window_paused",
+            Fact::SignedOn { .. } => "signed_on",
+            Fact::SignedOff { .. } => "signed_off",
+            Fact::CallHeld { .. } => "call_held",
             Fact::DayClosed { .. } => "day_closed",
             Fact::ClockBehind { .. } => "clock_behind",
             Fact::ClockRecovered => "clock_recovered",
@@ -415,6 +468,7 @@ impl Fact {
             | Fact::RatingArmed { ticket, .. }
             | Fact::TicketRated { ticket, .. }
             | Fact::TicketUnrated { ticket, .. }
+            | Fact::CallHeld { ticket, .. }
             | Fact::PrintFailed { ticket, .. } => Some(*ticket),
             Fact::CaseOpened { ticket, .. }
             | Fact::Announced { ticket, .. }
@@ -434,7 +488,10 @@ impl Fact {
             | Fact::TicketTransferred { window, .. }
             | Fact::TicketCompleted { window, .. }
             | Fact::WindowOpened { window }
-            | Fact::WindowPaused { window }
+            | Fact::WindowPaused { window, .. }
+            | Fact::SignedOn { window, .. }
+            | Fact::SignedOff { window, .. }
+            | Fact::CallHeld { window, .. }
             | Fact::RatingArmed { window, .. }
             | Fact::TicketRated { window, .. }
             | Fact::TicketUnrated { window, .. }

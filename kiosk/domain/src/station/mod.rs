@@ -25,6 +25,7 @@ mod evaluator;
 mod fact;
 mod matters;
 mod paper;
+mod people;
 mod queue;
 mod staff;
 mod view;
@@ -40,9 +41,11 @@ pub use command::{
 };
 pub use effect::{Decision, Effect, Notice, Rejection, TicketSlip};
 pub use evaluator::BAD_RATING_MAX;
-pub use fact::{Fact, Record, UnratedReason};
+pub use fact::{Fact, Record, SignOff, UnratedReason};
 pub use matters::{MAX_REASON, MAX_RETURN_DAYS};
-pub use view::{CaseView, CategoryView, ClockDoubt, ServingView, StationView, ZoneView};
+pub use view::{
+    AwayView, CaseView, CategoryView, ClockDoubt, MemberView, ServingView, StationView, ZoneView,
+};
 
 use crate::calendar::HolidayCalendar;
 use crate::case::{Case, CaseNo};
@@ -62,6 +65,15 @@ struct WindowState {
     priority_streak: u8,
     /// Evaluator keys (by level) held down too long.
     stuck: Vec<u8>,
+    /// Who is signed on.
+    on: Option<crate::people::OnPost>,
+    /// The notice shown while the window's member is away.
+    away: Option<crate::people::Away>,
+    /// Staff called the next ticket; the call waits for the armed ticket's
+    /// rating.
+    call_held: bool,
+    /// Whom the armed ticket's rating names: who served it.
+    armed_for: Option<String>,
 }
 
 /// Today's queue, windows and history: the state the rules work on.
@@ -324,6 +336,9 @@ impl Station {
             | Fact::TicketCompleted { .. }
             | Fact::WindowOpened { .. }
             | Fact::WindowPaused { .. } => self.apply_queue(record),
+            Fact::SignedOn { .. } | Fact::SignedOff { .. } | Fact::CallHeld { .. } => {
+                self.apply_people(record)
+            }
             Fact::ClockBehind { .. }
             | Fact::ClockRecovered
             | Fact::ClockCorrected { .. }
@@ -507,6 +522,9 @@ impl Scratch {
             | Command::ResetAlarm { .. } => self.decide_alarms(command),
             Command::BackEnter(ref entry) => self.back_enter(entry),
             Command::NoteSignIn { .. } => self.decide_staff(command),
+            Command::SignOn { .. } | Command::SignOff { .. } | Command::StepAway { .. } => {
+                self.decide_people(command)
+            }
             Command::PrintGuide { .. }
             | Command::RecordMatter { .. }
             | Command::GiveNotice { .. }

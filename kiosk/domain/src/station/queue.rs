@@ -43,7 +43,7 @@ impl Station {
                 self.prints
                     .requested(Paper::Ticket { ticket: *ticket }, record.at);
             }
-            Fact::TicketCalled { ticket, window } => {
+            Fact::TicketCalled { ticket, window, .. } => {
                 // The citizen reached the window: their paper no longer
                 // matters.
                 self.prints
@@ -60,6 +60,8 @@ impl Station {
                 let w = self.windows.entry(*window).or_default();
                 w.current = Some(*ticket);
                 w.paused = false;
+                w.away = None;
+                w.call_held = false;
                 w.priority_streak = if priority {
                     w.priority_streak.saturating_add(1)
                 } else {
@@ -111,9 +113,16 @@ impl Station {
                 }
             }
             Fact::WindowOpened { window } => {
-                self.windows.entry(*window).or_default().paused = false
+                let w = self.windows.entry(*window).or_default();
+                w.paused = false;
+                w.away = None;
             }
-            Fact::WindowPaused { window } => self.windows.entry(*window).or_default().paused = true,
+            Fact::WindowPaused { window, away } => {
+                let w = self.windows.entry(*window).or_default();
+                w.paused = true;
+                w.away = away.clone();
+                w.call_held = false;
+            }
             _ => {}
         }
     }
@@ -182,6 +191,7 @@ impl Station {
             issued_local: self.local(t.issued_at),
             reprint,
             matter: t.matter.clone(),
+            away: self.category_away(t.queue, self.high_water.unwrap_or(t.issued_at)),
         }
     }
 
@@ -285,25 +295,13 @@ impl Scratch {
             Command::Skip { window } => {
                 let ticket = self.current(window)?;
                 self.record(Fact::TicketSkipped { ticket, window });
+                // The citizen did not come: no rating to wait for.
                 Ok(())
             }
             Command::Complete { window } => {
                 let ticket = self.current(window)?;
                 self.complete(ticket, window, false);
-                // The evaluator takes this ticket's rating for a while; a ticket
-                // is armed once at most.
-                if !self.station.ratings.contains_key(&ticket) {
-                    let seconds = i64::from(self.station.settings.rating_seconds);
-                    let until = self
-                        .now
-                        .checked_add(jiff::SignedDuration::from_secs(seconds))
-                        .unwrap_or(self.now);
-                    self.record(Fact::RatingArmed {
-                        ticket,
-                        window,
-                        until,
-                    });
-                }
+                self.arm(ticket, window);
                 Ok(())
             }
             Command::Transfer { window, to } => {
@@ -351,7 +349,7 @@ impl Scratch {
                     (false, false, Some(ticket)) => {
                         return Err(Rejection::WindowBusy { window, ticket });
                     }
-                    (false, false, None) => self.record(Fact::WindowPaused { window }),
+                    (false, false, None) => self.record(Fact::WindowPaused { window, away: None }),
                     _ => {}
                 }
                 Ok(())
@@ -389,6 +387,10 @@ impl Scratch {
                 next_open,
             });
         }
+        let away = station.category_away(category, self.now);
+        if away.is_some() && !station.settings.issue_when_away {
+            return Err(Rejection::AllAway(category));
+        }
         let number = station.counters.get(&category).copied().unwrap_or(0) + 1;
         let code = TicketCode { category, number };
         let ahead = station.ahead_of_new(category, priority);
@@ -405,6 +407,7 @@ impl Scratch {
             issued_local: station.local(self.now),
             reprint: false,
             matter: matter.clone(),
+            away,
         };
         let order = station.next_order;
         self.record(Fact::TicketIssued {
@@ -423,30 +426,63 @@ impl Scratch {
     /// Calls the next ticket the policy picks to a window, after completing
     /// the one there and ending any rating time.
     fn call_next(&mut self, window: WindowNo) -> Result<(), Rejection> {
+        self.require_member(window)?;
         let w = self.window(window)?;
         let (paused, current, armed) = (w.paused, w.current, w.armed);
         if paused {
             self.record(Fact::WindowOpened { window });
         }
-        // Calling the next citizen ends the last one's chance to rate.
-        if let Some((ticket, _)) = armed {
-            self.record(Fact::TicketUnrated {
-                ticket,
-                window,
-                reason: UnratedReason::NextCall,
-            });
+        if self.station.settings.call_waits_for_rating {
+            // The ticket there is completed and offered for rating first;
+            // the call waits for the rating, or for its time to run out.
+            if let Some(ticket) = current {
+                self.complete(ticket, window, true);
+                self.arm(ticket, window);
+            }
+            if let Some((ticket, until)) = self.window(window)?.armed {
+                self.hold_call(window, ticket, until);
+                return Ok(());
+            }
+        } else {
+            // Calling the next citizen ends the last one's chance to rate.
+            let member = self
+                .station
+                .windows
+                .get(&window)
+                .and_then(|w| w.armed_for.clone());
+            if let Some((ticket, _)) = armed {
+                self.record(Fact::TicketUnrated {
+                    ticket,
+                    window,
+                    reason: UnratedReason::NextCall,
+                    member,
+                });
+            }
+            if let Some(ticket) = current {
+                self.complete(ticket, window, true);
+                self.record(Fact::TicketUnrated {
+                    ticket,
+                    window,
+                    reason: UnratedReason::NextCall,
+                    member: self.station.member_at(window),
+                });
+            }
         }
-        if let Some(ticket) = current {
-            self.complete(ticket, window, true);
-            self.record(Fact::TicketUnrated {
-                ticket,
-                window,
-                reason: UnratedReason::NextCall,
-            });
-        }
+        self.call_now(window, current.is_some())
+    }
+
+    /// Calls the ticket the policy picks to a window now; with nobody
+    /// waiting, staff are told when the window had just finished one
+    /// (`finished`), refused otherwise.
+    pub(super) fn call_now(&mut self, window: WindowNo, finished: bool) -> Result<(), Rejection> {
         match self.station.pick_next(window).map(|t| t.code) {
             Some(ticket) => {
-                self.record(Fact::TicketCalled { ticket, window });
+                let member = self.station.member_at(window);
+                self.record(Fact::TicketCalled {
+                    ticket,
+                    window,
+                    member,
+                });
                 self.effect(Effect::Announce {
                     ticket,
                     window,
@@ -454,12 +490,32 @@ impl Scratch {
                 });
                 Ok(())
             }
-            None if current.is_some() => {
+            None if finished => {
                 self.effect(Effect::Notify(Notice::QueueEmpty { window }));
                 Ok(())
             }
             None => Err(Rejection::NothingWaiting(window)),
         }
+    }
+
+    /// Offers a completed ticket for rating for a while; a ticket is armed
+    /// once at most. The rating names who served it.
+    fn arm(&mut self, ticket: TicketCode, window: WindowNo) {
+        if self.station.ratings.contains_key(&ticket) {
+            return;
+        }
+        let seconds = i64::from(self.station.settings.rating_seconds);
+        let until = self
+            .now
+            .checked_add(jiff::SignedDuration::from_secs(seconds))
+            .unwrap_or(self.now);
+        let member = self.station.member_at(window);
+        self.record(Fact::RatingArmed {
+            ticket,
+            window,
+            until,
+            member,
+        });
     }
 
     /// Completes a window's ticket, timing its service from the call.
@@ -473,11 +529,13 @@ impl Scratch {
             .duration_since(since)
             .as_secs()
             .clamp(0, i64::from(u32::MAX)) as u32;
+        let member = self.station.member_at(window);
         self.record(Fact::TicketCompleted {
             ticket,
             window,
             service_seconds,
             by_next_call,
+            member,
         });
     }
 

@@ -8,8 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{PrinterHealth, Station};
 use crate::case::{Case, Overdue, Stage};
+use crate::catalog::Post;
 use crate::catalog::{CategoryId, Policy, WindowNo};
 use crate::hours::Ticketing;
+use crate::people::Away;
 use crate::printing::UnconfirmedPaper;
 use crate::safety::{OutputState, ZoneInfo, ZoneState};
 use crate::ticket::{Ticket, TicketCode, TicketState};
@@ -23,6 +25,31 @@ pub struct CategoryView {
     pub issuing: bool,
     pub waiting: u32,
     pub wait_minutes: Option<u32>,
+    /// Every window of the category is away: the home screen says so on
+    /// its button before a ticket is taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub away: Option<AwayView>,
+}
+
+/// An away notice as screens and papers show it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct AwayView {
+    #[serde(flatten)]
+    pub away: Away,
+    /// The return time in local time, `15:30` (with the date when it is
+    /// not today, `12-04 09:00`).
+    pub back: String,
+    pub zh: String,
+    pub en: String,
+}
+
+/// Who is signed on at a window, as the card and the board show it.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct MemberView {
+    pub member: String,
+    pub name: String,
+    pub post: Post,
+    pub since: Timestamp,
 }
 
 /// A window on the "now serving" board.
@@ -41,6 +68,15 @@ pub struct ServingView {
     pub unrated: u32,
     /// Evaluator keys (by level) that are stuck.
     pub stuck_keys: Vec<u8>,
+    /// Who is signed on.
+    #[serde(default)]
+    pub member: Option<MemberView>,
+    /// The notice while the member is away.
+    #[serde(default)]
+    pub away: Option<AwayView>,
+    /// A call waits for the armed ticket's rating.
+    #[serde(default)]
+    pub call_held: bool,
 }
 
 /// Everything the lobby screen and the `state` control command show.
@@ -112,6 +148,45 @@ pub struct CaseView {
 }
 
 impl Station {
+    /// An away notice with its return time in local words.
+    pub fn away_view(&self, away: &Away, now: Timestamp) -> AwayView {
+        let tz = &self.settings.time_zone;
+        let (back, today) = (tz.to_datetime(away.back_at), tz.to_datetime(now).date());
+        let back = if back.date() == today {
+            crate::catalog::hhmm(back.time())
+        } else {
+            format!(
+                "{:02}-{:02} {}",
+                back.date().month(),
+                back.date().day(),
+                crate::catalog::hhmm(back.time())
+            )
+        };
+        AwayView {
+            zh: away.zh(&back),
+            en: away.en(&back),
+            away: away.clone(),
+            back,
+        }
+    }
+
+    /// The notice of a category whose every window is away: the one back
+    /// first (and a window to go to, if one names it).
+    pub(super) fn category_away(&self, category: CategoryId, now: Timestamp) -> Option<AwayView> {
+        let c = self.catalog.category(category)?;
+        let mut notices = Vec::new();
+        for no in &c.windows {
+            match self.windows.get(no).and_then(|w| w.away.as_ref()) {
+                Some(away) => notices.push(away),
+                None => return None,
+            }
+        }
+        let first = notices
+            .into_iter()
+            .min_by_key(|a| (a.instead.is_none(), a.back_at))?;
+        Some(self.away_view(first, now))
+    }
+
     /// What the lobby screen shows at `now`.
     pub fn view(&self, now: Timestamp) -> StationView {
         let clock_doubt = self.clock_doubt(now);
@@ -134,6 +209,7 @@ impl Station {
                         && matches!(self.ticketing(c, now), Ticketing::Open { .. }),
                     waiting,
                     wait_minutes: self.estimate_minutes(c.id, waiting),
+                    away: self.category_away(c.id, now),
                 }
             })
             .collect();
@@ -171,6 +247,14 @@ impl Station {
                     ratings,
                     unrated,
                     stuck_keys: w.stuck.clone(),
+                    member: w.on.as_ref().map(|o| MemberView {
+                        member: o.member.clone(),
+                        name: o.name.clone(),
+                        post: o.post,
+                        since: o.since,
+                    }),
+                    away: w.away.as_ref().map(|a| self.away_view(a, now)),
+                    call_held: w.call_held,
                 }
             })
             .collect();

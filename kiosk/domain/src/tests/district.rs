@@ -121,6 +121,7 @@ fn the_district_never_sees_what_people_typed_and_sees_everything_else() {
     }
     // What the station writes itself leaves as it is.
     let called = Fact::TicketCalled {
+        member: None,
         ticket: "A001".parse().unwrap(),
         window: w(1),
     };

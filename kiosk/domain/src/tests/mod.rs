@@ -23,6 +23,7 @@ mod district;
 mod evaluator;
 mod matters;
 mod paper;
+mod people;
 mod properties;
 mod queue;
 mod staff;
@@ -119,7 +120,18 @@ struct Run {
 }
 
 impl Run {
+    /// A station without the people rules (signing on, the held call):
+    /// each area's tests are about their own rules; `people.rs` runs them.
     fn new(settings: Settings) -> Self {
+        Self::with_people(Settings {
+            sign_on_required: false,
+            call_waits_for_rating: false,
+            ..settings
+        })
+    }
+
+    /// A station with the settings as given.
+    fn with_people(settings: Settings) -> Self {
         Self {
             station: Station::new(catalog(), calendar(), settings),
             now: at("2026-11-30T09:00"),

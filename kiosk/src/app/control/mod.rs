@@ -230,6 +230,27 @@ impl Control {
                 self.ask(|reply| Event::Device(DeviceEvent::Input(input, Some(reply))))
                     .await
             }
+            Command::SignOn { window, staff, pin } => {
+                self.ask(|reply| {
+                    Event::Staff(StaffEvent::SignOn {
+                        window,
+                        staff,
+                        pin,
+                        reply,
+                    })
+                })
+                .await
+            }
+            Command::Away(request) => {
+                self.ask(|reply| {
+                    Event::Staff(StaffEvent::Away {
+                        request,
+                        actor: domain::Actor::Technician,
+                        reply,
+                    })
+                })
+                .await
+            }
             Command::ConfirmClock { staff, pin } => {
                 self.ask(|reply| Event::Staff(StaffEvent::ConfirmClock { staff, pin, reply }))
                     .await
@@ -677,6 +698,7 @@ fn staff_command(action: StaffAction) -> Result<domain::Command, String> {
             case: case.parse()?,
             note,
         },
+        StaffAction::SignOff { window: w } => domain::Command::SignOff { window: window(w)? },
     })
 }
 

@@ -24,6 +24,7 @@ use drivers::profile::Profile;
 mod commit;
 mod matters;
 mod paper;
+mod people;
 mod staff;
 mod views;
 mod voice;
@@ -387,6 +388,17 @@ impl Core {
                 self.begin_pin(staff, pin, SignInPlace::Command, purpose)
                     .await;
             }
+            StaffEvent::SignOn {
+                window,
+                staff,
+                pin,
+                reply,
+            } => self.begin_sign_on(window, staff, pin, reply).await,
+            StaffEvent::Away {
+                request,
+                actor,
+                reply,
+            } => self.begin_away(request, actor, reply).await,
             StaffEvent::StaffLogin { staff, pin } => {
                 let purpose = PinPurpose::StaffMode {
                     session: self.staff_mode,
@@ -567,6 +579,8 @@ fn refuse(event: Event) {
             PinPurpose::Alarm { reply, .. }
             | PinPurpose::ExtendCase { reply, .. }
             | PinPurpose::ExportCase { reply, .. }
+            | PinPurpose::SignOn { reply, .. }
+            | PinPurpose::Away { reply, .. }
             | PinPurpose::ConfirmClock(reply) => {
                 let _ = reply.send(Err(Refusal::Stopping));
             }
@@ -582,7 +596,9 @@ fn refuse(event: Event) {
         | Event::Staff(StaffEvent::Alarm { reply, .. })
         | Event::Staff(StaffEvent::ConfirmClock { reply, .. })
         | Event::Staff(StaffEvent::ExtendCase { reply, .. })
-        | Event::Staff(StaffEvent::ExportCase { reply, .. }) => {
+        | Event::Staff(StaffEvent::ExportCase { reply, .. })
+        | Event::Staff(StaffEvent::SignOn { reply, .. })
+        | Event::Staff(StaffEvent::Away { reply, .. }) => {
             let _ = reply.send(Err(Refusal::Stopping));
         }
         _ => {}

@@ -207,6 +207,24 @@ impl Core {
                 };
                 let _ = reply.send(result);
             }
+            PinPurpose::SignOn { window, reply } => {
+                let result = match member {
+                    Ok((_, name)) => self.signed_on(window, staff, name).await,
+                    Err(e) => Err(e),
+                };
+                let _ = reply.send(result);
+            }
+            PinPurpose::Away {
+                window,
+                away,
+                reply,
+            } => {
+                let result = match member {
+                    Ok((role, _)) => self.approved_away(window, away, staff, role).await,
+                    Err(e) => Err(e),
+                };
+                let _ = reply.send(result);
+            }
             PinPurpose::ConfirmClock(reply) => {
                 let result = match member {
                     Ok((role, _)) => {

@@ -10,7 +10,8 @@ use crate::app::{
     AlarmRow, CategoryRow, JobKey, PrintState, ScreenView, ServingRow, SummaryRow, TicketView,
 };
 use crate::domain::{
-    Notice, Paper, PrinterHealth, SignInPlace, StationView, TicketSlip, ZoneRole, ZoneView,
+    AwayView, Notice, Paper, Post, PrinterHealth, ServingView, SignInPlace, StationView,
+    TicketSlip, ZoneRole, ZoneView,
 };
 
 impl Core {
@@ -105,6 +106,8 @@ impl Core {
                     issuing: c.issuing,
                     waiting: c.waiting,
                     wait_minutes: c.wait_minutes,
+                    away_zh: c.away.as_ref().map(away_zh).unwrap_or_default(),
+                    away_en: c.away.as_ref().map(away_en).unwrap_or_default(),
                 })
                 .collect(),
             serving: v
@@ -123,6 +126,10 @@ impl Core {
                         }),
                         announcing: announcing == Some(true),
                         paused: w.paused,
+                        away_zh: w.away.as_ref().map(away_zh).unwrap_or_default(),
+                        away_en: w.away.as_ref().map(away_en).unwrap_or_default(),
+                        post_zh: stand_in(w, Post::zh),
+                        post_en: stand_in(w, Post::en),
                     }
                 })
                 .collect(),
@@ -194,8 +201,16 @@ impl Core {
     pub(super) fn push_view(&mut self) {
         let now = self.clock.now();
         let station = self.station.view(now);
-        self.cards
-            .update(&station, &self.station.settings().staff, now);
+        // Where members sign on, a card names only who did; elsewhere the
+        // window's A post as kiosk.toml names it.
+        let settings = self.station.settings();
+        let nobody = std::collections::BTreeMap::new();
+        let named = if settings.sign_on_required {
+            &nobody
+        } else {
+            &settings.staff
+        };
+        self.cards.update(&station, named, now);
         self.outputs.update(station.outputs, now);
         let view = self.screen_view(&station, now);
         self.sync_voice(view.evacuate);
@@ -309,10 +324,39 @@ pub(super) fn alarm_row(z: &ZoneView) -> AlarmRow {
     }
 }
 
+/// An away notice in short, for a button or a board row: why, and when
+/// back or where to go.
+fn away_zh(a: &AwayView) -> String {
+    match a.away.instead {
+        Some(w) => format!("{}，请到 {w} 号窗口", a.away.reason.zh()),
+        None => format!("{}，{} 返回", a.away.reason.zh(), a.back),
+    }
+}
+
+fn away_en(a: &AwayView) -> String {
+    match a.away.instead {
+        Some(w) => format!("Staff away: go to window {w}"),
+        None => format!("Staff away, back {}", a.back),
+    }
+}
+
+/// The post of a window's member when someone stands in for its own.
+fn stand_in(w: &ServingView, word: fn(Post) -> Option<&'static str>) -> String {
+    match w.member.as_ref().map(|m| m.post) {
+        Some(post @ (Post::B | Post::Substitute | Post::Agent)) => {
+            word(post).unwrap_or_default().to_string()
+        }
+        _ => String::new(),
+    }
+}
+
 /// A staff notice as one line of text.
 pub fn notice_text(notice: &Notice) -> String {
     match notice {
         Notice::QueueEmpty { window } => format!("nobody is waiting for window {window}"),
+        Notice::CallHeld { window, ticket, .. } => format!(
+            "window {window}: {ticket} is offered for rating first; the next ticket is called once the citizen rates or the rating time runs out"
+        ),
         Notice::ClockBehind { behind_seconds } => format!(
             "the system clock is {behind_seconds} s behind the journal; times are held at the last journal entry until it is corrected — check NTP or the real-time clock"
         ),

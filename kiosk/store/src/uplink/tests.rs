@@ -140,6 +140,7 @@ fn the_priority_rows_are_the_urgent_facts() {
     ];
     for level in 1..=5 {
         facts.push(Fact::TicketRated {
+            member: None,
             ticket,
             window,
             level,

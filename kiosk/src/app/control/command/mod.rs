@@ -23,7 +23,7 @@ use std::time::Duration;
 use board::command::{BoardCommand, parse_words, words};
 
 pub use scenario::{Step, When, parse_scenario};
-pub use station::StaffAction;
+pub use station::{AwayRequest, StaffAction};
 
 use json::parse_json;
 
@@ -72,6 +72,15 @@ pub enum Command {
     /// Put an installed matter catalog version in force and journal who
     /// approved it (`kiosk matters load` sends it).
     MattersLoad { version: u32, approver: String },
+    /// A member signs on at a window with their PIN.
+    SignOn {
+        window: u8,
+        staff: String,
+        pin: String,
+    },
+    /// A window's member steps away (暂离), with the manager's PIN past
+    /// 30 minutes.
+    Away(AwayRequest),
     /// Stop the station cleanly, as SIGTERM would.
     Quit,
     /// Fault injection: the screen's thread stops answering for this long (a
@@ -101,7 +110,7 @@ pub enum VoiceCommand {
 }
 
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit";
+pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -132,6 +141,9 @@ fn parse_plain(line: &str) -> Result<Command, String> {
         "reprint" => station::reprint(&words),
         "pause" => station::pause(&words),
         "reopen" => station::reopen(&words),
+        "sign-on" => station::sign_on(&words),
+        "sign-off" => station::sign_off(&words),
+        "away" => station::away(&words),
         "calendar" => station::calendar(&words),
         "matters" => station::matters(&words),
         "voice" => station::voice(&words),

@@ -30,6 +30,81 @@ pub enum StaffAction {
     },
     /// The complainant disagrees with the answer: check the case again.
     ReopenCase { case: String, note: String },
+    /// The member at a window signs off.
+    SignOff { window: u8 },
+}
+
+/// A window's member steps away (暂离), as `away` words it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct AwayRequest {
+    pub window: u8,
+    /// A reason word (`meeting`, `visit`, `delivery`, `leave`, `other`) or
+    /// its Chinese.
+    pub reason: String,
+    /// The return time, `HH:MM` today or `+MINUTES`.
+    pub back: String,
+    pub contact: Option<String>,
+    pub instead: Option<u8>,
+    /// The manager's number and PIN, for an absence past 30 minutes.
+    pub manager: Option<(String, String)>,
+}
+
+/// `sign-on WINDOW STAFF-NUMBER PIN`.
+pub(super) fn sign_on(words: &[String]) -> Result<Command, String> {
+    arity(words, 3, "sign-on WINDOW STAFF-NUMBER PIN")?;
+    Ok(Command::SignOn {
+        window: window(words.get(1))?,
+        staff: words[2].clone(),
+        pin: words[3].clone(),
+    })
+}
+
+/// `sign-off WINDOW`.
+pub(super) fn sign_off(words: &[String]) -> Result<Command, String> {
+    arity(words, 1, "sign-off WINDOW")?;
+    Ok(Command::Staff(StaffAction::SignOff {
+        window: window(words.get(1))?,
+    }))
+}
+
+/// `away WINDOW REASON HH:MM|+MINUTES [contact NUMBER] [instead WINDOW]
+/// [manager STAFF-NUMBER PIN]`.
+pub(super) fn away(words: &[String]) -> Result<Command, String> {
+    const USAGE: &str = "away WINDOW REASON HH:MM|+MINUTES [contact NUMBER] [instead WINDOW] [manager STAFF-NUMBER PIN] (REASON: meeting, visit, delivery, leave, other)";
+    if words.len() < 4 {
+        return Err(format!("usage: {USAGE}"));
+    }
+    let mut request = AwayRequest {
+        window: window(words.get(1))?,
+        reason: words[2].clone(),
+        back: words[3].clone(),
+        contact: None,
+        instead: None,
+        manager: None,
+    };
+    let mut rest = words[4..].iter();
+    while let Some(word) = rest.next() {
+        let mut value = || {
+            rest.next()
+                .cloned()
+                .ok_or_else(|| format!("`{word}` needs a value; usage: {USAGE}"))
+        };
+        match word.as_str() {
+            "contact" => request.contact = Some(value()?),
+            "instead" => request.instead = Some(window(Some(&value()?))?),
+            "manager" => {
+                let staff = value()?;
+                let pin = value()?;
+                request.manager = Some((staff, pin));
+            }
+            other => {
+                return Err(format!(
+                    "`{other}` is not contact, instead or manager; usage: {USAGE}"
+                ));
+            }
+        }
+    }
+    Ok(Command::Away(request))
 }
 
 /// `case NUMBER …`: a case's next stage, its answer, reopening,

@@ -547,7 +547,15 @@ fn pick(rng: &mut Rng) -> (Command, Actor) {
             let priority = rng.below(8) == 0;
             (Command::Issue { category, priority }, Actor::Citizen)
         }
-        38..70 => (Command::CallNext { window }, keypad),
+        // A member signs on (a window calls only with one signed on).
+        38..42 => {
+            let member = kiosk::domain::StaffRef {
+                name: "王芳".into(),
+                number: format!("010{window}"),
+            };
+            (Command::SignOn { window, member }, keypad)
+        }
+        42..70 => (Command::CallNext { window }, keypad),
         70..84 => (Command::Complete { window }, keypad),
         // The evaluator: counts while the window is armed (after a complete).
         84..90 => {

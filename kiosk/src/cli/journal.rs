@@ -130,9 +130,10 @@ pub(super) fn report(args: ReportArgs) -> Result<ExitCode> {
         writeln!(out, "{}", outcomes(l))?;
     }
     writeln!(out, "({})", r.matter_coding)?;
+    let share = |s: Option<f64>| s.map_or_else(|| "—".into(), |s| format!("{s:.1} %"));
     let rating = |l: &store::report::RatingLine| {
         format!(
-            "{:<8} 5:{} 4:{} 3:{} 2:{} 1:{}  total {}  satisfaction {}",
+            "{:<8} 5:{} 4:{} 3:{} 2:{} 1:{}  total {}  satisfaction {}  good rate {}",
             l.key,
             l.levels[4],
             l.levels[3],
@@ -140,13 +141,33 @@ pub(super) fn report(args: ReportArgs) -> Result<ExitCode> {
             l.levels[1],
             l.levels[0],
             l.total,
-            l.satisfaction
-                .map_or_else(|| "—".into(), |s| format!("{s:.1} %"))
+            share(l.satisfaction),
+            share(l.good_rate)
         )
     };
     writeln!(out, "\nRatings\n{}", rating(&r.ratings))?;
     for l in &r.ratings_by_window {
         writeln!(out, "window {}", rating(l))?;
+    }
+    let service = |l: &store::report::ServiceLine| {
+        format!(
+            "{:<8} served {}  offered {}  not offered {}  rated {} ({})  satisfaction {}  good rate {}",
+            l.key,
+            l.served,
+            l.offered,
+            l.not_offered,
+            l.ratings.total,
+            share(l.rated_share),
+            share(l.ratings.satisfaction),
+            share(l.ratings.good_rate)
+        )
+    };
+    writeln!(out, "\nServices and ratings by member (who was signed on)")?;
+    for l in &r.services_by_member {
+        writeln!(out, "{}", service(l))?;
+    }
+    for l in &r.services_by_window {
+        writeln!(out, "window {}", service(l))?;
     }
     let c = &r.cases;
     writeln!(

@@ -397,6 +397,33 @@ fn voice_panel(session: &Session, state: &StationState, w: crate::domain::Window
     }
 }
 
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".into(), |s| format!("{s:.1} %"))
+}
+
+/// Services and their ratings by member or window: offered for rating,
+/// rated, closed without a rating offered, and the two rates.
+fn service_table(key: &str, lines: &[crate::store::report::ServiceLine]) -> Markup {
+    html! {
+        table.services {
+            tr {
+                th { (key) } th { "办结 Served" } th { "请评价 Offered" } th { "未请评价 Not offered" }
+                th { "已评价 Rated" } th { "评价率 Rated share" }
+                th { "5" } th { "4" } th { "3" } th { "2" } th { "1" }
+                th { "满意率 (5+4)" } th { "好评率 (5+4+3)" }
+            }
+            @for l in lines {
+                tr {
+                    td { (l.key) } td { (l.served) } td { (l.offered) }
+                    td { (l.not_offered) } td { (l.ratings.total) } td { (percent(l.rated_share)) }
+                    @for level in (0..5).rev() { td { (l.ratings.levels[level]) } }
+                    td { (percent(l.ratings.satisfaction)) } td { (percent(l.ratings.good_rate)) }
+                }
+            }
+        }
+    }
+}
+
 fn local(at: &str, tz: &TimeZone) -> String {
     at.parse::<jiff::Timestamp>()
         .map(|t| tz.to_datetime(t).strftime("%Y-%m-%d %H:%M:%S").to_string())
@@ -808,15 +835,20 @@ pub fn reports(
                 table { (head) @for l in &r.by_window { (tickets(l)) } }
                 h3 { "评价 Ratings" }
                 table {
-                    tr { th { "窗口" } th { "5 非常满意" } th { "4 满意" } th { "3 基本满意" } th { "2 不满意" } th { "1 非常不满意" } th { "满意率 Satisfaction" } }
+                    tr { th { "窗口" } th { "5 非常满意" } th { "4 满意" } th { "3 基本满意" } th { "2 不满意" } th { "1 非常不满意" } th { "满意率 Satisfaction (5+4)" } th { "好评率 Good rate (5+4+3)" } }
                     @for l in std::iter::once(&r.ratings).chain(&r.ratings_by_window) {
                         tr {
                             td { (l.key) }
                             @for level in (0..5).rev() { td { (l.levels[level]) } }
-                            td { (l.satisfaction.map_or_else(|| "—".into(), |s| format!("{s:.1} %"))) }
+                            td { (percent(l.satisfaction)) }
+                            td { (percent(l.good_rate)) }
                         }
                     }
                 }
+                h3 { "按工作人员 By member (who was signed on)" }
+                (service_table("工号 Member", &r.services_by_member))
+                h4 { "按窗口 By window" }
+                (service_table("窗口 Window", &r.services_by_window))
                 h3 { "案件 Cases" }
                 p { "受理 opened " (r.cases.opened) "（差评 " (r.cases.from_ratings) "，投诉 " (r.cases.from_complaints) "）；存档 filed " (r.cases.closed) "，按期 on time " (r.cases.closed_on_time) "；超期未结 open and overdue " (r.cases.overdue) }
                 p.muted { "补录：停电时人工登记、事后录入的事项，计入取号与接待完毕，无等候时间。 Back-entered: matters registered by hand during an outage and entered afterwards; counted as tickets and served, with no waiting time." }

@@ -18,7 +18,7 @@ use super::StoreError;
 use domain::{Case, CaseSource};
 
 /// How the report codes ratings (stated in every export).
-pub const RATING_CODING: &str = "rating levels: 5 = 非常满意 very satisfied, 4 = 满意 satisfied, 3 = 基本满意 fair, 2 = 不满意 dissatisfied, 1 = 非常不满意 very dissatisfied (GB/T 39046 numbers them the other way round); satisfaction = (levels 4 and 5) / all ratings";
+pub const RATING_CODING: &str = "rating levels: 5 = 非常满意 very satisfied, 4 = 满意 satisfied, 3 = 基本满意 fair, 2 = 不满意 dissatisfied, 1 = 非常不满意 very dissatisfied (GB/T 39046 numbers them the other way round); satisfaction (满意率) = (levels 5 and 4) / all ratings; good rate (好差评好评率) = (levels 5, 4 and 3) / all ratings; rated share = ratings / services completed; not offered = services completed without the evaluator taking a rating; a member is whoever was signed on at the window";
 
 /// How the report counts matters (stated in every export).
 pub const MATTER_CODING: &str = "visits (接待/取号) count tickets; matters (办件) count each matter recorded at a window once, by outcome: done = 即办结, notice = 补正告知 (a written notice of missing materials), accepted = 受理 (promised), proxy = 转代办, refused = 不予受理, consult = 咨询; second trip = a visit with a matter given a 补正 notice, over all visits with a matter";
@@ -81,8 +81,27 @@ pub struct RatingLine {
     /// Counts of levels 1 to 5.
     pub levels: [u32; 5],
     pub total: u32,
-    /// Share of ratings 4 and 5, in percent.
+    /// Share of ratings 4 and 5, in percent (满意率).
     pub satisfaction: Option<f64>,
+    /// Share of ratings 3, 4 and 5, in percent (好差评's good rate).
+    pub good_rate: Option<f64>,
+}
+
+/// Services of one member (or one window) and their ratings: how many were
+/// offered for rating, rated, and closed without a rating offered.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ServiceLine {
+    /// The staff number (`—`: nobody signed on), or the window.
+    pub key: String,
+    /// Services completed.
+    pub served: u32,
+    /// Of those, offered for rating (the evaluator armed).
+    pub offered: u32,
+    /// Completed without a rating offered.
+    pub not_offered: u32,
+    pub ratings: RatingLine,
+    /// Ratings over services completed, in percent.
+    pub rated_share: Option<f64>,
 }
 
 /// Cases in the period.
@@ -110,6 +129,9 @@ pub struct Report {
     pub by_window: Vec<TicketLine>,
     pub ratings: RatingLine,
     pub ratings_by_window: Vec<RatingLine>,
+    /// Services and ratings by the member who served, and by window.
+    pub services_by_member: Vec<ServiceLine>,
+    pub services_by_window: Vec<ServiceLine>,
     pub cases: CaseLine,
     pub matter_coding: &'static str,
     pub matters: MatterFigures,
@@ -156,13 +178,88 @@ impl Acc {
 
 fn rating_line(key: String, levels: [u32; 5]) -> RatingLine {
     let total = levels.iter().sum();
+    let share = |n: u32| (total > 0).then(|| f64::from(n) * 100.0 / f64::from(total));
     RatingLine {
         key,
         levels,
         total,
-        satisfaction: (total > 0)
-            .then(|| f64::from(levels[3] + levels[4]) * 100.0 / f64::from(total)),
+        satisfaction: share(levels[3] + levels[4]),
+        good_rate: share(levels[2] + levels[3] + levels[4]),
     }
+}
+
+/// Counts of one member's or window's services while the report is read.
+#[derive(Default)]
+struct ServiceAcc {
+    served: u32,
+    offered: u32,
+    levels: [u32; 5],
+}
+
+impl ServiceAcc {
+    fn line(self, key: String) -> ServiceLine {
+        let ratings = rating_line(key.clone(), self.levels);
+        ServiceLine {
+            rated_share: (self.served > 0)
+                .then(|| f64::from(ratings.total) * 100.0 / f64::from(self.served)),
+            key,
+            served: self.served,
+            offered: self.offered,
+            not_offered: self.served.saturating_sub(self.offered),
+            ratings,
+        }
+    }
+}
+
+/// Services completed, offered for rating and rated in the span of time,
+/// by the member the journal names and by window.
+fn services(
+    conn: &Connection,
+    (from, to): (&str, &str),
+    (since, until): (i64, i64),
+) -> rusqlite::Result<(Vec<ServiceLine>, Vec<ServiceLine>)> {
+    let mut by_member: BTreeMap<String, ServiceAcc> = BTreeMap::new();
+    let mut by_window: BTreeMap<i64, ServiceAcc> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, window_no, json_extract(body, '$.member'), json_extract(body, '$.level')
+         FROM journal
+         WHERE kind IN ('ticket_completed', 'rating_armed', 'ticket_rated')
+           AND at_ms >= ?3 AND at_ms < ?4 AND day BETWEEN ?1 AND ?2",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![from, to, since, until])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(0)?;
+        let window: Option<i64> = r.get(1)?;
+        let member: Option<String> = r.get(2)?;
+        let level: Option<i64> = r.get(3)?;
+        let note = |acc: &mut ServiceAcc| match kind.as_str() {
+            "ticket_completed" => acc.served += 1,
+            "rating_armed" => acc.offered += 1,
+            _ => {
+                if let Some(i) = level
+                    .and_then(|l| usize::try_from(l - 1).ok())
+                    .filter(|i| *i < 5)
+                {
+                    acc.levels[i] += 1;
+                }
+            }
+        };
+        note(
+            by_member
+                .entry(member.unwrap_or_else(|| "—".into()))
+                .or_default(),
+        );
+        if let Some(w) = window {
+            note(by_window.entry(w).or_default());
+        }
+    }
+    Ok((
+        by_member.into_iter().map(|(k, a)| a.line(k)).collect(),
+        by_window
+            .into_iter()
+            .map(|(k, a)| a.line(k.to_string()))
+            .collect(),
+    ))
 }
 
 /// Builds the report for `from..=to` (business days) in the station's zone.
@@ -308,6 +405,8 @@ pub fn report(
     }
 
     let matters = matter_figures(conn, &f, &t).map_err(sql)?;
+    let (services_by_member, services_by_window) =
+        services(conn, (&f, &t), (since, until)).map_err(sql)?;
 
     Ok(Report {
         from,
@@ -326,6 +425,8 @@ pub fn report(
             .into_iter()
             .map(|(k, l)| rating_line(k.to_string(), l))
             .collect(),
+        services_by_member,
+        services_by_window,
         cases,
         daily: daily.into_iter().map(|(d, (i, s))| (d, i, s)).collect(),
     })

@@ -73,7 +73,14 @@ fn station() -> Station {
     .unwrap();
     let mut calendar = HolidayCalendar::default();
     calendar.add_year(2026, Vec::new()).unwrap();
-    Station::new(catalog, calendar, domain::Settings::default())
+    // The queue's own rules: signing on and the held call are the people
+    // tests' (`services_name_the_member_who_served`).
+    let settings = domain::Settings {
+        sign_on_required: false,
+        call_waits_for_rating: false,
+        ..domain::Settings::default()
+    };
+    Station::new(catalog, calendar, settings)
 }
 
 fn w(n: u8) -> WindowNo {
@@ -1059,6 +1066,180 @@ fn the_report_counts_waits_no_shows_ratings_and_cases_and_the_export_states_its_
             .as_str()
             .unwrap()
             .contains("非常不满意")
+    );
+}
+
+#[test]
+fn services_name_the_member_who_served_with_both_rates_and_the_ones_never_offered() {
+    use domain::{CategoryId, Command, StaffRef};
+    let (_dir, path) = temp();
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let mut people = station();
+    let settings = domain::Settings {
+        sign_on_required: true,
+        call_waits_for_rating: true,
+        ..people.settings().clone()
+    };
+    people = Station::new(
+        people.catalog().clone(),
+        people.calendar().clone(),
+        settings,
+    );
+    let s = &mut people;
+    let a = CategoryId::new('A').unwrap();
+    let sign_on = |number: &str| Command::SignOn {
+        window: w(1),
+        member: StaffRef {
+            name: "某".into(),
+            number: number.into(),
+        },
+    };
+    let rate = |level| Command::Rate {
+        window: w(1),
+        level,
+    };
+    for minute in 0..4 {
+        let issue = Command::Issue {
+            category: a,
+            priority: false,
+        };
+        go(&mut store, s, issue, &format!("2026-11-30T09:0{minute}:00"));
+    }
+    // 0101 serves A001 (rated 5) and A002 (rated 3); 0102 takes over and
+    // serves A003 (rated 2), then calls A004.
+    go(&mut store, s, sign_on("0101"), "2026-11-30T09:05:00");
+    go(
+        &mut store,
+        s,
+        Command::CallNext { window: w(1) },
+        "2026-11-30T09:05:00",
+    );
+    go(
+        &mut store,
+        s,
+        Command::CallNext { window: w(1) },
+        "2026-11-30T09:08:00",
+    );
+    go(&mut store, s, rate(5), "2026-11-30T09:08:10");
+    go(
+        &mut store,
+        s,
+        Command::Complete { window: w(1) },
+        "2026-11-30T09:12:00",
+    );
+    go(&mut store, s, rate(3), "2026-11-30T09:12:05");
+    go(&mut store, s, sign_on("0102"), "2026-11-30T09:13:00");
+    go(
+        &mut store,
+        s,
+        Command::CallNext { window: w(1) },
+        "2026-11-30T09:13:00",
+    );
+    go(
+        &mut store,
+        s,
+        Command::Complete { window: w(1) },
+        "2026-11-30T09:20:00",
+    );
+    go(&mut store, s, rate(2), "2026-11-30T09:20:05");
+    go(
+        &mut store,
+        s,
+        Command::CallNext { window: w(1) },
+        "2026-11-30T09:21:00",
+    );
+    let tz = s.settings().time_zone.clone();
+    let day: Date = "2026-11-30".parse().unwrap();
+    let r = report::report(store.connection(), day, day, &tz).unwrap();
+    let line = |key: &str| {
+        r.services_by_member
+            .iter()
+            .find(|l| l.key == key)
+            .unwrap_or_else(|| panic!("{key}: {:?}", r.services_by_member))
+            .clone()
+    };
+    let wang = line("0101");
+    assert_eq!((wang.served, wang.offered, wang.not_offered), (2, 2, 0));
+    assert_eq!(wang.ratings.levels, [0, 0, 1, 0, 1]);
+    assert_eq!(wang.ratings.satisfaction, Some(50.0));
+    assert_eq!(wang.ratings.good_rate, Some(100.0));
+    assert_eq!(wang.rated_share, Some(100.0));
+    let li = line("0102");
+    assert_eq!((li.served, li.ratings.total), (1, 1));
+    assert_eq!(li.ratings.good_rate, Some(0.0));
+    assert_eq!(r.services_by_window.len(), 1);
+    assert_eq!(r.services_by_window[0].served, 3);
+    // The overall line states both rates.
+    assert_eq!(r.ratings.satisfaction.map(f64::round), Some(33.0));
+    assert_eq!(r.ratings.good_rate.map(f64::round), Some(67.0));
+    assert!(
+        r.rating_coding
+            .contains("good rate (好差评好评率) = (levels 5, 4 and 3)")
+    );
+    // The tickets projection names who served each.
+    let served: Vec<Option<String>> = store
+        .connection()
+        .prepare("SELECT served_by FROM tickets ORDER BY code")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        served,
+        [
+            Some("0101".into()),
+            Some("0101".into()),
+            Some("0102".into()),
+            Some("0102".into())
+        ]
+    );
+    // Completions with no rating offered (a journal from before the rule)
+    // are counted as such.
+    let old = domain::Settings {
+        sign_on_required: false,
+        call_waits_for_rating: false,
+        ..s.settings().clone()
+    };
+    let mut legacy = Station::new(s.catalog().clone(), s.calendar().clone(), old);
+    let t = &mut legacy;
+    go(
+        &mut store,
+        t,
+        Command::Issue {
+            category: a,
+            priority: false,
+        },
+        "2026-12-01T09:00:00",
+    );
+    go(
+        &mut store,
+        t,
+        Command::Issue {
+            category: a,
+            priority: false,
+        },
+        "2026-12-01T09:00:01",
+    );
+    go(
+        &mut store,
+        t,
+        Command::CallNext { window: w(1) },
+        "2026-12-01T09:01:00",
+    );
+    go(
+        &mut store,
+        t,
+        Command::CallNext { window: w(1) },
+        "2026-12-01T09:05:00",
+    );
+    let next: Date = "2026-12-01".parse().unwrap();
+    let r = report::report(store.connection(), next, next, &tz).unwrap();
+    let nobody = &r.services_by_member[0];
+    assert_eq!(nobody.key, "—");
+    assert_eq!(
+        (nobody.served, nobody.offered, nobody.not_offered),
+        (1, 0, 1)
     );
 }
 

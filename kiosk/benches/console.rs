@@ -105,6 +105,23 @@ fn make_year(store: &mut Store, config: &Config, entries: u64) -> (u64, Date) {
             Actor::Staff { id: "0001".into() },
             sign_in,
         );
+        // Each window's member signs on for the day: calls name them.
+        for window in config.catalog.windows() {
+            let number = format!("01{:02}", window.get());
+            go(
+                &mut station,
+                &mut batch,
+                Command::SignOn {
+                    window,
+                    member: kiosk::domain::StaffRef {
+                        name: "王芳".into(),
+                        number: number.clone(),
+                    },
+                },
+                Actor::Staff { id: number },
+                sign_in,
+            );
+        }
         for (open, close) in [("08:30", "11:59"), ("14:00", "17:29")] {
             let mut t = at(open);
             let end = at(close);

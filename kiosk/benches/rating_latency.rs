@@ -105,6 +105,13 @@ fn main() {
     let mut latencies = Vec::with_capacity(n);
     let mut to_card = Vec::with_capacity(n);
     let mut to_screen = Vec::with_capacity(n);
+    staff(Command::SignOn {
+        window,
+        member: kiosk::domain::StaffRef {
+            name: "王芳".into(),
+            number: "0101".into(),
+        },
+    });
     for i in 0..n + 20 {
         staff(Command::Issue {
             category: CategoryId::new('A').unwrap(),

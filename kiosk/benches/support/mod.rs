@@ -13,15 +13,30 @@ use kiosk::app::{
 };
 
 /// A screen that shows nothing; given senders, it notes when it is asked to
-/// thank a citizen and when it is first told to evacuate.
+/// thank a citizen, when it is first told to evacuate, and when the board
+/// names a post it did not name before (`posts`: what the first window's row
+/// last said).
 #[derive(Default)]
 pub struct NoScreen {
     pub thanks: Option<Mutex<Sender<Instant>>>,
     pub evacuate: Option<Mutex<(bool, Sender<Instant>)>>,
+    pub posts: Option<Mutex<PostWatch>>,
 }
+
+/// What the board last said of the first window's post, and where to tell
+/// a change.
+pub type PostWatch = (String, Sender<(Instant, String)>);
 
 impl Screen for NoScreen {
     fn show_view(&self, view: ScreenView) {
+        if let Some(p) = &self.posts
+            && let Ok(mut p) = p.lock()
+            && let Some(row) = view.serving.first()
+            && row.post_zh != p.0
+        {
+            p.0 = row.post_zh.clone();
+            let _ = p.1.send((Instant::now(), row.post_zh.clone()));
+        }
         if let Some(e) = &self.evacuate
             && let Ok(mut e) = e.lock()
         {

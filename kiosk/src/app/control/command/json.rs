@@ -42,6 +42,10 @@ struct Json {
     english: Option<bool>,
     version: Option<u32>,
     approver: Option<String>,
+    back: Option<String>,
+    contact: Option<String>,
+    instead: Option<u8>,
+    manager: Option<String>,
 }
 
 pub(super) fn parse_json(line: &str) -> Result<Command, String> {
@@ -139,7 +143,34 @@ pub(super) fn parse_json(line: &str) -> Result<Command, String> {
             j.cmd,
             quote(&j.ticket.clone().ok_or_else(|| need("ticket"))?)
         ),
-        "pause" | "reopen" => format!("{} {}", j.cmd, j.window.ok_or_else(|| need("window"))?),
+        "pause" | "reopen" | "sign-off" => {
+            format!("{} {}", j.cmd, j.window.ok_or_else(|| need("window"))?)
+        }
+        "sign-on" => format!(
+            "sign-on {} {} {}",
+            j.window.ok_or_else(|| need("window"))?,
+            quote(&j.staff.clone().ok_or_else(|| need("staff"))?),
+            quote(&value_text(j.pin.as_ref()).ok_or_else(|| need("pin"))?)
+        ),
+        "away" => {
+            let mut line = format!(
+                "away {} {} {}",
+                j.window.ok_or_else(|| need("window"))?,
+                quote(&j.reason.clone().ok_or_else(|| need("reason"))?),
+                quote(&j.back.clone().ok_or_else(|| need("back"))?)
+            );
+            if let Some(c) = &j.contact {
+                line.push_str(&format!(" contact {}", quote(c)));
+            }
+            if let Some(w) = j.instead {
+                line.push_str(&format!(" instead {w}"));
+            }
+            if let Some(m) = &j.manager {
+                let pin = value_text(j.pin.as_ref()).ok_or_else(|| need("pin"))?;
+                line.push_str(&format!(" manager {} {}", quote(m), quote(&pin)));
+            }
+            line
+        }
         "screenshot" => {
             return Ok(Command::Screenshot(
                 j.path.clone().ok_or_else(|| need("path"))?,

@@ -215,6 +215,44 @@ fn plain_and_json_forms_mean_the_same() {
             r#"{"cmd":"reopen","window":2}"#,
             Command::Staff(StaffAction::Reopen { window: 2 }),
         ),
+        (
+            "sign-on 1 0101 2468",
+            r#"{"cmd":"sign-on","window":1,"staff":"0101","pin":2468}"#,
+            Command::SignOn {
+                window: 1,
+                staff: "0101".into(),
+                pin: "2468".into(),
+            },
+        ),
+        (
+            "sign-off 3",
+            r#"{"cmd":"sign-off","window":3}"#,
+            Command::Staff(StaffAction::SignOff { window: 3 }),
+        ),
+        (
+            "away 2 visit 15:30",
+            r#"{"cmd":"away","window":2,"reason":"visit","back":"15:30"}"#,
+            Command::Away(AwayRequest {
+                window: 2,
+                reason: "visit".into(),
+                back: "15:30".into(),
+                contact: None,
+                instead: None,
+                manager: None,
+            }),
+        ),
+        (
+            "away 2 \"区政务中心送件\" +90 contact \"0898 8888 1234\" instead 1 manager 0001 13579",
+            r#"{"cmd":"away","window":2,"reason":"区政务中心送件","back":"+90","contact":"0898 8888 1234","instead":1,"manager":"0001","pin":"13579"}"#,
+            Command::Away(AwayRequest {
+                window: 2,
+                reason: "区政务中心送件".into(),
+                back: "+90".into(),
+                contact: Some("0898 8888 1234".into()),
+                instead: Some(1),
+                manager: Some(("0001".into(), "13579".into())),
+            }),
+        ),
         ("quit", r#"{"cmd":"quit"}"#, Command::Quit),
         (
             "calendar reload",
@@ -272,11 +310,11 @@ fn malformed_commands_say_what_was_expected() {
     let table = [
         (
             "",
-            "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
+            "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
         ),
         (
             "dance",
-            "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
+            "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
         ),
         ("key 1", "usage: key WINDOW call|recall|skip|complete"),
         ("hang screen 2s", "usage: hang ui DURATION (such as 20s)"),
@@ -287,6 +325,24 @@ fn malformed_commands_say_what_was_expected() {
             "`dance` is not a keypad key; use call, recall, skip or complete",
         ),
         ("rate 1 9", "`9` is not a rating level 1–5"),
+        ("sign-on 1 0101", "usage: sign-on WINDOW STAFF-NUMBER PIN"),
+        ("sign-off", "usage: sign-off WINDOW"),
+        (
+            "away 1 visit",
+            "usage: away WINDOW REASON HH:MM|+MINUTES [contact NUMBER] [instead WINDOW] [manager STAFF-NUMBER PIN] (REASON: meeting, visit, delivery, leave, other)",
+        ),
+        (
+            "away 1 visit +15 phone 139",
+            "`phone` is not contact, instead or manager; usage: away WINDOW REASON HH:MM|+MINUTES [contact NUMBER] [instead WINDOW] [manager STAFF-NUMBER PIN] (REASON: meeting, visit, delivery, leave, other)",
+        ),
+        (
+            "away 1 visit +15 manager 0001",
+            "`manager` needs a value; usage: away WINDOW REASON HH:MM|+MINUTES [contact NUMBER] [instead WINDOW] [manager STAFF-NUMBER PIN] (REASON: meeting, visit, delivery, leave, other)",
+        ),
+        (
+            "away 1 visit +15 instead 0",
+            "expected a window number 1–99",
+        ),
         ("matters load", "usage: matters load VERSION APPROVER"),
         ("matters load x 王", "usage: matters load VERSION APPROVER"),
         ("matters load 3", "usage: matters load VERSION APPROVER"),
@@ -323,7 +379,7 @@ fn malformed_commands_say_what_was_expected() {
         (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
         (
             r#"{"cmd":"fly"}"#,
-            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
+            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
         ),
     ];
     for (line, message) in table {
@@ -382,6 +438,6 @@ fn scenarios_have_timing_comments_and_located_errors() {
     );
     assert_eq!(
         parse_scenario("visit.txt", "tapp category-A\n"),
-        Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit".into())
+        Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit".into())
     );
 }

@@ -172,8 +172,19 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_exports_and_locks_out_wro
             .await
             .expect("the live part shows the new ticket without a reload");
 
-        // The window console calls A001; the lobby board shows it.
+        // The manager signs on at window 1 (it names no posts), calls
+        // A001; the lobby board shows it and the call names her.
         c.goto(&format!("{base}/window?w=1")).await.unwrap();
+        click(&c, "button[value=sign_on]").await;
+        let page = settled(&c, "p.msg, p.err").await;
+        let on_duty = c
+            .find(Locator::Css("#on-duty"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(on_duty.contains("李站长 (0001)"), "{on_duty}\n{page}");
         click(&c, "button[value=call]").await;
         let page = settled(&c, "p.msg, p.err").await;
         assert!(
@@ -183,6 +194,22 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_exports_and_locks_out_wro
         shot(&c, "console-window.png").await;
         let state = station.state();
         assert_eq!(state["station"]["windows"][0]["ticket"], "A001");
+        assert_eq!(state["station"]["windows"][0]["member"]["member"], "0001");
+        // Done with A001, she steps away for twenty minutes: the notice is
+        // on the page (and the card, and the board).
+        click(&c, "button[value=complete]").await;
+        settled(&c, "#away-form").await;
+        c.execute(
+            "document.querySelector('#away-form select[name=reason]').value = 'visit';
+             document.querySelector('#away-form input[name=back]').value = '09:20';",
+            vec![],
+        )
+        .await
+        .unwrap();
+        click(&c, "#away-form button[type=submit]").await;
+        let page = settled(&c, "#away-notice").await;
+        assert!(page.contains("工作人员下村入户，预计 09:20 返回"), "{page}");
+        assert_eq!(station.state()["station"]["windows"][0]["paused"], true);
 
         // The case: registered from its page.
         c.goto(&format!("{base}/cases")).await.unwrap();
@@ -245,6 +272,8 @@ fn the_console_in_chromium_calls_a_ticket_moves_a_case_exports_and_locks_out_wro
     });
     let entries = crate::support::journal(data, &["--case", "2026-0001"]);
     assert_eq!(entries.last().unwrap()["actor"]["id"], "0001");
+    let called = crate::support::journal(data, &["--kind", "ticket_called"]);
+    assert_eq!(called[0]["body"]["member"], "0001");
     assert!(station.quit().success());
 }
 

@@ -112,6 +112,7 @@ fn make_year(store: &mut Store, config: &Config, entries: u64) -> (u64, Date) {
                 &mut station,
                 &mut batch,
                 Command::SignOn {
+                    role: None,
                     window,
                     member: kiosk::domain::StaffRef {
                         name: "王芳".into(),

@@ -114,6 +114,7 @@ fn main() {
         let asked = Instant::now();
         tx.send(Event::Staff(StaffEvent::Command {
             command: Command::SignOn {
+                role: None,
                 window,
                 member: StaffRef {
                     name: "王芳".into(),

@@ -106,6 +106,7 @@ fn main() {
     let mut to_card = Vec::with_capacity(n);
     let mut to_screen = Vec::with_capacity(n);
     staff(Command::SignOn {
+        role: None,
         window,
         member: kiosk::domain::StaffRef {
             name: "王芳".into(),

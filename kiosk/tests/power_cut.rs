@@ -553,7 +553,14 @@ fn pick(rng: &mut Rng) -> (Command, Actor) {
                 name: "王芳".into(),
                 number: format!("010{window}"),
             };
-            (Command::SignOn { window, member }, keypad)
+            (
+                Command::SignOn {
+                    window,
+                    member,
+                    role: None,
+                },
+                keypad,
+            )
         }
         42..70 => (Command::CallNext { window }, keypad),
         70..84 => (Command::Complete { window }, keypad),

@@ -199,3 +199,85 @@ fn a_category_all_away_says_so_in_the_lobby_and_on_its_tickets() {
     assert_eq!(card(&state, 2)["screen"], "serving");
     station.quit();
 }
+
+#[test]
+fn a_case_about_the_manager_goes_to_the_supervisor_and_nobody_handles_their_own() {
+    use crate::console::Client;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut station = start(&data);
+    add_staff(&data, "0009", "纪检员", "supervisor", "8642");
+    let base = station.console.clone().expect("the console runs");
+    // The manager serves at window 3 (it names no posts) and is rated badly;
+    // 王芳 at window 1 too.
+    station.ok("sign-on 3 0001 13579");
+    station.ok("sign-on 1 0101 2468");
+    station.take_ticket('C');
+    station.take_ticket('A');
+    for w in [3, 1] {
+        station.ok(&format!("key {w} call"));
+        station.ok(&format!("key {w} complete"));
+        station.ok(&format!("rate {w} 1"));
+    }
+    let cases = station.state()["station"]["cases"].clone();
+    assert_eq!(cases[0]["about_manager"], true, "{cases}");
+    assert_eq!(cases[1]["about_manager"], Value::Null, "{cases}");
+
+    let advance = |client: &Client, case: &str| {
+        let csrf = client.csrf(&format!("/cases/{case}"));
+        client.post(
+            &format!("/cases/{case}/advance"),
+            &[("csrf", &csrf), ("stage", "registered"), ("note", "已登记")],
+        )
+    };
+    // The manager sees the case is the supervisor's and cannot move it.
+    let mut manager = Client::new(&base);
+    manager.login("0001", "13579");
+    let page = manager.get("/cases/2026-0001").body;
+    assert!(page.contains("id=\"own-case\""), "{page}");
+    assert!(
+        !page.contains("action=\"/cases/2026-0001/advance\""),
+        "{page}"
+    );
+    let r = advance(&manager, "2026-0001");
+    let refused = r.location.unwrap_or_default();
+    assert!(refused.contains("done="), "{refused}");
+    // 王芳 cannot move her own case; the manager can.
+    let mut wang = Client::new(&base);
+    wang.login("0101", "2468");
+    assert!(
+        wang.get("/cases/2026-0002")
+            .body
+            .contains("id=\"own-case\"")
+    );
+    advance(&wang, "2026-0002");
+    assert_eq!(
+        station.state()["station"]["cases"][1]["history"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    advance(&manager, "2026-0002");
+    assert_eq!(
+        station.state()["station"]["cases"][1]["stage"],
+        "registered"
+    );
+    // The supervisor handles the case about the manager.
+    let mut supervisor = Client::new(&base);
+    supervisor.login("0009", "8642");
+    let page = supervisor.get("/cases/2026-0001").body;
+    assert!(page.contains("id=\"supervisors-case\""), "{page}");
+    assert!(
+        page.contains("action=\"/cases/2026-0001/advance\""),
+        "{page}"
+    );
+    assert_eq!(advance(&supervisor, "2026-0001").status, 303);
+    let state = station.state();
+    assert_eq!(state["station"]["cases"][0]["stage"], "registered");
+    assert_eq!(
+        state["station"]["cases"][0]["history"][1]["by"]["id"],
+        "0009"
+    );
+    station.quit();
+}

@@ -272,6 +272,9 @@ pub struct Case {
     pub history: Vec<StageEntry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extensions: Vec<Extension>,
+    /// It names the station manager: only the supervisor (纪检) handles it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub about_manager: bool,
 }
 
 impl Case {

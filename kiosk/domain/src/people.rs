@@ -33,6 +33,9 @@ pub struct OnPost {
     pub name: String,
     pub post: Post,
     pub since: Timestamp,
+    /// The member's role at sign-on (a case about the manager goes to the
+    /// supervisor).
+    pub role: Option<crate::safety::StaffRole>,
 }
 
 /// Why a window's member is away (暂离), from the regulations' list.

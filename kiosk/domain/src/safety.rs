@@ -28,6 +28,10 @@ pub enum ZoneRole {
 pub enum StaffRole {
     /// Window staff.
     Staff,
+    /// The supervisor (纪检): may do what staff may, and handles the cases
+    /// about the station manager (投诉管理办法: nobody handles a complaint
+    /// about themselves).
+    Supervisor,
     /// The technician checks devices; may do what staff may.
     Technician,
     /// The station manager (站长): may do everything.
@@ -38,15 +42,21 @@ impl StaffRole {
     pub fn word(self) -> &'static str {
         match self {
             StaffRole::Staff => "staff",
+            StaffRole::Supervisor => "supervisor",
             StaffRole::Technician => "technician",
             StaffRole::Manager => "manager",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [StaffRole::Staff, StaffRole::Technician, StaffRole::Manager]
-            .into_iter()
-            .find(|r| r.word() == text.trim())
+        [
+            StaffRole::Staff,
+            StaffRole::Supervisor,
+            StaffRole::Technician,
+            StaffRole::Manager,
+        ]
+        .into_iter()
+        .find(|r| r.word() == text.trim())
     }
 }
 

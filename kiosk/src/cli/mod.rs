@@ -270,7 +270,8 @@ enum StaffCommand {
         id: String,
         #[arg(long)]
         name: String,
-        /// staff, technician or manager.
+        /// staff, supervisor (纪检: handles the cases about the manager),
+        /// technician or manager.
         #[arg(long, default_value = "staff")]
         role: String,
         #[command(flatten)]

@@ -118,7 +118,7 @@ pub(super) fn staff(command: StaffCommand) -> Result<ExitCode> {
             data,
         } => {
             let role = kiosk::domain::StaffRole::parse(&role).with_context(|| {
-                format!("`{role}` is not a role; use staff, technician or manager")
+                format!("`{role}` is not a role; use staff, supervisor, technician or manager")
             })?;
             let pin = read_pin()?;
             data.store()?.add_staff(&id, &name, role, &pin)?;

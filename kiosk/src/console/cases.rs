@@ -66,7 +66,8 @@ pub(super) async fn case_advance(
     Form(form): Form<CaseForm>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    case_command(&st, &session, &no, &form, |case, f| f.advance(case)).await
+    let role = session.role;
+    case_command(&st, &session, &no, &form, |case, f| f.advance(case, role)).await
 }
 
 pub(super) async fn case_reopen(
@@ -76,7 +77,15 @@ pub(super) async fn case_reopen(
     Form(form): Form<CaseForm>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    case_command(&st, &session, &no, &form, |case, f| Ok(f.reopen(case))).await
+    let role = session.role;
+    case_command(
+        &st,
+        &session,
+        &no,
+        &form,
+        |case, f| Ok(f.reopen(case, role)),
+    )
+    .await
 }
 
 pub(super) async fn case_reprint(
@@ -96,8 +105,10 @@ pub(super) async fn case_extend(
     Form(form): Form<CaseForm>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    if let Some(r) = manager_only(&session, "延期需要站长 Extending a case needs the manager")
-    {
+    if let Some(r) = deciders_only(
+        &session,
+        "延期需要站长（关于站长的案件：纪检）Extending a case needs the manager (the supervisor for a case about the manager)",
+    ) {
         return r;
     }
     let role = session.role;
@@ -113,7 +124,7 @@ pub(super) async fn case_export(
     UrlPath(no): UrlPath<String>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    if let Some(r) = manager_only(&session, EXPORTS) {
+    if let Some(r) = deciders_only(&session, EXPORTS) {
         return r;
     }
     let Some(no) = forms::case_no(&no) else {
@@ -134,7 +145,10 @@ pub(super) async fn case_export(
         Err(e) => return refused(StatusCode::FORBIDDEN, Some(&session), &e.to_string()),
     }
     let (tz, station, at) = (st.tz.clone(), st.station.clone(), st.now().await);
-    let by = format!("站长 manager {} ({})", session.name, session.staff);
+    let by = match session.role {
+        StaffRole::Supervisor => format!("纪检 supervisor {} ({})", session.name, session.staff),
+        _ => format!("站长 manager {} ({})", session.name, session.staff),
+    };
     let html = st
         .read(move |conn| {
             let export = crate::documents::case_file::Export {
@@ -166,6 +180,14 @@ pub(super) async fn case_export(
 /// The refusal of an action only the manager may take, if it is one.
 pub(super) fn manager_only(session: &Session, why: &str) -> Option<Response> {
     (session.role != StaffRole::Manager).then(|| refused(StatusCode::FORBIDDEN, Some(session), why))
+}
+
+/// The refusal of a case decision (extension, export) to anyone but the
+/// manager and the supervisor; which of the two decides a case is the
+/// domain's rule (ADR 0029).
+fn deciders_only(session: &Session, why: &str) -> Option<Response> {
+    (!matches!(session.role, StaffRole::Manager | StaffRole::Supervisor))
+        .then(|| refused(StatusCode::FORBIDDEN, Some(session), why))
 }
 
 pub(super) const EXPORTS: &str = "导出需要站长 Exports are for the manager";

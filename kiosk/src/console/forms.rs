@@ -219,8 +219,9 @@ impl CaseForm {
     }
 
     /// Moving the case to its next stage.
-    pub fn advance(&self, case: CaseNo) -> Result<Command, String> {
+    pub fn advance(&self, case: CaseNo, role: StaffRole) -> Result<Command, String> {
         Ok(Command::AdvanceCase {
+            role: Some(role),
             case,
             stage: Stage::parse(&self.stage).ok_or("请选择阶段 Choose a stage")?,
             note: self.note.clone(),
@@ -232,8 +233,9 @@ impl CaseForm {
     }
 
     /// Checking the case again.
-    pub fn reopen(&self, case: CaseNo) -> Command {
+    pub fn reopen(&self, case: CaseNo, role: StaffRole) -> Command {
         Command::ReopenCase {
+            role: Some(role),
             case,
             note: self.note.clone(),
         }
@@ -516,8 +518,11 @@ pub fn check_all(text: &str) -> Result<(), String> {
         let _ = q.window();
     }
     if let Ok(form) = decode::<CaseForm>(text) {
-        said("a case's advance", form.advance(case).map(|_| ()))?;
-        let _ = form.reopen(case);
+        said(
+            "a case's advance",
+            form.advance(case, StaffRole::Staff).map(|_| ()),
+        )?;
+        let _ = form.reopen(case, StaffRole::Staff);
         said(
             "a case's extension",
             form.extend(case, StaffRole::Manager).map(|_| ()),

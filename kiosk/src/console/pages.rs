@@ -670,7 +670,13 @@ pub fn cases(session: &Session, cases: &[Case], today: Date) -> Markup {
 
 pub fn case(session: &Session, c: &Case, today: Date, done: Option<&str>, tz: &TimeZone) -> Markup {
     let next = c.stage().next();
-    let manager = session.role == StaffRole::Manager;
+    // Nobody handles a case about themselves; the supervisor (纪检) decides
+    // a case about the manager (ADR 0029). The station refuses otherwise;
+    // the page only leaves out what would be refused.
+    let own = c.staff.as_ref().is_some_and(|s| s.number == session.staff);
+    let supervisors = c.about_manager;
+    let handles = !own && (!supervisors || session.role == StaffRole::Supervisor);
+    let manager = handles && session.role == c.deciding_role();
     let form = |action: &str, inner: Markup| {
         html! {
             form method="post" action=(format!("/cases/{}/{action}", c.no)) {
@@ -688,8 +694,14 @@ pub fn case(session: &Session, c: &Case, today: Date, done: Option<&str>, tz: &T
                 Some(e) => p.err { (e) },
                 None => {},
             }
+            @if own {
+                p.err #own-case { "本案涉及您本人，由站长或纪检办理 · This case is about you: the manager or the supervisor handles it" }
+            } @else if supervisors {
+                p.err #supervisors-case { "本案涉及站长，由纪检办理 · This case is about the station manager: the supervisor (纪检) handles it" }
+            }
             table {
                 tr { th { "来源 Source" } td { (source(c)) } }
+                tr { th { "涉及人员 Staff" } td { (c.staff.as_ref().map(|s| format!("{} ({})", s.name, s.number)).unwrap_or_else(|| "—".into())) } }
                 tr { th { "窗口 Window" } td { (c.window.map(|w| w.to_string()).unwrap_or_else(|| "—".into())) } }
                 @if let CaseSource::Complaint { text, callback, .. } = &c.source {
                     tr { th { "内容 Text" } td { (text) } }
@@ -711,7 +723,7 @@ pub fn case(session: &Session, c: &Case, today: Date, done: Option<&str>, tz: &T
                     }
                 }
             }
-            @if let Some(stage) = next {
+            @if let (Some(stage), true) = (next, handles) {
                 h3 { "下一阶段 Next: " (stage.to_string()) }
                 (form("advance", html! {
                     input type="hidden" name="stage" value=(stage.word());
@@ -722,7 +734,7 @@ pub fn case(session: &Session, c: &Case, today: Date, done: Option<&str>, tz: &T
                     button.big type="submit" { "提交 Save" }
                 }))
             }
-            @if c.stage() >= Stage::Answered {
+            @if c.stage() >= Stage::Answered && handles {
                 h3 { "群众不认可：重新核实 Reopen" }
                 (form("reopen", html! {
                     textarea name="note" rows="2" cols="60" maxlength="500" {}
@@ -730,7 +742,7 @@ pub fn case(session: &Session, c: &Case, today: Date, done: Option<&str>, tz: &T
                 }))
             }
             @if manager && c.is_open() {
-                h3 { "延期 Extend (站长 manager)" }
+                h3 { "延期 Extend (" (if supervisors { "纪检 supervisor" } else { "站长 manager" }) ")" }
                 (form("extend", html! {
                     label { "工作日 Working days " input name="days" size="3" value="5"; }
                     textarea name="note" rows="2" cols="60" maxlength="500" placeholder="理由 Reason" {}

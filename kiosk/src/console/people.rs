@@ -90,8 +90,16 @@ pub async fn act(
                 name: session.name.clone(),
                 number: session.staff.clone(),
             };
-            st.command(Command::SignOn { window, member }, &session.staff)
-                .await
+            let role = Some(session.role);
+            st.command(
+                Command::SignOn {
+                    window,
+                    member,
+                    role,
+                },
+                &session.staff,
+            )
+            .await
         }
         "sign_off" => {
             st.command(Command::SignOff { window }, &session.staff)

@@ -554,6 +554,7 @@ fn cases_outlive_their_day_and_a_restart() {
     let mut station = store.resume().unwrap().rebuild(blank.blank());
     served_and_rated(&mut store, &mut station, "2026-11-30T09:00", 1);
     let advance = |stage, note: &str| Command::AdvanceCase {
+        role: None,
         case: first,
         stage,
         note: note.into(),
@@ -1088,6 +1089,7 @@ fn services_name_the_member_who_served_with_both_rates_and_the_ones_never_offere
     let s = &mut people;
     let a = CategoryId::new('A').unwrap();
     let sign_on = |number: &str| Command::SignOn {
+        role: None,
         window: w(1),
         member: StaffRef {
             name: "某".into(),

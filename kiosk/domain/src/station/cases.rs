@@ -80,6 +80,7 @@ impl Scratch {
                 stage,
                 ref note,
                 answer,
+                role,
             } => {
                 let c = self
                     .station
@@ -87,6 +88,7 @@ impl Scratch {
                     .get(&case)
                     .filter(|c| c.is_open())
                     .ok_or(Rejection::UnknownCase(case))?;
+                self.may_handle(c, role)?;
                 let at = c.stage();
                 if at.next() != Some(stage) {
                     return Err(Rejection::StageOrder {
@@ -124,15 +126,16 @@ impl Scratch {
                 ref reason,
                 role,
             } => {
-                if role != StaffRole::Manager {
-                    return Err(Rejection::ExtensionRole);
-                }
                 let c = self
                     .station
                     .cases
                     .get(&case)
                     .filter(|c| c.is_open())
                     .ok_or(Rejection::UnknownCase(case))?;
+                if role != c.deciding_role() {
+                    return Err(Rejection::ExtensionRole);
+                }
+                self.may_handle(c, Some(role))?;
                 let reason = private_text(reason, MAX_NOTE);
                 if reason.is_empty() || !(1..=60).contains(&working_days) {
                     return Err(Rejection::ExtensionTerms);
@@ -173,12 +176,17 @@ impl Scratch {
                 });
                 Ok(())
             }
-            Command::ReopenCase { case, ref note } => {
+            Command::ReopenCase {
+                case,
+                ref note,
+                role,
+            } => {
                 let c = self
                     .station
                     .cases
                     .get(&case)
                     .ok_or(Rejection::UnknownCase(case))?;
+                self.may_handle(c, role)?;
                 if c.stage() < Stage::Answered {
                     return Err(Rejection::NotAnswered {
                         case,
@@ -214,14 +222,49 @@ impl Scratch {
                 Ok(())
             }
             Command::ExportCase { case, role, place } => {
-                if role != StaffRole::Manager {
+                // A case the station no longer holds (archived on an earlier
+                // day) is the manager's to export.
+                let deciding = self
+                    .station
+                    .cases
+                    .get(&case)
+                    .map_or(StaffRole::Manager, Case::deciding_role);
+                if role != deciding {
                     return Err(Rejection::ExportRole);
+                }
+                if let Some(c) = self.station.cases.get(&case) {
+                    self.may_handle(c, Some(role))?;
                 }
                 self.record(Fact::CaseExported { case, place });
                 Ok(())
             }
             _ => Ok(()),
         }
+    }
+
+    /// Nobody handles a case about themselves (投诉管理办法): a member it
+    /// names cannot move it, extend it or export it, and a case about the
+    /// station manager is the supervisor's (纪检) alone.
+    fn may_handle(&self, case: &Case, role: Option<StaffRole>) -> Result<(), Rejection> {
+        if let super::Actor::Staff { id } = &self.actor
+            && case.staff.as_ref().is_some_and(|s| &s.number == id)
+        {
+            return Err(Rejection::OwnCase {
+                case: case.no,
+                member: id.clone(),
+            });
+        }
+        if case.about_manager && role != Some(StaffRole::Supervisor) {
+            return Err(Rejection::SupervisorsCase(case.no));
+        }
+        Ok(())
+    }
+
+    /// Whether a case opened about a window now names the station manager.
+    pub(super) fn about_manager(&self, window: Option<crate::catalog::WindowNo>) -> bool {
+        window
+            .and_then(|w| self.station.on_post(w))
+            .is_some_and(|on| on.role == Some(StaffRole::Manager))
     }
 
     /// The business day a case opened now belongs to.
@@ -244,6 +287,16 @@ impl Scratch {
 /// Cases follow the journal: a `CaseOpened` record starts one, later records
 /// move it on.
 impl Case {
+    /// Who decides on the case's extension and export: the station manager,
+    /// or the supervisor when it is about the manager.
+    pub fn deciding_role(&self) -> StaffRole {
+        if self.about_manager {
+            StaffRole::Supervisor
+        } else {
+            StaffRole::Manager
+        }
+    }
+
     /// The case a `CaseOpened` record starts; `None` for any other record.
     pub fn opened(record: &Record) -> Option<Case> {
         let Fact::CaseOpened {
@@ -255,6 +308,7 @@ impl Case {
             callback_due,
             rectify_due,
             note,
+            about_manager,
         } = &record.fact
         else {
             return None;
@@ -277,6 +331,7 @@ impl Case {
                 reopened: false,
             }],
             extensions: Vec::new(),
+            about_manager: *about_manager,
         })
     }
 

@@ -76,7 +76,11 @@ pub enum Command {
     SetWindowOpen { window: WindowNo, open: bool },
     /// A member signs on at a window (their PIN or console session checked
     /// by the shell, their name from the staff list).
-    SignOn { window: WindowNo, member: StaffRef },
+    SignOn {
+        window: WindowNo,
+        member: StaffRef,
+        role: Option<StaffRole>,
+    },
     /// The member at a window signs off.
     SignOff { window: WindowNo },
     /// The window's member steps away (暂离): the window pauses and shows
@@ -121,6 +125,8 @@ pub enum Command {
         note: String,
         /// 反馈 only: how the citizen was answered (required for a complaint).
         answer: Option<Answer>,
+        /// The role of the member asking (a console session's), if known.
+        role: Option<StaffRole>,
     },
     /// The station manager extends an open case's deadline by some working
     /// days, with a reason; a written notice is printed.
@@ -133,7 +139,11 @@ pub enum Command {
     },
     /// The complainant disagrees with the answer: the case goes back to 登记
     /// to be checked again, with new deadlines.
-    ReopenCase { case: CaseNo, note: String },
+    ReopenCase {
+        case: CaseNo,
+        note: String,
+        role: Option<StaffRole>,
+    },
     /// The printer finished (or could not finish) a case's document.
     CasePrinted {
         case: CaseNo,

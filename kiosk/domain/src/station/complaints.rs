@@ -62,6 +62,7 @@ impl Scratch {
                     callback_due: answer_by,
                     rectify_due: answer_by,
                     note: format!("投诉箱 complaint box: {} {}", topic.zh(), topic.en()),
+                    about_manager: self.about_manager(window),
                 };
                 let working_days = settings.answer_days;
                 self.record(fact);

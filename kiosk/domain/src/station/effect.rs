@@ -256,11 +256,15 @@ pub enum Rejection {
     NoteNeeded(Stage),
     #[error("case {0} is a complaint: say how the citizen was answered (oral or written)")]
     AnswerNeeded(CaseNo),
-    #[error("extending a case needs the manager role (经领导同意)")]
+    #[error(
+        "extending a case needs the manager role (经领导同意) — the supervisor's (纪检) for a case about the manager"
+    )]
     ExtensionRole,
     #[error("an extension needs a reason and 1 to 60 working days")]
     ExtensionTerms,
-    #[error("only the manager exports a case with its callback number in full")]
+    #[error(
+        "only the manager exports a case with its callback number in full — the supervisor (纪检) for a case about the manager"
+    )]
     ExportRole,
     #[error("case {case} is at {at}; it can be reopened once the citizen has been answered")]
     NotAnswered { case: CaseNo, at: Stage },
@@ -311,6 +315,14 @@ pub enum Rejection {
         window: WindowNo,
         ticket: TicketCode,
     },
+    #[error(
+        "case {case} names staff member {member}; nobody handles a case about themselves (投诉管理办法): the station manager or the supervisor (纪检) does"
+    )]
+    OwnCase { case: CaseNo, member: String },
+    #[error(
+        "case {0} is about the station manager; the supervisor (纪检) handles it: sign in as the supervisor"
+    )]
+    SupervisorsCase(CaseNo),
     #[error(
         "nobody is signed on at window {0}: sign on first (the window console, staff mode, or the keypad's PIN sequence)"
     )]

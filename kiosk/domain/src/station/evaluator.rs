@@ -233,6 +233,7 @@ impl Scratch {
             ticket: Some(ticket),
             callback_due: calendar.add_working_days(day, settings.callback_days),
             rectify_due: calendar.add_working_days(day, settings.rectify_days),
+            about_manager: self.about_manager(Some(window)),
             note: format!(
                 "评价器差评 bad rating {level} ({}) for {ticket} at window {window}",
                 if level == 1 {

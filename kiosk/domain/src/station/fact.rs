@@ -14,7 +14,7 @@ use crate::catalog::{CategoryId, WindowNo};
 use crate::matter::{MatterRef, NoticeNo, Outcome};
 use crate::people::Away;
 use crate::printing::{Paper, Unconfirmed};
-use crate::safety::{ZoneFault, ZoneRole};
+use crate::safety::{StaffRole, ZoneFault, ZoneRole};
 use crate::ticket::TicketCode;
 use crate::voice::{AnnouncementKind, AnnouncementOutcome};
 
@@ -114,6 +114,8 @@ pub enum Fact {
         member: String,
         name: String,
         post: Post,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<StaffRole>,
     },
     /// A member's sign-on at a window ended.
     SignedOff {
@@ -248,6 +250,10 @@ pub enum Fact {
         callback_due: Deadline,
         rectify_due: Deadline,
         note: String,
+        /// The member it names was signed on as the station manager: the
+        /// supervisor (纪检) handles it.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        about_manager: bool,
     },
     /// A case reached its next stage; `step` is the stage's place in the case's
     /// history (受理 is 0).

@@ -9,6 +9,7 @@ use crate::catalog::{StaffRef, WindowNo};
 use crate::people::{
     AWAY_APPROVAL_MINUTES, AWAY_MAX_DAYS, Away, MAX_MEMBER, OnPost, valid_contact,
 };
+use crate::safety::StaffRole;
 use crate::ticket::TicketCode;
 
 impl Station {
@@ -20,6 +21,7 @@ impl Station {
                 member,
                 name,
                 post,
+                role,
             } => {
                 let w = self.windows.entry(*window).or_default();
                 w.on = Some(OnPost {
@@ -27,6 +29,7 @@ impl Station {
                     name: name.clone(),
                     post: *post,
                     since: record.at,
+                    role: *role,
                 });
             }
             Fact::SignedOff { window, .. } => {
@@ -77,7 +80,11 @@ impl Scratch {
     /// Decides a sign-on, a sign-off or an away notice.
     pub(super) fn decide_people(&mut self, command: &Command) -> Result<(), Rejection> {
         match command {
-            Command::SignOn { window, member } => self.sign_on(*window, member),
+            Command::SignOn {
+                window,
+                member,
+                role,
+            } => self.sign_on(*window, member, *role),
             Command::SignOff { window } => {
                 let w = self.window(*window)?;
                 let Some(on) = w.on.clone() else {
@@ -105,7 +112,12 @@ impl Scratch {
     /// it names none). Whoever was on there is signed off (replaced), and
     /// the member leaves any other window first; a window whose member was
     /// away opens again — B takes over in one step.
-    fn sign_on(&mut self, window: WindowNo, member: &StaffRef) -> Result<(), Rejection> {
+    fn sign_on(
+        &mut self,
+        window: WindowNo,
+        member: &StaffRef,
+        role: Option<StaffRole>,
+    ) -> Result<(), Rejection> {
         let number: String = member.number.trim().chars().take(MAX_MEMBER).collect();
         let name: String = member.name.trim().chars().take(MAX_MEMBER).collect();
         let w = self.window(window)?.clone();
@@ -155,6 +167,7 @@ impl Scratch {
             member: number,
             name,
             post,
+            role,
         });
         if w.paused && w.away.is_some() {
             self.record(Fact::WindowOpened { window });

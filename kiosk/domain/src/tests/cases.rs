@@ -47,6 +47,7 @@ fn a_case_moves_through_the_five_stages_in_order_with_who_and_what() {
     let (mut run, case) = bad_rating_at("2026-11-30T09:00", Settings::default());
     let advance = |run: &mut Run, stage, note: &str| {
         run.go(Command::AdvanceCase {
+            role: None,
             case,
             stage,
             note: note.into(),
@@ -113,6 +114,7 @@ fn overdue_cases_are_flagged_per_deadline() {
         (Stage::Answered, "回访"),
     ] {
         run.go(Command::AdvanceCase {
+            role: None,
             case,
             stage,
             note: note.into(),
@@ -134,6 +136,7 @@ fn overdue_cases_are_flagged_per_deadline() {
 fn case_numbers_run_on_across_days_and_restarts_and_replay_is_idempotent() {
     let (mut run, first) = bad_rating_at("2026-11-30T09:00", Settings::default());
     run.go(Command::AdvanceCase {
+        role: None,
         case: first,
         stage: Stage::Registered,
         note: "登记".into(),

@@ -130,6 +130,7 @@ fn a_complaint_is_answered_orally_or_in_writing_and_reopened_only_after_the_answ
     let case = file(&mut run, 0);
     let advance = |run: &mut Run, stage, answer| {
         run.go(Command::AdvanceCase {
+            role: None,
             case,
             stage,
             note: "done".into(),
@@ -138,6 +139,7 @@ fn a_complaint_is_answered_orally_or_in_writing_and_reopened_only_after_the_answ
     };
     let reopen = |run: &mut Run, note: &str| {
         run.go(Command::ReopenCase {
+            role: None,
             case,
             note: note.into(),
         })
@@ -185,6 +187,7 @@ fn a_complaint_is_answered_orally_or_in_writing_and_reopened_only_after_the_answ
     for stage in [Stage::Registered, Stage::Handled, Stage::Answered] {
         rated
             .go(Command::AdvanceCase {
+                role: None,
                 case: rcase,
                 stage,
                 note: "ok".into(),
@@ -196,6 +199,7 @@ fn a_complaint_is_answered_orally_or_in_writing_and_reopened_only_after_the_answ
     // callback in 1 working day, the rectification in 15.
     rated
         .go(Command::ReopenCase {
+            role: None,
             case: rcase,
             note: "群众仍不满意".into(),
         })

@@ -26,6 +26,7 @@ fn the_district_never_sees_what_people_typed_and_sees_everything_else() {
     let case = CaseNo { year: 2026, seq: 1 };
     let steps = [
         Command::AdvanceCase {
+            role: None,
             case,
             stage: Stage::Registered,
             note: format!("来访人 {personal}"),
@@ -38,18 +39,21 @@ fn the_district_never_sees_what_people_typed_and_sees_everything_else() {
             role: StaffRole::Manager,
         },
         Command::AdvanceCase {
+            role: None,
             case,
             stage: Stage::Handled,
             note: format!("已向 {NAME} 道歉"),
             answer: None,
         },
         Command::AdvanceCase {
+            role: None,
             case,
             stage: Stage::Answered,
             note: format!("电话告知 {NAME}"),
             answer: Some(crate::Answer::Oral),
         },
         Command::ReopenCase {
+            role: None,
             case,
             note: format!("{NAME} 不同意答复"),
         },

@@ -149,9 +149,12 @@ impl Run {
     }
 
     fn go(&mut self, command: Command) -> Result<Decision, Rejection> {
-        let d = self
-            .station
-            .decide(&command, &Actor::Technician, self.now)?;
+        self.go_as(Actor::Technician, command)
+    }
+
+    /// [`Run::go`] on behalf of someone else (a staff member by number).
+    fn go_as(&mut self, actor: Actor, command: Command) -> Result<Decision, Rejection> {
+        let d = self.station.decide(&command, &actor, self.now)?;
         for r in &d.records {
             self.station.apply(r);
         }

@@ -42,6 +42,7 @@ fn people() -> Run {
 
 fn sign_on(run: &mut Run, window: u8, who: (&str, &str)) -> Decision {
     run.go(Command::SignOn {
+        role: None,
         window: w(window),
         member: member(who),
     })
@@ -128,6 +129,7 @@ fn members_sign_on_only_at_a_post_they_hold() {
     let mut run = people();
     let refused = run
         .go(Command::SignOn {
+            role: None,
             window: w(1),
             member: member(ZHAO),
         })
@@ -579,4 +581,163 @@ fn an_old_journal_without_members_still_reads() {
     let paused = r#"{"at":"2026-11-30T01:00:00Z","day":"2026-11-30","actor":{"by":"technician"},"fact":{"kind":"window_paused","window":1}}"#;
     let r: Record = serde_json::from_str(paused).unwrap();
     assert!(matches!(r.fact, Fact::WindowPaused { away: None, .. }));
+}
+
+fn staff(id: &str) -> Actor {
+    Actor::Staff { id: id.into() }
+}
+
+fn advance(case: CaseNo, role: StaffRole) -> Command {
+    Command::AdvanceCase {
+        case,
+        stage: Stage::Registered,
+        note: "已登记".into(),
+        answer: None,
+        role: Some(role),
+    }
+}
+
+/// A bad rating at window `window` while `who` is signed on there as `role`.
+fn rated_badly(run: &mut Run, window: u8, who: (&str, &str), role: StaffRole) -> CaseNo {
+    run.go(Command::SignOn {
+        window: w(window),
+        member: member(who),
+        role: Some(role),
+    })
+    .unwrap();
+    let category = match window {
+        2 => b(),
+        3 => c(),
+        _ => a(),
+    };
+    run.go(Command::Issue {
+        category,
+        priority: false,
+    })
+    .unwrap();
+    run.go(Command::CallNext { window: w(window) }).unwrap();
+    run.go(Command::Complete { window: w(window) }).unwrap();
+    let d = run
+        .go(Command::Rate {
+            window: w(window),
+            level: 1,
+        })
+        .unwrap();
+    d.records.iter().find_map(|r| r.fact.case()).unwrap()
+}
+
+#[test]
+fn nobody_handles_a_case_about_themselves() {
+    let mut run = people();
+    let case = rated_badly(&mut run, 1, WANG, StaffRole::Staff);
+    assert!(!run.station.case(case).unwrap().about_manager);
+    let refused = run
+        .go_as(staff("0101"), advance(case, StaffRole::Staff))
+        .unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        format!(
+            "case {case} names staff member 0101; nobody handles a case about themselves (投诉管理办法): the station manager or the supervisor (纪检) does"
+        )
+    );
+    // Nor reopen, extend or export it, whatever their role.
+    assert!(matches!(
+        run.go_as(
+            staff("0101"),
+            Command::ExtendCase {
+                case,
+                working_days: 3,
+                reason: "需要调查".into(),
+                role: StaffRole::Manager,
+            }
+        ),
+        Err(Rejection::OwnCase { .. })
+    ));
+    // A colleague may.
+    run.go_as(staff("0102"), advance(case, StaffRole::Staff))
+        .unwrap();
+    assert_eq!(run.station.case(case).unwrap().stage(), Stage::Registered);
+}
+
+#[test]
+fn a_case_about_the_manager_is_the_supervisors() {
+    let mut run = people();
+    // Window 3 names no posts: the manager serves there.
+    let chen = ("陈站长", "0001");
+    let case = rated_badly(&mut run, 3, chen, StaffRole::Manager);
+    let c = run.station.case(case).unwrap().clone();
+    assert!(c.about_manager);
+    assert_eq!(c.deciding_role(), StaffRole::Supervisor);
+    // Not the manager, not window staff, not another manager: the supervisor.
+    assert!(matches!(
+        run.go_as(staff("0001"), advance(case, StaffRole::Manager)),
+        Err(Rejection::OwnCase { .. })
+    ));
+    for (id, role) in [("0102", StaffRole::Staff), ("0002", StaffRole::Manager)] {
+        assert_eq!(
+            run.go_as(staff(id), advance(case, role)),
+            Err(Rejection::SupervisorsCase(case)),
+            "{id}"
+        );
+    }
+    assert_eq!(
+        run.go_as(
+            staff("0002"),
+            Command::ExportCase {
+                case,
+                role: StaffRole::Manager,
+                place: SignInPlace::Console,
+            }
+        ),
+        Err(Rejection::ExportRole)
+    );
+    let supervisor = staff("0009");
+    run.go_as(supervisor.clone(), advance(case, StaffRole::Supervisor))
+        .unwrap();
+    run.go_as(
+        supervisor.clone(),
+        Command::ExtendCase {
+            case,
+            working_days: 5,
+            reason: "纪检调查".into(),
+            role: StaffRole::Supervisor,
+        },
+    )
+    .unwrap();
+    run.go_as(
+        supervisor,
+        Command::ExportCase {
+            case,
+            role: StaffRole::Supervisor,
+            place: SignInPlace::Console,
+        },
+    )
+    .unwrap();
+    // The supervisor does not decide the manager's other cases: a case
+    // about window staff is still extended by the manager.
+    let other = rated_badly(&mut run, 1, WANG, StaffRole::Staff);
+    assert_eq!(
+        run.go_as(
+            staff("0009"),
+            Command::ExtendCase {
+                case: other,
+                working_days: 5,
+                reason: "需要调查".into(),
+                role: StaffRole::Supervisor,
+            }
+        ),
+        Err(Rejection::ExtensionRole)
+    );
+    // A complaint about the manager's window goes to the supervisor too.
+    let d = run
+        .go(Command::FileComplaint {
+            topic: Topic::Attitude,
+            window: Some(w(3)),
+            text: "站长态度不好".into(),
+            phone: None,
+            form: 9,
+        })
+        .unwrap();
+    let complaint = d.records.iter().find_map(|r| r.fact.case()).unwrap();
+    assert!(run.station.case(complaint).unwrap().about_manager);
 }

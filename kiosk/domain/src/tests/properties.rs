@@ -91,6 +91,7 @@ proptest! {
                 // stage out of order).
                 10 => match run.station.view(run.now).cases.first() {
                     Some(c) => Command::AdvanceCase {
+                        role: None,
                         case: c.case.no,
                         stage: if flag { c.stage.next().unwrap_or(Stage::Archived) } else { Stage::ALL[usize::from(cat_index)] },
                         note: "noted".into(),

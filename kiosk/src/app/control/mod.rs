@@ -682,6 +682,7 @@ fn staff_command(action: StaffAction) -> Result<domain::Command, String> {
             note,
             answer,
         } => domain::Command::AdvanceCase {
+            role: None,
             case: case.parse()?,
             stage: domain::Stage::parse(&stage).ok_or_else(|| {
                 format!("`{stage}` is not a stage; use registered, handled, answered or archived")
@@ -695,6 +696,7 @@ fn staff_command(action: StaffAction) -> Result<domain::Command, String> {
             },
         },
         StaffAction::ReopenCase { case, note } => domain::Command::ReopenCase {
+            role: None,
             case: case.parse()?,
             note,
         },

@@ -36,8 +36,10 @@ impl Core {
         window: WindowNo,
         staff: String,
         name: String,
+        role: StaffRole,
     ) -> Result<(), Refusal> {
         let command = Command::SignOn {
+            role: Some(role),
             window,
             member: StaffRef {
                 name,

@@ -209,7 +209,7 @@ impl Core {
             }
             PinPurpose::SignOn { window, reply } => {
                 let result = match member {
-                    Ok((_, name)) => self.signed_on(window, staff, name).await,
+                    Ok((role, name)) => self.signed_on(window, staff, name, role).await,
                     Err(e) => Err(e),
                 };
                 let _ = reply.send(result);

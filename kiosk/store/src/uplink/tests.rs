@@ -41,6 +41,7 @@ fn the_outbox_hands_out_rows_as_the_district_sees_them_and_moves_only_forward() 
     );
 
     let complaint = Fact::CaseOpened {
+        about_manager: false,
         case: CaseNo { year: 2026, seq: 1 },
         source: CaseSource::Complaint {
             topic: Topic::Attitude,

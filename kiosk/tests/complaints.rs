@@ -119,7 +119,7 @@ async fn a_case_is_answered_in_its_form_extended_by_the_manager_only_and_reopene
         .await;
     assert_eq!(
         answer["error"],
-        "extending a case needs the manager role (经领导同意)"
+        "extending a case needs the manager role (经领导同意) — the supervisor's (纪检) for a case about the manager"
     );
     let answer = rig
         .command(r#"case 2026-0001 extend 10 0001 1111 "需要核实""#)

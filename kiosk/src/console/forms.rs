@@ -32,6 +32,15 @@ pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     serde_urlencoded::from_str(text).map_err(|e| format!("the form does not fit: {e}"))
 }
 
+/// The window a form names (`w`), or what to do about it.
+pub fn window_no(w: &str) -> Result<WindowNo, &'static str> {
+    w.trim()
+        .parse::<u8>()
+        .ok()
+        .and_then(WindowNo::new)
+        .ok_or("请选择窗口 Choose a window")
+}
+
 /// Percent-encodes `text` for a query string (the redirect after a form
 /// carries its outcome so).
 pub fn urlencode(text: &str) -> String {

@@ -36,12 +36,7 @@ pub struct MatterForm {
 
 impl MatterForm {
     fn window(&self) -> Result<WindowNo, &'static str> {
-        self.w
-            .trim()
-            .parse::<u8>()
-            .ok()
-            .and_then(WindowNo::new)
-            .ok_or("请选择窗口 Choose a window")
+        super::forms::window_no(&self.w)
     }
 
     fn ticket(&self) -> Result<Option<TicketCode>, &'static str> {

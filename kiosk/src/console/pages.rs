@@ -232,12 +232,23 @@ pub fn today_live(
             div.card {
                 h3 { "窗口 Windows" }
                 table {
-                    tr { th { "窗口" } th { "值守 On duty" } th { "正在办理 Serving" } th { "评价 Ratings 5…1" } }
+                    tr { th { "窗口" } th { "在岗 Signed on" } th { "控制台 At the console" } th { "正在办理 Serving" } th { "评价 Ratings 5…1" } }
                     @for w in &station.windows {
                         tr {
                             td { (w.window) }
+                            td {
+                                @match &w.member {
+                                    Some(m) => { (m.name) " (" (m.member) ")" @if let Some(p) = m.post.zh() { " " (p) } },
+                                    None => "—",
+                                }
+                            }
                             td { (on_duty.get(&w.window.get()).map(|v| v.join(", ")).unwrap_or_else(|| "—".into())) }
-                            td { @if w.paused { "暂停 paused" } @else { (or_dash(w.ticket)) } }
+                            td {
+                                @if let Some(a) = &w.away { "暂离 " (a.zh) }
+                                @else if w.paused { "暂停 paused" }
+                                @else if w.call_held { "等待评价后叫号 call waits for the rating" }
+                                @else { (or_dash(w.ticket)) }
+                            }
                             td { @for level in (0..5).rev() { (w.ratings[level]) " " } }
                         }
                     }
@@ -326,6 +337,9 @@ pub fn window(
             @if let (Some(w), Some(cur)) = (window, current) {
                 h2 { (w.get()) " 号窗口 Window " (w.get()) ": "
                     @if cur.paused { "暂停 paused" } @else { (or_dash(cur.ticket)) } }
+                @if cur.call_held {
+                    p.msg #call-held { "正在等待上一位群众评价，评价后或评价时间到即叫下一号 · Waiting for the last citizen's rating: the next ticket is called when they rate or the time runs out" }
+                }
                 (super::people::panel(session, cur, windows))
                 form method="post" action="/window" {
                     input type="hidden" name="csrf" value=(session.csrf);

@@ -37,12 +37,7 @@ pub struct PeopleForm {
 
 impl PeopleForm {
     fn window(&self) -> Result<WindowNo, &'static str> {
-        self.w
-            .trim()
-            .parse::<u8>()
-            .ok()
-            .and_then(WindowNo::new)
-            .ok_or("请选择窗口 Choose a window")
+        super::forms::window_no(&self.w)
     }
 
     /// The away request the form makes; a manager is named only with a

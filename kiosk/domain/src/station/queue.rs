@@ -427,6 +427,16 @@ impl Scratch {
     /// the one there and ending any rating time.
     fn call_next(&mut self, window: WindowNo) -> Result<(), Rejection> {
         self.require_member(window)?;
+        // The rating time ran out just now and the call staff had made went
+        // out with this very decision: this press is that call, not another.
+        if self
+            .decision
+            .records
+            .iter()
+            .any(|r| matches!(r.fact, Fact::TicketCalled { window: w, .. } if w == window))
+        {
+            return Ok(());
+        }
         let w = self.window(window)?;
         let (paused, current, armed) = (w.paused, w.current, w.armed);
         if paused {

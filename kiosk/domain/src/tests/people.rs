@@ -319,6 +319,23 @@ fn a_held_call_goes_when_the_rating_time_runs_out() {
 }
 
 #[test]
+fn a_press_as_the_rating_time_runs_out_is_the_held_call_not_another() {
+    let mut run = people();
+    sign_on(&mut run, 1, WANG);
+    run.issue(a(), false);
+    let a2 = run.issue(a(), false);
+    run.issue(a(), false);
+    run.call(1);
+    run.go(Command::CallNext { window: w(1) }).unwrap();
+    // Staff press again just as the time runs out, before the station's
+    // own timer said so: A002 is called, and not completed at once.
+    run.now = at("2026-11-30T09:00:31");
+    let d = run.go(Command::CallNext { window: w(1) }).unwrap();
+    assert_eq!(Run::kinds(&d), ["ticket_unrated", "ticket_called"]);
+    assert_eq!(run.station.view(run.now).windows[0].ticket, Some(a2));
+}
+
+#[test]
 fn a_held_call_with_nobody_waiting_tells_staff_and_a_paused_window_drops_it() {
     let mut run = people();
     sign_on(&mut run, 1, WANG);

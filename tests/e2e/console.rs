@@ -171,10 +171,14 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
         calls[0]["actor"]["id"], "0101",
         "the call is journaled as 0101's"
     );
-    // Today's page: who works at window 1 now, and today's figures (one
+    // Today's page: who has window 1 open in the console (nobody signed on:
+    // signing on is optional here), and today's figures (one
     // ticket issued and called, so a wait is known).
     let live = staff.get("/today/live").body;
-    assert!(live.contains("<td>1</td><td>王芳 (0101)</td>"), "{live}");
+    assert!(
+        live.contains("<td>1</td><td>—</td><td>王芳 (0101)</td>"),
+        "{live}"
+    );
     assert!(live.contains("<th>90% 等候 p90 wait</th>"), "{live}");
     assert!(
         live.contains("<tr><td>1</td><td>0</td><td>0</td><td>0</td><td>0:"),

@@ -7,9 +7,11 @@
 //! the port, and its view is what staff see. When it does not run, the
 //! doctor opens the hardware itself: the GPIO lines' levels, the loops'
 //! millivolts, the printer's status. Either way it checks the settings, the
-//! disk, the database (integrity, the journal's chain), the clock against
-//! the journal and NTP, the groups the kiosk user needs, and the touch
-//! calibration rule.
+//! disk, the database (integrity, the journal's chain), the windows' posts
+//! against the staff list (`people.rs`), the clock against the journal and
+//! NTP, the groups the kiosk user needs, and the touch calibration rule.
+
+mod people;
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Write};
@@ -162,6 +164,7 @@ pub fn examine(places: &Places) -> Vec<Check> {
     ));
     checks.push(console(&config.console));
     checks.push(matters(&config, &places.data));
+    checks.push(people::posts(&config, &places.data.join("kiosk.db")));
     checks.push(disk(&places.data));
     checks.extend(database(&places.data.join("kiosk.db")));
     checks.push(last_backup(&places.data, jiff::Timestamp::now()));

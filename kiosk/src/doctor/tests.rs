@@ -243,3 +243,44 @@ fn the_matter_catalog_check_names_the_sample_and_a_version_that_does_not_read() 
     assert_eq!(check.verdict, Verdict::Warn);
     assert!(check.detail.contains("0002.toml"), "{check}");
 }
+
+#[test]
+fn posts_naming_members_the_staff_list_lacks_are_reported_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let config = Config::parse(
+        "kiosk.toml",
+        "[[window]]\nnumber = 1\na = \"0101\"\nb = \"0102\"\n[[window]]\nnumber = 2\na = \"0103\"\n",
+        None,
+    )
+    .unwrap();
+    // No database yet: nothing to compare with.
+    assert_eq!(people::posts(&config, &db).verdict, Verdict::Skip);
+    let mut store = crate::store::Store::open(&db, &config.store).unwrap();
+    store
+        .add_staff("0101", "王芳", crate::domain::StaffRole::Staff, "2468")
+        .unwrap();
+    store
+        .add_staff("0103", "赵敏", crate::domain::StaffRole::Staff, "9753")
+        .unwrap();
+    store.set_staff_disabled("0103", true).unwrap();
+    let check = people::posts(&config, &db);
+    assert_eq!(check.verdict, Verdict::Warn);
+    assert_eq!(
+        check.detail,
+        "window 1's b post names 0102, who is not on the staff list; window 2's a post names 0103 (赵敏), who is disabled"
+    );
+    assert!(check.fix.unwrap().contains("kiosk staff add"));
+    store
+        .add_staff("0102", "李强", crate::domain::StaffRole::Staff, "1357")
+        .unwrap();
+    store.set_staff_disabled("0103", false).unwrap();
+    let check = people::posts(&config, &db);
+    assert_eq!(
+        (check.verdict, check.detail.as_str()),
+        (Verdict::Ok, "3 posts, every member on the staff list")
+    );
+    // A station without posts takes anyone.
+    let none = Config::builtin().unwrap();
+    assert_eq!(people::posts(&none, &db).verdict, Verdict::Ok);
+}

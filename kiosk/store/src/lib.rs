@@ -28,7 +28,8 @@ use domain::{Actor, Case, CaseNo, Fact, Phone, Record};
 
 pub use log::{LogEntry, LogFilter};
 pub use staff::{
-    Counting, HARD_LIMIT, PinRefusal, SOFT_LIMIT, StaffError, StaffMember, Verdict, verify_pin,
+    Counting, HARD_LIMIT, PinRefusal, SOFT_LIMIT, StaffError, StaffMember, Verdict, read_staff,
+    verify_pin,
 };
 
 mod project;

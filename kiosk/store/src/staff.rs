@@ -303,31 +303,41 @@ impl Store {
 
     /// Every staff member, by number.
     pub fn list_staff(&self) -> Result<Vec<StaffMember>, StoreError> {
-        let sql = |e| StoreError::from_sql(&self.path, e);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT id, name, role, failures, locked_until_ms, hard_locked, disabled FROM staff ORDER BY id",
-            )
-            .map_err(sql)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(StaffMember {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    role: role_of(&r.get::<_, String>(2)?),
-                    failures: r.get(3)?,
-                    locked_until: r
-                        .get::<_, Option<i64>>(4)?
-                        .and_then(|ms| Timestamp::from_millisecond(ms).ok()),
-                    hard_locked: r.get(5)?,
-                    disabled: r.get(6)?,
-                })
-            })
-            .map_err(sql)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
+        read_staff(&self.conn, &self.path)
     }
+}
 
+/// Every staff member, by number, from any connection (`kiosk doctor` reads
+/// them while the station runs).
+pub fn read_staff(
+    conn: &Connection,
+    path: &std::path::Path,
+) -> Result<Vec<StaffMember>, StoreError> {
+    let sql = |e| StoreError::from_sql(path, e);
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, name, role, failures, locked_until_ms, hard_locked, disabled FROM staff ORDER BY id",
+        )
+        .map_err(sql)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(StaffMember {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: role_of(&r.get::<_, String>(2)?),
+                failures: r.get(3)?,
+                locked_until: r
+                    .get::<_, Option<i64>>(4)?
+                    .and_then(|ms| Timestamp::from_millisecond(ms).ok()),
+                hard_locked: r.get(5)?,
+                disabled: r.get(6)?,
+            })
+        })
+        .map_err(sql)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql)
+}
+
+impl Store {
     /// Checks a PIN at `now`, counted against the member: their role and
     /// name, or why not ([`verify_pin`] then [`Store::record_pin`]).
     pub fn check_pin(

@@ -740,6 +740,18 @@ fn wire_callbacks(
         )));
     });
     let events = tx.clone();
+    lobby.on_staff_sign_on(move |window| {
+        let _ = events.send(Event::Staff(StaffEvent::StaffAction(StaffAction::SignOn(
+            u8::try_from(window).unwrap_or(0),
+        ))));
+    });
+    let events = tx.clone();
+    lobby.on_staff_sign_off(move |window| {
+        let _ = events.send(Event::Staff(StaffEvent::StaffAction(StaffAction::SignOff(
+            u8::try_from(window).unwrap_or(0),
+        ))));
+    });
+    let events = tx.clone();
     lobby.on_staff_paper_changed(move || {
         let _ = events.send(Event::Staff(StaffEvent::StaffAction(
             StaffAction::PaperChanged,

@@ -58,6 +58,8 @@ pub struct ScreenView {
     pub printer_ok: bool,
     /// Today's figures, for staff mode.
     pub summary: Vec<SummaryRow>,
+    /// Who is signed on at each window (staff mode).
+    pub on_duty: Vec<OnDutyRow>,
     /// Staff mode's voice page: what is said now and what waits; empty
     /// without a speaker.
     pub voice_line: String,
@@ -95,6 +97,10 @@ pub enum StaffAction {
     ConfirmClock,
     /// Say a window's call again on the lobby speaker.
     VoiceRepeat(u8),
+    /// The signed-in member signs on at a window.
+    SignOn(u8),
+    /// The signed-in member signs off at a window.
+    SignOff(u8),
     /// Stop the announcement playing.
     VoiceStop,
     /// The written notice of missing materials for a matter of the catalog
@@ -116,6 +122,16 @@ pub enum StaffAction {
         start_minutes: u32,
         minutes: u32,
     },
+}
+
+/// Who is signed on at a window, for staff mode's 在岗 page.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct OnDutyRow {
+    pub window: u8,
+    /// `王芳 (0101) · A岗`, or empty.
+    pub who: String,
+    /// The member signed in to staff mode is the one signed on here.
+    pub mine: bool,
 }
 
 /// Today's figures for staff mode.

@@ -82,6 +82,16 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
         })
         .collect();
     lobby.set_summary(ModelRc::from(Rc::new(VecModel::from(summary))));
+    let on_duty: Vec<OnDutyItem> = view
+        .on_duty
+        .iter()
+        .map(|d| OnDutyItem {
+            window: i32::from(d.window),
+            who: d.who.clone().into(),
+            mine: d.mine,
+        })
+        .collect();
+    lobby.set_on_duty(ModelRc::from(Rc::new(VecModel::from(on_duty))));
     lobby.set_voice_line(view.voice_line.clone().into());
     lobby.set_next_open(view.next_open.clone().into());
     lobby.set_notice(view.notice.clone().into());

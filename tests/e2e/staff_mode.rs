@@ -288,3 +288,55 @@ fn staff_mode_prints_the_written_notice_of_missing_materials() {
     let handled = all.iter().find(|e| e["kind"] == "matter_handled").unwrap();
     assert_eq!(handled["body"]["outcome"], "notice");
 }
+
+/// Staff mode's 在岗 page: the member signed in to staff mode signs on at a
+/// window (and the window then calls under their number), then off.
+#[test]
+fn staff_mode_signs_the_member_on_and_off_at_a_window() {
+    let dir = tempfile::tempdir().unwrap();
+    add_staff(dir.path(), "0101", "王芳", "staff", "2468");
+    let mut station = Station::start(dir.path(), &[]);
+    station.take_ticket('A');
+    for _ in 0..5 {
+        station.ok("tap staff-entry");
+    }
+    pad(&mut station, "0101");
+    pad(&mut station, "2468");
+    assert_eq!(station.screen()["screen"], "staff");
+    taps(&mut station, &["staff-tab-duty", "staff-sign-on-2"]);
+    assert_eq!(
+        staff(&mut station)["message"],
+        "已在 2 号窗口上岗 · Signed on at window 2"
+    );
+    let state = station.state();
+    let w2 = &state["station"]["windows"][1];
+    assert_eq!(
+        (
+            w2["member"]["member"].as_str(),
+            w2["member"]["name"].as_str()
+        ),
+        (Some("0101"), Some("王芳"))
+    );
+    if let Some(d) = std::env::var_os("KIOSK_STAFF_SHOTS").map(std::path::PathBuf::from) {
+        let name = "staff-duty-800x480.png";
+        station.ok(&format!("screenshot {name}"));
+        std::fs::copy(dir.path().join(name), d.join(name)).unwrap();
+    }
+    station.ok("key 2 call");
+    // Signed on at window 2, she signs off there (the button says so).
+    station.ok("key 2 skip");
+    taps(&mut station, &["staff-sign-off-2"]);
+    assert_eq!(
+        staff(&mut station)["message"],
+        "已在 2 号窗口下岗 · Signed off at window 2"
+    );
+    assert_eq!(
+        station.state()["station"]["windows"][1]["member"],
+        serde_json::Value::Null
+    );
+    station.quit();
+    let called = crate::support::journal(dir.path(), &["--kind", "ticket_called"]);
+    assert_eq!(called[0]["body"]["member"], "0101");
+    let on = crate::support::journal(dir.path(), &["--kind", "signed_on"]);
+    assert_eq!(on[0]["actor"]["id"], "0101");
+}

@@ -45,8 +45,8 @@ pub use writer::{Commits, OutboxHandle, Writer};
 pub use zones::ZoneRequest;
 
 pub use crate::screen::{
-    AlarmRow, CategoryRow, ComplaintOutcome, PrintState, ReceiptView, Screen, ScreenJob, ScreenOps,
-    ScreenView, ServingRow, StaffAction, StaffOutcome, SummaryRow, TicketView,
+    AlarmRow, CategoryRow, ComplaintOutcome, OnDutyRow, PrintState, ReceiptView, Screen, ScreenJob,
+    ScreenOps, ScreenView, ServingRow, StaffAction, StaffOutcome, SummaryRow, TicketView,
 };
 
 use crate::domain::{

@@ -179,6 +179,19 @@ fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
             value: "1288 (超期 overdue 12)".into(),
         })
         .collect(),
+        // Six windows: the longest name and number on a substitute's post,
+        // the member signed in to staff mode at one, nobody at another.
+        on_duty: (1..=6)
+            .map(|w| crate::screen::OnDutyRow {
+                window: w,
+                who: if w == 3 {
+                    String::new()
+                } else {
+                    "欧阳文华华华华华华华华华华华华 (0101010101010101) · 代办员".into()
+                },
+                mine: w == 2,
+            })
+            .collect(),
         voice_line: "正在播放 Now: 叫号 call A001 → 1\n等待 Waiting: 重呼 recall B012 → 2\n等待 Waiting: 读屏 read aloud".into(),
         next_open: "2027-01-04（星期一）08:30".into(),
         notice: "打印机缺纸，请换纸 Printer out of paper  |  时钟未校准 The clock is not set".into(),
@@ -596,6 +609,16 @@ fn states() -> Vec<State> {
             name: "staff: today",
             set: |w| staff(w, 3),
             shows: &["staff-exit", "staff-tab-today"],
+        },
+        State {
+            name: "staff: on duty",
+            set: |w| staff(w, 7),
+            shows: &[
+                "staff-tab-duty",
+                "staff-sign-on-1",
+                "staff-sign-off-2",
+                "staff-sign-on-6",
+            ],
         },
         State {
             name: "staff: voice",

@@ -324,7 +324,7 @@ pub enum Rejection {
     )]
     SupervisorsCase(CaseNo),
     #[error(
-        "nobody is signed on at window {0}: sign on first (the window console, staff mode, or the keypad's PIN sequence)"
+        "nobody is signed on at window {0}: sign on first (the window console, staff mode's 在岗 page, or `sign-on` with a PIN on the control socket)"
     )]
     NobodySignedOn(WindowNo),
     #[error(

@@ -92,7 +92,8 @@ pub struct Core {
     /// The board's zone task, whose latches follow the station's resets.
     zones: Option<UnboundedSender<ZoneRequest>>,
     /// Staff mode on the touchscreen: who is signed in.
-    session: Option<(String, StaffRole)>,
+    /// Staff mode's signed-in member: number, role and name.
+    session: Option<(String, StaffRole, String)>,
     /// Staff mode's generation: each exit makes a PIN still being checked
     /// for it stale.
     staff_mode: u64,
@@ -424,7 +425,7 @@ impl Core {
             StaffEvent::StaffAction(action) => self.staff_action(action).await,
             StaffEvent::StaffExit => {
                 self.staff_mode += 1;
-                if let Some((staff, _)) = self.session.take() {
+                if let Some((staff, _, _)) = self.session.take() {
                     tracing::info!("staff {staff} left staff mode");
                 }
             }

@@ -155,7 +155,7 @@ impl Core {
                         self.screen.staff(StaffOutcome::SignedIn {
                             name: format!("{name} ({staff})"),
                         });
-                        self.session = Some((staff, role));
+                        self.session = Some((staff, role, name));
                     }
                     Err(e) => self.screen.staff(StaffOutcome::Message(e.to_string())),
                 }
@@ -261,7 +261,7 @@ impl Core {
 
     /// Staff mode: acknowledge or reset a zone's alarm as the signed-in member.
     pub(super) async fn staff_alarm(&mut self, zone: String, reset: bool) {
-        let Some((staff, role)) = self.session.clone() else {
+        let Some((staff, role, _)) = self.session.clone() else {
             self.screen
                 .staff(StaffOutcome::Message("sign in first · 请先登录".into()));
             return;
@@ -286,11 +286,43 @@ impl Core {
     /// Staff mode: paper change, reprint or back-entry, as the signed-in
     /// member; the outcome is shown in staff mode.
     pub(super) async fn staff_action(&mut self, action: StaffAction) {
-        let Some((staff, role)) = self.session.clone() else {
+        let Some((staff, role, name)) = self.session.clone() else {
             self.screen
                 .staff(StaffOutcome::Message("sign in first · 请先登录".into()));
             return;
         };
+        // Signing on and off name the member signed in to staff mode.
+        if let StaffAction::SignOn(w) | StaffAction::SignOff(w) = action {
+            let Some(window) = crate::domain::WindowNo::new(w) else {
+                self.screen.staff(StaffOutcome::Message(format!(
+                    "没有 {w} 号窗口 · No window {w}"
+                )));
+                return;
+            };
+            let (command, done) = match action {
+                StaffAction::SignOn(_) => (
+                    Command::SignOn {
+                        window,
+                        member: crate::domain::StaffRef {
+                            name,
+                            number: staff.clone(),
+                        },
+                        role: Some(role),
+                    },
+                    format!("已在 {w} 号窗口上岗 · Signed on at window {w}"),
+                ),
+                _ => (
+                    Command::SignOff { window },
+                    format!("已在 {w} 号窗口下岗 · Signed off at window {w}"),
+                ),
+            };
+            let message = match self.command(command, Actor::Staff { id: staff }).await {
+                Ok(()) => done,
+                Err(e) => e.to_string(),
+            };
+            self.screen.staff(StaffOutcome::Message(message));
+            return;
+        }
         let voice = match action {
             StaffAction::VoiceStop => Some(crate::app::VoiceControl::Stop { id: None }),
             StaffAction::VoiceRepeat(w) => match crate::domain::WindowNo::new(w) {
@@ -339,8 +371,11 @@ impl Core {
     ) -> Result<(Command, String), String> {
         Ok(match action {
             // Not domain commands: handled before (`staff_action`).
-            StaffAction::VoiceRepeat(_) | StaffAction::VoiceStop => {
-                return Err("广播由喇叭处理 · The speaker handles this".into());
+            StaffAction::VoiceRepeat(_)
+            | StaffAction::VoiceStop
+            | StaffAction::SignOn(_)
+            | StaffAction::SignOff(_) => {
+                return Err("由上一步处理 · Handled before".into());
             }
             StaffAction::PaperChanged => (
                 Command::PaperChanged,

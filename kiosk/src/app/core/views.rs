@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use super::paper::printer_notice;
 use super::*;
 use crate::app::{
-    AlarmRow, CategoryRow, JobKey, PrintState, ScreenView, ServingRow, SummaryRow, TicketView,
+    AlarmRow, CategoryRow, JobKey, OnDutyRow, PrintState, ScreenView, ServingRow, SummaryRow,
+    TicketView,
 };
 use crate::domain::{
     AwayView, Notice, Paper, Post, PrinterHealth, ServingView, SignInPlace, StationView,
@@ -141,6 +142,25 @@ impl Core {
                 && matches!(v.printer, PrinterHealth::Ready | PrinterHealth::PaperLow)
                 && v.printer_fault.is_none(),
             summary: self.summary(v),
+            on_duty: v
+                .windows
+                .iter()
+                .map(|w| OnDutyRow {
+                    window: w.window.get(),
+                    who: w
+                        .member
+                        .as_ref()
+                        .map(|m| match m.post.zh() {
+                            Some(post) => format!("{} ({}) · {post}", m.name, m.member),
+                            None => format!("{} ({})", m.name, m.member),
+                        })
+                        .unwrap_or_default(),
+                    mine: w
+                        .member
+                        .as_ref()
+                        .is_some_and(|m| self.session.as_ref().is_some_and(|s| s.0 == m.member)),
+                })
+                .collect(),
             voice_line: self.voice_line(),
             next_open: v.next_open.clone().unwrap_or_default(),
             notice: notice.join("  |  "),

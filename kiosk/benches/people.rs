@@ -9,7 +9,11 @@
 //! (128×64, the simulated board's PNG written) and the lobby's board handed
 //! its rows. Window 1's A post (0101) and B post (0102) take turns, so each
 //! sign-on replaces the other and changes both the card and the board (the
-//! board names the B post). Run: `cargo bench -p kiosk --bench people [-- N]`.
+//! board names the B post). Then a year of sign-ons for 20 members (each
+//! working day of 2026 by the built-in calendar, on and off, committed to a
+//! real SQLite file) and the year's attendance read from the journal and
+//! marked by the regulations' rule, 20 times.
+//! Run: `cargo bench -p kiosk --bench people [-- N]`.
 
 mod support;
 
@@ -151,5 +155,92 @@ fn main() {
     support::report(
         "sign_on_to_lobby_board (view handed to the screen)",
         to_board,
+    );
+
+    attendance_of_a_year(&config);
+}
+
+/// 20 members signing on and off every working day of 2026, then the
+/// year's attendance computed from the journal, timed.
+fn attendance_of_a_year(config: &Config) {
+    use kiosk::domain::{Fact, Post, Record, SignOff, attendance};
+    let dir = support::database_dir();
+    let db = dir.path().join("kiosk.db");
+    let mut store = Store::open(&db, &config.store).expect("the database opens");
+    let tz = &config.settings.time_zone;
+    let calendar = &config.calendar;
+    let (from, to): (jiff::civil::Date, jiff::civil::Date) =
+        ("2026-01-01".parse().unwrap(), "2026-12-31".parse().unwrap());
+    let mut day = from;
+    let mut rows = 0usize;
+    while day <= to {
+        if calendar.is_working_day(day) {
+            let mut batch = Vec::new();
+            for m in 0..20u8 {
+                let window = WindowNo::new(m % 3 + 1).unwrap();
+                let member = format!("01{m:02}");
+                // Some late, some early, by the member's number.
+                let on = format!("08:{:02}", 15 + (m % 4) * 10);
+                let off = format!("17:{:02}", 10 + (m % 3) * 15);
+                let at = |t: &str| {
+                    tz.to_timestamp(day.to_datetime(t.parse().unwrap()))
+                        .unwrap()
+                };
+                let record = |t: &str, fact| Record {
+                    at: at(t),
+                    day,
+                    actor: Actor::Staff { id: member.clone() },
+                    fact,
+                };
+                batch.push(record(
+                    &on,
+                    Fact::SignedOn {
+                        window,
+                        member: member.clone(),
+                        name: "王芳".into(),
+                        post: Post::Any,
+                        role: None,
+                    },
+                ));
+                batch.push(record(
+                    &off,
+                    Fact::SignedOff {
+                        window,
+                        member: member.clone(),
+                        why: SignOff::Left,
+                    },
+                ));
+            }
+            batch.sort_by_key(|r| r.at);
+            rows += batch.len();
+            store.commit(&batch).expect("the sign-ons commit");
+        }
+        day = day.tomorrow().unwrap();
+    }
+    let conn = kiosk::store::open_read_only(&db, &config.store).expect("a reader");
+    let mut times = Vec::new();
+    let mut marked = 0usize;
+    for _ in 0..20 {
+        let started = Instant::now();
+        let spans = kiosk::store::attendance::spans(&conn, from, to).expect("the spans");
+        marked = 0;
+        for p in spans.values() {
+            let days = attendance(
+                &p.spans,
+                &[],
+                (from, to),
+                config.catalog.hours(),
+                calendar,
+                &config.settings,
+            );
+            marked += days.len();
+        }
+        times.push(started.elapsed());
+    }
+    support::report(
+        &format!(
+            "attendance_of_a_year: 20 members, {rows} journal rows, {marked} member-days marked (20 rounds)"
+        ),
+        times,
     );
 }

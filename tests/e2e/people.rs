@@ -281,3 +281,40 @@ fn a_case_about_the_manager_goes_to_the_supervisor_and_nobody_handles_their_own(
     );
     station.quit();
 }
+
+#[test]
+fn the_weeks_attendance_sheet_marks_each_member_by_their_sign_ons() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut station = start(&data);
+    // Monday 30 November, 09:00: 王芳 signs on 30 minutes after the start
+    // (still 迟到); 李强 and 赵敏 never do.
+    station.ok("sign-on 1 0101 2468");
+    station.quit();
+    let out = crate::support::kiosk()
+        .args(["attendance", "--week", "2026-11-30", "--data"])
+        .arg(&data)
+        .arg("--config")
+        .arg(data.join("people.toml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = |member: &str| {
+        text.lines()
+            .find(|l| l.starts_with(member))
+            .unwrap_or_else(|| panic!("{member} in {text}"))
+            .to_string()
+    };
+    assert!(line("0101 王芳").contains("11-30 迟到 30 分"), "{text}");
+    assert!(line("0102 李强").contains("11-30 旷工"), "{text}");
+    // The manager is on the sheet too; nobody is expected on a Saturday.
+    assert!(line("0001 陈站长").contains("11-30 旷工"), "{text}");
+    if text.contains("12-05") {
+        assert!(line("0101 王芳").contains("12-05 休"), "{text}");
+    }
+}

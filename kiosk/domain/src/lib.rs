@@ -9,6 +9,7 @@
 //! makes every rule testable as a table, instantly and single-threaded.
 
 mod actor;
+mod attendance;
 mod calendar;
 mod case;
 mod catalog;
@@ -25,6 +26,9 @@ mod voice;
 #[cfg(test)]
 mod tests;
 
+pub use attendance::{
+    Day as AttendanceDay, LATE_LIMIT_MINUTES, Leave, Mark, Span, Totals, days as attendance,
+};
 pub use calendar::{CalendarDay, CalendarError, Deadline, HolidayCalendar};
 pub use case::{
     Answer, Case, CaseDocument, CaseNo, CaseSource, Extension, Overdue, StaffRef, Stage, StageEntry,

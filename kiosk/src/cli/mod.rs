@@ -15,6 +15,7 @@ use kiosk::data::DataDir;
 use kiosk::run::{Display, RunOptions};
 use kiosk::store::{self, LogFilter};
 
+mod attendance;
 mod backup;
 mod journal;
 mod matters;
@@ -99,6 +100,9 @@ enum Command {
     /// The figures of a day or a month: tickets by category and window,
     /// waiting and service times, no-shows, ratings, cases.
     Report(ReportArgs),
+    /// A week's attendance (考勤) from the sign-ons: late, absent, early
+    /// and unapproved absence per member and day.
+    Attendance(attendance::AttendanceArgs),
     /// The journal of a range of days as CSV or JSON, with progress.
     Export(ExportArgs),
     /// The staff console: make a certificate for HTTPS.
@@ -596,6 +600,7 @@ pub fn main(started: Instant) -> Result<ExitCode> {
             printer,
         }) => doctor(config, data, printer),
         Some(Command::Report(args)) => report(args),
+        Some(Command::Attendance(args)) => attendance::run(args),
         Some(Command::Export(args)) => export(args),
         Some(Command::Console(command)) => console(command),
         Some(Command::Voice(command)) => voice(command),

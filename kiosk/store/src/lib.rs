@@ -8,6 +8,7 @@
 //! connections. This module knows SQL and the domain's records; it knows nothing
 //! of the UI, the printer or tokio.
 
+pub mod attendance;
 pub mod audit;
 pub mod backup;
 pub mod chain;

@@ -13,6 +13,7 @@ use super::hours::ClosedReason;
 use super::*;
 
 mod alarms;
+mod attendance;
 mod back_entry;
 mod cases;
 mod clock;

@@ -273,11 +273,13 @@ fn staff_sign_in_call_tickets_handle_cases_and_nothing_unsafe_gets_through() {
             "{why}"
         ),
     }
-    // On a new connection: the pooled one may be the one the console cut.
+    // On a new connection: the pooled one may be the one the console cut,
+    // so the member's client starts a new pool too.
     let fresh = Http::new()
         .get(&format!("{base}/"), staff.cookie.as_deref())
         .unwrap();
     assert_eq!(fresh.status, 200);
+    staff.http = Http::new();
 
     // Reports: everyone sees the figures and the chart; only the manager
     // downloads the journal, which states its rating coding.

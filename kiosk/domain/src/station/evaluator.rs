@@ -195,14 +195,17 @@ impl Scratch {
     }
 
     /// Makes a call that waited for a rating, unless the window paused
-    /// meanwhile. Nobody waiting: staff are told.
+    /// meanwhile. Nobody waiting: staff are told. The station makes it (the
+    /// staff's press is the `call_held` before it), naming the member on.
     fn release_call(&mut self, window: WindowNo) {
         if self.window(window).is_ok_and(|w| w.paused) {
             return;
         }
+        let asked_by = std::mem::replace(&mut self.actor, Actor::System);
         // The call was accepted when staff made it; an empty queue now is
         // a notice, not a refusal.
         let _ = self.call_now(window, true);
+        self.actor = asked_by;
     }
 
     /// Ends every window's rating time, recording its ticket as unrated.

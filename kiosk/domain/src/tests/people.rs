@@ -287,6 +287,8 @@ fn calling_next_offers_the_last_ticket_for_rating_and_waits_for_it() {
     let d = rate(&mut run, 5);
     assert_eq!(Run::kinds(&d), ["ticket_rated", "ticket_called"]);
     assert_eq!(d.records[1].fact.ticket(), Some(a2));
+    // The station makes the held call, naming the member on post.
+    assert_eq!(d.records[1].actor, Actor::System);
     assert!(
         matches!(d.effects[..], [Effect::Thank { .. }, Effect::Announce { ticket, .. }] if ticket == a2)
     );

@@ -233,6 +233,15 @@ fn a_case_about_the_manager_goes_to_the_supervisor_and_nobody_handles_their_own(
     // The manager sees the case is the supervisor's and cannot move it.
     let mut manager = Client::new(&base);
     manager.login("0001", "13579");
+    // The day's report: each member who served, by name, with both rates.
+    let report = manager.get("/reports?day=2026-11-30").body;
+    for served in [
+        "<td>王芳 (0101)</td><td>1</td><td>1</td><td>0</td>",
+        "<td>陈站长 (0001)</td><td>1</td>",
+    ] {
+        assert!(report.contains(served), "{served}: {report}");
+    }
+    assert!(report.contains("好评率 (5+4+3)"), "{report}");
     let page = manager.get("/cases/2026-0001").body;
     assert!(page.contains("id=\"own-case\""), "{page}");
     assert!(

@@ -417,7 +417,11 @@ fn percent(share: Option<f64>) -> String {
 
 /// Services and their ratings by member or window: offered for rating,
 /// rated, closed without a rating offered, and the two rates.
-fn service_table(key: &str, lines: &[crate::store::report::ServiceLine]) -> Markup {
+fn service_table(
+    key: &str,
+    lines: &[crate::store::report::ServiceLine],
+    names: &BTreeMap<String, String>,
+) -> Markup {
     html! {
         table.services {
             tr {
@@ -428,7 +432,8 @@ fn service_table(key: &str, lines: &[crate::store::report::ServiceLine]) -> Mark
             }
             @for l in lines {
                 tr {
-                    td { (l.key) } td { (l.served) } td { (l.offered) }
+                    td { @match names.get(&l.key) { Some(n) => { (n) " (" (l.key) ")" }, None => (l.key) } }
+                    td { (l.served) } td { (l.offered) }
                     td { (l.not_offered) } td { (l.ratings.total) } td { (percent(l.rated_share)) }
                     @for level in (0..5).rev() { td { (l.ratings.levels[level]) } }
                     td { (percent(l.ratings.satisfaction)) } td { (percent(l.ratings.good_rate)) }
@@ -793,7 +798,7 @@ pub fn reports(
     session: &Session,
     day: &str,
     month: &str,
-    report: Option<&crate::store::report::Report>,
+    report: Option<(&crate::store::report::Report, &BTreeMap<String, String>)>,
     svg: &str,
     error: Option<&str>,
 ) -> Markup {
@@ -828,7 +833,7 @@ pub fn reports(
                 button type="submit" { "查看 Show" }
             }
             @if let Some(e) = error { p.err { (e) } }
-            @if let Some(r) = report {
+            @if let Some((r, names)) = report {
                 h2 { (r.from) " — " (r.to) }
                 @if session.role == StaffRole::Manager {
                     p {
@@ -872,9 +877,9 @@ pub fn reports(
                     }
                 }
                 h3 { "按工作人员 By member (who was signed on)" }
-                (service_table("工号 Member", &r.services_by_member))
+                (service_table("工号 Member", &r.services_by_member, names))
                 h4 { "按窗口 By window" }
-                (service_table("窗口 Window", &r.services_by_window))
+                (service_table("窗口 Window", &r.services_by_window, &BTreeMap::new()))
                 h3 { "案件 Cases" }
                 p { "受理 opened " (r.cases.opened) "（差评 " (r.cases.from_ratings) "，投诉 " (r.cases.from_complaints) "）；存档 filed " (r.cases.closed) "，按期 on time " (r.cases.closed_on_time) "；超期未结 open and overdue " (r.cases.overdue) }
                 p.muted { "补录：停电时人工登记、事后录入的事项，计入取号与接待完毕，无等候时间。 Back-entered: matters registered by hand during an outage and entered afterwards; counted as tickets and served, with no waiting time." }

@@ -182,14 +182,22 @@ pub(super) async fn reports_page(
     };
     let tz = st.tz.clone();
     let report = st
-        .read(move |conn| store::report::report(conn, from, to, &tz).map_err(|e| e.to_string()))
+        .read(move |conn| {
+            let report = store::report::report(conn, from, to, &tz).map_err(|e| e.to_string())?;
+            // The members' names beside their numbers (the staff list's).
+            let path = std::path::PathBuf::from(conn.path().unwrap_or(""));
+            let names: std::collections::BTreeMap<String, String> = store::read_staff(conn, &path)
+                .map(|staff| staff.into_iter().map(|s| (s.id, s.name)).collect())
+                .unwrap_or_default();
+            Ok::<_, String>((report, names))
+        })
         .await;
     match report {
-        Ok(r) => {
+        Ok((r, names)) => {
             let svg = chart::daily_bars(&r.daily, 720, 220).unwrap_or_default();
             page(
                 StatusCode::OK,
-                pages::reports(&session, &q.day, &q.month, Some(&r), &svg, None),
+                pages::reports(&session, &q.day, &q.month, Some((&r, &names)), &svg, None),
             )
         }
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),

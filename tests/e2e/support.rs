@@ -251,6 +251,31 @@ pub fn instant_smoke(dir: &Path, extra: &str) -> PathBuf {
 }
 
 /// `kiosk logs --json` on a data folder: the journal's kinds and tickets.
+/// Every string the journal's entries hold that a person could have typed:
+/// the string values in their bodies and actors, without times and hex
+/// digests (whose digits can hold any four-digit PIN by chance).
+pub fn typed_strings(entries: &[Value]) -> Vec<String> {
+    fn walk(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) => {
+                let digest = s.len() >= 16 && s.chars().all(|c| c.is_ascii_hexdigit());
+                if !digest && s.parse::<jiff::Timestamp>().is_err() {
+                    out.push(s.clone());
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+            Value::Object(o) => o.values().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for e in entries {
+        walk(&e["body"], &mut out);
+        walk(&e["actor"], &mut out);
+    }
+    out
+}
+
 pub fn journal(data: &Path, extra: &[&str]) -> Vec<Value> {
     let out = kiosk()
         .args(["logs", "--json", "--data"])

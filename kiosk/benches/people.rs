@@ -18,13 +18,13 @@
 mod support;
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::sync::mpsc::{Sender, channel};
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use board::card::{Card, CardDisplay, PngCard};
 use board::profile::Display;
-use kiosk::app::{Cards, Clock, Core, CoreParts, Event, StaffEvent, Writer};
+use kiosk::app::{Cards, Core, CoreParts, Event, StaffEvent};
 use kiosk::config::Config;
 use kiosk::domain::{Actor, Command, Posts, Settings, StaffRef, Station, WindowNo};
 use kiosk::store::Store;
@@ -83,24 +83,13 @@ fn main() {
         },
     );
     cards.add(1, vec![5, 4, 3, 2, 1], Box::new(TimedCard(png, card_tx)));
+    let screen = NoScreen {
+        posts: Some(Mutex::new((String::new(), board_tx))),
+        ..NoScreen::default()
+    };
     let mut core = Core::new(CoreParts {
-        station,
-        writer: Writer::start(store).unwrap(),
-        printer: None,
-        sim_printer: None,
-        printer_port: None,
-        screen: Arc::new(NoScreen {
-            posts: Some(Mutex::new((String::new(), board_tx))),
-            ..NoScreen::default()
-        }),
-        info: config.station.clone(),
-        clock: Clock::starting_at("2026-11-30T01:00:00Z".parse().unwrap()),
-        events: tx.clone(),
-        profile: config.printer.profile.clone(),
-        logo: None,
         cards,
-        zones: None,
-        pins: kiosk::app::PinChecker::new(dir.path().join("kiosk.db"), config.store.clone()),
+        ..support::core_parts(&config, dir.path(), store, station, screen, tx.clone())
     });
     runtime.block_on(core.prepare());
     let task = runtime.spawn(core.run(rx));

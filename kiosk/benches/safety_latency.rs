@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use board::zones::{ZoneRead, ZoneSignal};
-use kiosk::app::{Cards, Clock, Core, CoreParts, Event, Writer, ZoneRequest, zones};
+use kiosk::app::{Core, CoreParts, Event, ZoneRequest, zones};
 use kiosk::config::Config;
 use kiosk::domain::{Actor, Command, StaffRole, Station};
 use kiosk::store::Store;
@@ -49,24 +49,13 @@ fn main() {
         config.settings.clone(),
     );
     let (zone_tx, zone_rx) = tokio::sync::mpsc::unbounded_channel();
+    let screen = NoScreen {
+        evacuate: Some(Mutex::new((false, evacuated_tx))),
+        ..NoScreen::default()
+    };
     let mut core = Core::new(CoreParts {
-        station,
-        writer: Writer::start(store).unwrap(),
-        printer: None,
-        sim_printer: None,
-        printer_port: None,
-        screen: Arc::new(NoScreen {
-            evacuate: Some(Mutex::new((false, evacuated_tx))),
-            ..NoScreen::default()
-        }),
-        info: config.station.clone(),
-        clock: Clock::starting_at("2026-11-30T01:00:00Z".parse().unwrap()),
-        events: tx.clone(),
-        profile: config.printer.profile.clone(),
-        logo: None,
-        cards: Cards::none(),
         zones: Some(zone_tx.clone()),
-        pins: kiosk::app::PinChecker::new(dir.path().join("kiosk.db"), config.store.clone()),
+        ..support::core_parts(&config, dir.path(), store, station, screen, tx.clone())
     });
     runtime.block_on(core.prepare());
     let task = runtime.spawn(core.run(rx));

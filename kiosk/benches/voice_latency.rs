@@ -23,8 +23,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use board::{Input, StaffKey};
-use kiosk::app::{Cards, StaffEvent, VoiceControl};
-use kiosk::app::{CitizenEvent, Clock, Core, CoreParts, DeviceEvent, Event, ProbeEvent, Writer};
+use kiosk::app::{CitizenEvent, Core, DeviceEvent, Event, ProbeEvent};
+use kiosk::app::{StaffEvent, VoiceControl};
 use kiosk::config::Config;
 use kiosk::domain::{Actor, Station};
 use kiosk::store::Store;
@@ -111,22 +111,14 @@ fn main() {
         config.calendar.clone(),
         config.settings.clone(),
     );
-    let mut core = Core::new(CoreParts {
+    let mut core = Core::new(support::core_parts(
+        &config,
+        dir.path(),
+        store,
         station,
-        writer: Writer::start(store).unwrap(),
-        printer: None,
-        sim_printer: None,
-        printer_port: None,
-        screen: Arc::new(NoScreen::default()),
-        info: config.station.clone(),
-        clock: Clock::starting_at("2026-11-30T01:00:00Z".parse().unwrap()),
-        events: tx.clone(),
-        profile: config.printer.profile.clone(),
-        logo: None,
-        cards: Cards::none(),
-        zones: None,
-        pins: kiosk::app::PinChecker::new(dir.path().join("kiosk.db"), config.store.clone()),
-    });
+        NoScreen::default(),
+        tx.clone(),
+    ));
     core.with_voice(voice.clone(), config.voice.clone());
     runtime.block_on(core.prepare());
     let task = runtime.spawn(core.run(rx));

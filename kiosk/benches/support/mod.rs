@@ -1,6 +1,7 @@
 //! What the benches share: a screen that shows nothing (a bench measures the
-//! path to the printer or the database, not the renderer), the run's size and
-//! database folder, the runtime, and how latencies are reported.
+//! path to the printer or the database, not the renderer), the station
+//! loop's parts without a printer, the run's size and database folder, the
+//! runtime, and how latencies are reported.
 
 #![allow(dead_code)] // each bench uses its own share of these
 
@@ -9,8 +10,42 @@ use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
 use kiosk::app::{
-    ComplaintOutcome, PrintState, Screen, ScreenJob, ScreenView, StaffOutcome, TicketView,
+    Cards, Clock, ComplaintOutcome, CoreParts, Event, PrintState, Screen, ScreenJob, ScreenView,
+    StaffOutcome, TicketView, Writer,
 };
+use kiosk::config::Config;
+use kiosk::domain::Station;
+use kiosk::store::Store;
+
+/// The station loop's parts for a bench without a printer or zones: the
+/// writer on `store` (the database in `dir`), the clock at Monday
+/// 2026-11-30 09:00 in Shanghai, the built-in settings' station and
+/// printer profile. A bench changes what it needs by struct update.
+pub fn core_parts(
+    config: &Config,
+    dir: &std::path::Path,
+    store: Store,
+    station: Station,
+    screen: NoScreen,
+    events: tokio::sync::mpsc::UnboundedSender<Event>,
+) -> CoreParts {
+    CoreParts {
+        station,
+        writer: Writer::start(store).unwrap(),
+        printer: None,
+        sim_printer: None,
+        printer_port: None,
+        screen: std::sync::Arc::new(screen),
+        info: config.station.clone(),
+        clock: Clock::starting_at("2026-11-30T01:00:00Z".parse().unwrap()),
+        events,
+        profile: config.printer.profile.clone(),
+        logo: None,
+        cards: Cards::none(),
+        zones: None,
+        pins: kiosk::app::PinChecker::new(dir.join("kiosk.db"), config.store.clone()),
+    }
+}
 
 /// A screen that shows nothing; given senders, it notes when it is asked to
 /// thank a citizen, when it is first told to evacuate, and when the board

@@ -236,12 +236,7 @@ pub fn today_live(
                     @for w in &station.windows {
                         tr {
                             td { (w.window) }
-                            td {
-                                @match &w.member {
-                                    Some(m) => { (m.name) " (" (m.member) ")" @if let Some(p) = m.post.zh() { " " (p) } },
-                                    None => "—",
-                                }
-                            }
+                            td { (w.member.as_ref().map_or_else(|| "—".into(), |m| m.label())) }
                             td { (on_duty.get(&w.window.get()).map(|v| v.join(", ")).unwrap_or_else(|| "—".into())) }
                             td {
                                 @if let Some(a) = &w.away { "暂离 " (a.zh) }

@@ -188,6 +188,14 @@ fn rating_line(key: String, levels: [u32; 5]) -> RatingLine {
     }
 }
 
+/// A journaled rating level's place in `levels` (level 1 at 0), if it is
+/// one of 1–5.
+fn level_index(level: Option<i64>) -> Option<usize> {
+    level
+        .and_then(|l| usize::try_from(l - 1).ok())
+        .filter(|i| *i < 5)
+}
+
 /// Counts of one member's or window's services while the report is read.
 #[derive(Default)]
 struct ServiceAcc {
@@ -236,10 +244,7 @@ fn services(
             "ticket_completed" => acc.served += 1,
             "rating_armed" => acc.offered += 1,
             _ => {
-                if let Some(i) = level
-                    .and_then(|l| usize::try_from(l - 1).ok())
-                    .filter(|i| *i < 5)
-                {
+                if let Some(i) = level_index(level) {
                     acc.levels[i] += 1;
                 }
             }
@@ -364,10 +369,7 @@ pub fn report(
     while let Some(r) = rows.next().map_err(sql)? {
         let window: Option<i64> = r.get(0).map_err(sql)?;
         let level: Option<i64> = r.get(1).map_err(sql)?;
-        let Some(i) = level
-            .and_then(|l| usize::try_from(l - 1).ok())
-            .filter(|i| *i < 5)
-        else {
+        let Some(i) = level_index(level) else {
             continue;
         };
         levels[i] += 1;

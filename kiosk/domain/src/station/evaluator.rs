@@ -118,16 +118,16 @@ impl Scratch {
                 Ok(())
             }
             Command::Rate { window, level } => {
-                let armed = self.window(window)?.armed;
+                let w = self.window(window)?;
+                let (armed, member) = (w.armed, w.armed_for.clone());
+                // A call held for this rating is made once it is recorded.
+                let held = armed.is_some() && w.call_held;
                 if !(1..=5).contains(&level) {
                     return Err(Rejection::BadLevel(level));
                 }
-                let mut held = false;
                 match armed {
                     // The first key wins: the rating disarms the window.
                     Some((ticket, _)) => {
-                        held = self.window(window)?.call_held;
-                        let member = self.window(window)?.armed_for.clone();
                         self.record(Fact::TicketRated {
                             ticket,
                             window,

@@ -52,6 +52,16 @@ pub struct MemberView {
     pub since: Timestamp,
 }
 
+impl MemberView {
+    /// `王芳 (0101) · B岗`; without the post at a window that names none.
+    pub fn label(&self) -> String {
+        match self.post.zh() {
+            Some(post) => format!("{} ({}) · {post}", self.name, self.member),
+            None => format!("{} ({})", self.name, self.member),
+        }
+    }
+}
+
 /// A window on the "now serving" board.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct ServingView {

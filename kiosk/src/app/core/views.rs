@@ -147,14 +147,7 @@ impl Core {
                 .iter()
                 .map(|w| OnDutyRow {
                     window: w.window.get(),
-                    who: w
-                        .member
-                        .as_ref()
-                        .map(|m| match m.post.zh() {
-                            Some(post) => format!("{} ({}) · {post}", m.name, m.member),
-                            None => format!("{} ({})", m.name, m.member),
-                        })
-                        .unwrap_or_default(),
+                    who: w.member.as_ref().map(|m| m.label()).unwrap_or_default(),
                     mine: w
                         .member
                         .as_ref()

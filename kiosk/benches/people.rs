@@ -218,6 +218,7 @@ fn attendance_of_a_year(config: &Config) {
                 &p.spans,
                 &[],
                 (from, to),
+                jiff::Timestamp::MAX,
                 config.catalog.hours(),
                 calendar,
                 &config.settings,

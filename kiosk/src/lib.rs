@@ -7,6 +7,7 @@ pub use domain;
 pub use store;
 
 pub mod app;
+pub mod attendance;
 pub mod config;
 pub mod console;
 pub mod data;

@@ -511,7 +511,7 @@ fn start_console(
         tx.clone(),
         database,
         config.store.clone(),
-        config.settings.time_zone.clone(),
+        (config.settings.clone(), config.catalog.hours().clone()),
         config.station.clone(),
         settings,
         clock.clone(),

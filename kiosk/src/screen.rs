@@ -64,6 +64,9 @@ pub struct ScreenView {
     /// without a speaker.
     pub voice_line: String,
     pub next_open: String,
+    /// Whose duty it is now by the roster, with the number (`李强
+    /// 13800138000`); empty without one (the configured duty phone shows).
+    pub duty: String,
     /// A line for staff; empty when all is well.
     pub notice: String,
     /// Staff mode: the clock reads far behind the journal (the two times,

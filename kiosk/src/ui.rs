@@ -94,6 +94,7 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
     lobby.set_on_duty(ModelRc::from(Rc::new(VecModel::from(on_duty))));
     lobby.set_voice_line(view.voice_line.clone().into());
     lobby.set_next_open(view.next_open.clone().into());
+    lobby.set_roster_duty(view.duty.clone().into());
     lobby.set_notice(view.notice.clone().into());
     lobby.set_clock_doubt(view.clock_doubt.clone().into());
     lobby.set_time(view.time.clone().into());
@@ -652,6 +653,9 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         "ticket": if screen == "ticket" { ticket.code.to_string() } else { String::new() },
         "print": if screen == "ticket" { print } else { "" },
         "notice": lobby.get_notice().to_string(),
+        // The closed screen's duty by the roster (the configured phone
+        // shows without one).
+        "duty": if screen == "closed" { lobby.get_roster_duty().to_string() } else { String::new() },
         "thanks_window": lobby.get_thanks_window(),
         "receipt": if screen == "complaint_done" { lobby.get_receipt().case.to_string() } else { String::new() },
         "receipt_print": if screen == "complaint_done" { print_name(lobby.get_receipt().print) } else { "" },

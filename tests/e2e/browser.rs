@@ -337,3 +337,142 @@ fn the_console_in_chromium_gives_a_written_notice_of_missing_materials() {
     assert!(paper.contains("□2."), "{paper}");
     assert!(!paper.contains("□3."), "two ticked, two listed: {paper}");
 }
+
+#[test]
+fn the_manager_keeps_leave_and_the_roster_in_chromium_and_the_closed_screen_names_the_duty() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_staff(data, "0001", "李站长", "manager", "13579");
+    add_staff(data, "0101", "王芳", "staff", "2468");
+    add_staff(data, "0102", "李强", "staff", "3579");
+    let station = Station::start(data, &["--clock", "2026-11-30 09:00"]);
+    let base = station.console.clone().expect("the console runs");
+    let driver = driver();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let c = browser(&driver).await;
+        // Attendance is the manager's: window staff are turned away.
+        sign_in(&c, &base, "0101", "2468").await;
+        c.goto(&format!("{base}/attendance")).await.unwrap();
+        let page = settled(&c, "p.err").await;
+        assert!(page.contains("只有站长"), "{page}");
+        assert!(!page.contains("leave-form"), "{page}");
+        click(&c, "nav form button").await;
+
+        sign_in(&c, &base, "0001", "13579").await;
+        c.goto(&format!("{base}/attendance?week=2026-11-30")).await.unwrap();
+        settled(&c, "#leave-form").await;
+        let fill = |css: &'static str, text: &'static str| {
+            let c = c.clone();
+            async move {
+                // A date input takes the value the way a person's picker
+                // would leave it.
+                c.execute(
+                    &format!("document.querySelector(\"{css}\").value = \"{text}\";"),
+                    vec![],
+                )
+                .await
+                .unwrap();
+            }
+        };
+        c.find(Locator::Css("#leave-form select[name=member]"))
+            .await
+            .unwrap()
+            .select_by_value("0101")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#leave-form select[name=kind]"))
+            .await
+            .unwrap()
+            .select_by_value("sick")
+            .await
+            .unwrap();
+        fill("#leave-form input[name=from]", "2026-11-30").await;
+        fill("#leave-form input[name=to]", "2026-12-01").await;
+        click(&c, "#leave-form button").await;
+        let page = settled(&c, "p.msg").await;
+        assert!(page.contains("假（病假）"), "the sheet marks the day: {page}");
+        // The same days again: refused, with the entry it overlaps.
+        c.find(Locator::Css("#leave-form select[name=member]"))
+            .await
+            .unwrap()
+            .select_by_value("0101")
+            .await
+            .unwrap();
+        fill("#leave-form input[name=from]", "2026-12-01").await;
+        fill("#leave-form input[name=to]", "2026-12-02").await;
+        click(&c, "#leave-form button").await;
+        let page = settled(&c, "p.err").await;
+        assert!(page.contains("already has leave no. 1"), "{page}");
+
+        // The roster: this week, 李强 on duty, the manager leading.
+        fill("#roster-form input[name=from]", "2026-11-30").await;
+        fill("#roster-form input[name=to]", "2026-12-06").await;
+        c.find(Locator::Css("#roster-form select[name=member]"))
+            .await
+            .unwrap()
+            .select_by_value("0102")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#roster-form select[name=leader]"))
+            .await
+            .unwrap()
+            .select_by_value("0001")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#roster-form input[name=phone]"))
+            .await
+            .unwrap()
+            .send_keys("13800138000")
+            .await
+            .unwrap();
+        click(&c, "#roster-form button").await;
+        let page = settled(&c, "p.msg").await;
+        assert!(page.contains("13800138000"), "{page}");
+        assert!(page.contains("李站长"), "the leader: {page}");
+        shot(&c, "console-attendance.png").await;
+        // A member the staff list lacks (a forged form) is refused by name.
+        c.execute(
+            "document.querySelector('#roster-form select[name=member]').innerHTML = '<option value=\"0999\">?</option>';",
+            vec![],
+        )
+        .await
+        .unwrap();
+        fill("#roster-form input[name=from]", "2026-12-07").await;
+        fill("#roster-form input[name=to]", "2026-12-07").await;
+        c.find(Locator::Css("#roster-form input[name=phone]"))
+            .await
+            .unwrap()
+            .send_keys("13800138000")
+            .await
+            .unwrap();
+        click(&c, "#roster-form button").await;
+        let page = settled(&c, "p.err").await;
+        assert!(page.contains("No staff member 0999"), "{page}");
+
+        // The notice-board sheet: leave without its kind.
+        c.goto(&format!("{base}/attendance/sheet?week=2026-11-30"))
+            .await
+            .unwrap();
+        let sheet = settled(&c, "body.posted").await;
+        assert!(sheet.contains("请假"), "{sheet}");
+        assert!(!sheet.contains("病假"), "the kind is the manager's: {sheet}");
+        assert!(sheet.contains("李强"), "{sheet}");
+        c.close().await.unwrap();
+    });
+    let journal = crate::support::journal(data, &[]);
+    let kinds = crate::support::kinds(&journal);
+    assert!(kinds.contains(&"leave_registered".to_string()), "{kinds:?}");
+    assert!(kinds.contains(&"duty_set".to_string()), "{kinds:?}");
+    assert!(station.quit().success());
+
+    // That evening the closed screen names tonight's duty and number.
+    let mut station = Station::start(data, &["--clock", "2026-11-30 19:00"]);
+    let screen = station.screen();
+    assert_eq!(screen["screen"], "closed", "{screen}");
+    assert_eq!(screen["duty"], "李强 13800138000", "{screen}");
+    assert!(station.quit().success());
+}

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::HolidayCalendar;
 use crate::catalog::{Hours, Settings};
 use crate::hours::is_open_day;
+use crate::roster::LeaveKind;
 
 /// Minutes late that are still 迟到; later is 缺席.
 pub const LATE_LIMIT_MINUTES: i64 = 30;
@@ -33,8 +34,7 @@ pub struct Span {
 pub struct Leave {
     pub from: Date,
     pub to: Date,
-    /// 事假, 病假, 年休假, 公出…: the register's words.
-    pub kind: String,
+    pub kind: LeaveKind,
 }
 
 /// How a member's day came out.
@@ -44,7 +44,7 @@ pub enum Mark {
     /// The station did not open: nobody is expected.
     Off,
     /// On leave.
-    Leave { kind: String },
+    Leave { kind: LeaveKind },
     /// On post in time and until the end.
     Present,
     /// Late by up to 30 minutes (迟到), and perhaps gone early too.
@@ -55,13 +55,24 @@ pub enum Mark {
     Absent { minutes: i64 },
     /// Never on post and no leave (旷工).
     Unapproved,
+    /// The day is under way and the member has not signed on yet.
+    Pending,
 }
 
 impl Mark {
+    /// As the notice board shows it: leave without its kind (the kind —
+    /// sick leave above all — is the manager's to know).
+    pub fn public_zh(&self) -> String {
+        match self {
+            Mark::Leave { .. } => "请假".into(),
+            other => other.zh(),
+        }
+    }
+
     pub fn zh(&self) -> String {
         match self {
             Mark::Off => "休".into(),
-            Mark::Leave { kind } => format!("假（{kind}）"),
+            Mark::Leave { kind } => format!("假（{}）", kind.zh()),
             Mark::Present => "出勤".into(),
             Mark::Late {
                 minutes,
@@ -74,6 +85,7 @@ impl Mark {
             Mark::Early { minutes } => format!("早退 {minutes} 分"),
             Mark::Absent { minutes } => format!("缺席（迟到 {minutes} 分）"),
             Mark::Unapproved => "旷工".into(),
+            Mark::Pending => "未到".into(),
         }
     }
 }
@@ -87,11 +99,13 @@ pub struct Day {
 }
 
 /// Each day of `from..=to` for a member with these spans (in any order)
-/// and leave, at a station with these hours.
+/// and leave, at a station with these hours, as known at `as_of`: a day
+/// still under way marks no absence or early leave yet.
 pub fn days(
     spans: &[Span],
     leave: &[Leave],
     (from, to): (Date, Date),
+    as_of: Timestamp,
     hours: &Hours,
     calendar: &HolidayCalendar,
     settings: &Settings,
@@ -119,13 +133,24 @@ pub fn days(
         let mark = if !is_open_day(hours, calendar, settings.closed_on_holidays, date) {
             Mark::Off
         } else if let Some(l) = leave.iter().find(|l| l.from <= date && date <= l.to) {
-            Mark::Leave {
-                kind: l.kind.clone(),
-            }
+            Mark::Leave { kind: l.kind }
         } else {
             match (at(first.start), at(last.end)) {
                 (Some(start), Some(end)) => {
-                    mark(by_day.get(&date).map_or(&[], Vec::as_slice), start, end)
+                    let today = by_day.get(&date).map_or(&[][..], Vec::as_slice);
+                    match mark(today, start, end) {
+                        // Under way: not yet absent, not yet gone early.
+                        Mark::Unapproved if as_of < end => Mark::Pending,
+                        Mark::Early { .. } if as_of < end => Mark::Present,
+                        Mark::Late {
+                            minutes,
+                            early: Some(_),
+                        } if as_of < end => Mark::Late {
+                            minutes,
+                            early: None,
+                        },
+                        m => m,
+                    }
                 }
                 _ => Mark::Unapproved,
             }
@@ -183,7 +208,7 @@ impl Totals {
         let mut t = Totals::default();
         for d in days {
             match &d.mark {
-                Mark::Off => {}
+                Mark::Off | Mark::Pending => {}
                 Mark::Leave { .. } => t.leave += 1,
                 Mark::Present => t.present += 1,
                 Mark::Late { early, .. } => {

@@ -18,6 +18,7 @@ mod hours;
 mod matter;
 mod people;
 mod printing;
+mod roster;
 mod safety;
 mod station;
 mod ticket;
@@ -50,6 +51,10 @@ pub use people::{
     AWAY_APPROVAL_MINUTES, AWAY_MAX_DAYS, Away, AwayReason, MAX_MEMBER, OnPost, valid_contact,
 };
 pub use printing::{Paper, Unconfirmed, UnconfirmedPaper};
+pub use roster::{
+    Duty, LEAVE_AHEAD_DAYS, LEAVE_BACK_DAYS, LEAVE_MAX_DAYS, LeaveEntry, LeaveKind,
+    ROSTER_AHEAD_DAYS, ROSTER_BACK_DAYS, ROSTER_MAX_DAYS,
+};
 pub use safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
     ZoneState,

@@ -223,6 +223,7 @@ mod tests {
             policy: "strict".into(),
             issuing: true,
             next_open: None,
+            duty: None,
             categories: Vec::new(),
             windows: vec![view()],
             waiting: Vec::new(),

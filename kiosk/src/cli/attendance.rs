@@ -1,8 +1,7 @@
 //! `kiosk attendance`: a week's attendance sheet (考勤) from the journal's
-//! sign-ons, by the regulations' rule (`domain::attendance`): every member
-//! of the staff list but technicians, each working day marked, with the
-//! week's counts. Leave is not registered yet: a working day without a
-//! sign-on shows as 旷工.
+//! sign-ons and the leave register, by the regulations' rule
+//! (`kiosk::attendance`): every member of the staff list but technicians,
+//! each working day marked, with the week's counts.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,8 +9,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
+use kiosk::attendance::{Rules, week};
 use kiosk::config::Config;
-use kiosk::domain::{StaffRole, Totals, attendance};
 use kiosk::store;
 
 use super::DataArg;
@@ -34,57 +33,43 @@ pub(super) struct AttendanceArgs {
 pub(super) fn run(args: AttendanceArgs) -> Result<ExitCode> {
     let config = Config::load(args.config.as_deref())?;
     let tz = &config.settings.time_zone;
-    let today = tz.to_datetime(jiff::Timestamp::now()).date();
+    let now = jiff::Timestamp::now();
+    let today = tz.to_datetime(now).date();
     let day = match &args.week {
         Some(d) => parse_day(d, "--week")?,
         None => today
             .checked_sub(jiff::Span::new().days(7))
             .context("a date a week ago")?,
     };
-    let monday = day
-        .checked_sub(jiff::Span::new().days(i64::from(day.weekday().to_monday_zero_offset())))
-        .context("the week's Monday")?;
-    // Days to come are not marked.
-    let sunday = monday
-        .checked_add(jiff::Span::new().days(6))
-        .context("the week's Sunday")?
-        .min(today);
     let dir = args.data.dir()?;
     let (calendar, _) = kiosk::config::calendar_with_installed(&kiosk::data::calendar_dir(&dir));
     let db = dir.join("kiosk.db");
     let conn = store::open_read_only(&db, &config.store)
         .with_context(|| format!("reading {}", db.display()))?;
-    let mut on_post = store::attendance::spans(&conn, monday, sunday)?;
-    for s in store::read_staff(&conn, &db)? {
-        if !s.disabled && s.role != StaffRole::Technician {
-            let entry = on_post.entry(s.id).or_default();
-            entry.name = s.name;
-        }
-    }
+    let rules = Rules {
+        calendar: &calendar,
+        hours: config.catalog.hours(),
+        settings: &config.settings,
+    };
+    let sheet = week(&conn, &db, &rules, day, now)?;
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{} 考勤 Attendance {monday} – {sunday}",
-        config.station.name_zh
+        "{} 考勤 Attendance {} – {}",
+        config.station.name_zh, sheet.monday, sheet.until
     )?;
-    for (member, p) in &on_post {
-        let days = attendance(
-            &p.spans,
-            &[],
-            (monday, sunday),
-            config.catalog.hours(),
-            &calendar,
-            &config.settings,
-        );
-        let marks: Vec<String> = days
+    for m in &sheet.members {
+        let marks: Vec<String> = m
+            .days
             .iter()
             .map(|d| format!("{} {}", d.date.strftime("%m-%d"), d.mark.zh()))
             .collect();
-        let t = Totals::of(&days);
+        let t = &m.totals;
         writeln!(
             out,
-            "{member} {}: {}\n    出勤 {} 迟到 {} 早退 {} 缺席 {} 旷工 {} 请假 {}",
-            p.name,
+            "{} {}: {}\n    出勤 {} 迟到 {} 早退 {} 缺席 {} 旷工 {} 请假 {}",
+            m.member,
+            m.name,
             marks.join(" · "),
             t.present,
             t.late,

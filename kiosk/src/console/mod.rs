@@ -62,6 +62,7 @@ macro_rules! signed_in {
     };
 }
 
+mod attendance;
 mod cases;
 mod matters;
 mod people;
@@ -93,6 +94,9 @@ pub struct ConsoleState {
     attempts: Mutex<Attempts>,
     /// The matter catalog in force (and its earlier versions).
     matters: crate::matters::Book,
+    /// The opening hours and the settings, for the attendance rule.
+    hours: crate::domain::Hours,
+    settings: crate::domain::Settings,
 }
 
 type Shared = Arc<ConsoleState>;
@@ -106,7 +110,7 @@ impl ConsoleState {
         events: UnboundedSender<Event>,
         db: PathBuf,
         store: StoreSettings,
-        tz: TimeZone,
+        (rules, hours): (crate::domain::Settings, crate::domain::Hours),
         station: StationInfo,
         settings: &ConsoleSettings,
         clock: crate::app::Clock,
@@ -116,7 +120,9 @@ impl ConsoleState {
             events,
             db,
             store,
-            tz,
+            tz: rules.time_zone.clone(),
+            hours,
+            settings: rules,
             station,
             idle: settings.session_idle,
             secure: settings.tls.is_some(),
@@ -388,6 +394,10 @@ pub fn router(state: Shared) -> Router {
         .route("/clock/confirm", post(clock_confirm))
         .route("/cases/{no}/export", get(case_export))
         .route("/reports", get(reports_page))
+        .route("/attendance", get(attendance::page))
+        .route("/attendance/sheet", get(attendance::sheet))
+        .route("/attendance/leave", post(attendance::leave))
+        .route("/roster", post(attendance::roster))
         .route("/reports/export", get(reports_export))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

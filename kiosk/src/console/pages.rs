@@ -38,6 +38,12 @@ pub const KINDS: &[&str] = &[
     "printer_changed",
     "window_opened",
     "window_paused",
+    "signed_on",
+    "signed_off",
+    "call_held",
+    "leave_registered",
+    "leave_cancelled",
+    "duty_set",
     "rating_armed",
     "ticket_rated",
     "ticket_unrated",
@@ -65,9 +71,13 @@ pub const KINDS: &[&str] = &[
     "pin_refused",
     "case_exported",
     "announced",
+    "guide_printed",
+    "matter_handled",
+    "notice_given",
+    "matters_installed",
 ];
 
-fn layout(session: Option<&Session>, title: &str, body: Markup) -> Markup {
+pub(super) fn layout(session: Option<&Session>, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -86,6 +96,9 @@ fn layout(session: Option<&Session>, title: &str, body: Markup) -> Markup {
                         a href="/cases" { "案件 Cases" }
                         a href="/reports" { "报表 Reports" }
                         a href="/backentry" { "补录 Back-entry" }
+                        @if s.role == crate::domain::StaffRole::Manager {
+                            a href="/attendance" { "考勤 Attendance" }
+                        }
                         span.who { (s.name) " (" (s.staff) ", " (s.role.word()) ")" }
                         form method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(s.csrf);

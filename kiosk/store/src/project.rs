@@ -193,6 +193,9 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
         | Fact::SignedOn { .. }
         | Fact::SignedOff { .. }
         | Fact::CallHeld { .. }
+        | Fact::LeaveRegistered { .. }
+        | Fact::LeaveCancelled { .. }
+        | Fact::DutySet { .. }
         | Fact::ClockBehind { .. }
         | Fact::ClockRecovered
         | Fact::ClockUnconfirmed { .. }

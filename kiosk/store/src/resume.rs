@@ -7,7 +7,9 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::Connection;
 
-use domain::{Case, CategoryId, Record, Station};
+use domain::{
+    Case, CategoryId, Duty, LEAVE_BACK_DAYS, LeaveEntry, ROSTER_BACK_DAYS, Record, Station,
+};
 
 use super::*;
 
@@ -27,6 +29,11 @@ pub struct Resume {
     /// The highest ticket number of each category on business days after
     /// the one resumed (a clock that ran ahead opened them).
     pub later_days: Vec<(Date, CategoryId, u32)>,
+    /// The leave register's entries a new one may still overlap, the duty
+    /// roster from a week back, and the highest leave number given.
+    pub leave: Vec<LeaveEntry>,
+    pub roster: Vec<(Date, Duty)>,
+    pub highest_leave: u32,
 }
 
 impl Resume {
@@ -42,6 +49,11 @@ impl Resume {
         station.seed_cases(self.open_cases.iter().cloned(), self.case_numbers.clone());
         station.seed_alarms(self.latched_alarms.iter().cloned());
         station.seed_later_days(self.later_days.iter().copied());
+        station.seed_registers(
+            self.leave.iter().cloned(),
+            self.roster.iter().cloned(),
+            self.highest_leave,
+        );
         for record in &self.records {
             station.apply(record);
         }
@@ -121,7 +133,11 @@ impl Reader<'_> {
                 _ => service_times.push((id, vec![seconds])),
             }
         }
+        let (leave, roster, highest_leave) = self.registers(records.first().map(|r| r.day))?;
         Ok(Resume {
+            leave,
+            roster,
+            highest_leave,
             later_days: self.later_days(&today)?,
             records,
             service_times,
@@ -158,6 +174,32 @@ impl Reader<'_> {
             }
         }
         Ok(later)
+    }
+
+    /// The registers as the station keeps them on `day` (the latest in the
+    /// journal): leave not struck out that a new entry may still overlap,
+    /// the roster from a week back, the highest leave number given.
+    #[allow(clippy::type_complexity)]
+    fn registers(
+        &self,
+        day: Option<Date>,
+    ) -> Result<(Vec<LeaveEntry>, Vec<(Date, Duty)>, u32), StoreError> {
+        let Some(day) = day else {
+            return Ok(Default::default());
+        };
+        let register = attendance::leave_register(self.conn)?;
+        let highest = register.iter().map(|(e, _)| e.no).max().unwrap_or(0);
+        let since = day.saturating_sub(jiff::Span::new().days(LEAVE_BACK_DAYS));
+        let leave = register
+            .into_iter()
+            .filter(|(e, cancelled)| !cancelled && e.to >= since)
+            .map(|(e, _)| e)
+            .collect();
+        let from = day.saturating_sub(jiff::Span::new().days(ROSTER_BACK_DAYS));
+        let roster = attendance::roster(self.conn, from, Date::MAX)?
+            .into_iter()
+            .collect();
+        Ok((leave, roster, highest))
     }
 
     /// Alarms raised and not reset since, on any day: a latched alarm

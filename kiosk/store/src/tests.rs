@@ -1457,3 +1457,136 @@ fn every_pin_check_costs_one_verification_and_a_public_surface_locks_nobody_out(
         );
     }
 }
+
+#[test]
+fn the_leave_register_and_the_roster_outlive_a_restart_and_read_back_for_attendance() {
+    use domain::{Command, Duty, LeaveKind, Rejection, StaffRef, StaffRole};
+    let (_dir, path) = temp();
+    let blank = station();
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let mut station = store.resume().unwrap().rebuild(blank.blank());
+    let who = |number: &str| StaffRef {
+        name: format!("员工{number}"),
+        number: number.into(),
+    };
+    let register = |member: &str, leave, from: &str, to: &str| Command::RegisterLeave {
+        member: who(member),
+        leave,
+        from: from.parse().unwrap(),
+        to: to.parse().unwrap(),
+        approver: "0100".into(),
+        role: StaffRole::Manager,
+    };
+    let on_duty = |days: &[&str], member: &str| Command::SetDuty {
+        days: days.iter().map(|d| d.parse().unwrap()).collect(),
+        duty: Duty {
+            member: who(member),
+            phone: "13800138000".into(),
+            leader: Some(who("0100")),
+        },
+        role: StaffRole::Manager,
+    };
+    let day1 = "2026-11-30T09:00";
+    go(
+        &mut store,
+        &mut station,
+        register("0101", LeaveKind::Sick, "2026-12-01", "2026-12-02"),
+        day1,
+    );
+    go(
+        &mut store,
+        &mut station,
+        register("0102", LeaveKind::Annual, "2026-12-01", "2026-12-01"),
+        day1,
+    );
+    go(
+        &mut store,
+        &mut station,
+        Command::CancelLeave {
+            no: 2,
+            role: StaffRole::Manager,
+        },
+        day1,
+    );
+    go(
+        &mut store,
+        &mut station,
+        on_duty(&["2026-11-30", "2026-12-01"], "0102"),
+        day1,
+    );
+    go(
+        &mut store,
+        &mut station,
+        on_duty(&["2026-12-01"], "0103"),
+        day1,
+    );
+
+    // A restart the next day: the overlap is still refused, numbers go on,
+    // tonight's duty is the later entry's.
+    drop(store);
+    let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
+    let resume = store.resume().unwrap();
+    assert_eq!(resume.highest_leave, 2);
+    let mut station = resume.rebuild(blank.blank());
+    let at = |local: &str| {
+        jiff::tz::TimeZone::get("Asia/Shanghai")
+            .unwrap()
+            .to_timestamp(local.parse().unwrap())
+            .unwrap()
+    };
+    let refused = station.decide(
+        &register("0101", LeaveKind::Personal, "2026-12-02", "2026-12-04"),
+        &Actor::Technician,
+        at("2026-12-01T09:00"),
+    );
+    assert!(
+        matches!(refused, Err(Rejection::LeaveOverlaps { no: 1, .. })),
+        "{refused:?}"
+    );
+    go(
+        &mut store,
+        &mut station,
+        register("0102", LeaveKind::Annual, "2026-12-01", "2026-12-01"),
+        "2026-12-01T09:00",
+    );
+    assert_eq!(
+        station
+            .duty_at(at("2026-12-01T20:00"))
+            .map(|d| d.member.number.as_str()),
+        Some("0103")
+    );
+
+    // What attendance and the console read.
+    let conn = store.connection();
+    let register = attendance::leave_register(conn).unwrap();
+    let listed: Vec<(u32, &str, bool)> = register
+        .iter()
+        .map(|(e, cancelled)| (e.no, e.member.as_str(), *cancelled))
+        .collect();
+    assert_eq!(
+        listed,
+        [(1, "0101", false), (2, "0102", true), (3, "0102", false)]
+    );
+    let d = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+    let leave = attendance::leave(conn, d("2026-11-30"), d("2026-12-06")).unwrap();
+    assert_eq!(leave.len(), 2);
+    assert_eq!(leave["0101"][0].kind, LeaveKind::Sick);
+    assert_eq!(leave["0102"].len(), 1, "the struck-out entry is not leave");
+    assert!(
+        attendance::leave(conn, d("2026-12-03"), d("2026-12-06"))
+            .unwrap()
+            .is_empty()
+    );
+    let roster = attendance::roster(conn, d("2026-11-30"), d("2026-12-06")).unwrap();
+    let names: Vec<(String, &str)> = roster
+        .iter()
+        .map(|(day, duty)| (day.to_string(), duty.member.number.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("2026-11-30".to_string(), "0102"),
+            ("2026-12-01".to_string(), "0103")
+        ]
+    );
+}

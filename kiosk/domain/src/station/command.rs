@@ -12,6 +12,7 @@ use crate::complaint::{Phone, Topic};
 use crate::matter::{MatterRef, Outcome};
 use crate::people::Away;
 use crate::printing::Paper;
+use crate::roster::{Duty, LeaveKind};
 use crate::safety::{StaffRole, ZoneSignal};
 use crate::ticket::TicketCode;
 use crate::voice::{AnnouncementKind, AnnouncementOutcome};
@@ -87,6 +88,25 @@ pub enum Command {
     /// the notice; `away.approver` is the manager whose PIN the shell
     /// checked, for an absence past the limit.
     StepAway { window: WindowNo, away: Away },
+    /// The manager enters a member's leave (请假) in the register.
+    RegisterLeave {
+        member: StaffRef,
+        leave: LeaveKind,
+        from: Date,
+        to: Date,
+        /// The manager's staff number.
+        approver: String,
+        role: StaffRole,
+    },
+    /// The manager strikes a leave entry out (entered by mistake, the
+    /// member came back).
+    CancelLeave { no: u32, role: StaffRole },
+    /// The manager sets the duty (值班) of these days.
+    SetDuty {
+        days: Vec<Date>,
+        duty: Duty,
+        role: StaffRole,
+    },
     /// The printer finished (or could not finish) a ticket's job.
     PrintOutcome {
         ticket: TicketCode,

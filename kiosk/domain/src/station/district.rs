@@ -81,6 +81,9 @@ impl Fact {
             | Fact::SignedOn { .. }
             | Fact::SignedOff { .. }
             | Fact::CallHeld { .. }
+            | Fact::LeaveRegistered { .. }
+            | Fact::LeaveCancelled { .. }
+            | Fact::DutySet { .. }
             | Fact::DayClosed { .. }
             | Fact::ClockBehind { .. }
             | Fact::ClockRecovered

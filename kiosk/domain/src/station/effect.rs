@@ -13,6 +13,7 @@ use crate::catalog::{CategoryId, WindowNo};
 use crate::complaint::{Phone, Topic};
 use crate::matter::{MatterRef, NoticeNo};
 use crate::printing::Paper;
+use crate::roster::{LEAVE_BACK_DAYS, LEAVE_MAX_DAYS, ROSTER_MAX_DAYS};
 use crate::safety::{ResetRefusal, StaffRole, ZoneFault, ZoneRole};
 use crate::ticket::TicketCode;
 
@@ -359,6 +360,37 @@ pub enum Rejection {
         "every window of category {0} is away and this station issues no tickets then; the home screen says when they are back"
     )]
     AllAway(CategoryId),
+    #[error(
+        "the leave register and the duty roster are the station manager's (便民服务站负责人): sign in as the manager"
+    )]
+    ManagersRegister,
+    #[error("leave from {from} to {to}: the last day is before the first")]
+    LeaveDates { from: Date, to: Date },
+    #[error("leave of {0} days is more than one entry covers ({LEAVE_MAX_DAYS}); enter it in two")]
+    LeaveTooLong(i64),
+    #[error(
+        "leave beginning {from} is outside what the register takes ({earliest} to {latest}): leave is entered at most {LEAVE_BACK_DAYS} days afterwards"
+    )]
+    LeaveWhen {
+        from: Date,
+        earliest: Date,
+        latest: Date,
+    },
+    #[error(
+        "staff member {member} already has leave no. {no} from {from} to {to}; cancel or shorten that entry first"
+    )]
+    LeaveOverlaps {
+        member: String,
+        no: u32,
+        from: Date,
+        to: Date,
+    },
+    #[error("there is no leave no. {0} in the register (or it is too old to cancel)")]
+    NoSuchLeave(u32),
+    #[error(
+        "roster days must lie between {earliest} and {latest}, one to {ROSTER_MAX_DAYS} of them at a time"
+    )]
+    RosterDays { earliest: Date, latest: Date },
     #[error(
         "a back-entry's times must be in the past, start before they finish, span at most {BACK_ENTRY_MAX_HOURS} hours and lie within the last {BACK_ENTRY_DAYS} days"
     )]

@@ -14,6 +14,7 @@ use crate::catalog::{CategoryId, WindowNo};
 use crate::matter::{MatterRef, NoticeNo, Outcome};
 use crate::people::Away;
 use crate::printing::{Paper, Unconfirmed};
+use crate::roster::{Duty, LeaveEntry};
 use crate::safety::{StaffRole, ZoneFault, ZoneRole};
 use crate::ticket::TicketCode;
 use crate::voice::{AnnouncementKind, AnnouncementOutcome};
@@ -128,6 +129,20 @@ pub enum Fact {
     CallHeld {
         window: WindowNo,
         ticket: TicketCode,
+    },
+    /// The manager entered a leave in the register.
+    LeaveRegistered {
+        entry: LeaveEntry,
+    },
+    /// The manager struck a leave entry out.
+    LeaveCancelled {
+        no: u32,
+        member: String,
+    },
+    /// The manager set the duty (值班) of these days.
+    DutySet {
+        days: Vec<Date>,
+        duty: Duty,
     },
     /// The business day closed; these tickets were never served.
     DayClosed {
@@ -416,6 +431,9 @@ impl Fact {
             Fact::SignedOn { .. } => "signed_on",
             Fact::SignedOff { .. } => "signed_off",
             Fact::CallHeld { .. } => "call_held",
+            Fact::LeaveRegistered { .. } => "leave_registered",
+            Fact::LeaveCancelled { .. } => "leave_cancelled",
+            Fact::DutySet { .. } => "duty_set",
             Fact::DayClosed { .. } => "day_closed",
             Fact::ClockBehind { .. } => "clock_behind",
             Fact::ClockRecovered => "clock_recovered",

@@ -27,6 +27,7 @@ mod matters;
 mod paper;
 mod people;
 mod queue;
+mod roster;
 mod staff;
 mod view;
 
@@ -122,6 +123,12 @@ pub struct Station {
     matters_handled: std::collections::BTreeSet<(TicketCode, crate::matter::MatterId)>,
     /// The highest written notice number given today.
     notices_today: u16,
+    /// The leave register's entries that a new one may still overlap.
+    leave: BTreeMap<u32, crate::roster::LeaveEntry>,
+    /// The highest leave number given.
+    leave_seq: u32,
+    /// The duty roster from a week back.
+    roster: BTreeMap<Date, crate::roster::Duty>,
 }
 
 impl Station {
@@ -160,6 +167,9 @@ impl Station {
             pin_refusals: BTreeMap::new(),
             matters_handled: Default::default(),
             notices_today: 0,
+            leave: BTreeMap::new(),
+            leave_seq: 0,
+            roster: BTreeMap::new(),
         }
     }
 
@@ -338,6 +348,9 @@ impl Station {
             | Fact::WindowPaused { .. } => self.apply_queue(record),
             Fact::SignedOn { .. } | Fact::SignedOff { .. } | Fact::CallHeld { .. } => {
                 self.apply_people(record)
+            }
+            Fact::LeaveRegistered { .. } | Fact::LeaveCancelled { .. } | Fact::DutySet { .. } => {
+                self.apply_roster(record)
             }
             Fact::ClockBehind { .. }
             | Fact::ClockRecovered
@@ -525,6 +538,9 @@ impl Scratch {
             Command::SignOn { .. } | Command::SignOff { .. } | Command::StepAway { .. } => {
                 self.decide_people(command)
             }
+            Command::RegisterLeave { .. }
+            | Command::CancelLeave { .. }
+            | Command::SetDuty { .. } => self.decide_roster(command),
             Command::PrintGuide { .. }
             | Command::RecordMatter { .. }
             | Command::GiveNotice { .. }

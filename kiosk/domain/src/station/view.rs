@@ -97,6 +97,9 @@ pub struct StationView {
     pub issuing: bool,
     /// Next opening in local time when not issuing.
     pub next_open: Option<String>,
+    /// Whose duty (值班) it is now by the roster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duty: Option<crate::roster::Duty>,
     pub categories: Vec<CategoryView>,
     pub windows: Vec<ServingView>,
     /// Waiting tickets in queue order per the policy.
@@ -285,6 +288,7 @@ impl Station {
             policy: self.settings.policy.to_string(),
             issuing,
             next_open,
+            duty: self.duty_at(now).cloned(),
             categories,
             windows,
             waiting: waiting.into_iter().map(|t| t.code).collect(),

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::attendance::{Leave, Mark, Span, Totals, days};
+use crate::roster::LeaveKind;
 
 fn span(on: &str, off: Option<&str>) -> Span {
     Span {
@@ -17,6 +18,7 @@ fn week(spans: &[Span], leave: &[Leave]) -> Vec<(String, Mark)> {
         spans,
         leave,
         (date("2026-10-05"), date("2026-10-11")),
+        at("2026-10-12T00:00"),
         &station_hours(),
         &calendar(),
         &Settings::default(),
@@ -42,7 +44,7 @@ fn a_week_with_a_holiday_and_an_adjusted_saturday() {
     let leave = [Leave {
         from: date("2026-10-09"),
         to: date("2026-10-09"),
-        kind: "病假".into(),
+        kind: LeaveKind::Sick,
     }];
     let got = week(&spans, &leave);
     let want = [
@@ -59,7 +61,7 @@ fn a_week_with_a_holiday_and_an_adjusted_saturday() {
         (
             "2026-10-09",
             Mark::Leave {
-                kind: "病假".into(),
+                kind: LeaveKind::Sick,
             },
         ),
         // Saturday 10 October is worked (调休): nobody came, no leave.
@@ -119,4 +121,49 @@ fn leaving_early_late_and_early_and_the_exact_limits() {
     assert_eq!(got[3].1, Mark::Absent { minutes: 31 });
     assert_eq!(got[4].1, Mark::Present);
     assert_eq!(got[2].1.zh(), "迟到 30 分、早退 30 分");
+}
+
+#[test]
+fn a_day_under_way_marks_no_absence_or_early_leave_yet() {
+    let mark_at = |spans: &[Span], as_of: &str| {
+        days(
+            spans,
+            &[],
+            (date("2026-11-30"), date("2026-11-30")),
+            at(as_of),
+            &station_hours(),
+            &calendar(),
+            &Settings::default(),
+        )
+        .remove(0)
+        .mark
+    };
+    // Nobody yet at ten: not yet 旷工; by the evening it is.
+    assert_eq!(mark_at(&[], "2026-11-30T10:00"), Mark::Pending);
+    assert_eq!(mark_at(&[], "2026-11-30T17:31"), Mark::Unapproved);
+    // Signed off for lunch: not early while the afternoon is to come.
+    let lunch = [span("2026-11-30T08:30", Some("2026-11-30T12:00"))];
+    assert_eq!(mark_at(&lunch, "2026-11-30T12:30"), Mark::Present);
+    assert_eq!(
+        mark_at(&lunch, "2026-11-30T18:00"),
+        Mark::Early { minutes: 330 }
+    );
+    // Late is late at once.
+    let late = [span("2026-11-30T08:45", Some("2026-11-30T12:00"))];
+    assert_eq!(
+        mark_at(&late, "2026-11-30T12:30"),
+        Mark::Late {
+            minutes: 15,
+            early: None
+        }
+    );
+    assert_eq!(Mark::Pending.zh(), "未到");
+    assert_eq!(
+        Mark::Leave {
+            kind: LeaveKind::Sick
+        }
+        .public_zh(),
+        "请假",
+        "the notice board does not say which leave"
+    );
 }

@@ -27,6 +27,7 @@ mod paper;
 mod people;
 mod properties;
 mod queue;
+mod roster;
 mod staff;
 mod voice;
 

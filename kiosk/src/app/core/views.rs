@@ -156,6 +156,11 @@ impl Core {
                 .collect(),
             voice_line: self.voice_line(),
             next_open: v.next_open.clone().unwrap_or_default(),
+            duty: v
+                .duty
+                .as_ref()
+                .map(|d| format!("{} {}", d.member.name, d.phone))
+                .unwrap_or_default(),
             notice: notice.join("  |  "),
             clock_doubt,
             time: format!("{:02}:{:02}", local.hour(), local.minute()),

@@ -99,6 +99,7 @@ pub(super) fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
             .collect(),
         voice_line: "正在播放 Now: 叫号 call A001 → 1\n等待 Waiting: 重呼 recall B012 → 2\n等待 Waiting: 读屏 read aloud".into(),
         next_open: "2027-01-04（星期一）08:30".into(),
+        duty: "欧阳文华华华华华华华华华华华华 0731-88888888 转 8008".into(),
         notice: "打印机缺纸，请换纸 Printer out of paper  |  时钟未校准 The clock is not set".into(),
         clock_doubt: "时钟 12-31 23:59，记录已到 01-08 08:30；时钟正确请站长确认\nClock 12-31 23:59, records 01-08 08:30: manager confirms if right".into(),
         time: "23:59".into(),

@@ -149,3 +149,51 @@ fn a_newer_calendar_loads_into_the_running_station_and_a_bad_one_changes_nothing
     );
     assert!(station.quit().success());
 }
+
+#[test]
+fn a_case_due_or_overdue_is_on_the_notice_bar_and_beeps_the_office_buzzer() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("reminders.toml");
+    std::fs::write(
+        &config,
+        crate::support::TEST_CONFIG.replace("[people]\n", "[people]\nreminder_buzzer = true\n"),
+    )
+    .unwrap();
+    let config = config.to_str().unwrap();
+    // Friday: a bad rating's callback is due on Monday, the next working day.
+    let mut station = Station::start(
+        dir.path(),
+        &["--clock", "2026-11-27 09:00", "--config", config],
+    );
+    bad_rating(&mut station);
+    let screen = station.screen();
+    assert!(
+        screen["notice"]
+            .as_str()
+            .unwrap()
+            .contains("案件提醒：1 件即将到期"),
+        "{screen}"
+    );
+    assert!(station.quit().success());
+    // Tuesday, unanswered: overdue, and the office's buzzer beeps on start.
+    let mut station = Station::start(
+        dir.path(),
+        &["--clock", "2026-12-01 09:00", "--config", config],
+    );
+    let state = station.state();
+    assert!(
+        state["screen"]["notice"]
+            .as_str()
+            .unwrap()
+            .contains("案件提醒：1 件已超期"),
+        "{state}"
+    );
+    assert_eq!(
+        state["outputs"]["buzzer"], "reminder",
+        "{}",
+        state["outputs"]
+    );
+    station.ok("wait 4s");
+    assert_eq!(station.state()["outputs"]["buzzer"], "off");
+    assert!(station.quit().success());
+}

@@ -27,6 +27,7 @@ pub enum Buzzer {
     Alarm,
     Fault,
     BadRating,
+    Reminder,
 }
 
 /// The board's output lines, shared by the station and the buzzer's
@@ -86,8 +87,15 @@ pub fn cadence(pattern: Buzzer) -> (&'static [(bool, Duration)], bool) {
         (true, BEEP),
         (false, Duration::MAX),
     ];
+    const REMIND: [(bool, Duration); 4] = [
+        (true, Duration::from_millis(500)),
+        (false, Duration::from_millis(300)),
+        (true, Duration::from_millis(500)),
+        (false, Duration::MAX),
+    ];
     match pattern {
         Buzzer::Off => (&OFF, false),
+        Buzzer::Reminder => (&REMIND, false),
         Buzzer::Alarm => (&ON, false),
         Buzzer::Fault => (&FAULT, true),
         Buzzer::BadRating => (&BAD, false),
@@ -210,5 +218,17 @@ mod tests {
         assert_eq!(bad.last(), Some(&(false, Duration::MAX)), "then quiet");
         assert_eq!(cadence(Buzzer::Alarm).0, [(true, Duration::MAX)]);
         assert_eq!(cadence(Buzzer::Off).0, [(false, Duration::MAX)]);
+        let (remind, repeat) = cadence(Buzzer::Reminder);
+        assert!(!repeat);
+        let beeps: Vec<Duration> = remind
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, d)| *d)
+            .collect();
+        assert_eq!(beeps.len(), 2, "two beeps");
+        assert!(
+            beeps.iter().all(|d| *d > bad[0].1),
+            "longer than a bad rating's, so the office tells them apart"
+        );
     }
 }

@@ -300,6 +300,18 @@ impl Case {
         self.history.iter().find(|e| e.stage == stage).map(|e| e.at)
     }
 
+    /// The earliest deadline still to be met (none once filed).
+    pub fn pending_deadline(&self) -> Option<Date> {
+        let stage = self.stage();
+        if stage < Stage::Answered {
+            Some(self.callback_due.date.min(self.rectify_due.date))
+        } else if stage < Stage::Archived {
+            Some(self.rectify_due.date)
+        } else {
+            None
+        }
+    }
+
     /// Deadlines missed as of `today`: a deadline is kept through the whole of
     /// its day.
     pub fn overdue(&self, today: Date) -> Overdue {

@@ -344,6 +344,8 @@ pub struct Settings {
     /// While every window of a category is away, tickets are still issued
     /// (with the notice on them).
     pub issue_when_away: bool,
+    /// The buzzer beeps when a case's deadline is newly missed or coming.
+    pub reminder_buzzer: bool,
     /// The safety zones, in the board profile's order.
     pub zones: Vec<ZoneInfo>,
     /// A complaint is answered within this many working days (the receipt
@@ -384,6 +386,7 @@ impl Default for Settings {
             sign_on_required: true,
             call_waits_for_rating: true,
             issue_when_away: true,
+            reminder_buzzer: false,
             zones: Vec::new(),
             answer_days: 5,
             phone_retention_days: 180,

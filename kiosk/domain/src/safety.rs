@@ -142,6 +142,9 @@ pub enum BuzzerPattern {
     Fault,
     /// A bad rating: three short beeps (the shell times them).
     BadRating,
+    /// A case's deadline newly missed or coming (where the station asks):
+    /// two long beeps for the manager's office.
+    Reminder,
 }
 
 /// What the board's outputs should be.

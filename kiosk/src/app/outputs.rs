@@ -24,6 +24,7 @@ fn buzzer(pattern: BuzzerPattern) -> Buzzer {
         BuzzerPattern::Alarm => Buzzer::Alarm,
         BuzzerPattern::Fault => Buzzer::Fault,
         BuzzerPattern::BadRating => Buzzer::BadRating,
+        BuzzerPattern::Reminder => Buzzer::Reminder,
     }
 }
 
@@ -32,6 +33,7 @@ pub struct Outputs {
     lines: Option<OutputDriver>,
     wanted: Option<OutputState>,
     beeps_until: Option<Timestamp>,
+    remind_until: Option<Timestamp>,
     buzzer: BuzzerPattern,
     heartbeat: bool,
     toggles: u64,
@@ -45,6 +47,7 @@ impl Default for Outputs {
             lines: None,
             wanted: None,
             beeps_until: None,
+            remind_until: None,
             buzzer: BuzzerPattern::Off,
             heartbeat: false,
             toggles: 0,
@@ -76,9 +79,14 @@ impl Outputs {
         if self.beeps_until.is_some_and(|until| now >= until) {
             self.beeps_until = None;
         }
-        // An alarm or a fault outranks the bad rating's beeps.
+        if self.remind_until.is_some_and(|until| now >= until) {
+            self.remind_until = None;
+        }
+        // An alarm or a fault outranks the bad rating's beeps, and they
+        // the reminder's.
         let buzzer = match wanted.buzzer {
             BuzzerPattern::Off if self.beeps_until.is_some() => BuzzerPattern::BadRating,
+            BuzzerPattern::Off if self.remind_until.is_some() => BuzzerPattern::Reminder,
             other => other,
         };
         if self.wanted != Some(wanted) || self.buzzer != buzzer {
@@ -113,6 +121,12 @@ impl Outputs {
     /// A bad rating: three short beeps, unless something louder sounds.
     pub fn bad_rating(&mut self, now: Timestamp) {
         self.beeps_until = now.checked_add(BEEPS).ok();
+    }
+
+    /// A case's deadline newly missed or coming: two long beeps, unless
+    /// something more urgent sounds.
+    pub fn remind(&mut self, now: Timestamp) {
+        self.remind_until = now.checked_add(BEEPS).ok();
     }
 
     /// One second passed: the heartbeat toggles while the station is healthy
@@ -184,6 +198,20 @@ mod tests {
             BuzzerPattern::Off,
             "the beeps are over by then"
         );
+    }
+
+    #[test]
+    fn a_reminder_beeps_briefly_below_a_bad_rating() {
+        let mut o = Outputs::default();
+        o.update(QUIET, t(0));
+        o.remind(t(1));
+        o.update(QUIET, t(1));
+        assert_eq!(o.state().buzzer, BuzzerPattern::Reminder);
+        o.bad_rating(t(2));
+        o.update(QUIET, t(2));
+        assert_eq!(o.state().buzzer, BuzzerPattern::BadRating);
+        o.update(QUIET, t(6));
+        assert_eq!(o.state().buzzer, BuzzerPattern::Off, "both are over");
     }
 
     const ALARM: OutputState = OutputState {

@@ -375,6 +375,10 @@ impl Config {
                 .people
                 .issue_when_away
                 .unwrap_or(defaults.issue_when_away),
+            reminder_buzzer: raw
+                .people
+                .reminder_buzzer
+                .unwrap_or(defaults.reminder_buzzer),
             zones: Vec::new(),
             answer_days: src.in_range(
                 &raw.complaints.answer_days,

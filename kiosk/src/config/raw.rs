@@ -138,6 +138,7 @@ pub(super) struct RawWindow {
 pub(super) struct RawPeople {
     pub(super) sign_on: Option<Spanned<String>>,
     pub(super) issue_when_away: Option<bool>,
+    pub(super) reminder_buzzer: Option<bool>,
 }
 
 #[derive(Deserialize, Default)]

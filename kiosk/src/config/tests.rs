@@ -518,10 +518,12 @@ fn windows_name_their_staff_and_bad_ratings_their_deadlines() {
     // Signing on and the held call are the defaults; both can be turned off.
     assert!(c.settings.sign_on_required && c.settings.call_waits_for_rating);
     assert!(c.settings.issue_when_away);
-    let text = "[people]\nsign_on = \"optional\"\nissue_when_away = false\n[evaluator]\ncall_waits_for_rating = false\n[[window]]\nnumber = 1\na = \"0101\"\nb = \"0102\"\nagent = \"0103\"\nsubstitute = \"0104\"\n";
+    assert!(!c.settings.reminder_buzzer);
+    let text = "[people]\nsign_on = \"optional\"\nissue_when_away = false\nreminder_buzzer = true\n[evaluator]\ncall_waits_for_rating = false\n[[window]]\nnumber = 1\na = \"0101\"\nb = \"0102\"\nagent = \"0103\"\nsubstitute = \"0104\"\n";
     let c = Config::parse("f.toml", text, None).unwrap();
     assert!(!c.settings.sign_on_required && !c.settings.call_waits_for_rating);
     assert!(!c.settings.issue_when_away);
+    assert!(c.settings.reminder_buzzer);
     let w1 = WindowNo::new(1).unwrap();
     let posts = &c.settings.posts[&w1];
     assert_eq!(posts.post_of("0104"), Some(crate::domain::Post::Substitute));

@@ -276,6 +276,19 @@ pub fn today_live(
                 @if let Some(fault) = &state.store_fault { p.late { "数据库 Database: " (fault) } }
             }
         }
+        @let reminders: Vec<_> = station.cases.iter().filter(|c| c.reminds()).collect();
+        @if !reminders.is_empty() {
+            div #reminders.card.late {
+                h3 { "提醒 Reminders" }
+                @for c in &reminders {
+                    p {
+                        a href=(format!("/cases/{}", c.case.no)) { "案件 " (c.case.no) }
+                        @if c.overdue.any() { " 已超期 overdue" }
+                        @if let Some(d) = c.due_soon { " " (d) " 到期 due" }
+                    }
+                }
+            }
+        }
         h3 { "未结案件 Open cases" }
         table {
             tr { th { "案件 Case" } th { "阶段 Stage" } th { "答复期限 Answer by" } th { "超期 Overdue" } }
@@ -284,7 +297,10 @@ pub fn today_live(
                     td { a href=(format!("/cases/{}", c.case.no)) { (c.case.no) } }
                     td { (word(&c.stage)) }
                     td { (c.case.callback_due.date) }
-                    td.late { @if c.overdue.callback { "答复 answer " } @if c.overdue.rectification { "整改 rectification" } }
+                    td.late {
+                        @if c.overdue.callback { "答复 answer " } @if c.overdue.rectification { "整改 rectification" }
+                        @if let Some(d) = c.due_soon { "即将到期 due " (d) }
+                    }
                 }
             }
         }

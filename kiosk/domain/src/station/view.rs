@@ -158,6 +158,17 @@ pub struct CaseView {
     pub case: Case,
     pub stage: Stage,
     pub overdue: Overdue,
+    /// A deadline falls today or on the next working day: staff are
+    /// reminded (as they are of one missed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_soon: Option<Date>,
+}
+
+impl CaseView {
+    /// Staff are reminded of it: a deadline missed or coming.
+    pub fn reminds(&self) -> bool {
+        self.overdue.any() || self.due_soon.is_some()
+    }
 }
 
 impl Station {
@@ -315,13 +326,20 @@ impl Station {
             unconfirmed_prints: self.prints.listed(),
             cases: {
                 let today = self.business_day(now);
+                let next = self.calendar.add_working_days(today, 1).date;
                 self.cases
                     .values()
                     .filter(|c| c.is_open())
-                    .map(|c| CaseView {
-                        case: c.clone(),
-                        stage: c.stage(),
-                        overdue: c.overdue(today),
+                    .map(|c| {
+                        let overdue = c.overdue(today);
+                        CaseView {
+                            case: c.clone(),
+                            stage: c.stage(),
+                            due_soon: c
+                                .pending_deadline()
+                                .filter(|d| !overdue.any() && today <= *d && *d <= next),
+                            overdue,
+                        }
                     })
                     .collect()
             },

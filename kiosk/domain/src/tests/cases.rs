@@ -286,3 +286,41 @@ fn only_the_manager_exports_a_case_in_full_and_the_export_is_journaled_under_the
     assert_eq!(r.fact.case(), Some(case));
     assert!(d.effects.is_empty());
 }
+
+#[test]
+fn a_case_reminds_staff_the_day_before_its_deadline_and_once_it_is_missed() {
+    // Friday 27 November: answered by the next working day, Monday.
+    let (mut run, case) = bad_rating_at("2026-11-27T09:00", Settings::default());
+    let seen = |run: &Run, local: &str| {
+        let v = run.station.view(at(local));
+        let c = v.cases.iter().find(|c| c.case.no == case).unwrap().clone();
+        (c.due_soon, c.overdue.any(), c.reminds())
+    };
+    let monday = date("2026-11-30");
+    assert_eq!(run.station.case(case).unwrap().callback_due.date, monday);
+    // Friday: Monday is the next working day — due soon.
+    assert_eq!(seen(&run, "2026-11-27T10:00"), (Some(monday), false, true));
+    // On the day itself, still due (kept through the whole day).
+    assert_eq!(seen(&run, "2026-11-30T16:00"), (Some(monday), false, true));
+    // Tuesday: missed.
+    assert_eq!(seen(&run, "2026-12-01T09:00"), (None, true, true));
+    // Answered and filed: nothing to remind of.
+    run.now = at("2026-12-01T09:10");
+    for (stage, note) in [
+        (Stage::Registered, "登记"),
+        (Stage::Handled, "处理"),
+        (Stage::Answered, "已电话回访"),
+        (Stage::Archived, "存档"),
+    ] {
+        run.go(Command::AdvanceCase {
+            case,
+            stage,
+            note: note.into(),
+            answer: None,
+            role: Some(StaffRole::Manager),
+        })
+        .unwrap();
+    }
+    let v = run.station.view(at("2026-12-01T09:20"));
+    assert!(v.cases.iter().all(|c| !c.reminds()), "{:?}", v.cases);
+}

@@ -79,6 +79,8 @@ pub struct Core {
     /// `settle` waiters, and whether held jobs count as settled for them.
     settle: Vec<(bool, oneshot::Sender<()>)>,
     last_view: Option<ScreenView>,
+    /// The cases the notice bar reminds of (a new one beeps, where asked).
+    reminding: std::collections::BTreeSet<crate::domain::CaseNo>,
     /// The screen's backlight and how long before opening and after closing
     /// it is lit.
     backlight: Option<(super::backlight::Backlight, jiff::SignedDuration)>,
@@ -181,6 +183,7 @@ impl Core {
             settle: Vec::new(),
             backlight: None,
             last_view: None,
+            reminding: Default::default(),
             store_fault: None,
             profile: parts.profile,
             logo: parts.logo,

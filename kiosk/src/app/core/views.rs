@@ -96,6 +96,10 @@ impl Core {
                 "系统时间未校准，请工作人员核对 · Clock not synchronised — staff please check",
             );
         }
+        let reminders = reminder_line(v);
+        if !reminders.is_empty() {
+            notice.push(&reminders);
+        }
         ScreenView {
             categories: v
                 .categories
@@ -229,6 +233,17 @@ impl Core {
             &settings.staff
         };
         self.cards.update(&station, named, now);
+        // A case newly due or overdue beeps the office's buzzer, where asked.
+        let reminding: std::collections::BTreeSet<_> = station
+            .cases
+            .iter()
+            .filter(|c| c.reminds())
+            .map(|c| c.case.no)
+            .collect();
+        if settings.reminder_buzzer && !reminding.is_subset(&self.reminding) {
+            self.outputs.remind(now);
+        }
+        self.reminding = reminding;
         self.outputs.update(station.outputs, now);
         let view = self.screen_view(&station, now);
         self.sync_voice(view.evacuate);
@@ -478,5 +493,20 @@ pub fn notice_text(notice: &Notice) -> String {
                 format!("the printer cannot print: {detail}; tickets are held and shown on screen")
             }
         },
+    }
+}
+
+/// The notice bar's reminder of cases whose deadline was missed or falls
+/// today or on the next working day; empty without any.
+pub(super) fn reminder_line(v: &StationView) -> String {
+    let overdue = v.cases.iter().filter(|c| c.overdue.any()).count();
+    let due = v.cases.iter().filter(|c| c.due_soon.is_some()).count();
+    match (overdue, due) {
+        (0, 0) => String::new(),
+        (o, 0) => format!("案件提醒：{o} 件已超期 · Cases: {o} overdue"),
+        (0, d) => format!("案件提醒：{d} 件即将到期 · Cases: {d} due soon"),
+        (o, d) => {
+            format!("案件提醒：{o} 件已超期，{d} 件即将到期 · Cases: {o} overdue, {d} due soon")
+        }
     }
 }

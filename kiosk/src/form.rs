@@ -281,7 +281,11 @@ impl ComplaintForm {
                 self.phone.pop();
             }
             "clear" => self.phone.clear(),
-            d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() && self.phone.len() < 11 => {
+            // A mobile has 11 digits, a landline with its area code up to 12.
+            d if d.len() == 1
+                && d.as_bytes()[0].is_ascii_digit()
+                && self.phone.len() < if self.phone.starts_with('0') { 12 } else { 11 } =>
+            {
                 self.phone.push_str(d);
             }
             _ => {}
@@ -345,6 +349,9 @@ impl ComplaintForm {
                     "手机号码以13至19开头 A mobile number starts with 13 to 19".into()
                 }
                 Some(PhoneError::NotDigits) => "只能输入数字 Digits only".into(),
+                Some(PhoneError::Landline) => {
+                    "固定电话请加区号，如 089888880000 A landline starts with its area code".into()
+                }
             },
         }
     }
@@ -524,6 +531,27 @@ mod tests {
             f.phone_key(&d.to_string());
         }
         assert_eq!(f.check_phone(), Err(PhoneError::Prefix));
+        // A landline with its area code: 12 digits taken, masked as free
+        // text masks one.
+        f.phone_key("clear");
+        for d in "0898888800001".chars() {
+            f.phone_key(&d.to_string());
+        }
+        assert_eq!(f.view().phone, "089888880000", "a 13th digit is not taken");
+        let phone = f.check_phone().unwrap().unwrap();
+        assert!(phone.is_landline());
+        assert_eq!(f.view().phone_masked, "0898-****0000");
+        f.phone_key("back");
+        f.phone_key("back");
+        f.phone_key("back");
+        f.phone_key("back");
+        f.phone_key("back");
+        assert_eq!(
+            f.check_phone(),
+            Err(PhoneError::Landline),
+            "0898 and 3 digits"
+        );
+        assert!(f.view().phone_error.contains("区号"));
         f.stay_anonymous();
         assert_eq!(f.check_phone(), Ok(None));
         assert!(f.anonymous && f.view().phone.is_empty());

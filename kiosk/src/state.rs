@@ -121,6 +121,7 @@ mod tests {
             text: "等太久".into(),
             phone: None,
             form: 0,
+            channel: Default::default(),
         };
         for command in [issue, complaint] {
             let d = station.decide(&command, &Actor::Citizen, now).unwrap();

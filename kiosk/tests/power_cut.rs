@@ -579,6 +579,7 @@ fn pick(rng: &mut Rng) -> (Command, Actor) {
                 text: "等候时间太长".into(),
                 phone: Some(phone),
                 form: rng.next(),
+                channel: Default::default(),
             };
             (command, Actor::Citizen)
         }

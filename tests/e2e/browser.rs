@@ -476,3 +476,123 @@ fn the_manager_keeps_leave_and_the_roster_in_chromium_and_the_closed_screen_name
     assert_eq!(screen["duty"], "李强 13800138000", "{screen}");
     assert!(station.quit().success());
 }
+
+#[test]
+fn staff_enter_a_phoned_in_complaint_and_a_callback_number_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_staff(data, "0101", "王芳", "staff", "2468");
+    let mut station = Station::start(data, &[]);
+    let base = station.console.clone().expect("the console runs");
+    // A bad rating's case, which has no number yet.
+    station.take_ticket('A');
+    station.ok("key 1 call");
+    station.ok("key 1 complete");
+    station.ok("rate 1 1");
+    let driver = driver();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let c = browser(&driver).await;
+        sign_in(&c, &base, "0101", "2468").await;
+        c.goto(&format!("{base}/cases")).await.unwrap();
+        click(&c, "#new-complaint").await;
+        settled(&c, "#complaint-form").await;
+        for (name, value) in [("channel", "phone"), ("topic", "fees"), ("window", "2")] {
+            c.find(Locator::Css(&format!(
+                "#complaint-form select[name={name}]"
+            )))
+            .await
+            .unwrap()
+            .select_by_value(value)
+            .await
+            .unwrap();
+        }
+        for (name, text) in [("text", "电话反映收费不清楚"), ("phone", "0898-8888000")] {
+            c.find(Locator::Css(&format!("#complaint-form [name={name}]")))
+                .await
+                .unwrap()
+                .send_keys(text)
+                .await
+                .unwrap();
+        }
+        // Seven digits after 0898 would do; six do not.
+        c.find(Locator::Css("#complaint-form [name=phone]"))
+            .await
+            .unwrap()
+            .clear()
+            .await
+            .unwrap();
+        c.find(Locator::Css("#complaint-form [name=phone]"))
+            .await
+            .unwrap()
+            .send_keys("0898-888800")
+            .await
+            .unwrap();
+        click(&c, "#complaint-form button").await;
+        let page = settled(&c, "p.err").await;
+        assert!(page.contains("area code and 7 or 8 digits"), "{page}");
+        c.find(Locator::Css("#complaint-form select[name=channel]"))
+            .await
+            .unwrap()
+            .select_by_value("phone")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#complaint-form [name=text]"))
+            .await
+            .unwrap()
+            .send_keys("电话反映收费不清楚")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#complaint-form [name=phone]"))
+            .await
+            .unwrap()
+            .send_keys("0898-88880000")
+            .await
+            .unwrap();
+        click(&c, "#complaint-form button").await;
+        let page = settled(&c, "a[href='/cases/2026-0002']").await;
+        assert!(page.contains("来电"), "the list names the channel: {page}");
+
+        // The bad rating's case: staff reached the citizen.
+        c.goto(&format!("{base}/cases/2026-0001")).await.unwrap();
+        c.find(Locator::Css(
+            "form[action='/cases/2026-0001/callback'] input[name=phone]",
+        ))
+        .await
+        .unwrap()
+        .send_keys("13912345678")
+        .await
+        .unwrap();
+        click(&c, "form[action='/cases/2026-0001/callback'] button").await;
+        let page = settled(&c, "p.msg").await;
+        assert!(
+            !page.contains("13912345678"),
+            "the page never shows it: {page}"
+        );
+        c.close().await.unwrap();
+    });
+    // Kept with the cases only; the journal names no number.
+    let db = rusqlite::Connection::open(data.join("kiosk.db")).unwrap();
+    let kept: Vec<(String, String)> = db
+        .prepare("SELECT case_no, phone FROM case_contacts ORDER BY case_no")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            ("2026-0001".to_string(), "13912345678".to_string()),
+            ("2026-0002".to_string(), "089888880000".to_string())
+        ]
+    );
+    let journal = crate::support::journal(data, &[]);
+    let text = crate::support::typed_strings(&journal).join(" ");
+    assert!(!text.contains("88880000") && !text.contains("12345678"), "{text}");
+    assert!(crate::support::kinds(&journal).contains(&"callback_added".to_string()));
+    assert!(station.quit().success());
+}

@@ -20,7 +20,7 @@ pub use super::actor::Actor;
 use super::calendar::Deadline;
 pub use super::catalog::StaffRef;
 use super::catalog::WindowNo;
-use super::complaint::Topic;
+use super::complaint::{Channel, Topic};
 use super::ticket::TicketCode;
 
 /// A case number, `2026-0007`: the year it was opened and its place in that
@@ -83,7 +83,14 @@ pub enum CaseSource {
         /// another. 0 when unknown.
         #[serde(default, skip_serializing_if = "is_zero")]
         form: u64,
+        /// How it came in: the touchscreen, or entered by staff.
+        #[serde(default, skip_serializing_if = "is_kiosk")]
+        channel: Channel,
     },
+}
+
+fn is_kiosk(c: &Channel) -> bool {
+    *c == Channel::Kiosk
 }
 
 fn is_zero(n: &u64) -> bool {

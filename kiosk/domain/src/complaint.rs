@@ -62,7 +62,82 @@ impl Topic {
     }
 }
 
-/// A mainland China mobile number: 11 digits, starting 13–19.
+/// Where a complaint came in (投诉管理办法: 来访、来电、来信、意见箱, and the
+/// 12345 hotline's hand-over): the touchscreen's complaint box, or staff
+/// entering one that came another way, so the 投诉台账 is complete.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The touchscreen's complaint box.
+    #[default]
+    Kiosk,
+    /// 来访: in person, at the station.
+    Visit,
+    /// 来电: by telephone.
+    Phone,
+    /// 来信: by letter.
+    Letter,
+    /// 意见箱: the paper box on the wall.
+    PaperBox,
+    /// 12345 转办: handed over by the 12345 government hotline.
+    Hotline,
+}
+
+impl Channel {
+    /// The ways staff enter a complaint (the touchscreen files its own).
+    pub const STAFF: [Channel; 5] = [
+        Channel::Visit,
+        Channel::Phone,
+        Channel::Letter,
+        Channel::PaperBox,
+        Channel::Hotline,
+    ];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Channel::Kiosk => "kiosk",
+            Channel::Visit => "visit",
+            Channel::Phone => "phone",
+            Channel::Letter => "letter",
+            Channel::PaperBox => "paper_box",
+            Channel::Hotline => "hotline",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Channel::Kiosk => "投诉箱（触摸屏）",
+            Channel::Visit => "来访",
+            Channel::Phone => "来电",
+            Channel::Letter => "来信",
+            Channel::PaperBox => "意见箱",
+            Channel::Hotline => "12345 转办",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Channel::Kiosk => "complaint box (touchscreen)",
+            Channel::Visit => "in person",
+            Channel::Phone => "by phone",
+            Channel::Letter => "by letter",
+            Channel::PaperBox => "paper box",
+            Channel::Hotline => "12345 hotline",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        [Channel::Kiosk]
+            .into_iter()
+            .chain(Self::STAFF)
+            .find(|c| c.word() == text)
+    }
+}
+
+/// A callback number: a mainland mobile (11 digits, starting 13–19) or a
+/// landline with its area code (0 and 2–3 digits, then 7–8 digits) — many
+/// villagers have only the house phone.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Phone(String);
@@ -76,6 +151,8 @@ pub enum PhoneError {
     NotDigits,
     #[error("a mainland mobile number starts with 13 to 19")]
     Prefix,
+    #[error("a landline number is its area code and 7 or 8 digits (0898-88880000)")]
+    Landline,
 }
 
 impl Phone {
@@ -84,6 +161,15 @@ impl Phone {
         let digits: String = typed.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         if !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(PhoneError::NotDigits);
+        }
+        if digits.starts_with('0') {
+            // 010 and 02x have three digits, the other area codes four.
+            let local = digits.len() - Self::area_len(&digits);
+            return if matches!(local, 7 | 8) && !digits[1..].starts_with('0') {
+                Ok(Self(digits))
+            } else {
+                Err(PhoneError::Landline)
+            };
         }
         if digits.len() != 11 {
             return Err(PhoneError::Length);
@@ -94,9 +180,34 @@ impl Phone {
         Ok(Self(digits))
     }
 
-    /// `138****5678`: what every view but the case itself shows.
+    /// The area code's length in a landline's digits.
+    fn area_len(digits: &str) -> usize {
+        if matches!(digits.as_bytes().get(1), Some(b'1' | b'2')) {
+            3
+        } else {
+            4
+        }
+    }
+
+    /// A landline (area code first) rather than a mobile.
+    pub fn is_landline(&self) -> bool {
+        self.0.starts_with('0')
+    }
+
+    /// `138****5678` or `0898-****0000`: what every view but the case
+    /// itself shows (a landline as free text masks one).
     pub fn masked(&self) -> String {
-        format!("{}****{}", &self.0[..3], &self.0[7..])
+        if self.is_landline() {
+            let area = Self::area_len(&self.0);
+            let tail = &self.0[self.0.len() - 4..];
+            format!(
+                "{}-{}{tail}",
+                &self.0[..area],
+                "*".repeat(self.0.len() - area - 4)
+            )
+        } else {
+            format!("{}****{}", &self.0[..3], &self.0[7..])
+        }
     }
 
     /// The digits, for the case file and the callback only.
@@ -428,6 +539,32 @@ mod tests {
     }
 
     #[test]
+    fn landlines_with_their_area_code_are_callback_numbers() {
+        for (typed, full, masked) in [
+            ("0898-88880000", "089888880000", "0898-****0000"),
+            ("010 12345678", "01012345678", "010-****5678"),
+            ("0731-8888888", "07318888888", "0731-***8888"),
+            ("020-3456789", "0203456789", "020-***6789"),
+        ] {
+            let p = Phone::parse(typed).unwrap();
+            assert!(p.is_landline(), "{typed}");
+            assert_eq!(p.full(), full);
+            assert_eq!(p.masked(), masked, "{typed}");
+            assert_eq!(format!("{p:?}"), format!("Phone({masked})"));
+        }
+        for typed in [
+            "0898-888800",
+            "0898-888800001",
+            "00861381234",
+            "0898",
+            "01012345",
+        ] {
+            assert_eq!(Phone::parse(typed), Err(PhoneError::Landline), "{typed}");
+        }
+        assert!(!Phone::parse("13812345678").unwrap().is_landline());
+    }
+
+    #[test]
     fn text_is_normalised_and_cut_to_length() {
         assert_eq!(
             normalise_text("  窗口\t工作人员\n\n态度不好\u{7}  ", 300),
@@ -583,20 +720,33 @@ mod tests {
                 prop_assert!(!cut);
             }
 
-            /// A number parses exactly when it is 11 digits starting 13–19,
-            /// and the mask hides the middle four.
+            /// A number parses exactly when it is a mobile (11 digits
+            /// starting 13–19) or a landline (0, a three-digit area code
+            /// for 01x/02x or four otherwise, then 7 or 8 digits), and the
+            /// mask hides the middle four of a mobile and the start of a
+            /// landline's local number.
             #[test]
-            fn phones_parse_by_the_rule(digits in "[0-9]{9,12}") {
-                let ok = digits.len() == 11
-                    && digits.starts_with('1')
-                    && matches!(digits.as_bytes()[1], b'3'..=b'9');
+            fn phones_parse_by_the_rule(digits in "[0-9]{9,13}") {
+                let b = digits.as_bytes();
+                let mobile = digits.len() == 11 && b[0] == b'1' && matches!(b[1], b'3'..=b'9');
+                let area = if matches!(b[1], b'1' | b'2') { 3 } else { 4 };
+                let landline = b[0] == b'0'
+                    && b[1] != b'0'
+                    && matches!(digits.len() - area, 7 | 8);
                 match Phone::parse(&digits) {
-                    Ok(p) => {
-                        prop_assert!(ok);
+                    Ok(p) if mobile => {
                         prop_assert_eq!(p.masked().len(), 11);
                         prop_assert_eq!(&p.masked()[3..7], "****");
                     }
-                    Err(_) => prop_assert!(!ok),
+                    Ok(p) => {
+                        prop_assert!(landline);
+                        let masked = p.masked();
+                        let stars = "*".repeat(digits.len() - area - 4);
+                        prop_assert!(masked.starts_with(&format!("{}-{stars}", &digits[..area])), "{}", masked);
+                        prop_assert!(masked.ends_with(&digits[digits.len() - 4..]));
+                        prop_assert!(!masked.contains(&digits[area..]));
+                    }
+                    Err(_) => prop_assert!(!mobile && !landline),
                 }
             }
 

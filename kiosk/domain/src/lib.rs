@@ -39,7 +39,8 @@ pub use catalog::{
     Settings, WindowNo,
 };
 pub use complaint::{
-    MAX_NOTE, MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text, private_text,
+    Channel, MAX_NOTE, MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text,
+    private_text,
 };
 pub use hours::{Ticketing, is_open_day, ticketing_state};
 pub use matter::{

@@ -64,6 +64,7 @@ macro_rules! signed_in {
 
 mod attendance;
 mod cases;
+mod complaints;
 mod matters;
 mod people;
 mod records;
@@ -391,6 +392,9 @@ pub fn router(state: Shared) -> Router {
         .route("/cases/{no}/reopen", post(case_reopen))
         .route("/cases/{no}/extend", post(case_extend))
         .route("/cases/{no}/reprint", post(case_reprint))
+        .route("/cases/{no}/callback", post(complaints::callback))
+        .route("/complaints/new", get(complaints::new))
+        .route("/complaints", post(complaints::file))
         .route("/clock/confirm", post(clock_confirm))
         .route("/cases/{no}/export", get(case_export))
         .route("/reports", get(reports_page))

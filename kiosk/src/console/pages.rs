@@ -66,6 +66,7 @@ pub const KINDS: &[&str] = &[
     "case_printed",
     "case_reprinted",
     "contact_deleted",
+    "callback_added",
     "back_entered",
     "staff_signed_in",
     "pin_refused",
@@ -683,6 +684,11 @@ fn overdue_text(case: &Case, today: Date) -> &'static str {
 fn source(case: &Case) -> String {
     match &case.source {
         CaseSource::Rating { level } => format!("差评 rating {level}"),
+        CaseSource::Complaint { topic, channel, .. }
+            if *channel != crate::domain::Channel::Kiosk =>
+        {
+            format!("投诉 {} · {}", topic.zh(), channel.zh())
+        }
         CaseSource::Complaint { topic, .. } => format!("投诉 {}", topic.zh()),
     }
 }
@@ -692,6 +698,7 @@ pub fn cases(session: &Session, cases: &[Case], today: Date) -> Markup {
         Some(session),
         "案件 Cases",
         html! {
+            p { a #new-complaint href="/complaints/new" { "登记来访、来电、来信、意见箱、12345 投诉 Enter a complaint that came another way" } }
             table {
                 tr { th { "案件 Case" } th { "来源 Source" } th { "窗口" } th { "阶段 Stage" } th { "答复期限" } th { "整改期限" } th { "超期 Overdue" } }
                 @for c in cases {
@@ -746,7 +753,8 @@ pub fn case(session: &Session, c: &Case, today: Date, done: Option<&str>, tz: &T
                 tr { th { "来源 Source" } td { (source(c)) } }
                 tr { th { "涉及人员 Staff" } td { (c.staff.as_ref().map(|s| format!("{} ({})", s.name, s.number)).unwrap_or_else(|| "—".into())) } }
                 tr { th { "窗口 Window" } td { (c.window.map(|w| w.to_string()).unwrap_or_else(|| "—".into())) } }
-                @if let CaseSource::Complaint { text, callback, .. } = &c.source {
+                @if let CaseSource::Complaint { text, callback, channel, .. } = &c.source {
+                    tr { th { "渠道 Channel" } td { (channel.zh()) " " (channel.en()) } }
                     tr { th { "内容 Text" } td { (text) } }
                     tr { th { "回电 Callback" } td { @if *callback { "留有号码（仅站长导出可见）number kept, manager's export only" } @else { "匿名 anonymous" } } }
                 }
@@ -782,6 +790,14 @@ pub fn case(session: &Session, c: &Case, today: Date, done: Option<&str>, tz: &T
                 (form("reopen", html! {
                     textarea name="note" rows="2" cols="60" maxlength="500" {}
                     button.big type="submit" { "重新核实 Reopen" }
+                }))
+            }
+            @if handles && c.is_open() {
+                h3 { "回访电话 Callback number" }
+                (form("callback", html! {
+                    label { "联系到群众后登记（手机或带区号的固定电话）Once the citizen is reached (mobile or landline with area code) "
+                        input type="tel" name="phone" maxlength="20" autocomplete="off" required; }
+                    button.big type="submit" { "登记 Keep" }
                 }))
             }
             @if manager && c.is_open() {

@@ -368,7 +368,7 @@ impl Store {
         }
         for (case, phone) in contacts {
             tx.execute(
-                "INSERT INTO case_contacts (case_no, phone) VALUES (?1, ?2)",
+                "INSERT OR REPLACE INTO case_contacts (case_no, phone) VALUES (?1, ?2)",
                 params![case.to_string(), phone.full()],
             )
             .map_err(sql)?;

@@ -234,7 +234,7 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
         | Fact::CaseAdvanced { .. }
         | Fact::CaseReopened { .. }
         | Fact::CaseExtended { .. } => project_case(tx, record)?,
-        Fact::CasePrinted { .. } => {}
+        Fact::CasePrinted { .. } | Fact::CallbackAdded { .. } => {}
         Fact::ContactDeleted { case } => {
             tx.execute(
                 "DELETE FROM case_contacts WHERE case_no = ?1",

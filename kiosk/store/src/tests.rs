@@ -755,6 +755,7 @@ fn a_complainants_number_is_kept_with_the_case_and_never_in_the_journal() {
                 text: "等太久".into(),
                 phone: Some(Phone::parse("13912345678").unwrap()),
                 form: 0,
+                channel: Default::default(),
             },
             &Actor::Citizen,
             now,

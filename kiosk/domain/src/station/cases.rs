@@ -215,6 +215,19 @@ impl Scratch {
                 });
                 Ok(())
             }
+            Command::AddCallback {
+                case,
+                ref phone,
+                role,
+            } => {
+                let Some(c) = self.station.cases.get(&case).filter(|c| c.is_open()) else {
+                    return Err(Rejection::UnknownCase(case));
+                };
+                self.may_handle(c, role)?;
+                self.record(Fact::CallbackAdded { case });
+                self.decision.contacts.push((case, phone.clone()));
+                Ok(())
+            }
             Command::ForgetContacts { ref cases } => {
                 for case in cases {
                     self.record(Fact::ContactDeleted { case: *case });

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{Answer, CaseDocument, CaseNo, Stage};
 use crate::catalog::{CategoryId, StaffRef, WindowNo};
-use crate::complaint::{Phone, Topic};
+use crate::complaint::{Channel, Phone, Topic};
 use crate::matter::{MatterRef, Outcome};
 use crate::people::Away;
 use crate::printing::Paper;
@@ -184,6 +184,17 @@ pub enum Command {
         /// The touchscreen form it was typed into (0: none): filing the same
         /// form again finds the case already opened.
         form: u64,
+        /// How it came in; anything but the touchscreen is entered by staff
+        /// (no receipt printed unasked, no screen told).
+        channel: Channel,
+    },
+    /// Staff reached the citizen of a case and took a callback number
+    /// (kept with the case only, like a complaint's).
+    AddCallback {
+        case: CaseNo,
+        phone: Phone,
+        /// The role of the member asking (a console session's).
+        role: Option<StaffRole>,
     },
     /// Staff acknowledge a latched alarm: the buzzer goes quiet; the alarm
     /// stays latched.

@@ -3,7 +3,7 @@
 
 use super::{Command, Effect, Fact, Rejection, Scratch};
 use crate::case::CaseSource;
-use crate::complaint::{MAX_TEXT, private_text};
+use crate::complaint::{Channel, MAX_TEXT, private_text};
 
 impl Scratch {
     /// Decides a complaint filed at the complaint box.
@@ -15,6 +15,7 @@ impl Scratch {
                 ref text,
                 ref phone,
                 form,
+                channel,
             } => {
                 if let Some(w) = window {
                     self.window(w)?;
@@ -55,19 +56,31 @@ impl Scratch {
                         text,
                         callback: phone.is_some(),
                         form,
+                        channel,
                     },
                     window,
                     staff: window.and_then(|w| self.station.staff_at(w)),
                     ticket: None,
                     callback_due: answer_by,
                     rectify_due: answer_by,
-                    note: format!("投诉箱 complaint box: {} {}", topic.zh(), topic.en()),
+                    note: format!(
+                        "{} {}: {} {}",
+                        channel.zh(),
+                        channel.en(),
+                        topic.zh(),
+                        topic.en()
+                    ),
                     about_manager: self.about_manager(window),
                 };
                 let working_days = settings.answer_days;
                 self.record(fact);
                 if let Some(phone) = phone {
                     self.decision.contacts.push((case, phone.clone()));
+                }
+                // Entered at the console: the member tells the citizen the
+                // case number (and prints the receipt from the case's page).
+                if channel != Channel::Kiosk {
+                    return Ok(());
                 }
                 self.effect(Effect::ComplaintFiled {
                     case,

@@ -107,6 +107,7 @@ impl Fact {
             | Fact::ZoneFaulted { .. }
             | Fact::CasePrinted { .. }
             | Fact::ContactDeleted { .. }
+            | Fact::CallbackAdded { .. }
             | Fact::PrintUnconfirmed { .. }
             | Fact::PrintResent { .. }
             | Fact::CaseReprinted { .. }

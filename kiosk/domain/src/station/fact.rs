@@ -130,6 +130,10 @@ pub enum Fact {
         window: WindowNo,
         ticket: TicketCode,
     },
+    /// Staff took a callback number for a case (kept with the case only).
+    CallbackAdded {
+        case: CaseNo,
+    },
     /// The manager entered a leave in the register.
     LeaveRegistered {
         entry: LeaveEntry,
@@ -461,6 +465,7 @@ impl Fact {
             Fact::CaseExtended { .. } => "case_extended",
             Fact::CasePrinted { .. } => "case_printed",
             Fact::ContactDeleted { .. } => "contact_deleted",
+            Fact::CallbackAdded { .. } => "callback_added",
             Fact::PrintUnconfirmed { .. } => "print_unconfirmed",
             Fact::PrintResent { .. } => "print_resent",
             Fact::CaseReprinted { .. } => "case_reprinted",
@@ -539,6 +544,7 @@ impl Fact {
             | Fact::CasePrinted { case, .. }
             | Fact::CaseReprinted { case, .. }
             | Fact::ContactDeleted { case }
+            | Fact::CallbackAdded { case }
             | Fact::CaseExported { case, .. } => Some(*case),
             Fact::PrintUnconfirmed { paper, .. } | Fact::PrintResent { paper } => paper.case(),
             _ => None,

@@ -384,6 +384,7 @@ impl Station {
             Fact::PrintResent { .. }
             | Fact::RatingIgnored { .. }
             | Fact::ContactDeleted { .. }
+            | Fact::CallbackAdded { .. }
             | Fact::PaperChanged
             | Fact::StaffSignedIn { .. }
             | Fact::DayAnchored { .. }
@@ -528,6 +529,7 @@ impl Scratch {
             | Command::ExtendCase { .. }
             | Command::ReopenCase { .. }
             | Command::ForgetContacts { .. }
+            | Command::AddCallback { .. }
             | Command::ExportCase { .. } => self.decide_case(command),
             Command::FileComplaint { .. } => self.decide_complaint(command),
             Command::Zone { .. }

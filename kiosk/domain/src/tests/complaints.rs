@@ -14,6 +14,7 @@ fn a_complaint_opens_a_case_whose_journal_entry_never_holds_the_number() {
             text: "  工作人员态度差\n请回电 13812345678 ".into(),
             phone: Some(phone.clone()),
             form: 0,
+            channel: Default::default(),
         })
         .unwrap();
     assert_eq!(Run::kinds(&d), ["day_opened", "case_opened"]);
@@ -44,6 +45,7 @@ fn a_complaint_opens_a_case_whose_journal_entry_never_holds_the_number() {
             text: "工作人员态度差 请回电 138****5678".into(),
             callback: true,
             form: 0,
+            channel: Default::default(),
         }
     );
     assert_eq!(c.callback_due, answer_by);
@@ -61,6 +63,7 @@ fn a_complaint_opens_a_case_whose_journal_entry_never_holds_the_number() {
             text: String::new(),
             phone: None,
             form: 0,
+            channel: Default::default(),
         }),
         Err(Rejection::UnknownWindow(..))
     ));
@@ -71,6 +74,7 @@ fn a_complaint_opens_a_case_whose_journal_entry_never_holds_the_number() {
             text: String::new(),
             phone: None,
             form: 0,
+            channel: Default::default(),
         })
         .unwrap();
     assert!(d.contacts.is_empty());
@@ -113,6 +117,7 @@ fn the_same_form_files_one_case() {
             text: "再点一次".into(),
             phone: None,
             form: 42,
+            channel: Default::default(),
         })
         .unwrap();
     assert!(d.records.is_empty(), "nothing new is journaled");
@@ -207,4 +212,120 @@ fn a_complaint_is_answered_orally_or_in_writing_and_reopened_only_after_the_answ
     let c = rated.station.case(rcase).unwrap();
     assert_eq!(c.callback_due.date, date("2026-12-01"));
     assert_eq!(c.rectify_due.date, date("2026-12-21"));
+}
+
+#[test]
+fn staff_enter_a_complaint_with_its_channel_and_no_receipt_or_screen_is_told() {
+    let mut run = Run::strict().at("2026-11-27T10:00");
+    let landline = Phone::parse("0898-88880000").unwrap();
+    for (seq, channel) in Channel::STAFF.into_iter().enumerate() {
+        let d = run
+            .go_as(
+                Actor::Staff { id: "0101".into() },
+                Command::FileComplaint {
+                    topic: Topic::Efficiency,
+                    window: Some(w(1)),
+                    text: "来电反映排队太久".into(),
+                    phone: Some(landline.clone()),
+                    form: 0,
+                    channel,
+                },
+            )
+            .unwrap();
+        let case = CaseNo {
+            year: 2026,
+            seq: seq as u32 + 1,
+        };
+        assert_eq!(d.effects, [], "{channel:?}: no receipt unasked, no screen");
+        assert_eq!(d.contacts, [(case, landline.clone())]);
+        let opened = d
+            .records
+            .iter()
+            .find(|r| r.fact.kind() == "case_opened")
+            .unwrap();
+        let body = serde_json::to_string(opened).unwrap();
+        assert!(body.contains(channel.word()), "{body}");
+        assert!(body.contains(channel.zh()), "the note names it: {body}");
+        assert!(!body.contains("88880000"), "{body}");
+        assert!(matches!(
+            run.station.case(case).unwrap().source,
+            CaseSource::Complaint { channel: c, .. } if c == channel
+        ));
+    }
+    // The touchscreen's own complaints read as before (no channel written).
+    let d = run
+        .go(Command::FileComplaint {
+            topic: Topic::Other,
+            window: None,
+            text: String::new(),
+            phone: None,
+            form: 7,
+            channel: Channel::Kiosk,
+        })
+        .unwrap();
+    assert!(matches!(d.effects[..], [Effect::ComplaintFiled { .. }]));
+    let body = serde_json::to_string(&d.records[0]).unwrap();
+    assert!(!body.contains("channel"), "{body}");
+}
+
+#[test]
+fn a_callback_number_is_added_to_a_bad_ratings_case_by_anyone_but_its_member() {
+    let mut settings = Settings::default();
+    settings.staff.insert(
+        w(1),
+        StaffRef {
+            name: "王芳".into(),
+            number: "0101".into(),
+        },
+    );
+    let (mut run, case) = bad_rating_at("2026-11-30T09:00", settings);
+    let named = run.station.case(case).unwrap().staff.clone();
+    assert!(named.is_some(), "the case names window 1's member");
+    let phone = Phone::parse("13912345678").unwrap();
+    let add = |role| Command::AddCallback {
+        case,
+        phone: phone.clone(),
+        role,
+    };
+    // The member the case names may not (it is about them).
+    if let Some(member) = named {
+        assert_eq!(
+            run.go_as(
+                Actor::Staff {
+                    id: member.number.clone()
+                },
+                add(Some(StaffRole::Staff))
+            ),
+            Err(Rejection::OwnCase {
+                case,
+                member: member.number
+            })
+        );
+    }
+    let d = run
+        .go_as(
+            Actor::Staff { id: "0001".into() },
+            add(Some(StaffRole::Manager)),
+        )
+        .unwrap();
+    assert_eq!(Run::kinds(&d), ["callback_added"]);
+    assert_eq!(d.contacts, [(case, phone.clone())]);
+    let body = serde_json::to_string(&d.records[0]).unwrap();
+    assert!(
+        !body.contains("1391234") && !body.contains("5678"),
+        "{body}"
+    );
+    // A case the station does not hold open is refused.
+    let missing = CaseNo {
+        year: 2026,
+        seq: 99,
+    };
+    assert_eq!(
+        run.go(Command::AddCallback {
+            case: missing,
+            phone,
+            role: None
+        }),
+        Err(Rejection::UnknownCase(missing))
+    );
 }

@@ -20,6 +20,7 @@ fn the_district_never_sees_what_people_typed_and_sees_everything_else() {
             text: format!("我是{personal}，态度很差"),
             phone: None,
             form: 0,
+            channel: Default::default(),
         })
         .unwrap();
     records.extend(d.records);

@@ -234,6 +234,7 @@ fn file(run: &mut Run, form: u64) -> CaseNo {
             text: "材料要求没有一次说清楚".into(),
             phone: None,
             form,
+            channel: Default::default(),
         })
         .unwrap();
     match d.effects.last() {

@@ -138,6 +138,7 @@ fn after_a_crash_recent_papers_print_again_marked_and_older_ones_are_listed_for_
         text: String::new(),
         phone: None,
         form: 7,
+        channel: Default::default(),
     })
     .unwrap();
     assert_eq!(run.call(2), Some(a1), "strict order calls A001 at window 2");

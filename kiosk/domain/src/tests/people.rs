@@ -246,6 +246,7 @@ fn a_complaint_about_a_window_names_the_member_signed_on_there() {
             text: "态度不好".into(),
             phone: None,
             form: 1,
+            channel: Default::default(),
         })
         .unwrap();
     let case = d.records.iter().find_map(|r| r.fact.case()).unwrap();
@@ -755,6 +756,7 @@ fn a_case_about_the_manager_is_the_supervisors() {
             text: "站长态度不好".into(),
             phone: None,
             form: 9,
+            channel: Default::default(),
         })
         .unwrap();
     let complaint = d.records.iter().find_map(|r| r.fact.case()).unwrap();

@@ -282,6 +282,7 @@ impl Core {
             text,
             phone,
             form,
+            channel: crate::domain::Channel::Kiosk,
         };
         match self.exec(command, Actor::Citizen).await {
             Ok(effects) => self.perform_in(effects, locale),

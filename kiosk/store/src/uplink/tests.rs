@@ -48,6 +48,7 @@ fn the_outbox_hands_out_rows_as_the_district_sees_them_and_moves_only_forward() 
             text: "我是王秀英，住椰林村三组".into(),
             callback: false,
             form: 0,
+            channel: Default::default(),
         },
         window: None,
         staff: None,

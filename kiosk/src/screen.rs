@@ -42,6 +42,13 @@ pub struct ServingRow {
     pub post_en: String,
 }
 
+/// One page of the lobby's notice board (公示栏): its title and lines.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct BoardPage {
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
 /// What the home screen shows.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct ScreenView {
@@ -67,6 +74,10 @@ pub struct ScreenView {
     /// Whose duty it is now by the roster, with the number (`李强
     /// 13800138000`); empty without one (the configured duty phone shows).
     pub duty: String,
+    /// A posted notice closing ticketing now: `title：text`; empty without.
+    pub closure: String,
+    /// The notice board's pages.
+    pub board: Vec<BoardPage>,
     /// A line for staff; empty when all is well.
     pub notice: String,
     /// Staff mode: the clock reads far behind the journal (the two times,

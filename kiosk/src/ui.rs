@@ -95,6 +95,21 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
     lobby.set_voice_line(view.voice_line.clone().into());
     lobby.set_next_open(view.next_open.clone().into());
     lobby.set_roster_duty(view.duty.clone().into());
+    lobby.set_closure_notice(view.closure.clone().into());
+    let pages: Vec<BoardPage> = view
+        .board
+        .iter()
+        .map(|p| BoardPage {
+            title: p.title.clone().into(),
+            lines: ModelRc::from(Rc::new(VecModel::from(
+                p.lines
+                    .iter()
+                    .map(|l| slint::SharedString::from(l.as_str()))
+                    .collect::<Vec<_>>(),
+            ))),
+        })
+        .collect();
+    lobby.set_board_pages(ModelRc::from(Rc::new(VecModel::from(pages))));
     lobby.set_notice(view.notice.clone().into());
     lobby.set_clock_doubt(view.clock_doubt.clone().into());
     lobby.set_time(view.time.clone().into());
@@ -502,7 +517,8 @@ pub fn screenshot(window: &KioskWindow, path: &Path) -> Result<(), String> {
 pub fn screen_name(screen: Screen, issuing: bool) -> &'static str {
     match screen {
         Screen::Home if !issuing => "closed",
-        Screen::Home | Screen::StaffLogin | Screen::Staff => "home",
+        // The board's pages are not among the clips (no 读给我听 there).
+        Screen::Home | Screen::Board | Screen::StaffLogin | Screen::Staff => "home",
         Screen::Priority => "priority",
         Screen::Ticket => "ticket",
         Screen::Problem => "no-ticket",
@@ -634,6 +650,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         _ if lobby.get_evacuate() => "evacuate",
         Screen::Home if lobby.get_issuing() => "home",
         Screen::Home => "closed",
+        Screen::Board => "board",
         Screen::Priority => "priority",
         Screen::Ticket => "ticket",
         Screen::Problem => "problem",
@@ -653,6 +670,21 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         "ticket": if screen == "ticket" { ticket.code.to_string() } else { String::new() },
         "print": if screen == "ticket" { print } else { "" },
         "notice": lobby.get_notice().to_string(),
+        // The notice board's page: its title and lines.
+        "board": if screen == "board" {
+            use slint::Model;
+            let pages = lobby.get_board_pages();
+            let page = pages.row_data(lobby.get_board_page().max(0) as usize).unwrap_or_default();
+            serde_json::json!({
+                "page": lobby.get_board_page(),
+                "pages": pages.row_count(),
+                "title": page.title.to_string(),
+                "lines": page.lines.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+            })
+        } else {
+            serde_json::Value::Null
+        },
+        "closure": lobby.get_closure_notice().to_string(),
         // The closed screen's duty by the roster (the configured phone
         // shows without one).
         "duty": if screen == "closed" { lobby.get_roster_duty().to_string() } else { String::new() },

@@ -592,7 +592,129 @@ fn staff_enter_a_phoned_in_complaint_and_a_callback_number_in_chromium() {
     );
     let journal = crate::support::journal(data, &[]);
     let text = crate::support::typed_strings(&journal).join(" ");
-    assert!(!text.contains("88880000") && !text.contains("12345678"), "{text}");
+    assert!(
+        !text.contains("88880000") && !text.contains("12345678"),
+        "{text}"
+    );
     assert!(crate::support::kinds(&journal).contains(&"callback_added".to_string()));
+    assert!(station.quit().success());
+}
+
+#[test]
+fn a_closure_posted_in_chromium_closes_ticketing_and_the_lobby_board_shows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    add_staff(data, "0001", "李站长", "manager", "13579");
+    add_staff(data, "0101", "王芳", "staff", "2468");
+    let mut station = Station::start(data, &[]);
+    let base = station.console.clone().expect("the console runs");
+    assert_eq!(station.screen()["screen"], "home");
+    station.ok("sign-on 1 0101 2468");
+    // With KIOSK_CONSOLE_SHOTS, the lobby's pictures too.
+    let shots = std::env::var_os("KIOSK_CONSOLE_SHOTS").map(std::path::PathBuf::from);
+    let lobby_shot = |station: &mut Station, name: &str| {
+        if let Some(dir) = &shots {
+            // The kiosk writes inside its data folder only.
+            let inside = data.join(name);
+            station.ok(&format!("screenshot {}", inside.display()));
+            std::fs::copy(&inside, dir.join(name)).unwrap();
+        }
+    };
+    let driver = driver();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let c = browser(&driver).await;
+        sign_in(&c, &base, "0001", "13579").await;
+        c.goto(&format!("{base}/board")).await.unwrap();
+        settled(&c, "#board-form").await;
+        c.find(Locator::Css("#board-form input[name=title]"))
+            .await
+            .unwrap()
+            .send_keys("台风停止办公")
+            .await
+            .unwrap();
+        c.find(Locator::Css("#board-form textarea[name=text]"))
+            .await
+            .unwrap()
+            .send_keys("受台风影响暂停对外办公，急事请拨值班电话。")
+            .await
+            .unwrap();
+        for (name, value) in [("from", "2026-11-30T09:00"), ("until", "2026-12-01T12:00")] {
+            c.execute(
+                &format!(
+                    "document.querySelector('#board-form input[name={name}]').value = '{value}';"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap();
+        }
+        click(&c, "#board-form input[name=closes]").await;
+        click(&c, "#board-form button").await;
+        let page = settled(&c, "p.msg").await;
+        assert!(page.contains("公示中"), "{page}");
+        shot(&c, "console-board.png").await;
+        c.close().await.unwrap();
+    });
+    // The lobby: closed, the notice as the reason; no ticket is issued.
+    let screen = station.screen();
+    assert_eq!(screen["screen"], "closed", "{screen}");
+    assert!(
+        screen["closure"]
+            .as_str()
+            .unwrap()
+            .starts_with("台风停止办公："),
+        "{screen}"
+    );
+    lobby_shot(&mut station, "closure-800x480.png");
+    // The notice board: its pages turn; the notice is on one of them.
+    station.ok("tap board");
+    lobby_shot(&mut station, "board-on-duty-800x480.png");
+    let mut titles = Vec::new();
+    let mut notice_lines = Vec::new();
+    for _ in 0..20 {
+        let board = station.screen()["board"].clone();
+        let title = board["title"].as_str().unwrap().to_string();
+        if titles.contains(&title) {
+            break;
+        }
+        if title.starts_with("通知公告") {
+            notice_lines = board["lines"].as_array().unwrap().clone();
+            lobby_shot(&mut station, "board-notices-800x480.png");
+        }
+        if title.starts_with("在岗人员") {
+            let lines = board["lines"].to_string();
+            assert!(lines.contains("王芳") && lines.contains("0101"), "{lines}");
+        }
+        titles.push(title);
+        station.ok("tap board-later");
+    }
+    for wanted in [
+        "在岗人员",
+        "通知公告",
+        "值班表",
+        "考勤公示",
+        "服务承诺",
+        "收费标准",
+    ] {
+        assert!(
+            titles.iter().any(|t| t.starts_with(wanted)),
+            "{wanted}: {titles:?}"
+        );
+    }
+    assert!(
+        notice_lines[0]
+            .as_str()
+            .unwrap()
+            .contains("【台风停止办公】"),
+        "{notice_lines:?}"
+    );
+    station.ok("tap board-home");
+    assert_eq!(station.screen()["screen"], "closed");
+    let journal = crate::support::journal(data, &["--kind", "notice_posted"]);
+    assert_eq!(journal.len(), 1);
     assert!(station.quit().success());
 }

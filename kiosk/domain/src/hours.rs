@@ -35,6 +35,8 @@ pub enum ClosedReason {
     LastTicketPassed,
     /// After the last session of the day.
     AfterHours,
+    /// A notice the manager posted closes ticketing (its title).
+    Notice(String),
 }
 
 /// Whether the station opens at all on `date`.

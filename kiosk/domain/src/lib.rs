@@ -54,7 +54,8 @@ pub use people::{
 pub use printing::{Paper, Unconfirmed, UnconfirmedPaper};
 pub use roster::{
     Duty, LEAVE_AHEAD_DAYS, LEAVE_BACK_DAYS, LEAVE_MAX_DAYS, LeaveEntry, LeaveKind,
-    ROSTER_AHEAD_DAYS, ROSTER_BACK_DAYS, ROSTER_MAX_DAYS,
+    NOTICE_MAX_DAYS, NOTICE_TEXT_MAX, NOTICE_TITLE_MAX, PostedNotice, ROSTER_AHEAD_DAYS,
+    ROSTER_BACK_DAYS, ROSTER_MAX_DAYS,
 };
 pub use safety::{
     BuzzerPattern, OutputState, ResetRefusal, StaffRole, ZoneFault, ZoneInfo, ZoneRole, ZoneSignal,
@@ -63,8 +64,8 @@ pub use safety::{
 pub use station::{
     Actor, AwayView, BACK_ENTRY_DAYS, BACK_ENTRY_MAX_HOURS, BAD_RATING_MAX, BackEntry, CaseView,
     CategoryView, ClockDoubt, Command, Decision, Effect, Fact, MemberView, Notice, PrintOutcome,
-    PrinterFault, PrinterHealth, Record, Rejection, ServingView, SignInPlace, SignOff, Station,
-    StationView, TicketSlip, UnratedReason, ZoneView,
+    PrinterFault, PrinterHealth, Record, Registers, Rejection, ServingView, SignInPlace, SignOff,
+    Station, StationView, TicketSlip, UnratedReason, ZoneView,
 };
 pub use station::{MAX_REASON, MAX_RETURN_DAYS};
 pub use ticket::{Ticket, TicketCode, TicketState};

@@ -1,6 +1,7 @@
-//! The manager's registers of people: leave (请假, 规范化管理制度 请假制度)
-//! and the duty roster (值班表, 值班制度) — who keeps the phone and the
-//! station outside working hours, and the leader in charge (带班领导).
+//! The manager's registers: leave (请假, 规范化管理制度 请假制度), the duty
+//! roster (值班表, 值班制度) — who keeps the phone and the station outside
+//! working hours, and the leader in charge (带班领导) — and the notices
+//! posted on the lobby's notice board (公示栏).
 //!
 //! Both are entered by the manager, journaled, and kept by the station for
 //! the days its rules still look at (`station/roster.rs`); the attendance
@@ -149,4 +150,34 @@ pub struct Duty {
     /// 带班领导.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leader: Option<StaffRef>,
+}
+
+/// The longest title of a posted notice, in characters.
+pub const NOTICE_TITLE_MAX: usize = 30;
+
+/// The longest text of a posted notice, in characters.
+pub const NOTICE_TEXT_MAX: usize = 300;
+
+/// The longest a notice stays posted, in days.
+pub const NOTICE_MAX_DAYS: i64 = 366;
+
+/// A notice the manager posts on the lobby's notice board (公示栏): 停水停电,
+/// a typhoon closure, a 小组长's reception hours. Public by purpose: its
+/// text is shown as written (normalised), not masked.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct PostedNotice {
+    pub title: String,
+    pub text: String,
+    pub from: jiff::Timestamp,
+    pub until: jiff::Timestamp,
+    /// Ticketing closes from `from` to `until`, the notice as the reason.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub closes: bool,
+}
+
+impl PostedNotice {
+    /// Posted at `at`.
+    pub fn shown_at(&self, at: jiff::Timestamp) -> bool {
+        self.from <= at && at < self.until
+    }
 }

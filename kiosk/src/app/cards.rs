@@ -224,6 +224,8 @@ mod tests {
             issuing: true,
             next_open: None,
             duty: None,
+            closure: None,
+            notices: Vec::new(),
             categories: Vec::new(),
             windows: vec![view()],
             waiting: Vec::new(),

@@ -310,6 +310,9 @@ pub enum DeviceEvent {
     /// A business day closed: print its closing slip with the journal's
     /// head.
     DaySlip(jiff::civil::Date),
+    /// A day opened or leave changed: the notice board reads last week's
+    /// attendance again.
+    Board,
     /// An announcement began or ended.
     Voice(crate::voice::Report),
 }

@@ -35,6 +35,8 @@ enum Request {
         jiff::tz::TimeZone,
         mpsc::Sender<Result<DaySlip, StoreError>>,
     ),
+    /// A read on the writer's connection (the closure sends its answer).
+    Read(Box<dyn FnOnce(&Store) + Send>),
     /// The district's collector committed the journal up to this entry.
     Acknowledge(i64, mpsc::Sender<Result<i64, StoreError>>),
     /// Stop taking requests (the uplink may still hold a sender).
@@ -134,6 +136,7 @@ impl Writer {
                         Request::DaySlip(day, tz, reply) => {
                             let _ = reply.send(day_slip(&store, day, &tz));
                         }
+                        Request::Read(read) => read(&store),
                     }
                 }
                 // Every commit is already durable (synchronous=FULL); folding the WAL
@@ -212,6 +215,19 @@ impl Writer {
     ) -> Result<DaySlip, StoreError> {
         let (reply, answer) = mpsc::channel();
         self.send(Request::DaySlip(day, tz, reply))?;
+        wait(answer).await
+    }
+
+    /// Reads on the writer's connection, between commits (a few
+    /// milliseconds: last week's attendance for the notice board).
+    pub async fn read<T: Send + 'static>(
+        &self,
+        read: impl FnOnce(&Store) -> T + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let (reply, answer) = mpsc::channel();
+        self.send(Request::Read(Box::new(move |store| {
+            let _ = reply.send(Ok(read(store)));
+        })))?;
         wait(answer).await
     }
 

@@ -63,6 +63,7 @@ macro_rules! signed_in {
 }
 
 mod attendance;
+mod board;
 mod cases;
 mod complaints;
 mod matters;
@@ -402,6 +403,7 @@ pub fn router(state: Shared) -> Router {
         .route("/attendance/sheet", get(attendance::sheet))
         .route("/attendance/leave", post(attendance::leave))
         .route("/roster", post(attendance::roster))
+        .route("/board", get(board::page).post(board::act))
         .route("/reports/export", get(reports_export))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -44,6 +44,8 @@ pub const KINDS: &[&str] = &[
     "leave_registered",
     "leave_cancelled",
     "duty_set",
+    "notice_posted",
+    "notice_withdrawn",
     "rating_armed",
     "ticket_rated",
     "ticket_unrated",
@@ -99,6 +101,7 @@ pub(super) fn layout(session: Option<&Session>, title: &str, body: Markup) -> Ma
                         a href="/backentry" { "补录 Back-entry" }
                         @if s.role == crate::domain::StaffRole::Manager {
                             a href="/attendance" { "考勤 Attendance" }
+                            a href="/board" { "公示栏 Notices" }
                         }
                         span.who { (s.name) " (" (s.staff) ", " (s.role.word()) ")" }
                         form method="post" action="/logout" {

@@ -209,7 +209,16 @@ fn states() -> Vec<State> {
                 "complaint",
                 "language",
                 "staff-entry",
+                "board",
             ],
+        },
+        State {
+            name: "notice board",
+            set: |w| {
+                apply_view(w, &long_view(LONG));
+                w.global::<Lobby>().set_screen(Screen::Board);
+            },
+            shows: &["board-earlier", "board-home", "board-later", "language"],
         },
         State {
             name: "home, long catalog",

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use rusqlite::Connection;
 
 use super::StoreError;
-use domain::{Duty, Fact, Leave, LeaveEntry, Span};
+use domain::{Duty, Fact, Leave, LeaveEntry, PostedNotice, Span};
 
 /// A member's spans on post in the period, and their name.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -138,4 +138,25 @@ pub fn roster(conn: &Connection, from: Date, to: Date) -> Result<BTreeMap<Date, 
         }
     }
     Ok(roster)
+}
+
+/// The notices posted on the lobby's board and not taken down, by number,
+/// and the highest number given.
+#[allow(clippy::type_complexity)]
+pub fn notices(conn: &Connection) -> Result<(Vec<(u32, PostedNotice)>, u32), StoreError> {
+    let mut posted: BTreeMap<u32, PostedNotice> = BTreeMap::new();
+    let mut highest = 0;
+    for fact in facts(conn, &["notice_posted", "notice_withdrawn"])? {
+        match fact {
+            Fact::NoticePosted { no, notice } => {
+                highest = highest.max(no);
+                posted.insert(no, notice);
+            }
+            Fact::NoticeWithdrawn { no } => {
+                posted.remove(&no);
+            }
+            _ => {}
+        }
+    }
+    Ok((posted.into_iter().collect(), highest))
 }

@@ -196,6 +196,8 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
         | Fact::LeaveRegistered { .. }
         | Fact::LeaveCancelled { .. }
         | Fact::DutySet { .. }
+        | Fact::NoticePosted { .. }
+        | Fact::NoticeWithdrawn { .. }
         | Fact::ClockBehind { .. }
         | Fact::ClockRecovered
         | Fact::ClockUnconfirmed { .. }

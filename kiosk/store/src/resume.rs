@@ -7,9 +7,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::Connection;
 
-use domain::{
-    Case, CategoryId, Duty, LEAVE_BACK_DAYS, LeaveEntry, ROSTER_BACK_DAYS, Record, Station,
-};
+use domain::{Case, CategoryId, LEAVE_BACK_DAYS, ROSTER_BACK_DAYS, Record, Registers, Station};
 
 use super::*;
 
@@ -30,10 +28,9 @@ pub struct Resume {
     /// the one resumed (a clock that ran ahead opened them).
     pub later_days: Vec<(Date, CategoryId, u32)>,
     /// The leave register's entries a new one may still overlap, the duty
-    /// roster from a week back, and the highest leave number given.
-    pub leave: Vec<LeaveEntry>,
-    pub roster: Vec<(Date, Duty)>,
-    pub highest_leave: u32,
+    /// roster from a week back, the notices posted and not over, and the
+    /// highest numbers given.
+    pub registers: Registers,
 }
 
 impl Resume {
@@ -49,11 +46,7 @@ impl Resume {
         station.seed_cases(self.open_cases.iter().cloned(), self.case_numbers.clone());
         station.seed_alarms(self.latched_alarms.iter().cloned());
         station.seed_later_days(self.later_days.iter().copied());
-        station.seed_registers(
-            self.leave.iter().cloned(),
-            self.roster.iter().cloned(),
-            self.highest_leave,
-        );
+        station.seed_registers(self.registers.clone());
         for record in &self.records {
             station.apply(record);
         }
@@ -133,11 +126,9 @@ impl Reader<'_> {
                 _ => service_times.push((id, vec![seconds])),
             }
         }
-        let (leave, roster, highest_leave) = self.registers(records.first().map(|r| r.day))?;
+        let registers = self.registers(records.first().map(|r| r.day))?;
         Ok(Resume {
-            leave,
-            roster,
-            highest_leave,
+            registers,
             later_days: self.later_days(&today)?,
             records,
             service_times,
@@ -178,14 +169,11 @@ impl Reader<'_> {
 
     /// The registers as the station keeps them on `day` (the latest in the
     /// journal): leave not struck out that a new entry may still overlap,
-    /// the roster from a week back, the highest leave number given.
-    #[allow(clippy::type_complexity)]
-    fn registers(
-        &self,
-        day: Option<Date>,
-    ) -> Result<(Vec<LeaveEntry>, Vec<(Date, Duty)>, u32), StoreError> {
+    /// the roster from a week back, the notices not over, the highest
+    /// numbers given.
+    fn registers(&self, day: Option<Date>) -> Result<Registers, StoreError> {
         let Some(day) = day else {
-            return Ok(Default::default());
+            return Ok(Registers::default());
         };
         let register = attendance::leave_register(self.conn)?;
         let highest = register.iter().map(|(e, _)| e.no).max().unwrap_or(0);
@@ -199,7 +187,25 @@ impl Reader<'_> {
         let roster = attendance::roster(self.conn, from, Date::MAX)?
             .into_iter()
             .collect();
-        Ok((leave, roster, highest))
+        let (posted, highest_notice) = attendance::notices(self.conn)?;
+        // Over before the day before began, in any time zone: no rule looks
+        // at it (the station forgets it as the next day opens anyway).
+        let since = day
+            .saturating_sub(jiff::Span::new().days(2))
+            .to_datetime(jiff::civil::Time::midnight());
+        let since = jiff::tz::TimeZone::UTC
+            .to_timestamp(since)
+            .unwrap_or(jiff::Timestamp::MIN);
+        Ok(Registers {
+            leave,
+            roster,
+            notices: posted
+                .into_iter()
+                .filter(|(_, n)| n.until >= since)
+                .collect(),
+            highest_leave: highest,
+            highest_notice,
+        })
     }
 
     /// Alarms raised and not reset since, on any day: a latched alarm

@@ -1527,7 +1527,7 @@ fn the_leave_register_and_the_roster_outlive_a_restart_and_read_back_for_attenda
     drop(store);
     let mut store = Store::open(&path, &StoreSettings::default()).unwrap();
     let resume = store.resume().unwrap();
-    assert_eq!(resume.highest_leave, 2);
+    assert_eq!(resume.registers.highest_leave, 2);
     let mut station = resume.rebuild(blank.blank());
     let at = |local: &str| {
         jiff::tz::TimeZone::get("Asia/Shanghai")

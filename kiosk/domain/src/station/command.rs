@@ -12,7 +12,7 @@ use crate::complaint::{Channel, Phone, Topic};
 use crate::matter::{MatterRef, Outcome};
 use crate::people::Away;
 use crate::printing::Paper;
-use crate::roster::{Duty, LeaveKind};
+use crate::roster::{Duty, LeaveKind, PostedNotice};
 use crate::safety::{StaffRole, ZoneSignal};
 use crate::ticket::TicketCode;
 use crate::voice::{AnnouncementKind, AnnouncementOutcome};
@@ -107,6 +107,13 @@ pub enum Command {
         duty: Duty,
         role: StaffRole,
     },
+    /// The manager posts a notice on the lobby's notice board.
+    PostNotice {
+        notice: PostedNotice,
+        role: StaffRole,
+    },
+    /// The manager takes a posted notice down.
+    WithdrawNotice { no: u32, role: StaffRole },
     /// The printer finished (or could not finish) a ticket's job.
     PrintOutcome {
         ticket: TicketCode,

@@ -84,6 +84,8 @@ impl Fact {
             | Fact::LeaveRegistered { .. }
             | Fact::LeaveCancelled { .. }
             | Fact::DutySet { .. }
+            | Fact::NoticePosted { .. }
+            | Fact::NoticeWithdrawn { .. }
             | Fact::DayClosed { .. }
             | Fact::ClockBehind { .. }
             | Fact::ClockRecovered

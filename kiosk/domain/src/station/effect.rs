@@ -13,7 +13,10 @@ use crate::catalog::{CategoryId, WindowNo};
 use crate::complaint::{Phone, Topic};
 use crate::matter::{MatterRef, NoticeNo};
 use crate::printing::Paper;
-use crate::roster::{LEAVE_BACK_DAYS, LEAVE_MAX_DAYS, ROSTER_MAX_DAYS};
+use crate::roster::{
+    LEAVE_BACK_DAYS, LEAVE_MAX_DAYS, NOTICE_MAX_DAYS, NOTICE_TEXT_MAX, NOTICE_TITLE_MAX,
+    ROSTER_MAX_DAYS,
+};
 use crate::safety::{ResetRefusal, StaffRole, ZoneFault, ZoneRole};
 use crate::ticket::TicketCode;
 
@@ -387,6 +390,16 @@ pub enum Rejection {
     },
     #[error("there is no leave no. {0} in the register (or it is too old to cancel)")]
     NoSuchLeave(u32),
+    #[error(
+        "a notice needs a title of at most {NOTICE_TITLE_MAX} characters and a text of at most {NOTICE_TEXT_MAX}"
+    )]
+    NoticeText,
+    #[error(
+        "a notice from {0} until {1}: it must end after it begins and after now, within {NOTICE_MAX_DAYS} days"
+    )]
+    NoticeTimes(String, String),
+    #[error("there is no posted notice no. {0} (or it is over)")]
+    NoSuchNotice(u32),
     #[error(
         "roster days must lie between {earliest} and {latest}, one to {ROSTER_MAX_DAYS} of them at a time"
     )]

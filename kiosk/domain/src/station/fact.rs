@@ -14,7 +14,7 @@ use crate::catalog::{CategoryId, WindowNo};
 use crate::matter::{MatterRef, NoticeNo, Outcome};
 use crate::people::Away;
 use crate::printing::{Paper, Unconfirmed};
-use crate::roster::{Duty, LeaveEntry};
+use crate::roster::{Duty, LeaveEntry, PostedNotice};
 use crate::safety::{StaffRole, ZoneFault, ZoneRole};
 use crate::ticket::TicketCode;
 use crate::voice::{AnnouncementKind, AnnouncementOutcome};
@@ -147,6 +147,15 @@ pub enum Fact {
     DutySet {
         days: Vec<Date>,
         duty: Duty,
+    },
+    /// The manager posted a notice on the lobby's notice board.
+    NoticePosted {
+        no: u32,
+        notice: PostedNotice,
+    },
+    /// The manager took a notice down.
+    NoticeWithdrawn {
+        no: u32,
     },
     /// The business day closed; these tickets were never served.
     DayClosed {
@@ -438,6 +447,8 @@ impl Fact {
             Fact::LeaveRegistered { .. } => "leave_registered",
             Fact::LeaveCancelled { .. } => "leave_cancelled",
             Fact::DutySet { .. } => "duty_set",
+            Fact::NoticePosted { .. } => "notice_posted",
+            Fact::NoticeWithdrawn { .. } => "notice_withdrawn",
             Fact::DayClosed { .. } => "day_closed",
             Fact::ClockBehind { .. } => "clock_behind",
             Fact::ClockRecovered => "clock_recovered",

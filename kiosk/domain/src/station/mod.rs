@@ -44,6 +44,7 @@ pub use effect::{Decision, Effect, Notice, Rejection, TicketSlip};
 pub use evaluator::BAD_RATING_MAX;
 pub use fact::{Fact, Record, SignOff, UnratedReason};
 pub use matters::{MAX_REASON, MAX_RETURN_DAYS};
+pub use roster::Registers;
 pub use view::{
     AwayView, CaseView, CategoryView, ClockDoubt, MemberView, ServingView, StationView, ZoneView,
 };
@@ -129,6 +130,10 @@ pub struct Station {
     leave_seq: u32,
     /// The duty roster from a week back.
     roster: BTreeMap<Date, crate::roster::Duty>,
+    /// Notices posted on the lobby's board and not yet over, by number;
+    /// the highest number given.
+    notices: BTreeMap<u32, crate::roster::PostedNotice>,
+    notice_seq: u32,
 }
 
 impl Station {
@@ -170,6 +175,8 @@ impl Station {
             leave: BTreeMap::new(),
             leave_seq: 0,
             roster: BTreeMap::new(),
+            notices: BTreeMap::new(),
+            notice_seq: 0,
         }
     }
 
@@ -349,9 +356,11 @@ impl Station {
             Fact::SignedOn { .. } | Fact::SignedOff { .. } | Fact::CallHeld { .. } => {
                 self.apply_people(record)
             }
-            Fact::LeaveRegistered { .. } | Fact::LeaveCancelled { .. } | Fact::DutySet { .. } => {
-                self.apply_roster(record)
-            }
+            Fact::LeaveRegistered { .. }
+            | Fact::LeaveCancelled { .. }
+            | Fact::DutySet { .. }
+            | Fact::NoticePosted { .. }
+            | Fact::NoticeWithdrawn { .. } => self.apply_roster(record),
             Fact::ClockBehind { .. }
             | Fact::ClockRecovered
             | Fact::ClockCorrected { .. }
@@ -542,7 +551,9 @@ impl Scratch {
             }
             Command::RegisterLeave { .. }
             | Command::CancelLeave { .. }
-            | Command::SetDuty { .. } => self.decide_roster(command),
+            | Command::SetDuty { .. }
+            | Command::PostNotice { .. }
+            | Command::WithdrawNotice { .. } => self.decide_roster(command),
             Command::PrintGuide { .. }
             | Command::RecordMatter { .. }
             | Command::GiveNotice { .. }

@@ -8,7 +8,7 @@ use super::{
     Command, Effect, Fact, Notice, Record, Rejection, Scratch, Station, TicketSlip, UnratedReason,
 };
 use crate::catalog::{Category, CategoryId, Policy, WindowNo};
-use crate::hours::{Ticketing, ticketing_state};
+use crate::hours::{ClosedReason, Ticketing, ticketing_state};
 use crate::matter::MatterRef;
 use crate::printing::Paper;
 use crate::ticket::{Ticket, TicketCode, TicketState};
@@ -130,12 +130,20 @@ impl Station {
     /// Whether a category issues tickets at `now`, by its hours and the
     /// calendar.
     pub(super) fn ticketing(&self, category: &Category, now: Timestamp) -> Ticketing {
-        ticketing_state(
-            self.catalog.hours_of(category),
-            &self.calendar,
-            &self.settings,
-            now,
-        )
+        let hours = self.catalog.hours_of(category);
+        // A posted closure (a typhoon, a power cut) closes ticketing until
+        // it ends; then the hours say when it opens.
+        if let Some(n) = self.closure_at(now) {
+            let next_open = match ticketing_state(hours, &self.calendar, &self.settings, n.until) {
+                Ticketing::Open { .. } => Some(n.until),
+                Ticketing::Closed { next_open, .. } => next_open,
+            };
+            return Ticketing::Closed {
+                reason: ClosedReason::Notice(n.title.clone()),
+                next_open,
+            };
+        }
+        ticketing_state(hours, &self.calendar, &self.settings, now)
     }
 
     /// Today's ticket with this code, to change it.

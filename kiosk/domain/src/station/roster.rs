@@ -8,10 +8,12 @@ use jiff::civil::Date;
 use jiff::{Span, Timestamp};
 
 use super::{Command, Fact, Record, Rejection, Scratch, Station};
+use crate::complaint::normalise_text;
 use crate::people::{MAX_MEMBER, valid_contact};
 use crate::roster::{
-    Duty, LEAVE_AHEAD_DAYS, LEAVE_BACK_DAYS, LEAVE_MAX_DAYS, LeaveEntry, ROSTER_AHEAD_DAYS,
-    ROSTER_BACK_DAYS, ROSTER_MAX_DAYS,
+    Duty, LEAVE_AHEAD_DAYS, LEAVE_BACK_DAYS, LEAVE_MAX_DAYS, LeaveEntry, NOTICE_MAX_DAYS,
+    NOTICE_TEXT_MAX, NOTICE_TITLE_MAX, PostedNotice, ROSTER_AHEAD_DAYS, ROSTER_BACK_DAYS,
+    ROSTER_MAX_DAYS,
 };
 use crate::safety::StaffRole;
 
@@ -31,24 +33,28 @@ impl Station {
                     self.roster.insert(*d, duty.clone());
                 }
             }
+            Fact::NoticePosted { no, notice } => {
+                self.notice_seq = self.notice_seq.max(*no);
+                self.notices.insert(*no, notice.clone());
+            }
+            Fact::NoticeWithdrawn { no } => {
+                self.notices.remove(no);
+            }
             _ => {}
         }
     }
 
     /// Seeds the registers as the journal left them before the latest
-    /// day: leave not cancelled, the roster's days, the highest leave
-    /// number given.
-    pub fn seed_registers(
-        &mut self,
-        leave: impl IntoIterator<Item = LeaveEntry>,
-        roster: impl IntoIterator<Item = (Date, Duty)>,
-        highest_leave: u32,
-    ) {
-        self.leave_seq = self.leave_seq.max(highest_leave);
-        for entry in leave {
+    /// day: leave not cancelled, the roster's days, the notices posted and
+    /// not over, and the highest leave and notice numbers given.
+    pub fn seed_registers(&mut self, registers: Registers) {
+        self.leave_seq = self.leave_seq.max(registers.highest_leave);
+        self.notice_seq = self.notice_seq.max(registers.highest_notice);
+        for entry in registers.leave {
             self.leave.insert(entry.no, entry);
         }
-        self.roster.extend(roster);
+        self.roster.extend(registers.roster);
+        self.notices.extend(registers.notices);
     }
 
     /// Forgets what no rule looks at any more, as a day opens.
@@ -57,6 +63,27 @@ impl Station {
         self.leave.retain(|_, l| l.to >= leave_from);
         let roster_from = day.saturating_sub(Span::new().days(ROSTER_BACK_DAYS));
         self.roster.retain(|d, _| *d >= roster_from);
+        let tz = &self.settings.time_zone;
+        self.notices
+            .retain(|_, n| tz.to_datetime(n.until).date() >= day);
+    }
+
+    /// The notices posted on the lobby's board at `at`, by number.
+    pub fn notices_at(&self, at: Timestamp) -> impl Iterator<Item = (u32, &PostedNotice)> {
+        self.notices
+            .iter()
+            .filter(move |(_, n)| n.shown_at(at))
+            .map(|(no, n)| (*no, n))
+    }
+
+    /// Every notice the station holds (posted, or still to come).
+    pub fn notices(&self) -> impl Iterator<Item = (u32, &PostedNotice)> {
+        self.notices.iter().map(|(no, n)| (*no, n))
+    }
+
+    /// A notice that closes ticketing at `at`, if one is posted.
+    pub fn closure_at(&self, at: Timestamp) -> Option<&PostedNotice> {
+        self.notices_at(at).map(|(_, n)| n).find(|n| n.closes)
     }
 
     /// The leave the station holds: what may still be overlapped.
@@ -119,6 +146,18 @@ impl Scratch {
             Command::SetDuty { days, duty, role } => {
                 managers(*role)?;
                 self.set_duty(days, duty)
+            }
+            Command::PostNotice { notice, role } => {
+                managers(*role)?;
+                self.post_notice(notice)
+            }
+            Command::WithdrawNotice { no, role } => {
+                managers(*role)?;
+                if !self.station.notices.contains_key(no) {
+                    return Err(Rejection::NoSuchNotice(*no));
+                }
+                self.record(Fact::NoticeWithdrawn { no: *no });
+                Ok(())
             }
             _ => Ok(()),
         }
@@ -208,6 +247,49 @@ impl Scratch {
         });
         Ok(())
     }
+}
+
+impl Scratch {
+    /// A notice for the board: a title and text within their lengths
+    /// (normalised; public by purpose, so not masked), ending after it
+    /// begins and after now, within a year.
+    fn post_notice(&mut self, notice: &PostedNotice) -> Result<(), Rejection> {
+        let (title, _) = normalise_text(&notice.title, NOTICE_TITLE_MAX + 1);
+        let (text, _) = normalise_text(&notice.text, NOTICE_TEXT_MAX + 1);
+        if title.is_empty()
+            || title.chars().count() > NOTICE_TITLE_MAX
+            || text.chars().count() > NOTICE_TEXT_MAX
+        {
+            return Err(Rejection::NoticeText);
+        }
+        let too_long = notice.until.duration_since(notice.from)
+            > jiff::SignedDuration::from_hours(24 * NOTICE_MAX_DAYS);
+        if notice.until <= notice.from || notice.until <= self.now || too_long {
+            return Err(Rejection::NoticeTimes(
+                self.station.local(notice.from),
+                self.station.local(notice.until),
+            ));
+        }
+        self.record(Fact::NoticePosted {
+            no: self.station.notice_seq + 1,
+            notice: PostedNotice {
+                title,
+                text,
+                ..notice.clone()
+            },
+        });
+        Ok(())
+    }
+}
+
+/// What a restart seeds the registers with (`Station::seed_registers`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Registers {
+    pub leave: Vec<LeaveEntry>,
+    pub roster: Vec<(Date, Duty)>,
+    pub notices: Vec<(u32, PostedNotice)>,
+    pub highest_leave: u32,
+    pub highest_notice: u32,
 }
 
 /// The registers are the station manager's (便民服务站负责人负责每天考勤统计).

@@ -97,6 +97,12 @@ pub struct StationView {
     pub issuing: bool,
     /// Next opening in local time when not issuing.
     pub next_open: Option<String>,
+    /// A posted notice closing ticketing now: its title and text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closure: Option<crate::roster::PostedNotice>,
+    /// The notices posted on the lobby's board now, by number.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<(u32, crate::roster::PostedNotice)>,
     /// Whose duty (值班) it is now by the roster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duty: Option<crate::roster::Duty>,
@@ -300,6 +306,11 @@ impl Station {
             issuing,
             next_open,
             duty: self.duty_at(now).cloned(),
+            closure: self.closure_at(now).cloned(),
+            notices: self
+                .notices_at(now)
+                .map(|(no, n)| (no, n.clone()))
+                .collect(),
             categories,
             windows,
             waiting: waiting.into_iter().map(|t| t.code).collect(),

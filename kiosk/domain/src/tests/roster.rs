@@ -347,11 +347,12 @@ fn the_registers_rebuild_from_their_facts_and_forget_what_no_rule_needs() {
     );
     // Seeded (a restart on a later day): the numbers go on.
     let mut seeded = run.station.blank();
-    seeded.seed_registers(
-        rebuilt.leave_register().cloned(),
-        [(date("2026-11-30"), duty("0102", "13800138000"))],
-        2,
-    );
+    seeded.seed_registers(Registers {
+        leave: rebuilt.leave_register().cloned().collect(),
+        roster: vec![(date("2026-11-30"), duty("0102", "13800138000"))],
+        highest_leave: 2,
+        ..Registers::default()
+    });
     let mut later = Run::strict().at("2026-12-01T09:00");
     later.station = seeded;
     assert_eq!(
@@ -385,4 +386,173 @@ fn the_registers_rebuild_from_their_facts_and_forget_what_no_rule_needs() {
     far.issue(a(), false);
     assert!(numbers(&far.station).is_empty());
     assert_eq!(far.station.duty_on(date("2026-11-30")), None);
+}
+
+fn notice(title: &str, from: &str, until: &str, closes: bool) -> PostedNotice {
+    PostedNotice {
+        title: title.into(),
+        text: "受台风影响，暂停对外办公，急事请拨值班电话。".into(),
+        from: at(from),
+        until: at(until),
+        closes,
+    }
+}
+
+fn post(run: &mut Run, n: PostedNotice) -> Result<u32, Rejection> {
+    let d = run.go(Command::PostNotice {
+        notice: n,
+        role: MANAGER,
+    })?;
+    match &d.records.last().unwrap().fact {
+        Fact::NoticePosted { no, .. } => Ok(*no),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_posted_closure_closes_ticketing_for_its_period_with_the_notice_as_the_reason() {
+    let mut run = Run::strict().at("2026-11-30T08:00");
+    // Posted at eight for the afternoon: the morning issues as usual.
+    let no = post(
+        &mut run,
+        notice("台风停止办公", "2026-11-30T12:00", "2026-12-01T12:00", true),
+    )
+    .unwrap();
+    assert_eq!(no, 1);
+    run.now = at("2026-11-30T09:00");
+    run.issue(a(), false);
+    let v = run.station.view(at("2026-11-30T09:00"));
+    assert!(v.issuing && v.closure.is_none());
+    assert_eq!(v.notices, [], "not posted before its time");
+    // In its period: refused, the view names it, the next opening is
+    // when it ends (Tuesday noon falls in the break: 14:00).
+    run.now = at("2026-11-30T14:30");
+    let refused = run.go(Command::Issue {
+        category: a(),
+        priority: false,
+    });
+    assert!(
+        matches!(refused, Err(Rejection::TicketingClosed { .. })),
+        "{refused:?}"
+    );
+    let v = run.station.view(at("2026-11-30T14:30"));
+    assert!(!v.issuing);
+    assert_eq!(
+        v.closure.as_ref().map(|n| n.title.as_str()),
+        Some("台风停止办公")
+    );
+    assert_eq!(v.notices.len(), 1);
+    assert_eq!(v.next_open.as_deref(), Some("2026-12-01 14:00"));
+    // Taken down: ticketing opens again at once.
+    run.go(Command::WithdrawNotice { no, role: MANAGER })
+        .unwrap();
+    let v = run.station.view(at("2026-11-30T14:31"));
+    assert!(v.issuing && v.closure.is_none() && v.notices.is_empty());
+    assert_eq!(
+        run.go(Command::WithdrawNotice { no, role: MANAGER })
+            .map(|_| ()),
+        Err(Rejection::NoSuchNotice(1))
+    );
+}
+
+#[test]
+fn a_notice_is_refused_without_a_title_too_long_or_ending_in_the_past() {
+    let mut run = Run::strict().at("2026-11-30T09:00");
+    assert_eq!(
+        post(
+            &mut run,
+            notice("", "2026-11-30T09:00", "2026-11-30T18:00", false)
+        ),
+        Err(Rejection::NoticeText)
+    );
+    assert_eq!(
+        post(
+            &mut run,
+            notice(
+                &"停".repeat(31),
+                "2026-11-30T09:00",
+                "2026-11-30T18:00",
+                false
+            )
+        ),
+        Err(Rejection::NoticeText)
+    );
+    for (from, until) in [
+        ("2026-11-30T10:00", "2026-11-30T10:00"),
+        ("2026-11-29T10:00", "2026-11-30T08:00"),
+        ("2026-11-30T10:00", "2027-12-31T10:00"),
+    ] {
+        assert!(
+            matches!(
+                post(&mut run, notice("停水通知", from, until, false)),
+                Err(Rejection::NoticeTimes(..))
+            ),
+            "{from}..{until}"
+        );
+    }
+    // Titles and texts are normalised (control characters blanked), and a
+    // notice not closing leaves ticketing alone.
+    let mut n = notice(
+        " 停水\u{7}通知 ",
+        "2026-11-30T09:00",
+        "2026-11-30T18:00",
+        false,
+    );
+    n.text = "明天 8:00-12:00 停水，小组长接待请到 2 楼。".into();
+    post(&mut run, n).unwrap();
+    let v = run.station.view(at("2026-11-30T10:00"));
+    assert!(v.issuing);
+    assert_eq!(
+        v.notices[0].1.title, "停水 通知",
+        "trimmed, the bell a space"
+    );
+    assert_eq!(
+        run.go(Command::PostNotice {
+            notice: notice("停水通知", "2026-11-30T09:00", "2026-11-30T18:00", false),
+            role: StaffRole::Staff,
+        })
+        .map(|_| ()),
+        Err(Rejection::ManagersRegister)
+    );
+}
+
+#[test]
+fn posted_notices_survive_a_restart_and_are_forgotten_once_over() {
+    let mut run = Run::strict().at("2026-11-30T09:00");
+    post(
+        &mut run,
+        notice("台风停止办公", "2026-12-01T00:00", "2026-12-02T00:00", true),
+    )
+    .unwrap();
+    let mut seeded = run.station.blank();
+    seeded.seed_registers(Registers {
+        notices: run
+            .station
+            .notices()
+            .map(|(no, n)| (no, n.clone()))
+            .collect(),
+        highest_notice: 1,
+        ..Registers::default()
+    });
+    let mut later = Run::strict().at("2026-12-01T09:00");
+    later.station = seeded;
+    assert!(matches!(
+        later.go(Command::Issue {
+            category: a(),
+            priority: false
+        }),
+        Err(Rejection::TicketingClosed { .. })
+    ));
+    assert_eq!(
+        post(
+            &mut later,
+            notice("停电通知", "2026-12-03T08:00", "2026-12-03T18:00", false)
+        ),
+        Ok(2)
+    );
+    // Two days on, a day opens: the closure is over and forgotten.
+    later.now = at("2026-12-03T09:00");
+    later.issue(a(), false);
+    let numbers: Vec<u32> = later.station.notices().map(|(no, _)| no).collect();
+    assert_eq!(numbers, [2]);
 }

@@ -100,6 +100,16 @@ impl Core {
                     }
                 }
                 self.track_ratings(&decision.records);
+                if decision.records.iter().any(|r| {
+                    matches!(
+                        r.fact,
+                        Fact::DayOpened
+                            | Fact::LeaveRegistered { .. }
+                            | Fact::LeaveCancelled { .. }
+                    )
+                }) {
+                    let _ = self.events.send(Event::Device(DeviceEvent::Board));
+                }
                 Ok(decision.effects)
             }
             Err(e) => {

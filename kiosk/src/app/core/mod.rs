@@ -23,6 +23,7 @@ use drivers::profile::Profile;
 
 mod commit;
 mod matters;
+mod notice_board;
 mod paper;
 mod people;
 mod staff;
@@ -79,6 +80,8 @@ pub struct Core {
     /// `settle` waiters, and whether held jobs count as settled for them.
     settle: Vec<(bool, oneshot::Sender<()>)>,
     last_view: Option<ScreenView>,
+    /// Last week's attendance, for the notice board.
+    board_sheet: Option<crate::attendance::Sheet>,
     /// The cases the notice bar reminds of (a new one beeps, where asked).
     reminding: std::collections::BTreeSet<crate::domain::CaseNo>,
     /// The screen's backlight and how long before opening and after closing
@@ -184,6 +187,7 @@ impl Core {
             backlight: None,
             last_view: None,
             reminding: Default::default(),
+            board_sheet: None,
             store_fault: None,
             profile: parts.profile,
             logo: parts.logo,
@@ -219,6 +223,7 @@ impl Core {
             Ok(effects) => self.perform(effects),
             Err(f) => tracing::error!("{}", f.message()),
         }
+        self.refresh_board().await;
         self.handle(Event::Tick).await;
     }
 
@@ -501,6 +506,10 @@ impl Core {
                 purpose,
             } => self.pin_checked(staff, place, verdict, purpose).await,
             DeviceEvent::DaySlip(day) => self.day_slip(day).await,
+            DeviceEvent::Board => {
+                self.refresh_board().await;
+                self.push_view();
+            }
             DeviceEvent::Voice(report) => self.voice_report(report).await,
         }
     }

@@ -160,6 +160,12 @@ impl Core {
                 .collect(),
             voice_line: self.voice_line(),
             next_open: v.next_open.clone().unwrap_or_default(),
+            closure: v
+                .closure
+                .as_ref()
+                .map(|n| format!("{}：{}", n.title, n.text))
+                .unwrap_or_default(),
+            board: self.board_pages(v, now),
             duty: v
                 .duty
                 .as_ref()

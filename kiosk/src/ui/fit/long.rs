@@ -100,6 +100,19 @@ pub(super) fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
         voice_line: "正在播放 Now: 叫号 call A001 → 1\n等待 Waiting: 重呼 recall B012 → 2\n等待 Waiting: 读屏 read aloud".into(),
         next_open: "2027-01-04（星期一）08:30".into(),
         duty: "欧阳文华华华华华华华华华华华华 0731-88888888 转 8008".into(),
+        closure: format!("台风停止办公：{}", "受台风影响暂停对外办公，急事请拨值班电话。".repeat(8)),
+        // Pages as the station cuts them: five lines each, 36 half-width
+        // units at most (18 Chinese characters, or 36 letters).
+        board: vec![
+            crate::screen::BoardPage {
+                title: "在岗人员 On duty（1/3）".into(),
+                lines: vec!["欧阳文华华华华华华华华华华华华华华华".into(); 5],
+            },
+            crate::screen::BoardPage {
+                title: "考勤公示 Attendance（2/3）".into(),
+                lines: vec!["WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW".into(); 5],
+            },
+        ],
         notice: "打印机缺纸，请换纸 Printer out of paper  |  时钟未校准 The clock is not set".into(),
         clock_doubt: "时钟 12-31 23:59，记录已到 01-08 08:30；时钟正确请站长确认\nClock 12-31 23:59, records 01-08 08:30: manager confirms if right".into(),
         time: "23:59".into(),

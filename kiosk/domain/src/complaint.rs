@@ -162,10 +162,10 @@ impl Phone {
         if !digits.chars().all(|c| c.is_ascii_digit()) {
             return Err(PhoneError::NotDigits);
         }
-        if digits.starts_with('0') {
+        if let Some(rest) = digits.strip_prefix('0') {
             // 010 and 02x have three digits, the other area codes four.
-            let local = digits.len() - Self::area_len(&digits);
-            return if matches!(local, 7 | 8) && !digits[1..].starts_with('0') {
+            let local = digits.len().saturating_sub(Self::area_len(&digits));
+            return if matches!(local, 7 | 8) && !rest.starts_with('0') {
                 Ok(Self(digits))
             } else {
                 Err(PhoneError::Landline)
@@ -558,6 +558,8 @@ mod tests {
             "00861381234",
             "0898",
             "01012345",
+            "0",
+            "01",
         ] {
             assert_eq!(Phone::parse(typed), Err(PhoneError::Landline), "{typed}");
         }

@@ -361,6 +361,8 @@ fn the_manager_keeps_leave_and_the_roster_in_chromium_and_the_closed_screen_name
         assert!(page.contains("只有站长"), "{page}");
         assert!(!page.contains("leave-form"), "{page}");
         click(&c, "nav form button").await;
+        // Signed out: the login page, before signing in again.
+        settled(&c, "input[name=staff]").await;
 
         sign_in(&c, &base, "0001", "13579").await;
         c.goto(&format!("{base}/attendance?week=2026-11-30")).await.unwrap();

@@ -115,6 +115,26 @@ async fn settled(c: &Client, css: &str) -> String {
     c.source().await.unwrap()
 }
 
+/// Chooses `value` in the select `css` finds.
+async fn choose(c: &Client, css: &str, value: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no `{css}` on the page: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap();
+}
+
+/// Types `text` into the field `css` finds.
+async fn type_into(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no `{css}` on the page: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap();
+}
+
 #[test]
 fn the_console_in_chromium_calls_a_ticket_moves_a_case_exports_and_locks_out_wrong_pins() {
     let dir = tempfile::tempdir().unwrap();
@@ -380,30 +400,15 @@ fn the_manager_keeps_leave_and_the_roster_in_chromium_and_the_closed_screen_name
                 .unwrap();
             }
         };
-        c.find(Locator::Css("#leave-form select[name=member]"))
-            .await
-            .unwrap()
-            .select_by_value("0101")
-            .await
-            .unwrap();
-        c.find(Locator::Css("#leave-form select[name=kind]"))
-            .await
-            .unwrap()
-            .select_by_value("sick")
-            .await
-            .unwrap();
+        choose(&c, "#leave-form select[name=member]", "0101").await;
+        choose(&c, "#leave-form select[name=kind]", "sick").await;
         fill("#leave-form input[name=from]", "2026-11-30").await;
         fill("#leave-form input[name=to]", "2026-12-01").await;
         click(&c, "#leave-form button").await;
         let page = settled(&c, "p.msg").await;
         assert!(page.contains("假（病假）"), "the sheet marks the day: {page}");
         // The same days again: refused, with the entry it overlaps.
-        c.find(Locator::Css("#leave-form select[name=member]"))
-            .await
-            .unwrap()
-            .select_by_value("0101")
-            .await
-            .unwrap();
+        choose(&c, "#leave-form select[name=member]", "0101").await;
         fill("#leave-form input[name=from]", "2026-12-01").await;
         fill("#leave-form input[name=to]", "2026-12-02").await;
         click(&c, "#leave-form button").await;
@@ -413,24 +418,9 @@ fn the_manager_keeps_leave_and_the_roster_in_chromium_and_the_closed_screen_name
         // The roster: this week, 李强 on duty, the manager leading.
         fill("#roster-form input[name=from]", "2026-11-30").await;
         fill("#roster-form input[name=to]", "2026-12-06").await;
-        c.find(Locator::Css("#roster-form select[name=member]"))
-            .await
-            .unwrap()
-            .select_by_value("0102")
-            .await
-            .unwrap();
-        c.find(Locator::Css("#roster-form select[name=leader]"))
-            .await
-            .unwrap()
-            .select_by_value("0001")
-            .await
-            .unwrap();
-        c.find(Locator::Css("#roster-form input[name=phone]"))
-            .await
-            .unwrap()
-            .send_keys("13800138000")
-            .await
-            .unwrap();
+        choose(&c, "#roster-form select[name=member]", "0102").await;
+        choose(&c, "#roster-form select[name=leader]", "0001").await;
+        type_into(&c, "#roster-form input[name=phone]", "13800138000").await;
         click(&c, "#roster-form button").await;
         let page = settled(&c, "p.msg").await;
         assert!(page.contains("13800138000"), "{page}");
@@ -445,12 +435,7 @@ fn the_manager_keeps_leave_and_the_roster_in_chromium_and_the_closed_screen_name
         .unwrap();
         fill("#roster-form input[name=from]", "2026-12-07").await;
         fill("#roster-form input[name=to]", "2026-12-07").await;
-        c.find(Locator::Css("#roster-form input[name=phone]"))
-            .await
-            .unwrap()
-            .send_keys("13800138000")
-            .await
-            .unwrap();
+        type_into(&c, "#roster-form input[name=phone]", "13800138000").await;
         click(&c, "#roster-form button").await;
         let page = settled(&c, "p.err").await;
         assert!(page.contains("No staff member 0999"), "{page}");
@@ -503,71 +488,29 @@ fn staff_enter_a_phoned_in_complaint_and_a_callback_number_in_chromium() {
         click(&c, "#new-complaint").await;
         settled(&c, "#complaint-form").await;
         for (name, value) in [("channel", "phone"), ("topic", "fees"), ("window", "2")] {
-            c.find(Locator::Css(&format!(
-                "#complaint-form select[name={name}]"
-            )))
-            .await
-            .unwrap()
-            .select_by_value(value)
-            .await
-            .unwrap();
+            choose(&c, &format!("#complaint-form select[name={name}]"), value).await;
         }
-        for (name, text) in [("text", "电话反映收费不清楚"), ("phone", "0898-8888000")] {
-            c.find(Locator::Css(&format!("#complaint-form [name={name}]")))
-                .await
-                .unwrap()
-                .send_keys(text)
-                .await
-                .unwrap();
-        }
+        type_into(&c, "#complaint-form [name=text]", "电话反映收费不清楚").await;
         // Seven digits after 0898 would do; six do not.
-        c.find(Locator::Css("#complaint-form [name=phone]"))
-            .await
-            .unwrap()
-            .clear()
-            .await
-            .unwrap();
-        c.find(Locator::Css("#complaint-form [name=phone]"))
-            .await
-            .unwrap()
-            .send_keys("0898-888800")
-            .await
-            .unwrap();
+        type_into(&c, "#complaint-form [name=phone]", "0898-888800").await;
         click(&c, "#complaint-form button").await;
         let page = settled(&c, "p.err").await;
         assert!(page.contains("area code and 7 or 8 digits"), "{page}");
-        c.find(Locator::Css("#complaint-form select[name=channel]"))
-            .await
-            .unwrap()
-            .select_by_value("phone")
-            .await
-            .unwrap();
-        c.find(Locator::Css("#complaint-form [name=text]"))
-            .await
-            .unwrap()
-            .send_keys("电话反映收费不清楚")
-            .await
-            .unwrap();
-        c.find(Locator::Css("#complaint-form [name=phone]"))
-            .await
-            .unwrap()
-            .send_keys("0898-88880000")
-            .await
-            .unwrap();
+        choose(&c, "#complaint-form select[name=channel]", "phone").await;
+        type_into(&c, "#complaint-form [name=text]", "电话反映收费不清楚").await;
+        type_into(&c, "#complaint-form [name=phone]", "0898-88880000").await;
         click(&c, "#complaint-form button").await;
         let page = settled(&c, "a[href='/cases/2026-0002']").await;
         assert!(page.contains("来电"), "the list names the channel: {page}");
 
         // The bad rating's case: staff reached the citizen.
         c.goto(&format!("{base}/cases/2026-0001")).await.unwrap();
-        c.find(Locator::Css(
+        type_into(
+            &c,
             "form[action='/cases/2026-0001/callback'] input[name=phone]",
-        ))
-        .await
-        .unwrap()
-        .send_keys("13912345678")
-        .await
-        .unwrap();
+            "13912345678",
+        )
+        .await;
         click(&c, "form[action='/cases/2026-0001/callback'] button").await;
         let page = settled(&c, "p.msg").await;
         assert!(
@@ -632,18 +575,13 @@ fn a_closure_posted_in_chromium_closes_ticketing_and_the_lobby_board_shows_it() 
         sign_in(&c, &base, "0001", "13579").await;
         c.goto(&format!("{base}/board")).await.unwrap();
         settled(&c, "#board-form").await;
-        c.find(Locator::Css("#board-form input[name=title]"))
-            .await
-            .unwrap()
-            .send_keys("台风停止办公")
-            .await
-            .unwrap();
-        c.find(Locator::Css("#board-form textarea[name=text]"))
-            .await
-            .unwrap()
-            .send_keys("受台风影响暂停对外办公，急事请拨值班电话。")
-            .await
-            .unwrap();
+        type_into(&c, "#board-form input[name=title]", "台风停止办公").await;
+        type_into(
+            &c,
+            "#board-form textarea[name=text]",
+            "受台风影响暂停对外办公，急事请拨值班电话。",
+        )
+        .await;
         for (name, value) in [("from", "2026-11-30T09:00"), ("until", "2026-12-01T12:00")] {
             c.execute(
                 &format!(

@@ -166,30 +166,24 @@ async fn registers(st: &Shared, week: Date) -> Result<Registers, String> {
 }
 
 /// `GET /attendance`.
-pub async fn page(
-    State(st): State<Shared>,
-    headers: HeaderMap,
-    Query(q): Query<WeekQuery>,
-) -> Response {
-    let session = signed_in!(st, headers);
-    if let Some(r) = manager_only(&session, MANAGERS) {
-        return r;
-    }
-    let week = match week_of(&q.week, st.today().await) {
-        Ok(w) => w,
-        Err(e) => return refused(StatusCode::BAD_REQUEST, Some(&session), &e),
-    };
-    match registers(&st, week).await {
-        Ok(r) => super::page(StatusCode::OK, view(&session, &r, q.done.as_deref())),
-        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
-    }
+pub async fn page(st: State<Shared>, headers: HeaderMap, q: Query<WeekQuery>) -> Response {
+    answer(st, headers, q, |_, session, r, done| view(session, r, done)).await
 }
 
 /// `GET /attendance/sheet`: the week's sheet as the notice board shows it.
-pub async fn sheet(
+pub async fn sheet(st: State<Shared>, headers: HeaderMap, q: Query<WeekQuery>) -> Response {
+    answer(st, headers, q, |st, _, r, _| {
+        posted(&st.station.name_zh, &r.sheet, &r.roster)
+    })
+    .await
+}
+
+/// A page of the registers of the week asked for, to the manager alone.
+async fn answer(
     State(st): State<Shared>,
     headers: HeaderMap,
     Query(q): Query<WeekQuery>,
+    draw: impl FnOnce(&ConsoleState, &Session, &Registers, Option<&str>) -> Markup,
 ) -> Response {
     let session = signed_in!(st, headers);
     if let Some(r) = manager_only(&session, MANAGERS) {
@@ -200,10 +194,7 @@ pub async fn sheet(
         Err(e) => return refused(StatusCode::BAD_REQUEST, Some(&session), &e),
     };
     match registers(&st, week).await {
-        Ok(r) => super::page(
-            StatusCode::OK,
-            posted(&st.station.name_zh, &r.sheet, &r.roster),
-        ),
+        Ok(r) => super::page(StatusCode::OK, draw(&st, &session, &r, q.done.as_deref())),
         Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
     }
 }

@@ -68,12 +68,7 @@ impl ComplaintForm {
             .ok_or("投诉事项不对 Not a topic")?;
         let window = match self.window.trim() {
             "" => None,
-            w => Some(
-                w.parse::<u8>()
-                    .ok()
-                    .and_then(WindowNo::new)
-                    .ok_or("窗口号不对 Not a window number")?,
-            ),
+            w => Some(super::forms::window_no(w)?),
         };
         if self.text.trim().is_empty() {
             return Err("请写下投诉内容 Write down what the complaint says".into());

@@ -165,6 +165,11 @@ pub fn examine(places: &Places) -> Vec<Check> {
     checks.push(console(&config.console));
     checks.push(matters(&config, &places.data));
     checks.push(people::posts(&config, &places.data.join("kiosk.db")));
+    checks.push(people::roster(
+        &config,
+        &places.data.join("kiosk.db"),
+        jiff::Timestamp::now(),
+    ));
     checks.push(disk(&places.data));
     checks.extend(database(&places.data.join("kiosk.db")));
     checks.push(last_backup(&places.data, jiff::Timestamp::now()));

@@ -284,3 +284,71 @@ fn posts_naming_members_the_staff_list_lacks_are_reported_with_the_fix() {
     let none = Config::builtin().unwrap();
     assert_eq!(people::posts(&none, &db).verdict, Verdict::Ok);
 }
+
+#[test]
+fn a_roster_naming_members_the_staff_list_lacks_or_leaving_nights_uncovered_is_reported() {
+    use crate::domain::{Actor, Duty, Fact, Record, StaffRef, StaffRole};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let config = Config::builtin().unwrap();
+    let now: jiff::Timestamp = "2026-11-30T01:00:00Z".parse().unwrap();
+    assert_eq!(people::roster(&config, &db, now).verdict, Verdict::Skip);
+    let mut store = crate::store::Store::open(&db, &config.store).unwrap();
+    assert_eq!(
+        people::roster(&config, &db, now).verdict,
+        Verdict::Ok,
+        "no roster kept"
+    );
+    store
+        .add_staff("0101", "王芳", StaffRole::Staff, "2468")
+        .unwrap();
+    store
+        .add_staff("0102", "李强", StaffRole::Staff, "1357")
+        .unwrap();
+    store.set_staff_disabled("0102", true).unwrap();
+    let who = |n: &str| StaffRef {
+        name: format!("员工{n}"),
+        number: n.into(),
+    };
+    let set = |days: &[&str], member: &str, leader: Option<&str>| Record {
+        at: now,
+        day: "2026-11-30".parse().unwrap(),
+        actor: Actor::Staff { id: "0001".into() },
+        fact: Fact::DutySet {
+            days: days.iter().map(|d| d.parse().unwrap()).collect(),
+            duty: Duty {
+                member: who(member),
+                phone: "13800138000".into(),
+                leader: leader.map(who),
+            },
+        },
+    };
+    store
+        .commit(&[
+            set(&["2026-11-30"], "0101", Some("0999")),
+            set(&["2026-12-01"], "0102", None),
+        ])
+        .unwrap();
+    let check = people::roster(&config, &db, now);
+    assert_eq!(check.verdict, Verdict::Warn);
+    assert_eq!(
+        check.detail,
+        "2026-11-30: 0999 (员工0999) leading is not on the staff list; 2026-12-01: 0102 (李强) on duty is disabled; nobody on duty on 2026-12-02, 2026-12-03, 2026-12-04, 2026-12-05, 2026-12-06"
+    );
+    assert!(check.fix.unwrap().contains("值班表"));
+    let week = [
+        "2026-11-30",
+        "2026-12-01",
+        "2026-12-02",
+        "2026-12-03",
+        "2026-12-04",
+        "2026-12-05",
+        "2026-12-06",
+    ];
+    store.commit(&[set(&week, "0101", None)]).unwrap();
+    let check = people::roster(&config, &db, now);
+    assert_eq!(
+        (check.verdict, check.detail.as_str()),
+        (Verdict::Ok, "every day of the coming week has its duty")
+    );
+}

@@ -191,7 +191,9 @@ impl fmt::Display for FileError {
 
 impl std::error::Error for FileError {}
 
-/// A staff keypad key at a window.
+/// A staff keypad key at a window: the four calling keys, and on a
+/// numeric keypad its digits and its enter key (signing on with a staff
+/// number and PIN).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StaffKey {
@@ -199,14 +201,31 @@ pub enum StaffKey {
     Recall,
     Skip,
     Complete,
+    /// A digit key, 0–9.
+    Digit(u8),
+    /// The enter key (`#`).
+    Enter,
 }
 
+const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
 impl StaffKey {
-    pub const ALL: [StaffKey; 4] = [
+    pub const ALL: [StaffKey; 15] = [
         StaffKey::CallNext,
         StaffKey::Recall,
         StaffKey::Skip,
         StaffKey::Complete,
+        StaffKey::Digit(0),
+        StaffKey::Digit(1),
+        StaffKey::Digit(2),
+        StaffKey::Digit(3),
+        StaffKey::Digit(4),
+        StaffKey::Digit(5),
+        StaffKey::Digit(6),
+        StaffKey::Digit(7),
+        StaffKey::Digit(8),
+        StaffKey::Digit(9),
+        StaffKey::Enter,
     ];
 
     /// The word used in commands and logs.
@@ -216,6 +235,8 @@ impl StaffKey {
             StaffKey::Recall => "recall",
             StaffKey::Skip => "skip",
             StaffKey::Complete => "complete",
+            StaffKey::Digit(d) => DIGITS.get(usize::from(d)).copied().unwrap_or("?"),
+            StaffKey::Enter => "enter",
         }
     }
 

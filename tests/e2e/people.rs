@@ -327,3 +327,84 @@ fn the_weeks_attendance_sheet_marks_each_member_by_their_sign_ons() {
         assert!(line("0101 王芳").contains("12-05 休"), "{text}");
     }
 }
+
+/// Types a staff number and PIN on window `w`'s numeric keypad, each
+/// followed by enter, and waits for the PIN check.
+fn keypad(station: &mut Station, w: u8, staff: &str, pin: &str) {
+    for part in [staff, pin] {
+        for d in part.chars() {
+            station.ok(&format!("key {w} {d}"));
+        }
+        station.ok(&format!("key {w} enter"));
+    }
+    station.ok("settle");
+}
+
+#[test]
+fn a_member_signs_on_at_the_keypad_and_ten_wrong_pins_lock_the_number_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = start(dir.path());
+    // 王芳 signs on at window 1 with number and PIN on its keypad.
+    keypad(&mut station, 1, "0101", "2468");
+    let on = window(&station.state(), 1);
+    assert_eq!(on["member"]["member"], "0101", "{on}");
+    assert_eq!(on["member"]["name"], "王芳");
+    // A post the member does not hold is refused like any sign-on.
+    keypad(&mut station, 2, "0102", "1357");
+    assert!(window(&station.state(), 2)["member"].is_null());
+    // Wrong PINs for 李强 at window 1, each journaled as typed at the
+    // keypad: five lock the number for a while (the right PIN is refused
+    // meanwhile, saying until when); five more after the wait lock it out
+    // until a manager unlocks it; the right PIN then signs nobody on.
+    for _ in 0..5 {
+        keypad(&mut station, 1, "0102", "0000");
+    }
+    keypad(&mut station, 1, "0102", "1357");
+    assert_eq!(window(&station.state(), 1)["member"]["member"], "0101");
+    // Six minutes on (the station restarted then: the lock is the staff
+    // list's, in the database).
+    assert!(station.quit().success());
+    let config = dir.path().join("people.toml");
+    let mut station = Station::start(
+        dir.path(),
+        &[
+            "--config",
+            config.to_str().unwrap(),
+            "--clock",
+            "2026-11-30 09:06",
+        ],
+    );
+    for _ in 0..5 {
+        keypad(&mut station, 1, "0102", "0000");
+    }
+    keypad(&mut station, 1, "0102", "1357");
+    assert_eq!(window(&station.state(), 1)["member"]["member"], "0101");
+    let refused = journal(dir.path(), &["--kind", "pin_refused"]);
+    let keypad_refusals: Vec<&Value> = refused
+        .iter()
+        .filter(|e| e["body"]["place"] == "keypad" && e["body"]["staff"] == "0102")
+        .collect();
+    assert_eq!(keypad_refusals.len(), 12, "{refused:?}");
+    let soft = keypad_refusals[5]["body"]["reason"].as_str().unwrap();
+    assert!(soft.contains("try again then"), "{soft}");
+    let last = keypad_refusals.last().unwrap()["body"]["reason"]
+        .as_str()
+        .unwrap();
+    assert!(last.contains("locked out"), "{last}");
+    assert!(last.contains("kiosk staff unlock"), "what to do: {last}");
+    // No PIN anywhere in what the journal holds as text.
+    let typed = crate::support::typed_strings(&journal(dir.path(), &[]));
+    assert!(
+        !typed
+            .iter()
+            .any(|s| s.contains("1357") || s.contains("2468")),
+        "{typed:?}"
+    );
+    // A half-typed entry is forgotten: a stray enter does nothing.
+    station.ok("key 1 0");
+    station.ok("key 1 enter");
+    station.ok("key 1 enter");
+    station.ok("settle");
+    assert_eq!(window(&station.state(), 1)["member"]["member"], "0101");
+    assert!(station.quit().success());
+}

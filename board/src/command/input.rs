@@ -46,13 +46,13 @@ pub(super) fn tap(words: &[String]) -> Result<Command, String> {
     }
 }
 
-/// `key WINDOW call|recall|skip|complete`.
+/// `key WINDOW call|recall|skip|complete|0-9|enter`.
 pub(super) fn key(words: &[String]) -> Result<Command, String> {
-    arity(words, 2, "key WINDOW call|recall|skip|complete")?;
+    arity(words, 2, "key WINDOW call|recall|skip|complete|0-9|enter")?;
     let window = window(words.get(1))?;
     let key = StaffKey::from_word(&words[2].to_ascii_lowercase()).ok_or_else(|| {
         format!(
-            "`{}` is not a keypad key; use call, recall, skip or complete",
+            "`{}` is not a keypad key; use call, recall, skip, complete, a digit 0-9 or enter",
             words[2]
         )
     })?;

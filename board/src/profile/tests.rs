@@ -312,6 +312,27 @@ fn pi_profiles_are_refused_with_file_line_and_field() {
         (
             pi(
                 "model = \"pi4\"",
+                "[[keypad]]\nwindow = 2\ndigits = [2, 3, 4]\nenter = 5\n",
+            ),
+            "pi.toml:6: field `keypad[0].digits`: a numeric keypad lists the pins of its ten digit keys, 0 to 9; this one lists 3",
+        ),
+        (
+            pi(
+                "model = \"pi4\"",
+                "[[keypad]]\nwindow = 2\ndigits = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\n",
+            ),
+            "pi.toml:6: field `keypad[0].enter`: a numeric keypad needs its enter key's pin too (enter = PIN)",
+        ),
+        (
+            pi(
+                "model = \"pi4\"",
+                "[[keypad]]\nwindow = 2\ndigits = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\nenter = 11\n",
+            ),
+            "pi.toml:7: field `keypad[0].enter`: pin 11 is already wired to window 2's digit 9 key; each input and output needs its own pin",
+        ),
+        (
+            pi(
+                "model = \"pi4\"",
                 "[[keypad]]\nwindow = 2\ncall = 20\n[[keypad]]\nwindow = 2\nskip = 21\n",
             ),
             "pi.toml:8: field `keypad[1].window`: window 2 already has a keypad (keypad[0])",
@@ -435,5 +456,23 @@ fn a_value_of_the_wrong_type_names_its_field() {
             (Some(line), Some(field)),
             "{text}: {e}"
         );
+    }
+}
+
+#[test]
+fn a_numeric_keypad_wires_ten_digits_and_enter_beside_the_calling_keys() {
+    let p = BoardProfile::parse(
+        "pi.toml",
+        "name = \"pi\"\n[board]\nmodel = \"pi4\"\n[[keypad]]\nwindow = 1\ncall = 26\ndigits = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]\nenter = 12\n",
+    )
+    .unwrap();
+    let keys = &p.keypads[0].keys;
+    assert_eq!(keys.len(), 12);
+    assert_eq!(keys[0], (26, crate::StaffKey::CallNext));
+    assert_eq!(keys[1], (2, crate::StaffKey::Digit(0)));
+    assert_eq!(keys[10], (11, crate::StaffKey::Digit(9)));
+    assert_eq!(keys[11], (12, crate::StaffKey::Enter));
+    for k in crate::StaffKey::ALL {
+        assert_eq!(crate::StaffKey::from_word(k.word()), Some(k), "{k:?}");
     }
 }

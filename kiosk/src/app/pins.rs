@@ -64,7 +64,7 @@ impl PinChecker {
     ) -> Result<Verdict, Refusal> {
         let lane = match place {
             SignInPlace::Console => &self.console,
-            SignInPlace::Touchscreen | SignInPlace::Command => &self.local,
+            SignInPlace::Touchscreen | SignInPlace::Command | SignInPlace::Keypad => &self.local,
         };
         let _turn = lane.acquire().await.map_err(|_| Refusal::Stopping)?;
         let (db, settings) = (self.db.clone(), self.settings.clone());
@@ -85,7 +85,9 @@ impl PinChecker {
 pub fn counting(place: SignInPlace) -> Counting {
     match place {
         SignInPlace::Touchscreen => Counting::Surface,
-        SignInPlace::Console | SignInPlace::Command => Counting::Account,
+        // A window's keypad is behind the counter: wrong PINs count against
+        // the member, and ten lock them out.
+        SignInPlace::Console | SignInPlace::Command | SignInPlace::Keypad => Counting::Account,
     }
 }
 

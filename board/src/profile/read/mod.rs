@@ -87,6 +87,9 @@ struct RawKeypad {
     recall: Option<Spanned<i64>>,
     skip: Option<Spanned<i64>>,
     complete: Option<Spanned<i64>>,
+    /// A numeric keypad's digit keys, 0 to 9, by pin.
+    digits: Option<Spanned<Vec<Spanned<i64>>>>,
+    enter: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]

@@ -146,6 +146,47 @@ impl Reader<'_> {
                 keys.push((self.pin(pin, &field, owner)?, key));
             }
         }
+        // A numeric keypad: all ten digits and enter, or none.
+        match (&k.digits, &k.enter) {
+            (None, None) => {}
+            (Some(digits), Some(enter)) => {
+                if digits.get_ref().len() != 10 {
+                    return Err(self.error(
+                        Some(digits.span()),
+                        Some(format!("keypad[{i}].digits")),
+                        format!(
+                            "a numeric keypad lists the pins of its ten digit keys, 0 to 9; this one lists {}",
+                            digits.get_ref().len()
+                        ),
+                    ));
+                }
+                for (d, pin) in digits.get_ref().iter().enumerate() {
+                    let key = crate::StaffKey::Digit(d as u8);
+                    let field = format!("keypad[{i}].digits[{d}]");
+                    let owner = format!("window {window_no}'s digit {d} key");
+                    keys.push((self.pin(pin, &field, owner)?, key));
+                }
+                let owner = format!("window {window_no}'s enter key");
+                keys.push((
+                    self.pin(enter, &format!("keypad[{i}].enter"), owner)?,
+                    crate::StaffKey::Enter,
+                ));
+            }
+            (Some(digits), None) => {
+                return Err(self.error(
+                    Some(digits.span()),
+                    Some(format!("keypad[{i}].enter")),
+                    "a numeric keypad needs its enter key's pin too (enter = PIN)",
+                ));
+            }
+            (None, Some(enter)) => {
+                return Err(self.error(
+                    Some(enter.span()),
+                    Some(format!("keypad[{i}].digits")),
+                    "an enter key needs the ten digit keys' pins (digits = [PIN0, …, PIN9])",
+                ));
+            }
+        }
         if keys.is_empty() {
             return Err(self.error(
                 Some(span),

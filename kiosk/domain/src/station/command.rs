@@ -294,6 +294,8 @@ pub enum SignInPlace {
     Touchscreen,
     /// A PIN given with a command (alarm reset, extension, export).
     Command,
+    /// A window's numeric keypad (signing on with number and PIN).
+    Keypad,
 }
 
 impl SignInPlace {
@@ -302,6 +304,7 @@ impl SignInPlace {
             SignInPlace::Console => "console",
             SignInPlace::Touchscreen => "touchscreen",
             SignInPlace::Command => "command",
+            SignInPlace::Keypad => "keypad",
         }
     }
 }

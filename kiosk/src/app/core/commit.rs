@@ -225,6 +225,10 @@ impl Core {
                     board::StaffKey::Recall => Command::Recall { window: w },
                     board::StaffKey::Skip => Command::Skip { window: w },
                     board::StaffKey::Complete => Command::Complete { window: w },
+                    board::StaffKey::Digit(_) | board::StaffKey::Enter => {
+                        self.keypad_key(w, key).await;
+                        return Ok(());
+                    }
                 };
                 self.command(command, Actor::Keypad { window: w })
                     .await

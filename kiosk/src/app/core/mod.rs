@@ -80,6 +80,8 @@ pub struct Core {
     /// `settle` waiters, and whether held jobs count as settled for them.
     settle: Vec<(bool, oneshot::Sender<()>)>,
     last_view: Option<ScreenView>,
+    /// Each window's numeric keypad sign-on under way.
+    keypads: std::collections::BTreeMap<u8, people::KeypadEntry>,
     /// Last week's attendance, for the notice board.
     board_sheet: Option<crate::attendance::Sheet>,
     /// The cases the notice bar reminds of (a new one beeps, where asked).
@@ -188,6 +190,7 @@ impl Core {
             last_view: None,
             reminding: Default::default(),
             board_sheet: None,
+            keypads: Default::default(),
             store_fault: None,
             profile: parts.profile,
             logo: parts.logo,
@@ -266,6 +269,7 @@ impl Core {
                     Err(f) => tracing::error!("{}", f.message()),
                 }
                 self.purge_contacts().await;
+                self.expire_keypads();
                 // The station loop answers ticks and the database takes
                 // commits: the heartbeat goes on.
                 self.outputs.beat(self.store_fault.is_none());

@@ -7,7 +7,66 @@ use crate::app::control::command::AwayRequest;
 use crate::app::{PinPurpose, Refusal};
 use crate::domain::{Actor, Away, AwayReason, Command, SignInPlace, StaffRef, StaffRole, WindowNo};
 
+/// A keypad's sign-on under way is forgotten after this long without a key.
+pub(super) const KEYPAD_IDLE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// What a window's numeric keypad has taken so far: the staff number, then
+/// (after the first enter) the PIN. Kept in memory only, never journaled.
+#[derive(Default)]
+pub(super) struct KeypadEntry {
+    staff: String,
+    pin: Option<String>,
+    last: Option<tokio::time::Instant>,
+}
+
 impl Core {
+    /// A digit or enter on a window's numeric keypad: staff number, enter,
+    /// PIN, enter signs the member on there — the PIN checked off the loop
+    /// like any, a wrong one counted against the member (ten lock them
+    /// out) and journaled.
+    pub(super) async fn keypad_key(&mut self, window: WindowNo, key: board::StaffKey) {
+        let now = tokio::time::Instant::now();
+        let entry = self.keypads.entry(window.get()).or_default();
+        if entry
+            .last
+            .is_some_and(|t| now.duration_since(t) >= KEYPAD_IDLE)
+        {
+            *entry = KeypadEntry::default();
+        }
+        entry.last = Some(now);
+        match (key, &mut entry.pin) {
+            (board::StaffKey::Digit(d), None) if entry.staff.len() < 16 => {
+                entry.staff.push(char::from(b'0' + d));
+            }
+            (board::StaffKey::Digit(d), Some(pin)) if pin.len() < 16 => {
+                pin.push(char::from(b'0' + d));
+            }
+            (board::StaffKey::Enter, None) if !entry.staff.is_empty() => {
+                entry.pin = Some(String::new())
+            }
+            (board::StaffKey::Enter, Some(_)) => {
+                let KeypadEntry { staff, pin, .. } = std::mem::take(entry);
+                let (reply, answer) = oneshot::channel();
+                let purpose = PinPurpose::SignOn { window, reply };
+                self.begin_pin(staff, pin.unwrap_or_default(), SignInPlace::Keypad, purpose)
+                    .await;
+                tokio::spawn(async move {
+                    if let Ok(Err(e)) = answer.await {
+                        tracing::warn!("window {window}: keypad sign-on refused: {e}");
+                    }
+                });
+            }
+            _ => {}
+        }
+    }
+
+    /// Forgets keypad entries left unfinished (on the tick).
+    pub(super) fn expire_keypads(&mut self) {
+        let now = tokio::time::Instant::now();
+        self.keypads
+            .retain(|_, e| e.last.is_some_and(|t| now.duration_since(t) < KEYPAD_IDLE));
+    }
+
     /// A member signs on at a window with their PIN: checked off the loop,
     /// then [`Core::signed_on`].
     pub(super) async fn begin_sign_on(

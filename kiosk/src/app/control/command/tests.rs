@@ -37,6 +37,22 @@ fn plain_and_json_forms_mean_the_same() {
             })),
         ),
         (
+            "key 2 7",
+            r#"{"cmd":"key","window":2,"key":"7"}"#,
+            Command::Board(BoardCommand::Input(Input::StaffKey {
+                window: 2,
+                key: StaffKey::Digit(7),
+            })),
+        ),
+        (
+            "key 2 enter",
+            r#"{"cmd":"key","window":2,"key":"enter"}"#,
+            Command::Board(BoardCommand::Input(Input::StaffKey {
+                window: 2,
+                key: StaffKey::Enter,
+            })),
+        ),
+        (
             "rate 1 5",
             r#"{"cmd":"rate","window":1,"level":5}"#,
             Command::Board(BoardCommand::Input(Input::EvaluatorKey {
@@ -316,13 +332,16 @@ fn malformed_commands_say_what_was_expected() {
             "dance",
             "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
         ),
-        ("key 1", "usage: key WINDOW call|recall|skip|complete"),
+        (
+            "key 1",
+            "usage: key WINDOW call|recall|skip|complete|0-9|enter",
+        ),
         ("hang screen 2s", "usage: hang ui DURATION (such as 20s)"),
         ("hang ui", "usage: hang ui DURATION (such as 20s)"),
         ("key 0 call", "expected a window number 1–99"),
         (
             "key 1 dance",
-            "`dance` is not a keypad key; use call, recall, skip or complete",
+            "`dance` is not a keypad key; use call, recall, skip, complete, a digit 0-9 or enter",
         ),
         ("rate 1 9", "`9` is not a rating level 1–5"),
         ("sign-on 1 0101", "usage: sign-on WINDOW STAFF-NUMBER PIN"),

@@ -16,6 +16,7 @@ pub mod documents;
 pub mod form;
 pub mod guide;
 pub mod matters;
+pub mod photos;
 pub mod pinyin;
 pub mod run;
 pub mod screen;

@@ -286,6 +286,7 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
     });
     core.with_backlight(backlight, backlight_margin);
     core.with_matters(matters.clone());
+    core.with_photos(crate::photos::dir(data.path()));
     if let Some(lines) = hardware.outputs {
         core.with_output_lines(lines);
     }

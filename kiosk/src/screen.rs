@@ -47,6 +47,9 @@ pub struct ServingRow {
 pub struct BoardPage {
     pub title: String,
     pub lines: Vec<String>,
+    /// Beside each line, a photo's file (岗位牌) or empty; the on-duty
+    /// page only.
+    pub photos: Vec<String>,
 }
 
 /// What the home screen shows.

@@ -21,6 +21,32 @@ use crate::screen::{
 
 slint::include_modules!();
 
+thread_local! {
+    /// Staff photos as loaded, by file and its time: the view is applied
+    /// every second, a photo read once (again when replaced).
+    static PHOTOS: RefCell<std::collections::HashMap<(String, Option<std::time::SystemTime>), slint::Image>> =
+        RefCell::new(Default::default());
+}
+
+/// A staff photo for the notice board; an empty image for none (or one
+/// that no longer loads).
+fn photo(file: &str) -> slint::Image {
+    if file.is_empty() {
+        return slint::Image::default();
+    }
+    let modified = std::fs::metadata(file).and_then(|m| m.modified()).ok();
+    PHOTOS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() > 64 {
+            cache.clear();
+        }
+        cache
+            .entry((file.to_string(), modified))
+            .or_insert_with(|| slint::Image::load_from_path(Path::new(file)).unwrap_or_default())
+            .clone()
+    })
+}
+
 /// Sets everything the home screen shows.
 pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
     let lobby = window.global::<Lobby>();
@@ -106,6 +132,9 @@ pub fn apply_view(window: &KioskWindow, view: &ScreenView) {
                     .iter()
                     .map(|l| slint::SharedString::from(l.as_str()))
                     .collect::<Vec<_>>(),
+            ))),
+            photos: ModelRc::from(Rc::new(VecModel::from(
+                p.photos.iter().map(|f| photo(f)).collect::<Vec<_>>(),
             ))),
         })
         .collect();
@@ -680,6 +709,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
                 "pages": pages.row_count(),
                 "title": page.title.to_string(),
                 "lines": page.lines.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+                "photos": page.photos.iter().filter(|p| p.size().width > 0).count(),
             })
         } else {
             serde_json::Value::Null

@@ -551,6 +551,32 @@ fn a_closure_posted_in_chromium_closes_ticketing_and_the_lobby_board_shows_it() 
     let data = dir.path();
     add_staff(data, "0001", "李站长", "manager", "13579");
     add_staff(data, "0101", "王芳", "staff", "2468");
+    // Her photo for the board (any PNG; a card's picture here).
+    let png = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/cards/away-320x240.png"
+    );
+    let out = crate::support::kiosk()
+        .args(["staff", "photo", "0101", png, "--data"])
+        .arg(data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let refused = crate::support::kiosk()
+        .args(["staff", "photo", "0101", "Cargo.toml", "--data"])
+        .arg(data)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("save it as PNG"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
     let mut station = Station::start(data, &[]);
     let base = station.console.clone().expect("the console runs");
     assert_eq!(station.screen()["screen"], "home");
@@ -628,6 +654,7 @@ fn a_closure_posted_in_chromium_closes_ticketing_and_the_lobby_board_shows_it() 
         if title.starts_with("在岗人员") {
             let lines = board["lines"].to_string();
             assert!(lines.contains("王芳") && lines.contains("0101"), "{lines}");
+            assert_eq!(board["photos"], 1, "her photo beside her: {board}");
         }
         titles.push(title);
         station.ok("tap board-later");

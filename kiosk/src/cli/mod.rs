@@ -305,6 +305,17 @@ enum StaffCommand {
         #[command(flatten)]
         data: DataArg,
     },
+    /// Put a member's photo (a PNG, at most 1024 pixels each way) on the
+    /// lobby's notice board (岗位牌); `--remove` takes it down.
+    Photo {
+        id: String,
+        /// The PNG file.
+        file: Option<PathBuf>,
+        #[arg(long)]
+        remove: bool,
+        #[command(flatten)]
+        data: DataArg,
+    },
     /// List staff: number, name, role, wrong PINs, lockouts.
     List {
         #[command(flatten)]

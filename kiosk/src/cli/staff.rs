@@ -141,6 +141,37 @@ pub(super) fn staff(command: StaffCommand) -> Result<ExitCode> {
             data.store()?.set_staff_disabled(&id, false)?;
             println!("{id} enabled");
         }
+        StaffCommand::Photo {
+            id,
+            file,
+            remove,
+            data,
+        } => {
+            let folder = data.dir()?;
+            let dir = kiosk::photos::dir(&folder);
+            let store = kiosk::store::Store::open(
+                &folder.join("kiosk.db"),
+                &kiosk::store::StoreSettings::default(),
+            )?;
+            if !store.list_staff()?.iter().any(|m| m.id == id) {
+                bail!("{id} is not on the staff list (kiosk staff add {id} --name NAME)");
+            }
+            match (file, remove) {
+                (Some(file), false) => {
+                    let path = kiosk::photos::install(&dir, &id, &file)?;
+                    println!("photo of {id} put in place: {}", path.display());
+                }
+                (None, true) => match kiosk::photos::of(&dir, &id) {
+                    Some(path) => {
+                        std::fs::remove_file(&path)
+                            .with_context(|| format!("removing {}", path.display()))?;
+                        println!("photo of {id} removed");
+                    }
+                    None => println!("{id} has no photo"),
+                },
+                _ => bail!("give the photo's file, or --remove (not both)"),
+            }
+        }
         StaffCommand::List { data } => {
             for m in data.store()?.list_staff()? {
                 let lock = if m.hard_locked {

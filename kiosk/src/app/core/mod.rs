@@ -80,6 +80,8 @@ pub struct Core {
     /// `settle` waiters, and whether held jobs count as settled for them.
     settle: Vec<(bool, oneshot::Sender<()>)>,
     last_view: Option<ScreenView>,
+    /// Where staff photos are (`kiosk staff photo`), for the notice board.
+    photos: Option<std::path::PathBuf>,
     /// Each window's numeric keypad sign-on under way.
     keypads: std::collections::BTreeMap<u8, people::KeypadEntry>,
     /// Last week's attendance, for the notice board.
@@ -191,6 +193,7 @@ impl Core {
             reminding: Default::default(),
             board_sheet: None,
             keypads: Default::default(),
+            photos: None,
             store_fault: None,
             profile: parts.profile,
             logo: parts.logo,
@@ -212,6 +215,11 @@ impl Core {
     /// The matter catalog in force (the sample until one is installed).
     pub fn with_matters(&mut self, book: crate::matters::Book) {
         self.matters = book;
+    }
+
+    /// Where the staff photos of the notice board are.
+    pub fn with_photos(&mut self, dir: std::path::PathBuf) {
+        self.photos = Some(dir);
     }
 
     /// Before any command is taken: ends rating times left open by the last run,

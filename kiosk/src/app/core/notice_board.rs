@@ -15,6 +15,9 @@ use crate::screen::BoardPage;
 /// Lines on one page of the board: big type, no scrolling.
 const LINES: usize = 5;
 
+/// Windows on one page of staff on duty, each with the member's photo.
+const WITH_PHOTOS: usize = 3;
+
 /// The widest line, in half-width units (a Chinese character is two): what
 /// 22-unit type fits across the narrowest panel (portrait, 480 units).
 const WIDTH: usize = 36;
@@ -53,36 +56,61 @@ impl Core {
     /// The board's pages, from the station's view at `now`.
     pub(super) fn board_pages(&self, v: &StationView, now: Timestamp) -> Vec<BoardPage> {
         let mut pages = Vec::new();
-        let mut add = |title: &str, lines: Vec<String>| {
-            let lines: Vec<String> = lines.iter().flat_map(|l| wrap(l)).collect();
-            let chunks: Vec<&[String]> = lines.chunks(LINES).collect();
-            let n = chunks.len();
-            for (i, chunk) in chunks.into_iter().enumerate() {
+        let mut add = |title: &str, lines: Vec<String>, photos: Option<Vec<String>>| {
+            // Lines beside photos are one each (elided on the panel);
+            // the rest are cut to fit.
+            let (lines, photos, per_page) = match photos {
+                Some(p) => (lines, p, WITH_PHOTOS),
+                None => {
+                    let cut: Vec<String> = lines.iter().flat_map(|l| wrap(l)).collect();
+                    let none = vec![String::new(); cut.len()];
+                    (cut, none, LINES)
+                }
+            };
+            let n = lines.len().div_ceil(per_page).max(1);
+            for i in 0..n {
+                let range = i * per_page..((i + 1) * per_page).min(lines.len());
                 pages.push(BoardPage {
                     title: if n > 1 {
                         format!("{title}（{}/{n}）", i + 1)
                     } else {
                         title.to_string()
                     },
-                    lines: chunk.to_vec(),
+                    lines: lines.get(range.clone()).unwrap_or_default().to_vec(),
+                    photos: photos.get(range).unwrap_or_default().to_vec(),
                 });
             }
         };
-        add("在岗人员 On duty", self.on_post_lines(v));
-        add("通知公告 Notices", notice_lines(v, &self.station));
-        add("值班表 Duty roster", self.roster_lines(now));
+        let (on_post, photos) = self.on_post_lines(v);
+        add("在岗人员 On duty", on_post, Some(photos));
+        add("通知公告 Notices", notice_lines(v, &self.station), None);
+        add("值班表 Duty roster", self.roster_lines(now), None);
         add(
             "考勤公示 Attendance",
             sheet_lines(self.board_sheet.as_ref()),
+            None,
         );
-        add("服务承诺 Our commitments", self.commitments());
-        add("收费标准 Fees", self.fee_lines());
+        add("服务承诺 Our commitments", self.commitments(), None);
+        add("收费标准 Fees", self.fee_lines(), None);
         pages
     }
 
-    /// Each window and who is on post there (岗位牌).
-    fn on_post_lines(&self, v: &StationView) -> Vec<String> {
-        v.windows
+    /// Each window and who is on post there (岗位牌), with the member's
+    /// photo where one was put in the data folder (`kiosk staff photo`).
+    fn on_post_lines(&self, v: &StationView) -> (Vec<String>, Vec<String>) {
+        let photos = v
+            .windows
+            .iter()
+            .map(|w| {
+                w.member
+                    .as_ref()
+                    .and_then(|m| crate::photos::of(self.photos.as_deref()?, &m.member))
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let lines = v
+            .windows
             .iter()
             .map(|w| {
                 let who = match &w.member {
@@ -101,7 +129,8 @@ impl Core {
                     .unwrap_or_default();
                 format!("{} 号窗口  {who}{away}", w.window)
             })
-            .collect()
+            .collect();
+        (lines, photos)
     }
 
     /// The roster from today for a week.

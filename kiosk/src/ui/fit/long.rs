@@ -106,11 +106,16 @@ pub(super) fn long_view(catalog: &[(&str, &str, &str)]) -> ScreenView {
         board: vec![
             crate::screen::BoardPage {
                 title: "在岗人员 On duty（1/3）".into(),
-                lines: vec!["欧阳文华华华华华华华华华华华华华华华".into(); 5],
+                lines: vec![format!("6 号窗口  {}", "欧阳文华".repeat(12)); 3],
+                photos: vec![
+                    concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/cards/away-128x64.png").into();
+                    3
+                ],
             },
             crate::screen::BoardPage {
                 title: "考勤公示 Attendance（2/3）".into(),
                 lines: vec!["WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW".into(); 5],
+                photos: vec![String::new(); 5],
             },
         ],
         notice: "打印机缺纸，请换纸 Printer out of paper  |  时钟未校准 The clock is not set".into(),

@@ -63,10 +63,12 @@ pub fn week(
         }
     }
     let leave = store::attendance::leave(conn, monday, until)?;
+    // A closed day the roster gives a member is their duty (值班).
+    let roster = store::attendance::roster(conn, monday, until)?;
     let members = on_post
         .into_iter()
         .map(|(member, p)| {
-            let days = attendance(
+            let mut days = attendance(
                 &p.spans,
                 leave.get(&member).map_or(&[], Vec::as_slice),
                 (monday, until),
@@ -75,6 +77,15 @@ pub fn week(
                 rules.calendar,
                 rules.settings,
             );
+            for d in &mut days {
+                if d.mark == crate::domain::Mark::Off
+                    && roster
+                        .get(&d.date)
+                        .is_some_and(|r| r.member.number == member)
+                {
+                    d.mark = crate::domain::Mark::Duty;
+                }
+            }
             MemberWeek {
                 totals: Totals::of(&days),
                 member,
@@ -165,5 +176,66 @@ impl DayKind {
             DayKind::Weekend => "weekend",
             DayKind::Holiday => "holiday",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Actor, Fact, Mark, Record, StaffRef};
+
+    #[test]
+    fn a_closed_day_on_the_roster_is_the_members_duty_and_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("kiosk.db");
+        let config = crate::config::Config::builtin().unwrap();
+        let mut store = store::Store::open(&db, &config.store).unwrap();
+        store
+            .add_staff("0101", "王芳", StaffRole::Staff, "2468")
+            .unwrap();
+        store
+            .add_staff("0102", "李强", StaffRole::Staff, "1357")
+            .unwrap();
+        let at: jiff::Timestamp = "2026-11-30T01:00:00Z".parse().unwrap();
+        store
+            .commit(&[Record {
+                at,
+                day: "2026-11-30".parse().unwrap(),
+                actor: Actor::Staff { id: "0001".into() },
+                fact: Fact::DutySet {
+                    days: vec!["2026-12-05".parse().unwrap()],
+                    duty: Duty {
+                        member: StaffRef {
+                            name: "李强".into(),
+                            number: "0102".into(),
+                        },
+                        phone: "13800138000".into(),
+                        leader: None,
+                    },
+                },
+            }])
+            .unwrap();
+        let rules = Rules {
+            calendar: &config.calendar,
+            hours: config.catalog.hours(),
+            settings: &config.settings,
+        };
+        let sheet = week(
+            store.connection(),
+            &db,
+            &rules,
+            "2026-12-01".parse().unwrap(),
+            "2026-12-07T01:00:00Z".parse().unwrap(),
+        )
+        .unwrap();
+        let saturday = |member: &str| {
+            let m = sheet.members.iter().find(|m| m.member == member).unwrap();
+            (m.days[5].mark.clone(), m.totals.duty)
+        };
+        assert_eq!(saturday("0102"), (Mark::Duty, 1));
+        assert_eq!(saturday("0101"), (Mark::Off, 0));
+        // Nobody signed on on the working days: 旷工, five of them.
+        let li = sheet.members.iter().find(|m| m.member == "0102").unwrap();
+        assert_eq!(li.totals.unapproved, 5);
     }
 }

@@ -30,7 +30,7 @@ fn malformed_control_commands_are_answered_and_change_nothing() {
         ),
         (
             "key 1 explode",
-            "`explode` is not a keypad key; use call, recall, skip or complete",
+            "`explode` is not a keypad key; use call, recall, skip, complete, a digit 0-9 or enter",
         ),
         (
             "tap category-Q",

@@ -57,6 +57,9 @@ pub enum Mark {
     Unapproved,
     /// The day is under way and the member has not signed on yet.
     Pending,
+    /// The station did not open and the member kept its duty (值班) by the
+    /// roster.
+    Duty,
 }
 
 impl Mark {
@@ -86,6 +89,7 @@ impl Mark {
             Mark::Absent { minutes } => format!("缺席（迟到 {minutes} 分）"),
             Mark::Unapproved => "旷工".into(),
             Mark::Pending => "未到".into(),
+            Mark::Duty => "值班".into(),
         }
     }
 }
@@ -201,6 +205,8 @@ pub struct Totals {
     pub absent: u32,
     pub unapproved: u32,
     pub leave: u32,
+    /// Days of duty (值班) when the station was closed.
+    pub duty: u32,
 }
 
 impl Totals {
@@ -209,6 +215,7 @@ impl Totals {
         for d in days {
             match &d.mark {
                 Mark::Off | Mark::Pending => {}
+                Mark::Duty => t.duty += 1,
                 Mark::Leave { .. } => t.leave += 1,
                 Mark::Present => t.present += 1,
                 Mark::Late { early, .. } => {

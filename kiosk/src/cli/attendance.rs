@@ -67,7 +67,7 @@ pub(super) fn run(args: AttendanceArgs) -> Result<ExitCode> {
         let t = &m.totals;
         writeln!(
             out,
-            "{} {}: {}\n    出勤 {} 迟到 {} 早退 {} 缺席 {} 旷工 {} 请假 {}",
+            "{} {}: {}\n    出勤 {} 迟到 {} 早退 {} 缺席 {} 旷工 {} 请假 {} 值班 {}",
             m.member,
             m.name,
             marks.join(" · "),
@@ -76,7 +76,8 @@ pub(super) fn run(args: AttendanceArgs) -> Result<ExitCode> {
             t.early,
             t.absent,
             t.unapproved,
-            t.leave
+            t.leave,
+            t.duty
         )?;
     }
     Ok(ExitCode::SUCCESS)

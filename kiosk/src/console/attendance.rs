@@ -458,7 +458,7 @@ fn sheet_table(sheet: &Sheet, private: bool) -> Markup {
             tr {
                 th { "工作人员 Member" }
                 @for d in &dates { th { (d.strftime("%m-%d")) br; (weekday_zh(*d)) } }
-                th { "出勤" } th { "迟到" } th { "早退" } th { "缺席" } th { "旷工" } th { "请假" }
+                th { "出勤" } th { "迟到" } th { "早退" } th { "缺席" } th { "旷工" } th { "请假" } th { "值班" }
             }
             @for m in &sheet.members {
                 tr {
@@ -467,7 +467,7 @@ fn sheet_table(sheet: &Sheet, private: bool) -> Markup {
                         td { (if private { d.mark.zh() } else { d.mark.public_zh() }) }
                     }
                     td { (m.totals.present) } td { (m.totals.late) } td { (m.totals.early) }
-                    td { (m.totals.absent) } td { (m.totals.unapproved) } td { (m.totals.leave) }
+                    td { (m.totals.absent) } td { (m.totals.unapproved) } td { (m.totals.leave) } td { (m.totals.duty) }
                 }
             }
         }

@@ -227,8 +227,8 @@ fn sheet_lines(sheet: Option<&Sheet>) -> Vec<String> {
     for m in &sheet.members {
         let t = &m.totals;
         lines.push(format!(
-            "{}：出勤 {} 迟到 {} 早退 {} 缺席 {} 旷工 {} 请假 {}",
-            m.name, t.present, t.late, t.early, t.absent, t.unapproved, t.leave
+            "{}：出勤 {} 迟到 {} 早退 {} 缺席 {} 旷工 {} 请假 {} 值班 {}",
+            m.name, t.present, t.late, t.early, t.absent, t.unapproved, t.leave, t.duty
         ));
     }
     lines

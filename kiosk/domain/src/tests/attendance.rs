@@ -90,6 +90,7 @@ fn a_week_with_a_holiday_and_an_adjusted_saturday() {
             absent: 1,
             unapproved: 1,
             leave: 1,
+            duty: 0,
         }
     );
     assert_eq!(days[3].mark.zh(), "缺席（迟到 40 分）");

@@ -239,10 +239,7 @@ pub async fn leave(
     axum::Form(form): axum::Form<LeaveForm>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    if let Some(r) = csrf_refused(&session, &form.csrf) {
-        return r;
-    }
-    if let Some(r) = manager_only(&session, MANAGERS) {
+    if let Some(r) = managers_change(&session, &form.csrf, MANAGERS) {
         return r;
     }
     let command = match form.action.as_str() {
@@ -297,10 +294,7 @@ pub async fn roster(
     axum::Form(form): axum::Form<RosterForm>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    if let Some(r) = csrf_refused(&session, &form.csrf) {
-        return r;
-    }
-    if let Some(r) = manager_only(&session, MANAGERS) {
+    if let Some(r) = managers_change(&session, &form.csrf, MANAGERS) {
         return r;
     }
     let days = match form.days() {

@@ -103,10 +103,7 @@ pub async fn act(
     Form(form): Form<BoardForm>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    if let Some(r) = csrf_refused(&session, &form.csrf) {
-        return r;
-    }
-    if let Some(r) = manager_only(&session, MANAGERS) {
+    if let Some(r) = managers_change(&session, &form.csrf, MANAGERS) {
         return r;
     }
     let command = match form.action.as_str() {

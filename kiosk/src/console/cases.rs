@@ -177,6 +177,12 @@ pub(super) async fn case_export(
     }
 }
 
+/// The refusal of a change only the manager makes — a form without the
+/// session's token, or a member who is not the manager — if it is one.
+pub(super) fn managers_change(session: &Session, csrf: &str, why: &str) -> Option<Response> {
+    csrf_refused(session, csrf).or_else(|| manager_only(session, why))
+}
+
 /// The refusal of an action only the manager may take, if it is one.
 pub(super) fn manager_only(session: &Session, why: &str) -> Option<Response> {
     (session.role != StaffRole::Manager).then(|| refused(StatusCode::FORBIDDEN, Some(session), why))

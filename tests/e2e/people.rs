@@ -400,11 +400,16 @@ fn a_member_signs_on_at_the_keypad_and_ten_wrong_pins_lock_the_number_out() {
             .any(|s| s.contains("1357") || s.contains("2468")),
         "{typed:?}"
     );
-    // A half-typed entry is forgotten: a stray enter does nothing.
+    // A stray enter with no PIN typed does nothing (no wrong PIN counted).
+    let before = journal(dir.path(), &["--kind", "pin_refused"]).len();
     station.ok("key 1 0");
     station.ok("key 1 enter");
     station.ok("key 1 enter");
     station.ok("settle");
     assert_eq!(window(&station.state(), 1)["member"]["member"], "0101");
+    assert_eq!(
+        journal(dir.path(), &["--kind", "pin_refused"]).len(),
+        before
+    );
     assert!(station.quit().success());
 }

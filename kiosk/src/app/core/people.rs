@@ -44,7 +44,8 @@ impl Core {
             (board::StaffKey::Enter, None) if !entry.staff.is_empty() => {
                 entry.pin = Some(String::new())
             }
-            (board::StaffKey::Enter, Some(_)) => {
+            // Enter with no PIN typed yet is a slip, not a wrong PIN.
+            (board::StaffKey::Enter, Some(pin)) if !pin.is_empty() => {
                 let KeypadEntry { staff, pin, .. } = std::mem::take(entry);
                 let (reply, answer) = oneshot::channel();
                 let purpose = PinPurpose::SignOn { window, reply };

@@ -1,8 +1,10 @@
 //! The manager's registers: leave (请假) entered with its kind and approver,
-//! never overlapping another leave of the same member, and the duty roster
-//! (值班表) day by day. The station keeps the entries its rules still look
-//! at — leave that may yet be overlapped, the roster from a week back — and
-//! the store reads the rest from the journal.
+//! never overlapping another leave of the same member; the duty roster
+//! (值班表) day by day; the notices posted on the lobby's board, a closure
+//! among them closing ticketing for its period. The station keeps the
+//! entries its rules still look at — leave that may yet be overlapped, the
+//! roster from a week back, notices not over — and the store reads the rest
+//! from the journal.
 
 use jiff::civil::Date;
 use jiff::{Span, Timestamp};

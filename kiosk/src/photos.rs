@@ -39,6 +39,25 @@ pub fn of(dir: &Path, number: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
+/// Every photo in `dir`, by staff number (one listing of the folder).
+pub fn all(dir: &Path) -> std::collections::BTreeMap<String, PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Default::default();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let path = e.path();
+            let number = path
+                .file_name()?
+                .to_str()?
+                .strip_suffix(".png")?
+                .to_string();
+            (safe(&number).is_ok() && path.is_file()).then_some((number, path))
+        })
+        .collect()
+}
+
 fn safe(number: &str) -> Result<&str, PhotoError> {
     if !number.is_empty()
         && number.len() <= 16
@@ -106,7 +125,11 @@ mod tests {
         std::fs::write(&good, png(30, 40)).unwrap();
         assert_eq!(of(&photos, "0101"), None);
         let path = install(&photos, "0101", &good).unwrap();
-        assert_eq!(of(&photos, "0101"), Some(path));
+        assert_eq!(of(&photos, "0101"), Some(path.clone()));
+        assert_eq!(
+            all(&photos).into_iter().collect::<Vec<_>>(),
+            [("0101".into(), path)]
+        );
         let jpeg = tmp.path().join("wang.jpg");
         std::fs::write(&jpeg, b"\xFF\xD8\xFF\xE0 not a png").unwrap();
         let e = install(&photos, "0102", &jpeg).unwrap_err().to_string();

@@ -137,7 +137,7 @@ struct Registers {
 
 async fn registers(st: &Shared, week: Date) -> Result<Registers, String> {
     let now = st.now().await;
-    let today = settings_date(st, now);
+    let today = st.tz.to_datetime(now).date();
     let (hours, settings) = (st.hours.clone(), st.settings.clone());
     let calendar_dir =
         crate::data::calendar_dir(st.db.parent().unwrap_or(std::path::Path::new(".")));
@@ -199,29 +199,31 @@ async fn answer(
     }
 }
 
-/// The member a form names, from the staff list (enabled, not a
-/// technician): its number and name.
-async fn member(st: &Shared, number: &str) -> Result<StaffRef, String> {
-    let number = number.trim().to_string();
-    let wanted = number.clone();
-    let staff = st
-        .read(move |conn| {
-            let path = std::path::PathBuf::from(conn.path().unwrap_or(""));
-            store::read_staff(conn, &path).map_err(|e| e.to_string())
-        })
-        .await?;
+/// The member a form names, from the staff list (enabled): its number
+/// and name.
+fn member(staff: &[StaffMember], number: &str) -> Result<StaffRef, String> {
+    let number = number.trim();
     staff
-        .into_iter()
-        .find(|s| s.id == wanted && !s.disabled)
+        .iter()
+        .find(|s| s.id == number && !s.disabled)
         .map(|s| StaffRef {
-            name: s.name,
-            number: s.id,
+            name: s.name.clone(),
+            number: s.id.clone(),
         })
         .ok_or_else(|| {
             format!(
                 "工作人员名单上没有工号 {number} No staff member {number} on the staff list (kiosk staff add)"
             )
         })
+}
+
+/// The staff list, read once for a form.
+async fn staff_list(st: &Shared) -> Result<Vec<StaffMember>, String> {
+    st.read(move |conn| {
+        let path = std::path::PathBuf::from(conn.path().unwrap_or(""));
+        store::read_staff(conn, &path).map_err(|e| e.to_string())
+    })
+    .await
 }
 
 fn back(week: &str, done: &str) -> String {
@@ -256,7 +258,10 @@ pub async fn leave(
                 Ok(p) => p,
                 Err(e) => return redirect(&back(&form.week, &e)),
             };
-            match member(&st, &form.member).await {
+            match staff_list(&st)
+                .await
+                .and_then(|staff| member(&staff, &form.member))
+            {
                 Ok(m) => Command::RegisterLeave {
                     member: m,
                     leave: kind,
@@ -301,13 +306,17 @@ pub async fn roster(
         Ok(d) => d,
         Err(e) => return redirect(&back(&form.week, &e)),
     };
-    let on_duty = match member(&st, &form.member).await {
+    let staff = match staff_list(&st).await {
+        Ok(s) => s,
+        Err(e) => return redirect(&back(&form.week, &e)),
+    };
+    let on_duty = match member(&staff, &form.member) {
         Ok(m) => m,
         Err(e) => return redirect(&back(&form.week, &e)),
     };
     let leader = match form.leader.trim() {
         "" => None,
-        l => match member(&st, l).await {
+        l => match member(&staff, l) {
             Ok(m) => Some(m),
             Err(e) => return redirect(&back(&form.week, &format!("带班领导 Leader: {e}"))),
         },
@@ -323,10 +332,6 @@ pub async fn roster(
     };
     let result = st.command(command, &session.staff).await;
     after(&session, result, |done| back(&form.week, done))
-}
-
-fn settings_date(st: &Shared, now: jiff::Timestamp) -> Date {
-    st.tz.to_datetime(now).date()
 }
 
 fn redirect(to: &str) -> Response {

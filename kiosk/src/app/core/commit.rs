@@ -110,6 +110,13 @@ impl Core {
                 }) {
                     let _ = self.events.send(Event::Device(DeviceEvent::Board));
                 }
+                if decision
+                    .records
+                    .iter()
+                    .any(|r| matches!(r.fact, Fact::SignedOn { .. }))
+                {
+                    self.refresh_photos();
+                }
                 Ok(decision.effects)
             }
             Err(e) => {

@@ -80,8 +80,11 @@ pub struct Core {
     /// `settle` waiters, and whether held jobs count as settled for them.
     settle: Vec<(bool, oneshot::Sender<()>)>,
     last_view: Option<ScreenView>,
-    /// Where staff photos are (`kiosk staff photo`), for the notice board.
+    /// Where staff photos are (`kiosk staff photo`), for the notice board,
+    /// and the photos there by staff number, listed at start and as members
+    /// sign on (not on every view).
     photos: Option<std::path::PathBuf>,
+    photo_files: std::collections::BTreeMap<String, std::path::PathBuf>,
     /// Each window's numeric keypad sign-on under way.
     keypads: std::collections::BTreeMap<u8, people::KeypadEntry>,
     /// Last week's attendance, for the notice board.
@@ -194,6 +197,7 @@ impl Core {
             board_sheet: None,
             keypads: Default::default(),
             photos: None,
+            photo_files: Default::default(),
             store_fault: None,
             profile: parts.profile,
             logo: parts.logo,
@@ -235,6 +239,7 @@ impl Core {
             Err(f) => tracing::error!("{}", f.message()),
         }
         self.refresh_board().await;
+        self.refresh_photos();
         self.handle(Event::Tick).await;
     }
 

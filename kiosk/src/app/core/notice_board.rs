@@ -53,6 +53,14 @@ impl Core {
         }
     }
 
+    /// Lists the staff photos again (at start, and as members sign on: a
+    /// photo put in place shows from its member's next sign-on).
+    pub(super) fn refresh_photos(&mut self) {
+        if let Some(dir) = &self.photos {
+            self.photo_files = crate::photos::all(dir);
+        }
+    }
+
     /// The board's pages, from the station's view at `now`.
     pub(super) fn board_pages(&self, v: &StationView, now: Timestamp) -> Vec<BoardPage> {
         let mut pages = Vec::new();
@@ -104,7 +112,7 @@ impl Core {
             .map(|w| {
                 w.member
                     .as_ref()
-                    .and_then(|m| crate::photos::of(self.photos.as_deref()?, &m.member))
+                    .and_then(|m| self.photo_files.get(&m.member))
                     .map(|p| p.display().to_string())
                     .unwrap_or_default()
             })

@@ -895,7 +895,9 @@ fn sample_notice() -> NoticeFacts {
 }
 
 pub mod case_file;
+mod dockets;
 mod matters;
+pub use dockets::{DocketFacts, docket_commission, docket_receipt, receipt_code};
 pub use matters::{MissingFacts, guide_notice, missing_notice};
 
 #[cfg(test)]

@@ -47,6 +47,10 @@ fn shown() -> BTreeSet<char> {
         include_str!("../ui/staff.slint"),
         include_str!("../ui/notice.slint"),
         include_str!("../ui/choices.slint"),
+        include_str!("../ui/board.slint"),
+        include_str!("../ui/receipt.slint"),
+        include_str!("receipt.rs"),
+        include_str!("app/core/notice_board.rs"),
         include_str!("form.rs"),
         include_str!("ui.rs"),
         include_str!("../ui/translations/en/LC_MESSAGES/kiosk.po"),
@@ -131,6 +135,8 @@ fn every_translated_string_has_an_english_entry() {
         include_str!("../ui/widgets.slint"),
         include_str!("../ui/complaint.slint"),
         include_str!("../ui/guide.slint"),
+        include_str!("../ui/board.slint"),
+        include_str!("../ui/receipt.slint"),
     ];
     let mut missing = Vec::new();
     for source in sources {

@@ -18,6 +18,7 @@ pub mod guide;
 pub mod matters;
 pub mod photos;
 pub mod pinyin;
+pub mod receipt;
 pub mod run;
 pub mod screen;
 pub mod state;

@@ -801,6 +801,10 @@ fn wire_callbacks(
         let _ = events.send(Event::Citizen(event));
     });
     let events = tx.clone();
+    ui::receipt::wire_receipt(window, move |query| {
+        let _ = events.send(Event::Citizen(CitizenEvent::LookUpReceipt(query)));
+    });
+    let events = tx.clone();
     ui::wire_complaint(window, move |s| {
         let _ = events.send(Event::Citizen(CitizenEvent::FileComplaint {
             topic: s.topic,

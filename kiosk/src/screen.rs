@@ -229,6 +229,9 @@ pub trait Screen: Send + Sync + 'static {
     fn staff(&self, outcome: StaffOutcome);
     /// The complaint box: the complaint was filed (its case number), or not.
     fn complaint(&self, outcome: ComplaintOutcome);
+    /// The receipt lookup: where the matter stands, or that nothing was
+    /// found. (Test screens that never look receipts up ignore it.)
+    fn receipt(&self, _answer: crate::receipt::Answer) {}
     /// Runs a job on the UI thread (taps, screenshots, barriers).
     fn run(&self, job: ScreenJob);
     /// Ends the UI event loop.
@@ -241,4 +244,9 @@ pub trait ScreenOps {
     fn screenshot(&self, path: &Path) -> Result<(), String>;
     /// What the screen shows now, as JSON (screen, ticket, print line, notice).
     fn describe(&self) -> serde_json::Value;
+    /// Types `text` and a line end as a keyboard would (the receipt
+    /// scanner is one).
+    fn scan(&self, _text: &str) -> Result<(), String> {
+        Err("this screen takes no typing".into())
+    }
 }

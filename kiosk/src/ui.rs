@@ -547,7 +547,9 @@ pub fn screen_name(screen: Screen, issuing: bool) -> &'static str {
     match screen {
         Screen::Home if !issuing => "closed",
         // The board's pages are not among the clips (no 读给我听 there).
-        Screen::Home | Screen::Board | Screen::StaffLogin | Screen::Staff => "home",
+        Screen::Home | Screen::Board | Screen::Receipt | Screen::StaffLogin | Screen::Staff => {
+            "home"
+        }
         Screen::Priority => "priority",
         Screen::Ticket => "ticket",
         Screen::Problem => "no-ticket",
@@ -627,6 +629,10 @@ impl screen::Screen for SlintScreen {
         self.post(move |w| show_complaint(&w, &outcome));
     }
 
+    fn receipt(&self, answer: crate::receipt::Answer) {
+        self.post(move |w| receipt::show_answer(&w, &answer));
+    }
+
     fn thank(&self, window: u8) {
         self.post(move |w| {
             let lobby = w.global::<Lobby>();
@@ -656,6 +662,10 @@ impl ScreenOps for KioskWindow {
     fn describe(&self) -> serde_json::Value {
         describe(self)
     }
+    fn scan(&self, text: &str) -> Result<(), String> {
+        receipt::scan(self, text);
+        Ok(())
+    }
 }
 
 fn print_name(code: i32) -> &'static str {
@@ -680,6 +690,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
         Screen::Home if lobby.get_issuing() => "home",
         Screen::Home => "closed",
         Screen::Board => "board",
+        Screen::Receipt => "receipt",
         Screen::Priority => "priority",
         Screen::Ticket => "ticket",
         Screen::Problem => "problem",
@@ -715,6 +726,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
             serde_json::Value::Null
         },
         "closure": lobby.get_closure_notice().to_string(),
+        "receipt": if screen == "receipt" { receipt::describe(&lobby) } else { serde_json::Value::Null },
         // The closed screen's duty by the roster (the configured phone
         // shows without one).
         "duty": if screen == "closed" { lobby.get_roster_duty().to_string() } else { String::new() },
@@ -773,6 +785,7 @@ mod fit;
 pub mod guide;
 pub mod headless;
 pub mod notice;
+pub mod receipt;
 
 #[cfg(test)]
 mod tests {

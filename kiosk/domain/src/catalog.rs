@@ -354,6 +354,9 @@ pub struct Settings {
     /// A complainant's callback number is deleted this many days after the
     /// case is filed (存档).
     pub phone_retention_days: u32,
+    /// A proxy commission's citizen (name, ID number) is deleted this many
+    /// days after the result is handed over.
+    pub principal_retention_days: u32,
     /// After a restart, a paper asked of the printer this many minutes ago
     /// or less whose outcome was lost is printed again (marked 补打): the
     /// citizen is probably still at the kiosk. Older ones are listed for
@@ -390,6 +393,7 @@ impl Default for Settings {
             zones: Vec::new(),
             answer_days: 5,
             phone_retention_days: 180,
+            principal_retention_days: 180,
             reprint_unconfirmed_minutes: 2,
             clock_doubt_minutes: 10,
         }

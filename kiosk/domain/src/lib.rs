@@ -14,6 +14,7 @@ mod calendar;
 mod case;
 mod catalog;
 mod complaint;
+mod docket;
 mod hours;
 mod matter;
 mod people;
@@ -42,11 +43,15 @@ pub use complaint::{
     Channel, MAX_NOTE, MAX_TEXT, Phone, PhoneError, Topic, mask_phones, normalise_text,
     private_text,
 };
+pub use docket::{
+    Docket, DocketKind, DocketStage, DocketStep, LookupCode, MAX_COPIES, MAX_OFFICE, MAX_RECEIVED,
+    NotifyBy, Principal, PrincipalError, Received, id_checks,
+};
 pub use hours::{Ticketing, is_open_day, ticketing_state};
 pub use matter::{
-    Fee, Form, MAX_MATERIAL, MAX_MATERIALS, MAX_MATTERS, MAX_NAME, MAX_PARAGRAPH, MAX_WORKING_DAYS,
-    Material, Matter, MatterId, MatterRef, Matters, NoticeNo, Outcome, Question, Text, TimeLimit,
-    spells,
+    DocketNo, Fee, Form, MAX_MATERIAL, MAX_MATERIALS, MAX_MATTERS, MAX_NAME, MAX_PARAGRAPH,
+    MAX_WORKING_DAYS, Material, Matter, MatterId, MatterRef, Matters, NoticeNo, Outcome, Question,
+    Text, TimeLimit, spells,
 };
 pub use people::{
     AWAY_APPROVAL_MINUTES, AWAY_MAX_DAYS, Away, AwayReason, MAX_MEMBER, OnPost, valid_contact,
@@ -63,9 +68,9 @@ pub use safety::{
 };
 pub use station::{
     Actor, AwayView, BACK_ENTRY_DAYS, BACK_ENTRY_MAX_HOURS, BAD_RATING_MAX, BackEntry, CaseView,
-    CategoryView, ClockDoubt, Command, Decision, Effect, Fact, MemberView, Notice, PrintOutcome,
-    PrinterFault, PrinterHealth, Record, Registers, Rejection, ServingView, SignInPlace, SignOff,
-    Station, StationView, TicketSlip, UnratedReason, ZoneView,
+    CategoryView, ClockDoubt, Command, Decision, DocketDocument, DocketView, Effect, Fact,
+    MemberView, Notice, PrintOutcome, PrinterFault, PrinterHealth, Record, Registers, Rejection,
+    ServingView, SignInPlace, SignOff, Station, StationView, TicketSlip, UnratedReason, ZoneView,
 };
 pub use station::{MAX_REASON, MAX_RETURN_DAYS};
 pub use ticket::{Ticket, TicketCode, TicketState};

@@ -10,6 +10,7 @@
 //! its name, so that a record stays readable after the catalog changes.
 
 use std::fmt;
+use std::str::FromStr;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -403,6 +404,58 @@ impl NoticeNo {
     }
 }
 
+/// A receipt number, `SL2026-00012` (受理): the year and the place in that
+/// year's sequence. Never reused. Typed at the kiosk as its digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct DocketNo {
+    pub year: i16,
+    pub seq: u32,
+}
+
+impl fmt::Display for DocketNo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SL{}-{:05}", self.year, self.seq)
+    }
+}
+
+impl FromStr for DocketNo {
+    type Err = String;
+    /// `SL2026-00012`, any case, with or without the letters and the dash
+    /// (`202600012`, as typed on a keypad).
+    fn from_str(text: &str) -> Result<Self, String> {
+        let bad = || format!("`{text}` is not a receipt number such as SL2026-00012");
+        let t = text.trim();
+        let t = t
+            .strip_prefix("SL")
+            .or_else(|| t.strip_prefix("sl"))
+            .unwrap_or(t);
+        let digits: String = t.chars().filter(|c| *c != '-').collect();
+        if digits.len() < 5 || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let year: i16 = digits[..4].parse().map_err(|_| bad())?;
+        let seq: u32 = digits[4..].parse().map_err(|_| bad())?;
+        if !(2000..=9999).contains(&year) || seq == 0 {
+            return Err(bad());
+        }
+        Ok(DocketNo { year, seq })
+    }
+}
+
+impl TryFrom<String> for DocketNo {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        text.parse()
+    }
+}
+
+impl From<DocketNo> for String {
+    fn from(no: DocketNo) -> String {
+        no.to_string()
+    }
+}
+
 /// What became of a matter at the window.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -411,10 +464,20 @@ pub enum Outcome {
     Done,
     /// 补正告知: materials missing; the written notice given.
     Notice { notice: NoticeNo },
-    /// 受理: accepted, to be finished by the promised date.
-    Accepted { promised: Date },
-    /// 转代办: handed to the 代办员.
-    Proxy,
+    /// 受理: accepted, to be finished by the promised date; the receipt's
+    /// number (none on records from before receipts).
+    Accepted {
+        promised: Date,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receipt: Option<DocketNo>,
+    },
+    /// 转代办: commissioned to the 代办员, with the receipt's number.
+    Proxy {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        receipt: Option<DocketNo>,
+    },
+    /// 转办: referred to another window or office (首问: to whom).
+    Referred { to: String },
     /// 不予受理, with the reason told to the citizen.
     Refused { reason: String },
     /// 咨询: the citizen only asked.
@@ -423,15 +486,17 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome's word (forms, exports) in report order.
-    pub const WORDS: [&'static str; 6] =
-        ["done", "notice", "accepted", "proxy", "refused", "consult"];
+    pub const WORDS: [&'static str; 7] = [
+        "done", "notice", "accepted", "proxy", "referred", "refused", "consult",
+    ];
 
     pub fn word(&self) -> &'static str {
         match self {
             Outcome::Done => "done",
             Outcome::Notice { .. } => "notice",
             Outcome::Accepted { .. } => "accepted",
-            Outcome::Proxy => "proxy",
+            Outcome::Proxy { .. } => "proxy",
+            Outcome::Referred { .. } => "referred",
             Outcome::Refused { .. } => "refused",
             Outcome::Consult => "consult",
         }
@@ -444,6 +509,7 @@ impl Outcome {
             "notice" => "补正告知",
             "accepted" => "受理",
             "proxy" => "转代办",
+            "referred" => "转办",
             "refused" => "不予受理",
             "consult" => "咨询",
             _ => "其他",
@@ -457,6 +523,14 @@ impl Outcome {
     /// The citizen must come again (a 补正 notice).
     pub fn second_trip(&self) -> bool {
         matches!(self, Outcome::Notice { .. })
+    }
+
+    /// The receipt a docket was opened with, if any.
+    pub fn receipt(&self) -> Option<DocketNo> {
+        match self {
+            Outcome::Accepted { receipt, .. } | Outcome::Proxy { receipt } => *receipt,
+            _ => None,
+        }
     }
 }
 

@@ -235,6 +235,8 @@ mod tests {
             printer_fault: None,
             printer: crate::domain::PrinterHealth::Ready,
             cases: Vec::new(),
+            dockets: Vec::new(),
+            ready: Vec::new(),
             zones: Vec::new(),
             evacuate: false,
             outputs: crate::domain::OutputState {

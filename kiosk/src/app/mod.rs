@@ -80,6 +80,12 @@ pub enum JobKey {
     Missing {
         notice: crate::domain::NoticeNo,
     },
+    /// A docket's receipt or commission; `serial` tells a reprint apart.
+    Docket {
+        docket: crate::domain::DocketNo,
+        document: crate::domain::DocketDocument,
+        serial: u32,
+    },
 }
 
 impl std::fmt::Display for JobKey {
@@ -100,6 +106,9 @@ impl std::fmt::Display for JobKey {
             JobKey::DaySlip { .. } => write!(f, "closing slip"),
             JobKey::Guide { .. } => write!(f, "one-time notice of the guide"),
             JobKey::Missing { notice } => write!(f, "notice {notice}"),
+            JobKey::Docket {
+                docket, document, ..
+            } => write!(f, "{} of {docket}", document.word()),
         }
     }
 }
@@ -113,7 +122,8 @@ impl JobKey {
             JobKey::TestPage { .. }
             | JobKey::DaySlip { .. }
             | JobKey::Guide { .. }
-            | JobKey::Missing { .. } => None,
+            | JobKey::Missing { .. }
+            | JobKey::Docket { .. } => None,
         }
     }
 
@@ -126,6 +136,7 @@ impl JobKey {
             JobKey::DaySlip { .. } => "day-slip".into(),
             JobKey::Guide { .. } => "guide".into(),
             JobKey::Missing { notice } => notice.to_string(),
+            JobKey::Docket { docket, .. } => docket.to_string(),
         }
     }
 }
@@ -174,6 +185,8 @@ pub enum CitizenEvent {
     },
     /// A citizen printed a matter's one-time notice at the lobby guide.
     PrintGuide { matter: String, english: bool },
+    /// A citizen asked where a receipt's matter stands (typed or scanned).
+    LookUpReceipt(crate::receipt::Query),
     /// A citizen pressed 读给我听 on a screen (`home`, `ticket`,
     /// `complaint-phone`…); `english` when the screen was in English.
     ReadAloud { screen: String, english: bool },

@@ -45,6 +45,6 @@ pub fn journal(
         config.settings.clone(),
     ));
     let decision = station.decide(command, actor, now)?;
-    store.commit_with(&decision.records, &decision.contacts)?;
+    store.commit_private(&decision.records, &decision.contacts, &decision.principals)?;
     Ok(())
 }

@@ -16,12 +16,16 @@ use crate::store::{PinRefusal, Resume, Store, StoreError, Verdict};
 
 type PinAnswer = Result<Result<(StaffRole, String), PinRefusal>, StoreError>;
 
+/// What a decision keeps beside the journal, never in it: callback numbers
+/// and commissions' citizens.
+#[derive(Default)]
+pub struct Private {
+    pub contacts: Vec<(CaseNo, Phone)>,
+    pub principals: Vec<(crate::domain::DocketNo, crate::domain::Principal)>,
+}
+
 enum Request {
-    Commit(
-        Vec<Record>,
-        Vec<(CaseNo, Phone)>,
-        mpsc::Sender<Result<(), StoreError>>,
-    ),
+    Commit(Vec<Record>, Private, mpsc::Sender<Result<(), StoreError>>),
     Resume(mpsc::Sender<Result<Resume, StoreError>>),
     RecordPin {
         staff: String,
@@ -104,8 +108,10 @@ impl Writer {
             .spawn(move || {
                 for request in rx {
                     match request {
-                        Request::Commit(records, contacts, reply) => {
-                            let done = store.commit_with(&records, &contacts).map(|_| ());
+                        Request::Commit(records, private, reply) => {
+                            let done = store
+                                .commit_private(&records, &private.contacts, &private.principals)
+                                .map(|_| ());
                             if done.is_ok() {
                                 let urgent = records.iter().any(|r| r.fact.is_urgent());
                                 committed.send_modify(|c| {
@@ -163,15 +169,12 @@ impl Writer {
         })
     }
 
-    /// Commits records, and the callback numbers of cases they open; returns
-    /// when they are on disk or have failed.
-    pub async fn commit(
-        &self,
-        records: Vec<Record>,
-        contacts: Vec<(CaseNo, Phone)>,
-    ) -> Result<(), StoreError> {
+    /// Commits records, and what is kept beside them (the callback numbers
+    /// of cases and the citizens of commissions they open); returns when
+    /// they are on disk or have failed.
+    pub async fn commit(&self, records: Vec<Record>, private: Private) -> Result<(), StoreError> {
         let (reply, answer) = mpsc::channel();
-        self.send(Request::Commit(records, contacts, reply))?;
+        self.send(Request::Commit(records, private, reply))?;
         wait(answer).await
     }
 

@@ -394,6 +394,13 @@ impl Config {
                 defaults.phone_retention_days,
                 " days",
             )?,
+            principal_retention_days: src.in_range(
+                &raw.dockets.principal_retention_days,
+                "dockets.principal_retention_days",
+                1..=3650,
+                defaults.principal_retention_days,
+                " days",
+            )?,
             reprint_unconfirmed_minutes: src.in_range(
                 &raw.printer.reprint_unconfirmed_minutes,
                 "printer.reprint_unconfirmed_minutes",

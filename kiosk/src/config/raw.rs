@@ -45,6 +45,7 @@ pub(super) struct RawConfig {
     pub(super) window: Vec<Spanned<RawWindow>>,
     pub(super) people: RawPeople,
     pub(super) complaints: RawComplaints,
+    pub(super) dockets: RawDockets,
     pub(super) console: RawConsole,
     pub(super) clock: RawClock,
     pub(super) backup: RawBackup,
@@ -86,6 +87,12 @@ pub(super) struct RawClock {
 pub(super) struct RawComplaints {
     pub(super) answer_days: Option<Spanned<u32>>,
     pub(super) phone_retention_days: Option<Spanned<u32>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub(super) struct RawDockets {
+    pub(super) principal_retention_days: Option<Spanned<u32>>,
 }
 
 #[derive(Deserialize, Default)]

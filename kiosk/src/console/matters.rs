@@ -1,10 +1,13 @@
 //! The window console's matters: choose the matter the citizen at the window
-//! brought, record what became of it (即办结, 受理 with the promised date,
-//! 转代办, 不予受理 with the reason, 咨询), or tick the materials missing and
-//! give the written notice (补正材料一次性告知书), which the kiosk prints
-//! and journals; today's notices, each as one HTML file to hand to a
-//! citizen who is not at the counter.
+//! brought, record what became of it (即办结, 转办 to whom, 不予受理 with the
+//! reason, 咨询) — the 首问 ledger's entry — accept it with a receipt (受理,
+//! or 代办 with the citizen's commission: the kiosk prints both and the
+//! promised date comes from the catalog's time limit), or tick the
+//! materials missing and give the written notice (补正材料一次性告知书);
+//! today's notices, each as one HTML file to hand to a citizen who is not
+//! at the counter.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::extract::{Path as UrlPath, State};
@@ -15,7 +18,10 @@ use maud::{DOCTYPE, Markup, html};
 use super::cases::download;
 use super::forms::urlencode;
 use super::*;
-use crate::domain::{Command, Matter, MatterId, Matters, NoticeNo, Outcome, TicketCode, WindowNo};
+use crate::domain::{
+    Command, LookupCode, Matter, MatterId, Matters, NoticeNo, Outcome, Principal, Received,
+    TicketCode, TimeLimit, WindowNo,
+};
 
 /// The forms of the matters panel (both posts share it).
 #[derive(Clone, Debug, Default)]
@@ -25,8 +31,17 @@ pub struct MatterForm {
     pub matter: String,
     pub ticket: String,
     pub outcome: String,
-    pub promised: String,
     pub reason: String,
+    /// 转办: the window or office the citizen was sent to.
+    pub to: String,
+    /// The receipt form: the materials received (by place) and their
+    /// counts (`count3=2`), `promised` or `proxy`, and for a proxy matter
+    /// the citizen's name and ID number.
+    pub got: Vec<String>,
+    pub counts: std::collections::BTreeMap<usize, String>,
+    pub kind: String,
+    pub name: String,
+    pub idno: String,
     /// The missing materials ticked, by their place in the matter's list
     /// (`missing=0&missing=3`: repeated keys).
     pub missing: Vec<String>,
@@ -60,14 +75,9 @@ impl MatterForm {
     pub fn outcome(&self) -> Result<Outcome, &'static str> {
         Ok(match self.outcome.as_str() {
             "done" => Outcome::Done,
-            "accepted" => Outcome::Accepted {
-                promised: self
-                    .promised
-                    .trim()
-                    .parse()
-                    .map_err(|_| "受理请填承诺办结日期 Give the promised date (2026-12-31)")?,
+            "referred" => Outcome::Referred {
+                to: self.to.clone(),
             },
-            "proxy" => Outcome::Proxy,
             "refused" => Outcome::Refused {
                 reason: self.reason.clone(),
             },
@@ -93,6 +103,53 @@ impl MatterForm {
         Ok(names)
     }
 
+    /// The materials received, ticked by place with their counts (1 when
+    /// left empty), and any written in (`名称 ×2`, or one copy).
+    pub fn received(&self, matter: &Matter) -> Result<Vec<Received>, &'static str> {
+        let mut list = Vec::new();
+        for g in &self.got {
+            let i: usize = g.trim().parse().map_err(|_| "材料不对 No such material")?;
+            let material = matter.materials.get(i).ok_or("材料不对 No such material")?;
+            let count = match self.counts.get(&i).map(|c| c.trim()) {
+                None | Some("") => 1,
+                Some(c) => c
+                    .parse()
+                    .map_err(|_| "份数填 1–99 Give the copies as a number 1–99")?,
+            };
+            list.push(Received {
+                name: format!("{}（{}）", material.name.zh, material.form.zh()),
+                count,
+            });
+        }
+        for line in self.other.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (name, count) = match line.rsplit_once(['×', 'x', 'X', '*']) {
+                Some((n, c)) if c.trim().parse::<u8>().is_ok() => {
+                    (n.trim(), c.trim().parse().unwrap_or(1))
+                }
+                _ => (line, 1),
+            };
+            list.push(Received {
+                name: name.to_string(),
+                count,
+            });
+        }
+        Ok(list)
+    }
+
+    /// The citizen of a proxy commission; none for a promised matter.
+    pub fn principal(&self, matter: &Matter) -> Result<Option<Principal>, String> {
+        match self.kind.as_str() {
+            "promised" => Ok(None),
+            "proxy" if !matter.proxy => {
+                Err("该事项不在代办范围 This matter is not one the 代办员 carries".into())
+            }
+            "proxy" => Principal::new(&self.name, &self.idno)
+                .map(Some)
+                .map_err(|e| e.to_string()),
+            _ => Err("请选择受理或代办 Choose 受理 or 代办".into()),
+        }
+    }
+
     fn days(&self, book: &Matters) -> Result<u32, &'static str> {
         match self.days.trim() {
             "" => Ok(book.return_days),
@@ -116,12 +173,20 @@ pub fn parse_form(body: &str) -> Result<MatterForm, String> {
             "matter" => form.matter = v,
             "ticket" => form.ticket = v,
             "outcome" => form.outcome = v,
-            "promised" => form.promised = v,
             "reason" => form.reason = v,
+            "to" => form.to = v,
+            "got" => form.got.push(v),
+            "kind" => form.kind = v,
+            "name" => form.name = v,
+            "idno" => form.idno = v,
             "missing" => form.missing.push(v),
             "other" => form.other = v,
             "days" => form.days = v,
-            _ => {}
+            k => {
+                if let Some(i) = k.strip_prefix("count").and_then(|i| i.parse().ok()) {
+                    form.counts.insert(i, v);
+                }
+            }
         }
     }
     Ok(form)
@@ -150,6 +215,31 @@ pub(super) async fn outcome(st: State<Shared>, headers: HeaderMap, body: String)
     .await
 }
 
+/// `POST /matters/accept`: accepted with a receipt (受理), or commissioned
+/// to the 代办员 (代办); the kiosk prints the receipt and the commission.
+pub(super) async fn accept(st: State<Shared>, headers: HeaderMap, body: String) -> Response {
+    post(st, headers, body, |form, book| {
+        let m = form.matter(book)?;
+        let working_days = match m.limit {
+            TimeLimit::Immediate => 0,
+            TimeLimit::WorkingDays(n) => n,
+        };
+        let principal = form.principal(m)?;
+        let mut bits = [0u8; 2];
+        getrandom::fill(&mut bits).map_err(|_| "随机数不可用 No randomness for the lookup code")?;
+        Ok(Command::AcceptMatter {
+            window: form.window()?,
+            ticket: form.ticket()?,
+            matter: m.reference(book.version),
+            working_days,
+            materials: form.received(m)?,
+            principal,
+            code: LookupCode::from_random(u16::from_le_bytes(bits)),
+        })
+    })
+    .await
+}
+
 /// `POST /matters/notice`: the written notice, printed at the kiosk.
 pub(super) async fn notice(st: State<Shared>, headers: HeaderMap, body: String) -> Response {
     post(st, headers, body, |form, book| {
@@ -172,7 +262,7 @@ async fn post(
     State(st): State<Shared>,
     headers: HeaderMap,
     body: String,
-    command: impl FnOnce(&MatterForm, &Matters) -> Result<Command, &'static str>,
+    command: impl FnOnce(&MatterForm, &Matters) -> Result<Command, Cow<'static, str>>,
 ) -> Response {
     let session = signed_in!(st, headers);
     let form = match parse_form(&body) {
@@ -189,7 +279,7 @@ async fn post(
             let result = st.command(c, &session.staff).await;
             after(&session, result, |done| back(&w, &m, done))
         }
-        Err(why) => Redirect::to(&back(&w, &m, why)).into_response(),
+        Err(why) => Redirect::to(&back(&w, &m, &why)).into_response(),
     }
 }
 
@@ -372,13 +462,49 @@ pub fn panel(
                 input type="hidden" name="matter" value=(m.id);
                 label { "号码 Ticket (空 = 当前 current) " input name="ticket" size="6"; }
                 label { "结果 Outcome " select name="outcome" {
-                    @for word in ["done", "accepted", "proxy", "refused", "consult"] {
+                    @for word in ["done", "consult", "referred", "refused"] {
                         option value=(word) { (Outcome::zh_of(word)) " " (word) }
                     }
                 } }
-                label { "承诺办结日期 Promised date (受理) " input type="date" name="promised"; }
+                label { "转办至 Referred to (转办) " input name="to" size="20" placeholder="3 号窗口 / 镇民政办"; }
                 label { "不予受理理由 Reason (不予受理) " input name="reason" size="30"; }
                 button.big type="submit" { "记录结果 Record" }
+            }
+            @match m.limit {
+                TimeLimit::Immediate => {
+                    p { "即办事项，当场办结，不出受理回执 Done at the counter: no receipt." }
+                }
+                TimeLimit::WorkingDays(n) => {
+                    form method="post" action="/matters/accept" {
+                        input type="hidden" name="csrf" value=(session.csrf);
+                        input type="hidden" name="w" value=(w.get());
+                        input type="hidden" name="matter" value=(m.id);
+                        p { "受理 Accept with a receipt — 承诺 " (n) " 个工作日，自次日起算 (" (n) " working days from tomorrow)" }
+                        fieldset {
+                            legend { "收到的材料 Materials received (份数 copies)" }
+                            ul.checks {
+                                @for (i, x) in m.materials.iter().enumerate() {
+                                    li { label {
+                                        input type="checkbox" name="got" value=(i);
+                                        " " (x.name.zh) " " (x.form.zh()) " "
+                                    } input name=(format!("count{i}")) size="2" value=(x.copies) aria-label="份数 copies"; }
+                                }
+                            }
+                            label { "其他 Other (一行一项，可写 ×2) " textarea name="other" rows="2" cols="30" {} }
+                        }
+                        label { "号码 Ticket (空 = 当前 current) " input name="ticket" size="6"; }
+                        fieldset {
+                            legend { "受理方式 Kind" }
+                            label { input type="radio" name="kind" value="promised" checked; " 承诺件 promised" }
+                            @if m.proxy {
+                                label { input type="radio" name="kind" value="proxy"; " 代办件 proxy (委托)" }
+                                label { "委托人姓名 Citizen's name " input name="name" size="10" autocomplete="off"; }
+                                label { "身份证号 ID number " input name="idno" size="20" autocomplete="off"; }
+                            }
+                        }
+                        button.big type="submit" { "受理并打印回执 Accept and print the receipt" }
+                    }
+                }
             }
             form method="post" action="/matters/notice" {
                 input type="hidden" name="csrf" value=(session.csrf);

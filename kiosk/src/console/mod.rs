@@ -66,6 +66,7 @@ mod attendance;
 mod board;
 mod cases;
 mod complaints;
+mod dockets;
 mod matters;
 mod people;
 mod records;
@@ -382,6 +383,12 @@ pub fn router(state: Shared) -> Router {
         .route("/window/people", post(people::act))
         .route("/matters/outcome", post(matters::outcome))
         .route("/matters/notice", post(matters::notice))
+        .route("/matters/accept", post(matters::accept))
+        .route("/dockets", get(dockets::list))
+        .route("/dockets/{no}", get(dockets::page))
+        .route("/dockets/{no}/advance", post(dockets::advance))
+        .route("/dockets/{no}/reprint", post(dockets::reprint))
+        .route("/dockets/{no}/export", get(dockets::export))
         .route("/notices/{no}", get(matters::document))
         .route("/log", get(log_page))
         .route("/log/verify", get(log_verify))

@@ -97,6 +97,7 @@ pub(super) fn layout(session: Option<&Session>, title: &str, body: Markup) -> Ma
                         a href="/window" { "窗口 Window" }
                         a href="/log" { "日志 Log" }
                         a href="/cases" { "案件 Cases" }
+                        a href="/dockets" { "受理件 Dockets" }
                         a href="/reports" { "报表 Reports" }
                         a href="/backentry" { "补录 Back-entry" }
                         @if s.role == crate::domain::StaffRole::Manager {
@@ -281,7 +282,7 @@ pub fn today_live(
             }
         }
         @let reminders: Vec<_> = station.cases.iter().filter(|c| c.reminds()).collect();
-        @if !reminders.is_empty() {
+        @if !reminders.is_empty() || !station.dockets.is_empty() {
             div #reminders.card.late {
                 h3 { "提醒 Reminders" }
                 @for c in &reminders {
@@ -289,6 +290,13 @@ pub fn today_live(
                         a href=(format!("/cases/{}", c.case.no)) { "案件 " (c.case.no) }
                         @if c.overdue.any() { " 已超期 overdue" }
                         @if let Some(d) = c.due_soon { " " (d) " 到期 due" }
+                    }
+                }
+                @for d in &station.dockets {
+                    p {
+                        a href=(format!("/dockets/{}", d.no)) { (d.kind.zh()) " " (d.no) }
+                        " " (d.matter)
+                        @if d.overdue { " 已超期 overdue (" (d.promised) ")" } @else { " " (d.promised) " 到期 due" }
                     }
                 }
             }

@@ -218,7 +218,63 @@ fn states() -> Vec<State> {
                 apply_view(w, &long_view(LONG));
                 w.global::<Lobby>().set_screen(Screen::Board);
             },
-            shows: &["board-earlier", "board-home", "board-later", "language"],
+            shows: &[
+                "board-earlier",
+                "board-receipt",
+                "board-home",
+                "board-later",
+                "language",
+            ],
+        },
+        State {
+            name: "receipt lookup",
+            set: |w| {
+                let lobby = w.global::<Lobby>();
+                lobby.invoke_receipt_key("clear".into());
+                lobby.set_screen(Screen::Receipt);
+            },
+            shows: &[
+                "receipt-number",
+                "receipt-code",
+                "key-receipt-5",
+                "key-receipt-back",
+                "receipt-ask",
+                "receipt-done",
+            ],
+        },
+        State {
+            name: "receipt found, longest matter",
+            set: |w| {
+                let lobby = w.global::<Lobby>();
+                lobby.invoke_receipt_key("202600012/4821".into());
+                let matter: String = "城乡居民基本养老保险待遇领取资格认证及补发申请"
+                    .chars()
+                    .cycle()
+                    .take(crate::domain::MAX_NAME)
+                    .collect();
+                super::receipt::show_answer(
+                    w,
+                    &crate::receipt::Answer {
+                        found: true,
+                        lines: vec![
+                            "回执号 SL2026-00012 · Receipt".into(),
+                            format!("办理事项：{matter}"),
+                            "当前进度：已通知 · ready to collect".into(),
+                            "已办结，请带回执到 12 号窗口领取 · Ready at window 12".into(),
+                        ],
+                    },
+                );
+                lobby.set_screen(Screen::Receipt);
+            },
+            shows: &["receipt-number", "receipt-ask", "key-receipt-0"],
+        },
+        State {
+            name: "receipt not found",
+            set: |w| {
+                super::receipt::show_answer(w, &crate::receipt::not_found());
+                w.global::<Lobby>().set_screen(Screen::Receipt);
+            },
+            shows: &["receipt-code", "receipt-ask", "receipt-done"],
         },
         State {
             name: "home, long catalog",

@@ -69,14 +69,64 @@ pub fn projections(conn: &Connection) -> Result<Option<Mismatch>, StoreError> {
     if let Some(m) = compare_matters(conn, &replay).map_err(sql)? {
         return Ok(Some(m));
     }
-    compare_cases(conn, &replay).map_err(sql)
+    if let Some(m) = compare_cases(conn, &replay).map_err(sql)? {
+        return Ok(Some(m));
+    }
+    compare_dockets(conn, &replay).map_err(sql)
+}
+
+/// Every docket's row, by number.
+fn dockets(conn: &Connection) -> rusqlite::Result<Vec<Vec<rusqlite::types::Value>>> {
+    let mut stmt = conn.prepare(
+        "SELECT number, year, seq, day, kind, stage, matter_id, window_no, staff, promised,
+                result_day, collected_day, office, rating, body
+         FROM dockets ORDER BY number",
+    )?;
+    let columns = stmt.column_count();
+    let rows = stmt.query_map([], |r| {
+        (0..columns)
+            .map(|i| r.get::<_, rusqlite::types::Value>(i))
+            .collect::<rusqlite::Result<Vec<_>>>()
+    })?;
+    rows.collect()
+}
+
+fn compare_dockets(live: &Connection, replay: &Connection) -> rusqlite::Result<Option<Mismatch>> {
+    let (live, replay) = (dockets(live)?, dockets(replay)?);
+    let name = |r: &[rusqlite::types::Value]| match r.first() {
+        Some(rusqlite::types::Value::Text(t)) => t.clone(),
+        _ => "?".to_string(),
+    };
+    let mismatch = |row: String, problem: &str| {
+        Some(Mismatch {
+            table: "dockets",
+            row,
+            problem: problem.to_string(),
+        })
+    };
+    for l in &live {
+        match replay.iter().find(|r| name(r) == name(l)) {
+            None => return Ok(mismatch(name(l), "not in the journal (added)")),
+            Some(r) if r != l => {
+                return Ok(mismatch(
+                    name(l),
+                    "its stage, dates or steps differ from the journal's (edited)",
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(replay
+        .iter()
+        .find(|r| !live.iter().any(|l| name(l) == name(r)))
+        .and_then(|r| mismatch(name(r), "missing (deleted)")))
 }
 
 /// Every row of `matters`, in journal order.
 fn matters(conn: &Connection) -> rusqlite::Result<Vec<Vec<rusqlite::types::Value>>> {
     let mut stmt = conn.prepare(
         "SELECT id, day, at_ms, ticket, window_no, matter_id, matter_version, matter_zh,
-                outcome, notice, promised, staff
+                outcome, notice, promised, staff, receipt, referred
          FROM matters ORDER BY id",
     )?;
     let columns = stmt.column_count();

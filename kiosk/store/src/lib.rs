@@ -12,6 +12,7 @@ pub mod attendance;
 pub mod audit;
 pub mod backup;
 pub mod chain;
+pub mod dockets;
 pub mod export;
 mod log;
 pub mod report;
@@ -25,7 +26,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 
-use domain::{Actor, Case, CaseNo, Fact, Phone, Record};
+use domain::{Actor, Case, CaseNo, DocketNo, Fact, Phone, Principal, Record};
 
 pub use log::{LogEntry, LogFilter};
 pub use staff::{
@@ -65,6 +66,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_uplink.sql"),
     include_str!("migrations/0008_matters.sql"),
     include_str!("migrations/0009_served_by.sql"),
+    include_str!("migrations/0010_dockets.sql"),
 ];
 
 /// The version whose migration chains the rows already written.
@@ -132,6 +134,15 @@ pub enum StoreError {
         "case {number} in {path} cannot be read ({problem}) — its steps are in the journal: run `kiosk logs --json` to inspect them"
     )]
     CaseUnreadable {
+        path: PathBuf,
+        number: String,
+        problem: String,
+    },
+    /// A docket's stored state does not read back.
+    #[error(
+        "docket {number} in {path} cannot be read ({problem}) — its steps are in the journal: run `kiosk logs --json` to inspect them"
+    )]
+    DocketUnreadable {
         path: PathBuf,
         number: String,
         problem: String,
@@ -340,6 +351,17 @@ impl Store {
         records: &[Record],
         contacts: &[(CaseNo, Phone)],
     ) -> Result<Vec<i64>, StoreError> {
+        self.commit_private(records, contacts, &[])
+    }
+
+    /// [`Store::commit_with`], plus the citizens of proxy commissions the
+    /// records open: kept with the docket only (`docket_principals`).
+    pub fn commit_private(
+        &mut self,
+        records: &[Record],
+        contacts: &[(CaseNo, Phone)],
+        principals: &[(DocketNo, Principal)],
+    ) -> Result<Vec<i64>, StoreError> {
         let path = self.path.clone();
         let sql = |e| StoreError::from_sql(&path, e);
         let tx = self
@@ -373,13 +395,18 @@ impl Store {
             )
             .map_err(sql)?;
         }
+        for (docket, p) in principals {
+            dockets::keep_principal(&tx, *docket, p).map_err(sql)?;
+        }
         tx.commit().map_err(sql)?;
         // A deleted number's old page may still sit in the write-ahead log:
         // fold the log into the database and empty it.
-        if records
-            .iter()
-            .any(|r| matches!(r.fact, Fact::ContactDeleted { .. }))
-            && let Err(e) = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        if records.iter().any(|r| {
+            matches!(
+                r.fact,
+                Fact::ContactDeleted { .. } | Fact::PrincipalDeleted { .. }
+            )
+        }) && let Err(e) = self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         {
             tracing::warn!("after deleting callback numbers, the log was not emptied: {e}");
         }

@@ -87,8 +87,12 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
         } => {
             let (notice, promised) = match outcome {
                 Outcome::Notice { notice } => (Some(notice.to_string()), None),
-                Outcome::Accepted { promised } => (None, Some(promised.to_string())),
+                Outcome::Accepted { promised, .. } => (None, Some(promised.to_string())),
                 _ => (None, None),
+            };
+            let referred = match outcome {
+                Outcome::Referred { to } => Some(to.as_str()),
+                _ => None,
             };
             let staff = match &record.actor {
                 domain::Actor::Staff { id } => Some(id.as_str()),
@@ -96,8 +100,8 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
             };
             tx.prepare_cached(
                 "INSERT INTO matters (day, at_ms, ticket, window_no, matter_id, matter_version,
-                                      matter_zh, outcome, notice, promised, staff)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                      matter_zh, outcome, notice, promised, staff, receipt, referred)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 day,
@@ -110,7 +114,9 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
                 outcome.word(),
                 notice,
                 promised,
-                staff
+                staff,
+                outcome.receipt().map(|r| r.to_string()),
+                referred
             ])?;
         }
         Fact::TicketCalled {
@@ -231,7 +237,13 @@ pub(super) fn project(tx: &Transaction<'_>, record: &Record) -> rusqlite::Result
         | Fact::Announced { .. }
         | Fact::GuidePrinted { .. }
         | Fact::NoticeGiven { .. }
-        | Fact::MattersInstalled { .. } => {}
+        | Fact::MattersInstalled { .. }
+        | Fact::DocketRatingArmed { .. }
+        | Fact::DocketReprinted { .. } => {}
+        Fact::DocketOpened { .. }
+        | Fact::DocketAdvanced { .. }
+        | Fact::DocketRated { .. }
+        | Fact::PrincipalDeleted { .. } => super::dockets::project_docket(tx, record)?,
         Fact::CaseOpened { .. }
         | Fact::CaseAdvanced { .. }
         | Fact::CaseReopened { .. }

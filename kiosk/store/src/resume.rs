@@ -22,6 +22,10 @@ pub struct Resume {
     pub open_cases: Vec<Case>,
     /// The highest case number given in each year.
     pub case_numbers: Vec<(i16, u32)>,
+    /// Dockets not yet collected, in number order.
+    pub open_dockets: Vec<domain::Docket>,
+    /// The highest receipt number given in each year.
+    pub docket_numbers: Vec<(i16, u32)>,
     /// Safety alarms still latched, by zone, with when they were raised.
     pub latched_alarms: Vec<(String, Timestamp)>,
     /// The highest ticket number of each category on business days after
@@ -44,6 +48,10 @@ impl Resume {
             station.seed_service_times(*category, seconds.iter().copied());
         }
         station.seed_cases(self.open_cases.iter().cloned(), self.case_numbers.clone());
+        station.seed_dockets(
+            self.open_dockets.iter().cloned(),
+            self.docket_numbers.iter().copied(),
+        );
         station.seed_alarms(self.latched_alarms.iter().cloned());
         station.seed_later_days(self.later_days.iter().copied());
         station.seed_registers(self.registers.clone());
@@ -127,6 +135,7 @@ impl Reader<'_> {
             }
         }
         let registers = self.registers(records.first().map(|r| r.day))?;
+        let (open_dockets, docket_numbers) = super::dockets::open_dockets(self.conn, self.path)?;
         Ok(Resume {
             registers,
             later_days: self.later_days(&today)?,
@@ -134,6 +143,8 @@ impl Reader<'_> {
             service_times,
             open_cases: self.open_cases()?,
             case_numbers: self.case_numbers()?,
+            open_dockets,
+            docket_numbers,
             latched_alarms: self.latched_alarms()?,
         })
     }

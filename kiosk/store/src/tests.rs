@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use super::*;
 use domain::{Actor, CategoryId, Fact, Station, TicketCode, WindowNo};
 
-fn temp() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn temp() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kiosk.db");
     (dir, path)
@@ -44,7 +44,7 @@ fn issued(at: &str, code: &str) -> Record {
 
 /// A station shaped like the built-in catalog (categories A to E on windows
 /// 1 to 3, working days 08:30-12:00 and 14:00-17:30) with default settings.
-fn station() -> Station {
+pub(crate) fn station() -> Station {
     use domain::{Catalog, Category, CategoryId, Days, HolidayCalendar, Hours, Session};
     let category = |id: char, zh: &str, en: &str, windows: &[u8]| Category {
         id: CategoryId::new(id).unwrap(),

@@ -101,7 +101,7 @@ pub fn priority_rows_after(
 ) -> Result<Vec<UplinkRow>, StoreError> {
     let clause = format!(
         "AND (kind IN ('alarm_raised', 'alarm_acknowledged', 'alarm_reset')
-              OR (kind = 'ticket_rated' AND json_extract(body, '$.level') <= {}))",
+              OR (kind IN ('ticket_rated', 'docket_rated') AND json_extract(body, '$.level') <= {}))",
         domain::BAD_RATING_MAX
     );
     select(conn, &clause, after, limit)

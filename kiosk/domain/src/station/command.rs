@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::{Answer, CaseDocument, CaseNo, Stage};
 use crate::catalog::{CategoryId, StaffRef, WindowNo};
 use crate::complaint::{Channel, Phone, Topic};
+use crate::docket::{DocketNo, DocketStage, LookupCode, NotifyBy, Principal, Received};
 use crate::matter::{MatterRef, Outcome};
 use crate::people::Away;
 use crate::printing::Paper;
@@ -53,6 +54,42 @@ pub enum Command {
         missing: Vec<String>,
         return_days: u32,
     },
+    /// Staff accept a matter that is not finished at the counter and print
+    /// its receipt: a promised matter (承诺件), or with `principal` a proxy
+    /// matter commissioned to the 代办员 (代办件), whose commission prints
+    /// for the citizen's signature. `working_days` is the catalog's time
+    /// limit; `code` the receipt's lookup code (random, from the shell).
+    AcceptMatter {
+        window: WindowNo,
+        ticket: Option<TicketCode>,
+        matter: MatterRef,
+        working_days: u16,
+        materials: Vec<Received>,
+        principal: Option<Principal>,
+        code: LookupCode,
+    },
+    /// Staff move a docket to its next stage: 送件 names the office, 退件
+    /// gives the reason, 已通知 says how, 已领取 is signed for at a window
+    /// (whose evaluator then takes the citizen's rating of the result).
+    AdvanceDocket {
+        docket: DocketNo,
+        stage: DocketStage,
+        note: String,
+        office: Option<String>,
+        notified: Option<NotifyBy>,
+        window: Option<WindowNo>,
+        signed: bool,
+    },
+    /// Print a docket's receipt or commission again, marked 补打; the
+    /// commission needs its citizen's particulars, read from the store.
+    ReprintDocket {
+        docket: DocketNo,
+        document: super::DocketDocument,
+        principal: Option<Principal>,
+    },
+    /// Deletes the commission particulars of these dockets (their retention
+    /// after hand-over ran out); the store found them.
+    ForgetPrincipals { dockets: Vec<DocketNo> },
     /// A new version of the matter catalog was installed (`kiosk matters
     /// load`), approved by `approver`.
     NoteMatters {

@@ -30,6 +30,7 @@ impl Station {
                 self.notices_today = 0;
                 self.next_order = 0;
                 self.prune_registers(record.day);
+                self.prune_dockets(record.day);
                 for w in self.windows.values_mut() {
                     // A stuck key stays stuck overnight.
                     *w = WindowState {

@@ -32,7 +32,10 @@ impl Fact {
             Fact::AlarmRaised { .. } | Fact::AlarmAcknowledged { .. } | Fact::AlarmReset { .. } => {
                 true
             }
-            Fact::TicketRated { level, .. } => *level <= super::BAD_RATING_MAX,
+            Fact::TicketRated { level, .. }
+            | Fact::DocketRated {
+                level: Some(level), ..
+            } => *level <= super::BAD_RATING_MAX,
             _ => false,
         }
     }
@@ -64,6 +67,18 @@ impl Fact {
                     *m = withheld(m);
                 }
             }
+            // Material names and notes are typed; a docket's office,
+            // stage and dates are not personal.
+            Fact::DocketOpened { materials, .. } => {
+                for m in materials {
+                    m.name = withheld(&m.name);
+                }
+            }
+            Fact::DocketAdvanced { note, .. } => *note = withheld(note),
+            Fact::MatterHandled {
+                outcome: Outcome::Referred { to },
+                ..
+            } => *to = withheld(to),
             // Written by the station, not typed by people: ticket codes,
             // windows, zone names from the board profile, staff numbers
             // (a number that matches nobody is journaled as `?`), the
@@ -120,6 +135,10 @@ impl Fact {
             | Fact::GuidePrinted { .. }
             | Fact::MatterHandled { .. }
             | Fact::MattersInstalled { .. }
+            | Fact::DocketRatingArmed { .. }
+            | Fact::DocketRated { .. }
+            | Fact::DocketReprinted { .. }
+            | Fact::PrincipalDeleted { .. }
             | Fact::Announced { .. } => {}
         }
         fact

@@ -11,6 +11,7 @@ use crate::calendar::Deadline;
 use crate::case::{CaseDocument, CaseNo, Stage};
 use crate::catalog::{CategoryId, WindowNo};
 use crate::complaint::{Phone, Topic};
+use crate::docket::{Docket, DocketNo, DocketStage, MAX_COPIES, MAX_RECEIVED, Principal};
 use crate::matter::{MatterRef, NoticeNo};
 use crate::printing::Paper;
 use crate::roster::{
@@ -89,6 +90,14 @@ pub enum Notice {
     /// A bad rating (1 or 2): the station manager goes to the window at once.
     BadRating {
         ticket: TicketCode,
+        window: WindowNo,
+        level: u8,
+        case: CaseNo,
+    },
+    /// A citizen rated the result handed over 不满意 or worse: the case it
+    /// opened.
+    BadResult {
+        docket: DocketNo,
         window: WindowNo,
         level: u8,
         case: CaseNo,
@@ -180,6 +189,15 @@ pub enum Effect {
         /// When, in the station's time zone.
         given_local: String,
     },
+    /// Print a docket's receipt (受理回执) or commission (代办委托书, with
+    /// the citizen's particulars in full for their signature); `again`:
+    /// marked 补打.
+    PrintDocket {
+        docket: Box<Docket>,
+        document: super::DocketDocument,
+        principal: Option<Principal>,
+        again: bool,
+    },
     /// A case's deadline was extended: print the written notice.
     CaseExtended {
         case: CaseNo,
@@ -199,6 +217,9 @@ pub struct Decision {
     /// Callback numbers for cases opened by these records: committed in the
     /// same transaction, but kept with the case only, never in the journal.
     pub contacts: Vec<(CaseNo, Phone)>,
+    /// A proxy commission's citizen for a docket opened by these records:
+    /// kept with the docket only, like a callback number.
+    pub principals: Vec<(DocketNo, Principal)>,
 }
 
 /// Why a command was refused. Nothing was recorded.
@@ -279,8 +300,8 @@ pub enum Rejection {
     NoticeByForm,
     #[error("不予受理 needs the reason told to the citizen")]
     ReasonNeeded,
-    #[error("the promised date {0} is before today")]
-    PromisedInPast(Date),
+    #[error("转办: name the window or office the citizen was referred to")]
+    ReferralNeeded,
     #[error("tick at least one missing material")]
     NothingMissing,
     #[error("{0} missing materials are more than one notice lists (at most 40)")]
@@ -296,6 +317,46 @@ pub enum Rejection {
     MatterTwice { ticket: TicketCode, matter: String },
     #[error("installing a matter catalog needs the approver's name")]
     ApproverNeeded,
+    #[error(
+        "record 受理 and 转代办 with the receipt form, which prints the receipt with its promised date"
+    )]
+    ReceiptByForm,
+    #[error("{0} is done at the counter (即办): it gets no receipt and no promised date")]
+    ImmediateMatter(String),
+    #[error("a time limit of {0} working days is more than a year's")]
+    TimeLimit(u16),
+    #[error("list the materials received, each with how many (at least one)")]
+    NothingReceived,
+    #[error("{0} materials are more than one receipt lists (at most {MAX_RECEIVED})")]
+    TooManyReceived(usize),
+    #[error("{0}: give 1 to {MAX_COPIES} copies, not {1}")]
+    Copies(String, u8),
+    #[error("there is no open docket {0}")]
+    UnknownDocket(DocketNo),
+    #[error("{docket} is at {at}; next comes {next}")]
+    DocketStageOrder {
+        docket: DocketNo,
+        at: DocketStage,
+        next: String,
+    },
+    #[error("{docket}'s result was recorded already ({result} on {on}); it is not recorded twice")]
+    ResultTwice {
+        docket: DocketNo,
+        result: DocketStage,
+        on: Date,
+    },
+    #[error("退件 {0}: give the reason told to the citizen")]
+    ReturnReason(DocketNo),
+    #[error("送件 {0}: name the office it goes to")]
+    OfficeNeeded(DocketNo),
+    #[error("已通知 {0}: say how the citizen was told (visit or phone)")]
+    NotifyHow(DocketNo),
+    #[error("已领取 {0}: the citizen signs for it first; tick that they signed")]
+    SignatureNeeded(DocketNo),
+    #[error("已领取 {0}: name the window it is handed over at, whose evaluator takes the rating")]
+    HandOverWindow(DocketNo),
+    #[error("{0} is not a proxy matter with a commission kept; there is nothing to print")]
+    NoCommission(DocketNo),
 
     #[error("there is no safety zone number {0}")]
     UnknownZone(u8),

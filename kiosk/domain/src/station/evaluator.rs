@@ -125,6 +125,10 @@ impl Scratch {
                 if !(1..=5).contains(&level) {
                     return Err(Rejection::BadLevel(level));
                 }
+                // A result handed over waits for its rating first.
+                if self.rate_docket(window, level) {
+                    return Ok(());
+                }
                 match armed {
                     // The first key wins: the rating disarms the window.
                     Some((ticket, _)) => {

@@ -11,6 +11,7 @@ use crate::calendar::Deadline;
 use crate::case::{Answer, CaseDocument, CaseNo, CaseSource, StaffRef, Stage};
 use crate::catalog::Post;
 use crate::catalog::{CategoryId, WindowNo};
+use crate::docket::{DocketKind, DocketNo, DocketStage, LookupCode, NotifyBy, Received};
 use crate::matter::{MatterRef, NoticeNo, Outcome};
 use crate::people::Away;
 use crate::printing::{Paper, Unconfirmed};
@@ -407,6 +408,60 @@ pub enum Fact {
         missing: Vec<String>,
         return_by: Deadline,
     },
+    /// A matter was accepted with a receipt: a promised matter, or a proxy
+    /// matter whose citizen's particulars (`principal`) are kept with the
+    /// docket, never here.
+    DocketOpened {
+        docket: DocketNo,
+        code: LookupCode,
+        #[serde(rename = "docket_kind")]
+        kind: DocketKind,
+        ticket: Option<TicketCode>,
+        window: WindowNo,
+        matter: MatterRef,
+        staff: Option<StaffRef>,
+        materials: Vec<Received>,
+        working_days: u16,
+        promised: Deadline,
+        #[serde(default)]
+        principal: bool,
+    },
+    /// A docket moved on; `step` is its place in the docket's history.
+    DocketAdvanced {
+        docket: DocketNo,
+        step: u16,
+        stage: DocketStage,
+        note: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        office: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        notified: Option<NotifyBy>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        window: Option<WindowNo>,
+    },
+    /// A result handed over: the window's evaluator takes its rating until
+    /// `until`.
+    DocketRatingArmed {
+        docket: DocketNo,
+        window: WindowNo,
+        until: Timestamp,
+    },
+    /// The citizen rated the result handed over (`None`: the time ran out).
+    DocketRated {
+        docket: DocketNo,
+        window: WindowNo,
+        level: Option<u8>,
+    },
+    /// A docket's receipt or commission was printed again.
+    DocketReprinted {
+        docket: DocketNo,
+        document: super::DocketDocument,
+    },
+    /// A commission's particulars were deleted: their retention after
+    /// hand-over ran out. They were never journaled.
+    PrincipalDeleted {
+        docket: DocketNo,
+    },
     /// A version of the matter catalog was installed, approved by
     /// `approver`; `sha256` is the file's.
     MattersInstalled {
@@ -490,6 +545,12 @@ impl Fact {
             Fact::MatterHandled { .. } => "matter_handled",
             Fact::NoticeGiven { .. } => "notice_given",
             Fact::MattersInstalled { .. } => "matters_installed",
+            Fact::DocketOpened { .. } => "docket_opened",
+            Fact::DocketAdvanced { .. } => "docket_advanced",
+            Fact::DocketRatingArmed { .. } => "docket_rating_armed",
+            Fact::DocketRated { .. } => "docket_rated",
+            Fact::DocketReprinted { .. } => "docket_reprinted",
+            Fact::PrincipalDeleted { .. } => "principal_deleted",
         }
     }
 
@@ -513,6 +574,7 @@ impl Fact {
             Fact::CaseOpened { ticket, .. }
             | Fact::Announced { ticket, .. }
             | Fact::MatterHandled { ticket, .. }
+            | Fact::DocketOpened { ticket, .. }
             | Fact::NoticeGiven { ticket, .. } => *ticket,
             Fact::PrintUnconfirmed { paper, .. } | Fact::PrintResent { paper } => paper.ticket(),
             _ => None,
@@ -539,8 +601,27 @@ impl Fact {
             | Fact::EvaluatorFault { window, .. }
             | Fact::BackEntered { window, .. }
             | Fact::MatterHandled { window, .. }
+            | Fact::DocketOpened { window, .. }
+            | Fact::DocketRatingArmed { window, .. }
+            | Fact::DocketRated { window, .. }
             | Fact::NoticeGiven { window, .. } => Some(*window),
-            Fact::CaseOpened { window, .. } | Fact::Announced { window, .. } => *window,
+            Fact::CaseOpened { window, .. }
+            | Fact::Announced { window, .. }
+            | Fact::DocketAdvanced { window, .. } => *window,
+            _ => None,
+        }
+    }
+
+    /// The docket the fact is about, if any.
+    pub fn docket(&self) -> Option<DocketNo> {
+        match self {
+            Fact::DocketOpened { docket, .. }
+            | Fact::DocketAdvanced { docket, .. }
+            | Fact::DocketRatingArmed { docket, .. }
+            | Fact::DocketRated { docket, .. }
+            | Fact::DocketReprinted { docket, .. }
+            | Fact::PrincipalDeleted { docket } => Some(*docket),
+            Fact::MatterHandled { outcome, .. } => outcome.receipt(),
             _ => None,
         }
     }

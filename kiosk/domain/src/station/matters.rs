@@ -16,6 +16,8 @@ pub const MAX_REASON: usize = 200;
 pub const MAX_MISSING: usize = crate::matter::MAX_MATERIALS + 10;
 /// Most working days a citizen may be given to bring missing materials.
 pub const MAX_RETURN_DAYS: u32 = 60;
+/// Longest name of the window or office a matter is referred to.
+pub const MAX_REFERRAL: usize = 40;
 
 impl Station {
     /// Applies a fact about matters.
@@ -70,14 +72,15 @@ impl Scratch {
                         }
                         Outcome::Refused { reason }
                     }
-                    Outcome::Accepted { promised } => {
-                        let today = self.station.business_day(self.now);
-                        if *promised < today {
-                            return Err(Rejection::PromisedInPast(*promised));
+                    Outcome::Accepted { .. } | Outcome::Proxy { .. } => {
+                        return Err(Rejection::ReceiptByForm);
+                    }
+                    Outcome::Referred { to } => {
+                        let to = private_text(to, MAX_REFERRAL);
+                        if to.is_empty() {
+                            return Err(Rejection::ReferralNeeded);
                         }
-                        Outcome::Accepted {
-                            promised: *promised,
-                        }
+                        Outcome::Referred { to }
                     }
                     other => other.clone(),
                 };
@@ -169,7 +172,7 @@ impl Scratch {
     /// The ticket a matter at this window belongs to: the one named (called
     /// to or served at this window today), or the one the window is serving,
     /// or none (a citizen helped without a ticket).
-    fn visit(
+    pub(super) fn visit(
         &self,
         window: WindowNo,
         ticket: Option<TicketCode>,
@@ -196,7 +199,11 @@ impl Scratch {
     }
 
     /// A matter is recorded once per ticket (a form sent twice).
-    fn once(&self, ticket: Option<TicketCode>, matter: &MatterRef) -> Result<(), Rejection> {
+    pub(super) fn once(
+        &self,
+        ticket: Option<TicketCode>,
+        matter: &MatterRef,
+    ) -> Result<(), Rejection> {
         match ticket {
             Some(t)
                 if self

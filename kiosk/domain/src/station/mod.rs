@@ -20,6 +20,7 @@ mod command;
 mod complaints;
 mod day;
 mod district;
+mod dockets;
 mod effect;
 mod evaluator;
 mod fact;
@@ -40,13 +41,15 @@ pub use command::{
     Actor, BACK_ENTRY_DAYS, BACK_ENTRY_MAX_HOURS, BackEntry, Command, PrintOutcome, PrinterFault,
     PrinterHealth, SignInPlace,
 };
+pub use dockets::DocketDocument;
 pub use effect::{Decision, Effect, Notice, Rejection, TicketSlip};
 pub use evaluator::BAD_RATING_MAX;
 pub use fact::{Fact, Record, SignOff, UnratedReason};
 pub use matters::{MAX_REASON, MAX_RETURN_DAYS};
 pub use roster::Registers;
 pub use view::{
-    AwayView, CaseView, CategoryView, ClockDoubt, MemberView, ServingView, StationView, ZoneView,
+    AwayView, CaseView, CategoryView, ClockDoubt, DocketView, MemberView, ServingView, StationView,
+    ZoneView,
 };
 
 use crate::calendar::HolidayCalendar;
@@ -76,6 +79,8 @@ struct WindowState {
     call_held: bool,
     /// Whom the armed ticket's rating names: who served it.
     armed_for: Option<String>,
+    /// A result handed over here waits for its rating, until when.
+    armed_docket: Option<(crate::docket::DocketNo, Timestamp)>,
 }
 
 /// Today's queue, windows and history: the state the rules work on.
@@ -134,6 +139,10 @@ pub struct Station {
     /// the highest number given.
     notices: BTreeMap<u32, crate::roster::PostedNotice>,
     notice_seq: u32,
+    /// Dockets not yet collected, and those collected today.
+    dockets: BTreeMap<crate::docket::DocketNo, crate::docket::Docket>,
+    /// The highest receipt number given in each year.
+    docket_seq: BTreeMap<i16, u32>,
 }
 
 impl Station {
@@ -177,6 +186,8 @@ impl Station {
             roster: BTreeMap::new(),
             notices: BTreeMap::new(),
             notice_seq: 0,
+            dockets: BTreeMap::new(),
+            docket_seq: BTreeMap::new(),
         }
     }
 
@@ -389,6 +400,10 @@ impl Station {
             Fact::BackEntered { .. } => self.apply_back_entry(record),
             Fact::PinRefused { .. } => self.apply_staff(record),
             Fact::MatterHandled { .. } | Fact::NoticeGiven { .. } => self.apply_matters(record),
+            Fact::DocketOpened { .. }
+            | Fact::DocketAdvanced { .. }
+            | Fact::DocketRatingArmed { .. }
+            | Fact::DocketRated { .. } => self.apply_docket(record),
             // Kept in the journal; nothing here changes.
             Fact::PrintResent { .. }
             | Fact::RatingIgnored { .. }
@@ -400,6 +415,8 @@ impl Station {
             | Fact::CaseExported { .. }
             | Fact::GuidePrinted { .. }
             | Fact::MattersInstalled { .. }
+            | Fact::DocketReprinted { .. }
+            | Fact::PrincipalDeleted { .. }
             | Fact::Announced { .. } => {}
         }
     }
@@ -483,6 +500,7 @@ impl Scratch {
         self.hold_time();
         self.roll_day();
         self.expire_ratings();
+        self.expire_docket_ratings(false);
     }
 
     /// A window by its number, or why there is none.
@@ -508,6 +526,7 @@ impl Scratch {
             Command::Tick => Ok(()),
             Command::Started { printer } => {
                 self.disarm_all(UnratedReason::Restart);
+                self.expire_docket_ratings(true);
                 self.recover_prints(printer);
                 Ok(())
             }
@@ -558,6 +577,10 @@ impl Scratch {
             | Command::RecordMatter { .. }
             | Command::GiveNotice { .. }
             | Command::NoteMatters { .. } => self.decide_matters(command),
+            Command::AcceptMatter { .. }
+            | Command::AdvanceDocket { .. }
+            | Command::ReprintDocket { .. }
+            | Command::ForgetPrincipals { .. } => self.decide_docket(command),
             Command::NoteAnnounced {
                 what,
                 ticket,

@@ -10,6 +10,7 @@ use super::{PrinterHealth, Station};
 use crate::case::{Case, Overdue, Stage};
 use crate::catalog::Post;
 use crate::catalog::{CategoryId, Policy, WindowNo};
+use crate::docket::{DocketKind, DocketNo, DocketStage};
 use crate::hours::Ticketing;
 use crate::people::Away;
 use crate::printing::UnconfirmedPaper;
@@ -122,6 +123,14 @@ pub struct StationView {
     pub printer: PrinterHealth,
     /// Open cases, oldest first, with the deadlines they have missed today.
     pub cases: Vec<CaseView>,
+    /// Dockets whose result is due today or the next working day, or
+    /// overdue: staff are reminded of them.
+    #[serde(default)]
+    pub dockets: Vec<DocketView>,
+    /// Receipt numbers whose result is back and waits to be collected
+    /// (the lobby's pickup board: numbers only, never names).
+    #[serde(default)]
+    pub ready: Vec<DocketNo>,
     /// The safety zones and their state.
     pub zones: Vec<ZoneView>,
     /// A smoke alarm is latched: the public screen shows the evacuation.
@@ -155,6 +164,17 @@ pub struct ZoneView {
     pub info: ZoneInfo,
     #[serde(flatten)]
     pub state: ZoneState,
+}
+
+/// A docket staff are reminded of: its result is due soon or overdue.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct DocketView {
+    pub no: DocketNo,
+    pub kind: DocketKind,
+    pub matter: String,
+    pub stage: DocketStage,
+    pub promised: Date,
+    pub overdue: bool,
 }
 
 /// An open case as staff surfaces list it.
@@ -354,6 +374,28 @@ impl Station {
                     })
                     .collect()
             },
+            dockets: {
+                let today = self.business_day(now);
+                let next = self.calendar.add_working_days(today, 1).date;
+                self.dockets
+                    .values()
+                    .filter(|d| d.is_open() && d.result().is_none() && d.promised.date <= next)
+                    .map(|d| DocketView {
+                        no: d.no,
+                        kind: d.kind,
+                        matter: d.matter.zh.clone(),
+                        stage: d.stage(),
+                        promised: d.promised.date,
+                        overdue: d.overdue(today),
+                    })
+                    .collect()
+            },
+            ready: self
+                .dockets
+                .values()
+                .filter(|d| d.stage().ready())
+                .map(|d| d.no)
+                .collect(),
         }
     }
 }

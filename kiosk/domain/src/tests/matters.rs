@@ -98,8 +98,8 @@ fn one_visit_records_several_matters_each_once() {
             window: w(1),
             ticket: Some(a1),
             matter: allowance(),
-            outcome: Outcome::Accepted {
-                promised: date("2026-12-07"),
+            outcome: Outcome::Referred {
+                to: "民政所 civil affairs office".into(),
             },
         })
         .unwrap();
@@ -110,7 +110,7 @@ fn one_visit_records_several_matters_each_once() {
             window: w(2),
             ticket: Some(a1),
             matter: allowance(),
-            outcome: Outcome::Proxy,
+            outcome: Outcome::Done,
         }),
         Err(Rejection::NotServedHere { .. })
     ));
@@ -136,9 +136,15 @@ fn outcomes_are_checked_before_they_are_recorded() {
         ),
         (
             Outcome::Accepted {
-                promised: date("2026-11-27"),
+                promised: date("2026-12-27"),
+                receipt: None,
             },
-            Rejection::PromisedInPast(date("2026-11-27")),
+            Rejection::ReceiptByForm,
+        ),
+        (Outcome::Proxy { receipt: None }, Rejection::ReceiptByForm),
+        (
+            Outcome::Referred { to: " ".into() },
+            Rejection::ReferralNeeded,
         ),
         (
             Outcome::Notice {
@@ -315,8 +321,8 @@ fn every_matter_fact_reads_back_from_its_json() {
     .unwrap();
     notice(&mut run, pension(), &["户口簿"]).unwrap();
     for outcome in [
-        Outcome::Accepted {
-            promised: date("2026-12-20"),
+        Outcome::Referred {
+            to: "3 号窗口".into(),
         },
         Outcome::Refused {
             reason: "不符合条件".into(),

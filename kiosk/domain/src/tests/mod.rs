@@ -21,6 +21,7 @@ mod complaints;
 mod config;
 mod day;
 mod district;
+mod dockets;
 mod evaluator;
 mod matters;
 mod paper;

@@ -158,6 +158,14 @@ impl Control {
                 self.screen_barrier().await;
                 answer
             }
+            Command::Scan(text) => {
+                let answer = self.on_screen(move |ops| ops.scan(&text)).await;
+                // As a tap: the lookup is asked of the loop, which answers
+                // the screen; both barriers see it shown.
+                self.barrier().await;
+                self.screen_barrier().await;
+                answer
+            }
             Command::Screenshot(path) => {
                 let path = match inside(&self.base, &path) {
                     Ok(p) => p,

@@ -78,7 +78,13 @@ impl Core {
         }
         match self
             .writer
-            .commit(decision.records.clone(), decision.contacts.clone())
+            .commit(
+                decision.records.clone(),
+                crate::app::writer::Private {
+                    contacts: decision.contacts.clone(),
+                    principals: decision.principals.clone(),
+                },
+            )
             .await
         {
             Ok(()) => {
@@ -327,6 +333,7 @@ impl Core {
             return;
         }
         self.purged = Some(now);
+        self.purge_principals().await;
         let days = i64::from(self.station.settings().phone_retention_days);
         let Ok(by) = now.checked_sub(jiff::SignedDuration::from_hours(24 * days)) else {
             return;
@@ -348,6 +355,39 @@ impl Core {
                 "deleted {n} callback number(s) {days} days after their case was filed"
             ),
             Err(f) => tracing::error!("cannot delete callback numbers: {}", f.message()),
+        }
+    }
+
+    /// Deletes commissions' citizens whose retention after hand-over ran
+    /// out, with the callback numbers' hourly pass; each deletion is
+    /// journaled.
+    pub(super) async fn purge_principals(&mut self) {
+        let now = self.clock.now();
+        let days = i64::from(self.station.settings().principal_retention_days);
+        let Ok(by) = now.checked_sub(jiff::SignedDuration::from_hours(24 * days)) else {
+            return;
+        };
+        let found = self
+            .writer
+            .read(move |store| store::dockets::expired_principals(store.connection(), by))
+            .await;
+        let dockets = match found {
+            Ok(Ok(d)) if d.is_empty() => return,
+            Ok(Ok(d)) => d,
+            Ok(Err(e)) | Err(e) => {
+                tracing::error!("cannot look for commission particulars past retention: {e}");
+                return;
+            }
+        };
+        let n = dockets.len();
+        match self
+            .exec(Command::ForgetPrincipals { dockets }, Actor::System)
+            .await
+        {
+            Ok(_) => tracing::info!(
+                "deleted the citizen's particulars of {n} commission(s) {days} days after hand-over"
+            ),
+            Err(f) => tracing::error!("cannot delete commission particulars: {}", f.message()),
         }
     }
 
@@ -411,7 +451,7 @@ impl Core {
                     }),
                 ) => tracing::info!("staff notice: {}", notice_text(&notice)),
                 Effect::Notify(notice) => {
-                    if matches!(notice, Notice::BadRating { .. }) {
+                    if matches!(notice, Notice::BadRating { .. } | Notice::BadResult { .. }) {
                         self.outputs.bad_rating(self.clock.now());
                     }
                     tracing::warn!("staff notice: {}", notice_text(&notice));
@@ -484,6 +524,12 @@ impl Core {
                         given_local,
                     );
                 }
+                Effect::PrintDocket {
+                    docket,
+                    document,
+                    principal,
+                    again,
+                } => self.print_docket(&docket, document, principal.as_ref(), again),
                 Effect::ReprintCase { case, document } => {
                     tracing::info!("case {case}: printing its {} again", document.zh());
                     self.print_case(case, document, true, locale);

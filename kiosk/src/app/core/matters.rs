@@ -138,3 +138,51 @@ impl Core {
         Ok(count)
     }
 }
+
+impl Core {
+    /// Prints a docket's receipt or its commission (with the citizen's
+    /// particulars, which exist only in this effect and the store).
+    pub(super) fn print_docket(
+        &mut self,
+        docket: &crate::domain::Docket,
+        document: crate::domain::DocketDocument,
+        principal: Option<&crate::domain::Principal>,
+        again: bool,
+    ) {
+        use crate::domain::DocketDocument;
+        let staff = docket
+            .staff
+            .as_ref()
+            .map_or_else(|| "—".to_string(), |s| format!("{} ({})", s.name, s.number));
+        let accepted = docket.history.first().map(|s| s.at).unwrap_or_default();
+        let facts = documents::DocketFacts {
+            staff,
+            accepted_local: self.station.local(accepted),
+        };
+        let paper = match (document, principal) {
+            (DocketDocument::Receipt, _) => documents::docket_receipt(docket, &facts, &self.info),
+            (DocketDocument::Commission, Some(p)) => {
+                documents::docket_commission(docket, p, &facts, &self.info)
+            }
+            (DocketDocument::Commission, None) => {
+                tracing::error!("{}: no commission particulars to print", docket.no);
+                return;
+            }
+        };
+        let paper = if again { paper.reprinted() } else { paper };
+        self.serial += 1;
+        let key = JobKey::Docket {
+            docket: docket.no,
+            document,
+            serial: self.serial,
+        };
+        tracing::info!("{}: printing its {}", docket.no, document.zh());
+        if !self.submit(key, &paper) {
+            tracing::warn!(
+                "no printer: the {} of {} is not printed; print it again from the console",
+                document.zh(),
+                docket.no
+            );
+        }
+    }
+}

@@ -22,6 +22,7 @@ use crate::store::StoreError;
 use drivers::profile::Profile;
 
 mod commit;
+mod dockets;
 mod matters;
 mod notice_board;
 mod paper;
@@ -90,7 +91,9 @@ pub struct Core {
     /// Last week's attendance, for the notice board.
     board_sheet: Option<crate::attendance::Sheet>,
     /// The cases the notice bar reminds of (a new one beeps, where asked).
-    reminding: std::collections::BTreeSet<crate::domain::CaseNo>,
+    reminding: std::collections::BTreeSet<String>,
+    /// Misses at the receipt lookup: repeated ones make it wait.
+    receipt_throttle: crate::receipt::Throttle,
     /// The screen's backlight and how long before opening and after closing
     /// it is lit.
     backlight: Option<(super::backlight::Backlight, jiff::SignedDuration)>,
@@ -194,6 +197,7 @@ impl Core {
             backlight: None,
             last_view: None,
             reminding: Default::default(),
+            receipt_throttle: Default::default(),
             board_sheet: None,
             keypads: Default::default(),
             photos: None,
@@ -341,6 +345,7 @@ impl Core {
                 self.print_guide(&matter, locale).await;
             }
             CitizenEvent::ReadAloud { screen, english } => self.read_aloud(&screen, english),
+            CitizenEvent::LookUpReceipt(query) => self.look_up_receipt(query).await,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The lobby's notice board (公示栏) as the station loop draws it: who is on
-//! post at each window today, the notices the manager posted, the duty
+//! post at each window today, the receipt numbers whose results are ready
+//! to collect (numbers only, never names), the notices the manager posted, the duty
 //! roster for the coming week, last week's attendance in the form the
 //! regulations post it (考勤制度 4: every Monday, for a week; leave without
 //! its kind), the service commitments and the fee list — each a page of a
@@ -91,6 +92,7 @@ impl Core {
         };
         let (on_post, photos) = self.on_post_lines(v);
         add("在岗人员 On duty", on_post, Some(photos));
+        add("待领取 Ready to collect", pickup_lines(v), None);
         add("通知公告 Notices", notice_lines(v, &self.station), None);
         add("值班表 Duty roster", self.roster_lines(now), None);
         add(
@@ -206,6 +208,24 @@ impl Core {
 }
 
 /// The posted notices, each with when it ends.
+/// The receipt numbers whose results are back, two to a line, and how to
+/// look one up; a line saying so when none is.
+fn pickup_lines(v: &StationView) -> Vec<String> {
+    let mut lines = vec!["凭回执到窗口领取，点“查回执”查进度".to_string()];
+    if v.ready.is_empty() {
+        lines.push("暂无待领取的办理结果".to_string());
+    }
+    for pair in v.ready.chunks(2) {
+        lines.push(
+            pair.iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join("  "),
+        );
+    }
+    lines
+}
+
 fn notice_lines(v: &StationView, station: &crate::domain::Station) -> Vec<String> {
     if v.notices.is_empty() {
         return vec!["暂无通知".into()];

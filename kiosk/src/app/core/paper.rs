@@ -46,7 +46,7 @@ impl Core {
                 self.settle_waiters();
                 return;
             }
-            JobKey::Guide { .. } | JobKey::Missing { .. } => {
+            JobKey::Guide { .. } | JobKey::Missing { .. } | JobKey::Docket { .. } => {
                 match &outcome {
                     PrintOutcome::Printed { .. } => tracing::info!("{job} printed"),
                     PrintOutcome::Failed { reason } => {

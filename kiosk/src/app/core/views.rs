@@ -240,11 +240,12 @@ impl Core {
         };
         self.cards.update(&station, named, now);
         // A case newly due or overdue beeps the office's buzzer, where asked.
-        let reminding: std::collections::BTreeSet<_> = station
+        let reminding: std::collections::BTreeSet<String> = station
             .cases
             .iter()
             .filter(|c| c.reminds())
-            .map(|c| c.case.no)
+            .map(|c| c.case.no.to_string())
+            .chain(station.dockets.iter().map(|d| d.no.to_string()))
             .collect();
         if settings.reminder_buzzer && !reminding.is_subset(&self.reminding) {
             self.outputs.remind(now);
@@ -426,6 +427,14 @@ pub fn notice_text(notice: &Notice) -> String {
         } => format!(
             "bad rating {level} for {ticket} at window {window} (case {case}) — the station manager should go to the window now"
         ),
+        Notice::BadResult {
+            docket,
+            window,
+            level,
+            case,
+        } => format!(
+            "bad rating {level} of the result of {docket} handed over at window {window} (case {case}) — the station manager should go to the window now"
+        ),
         Notice::EvaluatorFault {
             window,
             level,
@@ -503,16 +512,28 @@ pub fn notice_text(notice: &Notice) -> String {
 }
 
 /// The notice bar's reminder of cases whose deadline was missed or falls
-/// today or on the next working day; empty without any.
+/// today or on the next working day, and of dockets whose promised result
+/// is; empty without any.
 pub(super) fn reminder_line(v: &StationView) -> String {
-    let overdue = v.cases.iter().filter(|c| c.overdue.any()).count();
-    let due = v.cases.iter().filter(|c| c.due_soon.is_some()).count();
-    match (overdue, due) {
-        (0, 0) => String::new(),
-        (o, 0) => format!("案件提醒：{o} 件已超期 · Cases: {o} overdue"),
-        (0, d) => format!("案件提醒：{d} 件即将到期 · Cases: {d} due soon"),
-        (o, d) => {
-            format!("案件提醒：{o} 件已超期，{d} 件即将到期 · Cases: {o} overdue, {d} due soon")
-        }
-    }
+    let line = |zh: &str, en: &str, overdue: usize, due: usize| match (overdue, due) {
+        (0, 0) => None,
+        (o, 0) => Some(format!("{zh}提醒：{o} 件已超期 · {en}: {o} overdue")),
+        (0, d) => Some(format!("{zh}提醒：{d} 件即将到期 · {en}: {d} due soon")),
+        (o, d) => Some(format!(
+            "{zh}提醒：{o} 件已超期，{d} 件即将到期 · {en}: {o} overdue, {d} due soon"
+        )),
+    };
+    let cases = line(
+        "案件",
+        "Cases",
+        v.cases.iter().filter(|c| c.overdue.any()).count(),
+        v.cases.iter().filter(|c| c.due_soon.is_some()).count(),
+    );
+    let overdue = v.dockets.iter().filter(|d| d.overdue).count();
+    let dockets = line("承诺件", "Promised", overdue, v.dockets.len() - overdue);
+    [cases, dockets]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("；")
 }

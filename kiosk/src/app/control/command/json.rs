@@ -46,6 +46,7 @@ struct Json {
     contact: Option<String>,
     instead: Option<u8>,
     manager: Option<String>,
+    text: Option<String>,
 }
 
 pub(super) fn parse_json(line: &str) -> Result<Command, String> {
@@ -170,6 +171,9 @@ pub(super) fn parse_json(line: &str) -> Result<Command, String> {
                 line.push_str(&format!(" manager {} {}", quote(m), quote(&pin)));
             }
             line
+        }
+        "scan" => {
+            return Ok(Command::Scan(j.text.clone().ok_or_else(|| need("text"))?));
         }
         "screenshot" => {
             return Ok(Command::Screenshot(

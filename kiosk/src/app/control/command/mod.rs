@@ -55,6 +55,9 @@ pub enum Command {
     },
     /// Save a PNG of the current screen.
     Screenshot(PathBuf),
+    /// Type text and a line end into the screen, as the receipt scanner
+    /// does with a receipt's QR code.
+    Scan(String),
     /// Print the station's state (queue, windows, printer) as JSON.
     State,
     /// Pause a scenario (on the socket: answer after this long).
@@ -110,7 +113,7 @@ pub enum VoiceCommand {
 }
 
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit";
+pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, settle, printer, calendar, matters, wait, hang, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -149,6 +152,7 @@ fn parse_plain(line: &str) -> Result<Command, String> {
         "voice" => station::voice(&words),
         "hang" => session::hang(&words),
         "screenshot" => session::screenshot(&words),
+        "scan" => session::scan(&words),
         "state" => session::state(&words),
         "wait" => session::wait(&words),
         "settle" => session::settle(&words),

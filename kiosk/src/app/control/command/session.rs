@@ -12,6 +12,16 @@ pub(super) fn screenshot(words: &[String]) -> Result<Command, String> {
     Ok(Command::Screenshot(PathBuf::from(&words[1])))
 }
 
+/// `scan TEXT`.
+pub(super) fn scan(words: &[String]) -> Result<Command, String> {
+    arity(
+        words,
+        1,
+        "scan TEXT (what the scanner reads, such as SL2026-00012/4821)",
+    )?;
+    Ok(Command::Scan(words[1].clone()))
+}
+
 /// `state`.
 pub(super) fn state(words: &[String]) -> Result<Command, String> {
     arity(words, 0, "state")?;

@@ -163,6 +163,11 @@ fn plain_and_json_forms_mean_the_same() {
             r#"{"cmd":"screenshot","path":"out/home.png"}"#,
             Command::Screenshot("out/home.png".into()),
         ),
+        (
+            "scan SL2026-00012/4821",
+            r#"{"cmd":"scan","text":"SL2026-00012/4821"}"#,
+            Command::Scan("SL2026-00012/4821".into()),
+        ),
         ("state", r#"{"cmd":"state"}"#, Command::State),
         (
             "printer unplug",
@@ -326,11 +331,11 @@ fn malformed_commands_say_what_was_expected() {
     let table = [
         (
             "",
-            "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
+            "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, settle, printer, calendar, matters, wait, hang, quit",
         ),
         (
             "dance",
-            "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
+            "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, settle, printer, calendar, matters, wait, hang, quit",
         ),
         (
             "key 1",
@@ -398,7 +403,7 @@ fn malformed_commands_say_what_was_expected() {
         (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
         (
             r#"{"cmd":"fly"}"#,
-            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit",
+            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, settle, printer, calendar, matters, wait, hang, quit",
         ),
     ];
     for (line, message) in table {
@@ -457,6 +462,6 @@ fn scenarios_have_timing_comments_and_located_errors() {
     );
     assert_eq!(
         parse_scenario("visit.txt", "tapp category-A\n"),
-        Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, state, settle, printer, calendar, matters, wait, hang, quit".into())
+        Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, settle, printer, calendar, matters, wait, hang, quit".into())
     );
 }

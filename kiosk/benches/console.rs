@@ -11,13 +11,9 @@
 //! the answer (an upper bound on the server's time). Run:
 //! `cargo bench -p kiosk --bench console [-- ENTRIES]`.
 
-#[path = "../../tests/e2e/http.rs"]
-mod http;
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command as Process, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use jiff::civil::{Date, Time, Weekday};
 use jiff::{SignedDuration, Timestamp};
@@ -27,10 +23,7 @@ use kiosk::domain::{
     Station, WindowNo,
 };
 use kiosk::store::Store;
-
-/// Requests timed per page, after warm-up.
-const ROUNDS: usize = 100;
-const WARM_UP: usize = 5;
+use support::console::Client;
 
 /// A small deterministic generator for ratings.
 struct Lcg(u64);
@@ -221,63 +214,6 @@ fn make_year(store: &mut Store, config: &Config, entries: u64) -> (u64, Date) {
     (written, last)
 }
 
-/// A signed-in client of the console.
-struct Client {
-    base: String,
-    http: http::Http,
-    cookie: String,
-}
-
-impl Client {
-    fn sign_in(base: &str) -> Self {
-        let http = http::Http::new();
-        let r = http
-            .post_form(
-                &format!("{base}/login"),
-                None,
-                &[("staff", "0001"), ("pin", "13579")],
-            )
-            .expect("signed in");
-        let cookie = r
-            .header("set-cookie")
-            .and_then(|c| c.split(';').next())
-            .expect("a session cookie")
-            .to_string();
-        Self {
-            base: base.to_string(),
-            http,
-            cookie,
-        }
-    }
-
-    /// The page's status and body, and how long it took.
-    fn get(&self, path: &str) -> (u16, String, Duration) {
-        let started = Instant::now();
-        let url = format!("{}{path}", self.base);
-        let r = self
-            .http
-            .get(&url, Some(&self.cookie))
-            .unwrap_or_else(|e| panic!("{path}: {e}"));
-        (r.status, r.body, started.elapsed())
-    }
-
-    fn time(&self, label: &str, path: &str) -> usize {
-        for _ in 0..WARM_UP {
-            self.get(path);
-        }
-        let mut times = Vec::with_capacity(ROUNDS);
-        let mut bytes = 0;
-        for _ in 0..ROUNDS {
-            let (status, body, took) = self.get(path);
-            assert_eq!(status, 200, "{path}: {body}");
-            bytes = body.len();
-            times.push(took);
-        }
-        support::report(&format!("{label} — {path} ({bytes} bytes)"), times);
-        bytes
-    }
-}
-
 fn main() {
     let entries: u64 = std::env::args()
         .skip(1)
@@ -300,31 +236,8 @@ fn main() {
         size as f64 / 1e6
     );
 
-    let settings = dir.path().join("bench-kiosk.toml");
-    std::fs::write(
-        &settings,
-        "[console]\nlisten = \"127.0.0.1:0\"\n[printer]\nsimulate_timing = false\n",
-    )
-    .expect("settings written");
     let clock = format!("{} 09:00", last.tomorrow().expect("a day after"));
-    let mut child = Process::new(env!("CARGO_BIN_EXE_kiosk"))
-        .args(["run", "--headless", "--clock", &clock, "--data"])
-        .arg(dir.path())
-        .arg("--config")
-        .arg(&settings)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("kiosk runs");
-    let mut ready = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut ready)
-        .expect("a ready line");
-    let base = ready
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("console="))
-        .unwrap_or_else(|| panic!("no console in `{ready}`"))
-        .to_string();
+    let (mut child, base) = support::console::serve(dir.path(), &clock);
     let client = Client::sign_in(&base);
 
     // The last whole month.

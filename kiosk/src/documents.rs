@@ -843,8 +843,66 @@ pub fn samples(press: Press<'_>, station: &StationInfo) -> Vec<(&'static str, Do
             given_local: "2026-11-30 10:12".into(),
         };
         out.push(("missing", missing_notice(&facts, station)));
+        let docket = sample_docket(&m);
+        let facts = DocketFacts {
+            staff: "李敏 (102)".into(),
+            accepted_local: "2026-11-30 10:12".into(),
+        };
+        out.push(("docket", docket_receipt(&docket, &facts, station)));
+        if let Ok(p) = crate::domain::Principal::new("王小明", "11010519491231002X") {
+            out.push((
+                "commission",
+                docket_commission(&docket, &p, &facts, station),
+            ));
+        }
     }
     out
+}
+
+/// A proxy docket of `m` with every one of its materials received, made up.
+fn sample_docket(m: &crate::domain::Matter) -> crate::domain::Docket {
+    use crate::domain::{
+        Actor, Deadline, Docket, DocketKind, DocketStage, DocketStep, LookupCode, Received,
+    };
+    let day = jiff::civil::date(2026, 11, 30);
+    Docket {
+        no: crate::domain::DocketNo {
+            year: 2026,
+            seq: 12,
+        },
+        code: LookupCode::from_random(3821),
+        kind: DocketKind::Proxy,
+        matter: m.reference(0),
+        day,
+        window: crate::domain::WindowNo::new(2).expect("2 is a window"),
+        staff: None,
+        ticket: None,
+        materials: m
+            .materials
+            .iter()
+            .map(|x| Received {
+                name: format!("{}（{}）", x.name.zh, x.form.zh()),
+                count: x.copies,
+            })
+            .collect(),
+        working_days: 10,
+        promised: Deadline {
+            date: jiff::civil::date(2026, 12, 14),
+            provisional: false,
+        },
+        principal: true,
+        history: vec![DocketStep {
+            stage: DocketStage::Accepted,
+            at: jiff::Timestamp::UNIX_EPOCH,
+            at_day: day,
+            by: Actor::Staff { id: "102".into() },
+            note: String::new(),
+            office: None,
+            notified: None,
+            window: None,
+        }],
+        rating: None,
+    }
 }
 
 /// A closing slip's facts, made up.

@@ -726,7 +726,7 @@ pub fn describe(window: &KioskWindow) -> serde_json::Value {
             serde_json::Value::Null
         },
         "closure": lobby.get_closure_notice().to_string(),
-        "receipt": if screen == "receipt" { receipt::describe(&lobby) } else { serde_json::Value::Null },
+        "lookup": if screen == "receipt" { receipt::describe(&lobby) } else { serde_json::Value::Null },
         // The closed screen's duty by the roster (the configured phone
         // shows without one).
         "duty": if screen == "closed" { lobby.get_roster_duty().to_string() } else { String::new() },

@@ -76,7 +76,7 @@ pub(crate) async fn shot(c: &Client, name: &str) {
     }
 }
 
-async fn sign_in(c: &Client, base: &str, staff: &str, pin: &str) -> String {
+pub(crate) async fn sign_in(c: &Client, base: &str, staff: &str, pin: &str) -> String {
     c.goto(&format!("{base}/login")).await.unwrap();
     c.find(Locator::Css("input[name=staff]"))
         .await
@@ -96,7 +96,7 @@ async fn sign_in(c: &Client, base: &str, staff: &str, pin: &str) -> String {
 }
 
 /// Clicks the element `css` finds.
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no `{css}` on the page: {e}"))
@@ -106,7 +106,7 @@ async fn click(c: &Client, css: &str) {
 }
 
 /// Waits for the page the last click led to (it shows `css`); its source.
-async fn settled(c: &Client, css: &str) -> String {
+pub(crate) async fn settled(c: &Client, css: &str) -> String {
     c.wait()
         .at_most(Duration::from_secs(20))
         .for_element(Locator::Css(css))
@@ -116,7 +116,7 @@ async fn settled(c: &Client, css: &str) -> String {
 }
 
 /// Chooses `value` in the select `css` finds.
-async fn choose(c: &Client, css: &str, value: &str) {
+pub(crate) async fn choose(c: &Client, css: &str, value: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no `{css}` on the page: {e}"))
@@ -126,7 +126,7 @@ async fn choose(c: &Client, css: &str, value: &str) {
 }
 
 /// Types `text` into the field `css` finds.
-async fn type_into(c: &Client, css: &str, text: &str) {
+pub(crate) async fn type_into(c: &Client, css: &str, text: &str) {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("no `{css}` on the page: {e}"))

@@ -15,6 +15,7 @@ mod complaints;
 mod console;
 mod console_lan;
 mod console_tls;
+mod dockets;
 mod evaluator;
 mod fleet;
 mod fleet_tls;

@@ -268,7 +268,7 @@ fn the_window_gives_a_written_notice_and_records_outcomes_that_the_report_counts
     assert_eq!(m["total"]["handled"], 3, "{m}");
     assert_eq!(
         m["total"]["outcomes"],
-        serde_json::json!([1, 1, 0, 0, 0, 1]),
+        serde_json::json!([1, 1, 0, 0, 0, 0, 1]),
         "{m}"
     );
     assert_eq!(m["notices"], 1);

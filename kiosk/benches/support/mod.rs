@@ -5,6 +5,8 @@
 
 #![allow(dead_code)] // each bench uses its own share of these
 
+pub mod console;
+
 use std::sync::Mutex;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};

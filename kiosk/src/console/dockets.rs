@@ -79,7 +79,7 @@ const STATUSES: [(&str, &str); 5] = [
     ("overdue", "超期 overdue"),
     ("ready", "待领取 ready"),
     ("collected", "已领取 collected"),
-    ("", "全部 all"),
+    ("all", "全部 all"),
 ];
 
 /// `GET /dockets`.
@@ -91,10 +91,9 @@ pub async fn list(
     let session = signed_in!(st, headers);
     let now = st.now().await;
     let today = st.tz.to_datetime(now).date();
-    let status = if q.status.is_empty() && q.kind.is_empty() && q.done.is_none() {
-        "open".to_string()
-    } else {
-        q.status.clone()
+    let status = match q.status.trim() {
+        "" => "open".to_string(),
+        s => s.to_string(),
     };
     let filter = store::dockets::DocketFilter {
         status: status.clone(),

@@ -535,3 +535,72 @@ pub fn panel(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn senior_card() -> Matter {
+        let catalog =
+            crate::config::parse_catalog("catalog.toml", crate::config::DEFAULT_CATALOG).unwrap();
+        crate::matters::sample(&catalog)
+            .matters
+            .into_iter()
+            .find(|m| m.id.as_str() == "senior-card")
+            .unwrap()
+    }
+
+    #[test]
+    fn the_receipt_form_counts_what_was_ticked_and_written_in() {
+        let m = senior_card();
+        let form = parse_form(
+            "got=0&count0=2&got=2&count2=&other=%E6%88%B7%E5%8F%A3%E7%B0%BF+%C3%973%0Aphoto+x+2%0A%E8%AF%81%E6%98%8E",
+        )
+        .unwrap();
+        let got = form.received(&m).unwrap();
+        let counted: Vec<(String, u8)> = got.into_iter().map(|r| (r.name, r.count)).collect();
+        assert_eq!(counted.len(), 5, "{counted:?}");
+        assert_eq!(counted[0].1, 2);
+        assert!(counted[0].0.starts_with(&m.materials[0].name.zh));
+        // Left empty: one copy.
+        assert_eq!(counted[1].1, 1);
+        assert_eq!(
+            &counted[2..],
+            [
+                ("户口簿".to_string(), 3),
+                ("photo".to_string(), 2),
+                ("证明".to_string(), 1)
+            ]
+        );
+        for bad in ["got=0&count0=many", "got=99", "got=x"] {
+            assert!(parse_form(bad).unwrap().received(&m).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_commission_needs_a_proxy_matter_and_a_checked_citizen() {
+        let m = senior_card();
+        let form = |body: &str| parse_form(body).unwrap();
+        assert_eq!(form("kind=promised").principal(&m), Ok(None));
+        assert!(form("").principal(&m).is_err(), "a kind is chosen");
+        let ok = form("kind=proxy&name=%E7%8E%8B%E5%B0%8F%E6%98%8E&idno=11010519491231002X")
+            .principal(&m)
+            .unwrap()
+            .unwrap();
+        assert_eq!(ok.masked_name(), "王*明");
+        let bad = form("kind=proxy&name=%E7%8E%8B%E5%B0%8F%E6%98%8E&idno=110105194912310021")
+            .principal(&m)
+            .unwrap_err();
+        assert!(bad.contains("校验位"), "{bad}");
+        let not_proxy = Matter {
+            proxy: false,
+            ..m.clone()
+        };
+        assert!(
+            form("kind=proxy&name=%E7%8E%8B%E5%B0%8F%E6%98%8E&idno=11010519491231002X")
+                .principal(&not_proxy)
+                .unwrap_err()
+                .contains("代办范围")
+        );
+    }
+}

@@ -67,6 +67,7 @@ mod board;
 mod cases;
 mod complaints;
 mod dockets;
+mod ledger;
 mod matters;
 mod people;
 mod records;
@@ -384,6 +385,10 @@ pub fn router(state: Shared) -> Router {
         .route("/matters/outcome", post(matters::outcome))
         .route("/matters/notice", post(matters::notice))
         .route("/matters/accept", post(matters::accept))
+        .route("/ledger", get(ledger::page))
+        .route("/ledger/export", get(ledger::export))
+        .route("/reports/monthly", get(ledger::monthly))
+        .route("/reports/monthly/export", get(ledger::monthly_export))
         .route("/dockets", get(dockets::list))
         .route("/dockets/{no}", get(dockets::page))
         .route("/dockets/{no}/advance", post(dockets::advance))

@@ -98,6 +98,7 @@ pub(super) fn layout(session: Option<&Session>, title: &str, body: Markup) -> Ma
                         a href="/log" { "日志 Log" }
                         a href="/cases" { "案件 Cases" }
                         a href="/dockets" { "受理件 Dockets" }
+                        a href="/ledger" { "台账 Ledger" }
                         a href="/reports" { "报表 Reports" }
                         a href="/backentry" { "补录 Back-entry" }
                         @if s.role == crate::domain::StaffRole::Manager {
@@ -883,6 +884,7 @@ pub fn reports(
                 label { "月 Month " input type="month" name="month" value=(month); }
                 button type="submit" { "查看 Show" }
             }
+            p { a href="/reports/monthly" { "每月办件情况（受理件、按时办结、代办、结果评价）Monthly matters →" } }
             @if let Some(e) = error { p.err { (e) } }
             @if let Some((r, names)) = report {
                 h2 { (r.from) " — " (r.to) }

@@ -178,7 +178,7 @@ pub(super) fn open_dockets(
 pub struct DocketFilter {
     /// `open` (not collected), `ready` (result back, not collected),
     /// `overdue` (no result and the promised day past `today`),
-    /// `collected`, or empty for all.
+    /// `collected`, or anything else (`all`) for all.
     pub status: String,
     /// `promised`, `proxy` or empty.
     pub kind: String,

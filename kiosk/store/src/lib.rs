@@ -14,6 +14,7 @@ pub mod backup;
 pub mod chain;
 pub mod dockets;
 pub mod export;
+pub mod ledger;
 mod log;
 pub mod report;
 mod staff;

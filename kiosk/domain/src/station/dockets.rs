@@ -158,7 +158,17 @@ impl Scratch {
                     ticket,
                     window: *window,
                     matter: matter.clone(),
-                    staff: self.station.staff_at(*window),
+                    // Who is on post there; else whoever recorded it.
+                    staff: self
+                        .station
+                        .staff_at(*window)
+                        .or_else(|| match &self.actor {
+                            Actor::Staff { id } => Some(crate::catalog::StaffRef {
+                                name: String::new(),
+                                number: id.clone(),
+                            }),
+                            _ => None,
+                        }),
                     materials,
                     working_days: *working_days,
                     promised,

@@ -526,3 +526,27 @@ fn the_district_sees_no_typed_words_of_a_docket() {
     }
     assert_eq!(Run::kinds(&d), ["docket_advanced"]);
 }
+
+#[test]
+fn outcomes_journaled_before_receipts_still_read() {
+    for (json, outcome) in [
+        (
+            r#"{"kind":"matter_handled","ticket":null,"window":1,"matter":{"id":"dibao","version":0,"zh":"低保"},"outcome":"proxy"}"#,
+            Outcome::Proxy { receipt: None },
+        ),
+        (
+            r#"{"kind":"matter_handled","ticket":null,"window":1,"matter":{"id":"dibao","version":0,"zh":"低保"},"outcome":"accepted","promised":"2026-12-07"}"#,
+            Outcome::Accepted {
+                promised: date("2026-12-07"),
+                receipt: None,
+            },
+        ),
+    ] {
+        let fact: Fact = serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+        assert!(
+            matches!(&fact, Fact::MatterHandled { outcome: o, .. } if *o == outcome),
+            "{fact:?}"
+        );
+        assert_eq!(fact.docket(), None);
+    }
+}

@@ -187,7 +187,9 @@ pub struct Throttle {
 impl Throttle {
     const LIMIT: usize = 5;
     const SPAN: SignedDuration = SignedDuration::from_mins(10);
-    const PAUSE: SignedDuration = SignedDuration::from_mins(10);
+    /// Long enough that trying codes by hand takes days, short enough that
+    /// the next citizen after someone who kept mistyping hardly waits.
+    const PAUSE: SignedDuration = SignedDuration::from_mins(2);
 
     /// Minutes left to wait, if lookups wait now.
     pub fn waiting(&self, now: Timestamp) -> Option<i64> {
@@ -342,8 +344,8 @@ mod tests {
         }
         assert_eq!(t.waiting(at(13)), None, "a hit started the count again");
         t.miss(at(14));
-        assert_eq!(t.waiting(at(14)), Some(10));
-        assert_eq!(t.waiting(at(23) + SignedDuration::from_secs(30)), Some(1));
-        assert_eq!(t.waiting(at(24)), None);
+        assert_eq!(t.waiting(at(14)), Some(2));
+        assert_eq!(t.waiting(at(15) + SignedDuration::from_secs(30)), Some(1));
+        assert_eq!(t.waiting(at(16)), None);
     }
 }

@@ -304,7 +304,18 @@ fn a_proxy_matter_from_commission_to_hand_over_in_chromium_keeps_the_citizen_pri
     };
     let twice = step(&c, &[("stage", "finished"), ("note", "again")]);
     assert!(twice.contains("recorded"), "{twice}");
-    assert!(step(&c, &[("stage", "notified"), ("notified", "phone")]).ends_with("done=ok"));
+    // A note that names the citizen: journaled masked.
+    assert!(
+        step(
+            &c,
+            &[
+                ("stage", "notified"),
+                ("notified", "phone"),
+                ("note", "已电话告知王小明本人")
+            ]
+        )
+        .ends_with("done=ok")
+    );
     let unsigned = step(&c, &[("stage", "collected"), ("window", "3")]);
     assert!(unsigned.contains("signs"), "{unsigned}");
     assert!(

@@ -459,12 +459,13 @@ pub fn mask_phones(text: &str) -> String {
 }
 
 /// Free text as a case keeps it: normalised (invisible characters between
-/// digits gone), phone numbers masked in the whole text, then cut to `max`
-/// characters — masked before the cut, so that no half number escapes the
-/// rule.
+/// digits gone), resident ID numbers and phone numbers masked in the whole
+/// text, then cut to `max` characters — masked before the cut, so that no
+/// half number escapes the rule.
 pub fn private_text(raw: &str, max: usize) -> String {
     let (whole, _) = normalise_text(raw, usize::MAX);
-    normalise_text(&mask_phones(&whole), max).0
+    let masked = mask_phones(&crate::docket::mask_id_numbers(&whole));
+    normalise_text(&masked, max).0
 }
 
 /// The longest complaint text, in characters.

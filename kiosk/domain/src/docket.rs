@@ -440,6 +440,30 @@ impl Principal {
     }
 }
 
+/// Resident ID numbers in free text, masked as `Principal::masked_id`
+/// shows them (the first four and the last four characters): eighteen
+/// characters, 17 ASCII digits and a digit or `X`, with a valid check
+/// digit, not glued to more digits. Everything else stays as written.
+pub fn mask_id_numbers(text: &str) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i + 18 <= chars.len() {
+        let window: String = chars[i..i + 18]
+            .iter()
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let glued = (i > 0 && chars[i - 1].is_ascii_digit())
+            || chars.get(i + 18).is_some_and(|c| c.is_ascii_alphanumeric());
+        if !glued && id_checks(&window) {
+            chars[i + 4..i + 14].fill('*');
+            i += 18;
+        } else {
+            i += 1;
+        }
+    }
+    chars.into_iter().collect()
+}
+
 /// A resident ID number's shape and check digit (GB 11643, ISO 7064
 /// MOD 11-2): 17 digits and a digit or `X`.
 pub fn id_checks(id: &str) -> bool {
@@ -547,6 +571,23 @@ mod tests {
             "",
         ] {
             assert!(!id_checks(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn id_numbers_in_free_text_are_masked_where_they_stand() {
+        assert_eq!(
+            mask_id_numbers("委托人身份证11010519491231002x，已核对"),
+            "委托人身份证1101**********002x，已核对"
+        );
+        // A wrong check digit, a longer number, a shorter one: left alone.
+        for kept in [
+            "110105194912310021",
+            "1101051949123100211",
+            "a11010519491231002Xb",
+            "11010519491231002",
+        ] {
+            assert_eq!(mask_id_numbers(kept), kept);
         }
     }
 

@@ -328,6 +328,14 @@ pub async fn advance(
     let Some(docket) = parse_no(&no) else {
         return no_such(&session);
     };
+    // The commission's citizen, named in a note, is journaled masked (ID
+    // numbers in any note are masked by the domain).
+    let mut form = form;
+    if let Ok(Some((_, Some(p)))) = load(&st, docket).await {
+        for text in [&mut form.note, &mut form.office] {
+            *text = text.replace(p.name(), &p.masked_name());
+        }
+    }
     let result = match form.command(docket) {
         Ok(c) => st.command(c, &session.staff).await,
         Err(e) => Err(Refusal::Refused(e)),

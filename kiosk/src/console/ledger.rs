@@ -196,6 +196,54 @@ fn ledger_body(
     }
 }
 
+/// What a manager's export asks for: the month (its first and last day),
+/// today and the format; or the refusal to answer with.
+async fn export_asked(
+    st: &ConsoleState,
+    session: &Session,
+    q: &MonthQuery,
+) -> Result<
+    (
+        jiff::civil::Date,
+        jiff::civil::Date,
+        jiff::civil::Date,
+        Format,
+    ),
+    Response,
+> {
+    if let Some(r) = manager_only(session, EXPORTS) {
+        return Err(r);
+    }
+    let today = st.today().await;
+    let (from, to) = month_of(&q.month, today)
+        .map_err(|e| refused(StatusCode::BAD_REQUEST, Some(session), &e))?;
+    let format =
+        format_of(&q.format).map_err(|e| refused(StatusCode::BAD_REQUEST, Some(session), &e))?;
+    Ok((from, to, today, format))
+}
+
+/// An export's bytes as a download named `NAME-2026-12.csv`, or why not.
+fn exported(
+    session: &Session,
+    bytes: Result<Vec<u8>, String>,
+    name: &str,
+    from: jiff::civil::Date,
+    format: Format,
+) -> Response {
+    match bytes {
+        Ok(bytes) => {
+            tracing::info!("staff {} exported the {name} of {from}", session.staff);
+            let (kind, ext) = kind_ext(format);
+            download(
+                bytes,
+                kind,
+                &format!("{name}-{}.{ext}", &from.to_string()[..7]),
+            )
+        }
+        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(session), &e),
+    }
+}
+
 /// `GET /ledger/export?month=2026-12&format=csv`.
 pub async fn export(
     State(st): State<Shared>,
@@ -203,16 +251,9 @@ pub async fn export(
     Query(q): Query<MonthQuery>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    if let Some(r) = manager_only(&session, EXPORTS) {
-        return r;
-    }
-    let (from, to) = match month_of(&q.month, st.today().await) {
-        Ok(m) => m,
-        Err(e) => return refused(StatusCode::BAD_REQUEST, Some(&session), &e),
-    };
-    let format = match format_of(&q.format) {
-        Ok(f) => f,
-        Err(e) => return refused(StatusCode::BAD_REQUEST, Some(&session), &e),
+    let (from, to, _, format) = match export_asked(&st, &session, &q).await {
+        Ok(asked) => asked,
+        Err(r) => return r,
     };
     let bytes = st
         .read(move |conn| {
@@ -222,21 +263,7 @@ pub async fn export(
             Ok(out)
         })
         .await;
-    match bytes {
-        Ok(bytes) => {
-            tracing::info!(
-                "staff {} exported the ledger of {from} to {to}",
-                session.staff
-            );
-            let (kind, ext) = kind_ext(format);
-            download(
-                bytes,
-                kind,
-                &format!("ledger-{}.{ext}", &from.to_string()[..7]),
-            )
-        }
-        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
-    }
+    exported(&session, bytes, "ledger", from, format)
 }
 
 fn kind_ext(format: Format) -> (&'static str, &'static str) {
@@ -346,17 +373,9 @@ pub async fn monthly_export(
     Query(q): Query<MonthQuery>,
 ) -> Response {
     let session = signed_in!(st, headers);
-    if let Some(r) = manager_only(&session, EXPORTS) {
-        return r;
-    }
-    let today = st.today().await;
-    let (from, to) = match month_of(&q.month, today) {
-        Ok(m) => m,
-        Err(e) => return refused(StatusCode::BAD_REQUEST, Some(&session), &e),
-    };
-    let format = match format_of(&q.format) {
-        Ok(f) => f,
-        Err(e) => return refused(StatusCode::BAD_REQUEST, Some(&session), &e),
+    let (from, to, today, format) = match export_asked(&st, &session, &q).await {
+        Ok(asked) => asked,
+        Err(r) => return r,
     };
     let bytes = st
         .read(move |conn| {
@@ -366,15 +385,5 @@ pub async fn monthly_export(
             Ok(out)
         })
         .await;
-    match bytes {
-        Ok(bytes) => {
-            let (kind, ext) = kind_ext(format);
-            download(
-                bytes,
-                kind,
-                &format!("matters-{}.{ext}", &from.to_string()[..7]),
-            )
-        }
-        Err(e) => refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
-    }
+    exported(&session, bytes, "matters", from, format)
 }

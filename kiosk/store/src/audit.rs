@@ -77,18 +77,12 @@ pub fn projections(conn: &Connection) -> Result<Option<Mismatch>, StoreError> {
 
 /// Every docket's row, by number.
 fn dockets(conn: &Connection) -> rusqlite::Result<Vec<Vec<rusqlite::types::Value>>> {
-    let mut stmt = conn.prepare(
+    every_column(
+        conn,
         "SELECT number, year, seq, day, kind, stage, matter_id, window_no, staff, promised,
                 result_day, collected_day, office, rating, body
          FROM dockets ORDER BY number",
-    )?;
-    let columns = stmt.column_count();
-    let rows = stmt.query_map([], |r| {
-        (0..columns)
-            .map(|i| r.get::<_, rusqlite::types::Value>(i))
-            .collect::<rusqlite::Result<Vec<_>>>()
-    })?;
-    rows.collect()
+    )
 }
 
 fn compare_dockets(live: &Connection, replay: &Connection) -> rusqlite::Result<Option<Mismatch>> {
@@ -124,11 +118,20 @@ fn compare_dockets(live: &Connection, replay: &Connection) -> rusqlite::Result<O
 
 /// Every row of `matters`, in journal order.
 fn matters(conn: &Connection) -> rusqlite::Result<Vec<Vec<rusqlite::types::Value>>> {
-    let mut stmt = conn.prepare(
+    every_column(
+        conn,
         "SELECT id, day, at_ms, ticket, window_no, matter_id, matter_version, matter_zh,
                 outcome, notice, promised, staff, receipt, referred
          FROM matters ORDER BY id",
-    )?;
+    )
+}
+
+/// Every column of every row a query gives.
+fn every_column(
+    conn: &Connection,
+    sql: &str,
+) -> rusqlite::Result<Vec<Vec<rusqlite::types::Value>>> {
+    let mut stmt = conn.prepare(sql)?;
     let columns = stmt.column_count();
     let rows = stmt.query_map([], |r| {
         (0..columns)

@@ -325,6 +325,16 @@ fn a_proxy_matter_from_commission_to_hand_over_in_chromium_keeps_the_citizen_pri
         )
         .ends_with("done=ok")
     );
+    // Window 3's card asks for the rating of the result.
+    let state = station.state();
+    let card = state["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["window"] == 3)
+        .map(|c| c["card"].to_string())
+        .unwrap_or_default();
+    assert!(card.contains("SL2026-00001"), "{card}");
     station.ok("rate 3 5");
     let file = c.get("/dockets/SL2026-00001").body;
     assert!(file.contains("5 / 5"), "{file}");

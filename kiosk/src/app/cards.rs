@@ -144,10 +144,15 @@ pub fn card_for(
     if let Some(level) = thanks {
         return Card::Thanks { window, level };
     }
-    if let Some(ticket) = view.armed {
+    // A result handed over takes the key before a ticket.
+    if let Some(ticket) = view
+        .armed_result
+        .map(|d| d.to_string())
+        .or(view.armed.map(|t| t.to_string()))
+    {
         return Card::Armed {
             window,
-            ticket: ticket.to_string(),
+            ticket,
             keys: keys.to_vec(),
         };
     }
@@ -195,6 +200,7 @@ mod tests {
             called_at: None,
             recalls: 0,
             armed: None,
+            armed_result: None,
             ratings: [0; 5],
             unrated: 0,
             stuck_keys: Vec::new(),
@@ -292,6 +298,13 @@ mod tests {
                 keys: keys.to_vec()
             }
         );
+        // A result handed over asks for its rating before the ticket's.
+        v.armed_result = Some("SL2026-00012".parse().unwrap());
+        assert!(matches!(
+            card_for(&v, &keys, None, None),
+            Card::Armed { ticket, .. } if ticket == "SL2026-00012"
+        ));
+        v.armed_result = None;
         // Thanks comes before everything; a paused window still takes the
         // rating of the ticket it just completed.
         assert_eq!(card_for(&v, &keys, None, Some(4)).screen(), "thanks");

@@ -73,6 +73,10 @@ pub struct ServingView {
     pub recalls: u8,
     /// The ticket whose rating the evaluator takes now.
     pub armed: Option<TicketCode>,
+    /// A result handed over here whose rating the evaluator takes now,
+    /// before any ticket's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub armed_result: Option<DocketNo>,
     /// Today's ratings: how many of each level, 1 to 5, and how many tickets
     /// went unrated.
     pub ratings: [u32; 5],
@@ -294,6 +298,7 @@ impl Station {
                     called_at,
                     recalls,
                     armed: w.armed.map(|(t, _)| t),
+                    armed_result: w.armed_docket.map(|(d, _)| d),
                     ratings,
                     unrated,
                     stuck_keys: w.stuck.clone(),

@@ -339,11 +339,30 @@ fn a_proxy_matter_from_commission_to_hand_over_in_chromium_keeps_the_citizen_pri
     let file = c.get("/dockets/SL2026-00001").body;
     assert!(file.contains("5 / 5"), "{file}");
 
+    // A question outside the catalog, referred: in the ledger by what was
+    // asked.
+    let csrf = c.csrf("/window?w=3");
+    let r = c.post(
+        "/matters/outcome",
+        &[
+            ("csrf", &csrf),
+            ("w", "3"),
+            ("matter", "other"),
+            ("asked", "宅基地审批"),
+            ("outcome", "referred"),
+            ("to", "镇自然资源所"),
+        ],
+    );
+    assert!(r.location.unwrap_or_default().contains("done=ok"));
     // The manager's ledger and month.
     assert_eq!(c.login("0001", "13579").status, 303);
     let ledger = c.get("/ledger?from=2026-11-01&to=2026-11-30").body;
     assert!(
         ledger.contains("SL2026-00001") && ledger.contains("转代办"),
+        "{ledger}"
+    );
+    assert!(
+        ledger.contains("宅基地审批") && ledger.contains("转至 镇自然资源所"),
         "{ledger}"
     );
     let month = c.get("/reports/monthly?month=2026-11").body;

@@ -39,6 +39,17 @@ pub struct MatterId(String);
 
 impl MatterId {
     pub const MAX: usize = 32;
+    /// The id kept for what a citizen asks that is not in the catalog: its
+    /// record names the question in the matter's place (首问).
+    pub const OTHER: &'static str = "other";
+
+    pub fn other() -> Self {
+        MatterId(Self::OTHER.to_string())
+    }
+
+    pub fn is_other(&self) -> bool {
+        self.0 == Self::OTHER
+    }
 
     pub fn parse(text: &str) -> Option<Self> {
         let ok = !text.is_empty()
@@ -87,6 +98,17 @@ pub struct MatterRef {
 }
 
 impl MatterRef {
+    /// What a citizen asked that is not in the catalog (catalog `version`
+    /// in force), named by the question as staff wrote it down.
+    pub fn other(version: u32, asked: &str) -> Self {
+        MatterRef {
+            id: MatterId::other(),
+            version,
+            zh: asked.to_string(),
+            en: None,
+        }
+    }
+
     /// The name in the language shown; the Chinese where there is no English.
     pub fn name(&self, english: bool) -> &str {
         match (&self.en, english) {

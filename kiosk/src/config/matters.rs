@@ -196,6 +196,16 @@ fn read_matter(
             ),
         )
     })?;
+    if id.is_other() {
+        return Err(check.error(
+            m.id.span(),
+            &field("id"),
+            format!(
+                "`{}` is kept for what citizens ask outside the catalog; give the matter another id",
+                MatterId::OTHER
+            ),
+        ));
+    }
     let name = Text {
         zh: check.text(&m.name, &field("name"), MAX_NAME)?,
         en: check.optional(&m.name_en, &field("name_en"), MAX_NAME * 2)?,

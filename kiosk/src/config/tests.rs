@@ -886,6 +886,10 @@ fn matter_catalog_mistakes_name_the_line_and_field() {
             "m.toml:8: field `matter[0].windows`: window 3 does not serve category A (its windows: 1, 2)",
         ),
         (
+            MATTERS.replace("id = \"id-card\"", "id = \"other\""),
+            "m.toml:17: field `matter[1].id`: `other` is kept for what citizens ask outside the catalog",
+        ),
+        (
             MATTERS.replace("id = \"id-card\"", "id = \"ID card\""),
             "m.toml:17: field `matter[1].id`: `ID card` is not an id",
         ),

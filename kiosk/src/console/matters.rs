@@ -19,8 +19,8 @@ use super::cases::download;
 use super::forms::urlencode;
 use super::*;
 use crate::domain::{
-    Command, LookupCode, Matter, MatterId, Matters, NoticeNo, Outcome, Principal, Received,
-    TicketCode, TimeLimit, WindowNo,
+    Command, LookupCode, Matter, MatterId, MatterRef, Matters, NoticeNo, Outcome, Principal,
+    Received, TicketCode, TimeLimit, WindowNo,
 };
 
 /// The forms of the matters panel (both posts share it).
@@ -29,6 +29,8 @@ pub struct MatterForm {
     pub csrf: String,
     pub w: String,
     pub matter: String,
+    /// What a citizen asked outside the catalog (`matter=other`).
+    pub asked: String,
     pub ticket: String,
     pub outcome: String,
     pub reason: String,
@@ -171,6 +173,7 @@ pub fn parse_form(body: &str) -> Result<MatterForm, String> {
             "csrf" => form.csrf = v,
             "w" => form.w = v,
             "matter" => form.matter = v,
+            "asked" => form.asked = v,
             "ticket" => form.ticket = v,
             "outcome" => form.outcome = v,
             "reason" => form.reason = v,
@@ -204,11 +207,15 @@ fn back(window: &str, matter: &str, done: &str) -> String {
 /// `POST /matters/outcome`.
 pub(super) async fn outcome(st: State<Shared>, headers: HeaderMap, body: String) -> Response {
     post(st, headers, body, |form, book| {
-        let m = form.matter(book)?;
+        let matter = if form.matter.trim() == MatterId::OTHER {
+            MatterRef::other(book.version, &form.asked)
+        } else {
+            form.matter(book)?.reference(book.version)
+        };
         Ok(Command::RecordMatter {
             window: form.window()?,
             ticket: form.ticket()?,
-            matter: m.reference(book.version),
+            matter,
             outcome: form.outcome()?,
         })
     })
@@ -453,6 +460,20 @@ pub fn panel(
                 }
             } }
             button type="submit" { "选择 Choose" }
+        }
+        form #other-matter method="post" action="/matters/outcome" {
+            input type="hidden" name="csrf" value=(session.csrf);
+            input type="hidden" name="w" value=(w.get());
+            input type="hidden" name="matter" value=(MatterId::OTHER);
+            label { "清单外事项 Not in the list — 所问 Asked " input name="asked" size="24" maxlength="40" placeholder="咨询宅基地审批"; }
+            label { " 结果 Outcome " select name="outcome" {
+                @for word in ["consult", "referred", "refused", "done"] {
+                    option value=(word) { (Outcome::zh_of(word)) " " (word) }
+                }
+            } }
+            label { " 转办至 To " input name="to" size="14"; }
+            label { " 理由 Reason " input name="reason" size="14"; }
+            " " button type="submit" { "登记 Record" }
         }
         @if let Some(m) = chosen {
             h4 { (m.name.zh) " (" (m.limit.zh()) ", " (m.fee.zh()) ")" }

@@ -58,9 +58,18 @@ impl Fact {
             Fact::CaseExtended { reason, .. } => *reason = withheld(reason),
             Fact::BackEntered { note, .. } => *note = withheld(note),
             Fact::MatterHandled {
-                outcome: Outcome::Refused { reason },
-                ..
-            } => *reason = withheld(reason),
+                matter, outcome, ..
+            } => {
+                // A question outside the catalog is named as staff wrote it.
+                if matter.id.is_other() {
+                    matter.zh = withheld(&matter.zh);
+                }
+                match outcome {
+                    Outcome::Refused { reason } => *reason = withheld(reason),
+                    Outcome::Referred { to } => *to = withheld(to),
+                    _ => {}
+                }
+            }
             // Ticked from the catalog, but staff may add words of their own.
             Fact::NoticeGiven { missing, .. } => {
                 for m in missing {
@@ -75,10 +84,6 @@ impl Fact {
                 }
             }
             Fact::DocketAdvanced { note, .. } => *note = withheld(note),
-            Fact::MatterHandled {
-                outcome: Outcome::Referred { to },
-                ..
-            } => *to = withheld(to),
             // Written by the station, not typed by people: ticket codes,
             // windows, zone names from the board profile, staff numbers
             // (a number that matches nobody is journaled as `?`), the
@@ -133,7 +138,6 @@ impl Fact {
             | Fact::PinRefused { .. }
             | Fact::CaseExported { .. }
             | Fact::GuidePrinted { .. }
-            | Fact::MatterHandled { .. }
             | Fact::MattersInstalled { .. }
             | Fact::DocketRatingArmed { .. }
             | Fact::DocketRated { .. }

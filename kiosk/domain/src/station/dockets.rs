@@ -123,6 +123,9 @@ impl Scratch {
                 code,
             } => {
                 let ticket = self.visit(*window, *ticket)?;
+                if matter.id.is_other() {
+                    return Err(Rejection::NotInCatalog);
+                }
                 if *working_days == 0 {
                     return Err(Rejection::ImmediateMatter(matter.zh.clone()));
                 }

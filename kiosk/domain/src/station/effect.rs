@@ -302,6 +302,12 @@ pub enum Rejection {
     ReasonNeeded,
     #[error("转办: name the window or office the citizen was referred to")]
     ReferralNeeded,
+    #[error("a matter outside the catalog: write down what the citizen asked")]
+    AskedNeeded,
+    #[error(
+        "a matter outside the catalog gets no receipt and no written notice: they follow the catalog's materials and time limit"
+    )]
+    NotInCatalog,
     #[error("tick at least one missing material")]
     NothingMissing,
     #[error("{0} missing materials are more than one notice lists (at most 40)")]

@@ -63,6 +63,16 @@ impl Scratch {
                 outcome,
             } => {
                 let ticket = self.visit(*window, *ticket)?;
+                // A question outside the catalog is named by what was asked.
+                let mut matter = matter.clone();
+                if matter.id.is_other() {
+                    matter.zh = private_text(&matter.zh, crate::matter::MAX_NAME);
+                    matter.en = None;
+                    if matter.zh.is_empty() {
+                        return Err(Rejection::AskedNeeded);
+                    }
+                }
+                let matter = &matter;
                 let outcome = match outcome {
                     Outcome::Notice { .. } => return Err(Rejection::NoticeByForm),
                     Outcome::Refused { reason } => {
@@ -101,6 +111,9 @@ impl Scratch {
                 return_days,
             } => {
                 let ticket = self.visit(*window, *ticket)?;
+                if matter.id.is_other() {
+                    return Err(Rejection::NotInCatalog);
+                }
                 let missing: Vec<String> = missing
                     .iter()
                     .map(|m| private_text(m, MAX_MATERIAL))

@@ -362,3 +362,65 @@ fn every_matter_fact_reads_back_from_its_json() {
         assert!(kinds.contains(kind), "{kind} not covered: {kinds:?}");
     }
 }
+
+#[test]
+fn a_question_outside_the_catalog_is_recorded_by_what_was_asked() {
+    let mut run = Run::strict();
+    run.issue(a(), false);
+    run.call(1);
+    let asked = |text: &str, outcome| Command::RecordMatter {
+        window: w(1),
+        ticket: None,
+        matter: MatterRef::other(3, text),
+        outcome,
+    };
+    assert_eq!(
+        run.go(asked("  ", Outcome::Consult)),
+        Err(Rejection::AskedNeeded)
+    );
+    let d = run
+        .go(asked(
+            "宅基地审批，电话 13812345678",
+            Outcome::Referred {
+                to: "镇自然资源所".into(),
+            },
+        ))
+        .unwrap();
+    let Fact::MatterHandled { ref matter, .. } = d.records[0].fact else {
+        panic!("{:?}", d.records)
+    };
+    assert!(matter.id.is_other());
+    assert!(matter.zh.starts_with("宅基地审批") && !matter.zh.contains("12345678"));
+    // The district sees that a question was asked, not what.
+    let shown = format!("{:?}", d.records[0].fact.for_district());
+    assert!(
+        !shown.contains("宅基地") && !shown.contains("自然资源所"),
+        "{shown}"
+    );
+    // It gets no written notice and no receipt.
+    assert_eq!(
+        run.go(Command::GiveNotice {
+            window: w(1),
+            ticket: None,
+            matter: MatterRef::other(3, "宅基地"),
+            missing: vec!["身份证".into()],
+            return_days: 5,
+        }),
+        Err(Rejection::NotInCatalog)
+    );
+    assert_eq!(
+        run.go(Command::AcceptMatter {
+            window: w(1),
+            ticket: None,
+            matter: MatterRef::other(3, "宅基地"),
+            working_days: 5,
+            materials: vec![Received {
+                name: "身份证".into(),
+                count: 1,
+            }],
+            principal: None,
+            code: LookupCode::from_random(1),
+        }),
+        Err(Rejection::NotInCatalog)
+    );
+}

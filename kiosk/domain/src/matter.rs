@@ -498,7 +498,7 @@ pub enum Outcome {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         receipt: Option<DocketNo>,
     },
-    /// 转办: referred to another window or office (首问: to whom).
+    /// 转介: referred to another window or office (首问: to whom).
     Referred { to: String },
     /// 不予受理, with the reason told to the citizen.
     Refused { reason: String },
@@ -531,7 +531,7 @@ impl Outcome {
             "notice" => "补正告知",
             "accepted" => "受理",
             "proxy" => "转代办",
-            "referred" => "转办",
+            "referred" => "转介",
             "refused" => "不予受理",
             "consult" => "咨询",
             _ => "其他",

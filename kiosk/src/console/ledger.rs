@@ -145,7 +145,7 @@ fn ledger_body(
             .unwrap_or_default()
     };
     html! {
-        p.hint { "群众每办一件事由首位接待的工作人员登记：答复、办理、受理（回执）、代办、转办（转给谁）、补正告知、不予受理。"
+        p.hint { "群众每办一件事由首位接待的工作人员登记：答复、办理、受理（回执）、代办、转介（转给谁）、补正告知、不予受理。"
             " · Every matter a citizen brings, with the member who first received them and what became of it." }
         form #ledger-filter method="get" action="/ledger" {
             label { "从 From " input type="date" name="from" value=(f.from); }

@@ -1,5 +1,5 @@
 //! The window console's matters: choose the matter the citizen at the window
-//! brought, record what became of it (即办结, 转办 to whom, 不予受理 with the
+//! brought, record what became of it (即办结, 转介 to whom, 不予受理 with the
 //! reason, 咨询) — the 首问 ledger's entry — accept it with a receipt (受理,
 //! or 代办 with the citizen's commission: the kiosk prints both and the
 //! promised date comes from the catalog's time limit), or tick the
@@ -34,7 +34,7 @@ pub struct MatterForm {
     pub ticket: String,
     pub outcome: String,
     pub reason: String,
-    /// 转办: the window or office the citizen was sent to.
+    /// 转介: the window or office the citizen was sent to.
     pub to: String,
     /// The receipt form: the materials received (by place) and their
     /// counts (`count3=2`), `promised` or `proxy`, and for a proxy matter
@@ -471,7 +471,7 @@ pub fn panel(
                     option value=(word) { (Outcome::zh_of(word)) " " (word) }
                 }
             } }
-            label { " 转办至 To " input name="to" size="14"; }
+            label { " 转介至 To " input name="to" size="14"; }
             label { " 理由 Reason " input name="reason" size="14"; }
             " " button type="submit" { "登记 Record" }
         }
@@ -487,7 +487,7 @@ pub fn panel(
                         option value=(word) { (Outcome::zh_of(word)) " " (word) }
                     }
                 } }
-                label { "转办至 Referred to (转办) " input name="to" size="20" placeholder="3 号窗口 / 镇民政办"; }
+                label { "转介至 Referred to (转介) " input name="to" size="20" placeholder="3 号窗口 / 镇民政办"; }
                 label { "不予受理理由 Reason (不予受理) " input name="reason" size="30"; }
                 button.big type="submit" { "记录结果 Record" }
             }

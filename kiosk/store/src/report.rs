@@ -21,7 +21,7 @@ use domain::{Case, CaseSource};
 pub const RATING_CODING: &str = "rating levels: 5 = 非常满意 very satisfied, 4 = 满意 satisfied, 3 = 基本满意 fair, 2 = 不满意 dissatisfied, 1 = 非常不满意 very dissatisfied (GB/T 39046 numbers them the other way round); satisfaction (满意率) = (levels 5 and 4) / all ratings; good rate (好差评好评率) = (levels 5, 4 and 3) / all ratings; rated share = ratings / services completed; not offered = services completed without the evaluator taking a rating; a member is whoever was signed on at the window";
 
 /// How the report counts matters (stated in every export).
-pub const MATTER_CODING: &str = "visits (接待/取号) count tickets; matters (办件) count each matter recorded at a window once, by outcome: done = 即办结, notice = 补正告知 (a written notice of missing materials), accepted = 受理 (promised, with a receipt), proxy = 转代办 (commissioned to the 代办员, with a receipt), referred = 转办 (sent to another window or office), refused = 不予受理, consult = 咨询; second trip = a visit with a matter given a 补正 notice, over all visits with a matter";
+pub const MATTER_CODING: &str = "visits (接待/取号) count tickets; matters (办件) count each matter recorded at a window once, by outcome: done = 即办结, notice = 补正告知 (a written notice of missing materials), accepted = 受理 (promised, with a receipt), proxy = 转代办 (commissioned to the 代办员, with a receipt), referred = 转介 (sent to another window or office), refused = 不予受理, consult = 咨询; second trip = a visit with a matter given a 补正 notice, over all visits with a matter";
 
 /// Matters of one matter (or one window): counts by outcome, in the order
 /// of `domain::Outcome::WORDS`.

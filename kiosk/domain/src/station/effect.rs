@@ -300,7 +300,7 @@ pub enum Rejection {
     NoticeByForm,
     #[error("不予受理 needs the reason told to the citizen")]
     ReasonNeeded,
-    #[error("转办: name the window or office the citizen was referred to")]
+    #[error("转介: name the window or office the citizen was referred to")]
     ReferralNeeded,
     #[error("a matter outside the catalog: write down what the citizen asked")]
     AskedNeeded,

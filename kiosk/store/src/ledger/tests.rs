@@ -255,7 +255,7 @@ fn the_month_counts_dockets_on_time_and_overdue_by_office_and_rating() {
         export_ledger(conn, d("2026-12-01"), d("2026-12-31"), format, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
-            text.contains("referred = 转办") && text.contains("镇派出所"),
+            text.contains("referred = 转介") && text.contains("镇派出所"),
             "{text}"
         );
         let mut out = Vec::new();

@@ -246,7 +246,8 @@ pub struct Monthly {
     /// Results handed over in the month and rated 1–5, and unrated.
     pub result_ratings: [u32; 5],
     pub result_unrated: u32,
-    /// Open dockets past their promised date at the month's end (or today).
+    /// Dockets without a result at the month's end (or today) and past
+    /// their promised date then.
     pub open_overdue: u32,
 }
 
@@ -324,11 +325,12 @@ pub fn monthly(
         let accepted = inside(&day);
         let finished = result.is_some_and(|r| inside(&r.to_string()));
         let on_time = finished && result.is_some_and(|r| r <= d.promised.date);
-        let overdue = (finished && !on_time)
-            || (result.is_none() && d.promised.date.to_string() < reckon && day <= t);
-        if result.is_none() && overdue && d.is_open() {
-            m.open_overdue += 1;
-        }
+        // Still without a result at the month's end (or today), and past
+        // its promised day then.
+        let open_late =
+            result.is_none_or(|r| r > to) && d.promised.date.to_string() < reckon && day <= t;
+        let overdue = (finished && !on_time) || open_late;
+        m.open_overdue += u32::from(open_late);
         let staff = d.staff.as_ref().map_or_else(
             || ("—".to_string(), String::new()),
             |s| (s.number.clone(), s.name.clone()),

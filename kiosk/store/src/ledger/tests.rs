@@ -191,6 +191,19 @@ fn the_month_counts_dockets_on_time_and_overdue_by_office_and_rating() {
         ("县民政局", 1, 1, Some(6))
     );
     assert_eq!((m.result_ratings[4], m.result_unrated), (1, 0));
+    // Reckoned on 5 December, the proxy matter (due the 4th, back on the
+    // 7th) is late and still without its result.
+    let early = monthly(conn, d("2026-12-01"), d("2026-12-05"), d("2026-12-08")).unwrap();
+    assert_eq!(
+        (
+            early.total.finished,
+            early.total.on_time,
+            early.total.overdue,
+            early.open_overdue
+        ),
+        (1, 1, 1, 1)
+    );
+    assert_eq!(m.open_overdue, 0, "back by the month's end");
     // November knows nothing of December's.
     let nov = monthly(conn, d("2026-11-01"), d("2026-11-30"), d("2026-12-08")).unwrap();
     assert_eq!((nov.received, nov.total.accepted), (0, 0));

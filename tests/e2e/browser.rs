@@ -69,6 +69,16 @@ pub(crate) async fn browser(driver: &Driver) -> Client {
         .expect("a Chromium session")
 }
 
+/// With `KIOSK_CONSOLE_SHOTS`, the lobby screen saved there too: the kiosk
+/// writes inside its data folder only, so it is saved there and copied.
+pub(crate) fn lobby_shot(station: &mut Station, name: &str) {
+    if let Some(dir) = std::env::var_os("KIOSK_CONSOLE_SHOTS") {
+        let inside = station.data().join(name);
+        station.ok(&format!("screenshot {}", inside.display()));
+        std::fs::copy(&inside, std::path::Path::new(&dir).join(name)).unwrap();
+    }
+}
+
 pub(crate) async fn shot(c: &Client, name: &str) {
     if let Some(dir) = std::env::var_os("KIOSK_CONSOLE_SHOTS") {
         let png = c.screenshot().await.unwrap();
@@ -581,16 +591,6 @@ fn a_closure_posted_in_chromium_closes_ticketing_and_the_lobby_board_shows_it() 
     let base = station.console.clone().expect("the console runs");
     assert_eq!(station.screen()["screen"], "home");
     station.ok("sign-on 1 0101 2468");
-    // With KIOSK_CONSOLE_SHOTS, the lobby's pictures too.
-    let shots = std::env::var_os("KIOSK_CONSOLE_SHOTS").map(std::path::PathBuf::from);
-    let lobby_shot = |station: &mut Station, name: &str| {
-        if let Some(dir) = &shots {
-            // The kiosk writes inside its data folder only.
-            let inside = data.join(name);
-            station.ok(&format!("screenshot {}", inside.display()));
-            std::fs::copy(&inside, dir.join(name)).unwrap();
-        }
-    };
     let driver = driver();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use serde_json::Value;
 
-use crate::browser::{browser, click, driver, settled, shot, sign_in, type_into};
+use crate::browser::{browser, click, driver, lobby_shot, settled, shot, sign_in, type_into};
 use crate::console::Client;
 use crate::support::{Station, add_staff, journal, kinds, kiosk};
 
@@ -143,14 +143,6 @@ fn a_proxy_matter_from_commission_to_hand_over_in_chromium_keeps_the_citizen_pri
     station.ok("sign-on 3 0103 2468");
     station.take_ticket('D');
     station.ok("key 3 call");
-    let shots = std::env::var_os("KIOSK_CONSOLE_SHOTS").map(std::path::PathBuf::from);
-    let lobby_shot = |station: &mut Station, name: &str| {
-        if let Some(dir) = &shots {
-            let inside = data.join(name);
-            station.ok(&format!("screenshot {}", inside.display()));
-            std::fs::copy(&inside, dir.join(name)).unwrap();
-        }
-    };
     let driver = driver();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

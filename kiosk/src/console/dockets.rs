@@ -172,6 +172,13 @@ fn no_such(session: &Session) -> Response {
     )
 }
 
+/// A commission's citizen, if kept, from the store (the docket itself is
+/// not read).
+async fn principal(st: &ConsoleState, no: DocketNo) -> Result<Option<Principal>, String> {
+    st.read(move |conn| store::dockets::read_principal(conn, no).map_err(|e| e.to_string()))
+        .await
+}
+
 /// A docket with its citizen (if kept), from the store.
 async fn load(
     st: &ConsoleState,
@@ -331,7 +338,7 @@ pub async fn advance(
     // The commission's citizen, named in a note, is journaled masked (ID
     // numbers in any note are masked by the domain).
     let mut form = form;
-    if let Ok(Some((_, Some(p)))) = load(&st, docket).await {
+    if let Ok(Some(p)) = principal(&st, docket).await {
         for text in [&mut form.note, &mut form.office] {
             *text = text.replace(p.name(), &p.masked_name());
         }
@@ -364,8 +371,8 @@ pub async fn reprint(
         _ => DocketDocument::Receipt,
     };
     let principal = match document {
-        DocketDocument::Commission => match load(&st, docket).await {
-            Ok(found) => found.and_then(|(_, p)| p),
+        DocketDocument::Commission => match principal(&st, docket).await {
+            Ok(p) => p,
             Err(e) => return refused(StatusCode::SERVICE_UNAVAILABLE, Some(&session), &e),
         },
         DocketDocument::Receipt => None,

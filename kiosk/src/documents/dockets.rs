@@ -23,6 +23,16 @@ pub fn receipt_code(d: &Docket) -> String {
     format!("{}/{}", d.no, d.code)
 }
 
+/// The materials handed over, numbered, each with its count.
+fn materials(d: &Docket) -> impl Iterator<Item = Block> + '_ {
+    d.materials.iter().enumerate().map(|(i, m)| {
+        Block::Text(
+            format!("{}. {} × {}", i + 1, m.name, m.count),
+            Style::BODY.left(),
+        )
+    })
+}
+
 /// The receipt the citizen keeps until the result is collected.
 pub fn docket_receipt(d: &Docket, facts: &DocketFacts, station: &StationInfo) -> Document {
     let mut blocks = header(station, super::Locale::Zh);
@@ -40,12 +50,7 @@ pub fn docket_receipt(d: &Docket, facts: &DocketFacts, station: &StationInfo) ->
         Block::Text(format!("办理事项 Matter: {}", d.matter.zh), left.bold()),
         Block::Text("收到材料 Materials received:".into(), left),
     ]);
-    for (i, m) in d.materials.iter().enumerate() {
-        blocks.push(Block::Text(
-            format!("{}. {} × {}", i + 1, m.name, m.count),
-            left,
-        ));
-    }
+    blocks.extend(materials(d));
     let approx = if d.promised.provisional {
         "（暂按周一至周五计算 provisional）"
     } else {
@@ -112,12 +117,7 @@ pub fn docket_commission(
             left,
         ),
     ]);
-    for (i, m) in d.materials.iter().enumerate() {
-        blocks.push(Block::Text(
-            format!("{}. {} × {}", i + 1, m.name, m.count),
-            left,
-        ));
-    }
+    blocks.extend(materials(d));
     blocks.extend([
         Block::Text(
             format!(

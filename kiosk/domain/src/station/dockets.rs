@@ -199,7 +199,7 @@ impl Scratch {
                 if let Some(d) = opened {
                     self.effect(Effect::PrintDocket {
                         docket: Box::new(d.clone()),
-                        document: crate::station::DocketDocument::Receipt,
+                        document: DocketDocument::Receipt,
                         principal: None,
                         again: false,
                     });

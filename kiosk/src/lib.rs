@@ -21,6 +21,8 @@ pub mod pinyin;
 pub mod receipt;
 pub mod run;
 pub mod screen;
+#[cfg(feature = "slow-card")]
+pub mod slow_card;
 pub mod state;
 pub mod tls;
 pub mod ui;

@@ -593,6 +593,9 @@ fn init_logging() {
 
 pub fn main(started: Instant) -> Result<ExitCode> {
     let cli = Cli::parse();
+    // Before any database opens: every connection goes through the card.
+    #[cfg(feature = "slow-card")]
+    kiosk::slow_card::from_env()?;
     match cli.command {
         None => run(RunArgs::default(), started),
         Some(Command::Run(args)) => run(args, started),
@@ -644,7 +647,19 @@ fn run(args: RunArgs, started: Instant) -> Result<ExitCode> {
         printer: args.printer,
         first_frame_exit: args.first_frame_exit,
     };
-    kiosk::run::run(options, started)?;
+    #[cfg(feature = "slow-card")]
+    if let Some(model) = kiosk::store::slow_card::model() {
+        tracing::warn!(
+            "the database is on the slow-card model ({}={model:?}): for benchmarks only",
+            kiosk::slow_card::VARIABLE
+        );
+    }
+    let outcome = kiosk::run::run(options, started);
+    #[cfg(feature = "slow-card")]
+    if let Some(line) = kiosk::slow_card::summary() {
+        tracing::info!("{line}");
+    }
+    outcome?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -17,6 +17,8 @@ pub mod export;
 pub mod ledger;
 mod log;
 pub mod report;
+#[cfg(feature = "slow-card")]
+pub mod slow_card;
 mod staff;
 pub mod uplink;
 

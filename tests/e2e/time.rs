@@ -136,3 +136,35 @@ fn the_command_line_judges_overdue_by_the_stations_time_not_the_machines() {
         "overdue at the station's time: {list}"
     );
 }
+
+#[test]
+fn a_simulated_clock_jumps_through_a_night_and_the_station_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut station = Station::start(dir.path(), &["--clock", "2026-11-30 09:00"]);
+    assert_eq!(station.take_ticket('A'), "A001");
+    // Past the day's close: the waiting ticket is closed before the answer.
+    station.ok("clock jump 2026-11-30 18:05");
+    assert!(station.waiting().is_empty());
+    assert_eq!(station.state()["station"]["issuing"], false);
+    // Never back, and the next morning numbers from 1 again.
+    let back = station.send("clock jump 2026-11-30 12:00");
+    assert_eq!(back["ok"], false, "{back}");
+    assert!(
+        back["error"].as_str().unwrap().contains("only forward"),
+        "{back}"
+    );
+    station.ok("clock jump 2026-12-01 08:35");
+    assert_eq!(station.take_ticket('A'), "A001");
+    assert!(station.quit().success());
+    let kinds = kinds(&journal(dir.path(), &[]));
+    let days: Vec<&str> = kinds
+        .iter()
+        .map(String::as_str)
+        .filter(|k| k.starts_with("day_"))
+        .collect();
+    assert_eq!(
+        days,
+        ["day_opened", "day_closed", "day_anchored", "day_opened"],
+        "{kinds:?}"
+    );
+}

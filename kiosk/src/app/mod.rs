@@ -350,6 +350,9 @@ pub enum ProbeEvent {
     VoiceIdle(oneshot::Sender<()>),
     /// Answered once the voice has handled everything asked of it so far.
     VoiceSync(oneshot::Sender<()>),
+    /// Move the simulated clock forward to this time of the station's zone;
+    /// answered once the station has seen the new time.
+    JumpClock(jiff::civil::DateTime, oneshot::Sender<Result<(), String>>),
 }
 
 /// What a PIN is checked for; carried while the check runs off the loop,

@@ -263,6 +263,10 @@ impl Control {
                 self.ask(|reply| Event::Staff(StaffEvent::ConfirmClock { staff, pin, reply }))
                     .await
             }
+            Command::JumpClock(to) => {
+                self.ask(|reply| Event::Probe(ProbeEvent::JumpClock(to, reply)))
+                    .await
+            }
             Command::ExtendCase {
                 case,
                 days,

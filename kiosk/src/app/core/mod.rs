@@ -554,6 +554,23 @@ impl Core {
             ProbeEvent::SimPrinter(action, reply) => {
                 let _ = reply.send(self.sim_printer_action(action));
             }
+            ProbeEvent::JumpClock(to, reply) => {
+                let zone = &self.station.settings().time_zone;
+                let jumped = zone
+                    .to_timestamp(to)
+                    .map_err(|e| {
+                        format!(
+                            "{to} in {}: {e}",
+                            zone.iana_name().unwrap_or("the station's zone")
+                        )
+                    })
+                    .and_then(|to| self.clock.jump_to(to));
+                if jumped.is_ok() {
+                    // The day closes or opens before the answer.
+                    Box::pin(self.handle(Event::Tick)).await;
+                }
+                let _ = reply.send(jumped);
+            }
         }
     }
 

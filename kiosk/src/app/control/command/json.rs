@@ -118,6 +118,9 @@ pub(super) fn parse_json(line: &str) -> Result<Command, String> {
             quote(&j.staff.clone().ok_or_else(|| need("staff"))?),
             quote(&value_text(j.pin.as_ref()).ok_or_else(|| need("pin"))?)
         ),
+        "clock" if j.action.as_deref() == Some("jump") => {
+            format!("clock jump {}", j.text.clone().ok_or_else(|| need("text"))?)
+        }
         "clock" => format!(
             "clock {} {} {}",
             j.action.as_deref().ok_or_else(|| need("action"))?,

@@ -43,6 +43,9 @@ pub enum Command {
     /// A manager confirms, with their PIN, that the system clock is right
     /// though the journal is ahead of it.
     ConfirmClock { staff: String, pin: String },
+    /// Move a simulated clock forward to this time of the station's zone
+    /// (the soak bench's year in minutes).
+    JumpClock(jiff::civil::DateTime),
     /// A staff action without a keypad key.
     Staff(StaffAction),
     /// The station manager extends a case's deadline, with their PIN.

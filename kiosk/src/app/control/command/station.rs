@@ -177,11 +177,27 @@ pub(super) fn alarm(words: &[String]) -> Result<Command, String> {
     })
 }
 
-/// `clock confirm STAFF-NUMBER PIN`.
+/// `clock confirm STAFF-NUMBER PIN`, or `clock jump DATE TIME` (a simulated
+/// clock moved forward, in the station's time zone).
 pub(super) fn clock(words: &[String]) -> Result<Command, String> {
-    arity(words, 3, "clock confirm STAFF-NUMBER PIN")?;
+    if words.get(1).is_some_and(|w| w == "jump") {
+        arity(words, 3, "clock jump YYYY-MM-DD HH:MM")?;
+        let text = format!("{}T{}", words[2], words[3]);
+        let to = text.parse::<jiff::civil::DateTime>().map_err(|_| {
+            format!(
+                "`{} {}` is not a time like 2026-12-01 09:00",
+                words[2], words[3]
+            )
+        })?;
+        return Ok(Command::JumpClock(to));
+    }
+    arity(
+        words,
+        3,
+        "clock confirm STAFF-NUMBER PIN, or clock jump YYYY-MM-DD HH:MM",
+    )?;
     if words[1] != "confirm" {
-        return Err(format!("`{}` is not confirm", words[1]));
+        return Err(format!("`{}` is not confirm or jump", words[1]));
     }
     Ok(Command::ConfirmClock {
         staff: words[2].clone(),

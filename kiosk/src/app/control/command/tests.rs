@@ -327,6 +327,41 @@ fn a_hung_screen_is_injected_for_a_duration() {
 }
 
 #[test]
+fn a_simulated_clock_jumps_to_a_time_of_the_station() {
+    let to: jiff::civil::DateTime = "2026-12-01T08:25".parse().unwrap();
+    assert_eq!(
+        parse("clock jump 2026-12-01 08:25"),
+        Ok(Command::JumpClock(to))
+    );
+    assert_eq!(
+        parse(r#"{"cmd":"clock","action":"jump","text":"2026-12-01 08:25"}"#),
+        Ok(Command::JumpClock(to))
+    );
+    for (line, says) in [
+        (
+            "clock jump 2026-12-01",
+            "usage: clock jump YYYY-MM-DD HH:MM",
+        ),
+        (
+            "clock jump 2026-13-01 08:25",
+            "`2026-13-01 08:25` is not a time",
+        ),
+        (
+            "clock jump tomorrow 08:25",
+            "is not a time like 2026-12-01 09:00",
+        ),
+        ("clock set 0001 13579", "`set` is not confirm or jump"),
+        (
+            r#"{"cmd":"clock","action":"jump"}"#,
+            "needs the field `text`",
+        ),
+    ] {
+        let error = parse(line).unwrap_err();
+        assert!(error.contains(says), "{line}: {error}");
+    }
+}
+
+#[test]
 fn malformed_commands_say_what_was_expected() {
     let table = [
         (

@@ -1,7 +1,6 @@
 //! `KIOSK_SLOW_CARD`: the Pi-class harness's slow SD card (store::slow_card,
 //! ADR 0032) for the running program and the benchmarks.
 
-use anyhow::{Result, anyhow};
 use store::slow_card::{self, CardModel};
 
 /// The variable that names the card's model: `MEDIAN,P99,WORST` in
@@ -10,18 +9,18 @@ pub const VARIABLE: &str = "KIOSK_SLOW_CARD";
 
 /// Installs the slow card when the variable is set, before any database
 /// opens; says which model is in force.
-pub fn from_env() -> Result<Option<CardModel>> {
+pub fn from_env() -> Result<Option<CardModel>, String> {
     let Some(text) = std::env::var_os(VARIABLE) else {
         return Ok(None);
     };
     let text = text
         .into_string()
-        .map_err(|_| anyhow!("{VARIABLE} is not text: give MEDIAN,P99,WORST in milliseconds"))?;
+        .map_err(|_| format!("{VARIABLE} is not text: give MEDIAN,P99,WORST in milliseconds"))?;
     if text.is_empty() {
         return Ok(None);
     }
-    let model = CardModel::parse(&text).map_err(|e| anyhow!("{VARIABLE}: {e}"))?;
-    slow_card::install(model).map_err(|e| anyhow!("{VARIABLE}: {e}"))?;
+    let model = CardModel::parse(&text).map_err(|e| format!("{VARIABLE}: {e}"))?;
+    slow_card::install(model).map_err(|e| format!("{VARIABLE}: {e}"))?;
     Ok(Some(model))
 }
 

@@ -595,7 +595,7 @@ pub fn main(started: Instant) -> Result<ExitCode> {
     let cli = Cli::parse();
     // Before any database opens: every connection goes through the card.
     #[cfg(feature = "slow-card")]
-    kiosk::slow_card::from_env()?;
+    kiosk::slow_card::from_env().map_err(anyhow::Error::msg)?;
     match cli.command {
         None => run(RunArgs::default(), started),
         Some(Command::Run(args)) => run(args, started),

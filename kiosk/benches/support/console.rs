@@ -16,6 +16,18 @@ const WARM_UP: usize = 5;
 /// `kiosk run --headless` on `data` at `clock` with the console on a free
 /// loopback port; the child and the console's address.
 pub fn serve(data: &std::path::Path, clock: &str) -> (Child, String) {
+    let (child, base, _) = serve_with(data, clock, &[]);
+    (child, base)
+}
+
+/// The same with more environment (`KIOSK_DRAW_FRAMES=1`, say); also gives
+/// the control socket's path. The child's stdout is left to read its last
+/// line from.
+pub fn serve_with(
+    data: &std::path::Path,
+    clock: &str,
+    env: &[(&str, &str)],
+) -> (Child, String, String) {
     let settings = data.join("bench-kiosk.toml");
     std::fs::write(
         &settings,
@@ -28,19 +40,24 @@ pub fn serve(data: &std::path::Path, clock: &str) -> (Child, String) {
         .arg("--config")
         .arg(&settings)
         .env("RUST_LOG", "error")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .spawn()
         .expect("kiosk runs");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let mut ready = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut ready)
-        .expect("a ready line");
-    let base = ready
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("console="))
-        .unwrap_or_else(|| panic!("no console in `{ready}`"))
-        .to_string();
-    (child, base)
+    stdout.read_line(&mut ready).expect("a ready line");
+    let field = |name: &str| {
+        ready
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix(name))
+            .unwrap_or_else(|| panic!("no {name} in `{ready}`"))
+            .to_string()
+    };
+    let (base, control) = (field("console="), field("control="));
+    // Whatever else it prints comes after: hand the reader back.
+    child.stdout = Some(stdout.into_inner());
+    (child, base, control)
 }
 
 pub struct Client {

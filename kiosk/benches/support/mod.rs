@@ -6,6 +6,7 @@
 #![allow(dead_code)] // each bench uses its own share of these
 
 pub mod console;
+pub mod year;
 
 use std::sync::Mutex;
 use std::sync::mpsc::Sender;
@@ -108,7 +109,15 @@ pub fn rounds() -> usize {
 /// A folder for the bench's database. Its file system decides the cost of each
 /// fsync: set KIOSK_BENCH_DIR to measure on the disk that matters (the Pi's SD
 /// card).
+///
+/// With `KIOSK_SLOW_CARD` set (the Pi-class harness), the database goes through
+/// the slow-card model from here on (ADR 0032).
 pub fn database_dir() -> tempfile::TempDir {
+    match kiosk::slow_card::from_env() {
+        Ok(Some(model)) => println!("slow card {model:?}"),
+        Ok(None) => {}
+        Err(e) => panic!("{e}"),
+    }
     let dir = match std::env::var_os("KIOSK_BENCH_DIR") {
         Some(base) => tempfile::tempdir_in(base),
         None => tempfile::tempdir(),
@@ -140,6 +149,9 @@ pub fn report(label: &str, mut latencies: Vec<Duration>) {
         "  max {:.2} ms",
         ms(*latencies.last().expect("at least one round"))
     );
+    if let Some(card) = kiosk::slow_card::summary() {
+        println!("  {card}");
+    }
 }
 
 /// Resident memory in bytes (from `/proc/self/statm`).

@@ -270,7 +270,9 @@ unsafe extern "C" fn x_open(
         };
         let rc = open(card.base, name, real, flags, out_flags);
         let methods = (*real).pMethods;
-        if !methods.is_null() {
+        // A file the base did not open has no methods: SQLite closes only
+        // the ones that do.
+        if rc == ffi::SQLITE_OK && !methods.is_null() {
             (*shim).base.pMethods = match (*methods).iVersion {
                 1 => &IO_METHODS_1,
                 2 => &IO_METHODS_2,

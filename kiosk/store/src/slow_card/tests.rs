@@ -1,3 +1,6 @@
+//! Tests of the slow card's model: how it is read from text, and the delays
+//! it draws. The VFS itself is tested under a store in `tests/slow_card.rs`.
+
 use std::time::Duration;
 
 use super::*;

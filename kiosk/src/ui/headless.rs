@@ -103,10 +103,13 @@ impl Drawing {
         let drawn = window.draw_if_needed(|renderer| {
             renderer.render(buffer, width);
         });
+        let done = Instant::now();
+        // Jobs that changed nothing on screen (a view that stayed the same)
+        // wait for no frame: only a frame that shows them counts.
+        let posted = self.undrawn.take();
         if drawn {
-            let done = Instant::now();
             self.frames.push(done - started);
-            if let Some(posted) = self.undrawn.take() {
+            if let Some(posted) = posted {
                 self.shown.push(done - posted);
             }
         }

@@ -16,10 +16,7 @@ mod support;
 use support::console::Client;
 
 fn main() {
-    let entries: u64 = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
+    let entries: u64 = support::first_number(1_000_000);
     let dir = support::database_dir();
     let (written, last) = support::year::made(&dir.path().join("kiosk.db"), entries);
 

@@ -51,10 +51,7 @@ impl Control {
 }
 
 fn main() {
-    let entries: u64 = std::env::args()
-        .skip(1)
-        .find_map(|a| a.parse().ok())
-        .unwrap_or(200_000);
+    let entries: u64 = support::first_number(200_000);
     let dir = support::database_dir();
     let (_, last) = support::year::made(&dir.path().join("kiosk.db"), entries);
     let clock = format!("{} 09:00", last.tomorrow().expect("a day after"));

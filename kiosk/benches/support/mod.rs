@@ -100,10 +100,15 @@ impl Screen for NoScreen {
 
 /// How many rounds to time: the first number on the command line, else 1,000.
 pub fn rounds() -> usize {
+    first_number(1000)
+}
+
+/// The first argument that reads as a number, else `default`.
+pub fn first_number<T: std::str::FromStr>(default: T) -> T {
     std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
-        .unwrap_or(1000)
+        .unwrap_or(default)
 }
 
 /// A folder for the bench's database. Its file system decides the cost of each

@@ -308,7 +308,9 @@ fn an_encrypted_backup_is_restored_with_its_passphrase_only() {
 fn the_daily_backup_keeps_the_newest_and_tells_the_doctor() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let stick = dir.path().join("stick");
+    // The stick is another disk than the data folder's (a tmpfs here).
+    let other_disk = tempfile::tempdir_in("/dev/shm").unwrap();
+    let stick = other_disk.path().join("stick");
     let config = dir.path().join("kiosk.toml");
     std::fs::write(
         &config,
@@ -355,4 +357,43 @@ fn the_daily_backup_keeps_the_newest_and_tells_the_doctor() {
         .unwrap_or_else(|| panic!("{said}"));
     assert!(line.contains("last good backup"), "{line}");
     assert!(line.contains(&stick.display().to_string()), "{line}");
+
+    // Without [backup] dir: the data folder's backups/, on the card, where
+    // a copy is taken once a week.
+    let (ok, out, err) = run(&["backup"], &data);
+    assert!(ok && out.starts_with("backed up "), "{out}{err}");
+    let (ok, out, err) = run(&["backup"], &data);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("no backup taken:"), "{out}");
+    assert!(out.contains("once a week"), "{out}");
+    assert_eq!(std::fs::read_dir(data.join("backups")).unwrap().count(), 1);
+}
+
+#[test]
+fn compact_waits_for_the_station_to_stop_then_rewrites_an_old_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    // An older kiosk's database: SQLite's default 4 KB pages.
+    rusqlite::Connection::open(data.join("kiosk.db"))
+        .unwrap()
+        .execute_batch("PRAGMA page_size = 4096; CREATE TABLE older (x);")
+        .unwrap();
+    let mut station = Station::start(&data, &[]);
+    assert_eq!(station.take_ticket('A'), "A001");
+    station.ok("settle");
+    let (ok, _, err) = run(&["compact"], &data);
+    assert!(!ok, "refused while the station runs");
+    assert!(err.contains("already running"), "{err}");
+    let before = head(&data);
+    assert!(station.quit().success());
+
+    let (ok, out, err) = run(&["compact"], &data);
+    assert!(ok, "{err}");
+    assert!(out.contains("page size 4096 → 1024 bytes"), "{out}");
+    assert!(out.contains(", checked, in "), "{out}");
+    assert_eq!(head(&data), before, "every entry kept");
+    let mut station = Station::start(&data, &[]);
+    assert_eq!(station.take_ticket('A'), "A002");
+    assert!(station.quit().success());
 }

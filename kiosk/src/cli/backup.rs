@@ -53,6 +53,18 @@ pub(super) fn backup(args: BackupArgs) -> Result<ExitCode> {
                     dir
                 }
             };
+            // On the card itself: a copy a week, two kept (ADR 0033).
+            if backup::on_same_disk(&dir, &db)
+                && let Some((newest, at)) = backup::recent(&dir, now)?
+            {
+                println!(
+                    "no backup taken: {} is on the station's own disk, where a copy is taken once a week (card wear); the newest, {}, is from {}. For a daily copy set [backup] dir to a USB stick's folder.",
+                    dir.display(),
+                    newest.display(),
+                    at.round(jiff::Unit::Second).unwrap_or(at)
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let made = backup::backup_into(&db, &config.store, &dir, encrypt.as_ref(), now)?;
             (made.file, made.checked, Some(dir))
         }
@@ -78,7 +90,10 @@ pub(super) fn backup(args: BackupArgs) -> Result<ExitCode> {
         eprintln!("warning: the backup is good, but `kiosk doctor` will not know of it: {e}");
     }
     if let Some(dir) = folder {
-        let keep = args.keep.unwrap_or(settings.keep);
+        let mut keep = args.keep.unwrap_or(settings.keep);
+        if backup::on_same_disk(&dir, &db) {
+            keep = keep.min(backup::ON_CARD_KEEP);
+        }
         let removed = backup::prune(&dir, &file, keep).with_context(|| {
             format!(
                 "the backup is written, but old backups in {} could not be removed",

@@ -79,6 +79,13 @@ enum Command {
     /// Encrypted (age) with --passphrase-file or --recipient. With neither
     /// --to nor --dir, the settings' [backup] (what the daily timer runs).
     Backup(BackupArgs),
+    /// Rewrite a stopped station's database in the small pages a new one
+    /// has (a quarter of the bytes written to the card per commit) and
+    /// without free space, then check it. Needs room for a second copy.
+    Compact {
+        #[command(flatten)]
+        data: DataArg,
+    },
     /// Put a checked backup in place of the database. The station must be
     /// stopped; the database it replaces is kept beside it as a copy that
     /// `kiosk restore --from` brings back.
@@ -608,6 +615,7 @@ pub fn main(started: Instant) -> Result<ExitCode> {
         Some(Command::VerifyLog { data, anchor }) => verify_log(data, &anchor),
         Some(Command::Backup(args)) => backup(args),
         Some(Command::Restore(args)) => restore(args),
+        Some(Command::Compact { data }) => compact(data),
         Some(Command::Doctor {
             config,
             data,

@@ -351,21 +351,46 @@ fn database(db: &Path) -> Vec<Check> {
         )];
     }
     match crate::store::backup::check(db) {
-        Ok(c) => vec![Check::ok(
-            "database",
-            format!(
-                "{}: whole, schema {}, {} journal entries, chain unbroken",
-                db.display(),
-                c.version,
-                c.entries
-            ),
-        )],
+        Ok(c) => {
+            let mut checks = vec![Check::ok(
+                "database",
+                format!(
+                    "{}: whole, schema {}, {} journal entries, chain unbroken",
+                    db.display(),
+                    c.version,
+                    c.entries
+                ),
+            )];
+            checks.extend(page_size(db));
+            checks
+        }
         Err(e) => vec![Check::fail(
             "database",
             e.to_string(),
             "stop the station and restore the last good backup (`kiosk restore --from FILE`)",
         )],
     }
+}
+
+/// A database laid out in larger pages than a new one (made by an older
+/// kiosk) writes several times the bytes per commit to the card.
+fn page_size(db: &Path) -> Option<Check> {
+    use crate::store::PAGE_SIZE;
+    let conn = crate::store::open_read_only(db, &crate::store::StoreSettings::default()).ok()?;
+    let size: u32 = conn
+        .pragma_query_value(None, "page_size", |r| r.get(0))
+        .ok()?;
+    (size > PAGE_SIZE).then(|| {
+        Check::warn(
+            "database pages",
+            format!(
+                "{}: {size}-byte pages; every commit writes {}× the bytes to the card that {PAGE_SIZE}-byte pages would",
+                db.display(),
+                size / PAGE_SIZE
+            ),
+            "stop the station and run `kiosk compact` once (it needs free space for a second copy of the database)",
+        )
+    })
 }
 
 /// A backup older than this is reported: the daily timer has missed two.
@@ -403,18 +428,25 @@ pub fn last_backup(data: &Path, now: jiff::Timestamp) -> Check {
         last.entries,
         last.head
     );
-    if age > BACKUP_STALE {
+    // A folder on the card takes a copy a week (ADR 0033).
+    let on_card = same_disk(&last.file, data);
+    let stale = if on_card {
+        BACKUP_STALE + crate::store::backup::ON_CARD_EVERY
+    } else {
+        BACKUP_STALE
+    };
+    if age > stale {
         return Check::warn(
             "backup",
             detail,
             "the daily backup has not succeeded since: `systemctl status kiosk-backup` and `journalctl -u kiosk-backup` say why (a stick not mounted, not writable by the kiosk user, full)",
         );
     }
-    if same_disk(&last.file, data) {
+    if on_card {
         return Check::warn(
             "backup",
             detail,
-            "it is on the same disk as the database, so a failing card loses both: set [backup] dir to a USB stick's folder",
+            "it is on the same disk as the database, so a failing card loses both, and there it is taken once a week (card wear): set [backup] dir to a USB stick's folder",
         );
     }
     Check::ok("backup", detail)
@@ -423,12 +455,8 @@ pub fn last_backup(data: &Path, now: jiff::Timestamp) -> Check {
 /// Whether the folder of `file` is on the same file system as `data`
 /// (false when either cannot be read, such as a stick taken out).
 fn same_disk(file: &Path, data: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    let dev = |p: &Path| std::fs::metadata(p).map(|m| m.dev()).ok();
-    match (file.parent().and_then(dev), dev(data)) {
-        (Some(a), Some(b)) => a == b,
-        _ => false,
-    }
+    file.parent()
+        .is_some_and(|dir| crate::store::backup::on_same_disk(dir, &data.join("kiosk.db")))
 }
 
 /// The running station's view: what it started without, the printer, the

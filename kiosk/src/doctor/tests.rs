@@ -103,6 +103,20 @@ fn the_last_good_backup_is_reported_with_its_age_and_disk() {
     assert_eq!(stale.verdict, Verdict::Warn);
     assert!(stale.detail.contains("(3 days ago)"), "{stale}");
     assert!(stale.fix.unwrap().contains("journalctl -u kiosk-backup"));
+    // On the card, a copy is taken a week: three days is on time, ten late.
+    last.file = stick.path().join("kiosk-20261129T023000Z.db");
+    record(data.path(), &last).unwrap();
+    let weekly = last_backup(data.path(), now);
+    assert!(
+        weekly.fix.unwrap().contains("once a week"),
+        "{}",
+        weekly.detail
+    );
+    last.at = "2026-11-22T02:30:00Z".parse().unwrap();
+    record(data.path(), &last).unwrap();
+    let late = last_backup(data.path(), now);
+    assert!(late.detail.contains("(10 days ago)"), "{late}");
+    assert!(late.fix.unwrap().contains("journalctl -u kiosk-backup"));
 }
 
 #[test]
@@ -351,4 +365,27 @@ fn a_roster_naming_members_the_staff_list_lacks_or_leaving_nights_uncovered_is_r
         (check.verdict, check.detail.as_str()),
         (Verdict::Ok, "every day of the coming week has its duty")
     );
+}
+
+#[test]
+fn a_database_in_large_pages_is_reported_until_it_is_compacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    // An older kiosk's file: SQLite's default 4 KB pages.
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch("PRAGMA page_size = 4096; CREATE TABLE older (x);")
+        .unwrap();
+    let settings = crate::store::StoreSettings::default();
+    let mut store = crate::store::Store::open(&db, &settings).unwrap();
+    let checks = database(&db);
+    let pages = checks.iter().find(|c| c.name == "database pages").unwrap();
+    assert_eq!(pages.verdict, Verdict::Warn);
+    assert!(pages.detail.contains("4096-byte pages"), "{}", pages.detail);
+    assert!(pages.detail.contains("4×"), "{}", pages.detail);
+    assert!(pages.fix.as_deref().unwrap().contains("kiosk compact"));
+    store.compact().unwrap();
+    let checks = database(&db);
+    assert_eq!(checks.len(), 1, "{checks:?}");
+    assert_eq!(checks[0].verdict, Verdict::Ok);
 }

@@ -444,6 +444,32 @@ fn daily_backups_are_named_by_time_and_pruned_to_the_newest_good_ones() {
 }
 
 #[test]
+fn a_recent_backup_is_the_newest_good_one_of_the_last_week() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiosk.db");
+    let mut store = Store::open(&db, &settings()).unwrap();
+    commit(&mut store, 1, 2);
+    drop(store);
+    let folder = dir.path().join("backups");
+    std::fs::create_dir_all(&folder).unwrap();
+    assert!(on_same_disk(&folder, &db));
+    let at = |t: &str| -> Timestamp { t.parse().unwrap() };
+    let now = at("2026-11-30T02:30:00Z");
+    assert_eq!(recent(&folder, now).unwrap(), None, "an empty folder");
+    let made = backup_into(&db, &settings(), &folder, None, at("2026-11-24T02:30:00Z")).unwrap();
+    assert_eq!(
+        recent(&folder, now).unwrap(),
+        Some((made.file.clone(), at("2026-11-24T02:30:00Z")))
+    );
+    // Newer but damaged, and one from a clock that ran ahead: neither counts.
+    std::fs::write(folder.join("kiosk-20261129T023000Z.db"), b"rotten").unwrap();
+    std::fs::copy(&made.file, folder.join("kiosk-20301231T000000Z.db")).unwrap();
+    assert_eq!(recent(&folder, now).unwrap().unwrap().0, made.file);
+    // A week after it was made, it is no longer recent.
+    assert_eq!(recent(&folder, at("2026-12-01T02:30:00Z")).unwrap(), None);
+}
+
+#[test]
 fn backup_names_are_read_strictly() {
     let table = [
         ("kiosk-20261130T023000Z.db", Some(("20261130T023000Z", 1))),

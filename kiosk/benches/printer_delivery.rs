@@ -100,7 +100,7 @@ fn main() {
             let mut times = Vec::new();
             let mut paper_dots = 0;
             for _ in 0..rounds {
-                let before = printer.jobs().len();
+                let before = printer.status().jobs;
                 let started = Instant::now();
                 port.send(&encoded, &AtomicBool::new(false))
                     .expect("the job is sent");
@@ -108,7 +108,7 @@ fn main() {
                     .expect("the printer answers the end marker");
                 times.push(started.elapsed());
                 assert!(printer.wait_for_jobs(before + 1, Duration::from_secs(5)));
-                paper_dots = printer.jobs()[before].paper_dots;
+                paper_dots = printer.status().last_job.expect("the job").paper_dots;
             }
             times.sort();
             let median = times[times.len() / 2];

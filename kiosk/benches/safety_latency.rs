@@ -11,8 +11,12 @@
 //! starts when the zone's confirmation fires (the `Alarm` signal into the
 //! station loop) and stops when the screen is handed a view that evacuates.
 //! Each round then releases the input and resets the alarm (as the manager).
-//! Last, the time a staff PIN check takes on the writer thread (Argon2id with
-//! the crate's default parameters), which a commit may wait behind.
+//! Then the time a staff PIN check takes on the writer thread (Argon2id with
+//! the crate's default parameters), which a commit may wait behind. Last,
+//! the panic again while PINs are checked without pause in both lanes and a
+//! month's report is read from the same database without pause (as the
+//! console reads it: a connection of its own on a background thread), on a
+//! year of journal (about 200,000 entries).
 //! Run: `cargo bench -p kiosk --bench safety_latency [-- N]`.
 
 mod support;
@@ -34,11 +38,10 @@ fn main() {
     let n = support::rounds();
     let dir = support::database_dir();
     let config = Config::builtin().expect("the built-in config");
-    let mut store =
-        Store::open(&dir.path().join("kiosk.db"), &config.store).expect("the database opens");
-    store
-        .add_staff("0001", "bench", StaffRole::Manager, "13579")
-        .expect("a staff member");
+    let db = dir.path().join("kiosk.db");
+    // A year's journal, with the manager 0001 (PIN 13579).
+    let (_, last) = support::year::made(&db, 200_000);
+    let store = Store::open(&db, &config.store).expect("the database opens");
     let runtime = support::runtime();
     let _guard = runtime.enter();
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
@@ -186,6 +189,31 @@ fn main() {
             })
         })
         .collect();
+    let reports = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let reader = {
+        let (storm, reports, db) = (Arc::clone(&storm), Arc::clone(&reports), db.clone());
+        let tz = config.settings.time_zone.clone();
+        let from = last.first_of_month();
+        let handle = runtime.handle().clone();
+        // As the console reads: on its own connection, on a background thread.
+        std::thread::spawn(move || {
+            while storm.load(std::sync::atomic::Ordering::Relaxed) {
+                let (db, tz) = (db.clone(), tz.clone());
+                handle
+                    .block_on(kiosk::background::spawn_blocking(move || {
+                        let conn = kiosk::store::open_read_only(
+                            &db,
+                            &kiosk::store::StoreSettings::default(),
+                        )
+                        .expect("a reader opens");
+                        kiosk::store::report::report(&conn, from, last, &tz)
+                            .expect("the month's report");
+                    }))
+                    .expect("the report ran");
+                reports.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        })
+    };
     let mut busy = Vec::with_capacity(n);
     for i in 0..n + 20 {
         let pressed = Instant::now();
@@ -203,7 +231,9 @@ fn main() {
     for s in storms {
         runtime.block_on(s).unwrap();
     }
+    reader.join().expect("the report reader");
     let checked = checked.load(std::sync::atomic::Ordering::Relaxed);
+    let reports = reports.load(std::sync::atomic::Ordering::Relaxed);
     tx.send(Event::Shutdown).unwrap();
     runtime.block_on(task).unwrap();
     support::report(
@@ -216,7 +246,9 @@ fn main() {
         pins,
     );
     support::report(
-        &format!("panic_reading_to_latched_while_pins_are_checked alarms={n} pin_checks={checked}"),
+        &format!(
+            "panic_reading_to_latched_while_pins_are_checked_and_a_month_is_reported alarms={n} pin_checks={checked} month_reports={reports}"
+        ),
         busy,
     );
 }

@@ -8,6 +8,7 @@ pub use store;
 
 pub mod app;
 pub mod attendance;
+pub mod background;
 pub mod config;
 pub mod console;
 pub mod data;

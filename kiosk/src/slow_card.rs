@@ -29,7 +29,7 @@ pub fn summary() -> Option<String> {
     let model = slow_card::model()?;
     let s = slow_card::stats();
     Some(format!(
-        "slow card {:?}/{:?}/{:?}: {} syncs waited {:.1} s; written {} bytes (database {}, log {}, other {})",
+        "slow card {:?}/{:?}/{:?}: {} syncs waited {:.1} s; written {} bytes (database {}, wal {}, other {})",
         model.median,
         model.p99,
         model.worst,

@@ -69,7 +69,7 @@ impl PinChecker {
         let _turn = lane.acquire().await.map_err(|_| Refusal::Stopping)?;
         let (db, settings) = (self.db.clone(), self.settings.clone());
         let counting = counting(place);
-        tokio::task::spawn_blocking(move || {
+        crate::background::spawn_blocking(move || {
             let conn = store::open_read_only(&db, &settings).map_err(|e| Refusal::from(&e))?;
             store::verify_pin(&conn, &staff, &pin, now, counting).map_err(|e| Refusal::from(&e))
         })

@@ -180,13 +180,14 @@ impl ConsoleState {
         self.tz.to_datetime(self.now().await).date()
     }
 
-    /// Runs `f` on a read-only connection of its own, off the runtime.
+    /// Runs `f` on a read-only connection of its own, off the runtime, on a
+    /// background thread (below the station's priority).
     async fn read<T: Send + 'static>(
         &self,
         f: impl FnOnce(&rusqlite::Connection) -> Result<T, String> + Send + 'static,
     ) -> Result<T, String> {
         let (db, settings) = (self.db.clone(), self.store.clone());
-        tokio::task::spawn_blocking(move || {
+        crate::background::spawn_blocking(move || {
             let conn = store::open_read_only(&db, &settings).map_err(|e| e.to_string())?;
             f(&conn)
         })

@@ -112,13 +112,20 @@ impl LogFilter {
         } else {
             format!("WHERE {}", clauses.join(" AND "))
         };
-        let limit = self.limit.map(|n| format!("LIMIT {n}")).unwrap_or_default();
-        let sql = format!(
-            "SELECT * FROM (
-                 SELECT seq, at, day, kind, actor, ticket, window_no, body FROM journal
-                 {filter} ORDER BY seq DESC {limit})
-             ORDER BY seq"
-        );
+        let columns = "seq, at, day, kind, actor, ticket, window_no, body";
+        let sql = match self.limit {
+            // The page's sequence numbers first, from an index alone when
+            // the filter is on indexed columns (a time range and a kind:
+            // thousands of index entries, no rows), then only the page's
+            // rows: reading every matching row to sort them took a
+            // half-month page to 60 ms on a Pi-class core.
+            Some(n) => format!(
+                "SELECT {columns} FROM journal WHERE seq IN (
+                     SELECT seq FROM journal {filter} ORDER BY seq DESC LIMIT {n})
+                 ORDER BY seq"
+            ),
+            None => format!("SELECT {columns} FROM journal {filter} ORDER BY seq"),
+        };
         (sql, args)
     }
 

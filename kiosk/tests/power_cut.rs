@@ -87,8 +87,11 @@ fn full_sync_loses_nothing_across_a_thousand_power_cuts() {
     assert_eq!(t.numbering_behind, 0, "numbering fell back: {e:?}");
     assert_eq!(t.integrity_failures, 0, "integrity: {e:?}");
     assert_eq!(t.unexplained_rows, 0, "journal rows from nowhere: {e:?}");
+    // A cut falls at a drawn write of the disk; with 1 KB pages a commit is
+    // more writes than with 4 KB ones (ADR 0033), so about two records are
+    // acknowledged between cuts where three were.
     assert!(
-        t.records_acked >= 3_000 && t.tickets_acked >= 1_000,
+        t.records_acked >= 2_000 && t.tickets_acked >= 1_000,
         "too little acknowledged to mean much: {} records, {} tickets",
         t.records_acked,
         t.tickets_acked

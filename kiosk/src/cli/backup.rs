@@ -54,9 +54,8 @@ pub(super) fn backup(args: BackupArgs) -> Result<ExitCode> {
                 }
             };
             // On the card itself: a copy a week, two kept (ADR 0033).
-            if backup::on_same_disk(&dir, &db)
-                && let Some((newest, at)) = backup::recent(&dir, now)?
-            {
+            let on_card = backup::on_same_disk(&dir, &db);
+            if on_card && let Some((newest, at)) = backup::recent(&dir, now)? {
                 println!(
                     "no backup taken: {} is on the station's own disk, where a copy is taken once a week (card wear); the newest, {}, is from {}. For a daily copy set [backup] dir to a USB stick's folder.",
                     dir.display(),
@@ -66,7 +65,7 @@ pub(super) fn backup(args: BackupArgs) -> Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             let made = backup::backup_into(&db, &config.store, &dir, encrypt.as_ref(), now)?;
-            (made.file, made.checked, Some(dir))
+            (made.file, made.checked, Some((dir, on_card)))
         }
     };
     println!(
@@ -89,9 +88,9 @@ pub(super) fn backup(args: BackupArgs) -> Result<ExitCode> {
     if let Err(e) = backup::record(&data, &last) {
         eprintln!("warning: the backup is good, but `kiosk doctor` will not know of it: {e}");
     }
-    if let Some(dir) = folder {
+    if let Some((dir, on_card)) = folder {
         let mut keep = args.keep.unwrap_or(settings.keep);
-        if backup::on_same_disk(&dir, &db) {
+        if on_card {
             keep = keep.min(backup::ON_CARD_KEEP);
         }
         let removed = backup::prune(&dir, &file, keep).with_context(|| {

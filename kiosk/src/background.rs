@@ -7,7 +7,10 @@
 //!
 //! Not the runtime's own blocking pool: a thread there may next wait for a
 //! commit's answer, which must not inherit a lowered priority (an
-//! unprivileged process cannot raise it again).
+//! unprivileged process cannot raise it again). A thread of the caller's
+//! pool only waits for the answer, so that the caller's runtime knows work
+//! is under way: a paused test clock does not leap ahead while a PIN is
+//! being checked.
 
 use std::sync::OnceLock;
 
@@ -40,16 +43,25 @@ fn runtime() -> Option<&'static Runtime> {
         .as_ref()
 }
 
-/// Runs `f` on a background thread; awaited from any runtime.
+/// Runs `f` on a background thread; awaited from the caller's runtime,
+/// where a thread of its blocking pool waits (without CPU) for the answer.
+/// A panic in `f` is the returned handle's, as with
+/// [`tokio::task::spawn_blocking`].
 pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
 where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    match runtime() {
-        Some(runtime) => runtime.spawn_blocking(f),
-        None => tokio::task::spawn_blocking(f),
-    }
+    let Some(runtime) = runtime() else {
+        return tokio::task::spawn_blocking(f);
+    };
+    let work = runtime.spawn_blocking(f);
+    tokio::task::spawn_blocking(move || match runtime.handle().block_on(work) {
+        Ok(answer) => answer,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        // The background runtime lives as long as the process.
+        Err(e) => panic!("background work cancelled: {e}"),
+    })
 }
 
 /// Lowers the calling thread's CPU priority to [`NICE`] (Linux keeps a
@@ -85,6 +97,7 @@ pub fn this_thread_nice() -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[tokio::test]
     async fn background_work_runs_below_the_stations_priority_and_the_pool_does_not() {
@@ -95,5 +108,32 @@ mod tests {
         // keep the station's priority.
         let pool = tokio::task::spawn_blocking(this_thread_nice).await.unwrap();
         assert_eq!(pool, station);
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_background_work_is_the_callers_to_see() {
+        let outcome = spawn_blocking(|| -> u8 { panic!("checked") }).await;
+        assert!(outcome.unwrap_err().is_panic());
+        assert_eq!(spawn_blocking(|| 7).await.unwrap(), 7);
+    }
+
+    /// A paused test clock does not move while background work runs: the
+    /// caller's runtime counts it as its own.
+    #[tokio::test(start_paused = true)]
+    async fn a_paused_clock_waits_for_background_work() {
+        let (go, wait) = std::sync::mpsc::channel::<()>();
+        let started = tokio::time::Instant::now();
+        let work = spawn_blocking(move || wait.recv().is_ok());
+        // A timer the clock could leap to while the runtime is idle.
+        let timer = tokio::spawn(tokio::time::sleep(Duration::from_secs(3600)));
+        // The work ends a little real time later.
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            go.send(()).is_ok()
+        });
+        assert!(work.await.unwrap());
+        assert_eq!(started.elapsed(), Duration::ZERO);
+        assert!(release.join().unwrap());
+        timer.abort();
     }
 }

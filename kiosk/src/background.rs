@@ -43,10 +43,10 @@ fn runtime() -> Option<&'static Runtime> {
         .as_ref()
 }
 
-/// Runs `f` on a background thread; awaited from the caller's runtime,
-/// where a thread of its blocking pool waits (without CPU) for the answer.
-/// A panic in `f` is the returned handle's, as with
-/// [`tokio::task::spawn_blocking`].
+/// Runs `f` on a background thread. Called within a runtime, a thread of
+/// its blocking pool waits (without CPU) for the answer; from outside one,
+/// the handle is awaited wherever it is taken. A panic in `f` is the
+/// returned handle's, as with [`tokio::task::spawn_blocking`].
 pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
 where
     F: FnOnce() -> R + Send + 'static,
@@ -56,7 +56,10 @@ where
         return tokio::task::spawn_blocking(f);
     };
     let work = runtime.spawn_blocking(f);
-    tokio::task::spawn_blocking(move || match runtime.handle().block_on(work) {
+    let Ok(caller) = tokio::runtime::Handle::try_current() else {
+        return work;
+    };
+    caller.spawn_blocking(move || match runtime.handle().block_on(work) {
         Ok(answer) => answer,
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         // The background runtime lives as long as the process.
@@ -108,6 +111,13 @@ mod tests {
         // keep the station's priority.
         let pool = tokio::task::spawn_blocking(this_thread_nice).await.unwrap();
         assert_eq!(pool, station);
+    }
+
+    #[test]
+    fn background_work_may_be_started_outside_a_runtime() {
+        let work = spawn_blocking(|| 7);
+        let runtime = Builder::new_current_thread().build().unwrap();
+        assert_eq!(runtime.block_on(work).unwrap(), 7);
     }
 
     #[tokio::test]

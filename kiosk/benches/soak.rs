@@ -13,6 +13,12 @@
 //! end the kiosk is stopped and `kiosk doctor`, `kiosk verify-log` and a
 //! backup are timed on the year's data folder.
 //!
+//! Memory is read from /proc/PID/status after each day: all resident
+//! memory, and apart the anonymous part (the heap: what a leak would grow)
+//! and the pages mapped from files (the binary's code and data, which the
+//! kernel reads in as paths are first taken and may drop again). Growth is
+//! reported for each life of the process between restarts.
+//!
 //! Bytes written are the process's own (`write_bytes` in /proc/PID/io: what
 //! it sent towards the disk, page by page), split into SQLite's (counted by
 //! the slow-card VFS, here with delays of a microsecond), the log (standard
@@ -40,6 +46,25 @@ const MEMBERS: [(u8, &str, &str); 3] = [
     (3, "0103", "2468"),
 ];
 const SETTINGS: &str = "[printer]\nsimulate_timing = false\n";
+
+/// Resident memory in kB: all of it, the anonymous part, the part mapped
+/// from files.
+#[derive(Clone, Copy)]
+struct Memory {
+    all: u64,
+    anon: u64,
+    file: u64,
+}
+
+impl std::fmt::Display for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "{} kB (anonymous {}, files {})",
+            self.all, self.anon, self.file
+        )
+    }
+}
 
 /// One running kiosk and its control socket.
 struct Kiosk {
@@ -106,15 +131,20 @@ impl Kiosk {
         std::fs::read_to_string(format!("/proc/{}/{file}", self.child.id())).unwrap_or_default()
     }
 
-    /// Resident memory in kB, open file descriptors, bytes written so far.
-    fn sample(&mut self) -> (u64, usize, u64) {
+    /// Resident memory, open file descriptors, bytes written so far.
+    fn sample(&mut self) -> (Memory, usize, u64) {
         let field = |text: &str, name: &str| {
             text.lines()
                 .find_map(|l| l.strip_prefix(name))
                 .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
                 .unwrap_or(0)
         };
-        let rss = field(&self.proc("status"), "VmRSS:");
+        let status = self.proc("status");
+        let rss = Memory {
+            all: field(&status, "VmRSS:"),
+            anon: field(&status, "RssAnon:"),
+            file: field(&status, "RssFile:") + field(&status, "RssShmem:"),
+        };
         let fds = std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
             .map(|d| d.count())
             .unwrap_or(0);
@@ -280,24 +310,27 @@ fn main() {
         working[0],
         working[working.len() - 1]
     );
-    println!("day         rss_kb   fds  db_mb  wal_mb  written_mb  log_kb");
+    println!("day         rss_kb  anon_kb  file_kb   fds  db_mb  wal_mb  written_mb  log_kb");
     let started = Instant::now();
     let mut kiosk = Kiosk::start(&data, &format!("{} 08:00", working[0]), &log);
     let mut written = 0u64;
-    let mut rss_after_first_day = None;
-    let mut samples: Vec<(u64, usize)> = Vec::new();
+    // Each life of the process: its samples, a day apart.
+    let mut lives: Vec<Vec<(Memory, usize)>> = vec![Vec::new()];
     for (n, &date) in working.iter().enumerate() {
         if n > 0 && n % restart == 0 {
             written += kiosk.stop();
             kiosk = Kiosk::start(&data, &format!("{date} 08:00"), &log);
+            lives.push(Vec::new());
         }
         day(&mut kiosk, date, n, tickets);
         let (rss, fds, now) = kiosk.sample();
-        rss_after_first_day.get_or_insert(rss);
-        samples.push((rss, fds));
+        lives.last_mut().expect("a life").push((rss, fds));
         if n % 10 == 0 || n + 1 == working.len() {
             println!(
-                "{date}  {rss:>7}  {fds:>4}  {:>5.1}  {:>6.1}  {:>10.1}  {:>6}",
+                "{date}  {:>7}  {:>7}  {:>7}  {fds:>4}  {:>5.1}  {:>6.1}  {:>10.1}  {:>6}",
+                rss.all,
+                rss.anon,
+                rss.file,
                 size(&data.join("kiosk.db")) as f64 / 1e6,
                 size(&data.join("kiosk.db-wal")) as f64 / 1e6,
                 (written + now) as f64 / 1e6,
@@ -313,12 +346,33 @@ fn main() {
         .filter(|l| l.contains("slow card"))
         .collect();
     println!("\nthe year took {:.0} s", took.as_secs_f64());
+    let samples: Vec<(Memory, usize)> = lives.iter().flatten().copied().collect();
     let (first, last) = (samples[0], samples[samples.len() - 1]);
-    let max = samples.iter().map(|s| s.0).max().unwrap_or(0);
+    let max = samples.iter().map(|s| s.0.all).max().unwrap_or(0);
     println!(
-        "rss: after the first day {} kB, at the end {} kB, highest {} kB; fds {} → {}",
+        "rss: after the first day {}, at the end {}, highest {} kB; fds {} → {}",
         first.0, last.0, max, first.1, last.1
     );
+    for (n, life) in lives.iter().enumerate() {
+        let (first, last) = (life[0].0, life[life.len() - 1].0);
+        // From the twenty-first day on: once the caches are full.
+        let settled = life[life.len().min(21) - 1].0;
+        let growth = |from: Memory| {
+            format!(
+                "{:+} kB (anonymous {:+}, files {:+})",
+                last.all as i64 - from.all as i64,
+                last.anon as i64 - from.anon as i64,
+                last.file as i64 - from.file as i64
+            )
+        };
+        println!(
+            "  life {} ({} days): growth from its first day {}, from its 21st {}",
+            n + 1,
+            life.len(),
+            growth(first),
+            growth(settled)
+        );
+    }
     println!(
         "bytes written by the kiosk: {:.1} MB in {days} days, {:.2} MB a day; log {:.1} MB",
         written as f64 / 1e6,

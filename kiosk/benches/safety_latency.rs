@@ -16,7 +16,9 @@
 //! the panic again while PINs are checked without pause in both lanes and a
 //! month's report is read from the same database without pause (as the
 //! console reads it: a connection of its own on a background thread), on a
-//! year of journal (about 200,000 entries).
+//! year of journal (about 200,000 entries). Under the slow card
+//! (`KIOSK_SLOW_CARD`), each panic figure is followed by the `fsync`s begun
+//! during a latch and the card's delay of them, for all and the slowest 1 %.
 //! Run: `cargo bench -p kiosk --bench safety_latency [-- N]`.
 
 mod support;
@@ -119,13 +121,16 @@ fn main() {
     };
 
     let mut panic = Vec::with_capacity(n);
+    let mut panic_syncs = Vec::with_capacity(n);
     let mut smoke = Vec::with_capacity(n);
     for i in 0..n + 20 {
         // Panic: the loop drops to 1.5 kΩ (pressed).
+        let before = support::card_syncs();
         let pressed = Instant::now();
         read("panic", 1500.0);
         barrier();
         let latched = pressed.elapsed();
+        let after = support::card_syncs();
         read("panic", 4700.0);
         barrier();
         reset(0);
@@ -138,6 +143,7 @@ fn main() {
         reset(1);
         if i >= 20 {
             panic.push(latched);
+            panic_syncs.push((latched, after.0 - before.0, after.1 - before.1));
             smoke.push(shown - confirmed);
         }
     }
@@ -215,16 +221,20 @@ fn main() {
         })
     };
     let mut busy = Vec::with_capacity(n);
+    let mut busy_syncs = Vec::with_capacity(n);
     for i in 0..n + 20 {
+        let before = support::card_syncs();
         let pressed = Instant::now();
         read("panic", 1500.0);
         barrier();
         let latched = pressed.elapsed();
+        let after = support::card_syncs();
         read("panic", 4700.0);
         barrier();
         reset(0);
         if i >= 20 {
             busy.push(latched);
+            busy_syncs.push((latched, after.0 - before.0, after.1 - before.1));
         }
     }
     storm.store(false, std::sync::atomic::Ordering::Relaxed);
@@ -240,6 +250,7 @@ fn main() {
         &format!("panic_reading_to_latched_relay_journaled alarms={n} (after 20 warm-up)"),
         panic,
     );
+    support::report_syncs(&mut panic_syncs);
     support::report("smoke_confirmed_to_evacuation_screen_handed_to_ui", smoke);
     support::report(
         "staff_pin_check checks=50 (Argon2id default parameters, off the station loop)",
@@ -251,4 +262,5 @@ fn main() {
         ),
         busy,
     );
+    support::report_syncs(&mut busy_syncs);
 }

@@ -159,6 +159,37 @@ pub fn report(label: &str, mut latencies: Vec<Duration>) {
     }
 }
 
+/// The slow card's fsyncs so far and the delay they were given (zeros
+/// without the card), to tell what a latency spent waiting for the card.
+pub fn card_syncs() -> (u64, Duration) {
+    let s = kiosk::store::slow_card::stats();
+    (s.syncs, s.delay)
+}
+
+/// Where the slowest latencies went: for the slowest 1 % of `rounds` (each a
+/// latency and the fsyncs begun and their delay while it ran), and for all,
+/// the mean count of fsyncs and the share of the time they took. Nothing
+/// without the slow card.
+pub fn report_syncs(rounds: &mut [(Duration, u64, Duration)]) {
+    if kiosk::slow_card::summary().is_none() || rounds.is_empty() {
+        return;
+    }
+    rounds.sort_by_key(|r| r.0);
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let line = |label: &str, part: &[(Duration, u64, Duration)]| {
+        let n = part.len() as f64;
+        let syncs = part.iter().map(|r| r.1).sum::<u64>() as f64 / n;
+        let waited: f64 = part.iter().map(|r| ms(r.2)).sum::<f64>() / n;
+        let took: f64 = part.iter().map(|r| ms(r.0)).sum::<f64>() / n;
+        println!(
+            "  {label}: {syncs:.2} fsyncs begun, {waited:.2} ms of card delay in {took:.2} ms (mean)"
+        );
+    };
+    line("all", rounds);
+    let tail = rounds.len().div_ceil(100);
+    line("slowest 1 %", &rounds[rounds.len() - tail..]);
+}
+
 /// Resident memory in bytes (from `/proc/self/statm`).
 pub fn rss() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();

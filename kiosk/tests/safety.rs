@@ -31,6 +31,26 @@ fn safety_log(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A pressed panic button is its input and its alarm at once: both are
+/// journaled in one commit, so the latch waits for one `fsync` of the card,
+/// not two.
+#[tokio::test(start_paused = true)]
+async fn a_panic_press_is_journaled_in_one_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let rig = Rig::start(dir.path()).await;
+    rig.take_ticket('A').await;
+    let before = rig.commits.borrow().all;
+    let answer = rig.command("panic press").await;
+    assert_eq!(answer["ok"], true, "{answer}");
+    rig.settled().await;
+    assert_eq!(rig.commits.borrow().all - before, 1);
+    assert_eq!(
+        safety_log(dir.path()),
+        ["zone_input panic", "alarm_raised panic"]
+    );
+    rig.stop().await;
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_panic_alarm_is_silent_latched_and_reset_only_with_the_button_released_and_a_right_pin() {
     let dir = tempfile::tempdir().unwrap();

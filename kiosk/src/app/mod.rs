@@ -302,6 +302,9 @@ pub enum DeviceEvent {
     /// A board input (keypad, evaluator, panic, smoke), with an optional reply for
     /// the control socket.
     Input(board::Input, Option<oneshot::Sender<Result<(), String>>>),
+    /// What the zone task decided on one reading or deadline, zone by zone
+    /// in order: journaled in one commit.
+    Zones(Vec<(u8, board::zones::ZoneSignal)>),
     /// The printer worker finished a job.
     Printed { job: JobKey, outcome: PrintOutcome },
     /// A job waits for a printer fault to clear; the ticket is valid.

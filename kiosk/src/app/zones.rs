@@ -1,6 +1,7 @@
 //! The safety zone task: what the board reads on each zone goes through the
 //! supervised-zone state machines here, on tokio's clock, and the alarms,
-//! faults and input changes they decide go to the station loop.
+//! faults and input changes they decide go to the station loop, what one
+//! reading decided in one event (one commit).
 //!
 //! The simulated board's `zone`, `panic` and `smoke` commands and a Pi's
 //! GPIO and ADC readers (`hardware.rs`) feed the same requests. A smoke alarm that
@@ -46,10 +47,21 @@ pub async fn run(
 ) {
     let start = Instant::now();
     let mut zones = Zones::new(&profile, &seeds);
+    // What one reading or deadline decided goes to the station together,
+    // to be journaled in one commit.
     let forward = |inputs: Vec<Input>| {
+        let mut signals = Vec::with_capacity(inputs.len());
         for input in inputs {
             tracing::info!("zone: {input:?}");
-            let _ = events.send(Event::Device(DeviceEvent::Input(input, None)));
+            match input {
+                Input::Zone { zone, signal } => signals.push((zone, signal)),
+                other => {
+                    let _ = events.send(Event::Device(DeviceEvent::Input(other, None)));
+                }
+            }
+        }
+        if !signals.is_empty() {
+            let _ = events.send(Event::Device(DeviceEvent::Zones(signals)));
         }
     };
     loop {

@@ -86,6 +86,8 @@ impl Screen for NoScreen {
 pub struct Rig {
     pub control: Control,
     pub screen: Arc<NoScreen>,
+    /// The writer's count of commits.
+    pub commits: tokio::sync::watch::Receiver<kiosk::app::Commits>,
     events: UnboundedSender<Event>,
     core: JoinHandle<()>,
 }
@@ -127,9 +129,11 @@ impl Rig {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let (zone_tx, zone_rx) = tokio::sync::mpsc::unbounded_channel();
         let screen = Arc::new(NoScreen::default());
+        let writer = Writer::start(store).unwrap();
+        let commits = writer.outbox().expect("a writer just started").commits();
         let mut core = Core::new(CoreParts {
             station,
-            writer: Writer::start(store).unwrap(),
+            writer,
             printer: None,
             sim_printer: None,
             printer_port: None,
@@ -160,6 +164,7 @@ impl Rig {
         tokio::spawn(zones::run(config.board.clone(), seeds, zone_rx, tx.clone()));
         Self {
             screen: Arc::clone(&screen),
+            commits,
             control: Control::new(
                 tx.clone(),
                 key_tx,
@@ -192,6 +197,11 @@ impl Rig {
     /// Sends an event and waits until the station has handled it.
     pub async fn send(&self, event: Event) {
         self.events.send(event).unwrap();
+        self.settled().await;
+    }
+
+    /// Waits until the station has handled every event sent so far.
+    pub async fn settled(&self) {
         let (reply, done) = oneshot::channel();
         self.events
             .send(Event::Probe(ProbeEvent::Barrier(reply)))

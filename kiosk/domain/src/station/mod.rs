@@ -56,7 +56,7 @@ use crate::calendar::HolidayCalendar;
 use crate::case::{Case, CaseNo};
 use crate::catalog::{Catalog, CategoryId, Settings, WindowNo, hhmm};
 use crate::printing::{Paper, Prints};
-use crate::safety::{StaffRole, ZoneState};
+use crate::safety::{StaffRole, ZoneSignal, ZoneState};
 use crate::ticket::{Ticket, TicketCode};
 
 /// A window as the rules see it.
@@ -341,6 +341,29 @@ impl Station {
         }
         scratch.housekeeping();
         scratch.command(command)?;
+        Ok(scratch.decision)
+    }
+
+    /// Decides what the board's zones signalled at one moment — a pressed
+    /// panic button is its input and its alarm at once — as one decision,
+    /// so that it is journaled in one commit and waits for one `fsync`
+    /// (ADR 0033). The signals are decided in order, each seeing the records
+    /// of those before it; the first rejection rejects them all.
+    pub fn decide_zones(
+        &self,
+        signals: &[(u8, ZoneSignal)],
+        now: Timestamp,
+    ) -> Result<Decision, Rejection> {
+        let mut scratch = Scratch {
+            station: self.clone(),
+            decision: Decision::default(),
+            actor: Actor::System,
+            now,
+        };
+        scratch.housekeeping();
+        for &(zone, signal) in signals {
+            scratch.command(&Command::Zone { zone, signal })?;
+        }
         Ok(scratch.decision)
     }
 

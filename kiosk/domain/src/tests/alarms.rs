@@ -64,6 +64,35 @@ fn a_panic_alarm_latches_turns_the_alarm_relay_on_and_leaves_the_public_screen_a
     assert_eq!(outputs.buzzer, BuzzerPattern::Off);
 }
 
+/// What the zones signalled at one moment is one decision: the panic
+/// button's input and its alarm go to the journal together, each signal
+/// seeing those before it; a bad zone rejects the lot.
+#[test]
+fn signals_of_one_moment_are_decided_together_in_order() {
+    let mut run = guarded();
+    run.go(Command::Tick).unwrap();
+    let pressed = [(0, ZoneSignal::Active(true)), (0, ZoneSignal::Alarm)];
+    let d = run.station.decide_zones(&pressed, run.now).unwrap();
+    assert_eq!(Run::kinds(&d), ["zone_input", "alarm_raised"]);
+    assert!(d.records.iter().all(|r| r.actor == Actor::System));
+    assert_eq!(d.effects.len(), 1, "{:?}", d.effects);
+    // Deciding changed nothing yet; applied, the alarm is latched.
+    assert!(run.station.latched_zones().is_empty());
+    for r in &d.records {
+        run.station.apply(r);
+    }
+    assert_eq!(run.station.latched_zones(), ["panic"]);
+    // A second alarm in the same moment as the first records nothing.
+    let twice = [(1, ZoneSignal::Alarm), (1, ZoneSignal::Alarm)];
+    let d = run.station.decide_zones(&twice, run.now).unwrap();
+    assert_eq!(Run::kinds(&d), ["alarm_raised"]);
+    assert!(matches!(
+        run.station
+            .decide_zones(&[(1, ZoneSignal::Alarm), (9, ZoneSignal::Alarm)], run.now),
+        Err(Rejection::UnknownZone(9))
+    ));
+}
+
 #[test]
 fn a_reset_is_refused_while_the_input_is_active_or_the_role_is_too_low() {
     let mut run = guarded();

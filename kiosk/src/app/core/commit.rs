@@ -8,8 +8,9 @@ use super::*;
 use crate::app::{ComplaintOutcome, Event, JobKey, PrintState, ReceiptView, StaffOutcome};
 use crate::documents::{self, Press};
 use crate::domain::{
-    Actor, CaseDocument, CaseNo, CategoryId, Command, Deadline, Effect, Fact, Notice, Paper, Phone,
-    PrinterHealth, Record, Rejection, Station, Topic, WindowNo, ZoneFault, ZoneSignal,
+    Actor, CaseDocument, CaseNo, CategoryId, Command, Deadline, Decision, Effect, Fact, Notice,
+    Paper, Phone, PrinterHealth, Record, Rejection, Station, Topic, WindowNo, ZoneFault,
+    ZoneSignal,
 };
 
 impl Core {
@@ -21,6 +22,12 @@ impl Core {
         command: Command,
         actor: Actor,
     ) -> Result<Vec<Effect>, Failure> {
+        self.end_ratings().await;
+        self.decide_and_commit(command, actor).await
+    }
+
+    /// Ends the rating times that ran out on the monotonic clock.
+    async fn end_ratings(&mut self) {
         let now = tokio::time::Instant::now();
         let ended: Vec<(WindowNo, crate::domain::TicketCode)> = self
             .rating_ends
@@ -37,7 +44,44 @@ impl Core {
                 tracing::error!("ending the rating time of {ticket}: {}", f.message());
             }
         }
-        self.decide_and_commit(command, actor).await
+    }
+
+    /// What the board's zones signalled at one moment (the zone task's
+    /// decision on one reading), journaled in one commit: a pressed panic
+    /// button's input and alarm wait for one `fsync`, not two. Were they
+    /// refused together (a zone the station does not know), each is tried
+    /// alone, so that none is lost for another.
+    pub(super) async fn zone_signals(&mut self, signals: Vec<(u8, board::zones::ZoneSignal)>) {
+        let signals: Vec<(u8, ZoneSignal)> = signals
+            .into_iter()
+            .map(|(zone, signal)| (zone, zone_signal(signal)))
+            .collect();
+        self.end_ratings().await;
+        let decided = self.station.decide_zones(&signals, self.clock.now());
+        let outcome = match decided {
+            Ok(decision) => self.commit_decision(decision).await,
+            Err(rejection) if signals.len() > 1 => {
+                tracing::warn!(
+                    "zone signals {signals:?} refused together ({rejection}); one by one"
+                );
+                for (zone, signal) in signals {
+                    if let Err(f) = self
+                        .exec(Command::Zone { zone, signal }, Actor::System)
+                        .await
+                        .map(|effects| self.perform(effects))
+                    {
+                        tracing::error!("zone {zone}: {signal:?} refused: {}", f.message());
+                    }
+                }
+                Ok(Vec::new())
+            }
+            Err(rejection) => Err(Failure::Rejected(rejection)),
+        };
+        match outcome {
+            Ok(effects) => self.perform(effects),
+            Err(f) => tracing::error!("zone signals refused: {}", f.message()),
+        }
+        self.push_view();
     }
 
     /// Notes when each armed window's rating time ends on the monotonic clock.
@@ -73,6 +117,12 @@ impl Core {
             .station
             .decide(&command, &actor, now)
             .map_err(Failure::Rejected)?;
+        self.commit_decision(decision).await
+    }
+
+    /// Commits a decision's records, applies them, and returns its effects
+    /// (only once the records are on disk).
+    async fn commit_decision(&mut self, decision: Decision) -> Result<Vec<Effect>, Failure> {
         if decision.records.is_empty() {
             return Ok(decision.effects);
         }
@@ -260,12 +310,7 @@ impl Core {
                 .map_err(|r| r.to_string())
             }
             board::Input::Zone { zone, signal } => {
-                use board::zones::ZoneSignal as Board;
-                let signal = match signal {
-                    Board::Active { active } => ZoneSignal::Active(active),
-                    Board::Alarm => ZoneSignal::Alarm,
-                    Board::Fault { fault } => ZoneSignal::Fault(fault.map(zone_fault)),
-                };
+                let signal = zone_signal(signal);
                 self.command(Command::Zone { zone, signal }, Actor::System)
                     .await
                     .map_err(|r| r.to_string())
@@ -621,5 +666,15 @@ pub(super) fn zone_fault(kind: drivers::zone::FaultKind) -> ZoneFault {
         K::Noise => ZoneFault::Noise,
         K::Unreadable => ZoneFault::Unreadable,
         K::Detector => ZoneFault::Detector,
+    }
+}
+
+/// A zone's signal as the domain names it.
+fn zone_signal(signal: board::zones::ZoneSignal) -> ZoneSignal {
+    use board::zones::ZoneSignal as Board;
+    match signal {
+        Board::Active { active } => ZoneSignal::Active(active),
+        Board::Alarm => ZoneSignal::Alarm,
+        Board::Fault { fault } => ZoneSignal::Fault(fault.map(zone_fault)),
     }
 }

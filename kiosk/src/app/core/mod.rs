@@ -485,6 +485,7 @@ impl Core {
                     let _ = reply.send(result);
                 }
             }
+            DeviceEvent::Zones(signals) => self.zone_signals(signals).await,
             DeviceEvent::Printed { job, outcome } => self.printed(job, outcome).await,
             DeviceEvent::PrintResent { job } => {
                 if let Some(paper) = job.paper() {

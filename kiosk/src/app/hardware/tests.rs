@@ -21,11 +21,22 @@ async fn next_input(events: &mut UnboundedReceiver<Event>, keep: impl Fn(&Input)
             .await
             .expect("the board's input reaches the station loop")
             .expect("the tasks run");
-        if let Event::Device(DeviceEvent::Input(input, _)) = event
-            && keep(&input)
-        {
+        if let Some(input) = inputs(event).into_iter().find(&keep) {
             return input;
         }
+    }
+}
+
+/// The board inputs an event to the station loop carries (what the zone
+/// task decided at one moment comes as one event).
+fn inputs(event: Event) -> Vec<Input> {
+    match event {
+        Event::Device(DeviceEvent::Input(input, _)) => vec![input],
+        Event::Device(DeviceEvent::Zones(signals)) => signals
+            .into_iter()
+            .map(|(zone, signal)| Input::Zone { zone, signal })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -94,7 +105,7 @@ async fn keys_keypads_and_loops_reach_the_station_as_on_a_pi() {
     );
     // Nothing was rated twice, and the smoke zone stayed quiet.
     while let Ok(event) = station.try_recv() {
-        if let Event::Device(DeviceEvent::Input(input, _)) = event {
+        for input in inputs(event) {
             assert!(
                 !matches!(
                     input,

@@ -85,6 +85,13 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// (ADR 0033).
 pub const PAGE_SIZE: u32 = 1024;
 
+/// The page cache of a read-write connection (the writer's lives as long as
+/// the station), in KiB: a quarter of SQLite's default 2,000. A commit
+/// touches a few dozen pages at the ends of its B-trees; the rest comes
+/// from the kernel's cache. At the default the cache filled over a busy
+/// station's first fortnight and its RSS grew 1.4 MB (ADR 0033).
+pub const CACHE_KIB: i64 = 512;
+
 /// What went wrong with the database, with what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -249,6 +256,9 @@ fn prepare(
     conn.pragma_update(None, "page_size", PAGE_SIZE)
         .map_err(sql)?;
     conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(sql)?;
+    // Negative: a size in KiB rather than in pages.
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)
         .map_err(sql)?;
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(sql)?;

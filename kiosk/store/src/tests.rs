@@ -108,6 +108,7 @@ fn a_new_file_is_migrated_and_uses_the_durable_pragmas() {
     assert_eq!(get("busy_timeout"), "5000");
     assert_eq!(get("user_version"), SCHEMA_VERSION.to_string());
     assert_eq!(get("page_size"), PAGE_SIZE.to_string());
+    assert_eq!(get("cache_size"), (-CACHE_KIB).to_string());
     // Opening again is a no-op migration.
     drop(conn);
     let conn = open(&path, &StoreSettings::default()).unwrap();

@@ -51,6 +51,24 @@ async fn a_panic_press_is_journaled_in_one_commit() {
     rig.stop().await;
 }
 
+/// Signals refused together (a zone the station does not know beside one it
+/// does) are tried one by one: the known zone's input is not lost.
+#[tokio::test(start_paused = true)]
+async fn a_bad_zone_beside_a_good_one_loses_nothing() {
+    use board::zones::ZoneSignal;
+    let dir = tempfile::tempdir().unwrap();
+    let rig = Rig::start(dir.path()).await;
+    rig.take_ticket('A').await;
+    let signals = vec![
+        (9, ZoneSignal::Alarm),
+        (0, ZoneSignal::Active { active: true }),
+    ];
+    rig.send(Event::Device(kiosk::app::DeviceEvent::Zones(signals)))
+        .await;
+    assert_eq!(safety_log(dir.path()), ["zone_input panic"]);
+    rig.stop().await;
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_panic_alarm_is_silent_latched_and_reset_only_with_the_button_released_and_a_right_pin() {
     let dir = tempfile::tempdir().unwrap();

@@ -180,18 +180,12 @@ impl Rig {
 
     /// A citizen takes a ticket in `category`.
     pub async fn take_ticket(&self, category: char) {
-        self.events
-            .send(Event::Citizen(CitizenEvent::TakeTicket {
-                category: category.to_string(),
-                priority: false,
-                english: false,
-            }))
-            .unwrap();
-        let (reply, done) = oneshot::channel();
-        self.events
-            .send(Event::Probe(ProbeEvent::Barrier(reply)))
-            .unwrap();
-        done.await.unwrap();
+        self.send(Event::Citizen(CitizenEvent::TakeTicket {
+            category: category.to_string(),
+            priority: false,
+            english: false,
+        }))
+        .await;
     }
 
     /// Sends an event and waits until the station has handled it.

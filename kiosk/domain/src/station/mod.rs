@@ -314,12 +314,7 @@ impl Station {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<Decision, Rejection> {
-        let mut scratch = Scratch {
-            station: self.clone(),
-            decision: Decision::default(),
-            actor: actor.clone(),
-            now,
-        };
+        let mut scratch = self.scratch(actor.clone(), now);
         // Confirming the clock is about the time itself: it is decided at
         // the clock's reading, before the hold at the journal's.
         match *command {
@@ -354,17 +349,22 @@ impl Station {
         signals: &[(u8, ZoneSignal)],
         now: Timestamp,
     ) -> Result<Decision, Rejection> {
-        let mut scratch = Scratch {
-            station: self.clone(),
-            decision: Decision::default(),
-            actor: Actor::System,
-            now,
-        };
+        let mut scratch = self.scratch(Actor::System, now);
         scratch.housekeeping();
         for &(zone, signal) in signals {
             scratch.command(&Command::Zone { zone, signal })?;
         }
         Ok(scratch.decision)
+    }
+
+    /// A decision for `actor` at `now` begins on a copy of the station.
+    fn scratch(&self, actor: Actor, now: Timestamp) -> Scratch {
+        Scratch {
+            station: self.clone(),
+            decision: Decision::default(),
+            actor,
+            now,
+        }
     }
 
     /// Applies a committed record.

@@ -16,8 +16,9 @@
 //! Memory is read from /proc/PID/status after each day: all resident
 //! memory, and apart the anonymous part (the heap: what a leak would grow)
 //! and the pages mapped from files (the binary's code and data, which the
-//! kernel reads in as paths are first taken and may drop again). Growth is
-//! reported for each life of the process between restarts.
+//! kernel reads in as paths are first taken and may drop again); the
+//! control socket's `memory` tells how much of the heap SQLite holds. Growth
+//! is reported for each life of the process between restarts.
 //!
 //! Bytes written are the process's own (`write_bytes` in /proc/PID/io: what
 //! it sent towards the disk, page by page), split into SQLite's (counted by
@@ -48,20 +49,21 @@ const MEMBERS: [(u8, &str, &str); 3] = [
 const SETTINGS: &str = "[printer]\nsimulate_timing = false\n";
 
 /// Resident memory in kB: all of it, the anonymous part, the part mapped
-/// from files.
+/// from files; and what SQLite holds of the heap (its page caches above all).
 #[derive(Clone, Copy)]
 struct Memory {
     all: u64,
     anon: u64,
     file: u64,
+    sqlite: u64,
 }
 
 impl std::fmt::Display for Memory {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         write!(
             f,
-            "{} kB (anonymous {}, files {})",
-            self.all, self.anon, self.file
+            "{} kB (anonymous {} of which SQLite {}, files {})",
+            self.all, self.anon, self.sqlite, self.file
         )
     }
 }
@@ -140,10 +142,13 @@ impl Kiosk {
                 .unwrap_or(0)
         };
         let status = self.proc("status");
+        let sqlite: serde_json::Value =
+            serde_json::from_str(&self.send("memory")).expect("a JSON answer");
         let rss = Memory {
             all: field(&status, "VmRSS:"),
             anon: field(&status, "RssAnon:"),
             file: field(&status, "RssFile:") + field(&status, "RssShmem:"),
+            sqlite: sqlite["sqlite_bytes"].as_u64().expect("SQLite's bytes") / 1024,
         };
         let fds = std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
             .map(|d| d.count())
@@ -310,7 +315,9 @@ fn main() {
         working[0],
         working[working.len() - 1]
     );
-    println!("day         rss_kb  anon_kb  file_kb   fds  db_mb  wal_mb  written_mb  log_kb");
+    println!(
+        "day         rss_kb  anon_kb  sqlite_kb  file_kb   fds  db_mb  wal_mb  written_mb  log_kb"
+    );
     let started = Instant::now();
     let mut kiosk = Kiosk::start(&data, &format!("{} 08:00", working[0]), &log);
     let mut written = 0u64;
@@ -327,9 +334,10 @@ fn main() {
         lives.last_mut().expect("a life").push((rss, fds));
         if n % 10 == 0 || n + 1 == working.len() {
             println!(
-                "{date}  {:>7}  {:>7}  {:>7}  {fds:>4}  {:>5.1}  {:>6.1}  {:>10.1}  {:>6}",
+                "{date}  {:>7}  {:>7}  {:>9}  {:>7}  {fds:>4}  {:>5.1}  {:>6.1}  {:>10.1}  {:>6}",
                 rss.all,
                 rss.anon,
+                rss.sqlite,
                 rss.file,
                 size(&data.join("kiosk.db")) as f64 / 1e6,
                 size(&data.join("kiosk.db-wal")) as f64 / 1e6,
@@ -359,9 +367,10 @@ fn main() {
         let settled = life[life.len().min(21) - 1].0;
         let growth = |from: Memory| {
             format!(
-                "{:+} kB (anonymous {:+}, files {:+})",
+                "{:+} kB (anonymous {:+} of which SQLite {:+}, files {:+})",
                 last.all as i64 - from.all as i64,
                 last.anon as i64 - from.anon as i64,
+                last.sqlite as i64 - from.sqlite as i64,
                 last.file as i64 - from.file as i64
             )
         };

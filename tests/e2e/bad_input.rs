@@ -26,7 +26,7 @@ fn malformed_control_commands_are_answered_and_change_nothing() {
     let table = [
         (
             "fly away",
-            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, settle, printer, calendar, matters, wait, hang, quit",
+            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, memory, settle, printer, calendar, matters, wait, hang, quit",
         ),
         (
             "key 1 explode",

@@ -588,6 +588,21 @@ impl Store {
     }
 }
 
+/// What SQLite holds in memory across every connection of this process, in
+/// bytes: now, and the most since the process started (its page caches,
+/// statements and lookaside). The soak bench reads it to tell SQLite's
+/// bounded caches from the rest of the heap.
+pub fn sqlite_memory() -> (u64, u64) {
+    // SAFETY: both only read SQLite's own counters, under its mutex.
+    let (now, peak) = unsafe {
+        (
+            rusqlite::ffi::sqlite3_memory_used(),
+            rusqlite::ffi::sqlite3_memory_highwater(0),
+        )
+    };
+    (now.max(0) as u64, peak.max(0) as u64)
+}
+
 /// What [`Store::compact`] did: (page size, bytes) before and after.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Compacted {

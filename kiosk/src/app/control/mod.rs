@@ -450,6 +450,10 @@ impl Control {
                     Err(e) => refused(&e),
                 }
             }
+            Command::Memory => {
+                let (now, peak) = crate::store::sqlite_memory();
+                json!({ "ok": true, "sqlite_bytes": now, "sqlite_peak_bytes": peak })
+            }
             Command::Quit => {
                 match &self.shutdown {
                     Some(shutdown) => shutdown.begin(),

@@ -196,7 +196,7 @@ pub(super) fn parse_json(line: &str) -> Result<Command, String> {
             None => "settle".into(),
             Some(state) => format!("settle {state}"),
         },
-        "state" | "quit" => j.cmd.clone(),
+        "state" | "memory" | "quit" => j.cmd.clone(),
         "voice" => match j.action.as_deref().ok_or_else(|| need("action"))? {
             "repeat" => format!("voice repeat {}", j.window.ok_or_else(|| need("window"))?),
             "wait" => "voice wait".into(),

@@ -87,6 +87,8 @@ pub enum Command {
     /// A window's member steps away (暂离), with the manager's PIN past
     /// 30 minutes.
     Away(AwayRequest),
+    /// What SQLite holds in memory, now and at most (the soak bench).
+    Memory,
     /// Stop the station cleanly, as SIGTERM would.
     Quit,
     /// Fault injection: the screen's thread stops answering for this long (a
@@ -116,7 +118,7 @@ pub enum VoiceCommand {
 }
 
 /// The words a command line may start with, for error messages.
-pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, settle, printer, calendar, matters, wait, hang, quit";
+pub const WORDS: &str = "tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, memory, settle, printer, calendar, matters, wait, hang, quit";
 
 /// Parses one command, plain or JSON (a line starting with `{`).
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -157,6 +159,7 @@ fn parse_plain(line: &str) -> Result<Command, String> {
         "screenshot" => session::screenshot(&words),
         "scan" => session::scan(&words),
         "state" => session::state(&words),
+        "memory" => session::memory(&words),
         "wait" => session::wait(&words),
         "settle" => session::settle(&words),
         "quit" => session::quit(&words),

@@ -1,5 +1,5 @@
 //! Commands about the run rather than the station: screenshots, the state,
-//! waiting, settling, a hung screen injected, quitting.
+//! SQLite's memory, waiting, settling, a hung screen injected, quitting.
 
 use std::path::PathBuf;
 
@@ -26,6 +26,12 @@ pub(super) fn scan(words: &[String]) -> Result<Command, String> {
 pub(super) fn state(words: &[String]) -> Result<Command, String> {
     arity(words, 0, "state")?;
     Ok(Command::State)
+}
+
+/// `memory`.
+pub(super) fn memory(words: &[String]) -> Result<Command, String> {
+    arity(words, 0, "memory")?;
+    Ok(Command::Memory)
 }
 
 /// `wait DURATION`.

@@ -274,6 +274,7 @@ fn plain_and_json_forms_mean_the_same() {
                 manager: Some(("0001".into(), "13579".into())),
             }),
         ),
+        ("memory", r#"{"cmd":"memory"}"#, Command::Memory),
         ("quit", r#"{"cmd":"quit"}"#, Command::Quit),
         (
             "calendar reload",
@@ -366,11 +367,11 @@ fn malformed_commands_say_what_was_expected() {
     let table = [
         (
             "",
-            "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, settle, printer, calendar, matters, wait, hang, quit",
+            "empty command; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, memory, settle, printer, calendar, matters, wait, hang, quit",
         ),
         (
             "dance",
-            "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, settle, printer, calendar, matters, wait, hang, quit",
+            "unknown command `dance`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, memory, settle, printer, calendar, matters, wait, hang, quit",
         ),
         (
             "key 1",
@@ -438,7 +439,7 @@ fn malformed_commands_say_what_was_expected() {
         (r#"{"cmd":"key","window":1}"#, "`key` needs the field `key`"),
         (
             r#"{"cmd":"fly"}"#,
-            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, settle, printer, calendar, matters, wait, hang, quit",
+            "unknown command `fly`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, memory, settle, printer, calendar, matters, wait, hang, quit",
         ),
     ];
     for (line, message) in table {
@@ -497,6 +498,6 @@ fn scenarios_have_timing_comments_and_located_errors() {
     );
     assert_eq!(
         parse_scenario("visit.txt", "tapp category-A\n"),
-        Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, settle, printer, calendar, matters, wait, hang, quit".into())
+        Err("visit.txt:1: unknown command `tapp`; commands are tap, key, rate, edge, case, panic, smoke, zone, alarm, clock, transfer, requeue, reprint, pause, reopen, sign-on, sign-off, away, voice, screenshot, scan, state, memory, settle, printer, calendar, matters, wait, hang, quit".into())
     );
 }

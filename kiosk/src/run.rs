@@ -128,24 +128,30 @@ pub fn run(options: RunOptions, started: Instant) -> Result<(), RunError> {
         );
     }
     let store = Store::open(&data.database(), &config.store)?;
-    let resume = store.resume()?;
-    let station = resume.rebuild(Station::new(
-        config.catalog.clone(),
-        config.calendar.clone(),
-        config.settings.clone(),
-    ));
+    // What was read back is dropped once the station is rebuilt: a busy
+    // day's records (about 2,100) would otherwise stay in memory for as long
+    // as the station runs, and the year's soak found each later life
+    // starting higher for them.
+    let station = {
+        let resume = store.resume()?;
+        tracing::info!(
+            "data folder {}; resumed {} journal entries of {}",
+            data.path().display(),
+            resume.records.len(),
+            resume
+                .records
+                .first()
+                .map(|r| r.day.to_string())
+                .unwrap_or_else(|| "no day yet".into())
+        );
+        resume.rebuild(Station::new(
+            config.catalog.clone(),
+            config.calendar.clone(),
+            config.settings.clone(),
+        ))
+    };
     // Alarms latched before this start stay latched on the board too.
     let seeds = crate::app::zone_seeds(&station);
-    tracing::info!(
-        "data folder {}; resumed {} journal entries of {}",
-        data.path().display(),
-        resume.records.len(),
-        resume
-            .records
-            .first()
-            .map(|r| r.day.to_string())
-            .unwrap_or_else(|| "no day yet".into())
-    );
     let steps = match &options.scenario {
         None => None,
         Some(path) => {

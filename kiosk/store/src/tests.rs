@@ -123,6 +123,22 @@ fn a_new_file_is_migrated_and_uses_the_durable_pragmas() {
 }
 
 #[test]
+fn sqlite_memory_counts_what_open_connections_hold() {
+    let (_dir, path) = temp();
+    let conn = open(&path, &StoreSettings::default()).unwrap();
+    // Other tests open and close connections meanwhile: only what holds
+    // whatever they do is asserted. This connection's schema and cache are
+    // live, and the most is never below the present.
+    let (now, peak) = sqlite_memory();
+    assert!(
+        now > 0,
+        "SQLite reports no memory while a connection is open"
+    );
+    assert!(peak >= now, "the most {peak} is below the present {now}");
+    drop(conn);
+}
+
+#[test]
 fn a_database_from_a_newer_kiosk_is_refused() {
     let (_dir, path) = temp();
     Connection::open(&path)
